@@ -1,0 +1,120 @@
+"""Caremon: electronic call monitoring for home care."""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from server.config import load_settings
+from server.errors import register_error_handlers
+from server.extensions import api, db, jwt, limiter, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
+
+
+def _flask_config(settings: dict) -> dict:
+    secret = settings.get("secret_key")
+    if not secret:
+        raise RuntimeError("CAREMON_SECRET_KEY is not set (caremon demo generates one for you)")
+    return {
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": settings["database_url"],
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "JWT_SECRET_KEY": secret,
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=settings["access_token_minutes"]),
+        "JWT_REFRESH_TOKEN_EXPIRES": timedelta(minutes=settings["refresh_token_minutes"]),
+        "JWT_TOKEN_LOCATION": ["headers", "cookies"],
+        "JWT_COOKIE_SECURE": settings["cookie_secure"],
+        "JWT_COOKIE_SAMESITE": "Strict",
+        "JWT_COOKIE_CSRF_PROTECT": True,
+        "JWT_REFRESH_COOKIE_PATH": "/api/v1/auth",
+        "RATELIMIT_STORAGE_URI": settings["rate_limit_storage"],
+        "RATELIMIT_ENABLED": settings.get("rate_limit_enabled", True),
+        "API_TITLE": "Caremon",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "API_SPEC_OPTIONS": {
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "security": [{"bearer": []}],
+        },
+        "CAREMON": settings,
+    }
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    # Foreign keys on, and WAL so the scheduler and web server can share one SQLite file.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    settings = load_settings(overrides)
+    app = Flask(__name__, static_folder=None)
+    app.config.update(_flask_config(settings))
+
+    import server.models  # noqa: F401  (register every table)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    jwt.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+    register_error_handlers(app)
+    _register_jwt_callbacks()
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from server.auth.routes import bp as auth_bp
+    from server.care.routes import bp as care_bp
+    from server.directory.routes import bp as directory_bp
+    from server.visits.routes import bp as visits_bp
+
+    for bp in (auth_bp, directory_bp, care_bp, visits_bp):
+        api.register_blueprint(bp)
+
+
+def _register_jwt_callbacks() -> None:
+    from server.auth.service import is_revoked
+    from server.errors import error_body
+
+    @jwt.token_in_blocklist_loader
+    def _revoked(_header, payload):
+        return is_revoked(payload["jti"])
+
+    @jwt.unauthorized_loader
+    def _missing(reason):
+        return error_body(401, "unauthorized", reason)
+
+    @jwt.invalid_token_loader
+    def _invalid(reason):
+        return error_body(401, "invalid_token", reason)
+
+    @jwt.expired_token_loader
+    def _expired(_header, _payload):
+        return error_body(401, "token_expired", "Token has expired")
+
+    @jwt.revoked_token_loader
+    def _revoked_reply(_header, _payload):
+        return error_body(401, "token_revoked", "Token has been revoked")
+
+    @jwt.needs_fresh_token_loader
+    def _not_fresh(_header, _payload):
+        return error_body(401, "fresh_token_required", "Fresh token required")
+
+    @jwt.user_lookup_error_loader
+    def _no_user(_header, _payload):
+        return error_body(401, "unauthorized", "User not found")

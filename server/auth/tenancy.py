@@ -1,0 +1,123 @@
+"""Who is asking, and the slice of data they may see.
+
+Every read goes through one of the scope functions here, so tenancy is decided
+in one place; an object outside the caller's slice is reported as not found.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from flask_jwt_extended import get_jwt, get_jwt_identity, verify_jwt_in_request
+from sqlalchemy import select
+
+from server.auth.models import PROVIDER_ROLES
+from server.directory.models import Client, Contract, FamilyLink
+from server.errors import ApiError, not_found
+from server.extensions import db
+from server.visits.models import Visit, VisitAssignment
+
+
+@dataclass(frozen=True)
+class Identity:
+    user_id: int
+    role: str
+    provider_id: int | None = None
+    council_id: int | None = None
+    worker_id: int | None = None
+
+    @property
+    def is_provider_staff(self) -> bool:
+        return self.role in PROVIDER_ROLES
+
+    def family_client_ids(self):
+        return select(FamilyLink.client_id).where(FamilyLink.user_id == self.user_id)
+
+
+def current_identity() -> Identity:
+    """The caller, from the verified token's claims (tenant ids travel in the token)."""
+    verify_jwt_in_request()
+    claims = get_jwt()
+    return Identity(
+        user_id=int(get_jwt_identity()), role=claims["role"],
+        provider_id=claims.get("provider_id"), council_id=claims.get("council_id"),
+        worker_id=claims.get("worker_id"),
+    )
+
+
+def roles_required(*roles: str):
+    """Signed-in users of other roles get 403: the endpoint itself is not theirs."""
+
+    def decorator(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            if current_identity().role not in roles:
+                raise ApiError(403, "forbidden", "Your role cannot use this endpoint")
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _contract_ids(ident: Identity):
+    if ident.is_provider_staff:
+        return select(Contract.id).where(Contract.provider_id == ident.provider_id)
+    return select(Contract.id).where(Contract.council_id == ident.council_id)
+
+
+def scope_visits(stmt, ident: Identity):
+    if ident.role == "worker":
+        mine = select(VisitAssignment.visit_id).where(
+            VisitAssignment.worker_id == ident.worker_id, VisitAssignment.removed_at.is_(None)
+        )
+        return stmt.where(Visit.id.in_(mine))
+    if ident.is_provider_staff:
+        return stmt.where(Visit.provider_id == ident.provider_id)
+    if ident.role == "council_officer":
+        return stmt.where(Visit.contract_id.in_(_contract_ids(ident)))
+    if ident.role == "family":
+        return stmt.where(Visit.client_id.in_(ident.family_client_ids()))
+    return stmt.where(False)
+
+
+def scope_clients(stmt, ident: Identity):
+    if ident.role == "worker":
+        visited = (
+            select(Visit.client_id)
+            .join(VisitAssignment, VisitAssignment.visit_id == Visit.id)
+            .where(VisitAssignment.worker_id == ident.worker_id)
+        )
+        return stmt.where(Client.id.in_(visited))
+    if ident.role in (*PROVIDER_ROLES, "council_officer"):
+        return stmt.where(Client.contract_id.in_(_contract_ids(ident)))
+    if ident.role == "family":
+        return stmt.where(Client.id.in_(ident.family_client_ids()))
+    return stmt.where(False)
+
+
+def scope_contracts(stmt, ident: Identity):
+    if ident.role in (*PROVIDER_ROLES, "council_officer"):
+        return stmt.where(Contract.id.in_(_contract_ids(ident)))
+    return stmt.where(False)
+
+
+def get_visit(ident: Identity, visit_id: int) -> Visit:
+    visit = db.session.scalar(scope_visits(select(Visit).where(Visit.id == visit_id), ident))
+    if visit is None:
+        raise not_found("visit")
+    return visit
+
+
+def get_client(ident: Identity, client_id: int) -> Client:
+    client = db.session.scalar(scope_clients(select(Client).where(Client.id == client_id), ident))
+    if client is None:
+        raise not_found("client")
+    return client
+
+
+def get_contract(ident: Identity, contract_id: int) -> Contract:
+    contract = db.session.scalar(scope_contracts(select(Contract).where(Contract.id == contract_id), ident))
+    if contract is None:
+        raise not_found("contract")
+    return contract

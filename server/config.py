@@ -1,0 +1,31 @@
+"""Settings: config/default.toml, then CAREMON_* environment variables, then explicit overrides."""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+
+def _coerce(raw: str, like: object) -> object:
+    """Environment values are strings; give them the type of the default they replace."""
+    if isinstance(like, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(like, int):
+        return int(raw)
+    if isinstance(like, float):
+        return float(raw)
+    return raw
+
+
+def load_settings(overrides: dict | None = None, environ: dict | None = None) -> dict:
+    environ = os.environ if environ is None else environ
+    with open(CONFIG_DIR / "default.toml", "rb") as fh:
+        settings = tomllib.load(fh)
+    for key, value in environ.items():
+        if key.startswith("CAREMON_"):
+            name = key[len("CAREMON_"):].lower()
+            settings[name] = _coerce(value, settings.get(name, ""))
+    settings.update(overrides or {})
+    return settings

@@ -1,0 +1,103 @@
+"""Who commissions, who delivers, who receives care, and who may watch."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.db_types import BigId, UTCDateTime, utcnow
+from server.extensions import db
+
+
+class Council(db.Model):
+    __tablename__ = "councils"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+
+
+class Provider(db.Model):
+    __tablename__ = "providers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Who gets escalated missed-visit alerts out of hours (email address or phone number).
+    on_call_contact: Mapped[str | None] = mapped_column(String(254))
+
+
+class Contract(db.Model):
+    """A council's agreement with one provider: its payment rules and its monitoring thresholds."""
+
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(64))
+    payment_rule_set: Mapped[str] = mapped_column(String(64), default="actual-by-minute")
+    geofence_radius_m: Mapped[int] = mapped_column(default=150)
+    accuracy_limit_m: Mapped[int] = mapped_column(default=100)
+    early_minutes: Mapped[int] = mapped_column(default=30)
+    late_minutes: Mapped[int] = mapped_column(default=30)
+    missed_minutes: Mapped[int] = mapped_column(default=60)
+    no_checkout_minutes: Mapped[int] = mapped_column(default=60)
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+
+    council: Mapped[Council] = relationship(lazy="joined")
+    provider: Mapped[Provider] = relationship(lazy="joined")
+
+
+class Worker(db.Model):
+    __tablename__ = "workers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    staff_ref: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Last fix reported by the worker's phone, for travel predictions and the roster map.
+    last_lat: Mapped[float | None] = mapped_column(Float)
+    last_lon: Mapped[float | None] = mapped_column(Float)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Client(db.Model):
+    """A service user, commissioned under one contract (and so one provider and council)."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(400))
+    postcode: Mapped[str | None] = mapped_column(String(16))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    access_notes: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contract: Mapped[Contract] = relationship(lazy="joined")
+
+
+class FamilyLink(db.Model):
+    """A family user's right to see one client, and how they want to be told of delays."""
+
+    __tablename__ = "family_links"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    relationship_label: Mapped[str | None] = mapped_column(String(64))
+    channels: Mapped[list] = mapped_column(JSON, default=lambda: ["email"])
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    # Local times "HH:MM"; no notifications between them (delays still shown in the app).
+    quiet_from: Mapped[str | None] = mapped_column(String(5))
+    quiet_to: Mapped[str | None] = mapped_column(String(5))
+    opted_out: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,105 @@
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from server.auth.tenancy import current_identity, get_client, roles_required, scope_clients, scope_contracts
+from server.db_types import utcnow
+from server.directory import service
+from server.directory.models import Client, Contract, FamilyLink, Worker
+from server.directory.schemas import (
+    ClientSchema, ClientUpdateSchema, ContractSchema, FamilyLinkSchema, FamilyMemberInSchema, WorkerCreateSchema,
+    WorkerSchema,
+)
+from server.extensions import db
+
+bp = Blueprint("directory", __name__, url_prefix="/api/v1", description="Contracts, workers, clients, family access")
+STAFF = ("coordinator", "provider_admin")
+
+
+@bp.get("/contracts")
+@roles_required(*STAFF, "council_officer")
+@bp.response(200, ContractSchema(many=True))
+def list_contracts():
+    return db.session.scalars(scope_contracts(select(Contract), current_identity()).order_by(Contract.id)).all()
+
+
+@bp.get("/workers")
+@roles_required(*STAFF)
+@bp.response(200, WorkerSchema(many=True))
+def list_workers():
+    ident = current_identity()
+    return db.session.scalars(select(Worker).where(Worker.provider_id == ident.provider_id).order_by(Worker.name)).all()
+
+
+@bp.post("/workers")
+@roles_required("provider_admin")
+@bp.arguments(WorkerCreateSchema)
+@bp.response(201, WorkerSchema)
+def create_worker(body):
+    """A worker and their login, in the admin's own provider."""
+    worker = service.create_worker(current_identity(), body, utcnow())
+    db.session.commit()
+    return worker
+
+
+@bp.patch("/workers/<int:worker_id>")
+@roles_required("provider_admin")
+@bp.arguments(WorkerSchema(partial=True))
+@bp.response(200, WorkerSchema)
+def update_worker(body, worker_id):
+    ident = current_identity()
+    worker = service.update(ident, service.get_worker(ident, worker_id), body, utcnow())
+    db.session.commit()
+    return worker
+
+
+@bp.get("/clients")
+@bp.response(200, ClientSchema(many=True))
+def list_clients():
+    return db.session.scalars(scope_clients(select(Client), current_identity()).order_by(Client.name)).all()
+
+
+@bp.post("/clients")
+@roles_required("provider_admin")
+@bp.arguments(ClientSchema)
+@bp.response(201, ClientSchema)
+def create_client(body):
+    client = service.create_client(current_identity(), body, utcnow())
+    db.session.commit()
+    return client
+
+
+@bp.get("/clients/<int:client_id>")
+@bp.response(200, ClientSchema)
+def get_one_client(client_id):
+    return get_client(current_identity(), client_id)
+
+
+@bp.patch("/clients/<int:client_id>")
+@roles_required("provider_admin")
+@bp.arguments(ClientUpdateSchema(partial=True))
+@bp.response(200, ClientSchema)
+def update_client(body, client_id):
+    ident = current_identity()
+    client = service.update(ident, get_client(ident, client_id), body, utcnow())
+    db.session.commit()
+    return client
+
+
+@bp.get("/clients/<int:client_id>/family")
+@roles_required(*STAFF)
+@bp.response(200, FamilyLinkSchema(many=True))
+def list_family(client_id):
+    client = get_client(current_identity(), client_id)
+    return db.session.scalars(select(FamilyLink).where(FamilyLink.client_id == client.id)).all()
+
+
+@bp.post("/clients/<int:client_id>/family")
+@roles_required("provider_admin")
+@bp.arguments(FamilyMemberInSchema)
+@bp.response(201, FamilyLinkSchema)
+def add_family(body, client_id):
+    """Give a relative a login that sees this client's visits and nothing else."""
+    ident = current_identity()
+    link = service.add_family_member(ident, get_client(ident, client_id), body, utcnow())
+    db.session.commit()
+    return link

@@ -1,0 +1,76 @@
+from marshmallow import Schema, fields, validate
+
+from server.schemas import latitude, longitude
+
+
+class ContractSchema(Schema):
+    id = fields.Integer()
+    council_id = fields.Integer()
+    council_name = fields.String(attribute="council.name")
+    provider_id = fields.Integer()
+    provider_name = fields.String(attribute="provider.name")
+    reference = fields.String()
+    payment_rule_set = fields.String()
+    geofence_radius_m = fields.Integer()
+    accuracy_limit_m = fields.Integer()
+    early_minutes = fields.Integer()
+    late_minutes = fields.Integer()
+    missed_minutes = fields.Integer()
+    no_checkout_minutes = fields.Integer()
+
+
+class WorkerSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    provider_id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    staff_ref = fields.String(allow_none=True, validate=validate.Length(max=64))
+    phone = fields.String(allow_none=True, validate=validate.Length(max=32))
+    active = fields.Boolean()
+    last_lat = fields.Float(dump_only=True, allow_none=True)
+    last_lon = fields.Float(dump_only=True, allow_none=True)
+    last_seen_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class WorkerCreateSchema(WorkerSchema):
+    email = fields.Email(required=True, load_only=True)
+    password = fields.String(required=True, load_only=True, validate=validate.Length(10, 200))
+
+
+class ClientSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    contract_id = fields.Integer(required=True)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    reference = fields.String(allow_none=True, validate=validate.Length(max=64))
+    address = fields.String(required=True, validate=validate.Length(1, 400))
+    postcode = fields.String(allow_none=True, validate=validate.Length(max=16))
+    lat = latitude(required=True)
+    lon = longitude(required=True)
+    access_notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    active = fields.Boolean()
+
+
+class ClientUpdateSchema(ClientSchema):
+    class Meta:
+        # Contract changes go through the council; everything else may be edited piecemeal.
+        exclude = ("contract_id",)
+
+
+class FamilyMemberInSchema(Schema):
+    email = fields.Email(required=True)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(10, 200))
+    relationship_label = fields.String(load_default=None, validate=validate.Length(max=64))
+    phone = fields.String(load_default=None, validate=validate.Length(max=32))
+
+
+class FamilyLinkSchema(Schema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    client_id = fields.Integer()
+    relationship_label = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    channels = fields.List(fields.String())
+    quiet_from = fields.String(allow_none=True)
+    quiet_to = fields.String(allow_none=True)
+    opted_out = fields.Boolean()

@@ -1,0 +1,70 @@
+"""Provider admins managing their own workers, clients and family access."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from server.audit.service import record
+from server.auth.models import User
+from server.auth.passwords import hash_password
+from server.auth.tenancy import Identity, get_contract
+from server.directory.models import Client, FamilyLink, Worker
+from server.errors import invalid, not_found
+from server.extensions import db
+
+
+def _new_login(email: str, name: str, password: str, role: str, **tenant) -> User:
+    email = email.strip().lower()
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise invalid("email", "This email already has a login")
+    user = User(email=email, name=name, password_hash=hash_password(password), role=role, **tenant)
+    db.session.add(user)
+    return user
+
+
+def create_worker(ident: Identity, data: dict, now: datetime) -> Worker:
+    worker = Worker(provider_id=ident.provider_id, name=data["name"], staff_ref=data.get("staff_ref"),
+                    phone=data.get("phone"))
+    db.session.add(worker)
+    db.session.flush()
+    _new_login(data["email"], data["name"], data["password"], "worker",
+               provider_id=ident.provider_id, worker_id=worker.id)
+    record("worker.create", "worker", worker.id, user_id=ident.user_id, now=now)
+    return worker
+
+
+def get_worker(ident: Identity, worker_id: int) -> Worker:
+    worker = db.session.get(Worker, worker_id)
+    if worker is None or worker.provider_id != ident.provider_id:
+        raise not_found("worker")
+    return worker
+
+
+def update(ident: Identity, obj, data: dict, now: datetime):
+    for key, value in data.items():
+        setattr(obj, key, value)
+    record(f"{obj.__tablename__}.update", obj.__tablename__, obj.id, user_id=ident.user_id, now=now,
+           fields=sorted(data))
+    return obj
+
+
+def create_client(ident: Identity, data: dict, now: datetime) -> Client:
+    contract = get_contract(ident, data["contract_id"])
+    client = Client(**data)
+    client.contract_id = contract.id
+    db.session.add(client)
+    db.session.flush()
+    record("client.create", "client", client.id, user_id=ident.user_id, now=now)
+    return client
+
+
+def add_family_member(ident: Identity, client: Client, data: dict, now: datetime) -> FamilyLink:
+    user = _new_login(data["email"], data["name"], data["password"], "family")
+    db.session.flush()
+    link = FamilyLink(user_id=user.id, client_id=client.id, relationship_label=data.get("relationship_label"),
+                      email=user.email, phone=data.get("phone"), channels=["email"])
+    db.session.add(link)
+    db.session.flush()
+    record("family.link", "client", client.id, user_id=ident.user_id, now=now, family_user_id=user.id)
+    return link

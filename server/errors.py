@@ -1,0 +1,61 @@
+"""One JSON error shape for every failure: {"error": {"code", "message", "details"}}."""
+from __future__ import annotations
+
+from flask import jsonify
+from werkzeug.exceptions import HTTPException
+
+
+class ApiError(Exception):
+    """Raised by services; routes let it propagate to the handler below."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+
+def not_found(what: str = "object") -> ApiError:
+    # Another tenant's object looks exactly like one that does not exist.
+    return ApiError(404, "not_found", f"{what} not found")
+
+
+def invalid(field: str, message: str) -> ApiError:
+    return ApiError(422, "validation_error", "Invalid input", {"fields": {field: [message]}})
+
+
+def error_body(status: int, code: str, message: str, details: dict | None = None):
+    return jsonify({"error": {"code": code, "message": message, "details": details or {}}}), status
+
+
+_HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+}
+
+
+def register_error_handlers(app) -> None:
+    from server.extensions import db
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        db.session.rollback()
+        return error_body(exc.status, exc.code, exc.message, exc.details)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        db.session.rollback()
+        status = exc.code or 500
+        details = {}
+        data = getattr(exc, "data", None) or {}
+        messages = data.get("messages")
+        if messages:
+            # webargs nests field messages under the location ("json", "query"); flatten one level.
+            fields = {}
+            for location_messages in messages.values():
+                fields.update(location_messages if isinstance(location_messages, dict) else {"_": location_messages})
+            details["fields"] = fields
+        message = "Invalid input" if status == 422 else (exc.description or exc.name)
+        return error_body(status, _HTTP_CODES.get(status, "http_error"), message, details)

@@ -1,0 +1,34 @@
+"""Keyset cursors: stable pages over lists that grow while they are read."""
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+
+from sqlalchemy import and_, or_
+
+from server.errors import invalid
+
+
+def encode_cursor(moment: datetime, row_id: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([moment.isoformat(), row_id]).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        moment, row_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.fromisoformat(moment), int(row_id)
+    except (ValueError, TypeError):
+        raise invalid("cursor", "Not a cursor from this list") from None
+
+
+def page(session, stmt, time_col, id_col, cursor: str | None, limit: int):
+    """Rows ordered by (time, id) after the cursor, and the cursor for the next page."""
+    if cursor:
+        moment, row_id = decode_cursor(cursor)
+        stmt = stmt.where(or_(time_col > moment, and_(time_col == moment, id_col > row_id)))
+    rows = list(session.scalars(stmt.order_by(time_col, id_col).limit(limit + 1)).unique())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(getattr(rows[-1], time_col.key), getattr(rows[-1], id_col.key)) if more else None
+    return rows, next_cursor

@@ -1,0 +1,197 @@
+"""Visits, who is assigned, what their phones reported, and how exceptions were resolved."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.db_types import BigId, UTCDateTime, utcnow
+from server.extensions import db
+
+STATUSES = ("scheduled", "en_route", "in_progress", "completed", "late", "missed", "cancelled")
+# Statuses the scheduler may still move on; the others are settled by events or people.
+OPEN_STATUSES = ("scheduled", "en_route", "late")
+PUNCTUALITY = ("early", "on_time", "late")
+EVENT_KINDS = ("arrival", "check_in", "check_out", "task_done", "note", "outcome_progress")
+# Geofence verdicts for an event's fix.
+GEOFENCE = ("verified", "unverified", "outside", "none")
+EXCEPTION_KINDS = (
+    "no_geolocation", "outside_geofence", "missing_check_in", "no_checkout",
+    "checkout_before_checkin", "event_after_cancel", "not_assigned", "clock_skew",
+)
+REASON_CODES = (
+    "phone_lost_or_broken", "no_signal", "forgot_to_log", "used_client_phone",
+    "client_in_hospital", "client_declined", "system_fault", "confirmed_with_client", "other",
+)
+ACTIVITY_CATEGORIES = (
+    "liaising_health_social", "liaising_family", "care_planning", "review", "gaining_access",
+)
+
+
+class Visit(db.Model):
+    __tablename__ = "visits"
+    __table_args__ = (
+        # The scheduler's scans and every roster read by provider and day walk this index.
+        Index("ix_visits_status_planned_start", "status", "planned_start"),
+        Index("ix_visits_provider_planned_start", "provider_id", "planned_start"),
+        Index("ix_visits_client_planned_start", "client_id", "planned_start"),
+        Index("ix_visits_contract_planned_start", "contract_id", "planned_start"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    # Copied from the client when planned: a visit stays under the contract it was delivered for.
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
+    pattern_id: Mapped[int | None] = mapped_column(ForeignKey("visit_patterns.id"))
+    planned_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    planned_minutes: Mapped[int]
+    carers_required: Mapped[int] = mapped_column(default=1)
+    tasks: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    punctuality: Mapped[str | None] = mapped_column(String(8))
+    # Effective times: first check-in and last check-out over all carers, after corrections.
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    overrun_approved: Mapped[bool] = mapped_column(default=False)
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    client = relationship("Client", lazy="joined")
+    contract = relationship("Contract", lazy="joined")
+    assignments: Mapped[list["VisitAssignment"]] = relationship(
+        back_populates="visit", order_by="VisitAssignment.position", lazy="selectin"
+    )
+
+    @property
+    def active_assignments(self) -> list["VisitAssignment"]:
+        return [a for a in self.assignments if a.removed_at is None]
+
+
+class VisitAssignment(db.Model):
+    """One carer on one visit, with that carer's effective times.
+
+    Kept (with removed_at) when a visit is reassigned, so a phone that was offline
+    can still deliver what its worker did there.
+    """
+
+    __tablename__ = "visit_assignments"
+    __table_args__ = (Index("ix_visit_assignments_worker_visit", "worker_id", "visit_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    position: Mapped[int] = mapped_column(default=1)
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    check_in_geofence: Mapped[str | None] = mapped_column(String(12))
+    check_out_geofence: Mapped[str | None] = mapped_column(String(12))
+    # True when a coordinator entered the times.
+    manual: Mapped[bool] = mapped_column(default=False)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    visit: Mapped[Visit] = relationship(back_populates="assignments")
+    worker = relationship("Worker", lazy="joined")
+
+
+class VisitEvent(db.Model):
+    """What a phone reported. Never updated: corrections are separate records."""
+
+    __tablename__ = "visit_events"
+    __table_args__ = (Index("ix_visit_events_visit_device_time", "visit_id", "device_time"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(36), unique=True)
+    # Hash of the event's content: the same key with other content is a conflict, not a retry.
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"))
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    device_time: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    # Device clock minus server clock, seconds, as measured at the sync that carried the event.
+    clock_offset_s: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    geofence: Mapped[str] = mapped_column(String(12), default="none")
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class OutcomeProgress(db.Model):
+    """A score against one of the client's outcomes, recorded at a visit."""
+
+    __tablename__ = "outcome_progress"
+    __table_args__ = (Index("ix_outcome_progress_client_recorded", "client_id", "recorded_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("visit_events.id"), unique=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcomes.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    score: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class VisitException(db.Model):
+    """Something a coordinator must look at before the visit can be paid as recorded."""
+
+    __tablename__ = "visit_exceptions"
+    __table_args__ = (Index("ix_visit_exceptions_open", "visit_id", "resolved_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"))
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(String(400))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    correction_id: Mapped[int | None] = mapped_column(ForeignKey("visit_corrections.id"))
+    resolution: Mapped[str | None] = mapped_column(String(400))
+
+
+class VisitCorrection(db.Model):
+    """A coordinator's statement of the real times for one carer, with a reason; audited."""
+
+    __tablename__ = "visit_corrections"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    check_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    check_out_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason_code: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    approve_overrun: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NonContactActivity(db.Model):
+    """Work for a client away from a visit: liaison, planning, reviews, gaining access."""
+
+    __tablename__ = "non_contact_activities"
+    __table_args__ = (Index("ix_non_contact_contract_occurred", "contract_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(36), unique=True)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    category: Mapped[str] = mapped_column(String(32))
+    minutes: Mapped[int]
+    note: Mapped[str | None] = mapped_column(Text)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,101 @@
+"""Reading visits: a worker's run, a coordinator's filtered list, one visit's timeline."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from server.auth.tenancy import Identity, scope_visits
+from server.care.models import Outcome
+from server.directory.models import Council
+from server.errors import invalid
+from server.extensions import db
+from server.pagination import page
+from server.timeutil import local_day_bounds, local_range_bounds, to_local
+from server.visits.models import Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
+
+
+def tenant_timezone(ident: Identity) -> str:
+    """The zone a caller's local dates are in: their council's, else the default."""
+    if ident.council_id:
+        council = db.session.get(Council, ident.council_id)
+        if council:
+            return council.timezone
+    return "Europe/London"
+
+
+def run_for(ident: Identity, worker_id: int, day: date | None, now: datetime) -> tuple[date, list[Visit]]:
+    """The worker's visits for a local day, in planned order, each with the client's outcomes."""
+    tz = tenant_timezone(ident)
+    day = day or to_local(now, tz).date()
+    start, end = local_day_bounds(day, tz)
+    stmt = (
+        select(Visit)
+        .join(VisitAssignment, VisitAssignment.visit_id == Visit.id)
+        .where(VisitAssignment.worker_id == worker_id, VisitAssignment.removed_at.is_(None),
+               Visit.planned_start >= start, Visit.planned_start < end)
+        .order_by(Visit.planned_start, Visit.id)
+    )
+    visits = list(db.session.scalars(scope_visits(stmt, ident)).unique())
+    outcomes = defaultdict(list)
+    client_ids = {v.client_id for v in visits}
+    if client_ids:
+        for outcome in db.session.scalars(
+            select(Outcome).where(Outcome.client_id.in_(client_ids), Outcome.active.is_(True)).order_by(Outcome.id)
+        ):
+            outcomes[outcome.client_id].append(outcome)
+    for visit in visits:
+        visit.run_outcomes = outcomes[visit.client_id]
+    attach_open_exceptions(visits)
+    return day, visits
+
+
+def list_visits(ident: Identity, filters: dict) -> tuple[list[Visit], str | None]:
+    stmt = scope_visits(select(Visit), ident)
+    tz = tenant_timezone(ident)
+    first, last = filters.get("date_from"), filters.get("date_to")
+    if first or last:
+        first, last = first or last, last or first
+        if last < first:
+            raise invalid("date_to", "date_to is before date_from")
+        start, end = local_range_bounds(first, last, tz)
+        stmt = stmt.where(Visit.planned_start >= start, Visit.planned_start < end)
+    status = filters.get("status")
+    if status == "exception":
+        stmt = stmt.where(Visit.id.in_(select(VisitException.visit_id).where(VisitException.resolved_at.is_(None))))
+    elif status:
+        stmt = stmt.where(Visit.status == status)
+    if filters.get("client_id"):
+        stmt = stmt.where(Visit.client_id == filters["client_id"])
+    if filters.get("worker_id"):
+        stmt = stmt.where(Visit.id.in_(select(VisitAssignment.visit_id).where(
+            VisitAssignment.worker_id == filters["worker_id"], VisitAssignment.removed_at.is_(None))))
+    visits, next_cursor = page(db.session, stmt, Visit.planned_start, Visit.id, filters.get("cursor"), filters["limit"])
+    attach_open_exceptions(visits)
+    return visits, next_cursor
+
+
+def attach_open_exceptions(visits: list[Visit]) -> None:
+    kinds = defaultdict(list)
+    if visits:
+        rows = db.session.execute(select(VisitException.visit_id, VisitException.kind).where(
+            VisitException.visit_id.in_([v.id for v in visits]), VisitException.resolved_at.is_(None)))
+        for visit_id, kind in rows:
+            kinds[visit_id].append(kind)
+    for visit in visits:
+        visit.open_exception_kinds = sorted(set(kinds[visit.id]))
+
+
+def timeline(visit: Visit) -> dict:
+    """Everything recorded about a visit, originals and corrections side by side."""
+    attach_open_exceptions([visit])
+    return {
+        "visit": visit,
+        "events": db.session.scalars(select(VisitEvent).where(VisitEvent.visit_id == visit.id)
+                                     .order_by(VisitEvent.device_time, VisitEvent.id)).all(),
+        "corrections": db.session.scalars(select(VisitCorrection).where(VisitCorrection.visit_id == visit.id)
+                                          .order_by(VisitCorrection.created_at, VisitCorrection.id)).all(),
+        "exceptions": db.session.scalars(select(VisitException).where(VisitException.visit_id == visit.id)
+                                         .order_by(VisitException.raised_at, VisitException.id)).all(),
+    }

@@ -1,0 +1,58 @@
+"""Coordinators settling exceptions. Events stay as recorded; the correction is its own audited record."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from server.audit.service import record
+from server.auth.tenancy import Identity
+from server.errors import ApiError, invalid, not_found
+from server.extensions import db
+from server.visits.models import Visit, VisitCorrection, VisitException
+from server.visits.service import refresh_state
+
+
+def correct_times(ident: Identity, visit: Visit, data: dict, now: datetime) -> VisitCorrection:
+    """Enter a carer's real times with a reason; closes that carer's open exceptions."""
+    assignment = next((a for a in visit.assignments if a.worker_id == data["worker_id"]), None)
+    if assignment is None:
+        raise invalid("worker_id", "This worker is not on the visit")
+    correction = VisitCorrection(
+        visit_id=visit.id, worker_id=data["worker_id"], check_in_at=data["check_in_at"],
+        check_out_at=data["check_out_at"], reason_code=data["reason_code"], note=data.get("note"),
+        approve_overrun=data["approve_overrun"], created_by=ident.user_id, created_at=now,
+    )
+    db.session.add(correction)
+    db.session.flush()
+    assignment.checked_in_at, assignment.checked_out_at = correction.check_in_at, correction.check_out_at
+    assignment.manual = True
+    if correction.approve_overrun:
+        visit.overrun_approved = True
+    if visit.status == "cancelled":
+        visit.status = "scheduled"  # delivered after all: refresh_state settles it from the times
+    refresh_state(visit)
+    open_ones = db.session.scalars(select(VisitException).where(
+        VisitException.visit_id == visit.id, VisitException.resolved_at.is_(None),
+        (VisitException.worker_id == data["worker_id"]) | VisitException.worker_id.is_(None)))
+    for exc in open_ones:
+        exc.resolved_at, exc.resolved_by, exc.correction_id = now, ident.user_id, correction.id
+        exc.resolution = data["reason_code"]
+    record("visit.correct_times", "visit", visit.id, user_id=ident.user_id, now=now,
+           worker_id=data["worker_id"], check_in_at=correction.check_in_at.isoformat(),
+           check_out_at=correction.check_out_at.isoformat(), reason_code=data["reason_code"])
+    return correction
+
+
+def resolve_exception(ident: Identity, visit: Visit, exception_id: int, data: dict, now: datetime) -> VisitException:
+    """Accept the record as it stands (e.g. a known signal black spot) with a reason code."""
+    exc = db.session.get(VisitException, exception_id)
+    if exc is None or exc.visit_id != visit.id:
+        raise not_found("exception")
+    if exc.resolved_at is not None:
+        raise ApiError(409, "already_resolved", "This exception is already resolved")
+    exc.resolved_at, exc.resolved_by = now, ident.user_id
+    exc.resolution = data["reason_code"] + (f": {data['note']}" if data.get("note") else "")
+    record("visit.resolve_exception", "visit", visit.id, user_id=ident.user_id, now=now,
+           exception_id=exc.id, kind=exc.kind, reason_code=data["reason_code"])
+    return exc

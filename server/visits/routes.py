@@ -1,0 +1,131 @@
+from flask_smorest import Blueprint
+
+from server.auth.tenancy import current_identity, get_client, get_visit, roles_required
+from server.db_types import utcnow
+from server.errors import ApiError
+from server.extensions import db
+from server.visits import activities, planning, queries, resolution, service
+from server.visits.models import Visit
+from server.visits.schemas import (
+    ActivityInSchema, ActivitySchema, CorrectionInSchema, CorrectionSchema, EventInSchema, EventResultSchema,
+    ExceptionResolveSchema, ExceptionSchema, RunQuerySchema, RunSchema, TimelineSchema, VisitCreateSchema,
+    VisitListQuerySchema, VisitPageSchema, VisitSchema, VisitUpdateSchema,
+)
+
+bp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Runs, visits, events, exceptions, non-contact work")
+STAFF = ("coordinator", "provider_admin")
+
+
+@bp.get("/run")
+@bp.arguments(RunQuerySchema, location="query")
+@bp.response(200, RunSchema)
+def run(query):
+    """A worker's visits for a local day (today by default); coordinators pass worker_id."""
+    ident = current_identity()
+    if ident.role == "worker":
+        worker_id = ident.worker_id
+    elif ident.is_provider_staff and query["worker_id"]:
+        worker_id = query["worker_id"]
+    else:
+        raise ApiError(403, "forbidden", "Only a worker, or a coordinator naming a worker, has a run")
+    day, visits = queries.run_for(ident, worker_id, query["date"], utcnow())
+    return {"date": day, "worker_id": worker_id, "visits": visits}
+
+
+@bp.get("/visits")
+@bp.arguments(VisitListQuerySchema, location="query")
+@bp.response(200, VisitPageSchema)
+def list_visits(query):
+    """Visits in the caller's slice by local date range, status (or 'exception'), client, worker."""
+    items, next_cursor = queries.list_visits(current_identity(), query)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@bp.post("/visits")
+@roles_required(*STAFF)
+@bp.arguments(VisitCreateSchema)
+@bp.response(201, VisitSchema)
+def create_visit(body):
+    visit = planning.create_visit(current_identity(), body, utcnow())
+    db.session.commit()
+    return visit
+
+
+@bp.get("/visits/<int:visit_id>")
+@bp.response(200, TimelineSchema)
+def visit_timeline(visit_id):
+    """The visit with every event, correction and exception, in time order."""
+    return queries.timeline(get_visit(current_identity(), visit_id))
+
+
+@bp.patch("/visits/<int:visit_id>")
+@roles_required(*STAFF)
+@bp.arguments(VisitUpdateSchema)
+@bp.response(200, VisitSchema)
+def update_visit(body, visit_id):
+    """Reschedule, change tasks, reassign carers, or cancel (give cancel_reason)."""
+    ident = current_identity()
+    visit = planning.update_visit(ident, get_visit(ident, visit_id), body, utcnow())
+    db.session.commit()
+    return visit
+
+
+@bp.post("/visits/<int:visit_id>/events")
+@roles_required("worker")
+@bp.arguments(EventInSchema)
+@bp.response(201, EventResultSchema)
+@bp.alt_response(200, schema=EventResultSchema, description="The same event was already stored")
+def record_event(body, visit_id):
+    """Arrival, check-in/out, task, note or outcome progress; safe to retry with the same key."""
+    ident = current_identity()
+    event, created = service.record_event(worker_id=ident.worker_id, visit_id=visit_id, data=body, now=utcnow())
+    db.session.commit()
+    return {"event": event, "duplicate": not created, "visit": event_visit(event)}, 201 if created else 200
+
+
+def event_visit(event):
+    visit = db.session.get(Visit, event.visit_id)
+    queries.attach_open_exceptions([visit])
+    return visit
+
+
+@bp.post("/visits/<int:visit_id>/corrections")
+@roles_required(*STAFF)
+@bp.arguments(CorrectionInSchema)
+@bp.response(201, CorrectionSchema)
+def correct_times(body, visit_id):
+    """Enter a carer's real times with a reason code; the phone's events are kept as they were."""
+    ident = current_identity()
+    correction = resolution.correct_times(ident, get_visit(ident, visit_id), body, utcnow())
+    db.session.commit()
+    return correction
+
+
+@bp.post("/visits/<int:visit_id>/exceptions/<int:exception_id>/resolve")
+@roles_required(*STAFF)
+@bp.arguments(ExceptionResolveSchema)
+@bp.response(200, ExceptionSchema)
+def resolve_exception(body, visit_id, exception_id):
+    ident = current_identity()
+    exc = resolution.resolve_exception(ident, get_visit(ident, visit_id), exception_id, body, utcnow())
+    db.session.commit()
+    return exc
+
+
+@bp.post("/clients/<int:client_id>/activities")
+@roles_required("worker", *STAFF)
+@bp.arguments(ActivityInSchema)
+@bp.response(201, ActivitySchema)
+@bp.alt_response(200, schema=ActivitySchema, description="The same activity was already stored")
+def log_activity(body, client_id):
+    """Non-contact work for a client; safe to retry with the same key."""
+    ident = current_identity()
+    activity, created = activities.log_activity(ident, get_client(ident, client_id), body, utcnow())
+    db.session.commit()
+    return activity, 201 if created else 200
+
+
+@bp.get("/clients/<int:client_id>/activities")
+@bp.response(200, ActivitySchema(many=True))
+def list_activities(client_id):
+    return activities.activities_for(get_client(current_identity(), client_id))

@@ -1,0 +1,231 @@
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from server.care.models import SCORE_MAX, SCORE_MIN
+from server.schemas import AwareDateTime, latitude, longitude
+from server.visits.models import ACTIVITY_CATEGORIES, EVENT_KINDS, REASON_CODES, STATUSES
+
+
+class EventInSchema(Schema):
+    idempotency_key = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
+    device_time = AwareDateTime(required=True)
+    lat = latitude(load_default=None, allow_none=True)
+    lon = longitude(load_default=None, allow_none=True)
+    accuracy_m = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    device_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    task = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    text = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+    outcome_id = fields.Integer(load_default=None, allow_none=True)
+    score = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(SCORE_MIN, SCORE_MAX))
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+
+    @validates_schema
+    def _fix_complete(self, data, **_):
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            raise ValidationError("Give both lat and lon, or neither", "lat")
+
+
+class EventSchema(Schema):
+    id = fields.Integer()
+    idempotency_key = fields.String()
+    visit_id = fields.Integer()
+    worker_id = fields.Integer()
+    kind = fields.String()
+    device_time = fields.DateTime()
+    received_at = fields.DateTime()
+    device_id = fields.String(allow_none=True)
+    clock_offset_s = fields.Float(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    accuracy_m = fields.Float(allow_none=True)
+    distance_m = fields.Float(allow_none=True)
+    geofence = fields.String()
+    payload = fields.Dict()
+    flags = fields.List(fields.String())
+
+
+class EventResultSchema(Schema):
+    event = fields.Nested(EventSchema)
+    duplicate = fields.Boolean()
+    visit = fields.Nested(lambda: VisitSchema())
+
+
+class AssignmentSchema(Schema):
+    worker_id = fields.Integer()
+    worker_name = fields.String(attribute="worker.name")
+    position = fields.Integer()
+    arrived_at = fields.DateTime(allow_none=True)
+    checked_in_at = fields.DateTime(allow_none=True)
+    checked_out_at = fields.DateTime(allow_none=True)
+    check_in_geofence = fields.String(allow_none=True)
+    check_out_geofence = fields.String(allow_none=True)
+    manual = fields.Boolean()
+    removed_at = fields.DateTime(allow_none=True)
+
+
+class ClientSummarySchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    address = fields.String()
+    postcode = fields.String(allow_none=True)
+    lat = fields.Float()
+    lon = fields.Float()
+    access_notes = fields.String(allow_none=True)
+
+
+class OutcomeSummarySchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    description = fields.String(allow_none=True)
+
+
+class VisitSchema(Schema):
+    id = fields.Integer()
+    client_id = fields.Integer()
+    contract_id = fields.Integer()
+    provider_id = fields.Integer()
+    client = fields.Nested(ClientSummarySchema)
+    planned_start = fields.DateTime()
+    planned_start_local = fields.Method("_local_start")
+    planned_minutes = fields.Integer()
+    carers_required = fields.Integer()
+    tasks = fields.List(fields.String())
+    status = fields.String()
+    punctuality = fields.String(allow_none=True)
+    started_at = fields.DateTime(allow_none=True)
+    ended_at = fields.DateTime(allow_none=True)
+    overrun_approved = fields.Boolean()
+    cancel_reason = fields.String(allow_none=True)
+    assignments = fields.Nested(AssignmentSchema, many=True, attribute="active_assignments")
+    open_exceptions = fields.Method("_open_exceptions")
+
+    def _local_start(self, visit):
+        from server.timeutil import to_local
+
+        return to_local(visit.planned_start, visit.contract.council.timezone).isoformat()
+
+    def _open_exceptions(self, visit):
+        # Attached by the query that loaded the page, in one query for all its visits.
+        return getattr(visit, "open_exception_kinds", [])
+
+
+class RunVisitSchema(VisitSchema):
+    outcomes = fields.Method("_outcomes")
+
+    def _outcomes(self, visit):
+        return OutcomeSummarySchema(many=True).dump(getattr(visit, "run_outcomes", []))
+
+
+class RunSchema(Schema):
+    date = fields.Date()
+    worker_id = fields.Integer()
+    visits = fields.Nested(RunVisitSchema, many=True)
+
+
+class RunQuerySchema(Schema):
+    date = fields.Date(load_default=None)
+    worker_id = fields.Integer(load_default=None)
+
+
+class VisitListQuerySchema(Schema):
+    date_from = fields.Date(load_default=None)
+    date_to = fields.Date(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf((*STATUSES, "exception")))
+    client_id = fields.Integer(load_default=None)
+    worker_id = fields.Integer(load_default=None)
+    cursor = fields.String(load_default=None)
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
+
+
+class VisitPageSchema(Schema):
+    items = fields.Nested(VisitSchema, many=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class VisitCreateSchema(Schema):
+    client_id = fields.Integer(required=True)
+    planned_start = AwareDateTime(required=True)
+    planned_minutes = fields.Integer(required=True, validate=validate.Range(5, 24 * 60))
+    carers_required = fields.Integer(load_default=1, validate=validate.Range(1, 4))
+    tasks = fields.List(fields.String(validate=validate.Length(1, 200)), load_default=list)
+    worker_ids = fields.List(fields.Integer(), load_default=list)
+
+
+class VisitUpdateSchema(Schema):
+    planned_start = AwareDateTime()
+    planned_minutes = fields.Integer(validate=validate.Range(5, 24 * 60))
+    tasks = fields.List(fields.String(validate=validate.Length(1, 200)))
+    worker_ids = fields.List(fields.Integer())
+    cancel_reason = fields.String(validate=validate.Length(1, 200))
+
+
+class CorrectionInSchema(Schema):
+    worker_id = fields.Integer(required=True)
+    check_in_at = AwareDateTime(required=True)
+    check_out_at = AwareDateTime(required=True)
+    reason_code = fields.String(required=True, validate=validate.OneOf(REASON_CODES))
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+    approve_overrun = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _ordered(self, data, **_):
+        if data["check_out_at"] <= data["check_in_at"]:
+            raise ValidationError("Check-out must be after check-in", "check_out_at")
+
+
+class CorrectionSchema(Schema):
+    id = fields.Integer()
+    visit_id = fields.Integer()
+    worker_id = fields.Integer()
+    check_in_at = fields.DateTime()
+    check_out_at = fields.DateTime()
+    reason_code = fields.String()
+    note = fields.String(allow_none=True)
+    approve_overrun = fields.Boolean()
+    created_by = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class ExceptionSchema(Schema):
+    id = fields.Integer()
+    visit_id = fields.Integer()
+    worker_id = fields.Integer(allow_none=True)
+    kind = fields.String()
+    detail = fields.String(allow_none=True)
+    raised_at = fields.DateTime()
+    resolved_at = fields.DateTime(allow_none=True)
+    resolved_by = fields.Integer(allow_none=True)
+    correction_id = fields.Integer(allow_none=True)
+    resolution = fields.String(allow_none=True)
+
+
+class ExceptionResolveSchema(Schema):
+    reason_code = fields.String(required=True, validate=validate.OneOf(REASON_CODES))
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class TimelineSchema(Schema):
+    visit = fields.Nested(VisitSchema)
+    events = fields.Nested(EventSchema, many=True)
+    corrections = fields.Nested(CorrectionSchema, many=True)
+    exceptions = fields.Nested(ExceptionSchema, many=True)
+
+
+class ActivityInSchema(Schema):
+    idempotency_key = fields.UUID(required=True)
+    category = fields.String(required=True, validate=validate.OneOf(ACTIVITY_CATEGORIES))
+    minutes = fields.Integer(required=True, validate=validate.Range(1, 24 * 60))
+    note = fields.String(load_default=None, validate=validate.Length(max=4000))
+    occurred_at = AwareDateTime(required=True)
+
+
+class ActivitySchema(Schema):
+    id = fields.Integer()
+    idempotency_key = fields.String()
+    client_id = fields.Integer()
+    worker_id = fields.Integer(allow_none=True)
+    category = fields.String()
+    minutes = fields.Integer()
+    note = fields.String(allow_none=True)
+    occurred_at = fields.DateTime()
+    received_at = fields.DateTime()

@@ -1,0 +1,205 @@
+"""Recording what happened at a visit: events in, visit state and exceptions out.
+
+Events are facts from a phone and are never changed. A visit's status, its
+carers' effective times and its exceptions are derived from them here, in the
+same transaction, so a retry or a late-arriving offline batch converges on the
+same state.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from server.care.models import Outcome
+from server.directory.models import Worker
+from server.errors import invalid, not_found
+from server.extensions import db
+from server.visits.geofence import judge
+from server.visits.idempotency import check_replay, content_hash
+from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
+
+# Event fields that make up its content; the rest (receipt time, clock offset) belongs to the delivery.
+CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",
+                  "task", "text", "outcome_id", "score", "comment")
+
+
+def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
+                 clock_offset_s: float | None = None) -> tuple[VisitEvent, bool]:
+    """Store one event exactly once. Returns (event, created); the caller commits."""
+    data = {**data, "idempotency_key": str(data["idempotency_key"])}
+    payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS} | {"visit_id": visit_id})
+    existing = _event_by_key(data["idempotency_key"])
+    if existing is not None:
+        return check_replay(existing, payload_hash), False
+
+    visit, assignment = _visit_for_worker(visit_id, worker_id)
+    _validate_content(visit, data)
+    verdict = judge(data.get("lat"), data.get("lon"), data.get("accuracy_m"),
+                    (visit.client.lat, visit.client.lon),
+                    visit.contract.geofence_radius_m, visit.contract.accuracy_limit_m)
+    event = VisitEvent(
+        idempotency_key=data["idempotency_key"], payload_hash=payload_hash, visit_id=visit.id,
+        worker_id=worker_id, kind=data["kind"], device_time=data["device_time"], received_at=now,
+        device_id=data.get("device_id"), clock_offset_s=clock_offset_s,
+        lat=data.get("lat"), lon=data.get("lon"), accuracy_m=data.get("accuracy_m"),
+        distance_m=verdict.distance_m, geofence=verdict.geofence,
+        payload={k: data[k] for k in ("task", "text", "outcome_id", "score", "comment") if data.get(k) is not None},
+        flags=[],
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(event)
+            db.session.flush()
+    except IntegrityError:
+        # A concurrent request stored the same key between our read and insert.
+        return check_replay(_event_by_key(data["idempotency_key"]), payload_hash), False
+
+    _apply(visit, assignment, event, now)
+    return event, True
+
+
+def _event_by_key(key: str) -> VisitEvent | None:
+    return db.session.scalar(select(VisitEvent).where(VisitEvent.idempotency_key == key))
+
+
+def _visit_for_worker(visit_id: int, worker_id: int) -> tuple[Visit, VisitAssignment]:
+    """Any assignment counts, even one since removed: what the worker did there must still land."""
+    visit = db.session.get(Visit, visit_id)
+    if visit is None:
+        raise not_found("visit")
+    mine = [a for a in visit.assignments if a.worker_id == worker_id]
+    if not mine:
+        raise not_found("visit")
+    mine.sort(key=lambda a: a.removed_at is not None)
+    return visit, mine[0]
+
+
+def _validate_content(visit: Visit, data: dict) -> None:
+    kind = data["kind"]
+    if kind == "task_done" and data.get("task") not in (visit.tasks or []):
+        raise invalid("task", "Not one of this visit's tasks")
+    if kind == "note" and not (data.get("text") or "").strip():
+        raise invalid("text", "A note needs text")
+    if kind == "outcome_progress":
+        if data.get("score") is None:
+            raise invalid("score", "Outcome progress needs a score")
+        outcome = db.session.get(Outcome, data.get("outcome_id")) if data.get("outcome_id") else None
+        if outcome is None or outcome.client_id != visit.client_id or not outcome.active:
+            raise invalid("outcome_id", "Unknown outcome for this client")
+
+
+def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: datetime) -> None:
+    """Fold one new event into the visit's derived state."""
+    if visit.status == "cancelled":
+        event.flags = [*event.flags, "after_cancel"]
+        open_exception(visit, "event_after_cancel", now, worker_id=event.worker_id,
+                        detail=f"{event.kind} recorded after the visit was cancelled")
+    if assignment.removed_at is not None:
+        event.flags = [*event.flags, "reassigned"]
+        open_exception(visit, "not_assigned", now, worker_id=event.worker_id,
+                        detail=f"{event.kind} from a worker no longer assigned")
+    _note_position(event)
+
+    if event.kind == "outcome_progress":
+        db.session.add(OutcomeProgress(
+            event_id=event.id, visit_id=visit.id, client_id=visit.client_id, worker_id=event.worker_id,
+            outcome_id=event.payload["outcome_id"], score=event.payload["score"],
+            comment=event.payload.get("comment"), recorded_at=event.device_time,
+        ))
+    if event.kind not in ("arrival", "check_in", "check_out") or assignment.manual:
+        # Times a coordinator has settled are not moved by a late-arriving phone.
+        if assignment.manual and event.kind in ("check_in", "check_out"):
+            event.flags = [*event.flags, "after_correction"]
+        return
+
+    at = event.device_time
+    if event.kind == "arrival":
+        assignment.arrived_at = min(filter(None, (assignment.arrived_at, at)))
+        return
+    if event.geofence == "none":
+        open_exception(visit, "no_geolocation", now, worker_id=event.worker_id,
+                        detail=f"{event.kind} without a location")
+    elif event.geofence == "outside":
+        open_exception(visit, "outside_geofence", now, worker_id=event.worker_id,
+                        detail=f"{event.kind} {round(event.distance_m)} m from home")
+    if event.kind == "check_in":
+        if assignment.checked_in_at is None or at < assignment.checked_in_at:
+            assignment.checked_in_at = at
+            assignment.check_in_geofence = event.geofence
+        if assignment.checked_out_at is not None:
+            close_exception(visit, "missing_check_in", now, worker_id=event.worker_id,
+                         resolution="check-in received after check-out (offline sync)")
+    else:
+        if assignment.checked_out_at is None or at > assignment.checked_out_at:
+            assignment.checked_out_at = at
+            assignment.check_out_geofence = event.geofence
+        if assignment.checked_in_at is None:
+            event.flags = [*event.flags, "out_of_order"]
+            open_exception(visit, "missing_check_in", now, worker_id=event.worker_id,
+                            detail="check-out arrived before any check-in")
+    if assignment.checked_in_at and assignment.checked_out_at and assignment.checked_out_at < assignment.checked_in_at:
+        open_exception(visit, "checkout_before_checkin", now, worker_id=event.worker_id,
+                        detail="check-out time is before check-in time")
+    refresh_state(visit)
+
+
+def _note_position(event: VisitEvent) -> None:
+    if event.lat is None:
+        return
+    worker = db.session.get(Worker, event.worker_id)
+    if worker.last_seen_at is None or event.device_time >= worker.last_seen_at:
+        worker.last_lat, worker.last_lon, worker.last_seen_at = event.lat, event.lon, event.device_time
+
+
+def refresh_state(visit: Visit) -> None:
+    """Status, punctuality and effective times from the carers' times."""
+    carers = visit.active_assignments or visit.assignments
+    check_ins = [a.checked_in_at for a in carers if a.checked_in_at]
+    check_outs = [a.checked_out_at for a in carers if a.checked_out_at]
+    visit.started_at = min(check_ins) if check_ins else None
+    visit.ended_at = max(check_outs) if len(check_outs) == len(carers) and carers else None
+    visit.punctuality = punctuality(visit) if visit.started_at else None
+    if visit.status == "cancelled":
+        return
+    if visit.ended_at is not None:
+        visit.status = "completed"
+    elif check_ins or check_outs:
+        visit.status = "in_progress"
+
+
+def punctuality(visit: Visit) -> str:
+    """From the first check-in against planned start; a check-in exactly on a threshold is on time."""
+    contract = visit.contract
+    if visit.started_at < visit.planned_start - timedelta(minutes=contract.early_minutes):
+        return "early"
+    if visit.started_at > visit.planned_start + timedelta(minutes=contract.late_minutes):
+        return "late"
+    return "on_time"
+
+
+def open_exception(visit: Visit, kind: str, now: datetime, *, worker_id: int | None = None,
+                    detail: str | None = None) -> VisitException:
+    """One open exception per visit, carer and kind: repeats do not pile up."""
+    open_one = _find_open(visit.id, kind, worker_id)
+    if open_one is not None:
+        return open_one
+    exc = VisitException(visit_id=visit.id, worker_id=worker_id, kind=kind, detail=detail, raised_at=now)
+    db.session.add(exc)
+    db.session.flush()
+    return exc
+
+
+def close_exception(visit: Visit, kind: str, now: datetime, *, worker_id: int | None, resolution: str) -> None:
+    exc = _find_open(visit.id, kind, worker_id)
+    if exc is not None:
+        exc.resolved_at, exc.resolution = now, resolution
+
+
+def _find_open(visit_id: int, kind: str, worker_id: int | None) -> VisitException | None:
+    return db.session.scalar(select(VisitException).where(
+        VisitException.visit_id == visit_id, VisitException.kind == kind,
+        VisitException.worker_id.is_(None) if worker_id is None else VisitException.worker_id == worker_id,
+        VisitException.resolved_at.is_(None),
+    ))

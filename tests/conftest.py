@@ -1,0 +1,95 @@
+"""Test database selection and per-test isolation.
+
+CAREMON_TEST_DATABASE_URL picks the database (SQLite file by default; .ci/run also
+runs the suite against PostgreSQL). The schema is built once per run and every
+test starts from empty tables.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask_jwt_extended import create_access_token
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from server import create_app
+from server.auth.service import token_claims
+from server.extensions import db
+
+TEST_DB_URL = os.environ.get(
+    "CAREMON_TEST_DATABASE_URL", f"sqlite:///{Path(tempfile.gettempdir()) / 'caremon-test.db'}"
+)
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL test database on first use; SQLite creates its file itself."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("postgresql"):
+        return
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}):
+            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+def test_settings(**extra) -> dict:
+    return {
+        "database_url": TEST_DB_URL, "secret_key": TEST_SECRET, "cookie_secure": False,
+        "rate_limit_enabled": False, **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def app():
+    ensure_database(TEST_DB_URL)
+    app = create_app(test_settings())
+    app.config["TESTING"] = True
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f"DELETE FROM {name}"))
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _db(request, app):
+    if "app" not in request.fixturenames:  # pure unit tests need no database
+        yield
+        return
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        _empty_tables()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def world(app):
+    from tests.factories import make_world
+
+    return make_world()
+
+
+def headers_for(user) -> dict:
+    """A bearer header minted directly, so tests don't pay for a password hash per request."""
+    token = create_access_token(identity=str(user.id), additional_claims=token_claims(user))
+    return {"Authorization": f"Bearer {token}"}
