@@ -1,0 +1,4 @@
+"""`python -m server ...` is the `caremon` command, for environments without the console script."""
+from server.cli import main
+
+main()

@@ -1,0 +1,162 @@
+"""Demo data: one council around Kendal, two providers, a week of visits, some of them gone wrong.
+
+Deterministic (seeded) so screenshots and walkthroughs match from one install to the next.
+Past visits are played through the same event service the phones use, so their
+statuses, geofence verdicts and exceptions are real.
+"""
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, datetime, timedelta
+
+from server.auth.models import User
+from server.auth.passwords import hash_password
+from server.care.models import CarePackage, Outcome, VisitPattern
+from server.directory.models import Client, Contract, Council, FamilyLink, Provider, Worker
+from server.extensions import db
+from server.timeutil import to_local
+from server.visits.models import Visit
+from server.visits.service import record_event
+
+PASSWORD = "caremon-demo"
+TOWN_CENTRE = (54.3280, -2.7460)
+STREETS = [
+    "Highgate", "Stricklandgate", "Kirkland", "Windermere Road", "Burneside Road", "Sedbergh Road",
+    "Appleby Road", "Castle Street", "Aynam Road", "Queen's Road", "Greenside", "Fellside", "Shap Road",
+    "Milnthorpe Road", "Oxenholme Road", "Natland Road", "Castle Drive", "Parkside Road", "Gillinggate",
+    "Underley Road", "Serpentine Road", "Beast Banks", "Sandes Avenue", "Ann Street", "Wildman Street",
+]
+FIRST = ["Margaret", "John", "Dorothy", "William", "Joan", "George", "Betty", "Arthur", "Irene", "Harold",
+         "Doreen", "Frank", "Eileen", "Kenneth", "Sheila", "Ronald", "Audrey", "Dennis", "Brenda", "Alan"]
+LAST = ["Atkinson", "Dobson", "Harrison", "Thwaite", "Wilson", "Bell", "Nelson", "Mason", "Dixon", "Hodgson",
+        "Robinson", "Gibson", "Walker", "Fisher", "Jackson", "Preston", "Brockbank", "Airey", "Birkett", "Tyson"]
+OUTCOMES = [
+    "I can get to the shops on Thursdays", "I can make my own breakfast", "I take my medication on time",
+    "I can get in and out of the bath safely", "I see my friends at the lunch club", "I can walk to the garden gate",
+    "I sleep through the night without falling", "I manage my own money",
+]
+# Local call times, length and how many carers; most clients get two to four of these.
+CALLS = [("08:00", 45, ["Personal care", "Breakfast", "Medication"]), ("12:30", 30, ["Lunch", "Medication"]),
+         ("17:00", 30, ["Tea", "Check fluids"]), ("20:30", 30, ["Help to bed", "Medication"])]
+WORKER_NAMES = ["Aisha Khan", "Ben Holmes", "Chloe Park", "Dan Leigh", "Emma Fox", "Faisal Ali",
+                "Grace Lowe", "Harry Moss", "Isla Reed", "Jack Wong", "Kate Bryce", "Liam Shaw"]
+
+
+def _login(email: str, name: str, role: str, pw_hash: str, **tenant) -> User:
+    user = User(email=email, name=name, password_hash=pw_hash, role=role, **tenant)
+    db.session.add(user)
+    return user
+
+
+def seed(now: datetime, rng_seed: int = 2026) -> list[tuple[str, str]]:
+    """Create the demo world; returns (role, email) pairs for the logins to print."""
+    from server.care.generation import generate_visits
+
+    rng = random.Random(rng_seed)
+    pw_hash = hash_password(PASSWORD)
+    council = Council(name="South Lakeland Council (demo)", timezone="Europe/London")
+    db.session.add(council)
+    db.session.flush()
+    logins = [("council officer", "officer@council.demo")]
+    _login("officer@council.demo", "Olivia Officer", "council_officer", pw_hash, council_id=council.id)
+
+    clients: list[Client] = []
+    for index, (name, slug, rule_set) in enumerate([("Lakeland Home Care", "lakeland", "actual-by-minute"),
+                                                   ("Fellside Support", "fellside", "banded")]):
+        provider = Provider(name=name, on_call_contact=f"oncall@{slug}.demo")
+        db.session.add(provider)
+        db.session.flush()
+        contract = Contract(council_id=council.id, provider_id=provider.id, reference=f"SLC-DOM-{index + 1:03d}",
+                            payment_rule_set=rule_set, starts_on=date(2026, 4, 1))
+        db.session.add(contract)
+        workers = [Worker(provider_id=provider.id, name=n, staff_ref=f"{slug[:3].upper()}{i + 1:03d}",
+                          phone=f"07700 900{index}{i:02d}")
+                   for i, n in enumerate(WORKER_NAMES[index * 6:(index + 1) * 6])]
+        db.session.add_all(workers)
+        db.session.flush()
+        _login(f"coordinator@{slug}.demo", f"{name} Coordinator", "coordinator", pw_hash, provider_id=provider.id)
+        _login(f"admin@{slug}.demo", f"{name} Admin", "provider_admin", pw_hash, provider_id=provider.id)
+        for i, worker in enumerate(workers, start=1):
+            _login(f"worker{i}@{slug}.demo", worker.name, "worker", pw_hash, provider_id=provider.id, worker_id=worker.id)
+        logins += [("coordinator", f"coordinator@{slug}.demo"), ("provider admin", f"admin@{slug}.demo"),
+                   ("care worker", f"worker1@{slug}.demo")]
+        for c in range(30):
+            client = _client(rng, contract, index * 30 + c)
+            clients.append(client)
+            _care_plan(rng, client, workers, c)
+        if index == 0:
+            family = _login("family@lakeland.demo", "Sarah Atkinson", "family", pw_hash)
+            db.session.flush()
+            db.session.add(FamilyLink(user_id=family.id, client_id=clients[0].id, relationship_label="daughter",
+                                      email=family.email, channels=["email"]))
+            logins.append(("family member", "family@lakeland.demo"))
+    db.session.commit()
+
+    week_start = (to_local(now, council.timezone) - timedelta(days=3)).replace(hour=0, minute=0, second=0)
+    generate_visits(now=week_start, days_ahead=7)
+    db.session.commit()
+    _play_past_visits(rng, now)
+    db.session.commit()
+    return logins
+
+
+def _client(rng: random.Random, contract: Contract, n: int) -> Client:
+    bearing_lat, bearing_lon = rng.uniform(-0.018, 0.018), rng.uniform(-0.03, 0.03)
+    client = Client(
+        contract_id=contract.id, name=f"{FIRST[n % 20]} {LAST[(n * 7) % 20]}", reference=f"SLC{100000 + n}",
+        address=f"{rng.randint(1, 140)} {STREETS[n % len(STREETS)]}, Kendal", postcode=f"LA9 {rng.randint(4, 7)}"
+        f"{'ABDEFGHJLNPQRSTUWXYZ'[n % 20]}{'ABDEFGHJLNPQRSTUWXYZ'[(n * 3) % 20]}",
+        lat=round(TOWN_CENTRE[0] + bearing_lat, 6), lon=round(TOWN_CENTRE[1] + bearing_lon, 6),
+        access_notes="Key safe by the back door" if n % 4 == 0 else None,
+    )
+    db.session.add(client)
+    db.session.flush()
+    return client
+
+
+def _care_plan(rng: random.Random, client: Client, workers: list[Worker], n: int) -> None:
+    for title in rng.sample(OUTCOMES, 2):
+        db.session.add(Outcome(client_id=client.id, title=title))
+    calls = CALLS[: 2 + n % 3]
+    weekly = 0
+    for k, (at, minutes, tasks) in enumerate(calls):
+        double_up = n % 10 == 0 and k == 0
+        lead = workers[(n + k) % len(workers)]
+        crew = [lead.id, workers[(n + k + 1) % len(workers)].id] if double_up else [lead.id]
+        db.session.add(VisitPattern(client_id=client.id, weekdays=[1, 2, 3, 4, 5, 6, 7], start_time=at,
+                                    duration_minutes=minutes, carers_required=len(crew), tasks=tasks,
+                                    worker_ids=crew, starts_on=date(2026, 4, 1)))
+        weekly += 7 * minutes
+    db.session.add(CarePackage(client_id=client.id, weekly_minutes=weekly, flex_weeks=4 if n % 5 == 0 else 1,
+                               starts_on=date(2026, 4, 1)))
+
+
+def _play_past_visits(rng: random.Random, now: datetime) -> None:
+    """Check-ins and check-outs for visits already over, with the usual mix of real-world trouble."""
+    visits = db.session.scalars(db.select(Visit).where(Visit.planned_start < now - timedelta(minutes=90))
+                                .order_by(Visit.planned_start)).all()
+    for visit in visits:
+        roll = rng.random()
+        if roll < 0.02:
+            continue  # missed: nobody came (the scheduler marks it)
+        delay = rng.choice([-6, -3, 0, 2, 4, 7, 11]) if roll < 0.9 else rng.randint(35, 55)
+        stay = visit.planned_minutes + rng.choice([-12, -5, -2, 0, 1, 3, 6])
+        for assignment in visit.active_assignments:
+            start = visit.planned_start + timedelta(minutes=delay, seconds=rng.randint(0, 59))
+            home = (visit.client.lat, visit.client.lon)
+            fix = {"lat": home[0] + rng.uniform(-0.0004, 0.0004), "lon": home[1] + rng.uniform(-0.0006, 0.0006),
+                   "accuracy_m": rng.choice([8, 12, 20, 35])}
+            if rng.random() < 0.03:
+                fix = {"lat": None, "lon": None, "accuracy_m": None}  # phone refused location
+            elif rng.random() < 0.03:
+                fix["accuracy_m"] = 180
+            for kind, at in (("arrival", start - timedelta(minutes=2)), ("check_in", start),
+                             ("task_done", start + timedelta(minutes=5)),
+                             ("check_out", start + timedelta(minutes=stay))):
+                data = {"idempotency_key": str(uuid.UUID(int=rng.getrandbits(128))), "kind": kind,
+                        "device_time": at, "device_id": f"demo-phone-{assignment.worker_id}", **fix}
+                if kind == "task_done":
+                    data["task"] = visit.tasks[0]
+                record_event(worker_id=assignment.worker_id, visit_id=visit.id, data=data,
+                             now=at + timedelta(seconds=rng.randint(1, 20)))
