@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -63,6 +64,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     settings = load_settings(overrides)
     app = Flask(__name__, static_folder=None)
     app.config.update(_flask_config(settings))
+    if settings["proxy_hops"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings["proxy_hops"], x_proto=settings["proxy_hops"])
 
     import server.models  # noqa: F401  (register every table)
 
@@ -85,6 +88,12 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, directory_bp, care_bp, visits_bp):
         api.register_blueprint(bp)
+    from server.feedback.routes import bp as feedback_bp
+    api.register_blueprint(feedback_bp)
+    from server.reports.routes import bp as reports_bp
+    api.register_blueprint(reports_bp)
+    from server.web.routes import bp as web_bp
+    app.register_blueprint(web_bp)  # plain Flask: the PWA's files are not API operations
 
 
 def _register_jwt_callbacks() -> None:

@@ -6,3 +6,4 @@ from server.directory.models import Client, Contract, Council, FamilyLink, Provi
 from server.visits.models import (  # noqa: F401
     NonContactActivity, OutcomeProgress, Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException,
 )
+from server.feedback.models import VisitFeedback  # noqa: F401

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_
 
 from server.errors import invalid
+from server.schemas import MAX_KEY
 
 
 def encode_cursor(moment: datetime, row_id: int) -> str:
@@ -17,9 +18,13 @@ def encode_cursor(moment: datetime, row_id: int) -> str:
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         moment, row_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(moment), int(row_id)
+        moment = datetime.fromisoformat(moment)
     except (ValueError, TypeError):
-        raise invalid("cursor", "Not a cursor from this list") from None
+        moment, row_id = None, None
+    # Only what encode_cursor writes: a naive time or an out-of-range key would fail in the database instead.
+    if moment is None or moment.tzinfo is None or type(row_id) is not int or not 0 <= row_id <= MAX_KEY:
+        raise invalid("cursor", "Not a cursor from this list")
+    return moment, row_id
 
 
 def page(session, stmt, time_col, id_col, cursor: str | None, limit: int):

@@ -11,6 +11,15 @@ class AwareDateTime(fields.AwareDateTime):
         return super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
 
 
+# The largest 64-bit key: a bigger id can name no row, and the database would raise on it rather than find nothing.
+MAX_KEY = 2**63 - 1
+
+
+def key(strict: bool = True, **kwargs) -> fields.Integer:
+    """A row id in a body (strict: 1.5 is refused, not truncated to 1) or, with strict=False, in a query string."""
+    return fields.Integer(strict=strict, validate=validate.Range(1, MAX_KEY), **kwargs)
+
+
 def latitude(**kwargs) -> fields.Float:
     return fields.Float(validate=validate.Range(-90, 90), **kwargs)
 

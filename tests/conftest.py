@@ -66,10 +66,11 @@ def _empty_tables() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _db(request, app):
+def _db(request):
     if "app" not in request.fixturenames:  # pure unit tests need no database
         yield
         return
+    app = request.getfixturevalue("app")
     with app.app_context():
         yield
         db.session.rollback()

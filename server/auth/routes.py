@@ -10,6 +10,7 @@ from server.auth import service
 from server.auth.models import User
 from server.auth.schemas import AccessTokenSchema, LoginSchema, LogoutSchema, TokensSchema, UserSchema
 from server.auth.tenancy import current_identity
+from server.errors import ApiError
 from server.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Login, refresh and logout")
@@ -19,8 +20,13 @@ def _login_limit() -> str:
     return current_app.config["CAREMON"]["login_rate_limit"]
 
 
+def _limits_off() -> bool:
+    # The limiter is one object shared by every app in the process; each app's own setting decides.
+    return not current_app.config["RATELIMIT_ENABLED"]
+
+
 @bp.post("/login")
-@limiter.limit(_login_limit)
+@limiter.limit(_login_limit, exempt_when=_limits_off)
 @bp.arguments(LoginSchema)
 @bp.response(200, TokensSchema)
 def login(body):
@@ -42,6 +48,8 @@ def login(body):
 @bp.response(200, AccessTokenSchema)
 def refresh():
     user = db.session.get(User, int(get_jwt_identity()))
+    if user is None or not user.active:
+        raise ApiError(401, "unauthorized", "This login is no longer active")
     access = create_access_token(identity=str(user.id), additional_claims=service.token_claims(user))
     response = current_app.json.response({"access_token": access})
     set_access_cookies(response, access)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
+from flask import request
+from flask import request
 from flask_jwt_extended import get_jwt, get_jwt_identity, verify_jwt_in_request
 from sqlalchemy import select
 
@@ -15,6 +17,7 @@ from server.auth.models import PROVIDER_ROLES
 from server.directory.models import Client, Contract, FamilyLink
 from server.errors import ApiError, not_found
 from server.extensions import db
+from server.schemas import MAX_KEY
 from server.visits.models import Visit, VisitAssignment
 
 
@@ -35,14 +38,21 @@ class Identity:
 
 
 def current_identity() -> Identity:
-    """The caller, from the verified token's claims (tenant ids travel in the token)."""
+    """The caller, from the verified token's claims (tenant ids travel in the token).
+
+    Kept on the request object, so the token is checked against the blocklist once per request.
+    """
+    cached = getattr(request, "_caremon_identity", None)
+    if cached is not None:
+        return cached
     verify_jwt_in_request()
     claims = get_jwt()
-    return Identity(
+    request._caremon_identity = Identity(
         user_id=int(get_jwt_identity()), role=claims["role"],
         provider_id=claims.get("provider_id"), council_id=claims.get("council_id"),
         worker_id=claims.get("worker_id"),
     )
+    return request._caremon_identity
 
 
 def roles_required(*roles: str):
@@ -58,6 +68,12 @@ def roles_required(*roles: str):
         return wrapper
 
     return decorator
+
+
+def ids_in_range() -> None:
+    """Before a blueprint's views: a path id no key can hold is not found, instead of an error from the database."""
+    if any(isinstance(v, int) and v > MAX_KEY for v in (request.view_args or {}).values()):
+        raise not_found()
 
 
 def _contract_ids(ident: Identity):
@@ -86,7 +102,7 @@ def scope_clients(stmt, ident: Identity):
         visited = (
             select(Visit.client_id)
             .join(VisitAssignment, VisitAssignment.visit_id == Visit.id)
-            .where(VisitAssignment.worker_id == ident.worker_id)
+            .where(VisitAssignment.worker_id == ident.worker_id, VisitAssignment.removed_at.is_(None))
         )
         return stmt.where(Client.id.in_(visited))
     if ident.role in (*PROVIDER_ROLES, "council_officer"):

@@ -1,5 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from server.schemas import key
+
 TIME_OF_DAY = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour local time")
 
 
@@ -14,8 +16,8 @@ class OutcomeSchema(Schema):
 class CarePackageSchema(Schema):
     id = fields.Integer(dump_only=True)
     client_id = fields.Integer(dump_only=True)
-    weekly_minutes = fields.Integer(required=True, validate=validate.Range(0, 7 * 24 * 60))
-    flex_weeks = fields.Integer(load_default=1, validate=validate.OneOf((1, 4)))
+    weekly_minutes = fields.Integer(strict=True, required=True, validate=validate.Range(0, 7 * 24 * 60))
+    flex_weeks = fields.Integer(strict=True, load_default=1, validate=validate.OneOf((1, 4)))
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(load_default=None, allow_none=True)
 
@@ -28,13 +30,13 @@ class CarePackageSchema(Schema):
 class VisitPatternSchema(Schema):
     id = fields.Integer(dump_only=True)
     client_id = fields.Integer(dump_only=True)
-    weekdays = fields.List(fields.Integer(validate=validate.Range(1, 7)), required=True,
+    weekdays = fields.List(fields.Integer(strict=True, validate=validate.Range(1, 7)), required=True,
                            validate=validate.Length(min=1, max=7))
     start_time = fields.String(required=True, validate=TIME_OF_DAY)
-    duration_minutes = fields.Integer(required=True, validate=validate.Range(5, 24 * 60))
-    carers_required = fields.Integer(load_default=1, validate=validate.Range(1, 4))
+    duration_minutes = fields.Integer(strict=True, required=True, validate=validate.Range(5, 24 * 60))
+    carers_required = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 4))
     tasks = fields.List(fields.String(validate=validate.Length(1, 200)), load_default=list)
-    worker_ids = fields.List(fields.Integer(), load_default=list)
+    worker_ids = fields.List(key(), load_default=list)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(load_default=None, allow_none=True)
     active = fields.Boolean(load_default=True)

@@ -1,7 +1,9 @@
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from server.auth.tenancy import current_identity, get_client, roles_required, scope_clients, scope_contracts
+from server.auth.tenancy import (
+    current_identity, get_client, ids_in_range, roles_required, scope_clients, scope_contracts,
+)
 from server.db_types import utcnow
 from server.directory import service
 from server.directory.models import Client, Contract, FamilyLink, Worker
@@ -12,6 +14,7 @@ from server.directory.schemas import (
 from server.extensions import db
 
 bp = Blueprint("directory", __name__, url_prefix="/api/v1", description="Contracts, workers, clients, family access")
+bp.before_request(ids_in_range)
 STAFF = ("coordinator", "provider_admin")
 
 
@@ -47,7 +50,7 @@ def create_worker(body):
 @bp.response(200, WorkerSchema)
 def update_worker(body, worker_id):
     ident = current_identity()
-    worker = service.update(ident, service.get_worker(ident, worker_id), body, utcnow())
+    worker = service.update_worker(ident, service.get_worker(ident, worker_id), body, utcnow())
     db.session.commit()
     return worker
 

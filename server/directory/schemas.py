@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from server.schemas import latitude, longitude
+from server.schemas import key, latitude, longitude
 
 
 class ContractSchema(Schema):
@@ -38,7 +38,7 @@ class WorkerCreateSchema(WorkerSchema):
 
 class ClientSchema(Schema):
     id = fields.Integer(dump_only=True)
-    contract_id = fields.Integer(required=True)
+    contract_id = key(required=True)
     name = fields.String(required=True, validate=validate.Length(1, 200))
     reference = fields.String(allow_none=True, validate=validate.Length(max=64))
     address = fields.String(required=True, validate=validate.Length(1, 400))

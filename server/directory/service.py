@@ -41,6 +41,16 @@ def get_worker(ident: Identity, worker_id: int) -> Worker:
     return worker
 
 
+def update_worker(ident: Identity, worker: Worker, data: dict, now: datetime) -> Worker:
+    """Switching a worker off switches off their login too, so a leaver's phone stops working."""
+    update(ident, worker, data, now)
+    if "active" in data:
+        login = db.session.scalar(select(User).where(User.worker_id == worker.id))
+        if login is not None:
+            login.active = data["active"]
+    return worker
+
+
 def update(ident: Identity, obj, data: dict, now: datetime):
     for key, value in data.items():
         setattr(obj, key, value)

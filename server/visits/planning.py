@@ -11,6 +11,7 @@ from server.directory.models import Worker
 from server.errors import invalid
 from server.extensions import db
 from server.visits.models import Visit, VisitAssignment
+from server.visits.service import refresh_state
 
 
 def _workers_of_provider(worker_ids: list[int], provider_id: int) -> list[int]:
@@ -48,6 +49,8 @@ def update_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> Vi
     if "worker_ids" in data:
         changes["worker_ids"] = _workers_of_provider(data["worker_ids"], visit.provider_id)
         _assign(visit, data["worker_ids"], now)
+    if "planned_start" in data:
+        refresh_state(visit)  # punctuality is measured from the planned start
     if "cancel_reason" in data:
         visit.status, visit.cancel_reason = "cancelled", data["cancel_reason"]
         changes["cancel_reason"] = data["cancel_reason"]

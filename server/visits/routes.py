@@ -1,7 +1,8 @@
 from flask_smorest import Blueprint
 
-from server.auth.tenancy import current_identity, get_client, get_visit, roles_required
+from server.auth.tenancy import current_identity, get_client, get_visit, ids_in_range, roles_required
 from server.db_types import utcnow
+from server.directory.service import get_worker
 from server.errors import ApiError
 from server.extensions import db
 from server.visits import activities, planning, queries, resolution, service
@@ -13,6 +14,7 @@ from server.visits.schemas import (
 )
 
 bp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Runs, visits, events, exceptions, non-contact work")
+bp.before_request(ids_in_range)
 STAFF = ("coordinator", "provider_admin")
 
 
@@ -25,7 +27,7 @@ def run(query):
     if ident.role == "worker":
         worker_id = ident.worker_id
     elif ident.is_provider_staff and query["worker_id"]:
-        worker_id = query["worker_id"]
+        worker_id = get_worker(ident, query["worker_id"]).id  # another provider's worker is not found
     else:
         raise ApiError(403, "forbidden", "Only a worker, or a coordinator naming a worker, has a run")
     day, visits = queries.run_for(ident, worker_id, query["date"], utcnow())

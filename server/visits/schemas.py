@@ -1,7 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from server.care.models import SCORE_MAX, SCORE_MIN
-from server.schemas import AwareDateTime, latitude, longitude
+from server.schemas import AwareDateTime, key, latitude, longitude
 from server.visits.models import ACTIVITY_CATEGORIES, EVENT_KINDS, REASON_CODES, STATUSES
 
 
@@ -15,8 +15,9 @@ class EventInSchema(Schema):
     device_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     task = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     text = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
-    outcome_id = fields.Integer(load_default=None, allow_none=True)
-    score = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(SCORE_MIN, SCORE_MAX))
+    outcome_id = key(load_default=None, allow_none=True)
+    score = fields.Integer(strict=True, load_default=None, allow_none=True,
+                           validate=validate.Range(SCORE_MIN, SCORE_MAX))
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
 
     @validates_schema
@@ -124,15 +125,15 @@ class RunSchema(Schema):
 
 class RunQuerySchema(Schema):
     date = fields.Date(load_default=None)
-    worker_id = fields.Integer(load_default=None)
+    worker_id = key(strict=False, load_default=None)
 
 
 class VisitListQuerySchema(Schema):
     date_from = fields.Date(load_default=None)
     date_to = fields.Date(load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf((*STATUSES, "exception")))
-    client_id = fields.Integer(load_default=None)
-    worker_id = fields.Integer(load_default=None)
+    client_id = key(strict=False, load_default=None)
+    worker_id = key(strict=False, load_default=None)
     cursor = fields.String(load_default=None)
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
 
@@ -143,24 +144,24 @@ class VisitPageSchema(Schema):
 
 
 class VisitCreateSchema(Schema):
-    client_id = fields.Integer(required=True)
+    client_id = key(required=True)
     planned_start = AwareDateTime(required=True)
-    planned_minutes = fields.Integer(required=True, validate=validate.Range(5, 24 * 60))
-    carers_required = fields.Integer(load_default=1, validate=validate.Range(1, 4))
+    planned_minutes = fields.Integer(strict=True, required=True, validate=validate.Range(5, 24 * 60))
+    carers_required = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 4))
     tasks = fields.List(fields.String(validate=validate.Length(1, 200)), load_default=list)
-    worker_ids = fields.List(fields.Integer(), load_default=list)
+    worker_ids = fields.List(key(), load_default=list)
 
 
 class VisitUpdateSchema(Schema):
     planned_start = AwareDateTime()
-    planned_minutes = fields.Integer(validate=validate.Range(5, 24 * 60))
+    planned_minutes = fields.Integer(strict=True, validate=validate.Range(5, 24 * 60))
     tasks = fields.List(fields.String(validate=validate.Length(1, 200)))
-    worker_ids = fields.List(fields.Integer())
+    worker_ids = fields.List(key())
     cancel_reason = fields.String(validate=validate.Length(1, 200))
 
 
 class CorrectionInSchema(Schema):
-    worker_id = fields.Integer(required=True)
+    worker_id = key(required=True)
     check_in_at = AwareDateTime(required=True)
     check_out_at = AwareDateTime(required=True)
     reason_code = fields.String(required=True, validate=validate.OneOf(REASON_CODES))
@@ -214,7 +215,7 @@ class TimelineSchema(Schema):
 class ActivityInSchema(Schema):
     idempotency_key = fields.UUID(required=True)
     category = fields.String(required=True, validate=validate.OneOf(ACTIVITY_CATEGORIES))
-    minutes = fields.Integer(required=True, validate=validate.Range(1, 24 * 60))
+    minutes = fields.Integer(strict=True, required=True, validate=validate.Range(1, 24 * 60))
     note = fields.String(load_default=None, validate=validate.Length(max=4000))
     occurred_at = AwareDateTime(required=True)
 

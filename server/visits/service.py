@@ -29,12 +29,15 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
                  clock_offset_s: float | None = None) -> tuple[VisitEvent, bool]:
     """Store one event exactly once. Returns (event, created); the caller commits."""
     data = {**data, "idempotency_key": str(data["idempotency_key"])}
-    payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS} | {"visit_id": visit_id})
+    # The worker is part of the content: a key replayed by anyone else is a conflict, never their event.
+    payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS}
+                                | {"visit_id": visit_id, "worker_id": worker_id})
+    # Tenancy first, so a known key opens nothing on a visit the worker was never on.
+    visit, assignment = _visit_for_worker(visit_id, worker_id)
     existing = _event_by_key(data["idempotency_key"])
     if existing is not None:
         return check_replay(existing, payload_hash), False
 
-    visit, assignment = _visit_for_worker(visit_id, worker_id)
     _validate_content(visit, data)
     verdict = judge(data.get("lat"), data.get("lon"), data.get("accuracy_m"),
                     (visit.client.lat, visit.client.lon),

@@ -1,0 +1,136 @@
+// Talking to the Caremon API with the httpOnly session cookies the server sets at login.
+// Tokens never reach JavaScript storage: only the readable CSRF cookies are used, as the
+// double-submit header on unsafe requests.
+
+export class ApiError extends Error {
+  constructor(status, code, message, details = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** First field message, for showing under a form. */
+  fieldMessage() {
+    const fields = this.details?.fields || {};
+    const [name, messages] = Object.entries(fields)[0] || [];
+    return name ? `${name}: ${[].concat(messages).flat().join(" ")}` : this.message;
+  }
+}
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const AUTH_PATHS = ["/api/v1/auth/login", "/api/v1/auth/refresh"];
+
+export function cookie(name) {
+  const found = document.cookie.split("; ").find((c) => c.startsWith(`${name}=`));
+  return found ? decodeURIComponent(found.slice(name.length + 1)) : null;
+}
+
+export function url(path, query) {
+  const u = new URL(path, location.origin);
+  for (const [key, value] of Object.entries(query || {})) {
+    if (value !== undefined && value !== null && value !== "") u.searchParams.set(key, value);
+  }
+  return u.pathname + u.search;
+}
+
+let refreshing = null;
+
+/** Swap the refresh cookie for a new access cookie; one refresh at a time however many requests failed. */
+export function refreshSession() {
+  refreshing ??= (async () => {
+    try {
+      const csrf = cookie("csrf_refresh_token");
+      if (!csrf) return false;
+      const res = await fetch("/api/v1/auth/refresh", {
+        method: "POST", credentials: "same-origin", headers: { "X-CSRF-TOKEN": csrf, Accept: "application/json" },
+      });
+      return res.ok;
+    } catch {
+      return false;
+    } finally {
+      setTimeout(() => { refreshing = null; }, 0);
+    }
+  })();
+  return refreshing;
+}
+
+async function errorFrom(res) {
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  const e = body?.error || {};
+  return new ApiError(res.status, e.code || "http_error", e.message || res.statusText || "Request failed", e.details || {});
+}
+
+/**
+ * One API call. Throws ApiError; status 0 with code "offline" when the network is unreachable.
+ * An expired (or missing) access cookie is refreshed once and the call repeated.
+ */
+export async function request(method, path, { body, query, as = "json", retry = true } = {}) {
+  const headers = { Accept: as === "json" ? "application/json" : "*/*" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (UNSAFE.has(method)) {
+    const csrf = cookie("csrf_access_token");
+    if (csrf) headers["X-CSRF-TOKEN"] = csrf;
+  }
+  let res;
+  try {
+    res = await fetch(url(path, query), {
+      method, headers, credentials: "same-origin", cache: "no-store",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "offline", "No connection to Caremon");
+  }
+  if (res.status === 401 && retry && !AUTH_PATHS.includes(path)) {
+    const err = await errorFrom(res);
+    if (["token_expired", "unauthorized", "invalid_token"].includes(err.code) && (await refreshSession())) {
+      return request(method, path, { body, query, as, retry: false });
+    }
+    window.dispatchEvent(new CustomEvent("caremon:signed-out"));
+    throw err;
+  }
+  if (!res.ok) throw await errorFrom(res);
+  if (res.status === 204) return null;
+  if (as === "response") return res;
+  return res.json();
+}
+
+export const get = (path, query) => request("GET", path, { query });
+export const post = (path, body = {}) => request("POST", path, { body });
+export const put = (path, body = {}) => request("PUT", path, { body });
+export const patch = (path, body = {}) => request("PATCH", path, { body });
+
+/** Every page of a cursor-paged list. */
+export async function getAll(path, query = {}) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await get(path, { ...query, cursor });
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}
+
+/** Download a file response and hand it to the browser as a named file. */
+export async function download(path, query, fallbackName) {
+  const res = await request("GET", path, { query, as: "response" });
+  const disposition = res.headers.get("Content-Disposition") || "";
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+  const name = match ? decodeURIComponent(match[1]) : fallbackName;
+  const blob = await res.blob();
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = href;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10000);
+  return { name, size: blob.size };
+}

@@ -1,0 +1,131 @@
+// Boot and routing: who is signed in, which screen their role gets, and the shared top bar.
+import { currentUser, HOME, logout, ROLE_NAMES } from "./auth.js";
+import { h, replace } from "./dom.js";
+import { icon } from "./icons.js";
+import * as outbox from "./outbox.js";
+import { registerServiceWorker } from "./update.js";
+
+const SCREENS = [
+  [/^\/login$/, () => import("./screens/login.js"), null],
+  [/^\/worker$/, () => import("./screens/worker.js"), ["worker"]],
+  [/^\/worker\/visit\/(\d+)$/, () => import("./screens/visit.js"), ["worker"]],
+  [/^\/worker\/activity$/, () => import("./screens/activity.js"), ["worker"]],
+  [/^\/coordinator$/, () => import("./screens/coordinator.js"), ["coordinator", "provider_admin"]],
+  [/^\/family$/, () => import("./screens/family.js"), ["family"]],
+  [/^\/council$/, () => import("./screens/council.js"), ["council_officer"]],
+];
+
+const main = document.getElementById("main");
+const session = { user: null, notice: null };
+let cleanup = null;
+let renderId = 0;
+
+export function go(path) {
+  if (location.hash === `#${path}`) route();
+  else location.hash = path;
+}
+
+async function route() {
+  const path = location.hash.replace(/^#/, "") || "/";
+  if (!path.startsWith("/")) return; // in-page anchors such as the skip link
+  const { user } = session;
+  if (!user && path !== "/login") return go("/login");
+  if (user && (path === "/" || path === "/login")) return go(HOME[user.role] || "/login");
+  const match = SCREENS.map(([re, load, roles]) => [re.exec(path), load, roles]).find(([m]) => m);
+  if (!match || (match[2] && !match[2].includes(user.role))) return go(user ? HOME[user.role] : "/login");
+  const [found, load] = match;
+  const id = ++renderId;
+  if (cleanup) cleanup();
+  cleanup = null;
+  const screen = await load();
+  if (id !== renderId) return;
+  replace(main);
+  const ctx = { user, params: found.slice(1), go, notice: session.notice, signedIn };
+  session.notice = null;
+  cleanup = (await screen.render(main, ctx)) || null;
+  if (document.activeElement === document.body || !main.contains(document.activeElement)) main.focus({ preventScroll: true });
+}
+
+function showUser() {
+  const { user } = session;
+  const who = document.getElementById("who");
+  replace(who, user ? [icon("user"), " ", user.name, h("span", { class: "visually-hidden" }, `, ${ROLE_NAMES[user.role]}`)] : []);
+  document.getElementById("logout").hidden = !user;
+  document.getElementById("sync-badge").hidden = !user || user.role !== "worker";
+}
+
+function signedIn(user) {
+  session.user = user;
+  outbox.setUser(user.id);
+  showUser();
+  go(HOME[user.role]);
+}
+
+function showBadge(s) {
+  const badge = document.getElementById("sync-badge");
+  badge.classList.toggle("is-waiting", s.pending > 0);
+  const text = s.pending > 0 ? `${s.pending} waiting to upload` : "All uploaded";
+  replace(badge, icon(s.pending > 0 ? "upload" : "cloud"), h("span", { "data-testid": "pending-count" }, text));
+  badge.dataset.pending = String(s.pending);
+}
+
+async function confirmLogout() {
+  const { pending } = await outbox.summary();
+  if (!pending) return true;
+  return new Promise((resolve) => {
+    const dialog = h("dialog", { class: "card", "aria-labelledby": "logout-title" },
+      h("h2", { id: "logout-title" }, "Log out with records not uploaded?"),
+      h("p", {}, `${pending} record(s) are still on this phone. They stay here and upload the next time you log in on this phone.`),
+      h("div", { class: "item-actions" },
+        h("button", { class: "btn btn--danger", type: "button", onClick: () => { dialog.close(); resolve(true); } }, "Log out anyway"),
+        h("button", { class: "btn btn--primary", type: "button", onClick: () => { dialog.close(); resolve(false); } }, "Stay logged in")));
+    dialog.addEventListener("close", () => { dialog.remove(); resolve(false); });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+async function onLogout() {
+  if (!(await confirmLogout())) return;
+  try {
+    await logout();
+  } catch {
+    // Offline or already signed out: the cookies expire on their own; forget the local profile anyway.
+  }
+  session.user = null;
+  outbox.setUser(null);
+  showUser();
+  go("/login");
+}
+
+function showNetwork() {
+  document.getElementById("net-banner").hidden = navigator.onLine;
+}
+
+async function boot() {
+  registerServiceWorker({
+    banner: document.getElementById("update-banner"), reloadButton: document.getElementById("update-reload"),
+  });
+  document.querySelector(".skip-link").addEventListener("click", (e) => { e.preventDefault(); main.focus(); });
+  document.getElementById("logout").addEventListener("click", onLogout);
+  window.addEventListener("online", showNetwork);
+  window.addEventListener("offline", showNetwork);
+  window.addEventListener("hashchange", route);
+  window.addEventListener("caremon:signed-out", () => {
+    if (!session.user) return;
+    session.user = null;
+    session.notice = "Your session has ended. Please log in again; nothing you recorded on this device is lost.";
+    outbox.setUser(null);
+    showUser();
+    go("/login");
+  });
+  showNetwork();
+  outbox.onChange(showBadge);
+  outbox.startAutoSync();
+  session.user = await currentUser();
+  if (session.user) outbox.setUser(session.user.id);
+  showUser();
+  route();
+}
+
+boot();

@@ -1,0 +1,23 @@
+// The coordinator's queue of visits with open exceptions, oldest first.
+import * as api from "./api.js";
+import { h } from "./dom.js";
+import { exceptionLabel } from "./labels.js";
+import { formatShortDay, formatTime, localDate } from "./time.js";
+
+export async function loadExceptions() {
+  const page = await api.get("/api/v1/visits", { status: "exception", limit: 100 });
+  return { visits: page.items, more: Boolean(page.next_cursor) };
+}
+
+export function renderExceptions({ visits, more }, onOpen) {
+  if (!visits.length) return h("p", { class: "muted" }, "No open exceptions.");
+  return [
+    h("ul", { class: "plain-list exceptions" }, visits.map((v) => h("li", { dataset: { visitId: v.id } },
+      h("strong", {}, v.client.name), " · ", formatShortDay(localDate(new Date(v.planned_start))), " ", formatTime(v.planned_start),
+      h("br"), h("span", {}, v.open_exceptions.map(exceptionLabel).join(", ")),
+      h("span", { class: "muted" }, ` · ${v.assignments.map((a) => a.worker_name).join(", ") || "nobody assigned"}`),
+      h("div", { class: "item-actions" },
+        h("button", { class: "btn btn--small", type: "button", onClick: () => onOpen(v.id), "aria-label": `Review ${v.client.name}, ${formatTime(v.planned_start)}` }, "Review"))))),
+    more ? h("p", { class: "hint" }, "Showing the oldest 100.") : null,
+  ];
+}

@@ -1,0 +1,30 @@
+// Small line icons drawn as inline SVG, so status never depends on colour alone (or on a font's glyphs).
+import { s } from "./dom.js";
+
+const PATHS = {
+  check: ["M5 12.5l4.5 4.5L19 7.5"],
+  cross: ["M6 6l12 12", "M18 6L6 18"],
+  alert: ["M12 4v10", "M12 18.5v.5"],
+  play: ["M8 5.5v13l10-6.5z"],
+  clock: ["M12 3.5a8.5 8.5 0 1 0 0 17a8.5 8.5 0 1 0 0-17", "M12 7.5V12l3 2"],
+  dash: ["M6 12h12"],
+  upload: ["M12 16V5", "M7 10l5-5 5 5", "M5 19h14"],
+  cloud: ["M7 18h10a4 4 0 0 0 .5-7.97A6 6 0 0 0 6 9.5 4.25 4.25 0 0 0 7 18z", "M9 13.5l2 2 4-4"],
+  pin: ["M12 21s-6.5-6.2-6.5-11a6.5 6.5 0 0 1 13 0c0 4.8-6.5 11-6.5 11z", "M12 7.5a2.5 2.5 0 1 0 0 5a2.5 2.5 0 1 0 0-5"],
+  nopin: ["M12 21s-6.5-6.2-6.5-11a6.5 6.5 0 0 1 13 0c0 4.8-6.5 11-6.5 11z", "M4 4l16 16"],
+  door: ["M6 20V4h10v16", "M4 20h16", "M13 12h.5"],
+  star: ["M12 3.5l2.6 5.5 6 .7-4.5 4.1 1.2 5.9L12 16.8 6.7 19.7l1.2-5.9L3.4 9.7l6-.7z"],
+  bell: ["M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15z", "M10 20.5h4"],
+  download: ["M12 4v11", "M7 10.5l5 5 5-5", "M5 19.5h14"],
+  user: ["M12 12a4 4 0 1 0 0-8a4 4 0 1 0 0 8", "M4.5 20a7.5 7.5 0 0 1 15 0"],
+};
+
+export function icon(name, label) {
+  const attrs = {
+    class: "icon", viewBox: "0 0 24 24", fill: "none", stroke: "currentColor", "stroke-width": "2.4",
+    "stroke-linecap": "round", "stroke-linejoin": "round", focusable: "false",
+  };
+  if (label) Object.assign(attrs, { role: "img", "aria-label": label });
+  else attrs["aria-hidden"] = "true";
+  return s("svg", attrs, (PATHS[name] || PATHS.dash).map((d) => s("path", { d })));
+}

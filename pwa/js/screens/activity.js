@@ -1,0 +1,96 @@
+// Non-contact work for a client (liaison, care planning, reviews, gaining access): saved on the phone, then uploaded.
+import * as api from "../api.js";
+import { field, h, message, options, replace } from "../dom.js";
+import { cached, keep } from "../idb.js";
+import * as outbox from "../outbox.js";
+import { formatTime, toInputValue } from "../time.js";
+
+export const CATEGORIES = [
+  ["liaising_health_social", "Liaising with health or social care staff"],
+  ["liaising_family", "Liaising with family"],
+  ["care_planning", "Care and support planning"],
+  ["review", "Review"],
+  ["gaining_access", "Gaining access to the home"],
+];
+
+async function clientsFor(user) {
+  try {
+    const clients = await api.get("/api/v1/clients");
+    await keep(`clients:${user.id}`, clients);
+    return clients;
+  } catch (err) {
+    if (err.status !== 0) throw err;
+    const saved = (await cached(`clients:${user.id}`))?.data;
+    if (saved) return saved;
+    // Offline with no saved list: the clients on today's saved run.
+    const run = (await cached(`run:${user.id}`))?.data;
+    const byId = new Map((run?.visits || []).map((v) => [v.client.id, v.client]));
+    return [...byId.values()];
+  }
+}
+
+export async function render(main, { user }) {
+  const root = h("section", { class: "worker", "aria-labelledby": "activity-title" });
+  main.append(root);
+  const clients = await clientsFor(user).catch(() => []);
+  const client = h("select", { required: true }, h("option", { value: "" }, "Choose a client"),
+    options(clients.map((c) => [c.id, `${c.name} – ${c.address}`])));
+  const category = h("select", { required: true }, h("option", { value: "" }, "Choose what you did"), options(CATEGORIES));
+  const minutes = h("input", { type: "number", min: 1, max: 1440, step: 1, inputmode: "numeric", required: true });
+  const when = h("input", { type: "datetime-local", value: toInputValue(), required: true });
+  const note = h("textarea", { rows: 3, maxlength: 4000 });
+  const status = h("div", { "aria-live": "polite" });
+  const recent = h("div");
+  const form = h("form", { class: "step", novalidate: true },
+    field("Client", client),
+    field("Type of work", category),
+    field("Minutes spent", minutes),
+    field("When", when),
+    field("Note (optional)", note),
+    h("button", { class: "btn btn--primary btn--block", type: "submit" }, "Save"),
+    status);
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const problems = [];
+    if (!client.value) problems.push([client, "Choose the client."]);
+    if (!category.value) problems.push([category, "Choose the type of work."]);
+    const mins = Number(minutes.value);
+    if (!Number.isInteger(mins) || mins < 1 || mins > 1440) problems.push([minutes, "Minutes must be a whole number from 1 to 1440."]);
+    const at = new Date(when.value);
+    if (!when.value || Number.isNaN(at.getTime())) problems.push([when, "Give the date and time."]);
+    for (const el of [client, category, minutes, when]) el.removeAttribute("aria-invalid");
+    if (problems.length) {
+      for (const [el] of problems) el.setAttribute("aria-invalid", "true");
+      replace(status, message("error", problems.map(([, text]) => text).join(" ")));
+      problems[0][0].focus();
+      return;
+    }
+    await outbox.recordActivity({
+      client_id: Number(client.value), category: category.value, minutes: mins,
+      note: note.value.trim() || null, occurred_at: at.toISOString(),
+    });
+    replace(status, message("ok", navigator.onLine ? "Saved." : "Saved on this phone; it will upload when you are back online."));
+    minutes.value = "";
+    note.value = "";
+    drawRecent();
+  });
+
+  async function drawRecent() {
+    const mine = (await outbox.pending()).filter((e) => e.item.type === "activity");
+    replace(recent, mine.length ? h("section", { class: "step" }, h("h2", {}, "Waiting to upload"),
+      h("ul", {}, mine.map((e) => h("li", {}, `${labelOf(e.item.category)}, ${e.item.minutes} min at ${formatTime(e.item.occurred_at)}`)))) : null);
+  }
+
+  replace(root,
+    h("p", {}, h("a", { href: "#/worker", class: "btn btn--quiet btn--small" }, "← Today's run")),
+    h("h1", { id: "activity-title" }, "Log non-contact work"),
+    h("p", { class: "hint" }, "Work for a client away from a visit. It is paid where your contract says so."),
+    form, recent);
+  drawRecent();
+  return outbox.onChange(drawRecent);
+}
+
+function labelOf(category) {
+  return (CATEGORIES.find(([value]) => value === category) || [category, category])[1];
+}

@@ -1,0 +1,110 @@
+// The coordinator's desk: live roster board, alerts, exception queue, visit detail and a positions plot.
+import { acknowledge, loadAlerts, renderAlerts } from "../alerts.js";
+import * as api from "../api.js";
+import { renderBoard, scrollForNow } from "../board.js";
+import { h, message, replace } from "../dom.js";
+import { loadExceptions, renderExceptions } from "../exceptions.js";
+import { renderMap } from "../map.js";
+import { LEGEND, legendChip } from "../status.js";
+import { clockTime, formatDay, localDate } from "../time.js";
+import { renderVisitDetail } from "../visit-detail.js";
+
+const POLL_MS = 10000;
+
+export async function render(main) {
+  const day = localDate();
+  const boardBox = h("div", { "aria-live": "off" });
+  const updated = h("span", { class: "updated", role: "status" });
+  const alertsBox = h("div");
+  const alertsCount = h("span", { class: "count", "aria-hidden": "true" }, "0");
+  const excBox = h("div");
+  const excCount = h("span", { class: "count", "aria-hidden": "true" }, "0");
+  const mapBox = h("div");
+  const detail = h("section", { class: "panel detail", "aria-labelledby": "detail-title", hidden: true });
+  let workers = [];
+  let visits = [];
+  let timer = null;
+  let lastOk = null;
+
+  main.append(h("div", { class: "desk" },
+    h("div", { class: "desk-main" },
+      h("div", { class: "toolbar" },
+        h("h1", {}, "Today's roster"), h("span", { class: "muted" }, formatDay(day)),
+        h("span", { class: "spacer" }), updated),
+      h("ul", { class: "legend", "aria-label": "Status key" }, LEGEND.map((st) => h("li", {}, legendChip(st)))),
+      boardBox,
+      h("section", { class: "panel", "aria-labelledby": "map-title" }, h("h2", { id: "map-title" }, "Where everyone is"), mapBox)),
+    h("aside", { class: "desk-side" },
+      detail,
+      h("section", { class: "panel", "aria-labelledby": "alerts-title" },
+        h("h2", { id: "alerts-title" }, "Alerts ", alertsCount), alertsBox),
+      h("section", { class: "panel", "aria-labelledby": "exc-title" },
+        h("h2", { id: "exc-title" }, "Exceptions to resolve ", excCount), excBox))));
+
+  function openVisit(id) {
+    detail.hidden = false;
+    renderVisitDetail(detail, id, {
+      onClose: () => { detail.hidden = true; replace(detail); },
+      onChanged: () => refresh(),
+    });
+  }
+
+  async function refreshBoard() {
+    [workers, visits] = await Promise.all([
+      api.get("/api/v1/workers"),
+      api.getAll("/api/v1/visits", { date_from: day, date_to: day, limit: 500 }),
+    ]);
+    const focused = document.activeElement?.closest?.(".block")?.dataset.visitId;
+    const old = boardBox.querySelector(".board");
+    const board = renderBoard({ workers, visits, onOpen: openVisit, showNow: localDate() === day });
+    replace(boardBox, board);
+    board.scrollLeft = old ? old.scrollLeft : scrollForNow(board);
+    if (focused) boardBox.querySelector(`.block[data-visit-id="${focused}"]`)?.focus({ preventScroll: true });
+    const clients = [...new Map(visits.map((v) => [v.client.id, v.client])).values()];
+    replace(mapBox, renderMap({ clients, workers: workers.filter((w) => w.active !== false) }));
+  }
+
+  async function refreshAlerts() {
+    try {
+      const alerts = await loadAlerts();
+      const open = alerts.filter((a) => !a.acknowledged_at);
+      alertsCount.textContent = String(open.length);
+      alertsBox.setAttribute("aria-label", `${open.length} alerts`);
+      replace(alertsBox, renderAlerts(alerts, {
+        onOpen: openVisit,
+        onAcknowledge: async (a) => {
+          try {
+            await acknowledge(a);
+          } catch (err) {
+            replace(alertsBox, message("error", err.message));
+            return;
+          }
+          refreshAlerts();
+        },
+      }));
+    } catch (err) {
+      alertsCount.textContent = "–";
+      replace(alertsBox, message("warn", err.status === 404 ? "Alerts are not available on this server." : `Alerts could not be loaded: ${err.message}`));
+    }
+  }
+
+  async function refreshExceptions() {
+    const found = await loadExceptions();
+    excCount.textContent = String(found.visits.length);
+    replace(excBox, renderExceptions(found, openVisit));
+  }
+
+  async function refresh() {
+    const results = await Promise.allSettled([refreshBoard(), refreshAlerts(), refreshExceptions()]);
+    const failed = results.find((r) => r.status === "rejected");
+    if (!failed) lastOk = clockTime();
+    updated.textContent = failed
+      ? `Not refreshed (${failed.reason.status === 0 ? "offline" : failed.reason.message}). Last update: ${lastOk || "none"}`
+      : `Updated ${lastOk}`;
+    if (failed && !visits.length) replace(boardBox, message("error", failed.reason.message));
+  }
+
+  await refresh();
+  timer = setInterval(() => { if (!document.hidden) refresh(); }, POLL_MS);
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,204 @@
+// One visit on the worker's phone: arrived, check in, tasks, outcome progress, notes, check out.
+// Every tap is saved on the phone first (outbox) and uploads when it can.
+import { field, h, keepingInputs, message, nextId, replace } from "../dom.js";
+import { describeFix, locate } from "../geo.js";
+import { icon } from "../icons.js";
+import * as outbox from "../outbox.js";
+import { loadVisit, outcomesFor, progress, shownStatus } from "../run.js";
+import { chip } from "../status.js";
+import { formatTime, timeRange } from "../time.js";
+
+export async function render(main, { user, params }) {
+  const visitId = Number(params[0]);
+  const root = h("section", { class: "worker", "aria-labelledby": "visit-title" });
+  const live = h("div", { class: "geo-note", "aria-live": "assertive", tabindex: "-1" });
+  main.append(root);
+  let data = null;
+  let outcomes = [];
+  let busy = false;
+
+  async function load() {
+    try {
+      data = await loadVisit(user.id, visitId);
+      outcomes = await outcomesFor(user.id, visitId);
+    } catch (err) {
+      replace(root, backLink(), message("error", err.status === 404 ? "This visit is not on your run." :
+        err.status === 0 ? "You are offline and this visit is not saved on the phone." : err.message));
+      return;
+    }
+    await draw();
+  }
+
+  async function record(kind, extra = {}, { withLocation = false, button, clear = [] } = {}) {
+    if (busy) return;
+    busy = true;
+    if (button) {
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+    }
+    let fix = {};
+    if (withLocation) {
+      replace(live, message("ok", "Finding your location…"));
+      fix = await locate();
+    }
+    await outbox.recordEvent({
+      visit_id: visitId, kind, device_time: new Date().toISOString(),
+      lat: fix.lat, lon: fix.lon, accuracy_m: fix.accuracy_m, ...extra,
+    });
+    for (const el of clear) {
+      if (el.type === "radio") el.checked = false;
+      else el.value = "";
+    }
+    const saved = navigator.onLine ? "Saved." : "Saved on this phone; it will upload when you are back online.";
+    if (fix.error) replace(live, message("warn", `${fix.message} ${saved}`));
+    else replace(live, message("ok", withLocation ? `${labelOf(kind)}: ${describeFix(fix)}. ${saved}` : `${labelOf(kind)}. ${saved}`));
+    busy = false;
+    await draw();
+    // The tapped button is gone (replaced by what was recorded): keep keyboard users at the result.
+    if (!root.contains(document.activeElement)) live.focus({ preventScroll: true });
+  }
+
+  async function draw() {
+    const entries = await outbox.forVisit(visitId);
+    keepingInputs(root, () => paint(entries));
+  }
+
+  function paint(entries) {
+    const { timeline, savedAt } = data;
+    const visit = timeline.visit;
+    const p = progress(timeline, user.worker_id, entries);
+    const mine = visit.assignments.find((a) => a.worker_id === user.worker_id);
+    if (!p.checkIn && mine?.checked_in_at) p.checkIn = { at: mine.checked_in_at, pending: false, geofence: mine.check_in_geofence };
+    if (!p.checkOut && mine?.checked_out_at) p.checkOut = { at: mine.checked_out_at, pending: false, geofence: mine.check_out_geofence };
+    const status = shownStatus(visit, entries);
+    const checkedIn = Boolean(p.checkIn);
+    const finished = Boolean(p.checkOut);
+    const others = visit.assignments.filter((a) => a.worker_id !== user.worker_id).map((a) => a.worker_name);
+
+    const arriveBtn = h("button", { class: "btn btn--block", type: "button", disabled: Boolean(p.arrival || checkedIn) },
+      icon("door"), "Arrived");
+    arriveBtn.addEventListener("click", () => record("arrival", {}, { withLocation: true, button: arriveBtn }));
+    const checkInBtn = h("button", { class: "btn btn--primary btn--block", type: "button", disabled: checkedIn },
+      icon("play"), "Check in");
+    checkInBtn.addEventListener("click", () => record("check_in", {}, { withLocation: true, button: checkInBtn }));
+    const checkOutBtn = h("button", { class: "btn btn--primary btn--block", type: "button", disabled: !checkedIn || finished },
+      icon("check"), "Check out");
+    checkOutBtn.addEventListener("click", () => record("check_out", {}, { withLocation: true, button: checkOutBtn }));
+
+    replace(root,
+      backLink(),
+      h("header", { class: "visit-head" },
+        h("h1", { id: "visit-title" }, visit.client.name),
+        h("p", {}, chip({ ...visit, status }), " ", h("span", { class: "muted" }, timeRange(visit), ` · ${visit.planned_minutes} min`)),
+        h("p", { class: "run-address" }, icon("pin"), " ", visit.client.address, visit.client.postcode ? `, ${visit.client.postcode}` : ""),
+        visit.client.access_notes ? h("p", { class: "access-note" }, h("strong", {}, "Access: "), visit.client.access_notes) : null,
+        others.length ? h("p", {}, `Double-up with ${others.join(", ")}`) : null,
+        savedAt ? h("p", { class: "hint" }, "Offline: showing the copy saved on this phone.") : null),
+      live,
+      step("Arrive and check in", [
+        p.arrival ? done(`Arrived ${formatTime(p.arrival.at)}`, p.arrival) : checkedIn ? null : arriveBtn,
+        p.checkIn ? done(`Checked in ${formatTime(p.checkIn.at)} · ${fixText(p.checkIn)}`, p.checkIn) : checkInBtn,
+      ]),
+      step(`Tasks (${p.tasks.size} of ${visit.tasks.length} done)`, [
+        visit.tasks.length ? h("ul", { class: "tasks" }, visit.tasks.map((task) => taskRow(task, p.tasks.get(task), checkedIn)))
+          : h("p", { class: "muted" }, "No tasks listed for this visit."),
+      ]),
+      outcomes.length ? step("Outcome progress", outcomes.map((o) => outcomeForm(o, p.outcomes.filter((x) => x.outcome_id === o.id), checkedIn))) : null,
+      step("Notes", [
+        p.notes.map((n) => done(`${formatTime(n.at)}: ${n.text}`, n)),
+        noteForm(),
+      ]),
+      step("Check out", [
+        p.checkOut ? done(`Checked out ${formatTime(p.checkOut.at)} · ${fixText(p.checkOut)}`, p.checkOut) : checkOutBtn,
+        !checkedIn && !finished ? h("p", { class: "hint" }, "Check in first.") : null,
+      ]));
+  }
+
+  function taskRow(task, doneStep, enabled) {
+    if (doneStep) {
+      return h("li", { class: "task is-done" }, h("span", { class: "task-name" }, task),
+        h("span", { class: `step-done${doneStep.pending ? " is-pending" : ""}` }, icon(doneStep.pending ? "upload" : "check"),
+          doneStep.pending ? "Done · waiting to upload" : "Done"));
+    }
+    const btn = h("button", { class: "btn", type: "button", disabled: !enabled, "aria-label": `Mark ${task} done` }, icon("check"), "Mark done");
+    btn.addEventListener("click", () => record("task_done", { task }, { button: btn }));
+    return h("li", { class: "task" }, h("span", { class: "task-name" }, task), btn);
+  }
+
+  function outcomeForm(outcome, recorded, enabled) {
+    const name = nextId("score");
+    const scores = h("fieldset", { class: "scores", "aria-describedby": `${name}-hint` },
+      h("legend", {}, "Score", h("span", { class: "visually-hidden" }, ` for ${outcome.title}`)),
+      [1, 2, 3, 4, 5].map((n) => h("label", { class: "score" },
+        h("input", { type: "radio", name, value: n, disabled: !enabled, "aria-label": `${n} of 5`, dataset: { keep: `outcome-${outcome.id}-${n}` } }),
+        h("span", { "aria-hidden": "true" }, String(n)))));
+    const comment = h("textarea", { rows: 2, disabled: !enabled, maxlength: 4000, dataset: { keep: `outcome-${outcome.id}-comment` } });
+    const save = h("button", { class: "btn btn--block", type: "submit", disabled: !enabled }, "Save progress");
+    const form = h("form", { class: "outcome" },
+      h("h3", {}, outcome.title),
+      recorded.map((r) => done(`Recorded ${r.score}/5${r.comment ? ` – ${r.comment}` : ""}`, r)),
+      scores,
+      h("p", { class: "hint", id: `${name}-hint` }, "1 = not achieved, 5 = fully achieved"),
+      field("Comment (optional)", comment),
+      save);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const picked = form.querySelector(`input[name="${name}"]:checked`);
+      if (!picked) {
+        replace(live, message("error", `Choose a score from 1 to 5 for “${outcome.title}”.`));
+        return;
+      }
+      record("outcome_progress", { outcome_id: outcome.id, score: Number(picked.value), comment: comment.value.trim() || null },
+        { button: save, clear: [comment, ...form.querySelectorAll("input[type=radio]")] });
+    });
+    return form;
+  }
+
+  function noteForm() {
+    const text = h("textarea", { rows: 3, maxlength: 4000, dataset: { keep: "note" } });
+    const save = h("button", { class: "btn btn--block", type: "submit" }, "Save note");
+    const form = h("form", {}, field("Add a note", text), save);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (!text.value.trim()) {
+        replace(live, message("error", "Write the note first."));
+        text.focus();
+        return;
+      }
+      record("note", { text: text.value.trim() }, { button: save, clear: [text] });
+    });
+    return form;
+  }
+
+  const offChange = outbox.onChange(() => { if (data && !busy) draw(); });
+  await load();
+  return () => offChange();
+}
+
+function backLink() {
+  return h("p", {}, h("a", { href: "#/worker", class: "btn btn--quiet btn--small" }, "← Today's run"));
+}
+
+function step(title, children) {
+  return h("section", { class: "step" }, h("h2", {}, title), h("div", { class: "actions" }, children));
+}
+
+function done(text, stepInfo) {
+  return h("p", { class: `step-done${stepInfo.pending ? " is-pending" : ""}` },
+    icon(stepInfo.pending ? "upload" : "check"), text, stepInfo.pending ? " · waiting to upload" : "");
+}
+
+function fixText(stepInfo) {
+  if (stepInfo.geofence === "verified") return `location verified${stepInfo.accuracy_m ? ` (±${Math.round(stepInfo.accuracy_m)} m)` : ""}`;
+  if (stepInfo.geofence === "outside") return "location outside the home's area: the office will review";
+  if (stepInfo.geofence === "none" || (stepInfo.geofence === null && (stepInfo.lat === undefined || stepInfo.lat === null))) {
+    return "no location: unverified, the office will review";
+  }
+  if (stepInfo.geofence === "unverified") return "location too rough: unverified";
+  return describeFix(stepInfo);
+}
+
+function labelOf(kind) {
+  return { arrival: "Arrived", check_in: "Checked in", check_out: "Checked out", task_done: "Task done",
+    note: "Note saved", outcome_progress: "Progress recorded" }[kind] || kind;
+}

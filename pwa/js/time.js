@@ -1,0 +1,67 @@
+// Dates and times as people in the council read them: local wall clock in the council's zone.
+
+export const ZONE = "Europe/London";
+
+const dayKey = new Intl.DateTimeFormat("en-CA", { timeZone: ZONE, year: "numeric", month: "2-digit", day: "2-digit" });
+const clock = new Intl.DateTimeFormat("en-GB", { timeZone: ZONE, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const dayName = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" });
+const shortDay = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" });
+const parts = new Intl.DateTimeFormat("en-GB", { timeZone: ZONE, hour: "numeric", minute: "numeric", hourCycle: "h23" });
+
+/** YYYY-MM-DD of an instant in the council's zone (today by default). */
+export function localDate(at = new Date()) {
+  return dayKey.format(at);
+}
+
+export function addDays(isoDate, n) {
+  const d = new Date(`${isoDate}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+export function formatTime(iso) {
+  return iso ? clock.format(new Date(iso)) : "";
+}
+
+export function formatDay(isoDate) {
+  return dayName.format(new Date(`${isoDate}T12:00:00Z`));
+}
+
+export function formatShortDay(isoDate) {
+  return shortDay.format(new Date(`${isoDate}T12:00:00Z`));
+}
+
+/** Minutes after local midnight, for placing a visit on the roster's time axis. */
+export function minuteOfDay(iso) {
+  const p = Object.fromEntries(parts.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return Number(p.hour) * 60 + Number(p.minute);
+}
+
+export function addMinutes(iso, minutes) {
+  return new Date(new Date(iso).getTime() + minutes * 60000).toISOString();
+}
+
+export function timeRange(visit) {
+  return `${formatTime(visit.planned_start)}–${formatTime(addMinutes(visit.planned_start, visit.planned_minutes))}`;
+}
+
+/** "5 min ago" style for "last updated" notes. */
+export function ago(when) {
+  const seconds = Math.max(0, Math.round((Date.now() - new Date(when).getTime()) / 1000));
+  if (seconds < 60) return "just now";
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  return `at ${formatTime(new Date(when).toISOString())}`;
+}
+
+/** Value for an <input type="datetime-local"> in the browser's own zone. */
+export function toInputValue(date = new Date()) {
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+  return local.toISOString().slice(0, 16);
+}
+
+const clockSeconds = new Intl.DateTimeFormat("en-GB", { timeZone: ZONE, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+
+/** HH:MM:SS, for "updated at" notes on screens that refresh every few seconds. */
+export function clockTime(at = new Date()) {
+  return clockSeconds.format(at);
+}

@@ -1,0 +1,125 @@
+// One visit as the coordinator sees it: every event, exception, correction and family feedback,
+// with the forms to resolve an exception or enter a carer's real times.
+import * as api from "./api.js";
+import { field, h, message, options, replace } from "./dom.js";
+import { icon } from "./icons.js";
+import { EVENT_KINDS, GEOFENCE, REASON_CODES, exceptionLabel } from "./labels.js";
+import { chip } from "./status.js";
+import { formatTime, timeRange, toInputValue } from "./time.js";
+
+export async function renderVisitDetail(container, visitId, { onClose, onChanged, flash }) {
+  replace(container, h("p", { class: "muted" }, "Loading visit…"));
+  let timeline;
+  let feedback = [];
+  try {
+    [timeline, feedback] = await Promise.all([
+      api.get(`/api/v1/visits/${visitId}`),
+      api.get(`/api/v1/visits/${visitId}/feedback`).catch(() => []),
+    ]);
+  } catch (err) {
+    replace(container, message("error", err.message));
+    return;
+  }
+  const { visit, events, exceptions, corrections } = timeline;
+  const names = new Map(visit.assignments.map((a) => [a.worker_id, a.worker_name]));
+  const status = h("div", { "aria-live": "polite" }, flash ? message("ok", flash) : null);
+  const close = h("button", { class: "btn btn--small", type: "button" }, "Close");
+  close.addEventListener("click", onClose);
+  const open = exceptions.filter((e) => !e.resolved_at);
+
+  async function act(fn, done) {
+    try {
+      await fn();
+    } catch (err) {
+      replace(status, message("error", err.fieldMessage ? err.fieldMessage() : err.message));
+      return;
+    }
+    onChanged();
+    await renderVisitDetail(container, visitId, { onClose, onChanged, flash: done });
+  }
+
+  replace(container,
+    h("div", { class: "detail-head" },
+      h("div", {},
+        h("h2", { id: "detail-title", tabindex: "-1" }, visit.client.name),
+        h("p", {}, chip(visit), " ", timeRange(visit), ` · ${visit.planned_minutes} min · `,
+          visit.assignments.map((a) => a.worker_name).join(" and ") || "nobody assigned"),
+        h("p", { class: "muted" }, visit.client.address)),
+      close),
+    status,
+    h("h3", {}, "What the phones recorded"),
+    events.length ? h("ol", { class: "timeline" }, events.map((e) => h("li", {},
+      h("strong", {}, formatTime(e.device_time)), " ", EVENT_KINDS[e.kind] || e.kind,
+      e.payload?.task ? `: ${e.payload.task}` : "", e.payload?.text ? `: “${e.payload.text}”` : "",
+      e.payload?.score ? `: ${e.payload.score}/5${e.payload.comment ? ` – ${e.payload.comment}` : ""}` : "",
+      ` · ${names.get(e.worker_id) || "worker"}`,
+      ["arrival", "check_in", "check_out"].includes(e.kind) ? ` · ${GEOFENCE[e.geofence] || e.geofence}${e.distance_m !== null && e.distance_m !== undefined ? ` (${Math.round(e.distance_m)} m from home)` : ""}` : "",
+      (e.flags || []).map((f) => h("span", { class: "flag" }, f.replaceAll("_", " ")))))) : h("p", { class: "muted" }, "Nothing recorded yet."),
+    corrections.length ? [h("h3", {}, "Corrections"), h("ul", {}, corrections.map((c) => h("li", {},
+      `${names.get(c.worker_id) || "worker"}: ${formatTime(c.check_in_at)}–${formatTime(c.check_out_at)}, ${reasonLabel(c.reason_code)}${c.note ? ` (${c.note})` : ""}`)))] : null,
+    h("h3", {}, open.length ? `Open exceptions (${open.length})` : "Exceptions"),
+    exceptions.length ? h("ul", { class: "plain-list exceptions" }, exceptions.map((e) => h("li", {},
+      h("strong", {}, exceptionLabel(e.kind)), e.detail ? ` – ${e.detail}` : "",
+      e.resolved_at ? h("p", { class: "muted" }, icon("check"), ` Resolved: ${e.resolution || ""}`) : resolveForm(e, act)))) : h("p", { class: "muted" }, "None."),
+    visit.assignments.length ? correctionForm(visit, act) : null,
+    h("h3", {}, "Family feedback"),
+    feedback.length ? feedback.map((f) => h("div", { class: "feedback-item" },
+      h("span", { class: "stars" }, icon("star"), ` ${f.rating} of 5`), ` from ${f.author_name}${f.relationship_label ? ` (${f.relationship_label})` : ""}`,
+      f.comment ? h("p", {}, `“${f.comment}”`) : null)) : h("p", { class: "muted" }, "No feedback on this visit."));
+  container.querySelector("#detail-title").focus();
+}
+
+function reasonLabel(code) {
+  return (REASON_CODES.find(([c]) => c === code) || [code, code])[1];
+}
+
+function resolveForm(exc, act) {
+  const reason = h("select", { required: true }, h("option", { value: "" }, "Choose a reason"), options(REASON_CODES));
+  const note = h("input", { type: "text", maxlength: 2000 });
+  const form = h("form", { class: "field-row", dataset: { exceptionId: exc.id } },
+    field("Reason", reason), field("Note", note),
+    h("div", {}, h("button", { class: "btn btn--primary", type: "submit" }, "Resolve")));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (!reason.value) {
+      reason.setAttribute("aria-invalid", "true");
+      reason.focus();
+      return;
+    }
+    act(() => api.post(`/api/v1/visits/${exc.visit_id}/exceptions/${exc.id}/resolve`, {
+      reason_code: reason.value, note: note.value.trim() || undefined,
+    }), `Resolved: ${exceptionLabel(exc.kind)}.`);
+  });
+  return form;
+}
+
+function correctionForm(visit, act) {
+  const worker = h("select", {}, options(visit.assignments.map((a) => [a.worker_id, a.worker_name])));
+  const start = new Date(visit.planned_start);
+  const checkIn = h("input", { type: "datetime-local", value: toInputValue(start), required: true });
+  const checkOut = h("input", { type: "datetime-local", value: toInputValue(new Date(start.getTime() + visit.planned_minutes * 60000)), required: true });
+  const reason = h("select", { required: true }, h("option", { value: "" }, "Choose a reason"), options(REASON_CODES));
+  const note = h("input", { type: "text", maxlength: 2000 });
+  const overrun = h("input", { type: "checkbox" });
+  const form = h("form", {},
+    h("fieldset", {},
+      h("legend", {}, "Enter the carer's real times"),
+      h("div", { class: "field-row" }, field("Worker", worker), field("Checked in", checkIn), field("Checked out", checkOut)),
+      h("div", { class: "field-row" }, field("Reason", reason), field("Note", note)),
+      h("label", { class: "check" }, overrun, "Approve time over the plan"),
+      h("button", { class: "btn btn--primary", type: "submit" }, "Save times")));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (!reason.value) {
+      reason.setAttribute("aria-invalid", "true");
+      reason.focus();
+      return;
+    }
+    act(() => api.post(`/api/v1/visits/${visit.id}/corrections`, {
+      worker_id: Number(worker.value), check_in_at: new Date(checkIn.value).toISOString(),
+      check_out_at: new Date(checkOut.value).toISOString(), reason_code: reason.value,
+      note: note.value.trim() || undefined, approve_overrun: overrun.checked,
+    }), "Times saved.");
+  });
+  return form;
+}

@@ -1,0 +1,1 @@
+"""Families saying how a visit went; coordinators and commissioners read it beside the visit's record."""

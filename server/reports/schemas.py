@@ -1,0 +1,257 @@
+"""Report query and the JSON shape of every report: {report, period, filters, rows, totals}."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from server.reports import punctuality, verification
+from server.reports.delivery import FLEX_WEEKS
+
+# Bounds the work a single request can ask for (a daily series is one CASE branch a day).
+MAX_DAYS = 731
+
+
+class ReportQuerySchema(Schema):
+    date_from = fields.Date(required=True, metadata={"description": "First local date of the period"})
+    date_to = fields.Date(required=True, metadata={"description": "Last local date of the period (inclusive)"})
+    contract_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    provider_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")),
+                           metadata={"description": "csv returns the same report as a CSV download"})
+
+    @validates_schema
+    def _period(self, data, **_):
+        if data["date_to"] < data["date_from"]:
+            raise ValidationError("date_to is before date_from", "date_to")
+        if (data["date_to"] - data["date_from"]).days >= MAX_DAYS:
+            raise ValidationError(f"A report covers at most {MAX_DAYS} days", "date_to")
+
+
+class ReportPeriodSchema(Schema):
+    date_from = fields.Date()
+    date_to = fields.Date()
+    timezone = fields.String()
+    start = fields.DateTime(metadata={"description": "UTC instant of local midnight starting date_from"})
+    end = fields.DateTime(metadata={"description": "UTC instant of local midnight after date_to"})
+
+
+class ReportContractSchema(Schema):
+    id = fields.Integer()
+    reference = fields.String()
+    council_id = fields.Integer()
+    provider_id = fields.Integer()
+    provider_name = fields.String()
+    early_minutes = fields.Integer()
+    late_minutes = fields.Integer()
+    missed_minutes = fields.Integer()
+
+
+class ReportFiltersSchema(Schema):
+    contract_id = fields.Integer(allow_none=True)
+    provider_id = fields.Integer(allow_none=True)
+    contracts = fields.List(fields.Nested(ReportContractSchema), metadata={"description": "Contracts covered"})
+
+
+def _pct():
+    return fields.Float(allow_none=True, metadata={"description": "Percent to one decimal; null when nothing to share"})
+
+
+def _envelope(name: str, row_schema, totals_schema) -> type[Schema]:
+    return Schema.from_dict({
+        "report": fields.String(), "period": fields.Nested(ReportPeriodSchema), "filters": fields.Nested(ReportFiltersSchema),
+        "rows": fields.List(fields.Nested(row_schema)), "totals": fields.Nested(totals_schema),
+    }, name=f"{name}ReportSchema")
+
+
+class ReportWeekSchema(Schema):
+    week = fields.String(metadata={"description": "ISO week, e.g. 2026-W43"})
+    date_from = fields.Date(metadata={"description": "First local date of the week inside the period"})
+    date_to = fields.Date(metadata={"description": "Last local date of the week inside the period"})
+
+
+class ReportClientSchema(Schema):
+    client_id = fields.Integer()
+    client_name = fields.String()
+    client_reference = fields.String(allow_none=True)
+
+
+PunctualityTotalsSchema = Schema.from_dict({
+    "visits": fields.Integer(), "due": fields.Integer(),
+    **{cls: fields.Integer() for cls in punctuality.CLASSES}, **{f"{cls}_pct": _pct() for cls in punctuality.DUE},
+}, name="PunctualityTotalsSchema")
+
+
+class PunctualityWeekSchema(ReportWeekSchema, PunctualityTotalsSchema):
+    pass
+
+
+VerificationTotalsSchema = Schema.from_dict({
+    "check_ins": fields.Integer(),
+    **{cls: fields.Integer() for cls in verification.CLASSES},
+    **{f"{cls}_pct": _pct() for cls in verification.CLASSES},
+}, name="VerificationTotalsSchema")
+
+
+class VerificationWeekSchema(ReportWeekSchema, VerificationTotalsSchema):
+    pass
+
+
+class ShortVisitsTotalsSchema(Schema):
+    delivered = fields.Integer()
+    under_80pct = fields.Integer()
+    under_15min = fields.Integer()
+    under_80pct_pct = _pct()
+    under_15min_pct = _pct()
+
+
+class ShortVisitsWeekSchema(ReportWeekSchema, ShortVisitsTotalsSchema):
+    pass
+
+
+class ReportWorkerSchema(Schema):
+    worker_id = fields.Integer()
+    worker_name = fields.String()
+
+
+class MissedExceptionSchema(Schema):
+    kind = fields.String()
+    detail = fields.String(allow_none=True)
+    raised_at = fields.DateTime()
+    resolved_at = fields.DateTime(allow_none=True)
+    resolution = fields.String(allow_none=True)
+    reason_code = fields.String(allow_none=True)
+
+
+class MissedCorrectionSchema(Schema):
+    reason_code = fields.String()
+    note = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class MissedVisitSchema(ReportClientSchema):
+    visit_id = fields.Integer()
+    contract_id = fields.Integer()
+    provider_id = fields.Integer()
+    planned_start = fields.DateTime()
+    local_date = fields.Date()
+    local_time = fields.String()
+    planned_minutes = fields.Integer()
+    workers = fields.List(fields.Nested(ReportWorkerSchema))
+    reason_code = fields.String(allow_none=True)
+    resolution = fields.String(allow_none=True)
+    resolved = fields.Boolean()
+    exceptions = fields.List(fields.Nested(MissedExceptionSchema))
+    corrections = fields.List(fields.Nested(MissedCorrectionSchema))
+
+
+class ReasonCountSchema(Schema):
+    reason_code = fields.String(allow_none=True)
+    visits = fields.Integer()
+
+
+class MissedTotalsSchema(Schema):
+    missed = fields.Integer()
+    resolved = fields.Integer()
+    unresolved = fields.Integer()
+    by_reason = fields.List(fields.Nested(ReasonCountSchema))
+
+
+class DeliveryFiguresSchema(Schema):
+    commissioned_minutes = fields.Float()
+    delivered_minutes = fields.Float()
+    variance_minutes = fields.Float(metadata={"description": "Delivered minus commissioned"})
+    delivered_pct = _pct()
+
+
+class DeliveryBlockSchema(DeliveryFiguresSchema):
+    block = fields.Integer()
+    date_from = fields.Date()
+    date_to = fields.Date()
+
+
+class DeliveryClientSchema(ReportClientSchema, DeliveryFiguresSchema):
+    contract_id = fields.Integer()
+    provider_id = fields.Integer()
+    flex_weeks = fields.Integer()
+    visits = fields.Integer()
+    blocks = fields.List(fields.Nested(DeliveryBlockSchema),
+                         metadata={"description": f"{FLEX_WEEKS}-week blocks, for flexible packages only"})
+
+
+class DeliveryProviderSchema(DeliveryFiguresSchema):
+    provider_id = fields.Integer()
+    provider_name = fields.String()
+    clients = fields.Integer()
+
+
+class DeliveryTotalsSchema(DeliveryFiguresSchema):
+    clients = fields.Integer()
+    providers = fields.List(fields.Nested(DeliveryProviderSchema))
+
+
+class RegularWorkerSchema(ReportWorkerSchema):
+    attendances = fields.Integer()
+
+
+class ContinuityClientSchema(ReportClientSchema):
+    distinct_workers = fields.Integer()
+    attendances = fields.Integer()
+    regular_attendances = fields.Integer()
+    regular_pct = _pct()
+    regular_workers = fields.List(fields.Nested(RegularWorkerSchema))
+
+
+class ContinuityTotalsSchema(Schema):
+    clients = fields.Integer()
+    attendances = fields.Integer()
+    regular_attendances = fields.Integer()
+    regular_pct = _pct()
+    mean_distinct_workers = fields.Float(allow_none=True)
+    max_distinct_workers = fields.Integer(allow_none=True)
+
+
+class ActivityCategorySchema(Schema):
+    category = fields.String()
+    activities = fields.Integer()
+    minutes = fields.Integer()
+    minutes_pct = _pct()
+
+
+class ActivityTotalsSchema(Schema):
+    activities = fields.Integer()
+    minutes = fields.Integer()
+
+
+class OutcomePointSchema(Schema):
+    date = fields.Date()
+    score = fields.Float(metadata={"description": "Mean of the scores recorded that local date"})
+    scores = fields.Integer()
+
+
+class OutcomeSeriesSchema(ReportClientSchema):
+    outcome_id = fields.Integer()
+    outcome_title = fields.String()
+    points = fields.List(fields.Nested(OutcomePointSchema))
+    first_score = fields.Float()
+    latest_score = fields.Float()
+    change = fields.Float()
+
+
+class OutcomeTotalsSchema(Schema):
+    clients = fields.Integer()
+    outcomes = fields.Integer()
+    scores = fields.Integer()
+    improved = fields.Integer()
+    unchanged = fields.Integer()
+    declined = fields.Integer()
+
+
+RESPONSES = {
+    "punctuality": _envelope("Punctuality", PunctualityWeekSchema, PunctualityTotalsSchema),
+    "missed": _envelope("Missed", MissedVisitSchema, MissedTotalsSchema),
+    "delivery": _envelope("Delivery", DeliveryClientSchema, DeliveryTotalsSchema),
+    "continuity": _envelope("Continuity", ContinuityClientSchema, ContinuityTotalsSchema),
+    "short-visits": _envelope("ShortVisits", ShortVisitsWeekSchema, ShortVisitsTotalsSchema),
+    "verification": _envelope("Verification", VerificationWeekSchema, VerificationTotalsSchema),
+    "activities": _envelope("Activities", ActivityCategorySchema, ActivityTotalsSchema),
+    "outcomes": _envelope("Outcomes", OutcomeSeriesSchema, OutcomeTotalsSchema),
+}

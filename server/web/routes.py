@@ -1,0 +1,83 @@
+"""The PWA's files at "/", and security headers on every response of the app.
+
+Plain Flask (not flask-smorest): these are files, not API operations, so they
+stay out of the OpenAPI document.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, request, send_from_directory
+
+from server.web.shell import MIME_TYPES, PWA_DIR, SERVICE_WORKER, shell_files, shell_version
+
+bp = Blueprint("web", __name__)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "geolocation=(self), camera=(), microphone=(), payment=()",
+}
+# The API docs page loads Swagger UI from its CDN; it keeps its own (absent) policy.
+CSP_EXEMPT_ENDPOINTS = {"api-docs.openapi_swagger_ui"}
+
+
+def pwa_root() -> Path:
+    return Path(current_app.config["CAREMON"].get("pwa_dir") or PWA_DIR)
+
+
+def _send(relative: str) -> Response:
+    suffix = Path(relative).suffix
+    if suffix not in MIME_TYPES:
+        abort(404)
+    response = send_from_directory(pwa_root(), relative, mimetype=MIME_TYPES[suffix], max_age=None)
+    # Always revalidate (ETag makes that a 304): a new service worker must never precache a stale copy.
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/")
+def index():
+    return _send("index.html")
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    return _send("manifest.webmanifest")
+
+
+@bp.get("/<any(css, js, icons):folder>/<path:name>")
+def asset(folder: str, name: str):
+    return _send(f"{folder}/{name}")
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """sw.js with the shell's version and file list written in, so each deploy installs a fresh cache."""
+    root = pwa_root()
+    urls = ["/" if name == "index.html" else f"/{name}" for name in shell_files(root)]
+    source = (root / SERVICE_WORKER).read_text(encoding="utf-8")
+    body = source.replace("__SHELL_VERSION__", shell_version(root)).replace('"__SHELL_FILES__"', json.dumps(urls))
+    response = Response(body, mimetype=MIME_TYPES[".js"])
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.after_app_request
+def security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        if name == "Content-Security-Policy" and request.endpoint in CSP_EXEMPT_ENDPOINTS:
+            continue
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response

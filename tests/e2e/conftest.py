@@ -1,0 +1,101 @@
+"""Browser tests: the real app served from a thread on 127.0.0.1, driven by Debian's chromium.
+
+Every page gets a recorder for Content-Security-Policy violations and uncaught
+errors; a test fails if either happened on any page it opened.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+# Runs in every page before its own scripts; CDP-injected, so the page's CSP does not apply to it.
+# Reports go straight to Python, so a violation is not lost when the page navigates.
+RECORDER = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__reportCsp(`${e.violatedDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+def serve(app) -> tuple[str, callable]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{server.server_port}", server.shutdown
+
+
+@pytest.fixture(scope="session")
+def base_url(app):
+    url, stop = serve(app)
+    yield url
+    stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Recorder:
+    """CSP violations (from the DOM event and the console) and uncaught page errors, across a context's pages."""
+
+    def __init__(self):
+        self.csp: list[str] = []
+        self.page_errors: list[str] = []
+
+    def watch(self, page):
+        page.on("console", lambda msg: self.csp.append(msg.text)
+                if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text else None)
+        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+
+
+@pytest.fixture
+def open_context(browser, base_url):
+    """open_context(size=PHONE, **playwright context options) -> (context, recorder); closed after the test."""
+    made = []
+
+    def factory(size=PHONE, **options):
+        context = browser.new_context(base_url=base_url, viewport=size, timezone_id="Europe/London",
+                                      locale="en-GB", **options)
+        recorder = Recorder()
+        context.expose_function("__reportCsp", lambda text: recorder.csp.append(text))
+        context.add_init_script(RECORDER)
+        context.on("page", recorder.watch)
+        made.append((context, recorder))
+        return context, recorder
+
+    yield factory
+    problems = []
+    for context, recorder in made:
+        problems += recorder.csp + recorder.page_errors
+        context.close()
+    assert problems == [], f"CSP violations or page errors: {problems}"
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, email: str, password: str) -> None:
+    from tests.factories import PASSWORD
+
+    page.goto("/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password or PASSWORD)
+    page.get_by_role("button", name="Log in").click()
