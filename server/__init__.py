@@ -92,6 +92,8 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(feedback_bp)
     from server.reports.routes import bp as reports_bp
     api.register_blueprint(reports_bp)
+    from server.payments.routes import bp as payments_bp
+    api.register_blueprint(payments_bp)
     from server.web.routes import bp as web_bp
     app.register_blueprint(web_bp)  # plain Flask: the PWA's files are not API operations
 

@@ -7,3 +7,4 @@ from server.visits.models import (  # noqa: F401
     NonContactActivity, OutcomeProgress, Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException,
 )
 from server.feedback.models import VisitFeedback  # noqa: F401
+from server.payments.models import ContingencyGrant, Invoice, InvoiceLine, PaymentPeriod, PaymentSnapshot  # noqa: F401

@@ -64,7 +64,7 @@ function signedIn(user) {
 function showBadge(s) {
   const badge = document.getElementById("sync-badge");
   badge.classList.toggle("is-waiting", s.pending > 0);
-  const text = s.pending > 0 ? `${s.pending} waiting to upload` : "All uploaded";
+  const text = s.pending === 0 ? "All uploaded" : s.syncing ? `Uploading ${s.pending}…` : `${s.pending} waiting to upload`;
   replace(badge, icon(s.pending > 0 ? "upload" : "cloud"), h("span", { "data-testid": "pending-count" }, text));
   badge.dataset.pending = String(s.pending);
 }

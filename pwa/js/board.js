@@ -20,10 +20,10 @@ function pct(minute, ax) {
 }
 
 // Lanes are planned as if each block were at least this long: a block keeps a minimum width for its text.
-const MIN_VISUAL_MINUTES = 65;
+const MIN_VISUAL_MINUTES = 115;
 const LANE_REM = 3.2;
 // Fixed hour width: the board scrolls sideways rather than squeezing a long day into unreadable blocks.
-export const HOUR_PX = 120;
+export const HOUR_PX = 80;
 
 /** Overlapping visits go in separate lanes so no block hides another. */
 function lanes(visits) {
@@ -45,8 +45,9 @@ function block(visit, lane, ax, onOpen) {
     class: `block tone-${d.tone}`, type: "button", dataset: { visitId: visit.id, status: visit.status },
     "aria-label": `${visit.client.name}, ${timeRange(visit)}, ${d.label}${visit.open_exceptions?.length ? ", needs review" : ""}`,
   },
-  h("strong", {}, `${formatTime(visit.planned_start)} ${visit.client.name}`),
-  h("span", { class: "block-status" }, icon(d.icon), d.short, visit.open_exceptions?.length ? " · review" : ""));
+  h("strong", {}, visit.client.name),
+  h("span", { class: "block-status" }, formatTime(visit.planned_start), " ", icon(d.icon), d.short,
+    visit.open_exceptions?.length ? " · review" : ""));
   // CSSOM (not a style attribute), which the Content-Security-Policy allows.
   el.style.left = pct(start, ax);
   el.style.width = `calc(${pct(ax.first + visit.planned_minutes, ax)} - 2px)`;

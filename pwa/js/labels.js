@@ -23,6 +23,14 @@ export const REASON_CODES = [
   ["other", "Other (say why in the note)"],
 ];
 
+export const CATEGORIES = [
+  ["liaising_health_social", "Liaising with health or social care staff"],
+  ["liaising_family", "Liaising with family"],
+  ["care_planning", "Care and support planning"],
+  ["review", "Review"],
+  ["gaining_access", "Gaining access to the home"],
+];
+
 export const EVENT_KINDS = {
   arrival: "Arrived at the door",
   check_in: "Checked in",

@@ -20,8 +20,8 @@ export function renderMap({ clients, workers }) {
   const points = [...clients.map((c) => ({ lat: c.lat, lon: c.lon })), ...seen.map((w) => ({ lat: w.last_lat, lon: w.last_lon }))];
   if (!points.length) return h("p", { class: "muted" }, "No positions to show yet.");
   const W = 600;
-  const H = 400;
-  const pad = 30;
+  const H = 320;
+  const pad = 40;
   const lats = points.map((p) => p.lat);
   const lons = points.map((p) => p.lon);
   const midLat = (Math.min(...lats) + Math.max(...lats)) / 2;
@@ -42,17 +42,15 @@ export function renderMap({ clients, workers }) {
     seen.map((w) => {
       const [x, y] = project(w.last_lat, w.last_lon);
       return s("g", {},
-        s("circle", { cx: x, cy: y, r: 13, fill: "#1f5fb4", stroke: "#fff", "stroke-width": 2 }, s("title", {}, `${w.name}, seen ${formatTime(w.last_seen_at)}`)),
+        s("circle", { cx: x, cy: y, r: 13, fill: "#1f5fb4", "fill-opacity": "0.85", stroke: "#fff", "stroke-width": 2 }, s("title", {}, `${w.name}, seen ${formatTime(w.last_seen_at)}`)),
         s("text", { x, y: y + 4.5, "text-anchor": "middle", "font-size": "12", "font-weight": "700", fill: "#fff" }, initials(w.name)));
     }),
     kmBar < W / 2 ? s("g", {},
-      s("line", { x1: 15, y1: H - 15, x2: 15 + kmBar, y2: H - 15, stroke: "#161c1b", "stroke-width": 3 }),
-      s("text", { x: 15, y: H - 22, "font-size": "12", fill: "#161c1b" }, "1 km")) : null,
-    s("g", {},
-      s("rect", { x: W - 170, y: 10, width: 10, height: 10, fill: "#45514f" }),
-      s("text", { x: W - 154, y: 19, "font-size": "12", fill: "#161c1b" }, "client's home"),
-      s("circle", { cx: W - 165, cy: 34, r: 6, fill: "#1f5fb4" }),
-      s("text", { x: W - 154, y: 38, "font-size": "12", fill: "#161c1b" }, "worker (last seen)")));
+      s("line", { x1: 15, y1: H - 12, x2: 15 + kmBar, y2: H - 12, stroke: "#161c1b", "stroke-width": 3 }),
+      s("text", { x: 15, y: H - 19, "font-size": "12", fill: "#161c1b" }, "1 km")) : null);
+  const key = h("p", { class: "map-key", "aria-hidden": "true" },
+    h("span", {}, h("i", { class: "key-home" }), "client's home"),
+    h("span", {}, h("i", { class: "key-worker" }), "worker, last seen (initials)"));
 
   const list = h("ul", { class: "plain-list map-list", "aria-label": "Workers' last known positions" },
     workers.map((w) => {
@@ -61,5 +59,5 @@ export function renderMap({ clients, workers }) {
       return h("li", {}, h("strong", {}, w.name), `: seen ${formatTime(w.last_seen_at)}`,
         nearest ? `, ${nearest[1] < 1000 ? `${Math.round(nearest[1])} m` : `${(nearest[1] / 1000).toFixed(1)} km`} from ${nearest[0].name}` : "");
     }));
-  return h("div", { class: "map-wrap" }, plot, list);
+  return h("div", { class: "map-wrap" }, h("div", {}, plot, key), list);
 }

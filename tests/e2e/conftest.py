@@ -66,11 +66,11 @@ class Recorder:
 
 @pytest.fixture
 def open_context(browser, base_url):
-    """open_context(size=PHONE, **playwright context options) -> (context, recorder); closed after the test."""
+    """open_context(size=PHONE, url=None, **context options) -> (context, recorder); closed after the test."""
     made = []
 
-    def factory(size=PHONE, **options):
-        context = browser.new_context(base_url=base_url, viewport=size, timezone_id="Europe/London",
+    def factory(size=PHONE, url=None, **options):
+        context = browser.new_context(base_url=url or base_url, viewport=size, timezone_id="Europe/London",
                                       locale="en-GB", **options)
         recorder = Recorder()
         context.expose_function("__reportCsp", lambda text: recorder.csp.append(text))
@@ -89,6 +89,7 @@ def open_context(browser, base_url):
 
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
+    page.evaluate("() => window.scrollTo(0, 0)")  # else the sticky top bar is drawn mid-page
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
@@ -99,3 +100,12 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password or PASSWORD)
     page.get_by_role("button", name="Log in").click()
+
+
+def wait_until(condition, page, timeout_s: float = 15.0) -> None:
+    """Poll a Python condition (page.wait_for_function cannot await, and string predicates break the CSP)."""
+    for _ in range(int(timeout_s / 0.2)):
+        if condition():
+            return
+        page.wait_for_timeout(200)
+    assert condition()

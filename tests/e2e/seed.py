@@ -59,3 +59,9 @@ def seed_today(now: datetime | None = None) -> SimpleNamespace:
                                      ("check_out", delivered_at + timedelta(minutes=31))])
     db.session.commit()
     return world
+
+
+def mark_late(visit) -> None:
+    """The scheduler's verdict on a visit nobody checked in to by start + 30 minutes."""
+    visit.status = "late"
+    db.session.commit()

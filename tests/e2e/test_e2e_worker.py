@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.visits.models import NonContactActivity, OutcomeProgress, Visit, VisitEvent, VisitException
-from tests.e2e.conftest import PHONE, log_in, screenshot
+from tests.e2e.conftest import PHONE, log_in, screenshot, wait_until
 from tests.e2e.seed import HOME_2, seed_today
 from tests.factories import HOME
 
@@ -50,14 +50,6 @@ def worker_page(open_context, world, home=HOME, **options):
     log_in(page, world.alpha.worker_users[0].email, None)
     expect(page.locator(".run-item").first).to_be_visible()
     return context, page
-
-
-def wait_until(condition, page, timeout_s=15.0):
-    for _ in range(int(timeout_s / 0.2)):
-        if condition():
-            return
-        page.wait_for_timeout(200)
-    assert condition()
 
 
 def badge_pending(page, count: int, timeout=15000):

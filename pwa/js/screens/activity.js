@@ -2,16 +2,9 @@
 import * as api from "../api.js";
 import { field, h, message, options, replace } from "../dom.js";
 import { cached, keep } from "../idb.js";
+import { CATEGORIES } from "../labels.js";
 import * as outbox from "../outbox.js";
 import { formatTime, toInputValue } from "../time.js";
-
-export const CATEGORIES = [
-  ["liaising_health_social", "Liaising with health or social care staff"],
-  ["liaising_family", "Liaising with family"],
-  ["care_planning", "Care and support planning"],
-  ["review", "Review"],
-  ["gaining_access", "Gaining access to the home"],
-];
 
 async function clientsFor(user) {
   try {

@@ -3,9 +3,8 @@ import * as api from "../api.js";
 import { barChart, columnChart, fmt, gauge, stackedChart } from "../charts.js";
 import { field, h, message, options, replace } from "../dom.js";
 import { icon } from "../icons.js";
-import { REASON_CODES } from "../labels.js";
+import { CATEGORIES, REASON_CODES } from "../labels.js";
 import { addDays, formatShortDay, localDate } from "../time.js";
-import { CATEGORIES } from "./activity.js";
 
 const REPORTS = ["punctuality", "missed", "delivery", "verification", "short-visits", "continuity", "activities", "outcomes"];
 

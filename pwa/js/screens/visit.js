@@ -16,6 +16,7 @@ export async function render(main, { user, params }) {
   let data = null;
   let outcomes = [];
   let busy = false;
+  let refetchedAt = 0;
 
   async function load() {
     try {
@@ -61,6 +62,13 @@ export async function render(main, { user, params }) {
   async function draw() {
     const entries = await outbox.forVisit(visitId);
     keepingInputs(root, () => paint(entries));
+    // Once uploads are answered, fetch the visit again for the server's verdicts (geofence, status).
+    const known = new Set((data.timeline.events || []).map((e) => e.idempotency_key));
+    const settled = entries.filter((e) => outbox.isSettled(e));
+    if (navigator.onLine && settled.length > refetchedAt && settled.some((e) => !known.has(e.idempotency_key))) {
+      refetchedAt = settled.length;
+      load();
+    }
   }
 
   function paint(entries) {
@@ -183,9 +191,16 @@ function step(title, children) {
   return h("section", { class: "step" }, h("h2", {}, title), h("div", { class: "actions" }, children));
 }
 
+function unverified(stepInfo) {
+  return ["none", "outside", "unverified"].includes(stepInfo.geofence)
+    || (stepInfo.geofence === null && (stepInfo.lat === undefined || stepInfo.lat === null) && stepInfo.kind !== undefined
+      && ["check_in", "check_out"].includes(stepInfo.kind));
+}
+
 function done(text, stepInfo) {
-  return h("p", { class: `step-done${stepInfo.pending ? " is-pending" : ""}` },
-    icon(stepInfo.pending ? "upload" : "check"), text, stepInfo.pending ? " · waiting to upload" : "");
+  const warn = unverified(stepInfo);
+  return h("p", { class: `step-done${stepInfo.pending ? " is-pending" : ""}${warn ? " is-unverified" : ""}` },
+    icon(stepInfo.pending ? "upload" : warn ? "alert" : "check"), text, stepInfo.pending ? " · waiting to upload" : "");
 }
 
 function fixText(stepInfo) {

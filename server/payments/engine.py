@@ -1,0 +1,483 @@
+"""The payable-time engine: pure functions from visit facts, a rule set and a calendar to minutes and pence.
+
+No database and no Flask: facts.py turns rows into the facts below, and everything here can be
+tested exhaustively on its own. Money is whole pence, computed with integers (the enhancement
+multiplier is an exact Decimal ratio) and rounded half-up once per line; no float touches it.
+
+Each carer of a visit is paid separately (a double-up has two lines). A carer's line is:
+  not delivered  the visit was cancelled or missed, or the carer recorded no times: 0, not held
+  held           an unresolved exception holds the carer's pay (no check-out, missing check-in,
+                 check-out before check-in, clock skew), or the times are incomplete or
+                 inconsistent: 0 with the reason, until a coordinator resolves it; never paid on
+                 a guess, never dropped
+  paid           the steps below
+
+Steps of a paid line under basis "actual", in order:
+  actual       whole minutes from check-in to check-out: floor(elapsed seconds / 60), measured
+               on UTC instants, so midnight and clock changes count the real elapsed time
+  access_time  when the rule set pays it and an arrival was recorded before check-in, measure
+               from arrival instead
+  rounding     to the rule set's unit, up, down or nearest (an exact half unit goes up)
+  tolerance    if the minutes before rounding are at least planned - tolerance, pay no less
+               than planned
+  cap          no more than planned + cap, unless a coordinator approved the overrun
+  minimum      no less than the minimum; applied last, so it wins over a cap below it
+Under basis "planned" (and for a check-out a coordinator accepted as missing, where the rule
+set allows it) the steps are basis (the planned minutes) and minimum.
+Then rate prices the minutes by the enhancement for the local date of the planned start.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_CEILING, Decimal
+from typing import Iterable
+
+from server.payments.calendar import BANK_HOLIDAY, WEEKEND, DayKind, PayCalendar
+from server.payments.rules import ACTIVITY_CATEGORIES, RuleSet
+
+UTC = timezone.utc
+MINUTE = timedelta(minutes=1)
+NOT_DELIVERED_STATUSES = frozenset({"cancelled", "missed"})
+PAID, HELD, NOT_DELIVERED, NOT_PAID = "paid", "held", "not_delivered", "not_paid"
+
+
+def _utc(value: datetime | None, name: str) -> datetime | None:
+    """Aware datetimes as UTC: subtraction between two datetimes sharing a zone is wall-clock
+    arithmetic in Python, which would be wrong across a clock change."""
+    if value is None or value.tzinfo is UTC:
+        return value
+    if value.tzinfo is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    return value.astimezone(UTC)
+
+
+def _whole_minutes(value: int, name: str) -> int:
+    if type(value) is not int or value < 0:
+        raise ValueError(f"{name} must be a non-negative whole number of minutes, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One rule applied to one line: minutes before and after, and why."""
+
+    rule: str
+    before: int
+    after: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class CarerFacts:
+    """One carer's effective times at a visit (a coordinator's correction already applied, manual=True).
+
+    open_exception: the kind of an unresolved exception that holds this carer's pay, if any.
+    accepted_without_checkout: a coordinator resolved the missing check-out without entering a time.
+    """
+
+    worker_id: int | None
+    check_in: datetime | None
+    check_out: datetime | None
+    arrival: datetime | None = None
+    manual: bool = False
+    open_exception: str | None = None
+    accepted_without_checkout: bool = False
+
+    def __post_init__(self):
+        for name in ("check_in", "check_out", "arrival"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is not UTC:
+                object.__setattr__(self, name, _utc(value, name))
+
+
+@dataclass(frozen=True, slots=True)
+class VisitFacts:
+    """What the engine needs to know about one visit."""
+
+    planned_start: datetime
+    planned_minutes: int
+    carers: tuple[CarerFacts, ...] = ()
+    status: str = "completed"
+    overrun_approved: bool = False
+    visit_id: int | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "planned_start", _utc(self.planned_start, "planned_start"))
+        object.__setattr__(self, "carers", tuple(self.carers))
+        _whole_minutes(self.planned_minutes, "planned_minutes")
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityFacts:
+    """A piece of non-contact work: its category, minutes and when it happened."""
+
+    category: str
+    minutes: int
+    occurred_at: datetime
+    worker_id: int | None = None
+
+    def __post_init__(self):
+        if self.category not in ACTIVITY_CATEGORIES:
+            raise ValueError(f"unknown activity category {self.category!r}")
+        _whole_minutes(self.minutes, "minutes")
+        object.__setattr__(self, "occurred_at", _utc(self.occurred_at, "occurred_at"))
+
+
+def _plain(value):
+    """asdict() output made JSON-ready: Decimal as string, dates as ISO 8601, tuples as lists."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """What one carer (or one activity) is paid, with the rate used and, when asked for, the explanation."""
+
+    worker_id: int | None
+    outcome: str
+    minutes: int
+    amount_pence: int
+    held_reason: str | None
+    day: DayKind
+    hourly_pence: int
+    multiplier: Decimal
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def held(self) -> bool:
+        return self.outcome == HELD
+
+    def as_dict(self) -> dict:
+        return {**_plain(asdict(self)), "held": self.held}
+
+
+@dataclass(frozen=True)
+class Payable:
+    """A visit's lines and totals; held lines count 0 until resolved."""
+
+    rule_set: str
+    visit_id: int | None
+    planned_start: datetime
+    lines: tuple[Line, ...]
+    minutes: int = field(init=False)
+    amount_pence: int = field(init=False)
+    held: bool = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "minutes", sum(line.minutes for line in self.lines))
+        object.__setattr__(self, "amount_pence", sum(line.amount_pence for line in self.lines))
+        object.__setattr__(self, "held", any(line.held for line in self.lines))
+
+
+def amount_pence(minutes: int, hourly_pence: int, multiplier: Decimal = Decimal(1)) -> int:
+    """minutes x hourly rate x enhancement / 60, exactly, rounded half-up to whole pence."""
+    num, den = multiplier.as_integer_ratio()
+    whole, rest = divmod(minutes * hourly_pence * num, 60 * den)
+    return whole + (2 * rest >= 60 * den)
+
+
+def multiplier_for(day: DayKind, rules: RuleSet) -> Decimal:
+    if day.kind == BANK_HOLIDAY:
+        return rules.rates.bank_holiday_multiplier
+    if day.kind == WEEKEND:
+        return rules.rates.weekend_multiplier
+    return Decimal(1)
+
+
+def _round(minutes: int, unit: int, direction: str) -> int:
+    bands, rest = divmod(minutes, unit)
+    if rest and (direction == "up" or (direction == "nearest" and 2 * rest >= unit)):
+        bands += 1
+    return bands * unit
+
+
+def _whole(start: datetime, end: datetime) -> int:
+    return (end - start) // MINUTE
+
+
+def _line(worker_id, outcome, minutes, rules: RuleSet, day: DayKind, steps, explain: bool,
+          held_reason: str | None = None) -> Line:
+    multiplier = multiplier_for(day, rules)
+    hourly = rules.rates.hourly_pence
+    pence = amount_pence(minutes, hourly, multiplier) if minutes else 0
+    if explain and minutes:
+        exact = Decimal(minutes) * hourly * multiplier / 60
+        steps.append(Step("rate", minutes, minutes,
+                          f"{minutes} min x {hourly}p/h x {multiplier} ({day.kind.replace('_', ' ')}: {day.name} "
+                          f"{day.local_date.isoformat()}) / 60 = {exact.normalize():f}p, {pence}p rounded half-up"))
+    return Line(worker_id, outcome, minutes, pence, held_reason, day, hourly, multiplier,
+                tuple(steps) if explain else ())
+
+
+def _blocked(visit: VisitFacts, carer: CarerFacts, rules: RuleSet) -> tuple[str, str] | None:
+    """(outcome, reason) when the carer's line cannot be paid from its times, else None."""
+    if visit.status in NOT_DELIVERED_STATUSES:
+        return NOT_DELIVERED, visit.status
+    if carer.open_exception:
+        return HELD, carer.open_exception
+    if carer.check_in is None:
+        return (NOT_DELIVERED, "no_times") if carer.check_out is None else (HELD, "missing_check_in")
+    if carer.check_out is None:
+        if carer.accepted_without_checkout and rules.missing_checkout == "planned_when_accepted":
+            return None
+        return HELD, "no_checkout"
+    if carer.check_out < carer.check_in:
+        return HELD, "checkout_before_checkin"
+    return None
+
+
+def _blocked_note(reason: str, carer: CarerFacts, rules: RuleSet, calendar: PayCalendar) -> str:
+    clock = lambda moment: calendar.local(moment).strftime("%Y-%m-%d %H:%M:%S %Z")  # noqa: E731
+    if reason in NOT_DELIVERED_STATUSES:
+        return f"visit {reason}: not delivered, nothing payable"
+    if reason == "no_times":
+        return "no check-in or check-out recorded for this carer: not delivered, nothing payable"
+    if reason == "no_checkout" and carer.check_in is not None and carer.check_out is None:
+        if carer.accepted_without_checkout:
+            return ("a coordinator accepted the visit without a check-out time, and this rule set pays only "
+                    "measured time: held until the check-out time is entered")
+        return (f"no check-out after check-in at {clock(carer.check_in)}: held for a coordinator to resolve "
+                f"(missing_checkout = {rules.missing_checkout!r}), not paid until then")
+    if reason == "missing_check_in" and carer.check_in is None:
+        return "no check-in recorded: held for a coordinator to resolve, not paid until then"
+    if reason == "checkout_before_checkin" and carer.check_out is not None and carer.check_in is not None \
+            and carer.check_out < carer.check_in:
+        return (f"check-out {clock(carer.check_out)} is before check-in {clock(carer.check_in)}: "
+                "held for a coordinator to resolve")
+    return f"unresolved {reason.replace('_', ' ')} exception: held for a coordinator to resolve, not paid until then"
+
+
+def pay_carer(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, calendar: PayCalendar,
+              explain: bool = True) -> Line:
+    """One carer's payable minutes and pence at a visit; the enhancement is by the planned start's local date.
+
+    explain=False skips building the explanation (same minutes and pence), for exports.
+    """
+    day = calendar.day(visit.planned_start)
+    steps: list[Step] = []
+    blocked = _blocked(visit, carer, rules)
+    if blocked:
+        outcome, reason = blocked
+        if explain:
+            steps.append(Step("status" if outcome == NOT_DELIVERED else "hold", 0, 0,
+                              _blocked_note(reason, carer, rules, calendar)))
+        return _line(carer.worker_id, outcome, 0, rules, day, steps, explain,
+                     held_reason=reason if outcome == HELD else None)
+
+    planned = visit.planned_minutes
+    if carer.check_out is None:  # accepted without a check-out, under planned_when_accepted
+        minutes = planned
+        if explain:
+            steps.append(Step("basis", 0, planned, "a coordinator accepted the visit without a check-out time: "
+                                                   "paid the planned minutes (missing_checkout = 'planned_when_accepted')"))
+    else:
+        measured = _whole(carer.check_in, carer.check_out)
+        if explain:
+            elapsed = carer.check_out - carer.check_in
+            source = "times entered by a coordinator" if carer.manual else "times from the carer's phone"
+            clock = lambda moment: calendar.local(moment).strftime("%Y-%m-%d %H:%M:%S %Z")  # noqa: E731
+            steps.append(Step("actual", 0, measured,
+                              f"check-in {clock(carer.check_in)} to check-out {clock(carer.check_out)}: "
+                              f"{measured} min {(elapsed % MINUTE).seconds} s elapsed, whole minutes ({source})"))
+        if rules.basis == "planned":
+            minutes = planned
+            if explain:
+                steps.append(Step("basis", measured, planned,
+                                  "commissioned basis: a delivered visit is paid its planned minutes"))
+        else:
+            minutes = _actual(visit, carer, rules, measured, steps if explain else None, calendar)
+
+    paid = max(minutes, rules.minimum_minutes)
+    if explain:
+        steps.append(Step("minimum", minutes, paid, f"at least {rules.minimum_minutes} min per visit and carer"))
+    return _line(carer.worker_id, PAID, paid, rules, day, steps, explain)
+
+
+def _actual(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, measured: int, steps: list | None,
+            calendar: PayCalendar) -> int:
+    """Access time, rounding, tolerance and cap on measured minutes; appends steps when explaining."""
+    planned = visit.planned_minutes
+    worked = measured
+    from_arrival = rules.pay_access_time and carer.arrival is not None and carer.arrival < carer.check_in
+    if from_arrival:
+        worked = _whole(carer.arrival, carer.check_out)
+    rounded = _round(worked, rules.rounding_unit_minutes, rules.rounding_direction)
+    threshold = planned - rules.tolerance_minutes
+    tolerated = planned if worked >= threshold and rounded < planned else rounded
+    cap = rules.cap_minutes_over_planned
+    capped = tolerated if cap is None or visit.overrun_approved else min(tolerated, planned + cap)
+    if steps is None:
+        return capped
+
+    if not rules.pay_access_time:
+        steps.append(Step("access_time", measured, worked, "access time (arrival to check-in) is not paid"))
+    elif from_arrival:
+        arrived = calendar.local(carer.arrival).strftime("%H:%M:%S %Z")
+        steps.append(Step("access_time", measured, worked, f"paid from arrival at the door at {arrived}"))
+    else:
+        steps.append(Step("access_time", measured, worked, "no arrival recorded before check-in"))
+    steps.append(Step("rounding", worked, rounded,
+                      f"{rules.rounding_direction} to a multiple of {rules.rounding_unit_minutes} min"))
+    if tolerated != rounded:
+        note = f"{worked} min is at least planned {planned} - tolerance {rules.tolerance_minutes}: paid as planned"
+    elif worked >= threshold:
+        note = f"{rounded} min is not below planned {planned}"
+    else:
+        note = f"{worked} min is below planned {planned} - tolerance {rules.tolerance_minutes} = {threshold}"
+    steps.append(Step("tolerance", rounded, tolerated, note))
+    if cap is None:
+        note = "this rule set has no cap"
+    elif visit.overrun_approved:
+        note = f"overrun approved by a coordinator: not capped at planned {planned} + {cap}"
+    else:
+        note = f"at most planned {planned} + {cap} = {planned + cap} min without a coordinator's approval"
+    steps.append(Step("cap", tolerated, capped, note))
+    return capped
+
+
+def payable_for_visit(facts: VisitFacts, rules: RuleSet, calendar: PayCalendar, explain: bool = True) -> Payable:
+    """Each carer's line for one visit; a visit with no carer has one not-delivered line."""
+    carers = facts.carers or (CarerFacts(None, None, None),)
+    lines = tuple(pay_carer(facts, carer, rules, calendar, explain) for carer in carers)
+    return Payable(rules.name, facts.visit_id, facts.planned_start, lines)
+
+
+def payable_for_activity(facts: ActivityFacts, rules: RuleSet, calendar: PayCalendar,
+                         explain: bool = True) -> Line:
+    """Non-contact work: its minutes at the rate for its local date, if the rule set pays its category."""
+    day = calendar.day(facts.occurred_at)
+    paid = facts.category in rules.paid_activity_categories
+    minutes = facts.minutes if paid else 0
+    steps = [Step("activity_category", facts.minutes, minutes,
+                  f"{facts.category} is {'' if paid else 'not '}paid under {rules.name}")] if explain else []
+    return _line(facts.worker_id, PAID if paid else NOT_PAID, minutes, rules, day, steps, explain)
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """The period's correction to the sum of its visit lines: a top-up (+) or minutes over the total (-)."""
+
+    kind: str
+    minutes: int
+    amount_pence: int
+    note: str
+
+
+@dataclass(frozen=True)
+class PeriodPayable:
+    """A settlement block's totals for one client: delivered lines plus the rule set's period adjustment."""
+
+    rule_set: str
+    commissioned_minutes: int
+    contingency_minutes: int
+    delivered_minutes: int
+    delivered_pence: int
+    held_lines: int
+    adjustment: Adjustment
+    minutes: int
+    amount_pence: int
+    steps: tuple[Step, ...]
+
+    def as_dict(self) -> dict:
+        return _plain(asdict(self))
+
+
+class BlockTally:
+    """One client's settlement block, fed paid lines in planned order; settle() gives the adjustment.
+
+    Flex pays lines until the block's total (commissioned + contingency) is reached: a line that
+    crosses it is paid up to the total at its own rate, later lines not at all. Guaranteed
+    minimum tops the delivered minutes up to the guaranteed share at the base rate. Feeding
+    lines one at a time keeps an export's memory to one tally per client and block.
+    """
+
+    __slots__ = ("rules", "commissioned", "contingency", "lines", "held", "delivered", "delivered_pence",
+                 "cut_minutes", "cut_pence")
+
+    def __init__(self, rules: RuleSet, commissioned_minutes: int, contingency_minutes: int = 0):
+        if rules.period is None:
+            raise ValueError(f"{rules.name} has no period rule to settle")
+        self.rules = rules
+        self.commissioned = _whole_minutes(commissioned_minutes, "commissioned_minutes")
+        self.contingency = _whole_minutes(contingency_minutes, "contingency_minutes")
+        self.lines = self.held = self.delivered = self.delivered_pence = self.cut_minutes = self.cut_pence = 0
+
+    @property
+    def total(self) -> int:
+        return self.commissioned + self.contingency
+
+    def add(self, line: Line) -> None:
+        if line.held:
+            self.held += 1
+            return
+        if line.outcome != PAID:
+            return
+        self.lines += 1
+        before = self.delivered
+        self.delivered += line.minutes
+        self.delivered_pence += line.amount_pence
+        if self.rules.period.kind == "flex" and self.delivered > self.total:
+            within = max(0, self.total - before)
+            self.cut_minutes += line.minutes - within
+            self.cut_pence += line.amount_pence - amount_pence(within, line.hourly_pence, line.multiplier)
+
+    def settle(self) -> PeriodPayable:
+        rules = self.rules
+        if rules.period.kind == "flex":
+            adjustment = self._flex()
+        else:
+            adjustment = self._guaranteed()
+        steps = (
+            Step("delivered", 0, self.delivered, f"{self.lines} paid lines, {self.delivered_pence}p; "
+                                                 f"{self.held} held lines not counted until resolved"),
+            Step(rules.period.kind, self.delivered, self.delivered + adjustment.minutes, adjustment.note),
+        )
+        return PeriodPayable(rules.name, self.commissioned, self.contingency, self.delivered, self.delivered_pence,
+                             self.held, adjustment, self.delivered + adjustment.minutes,
+                             self.delivered_pence + adjustment.amount_pence, steps)
+
+    def _flex(self) -> Adjustment:
+        if not self.cut_minutes:
+            return Adjustment("none", 0, 0, f"delivered {self.delivered} min within commissioned {self.commissioned} "
+                                            f"+ contingency {self.contingency} = {self.total}: all paid")
+        return Adjustment("over_total", -self.cut_minutes, -self.cut_pence,
+                          f"delivered {self.delivered} min exceeds commissioned {self.commissioned} + contingency "
+                          f"{self.contingency} = {self.total}: the last {self.cut_minutes} min delivered in the block "
+                          f"are not paid ({self.cut_pence}p at their own rates)")
+
+    def _guaranteed(self) -> Adjustment:
+        fraction = self.rules.period.guaranteed_fraction
+        # "At least" the share: a part-minute guarantee is rounded up.
+        guaranteed = int((Decimal(self.commissioned) * fraction).to_integral_value(rounding=ROUND_CEILING))
+        top_up = max(0, guaranteed - self.delivered)
+        hourly = self.rules.rates.hourly_pence
+        pence = amount_pence(top_up, hourly)
+        note = (f"guaranteed {fraction} x {self.commissioned} commissioned = {guaranteed} min (rounded up); delivered "
+                f"{self.delivered}: top-up {top_up} min at the base {hourly}p/h = {pence}p")
+        if self.contingency:
+            note += "; contingency minutes apply only to flex rule sets"
+        return Adjustment("top_up" if top_up else "none", top_up, pence, note)
+
+
+def payable_for_period(visit_payables: Iterable[Payable], commissioned_minutes: int, rules: RuleSet,
+                       contingency_minutes: int = 0) -> PeriodPayable:
+    """One client's settlement block under the rule set's period rule (guaranteed minimum or flex).
+
+    Lines are taken in order of planned start (then as given), so under flex the minutes over
+    the total are the latest ones. Held lines are not delivered until resolved.
+    """
+    tally = BlockTally(rules, commissioned_minutes, contingency_minutes)
+    for payable in sorted(visit_payables, key=lambda payable: payable.planned_start):
+        if payable.rule_set != rules.name:
+            raise ValueError(f"visit {payable.visit_id} was computed under {payable.rule_set!r}, not {rules.name!r}")
+        for line in payable.lines:
+            tally.add(line)
+    return tally.settle()

@@ -1,0 +1,389 @@
+"""Council exports of payable time: one row per carer per visit, non-contact rows, settlements, adjustments.
+
+Rows are produced by a generator, one contract after another, and written out as they come, so
+memory stays flat however many rows a month holds: visits are read with yield_per (a server-side
+cursor on PostgreSQL), the rule set, calendar and closed periods are loaded once per contract, and
+every row is priced in the same pass with no query of its own.
+
+For each contract the period's local dates are walked in order:
+  - dates inside a closed period replay that period's frozen rows exactly as they were exported;
+  - open dates are computed live: visit rows in planned order, then non-contact rows, then a
+    settlement row per client for each guaranteed/flex block whose last day falls in them;
+  - if the export reaches past the contract's last closed period, adjustment rows follow: what
+    changed in closed periods since they were closed (periods.py), as differences.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from server.directory.models import Client, Contract
+from server.extensions import db
+from server.payments import facts
+from server.payments.calendar import PayCalendar
+from server.payments.engine import PAID, BlockTally, Line, pay_carer, payable_for_activity
+from server.payments.models import PaymentPeriod, PaymentSnapshot
+from server.payments.rules import RuleSet, rule_set_named
+from server.reports.csv_export import cell
+from server.timeutil import local_range_bounds
+
+COLUMNS = (
+    "row_kind", "contract_id", "contract_reference", "provider_id", "rule_set", "period_id", "date",
+    "client_id", "client_reference", "visit_id", "worker_id", "worker_reference", "carer_position",
+    "activity_id", "activity_category",
+    "planned_start", "planned_end", "planned_minutes", "arrival", "check_in", "check_out", "actual_minutes",
+    "visit_status", "check_in_location", "check_out_location", "manual_times", "overrun_approved",
+    "outcome", "held_reason", "day_kind", "payable_minutes", "amount_pence", "amount",
+    "block_from", "block_to", "adjusts_kind", "adjusts_period_id", "detail",
+)
+FORMATS = {
+    "csv": ("text/csv", "csv"),
+    "json": ("application/json", "json"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+CHUNK_ROWS = 2000
+_EMPTY = dict.fromkeys(COLUMNS)
+
+
+def pounds(pence: int) -> str:
+    """Whole pence as pounds with two decimals ("-12.05"), for spreadsheet readers."""
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(pence), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+def subject_of(row: dict) -> str:
+    """What a row pays for; an adjustment row has the subject of the row it corrects."""
+    kind = row["adjusts_kind"] if row["row_kind"] == "adjustment" else row["row_kind"]
+    if kind == "visit":
+        return f"v{row['visit_id']}:{row['worker_id'] or 0}"
+    if kind == "non_contact":
+        return f"a{row['activity_id']}"
+    return f"s{row['client_id']}:{row['block_from']}"
+
+
+@dataclass(frozen=True)
+class Segment:
+    first: date
+    last: date
+    period: PaymentPeriod | None = None
+
+
+class ContractExport:
+    """One contract's rows over local dates first..last; rules, calendar and closed periods loaded once."""
+
+    def __init__(self, contract: Contract, first: date, last: date, *, calendars: dict | None = None,
+                 chunk_rows: int = CHUNK_ROWS):
+        self.contract, self.first, self.last, self.chunk_rows = contract, first, last, chunk_rows
+        self.tz = contract.council.timezone
+        self.rules: RuleSet = rule_set_named(contract.payment_rule_set)
+        calendars = {} if calendars is None else calendars
+        self.calendar: PayCalendar = calendars.setdefault(self.tz, PayCalendar(self.tz))
+        self.periods: list[PaymentPeriod] = list(db.session.scalars(
+            select(PaymentPeriod).where(PaymentPeriod.contract_id == contract.id).order_by(PaymentPeriod.date_from)))
+        self.base = {"contract_id": contract.id, "contract_reference": contract.reference,
+                     "provider_id": contract.provider_id, "rule_set": self.rules.name}
+
+    def rows(self) -> Iterator[dict]:
+        for segment in self.segments():
+            if segment.period is not None:
+                yield from self.replay(segment)
+            else:
+                yield from self.live(segment.first, segment.last)
+        if self.periods and self.last > self.periods[-1].date_to:
+            from server.payments.periods import pending_adjustments
+
+            yield from pending_adjustments(self)
+
+    def segments(self) -> list[Segment]:
+        """The export's dates split into runs inside one closed period, and open runs between them."""
+        segments, cursor = [], self.first
+        for period in self.periods:
+            if period.date_to < cursor or period.date_from > self.last:
+                continue
+            if period.date_from > cursor:
+                segments.append(Segment(cursor, period.date_from - timedelta(days=1)))
+            segments.append(Segment(max(cursor, period.date_from), min(self.last, period.date_to), period))
+            cursor = period.date_to + timedelta(days=1)
+        if cursor <= self.last:
+            segments.append(Segment(cursor, self.last))
+        return segments
+
+    def period_of(self, day: date) -> PaymentPeriod | None:
+        return next((p for p in self.periods if p.date_from <= day <= p.date_to), None)
+
+    def replay(self, segment: Segment) -> Iterator[dict]:
+        stmt = (select(PaymentSnapshot.row)
+                .where(PaymentSnapshot.period_id == segment.period.id,
+                       PaymentSnapshot.local_date >= segment.first, PaymentSnapshot.local_date <= segment.last)
+                .order_by(PaymentSnapshot.seq)
+                .execution_options(yield_per=self.chunk_rows))
+        for (row,) in db.session.execute(stmt):
+            yield row
+
+    def live(self, first: date, last: date) -> Iterator[dict]:
+        start, end = local_range_bounds(first, last, self.tz)
+        stmt = facts.visit_rows(self.contract.id, start, end).execution_options(yield_per=self.chunk_rows)
+        for row in db.session.execute(stmt):
+            yield self.visit_row(row, self.price(row))
+        stmt = facts.activity_rows(self.contract.id, start, end).execution_options(yield_per=self.chunk_rows)
+        for row in db.session.execute(stmt):
+            yield self.activity_row(row)
+        if self.rules.period is not None:
+            for block in self.blocks_ending(first, last):
+                yield from self.settlement_rows(*block)
+
+    def price(self, row) -> Line:
+        return pay_carer(facts.visit_of(row), facts.carer_of(row), self.rules, self.calendar, explain=False)
+
+    def visit_row(self, row, line: Line) -> dict:
+        local = self.calendar.local
+        start = local(row.planned_start)
+        check_in, check_out = row.checked_in_at, row.checked_out_at
+        actual = (check_out - check_in) // timedelta(minutes=1) if check_in and check_out and check_out >= check_in \
+            else None
+        return {
+            **_EMPTY, **self.base, "row_kind": "visit", "date": start.date().isoformat(),
+            "client_id": row.client_id, "client_reference": row.client_reference, "visit_id": row.visit_id,
+            "worker_id": row.worker_id, "worker_reference": row.staff_ref, "carer_position": row.position,
+            "planned_start": start.isoformat(),
+            "planned_end": local(row.planned_start + timedelta(minutes=row.planned_minutes)).isoformat(),
+            "planned_minutes": row.planned_minutes,
+            "arrival": row.arrived_at and local(row.arrived_at).isoformat(),
+            "check_in": check_in and local(check_in).isoformat(),
+            "check_out": check_out and local(check_out).isoformat(),
+            "actual_minutes": actual, "visit_status": row.status,
+            "check_in_location": row.check_in_geofence, "check_out_location": row.check_out_geofence,
+            "manual_times": bool(row.manual), "overrun_approved": bool(row.overrun_approved),
+            "outcome": line.outcome, "held_reason": line.held_reason, "day_kind": line.day.kind,
+            "payable_minutes": line.minutes, "amount_pence": line.amount_pence, "amount": pounds(line.amount_pence),
+        }
+
+    def activity_row(self, row) -> dict:
+        line = payable_for_activity(facts.activity_of(row), self.rules, self.calendar, explain=False)
+        return {
+            **_EMPTY, **self.base, "row_kind": "non_contact", "date": line.day.local_date.isoformat(),
+            "client_id": row.client_id, "client_reference": row.client_reference, "worker_id": row.worker_id,
+            "worker_reference": row.staff_ref, "activity_id": row.activity_id, "activity_category": row.category,
+            "actual_minutes": row.minutes, "outcome": line.outcome, "day_kind": line.day.kind,
+            "payable_minutes": line.minutes, "amount_pence": line.amount_pence, "amount": pounds(line.amount_pence),
+        }
+
+    def blocks_ending(self, first: date, last: date) -> list[tuple[date, date]]:
+        """Settlement blocks whose last day falls within first..last."""
+        blocks, block = [], self.rules.period.block_of(first)
+        while block[0] <= last:
+            if first <= block[1] <= last:
+                blocks.append(block)
+            block = self.rules.period.block_of(block[1] + timedelta(days=1))
+        return blocks
+
+    def settle(self, block_first: date, block_last: date, client_id: int | None = None) -> dict[int, BlockTally]:
+        """Each client's tally for a block, fed every carer line of the block's visits in planned order.
+
+        A client with no commissioned or contingency minutes in the block has nothing agreed to
+        settle against, so has no tally: their visits are paid as delivered.
+        """
+        commissioned = facts.commissioned_minutes(self.contract.id, block_first, block_last)
+        contingency = facts.contingency_minutes(self.contract.id, block_first, block_last)
+        tallies = {cid: BlockTally(self.rules, commissioned.get(cid, 0), contingency.get(cid, 0))
+                   for cid in commissioned.keys() | contingency.keys()
+                   if (client_id is None or cid == client_id) and commissioned.get(cid, 0) + contingency.get(cid, 0)}
+        if tallies:
+            start, end = local_range_bounds(block_first, block_last, self.tz)
+            stmt = facts.visit_rows(self.contract.id, start, end, client_id=client_id)
+            for row in db.session.execute(stmt.execution_options(yield_per=self.chunk_rows)):
+                tally = tallies.get(row.client_id)
+                if tally is not None:
+                    tally.add(self.price(row))
+        return tallies
+
+    def settlement_rows(self, block_first: date, block_last: date, client_id: int | None = None) -> Iterator[dict]:
+        tallies = self.settle(block_first, block_last, client_id)
+        settled = {cid: tally.settle() for cid, tally in tallies.items()}
+        settled = {cid: s for cid, s in settled.items() if s.adjustment.minutes or s.adjustment.amount_pence}
+        if not settled:
+            return
+        references = dict(db.session.execute(select(Client.id, Client.reference).where(Client.id.in_(settled))).all())
+        for cid in sorted(settled):
+            yield self.settlement_row(cid, references.get(cid), block_first, block_last, settled[cid])
+
+    def settlement_row(self, client_id: int, reference: str | None, block_first: date, block_last: date,
+                       settled) -> dict:
+        adjustment = settled.adjustment
+        return {
+            **_EMPTY, **self.base, "row_kind": "settlement", "date": block_last.isoformat(),
+            "client_id": client_id, "client_reference": reference, "planned_minutes": settled.commissioned_minutes,
+            "actual_minutes": settled.delivered_minutes, "outcome": PAID, "held_reason": None,
+            "payable_minutes": adjustment.minutes, "amount_pence": adjustment.amount_pence,
+            "amount": pounds(adjustment.amount_pence), "block_from": block_first.isoformat(),
+            "block_to": block_last.isoformat(), "detail": f"{adjustment.kind}: {adjustment.note}",
+        }
+
+
+def iter_export_rows(contracts: Iterable[Contract], date_from: date, date_to: date, **options) -> Iterator[dict]:
+    """Every export row of the contracts over local dates date_from..date_to, streamed.
+
+    Rows are plain dicts of JSON types keyed by COLUMNS. Needs an application context.
+    """
+    calendars: dict = {}
+    for contract in contracts:
+        yield from ContractExport(contract, date_from, date_to, calendars=calendars, **options).rows()
+
+
+class Totals:
+    """Counts and sums over the rows as they pass, by kind and by contract: the export's summary."""
+
+    def __init__(self):
+        self.rows = self.held_rows = self.payable_minutes = self.amount_pence = 0
+        self.by_kind: dict[str, list[int]] = {}
+        self.by_contract: dict[int, list] = {}
+
+    def add(self, row: dict) -> None:
+        minutes, pence = row["payable_minutes"] or 0, row["amount_pence"] or 0
+        self.rows += 1
+        self.held_rows += row["outcome"] == "held" and row["row_kind"] == "visit"
+        self.payable_minutes += minutes
+        self.amount_pence += pence
+        kind = self.by_kind.setdefault(row["row_kind"], [0, 0, 0])
+        kind[0] += 1
+        kind[1] += minutes
+        kind[2] += pence
+        contract = self.by_contract.setdefault(row["contract_id"], [row["contract_reference"], 0, 0, 0])
+        contract[1] += 1
+        contract[2] += minutes
+        contract[3] += pence
+
+    def as_dict(self) -> dict:
+        return {
+            "rows": self.rows, "held_rows": self.held_rows, "payable_minutes": self.payable_minutes,
+            "amount_pence": self.amount_pence, "amount": pounds(self.amount_pence),
+            "by_kind": {k: {"rows": r, "payable_minutes": m, "amount_pence": p} for k, (r, m, p) in self.by_kind.items()},
+            "by_contract": [{"contract_id": cid, "contract_reference": ref, "rows": r, "payable_minutes": m,
+                             "amount_pence": p} for cid, (ref, r, m, p) in self.by_contract.items()],
+        }
+
+    def total_line(self) -> dict:
+        return {**_EMPTY, "row_kind": "total", "payable_minutes": self.payable_minutes,
+                "amount_pence": self.amount_pence, "amount": pounds(self.amount_pence),
+                "detail": f"{self.rows} rows, {self.held_rows} held"}
+
+
+def _counted(rows: Iterable[dict], totals: Totals) -> Iterator[dict]:
+    for row in rows:
+        totals.add(row)
+        yield row
+
+
+def csv_chunks(rows: Iterable[dict], totals: Totals, chunk_rows: int = 500) -> Iterator[str]:
+    """The rows as CSV text in chunks, then a total line; formula-like cells are neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for n, row in enumerate(_counted(rows, totals), start=1):
+        writer.writerow([cell(row[c]) for c in COLUMNS])
+        if n % chunk_rows == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    total = totals.total_line()
+    writer.writerow([cell(total[c]) for c in COLUMNS])
+    yield buffer.getvalue()
+
+
+def write_csv(rows: Iterable[dict], out) -> Totals:
+    """Write the rows as CSV to a text file object; returns the totals."""
+    totals = Totals()
+    for chunk in csv_chunks(rows, totals):
+        out.write(chunk)
+    return totals
+
+
+def json_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_rows: int = 500) -> Iterator[str]:
+    """{..header, "rows": [...], "totals": {...}} written a chunk of rows at a time."""
+    head = json.dumps(header)[:-1]
+    parts, sep = [f'{head}, "columns": {json.dumps(COLUMNS)}, "rows": ['], ""
+    for n, row in enumerate(_counted(rows, totals), start=1):
+        parts.append(sep + json.dumps(row))
+        sep = ","
+        if n % chunk_rows == 0:
+            yield "".join(parts)
+            parts = []
+    parts.append(f'], "totals": {json.dumps(totals.as_dict())}}}')
+    yield "".join(parts)
+
+
+def _xlsx_value(value):
+    if isinstance(value, str) or isinstance(value, bool):
+        return cell(value)
+    return value
+
+
+def xlsx_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_bytes: int = 1 << 16) -> Iterator[bytes]:
+    """A workbook with a Rows sheet and a Totals sheet, built with openpyxl's write-only mode.
+
+    Write-only sheets stream their rows to a temporary file, so memory stays flat; the zip is
+    assembled once the rows are done, then sent in chunks.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Rows")
+    sheet.append(COLUMNS)
+    for row in _counted(rows, totals):
+        sheet.append([_xlsx_value(row[c]) for c in COLUMNS])
+    summary = workbook.create_sheet("Totals")
+    for key in ("date_from", "date_to", "provider_id", "contract_id"):
+        summary.append([key, _xlsx_value(header.get(key))])
+    result = totals.as_dict()
+    for key in ("rows", "held_rows", "payable_minutes", "amount_pence", "amount"):
+        summary.append([key, _xlsx_value(result[key])])
+    summary.append([])
+    summary.append(["row_kind", "rows", "payable_minutes", "amount_pence"])
+    for kind, figures in result["by_kind"].items():
+        summary.append([kind, figures["rows"], figures["payable_minutes"], figures["amount_pence"]])
+    summary.append([])
+    summary.append(["contract_id", "contract_reference", "rows", "payable_minutes", "amount_pence"])
+    for line in result["by_contract"]:
+        summary.append([line["contract_id"], _xlsx_value(line["contract_reference"]), line["rows"],
+                        line["payable_minutes"], line["amount_pence"]])
+    with tempfile.TemporaryFile() as spool:
+        workbook.save(spool)
+        spool.seek(0)
+        while chunk := spool.read(chunk_bytes):
+            yield chunk
+
+
+def encoded(chunks: Iterable[str | bytes]) -> Iterator[bytes]:
+    for chunk in chunks:
+        yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+
+
+def chunks_for(fmt: str, rows: Iterable[dict], totals: Totals, header: dict) -> Iterator[bytes]:
+    if fmt == "csv":
+        return encoded(csv_chunks(rows, totals))
+    if fmt == "json":
+        return encoded(json_chunks(rows, totals, header))
+    return xlsx_chunks(rows, totals, header)
+
+
+def checksummed(chunks: Iterable[bytes], digest) -> Iterator[bytes]:
+    """Pass chunks through, feeding each to a hashlib digest on the way."""
+    for chunk in chunks:
+        digest.update(chunk)
+        yield chunk
+
+
+def csv_checksum(rows: Iterable[dict]) -> tuple[str, Totals]:
+    """sha256 of the rows as the CSV an export would send, and their totals."""
+    digest, totals = hashlib.sha256(), Totals()
+    for _ in checksummed(encoded(csv_chunks(rows, totals)), digest):
+        pass
+    return digest.hexdigest(), totals

@@ -1,0 +1,177 @@
+"""From rows to engine facts: the only place the payable-time engine meets the database.
+
+A carer's effective times are on VisitAssignment (a coordinator's correction already applied).
+A carer counts while assigned, and also after being taken off the visit if their phone recorded
+times there (what they did must still be paid). An unresolved exception of a kind in
+HELD_EXCEPTION_KINDS, for the carer or for the whole visit, holds the carer's pay.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from fractions import Fraction
+
+from sqlalchemy import and_, case, exists, false, func, or_, select
+
+from server.care.models import CarePackage
+from server.directory.models import Client, Contract, Worker
+from server.extensions import db
+from server.payments.calendar import PayCalendar
+from server.payments.engine import ActivityFacts, CarerFacts, Payable, VisitFacts, payable_for_visit
+from server.payments.models import ContingencyGrant
+from server.payments.rules import RuleSet, rule_set_named
+from server.visits.models import NonContactActivity, Visit, VisitAssignment, VisitException
+
+HELD_EXCEPTION_KINDS = ("no_checkout", "missing_check_in", "checkout_before_checkin", "clock_skew")
+
+
+def _counted(assignment_cls=VisitAssignment):
+    return or_(assignment_cls.removed_at.is_(None), assignment_cls.checked_in_at.is_not(None),
+               assignment_cls.checked_out_at.is_not(None))
+
+
+def _for_carer(worker_id_column):
+    """An exception about this carer, or about the whole visit."""
+    return or_(VisitException.worker_id.is_(None), VisitException.worker_id == worker_id_column)
+
+
+def _open_hold(worker_id_column):
+    return (select(func.min(VisitException.kind))
+            .where(VisitException.visit_id == Visit.id, VisitException.resolved_at.is_(None),
+                   VisitException.kind.in_(HELD_EXCEPTION_KINDS), _for_carer(worker_id_column))
+            .scalar_subquery())
+
+
+def _accepted_without_checkout(worker_id_column):
+    """A no-checkout exception a coordinator resolved without entering times (no correction)."""
+    return exists().where(VisitException.visit_id == Visit.id, VisitException.kind == "no_checkout",
+                          VisitException.resolved_at.is_not(None), VisitException.correction_id.is_(None),
+                          _for_carer(worker_id_column))
+
+
+def visit_rows(contract_id: int, start: datetime | None = None, end: datetime | None = None, *,
+               visit_ids=None, client_id: int | None = None):
+    """One row per counted carer per visit (one row with no carer for a visit without any), in planned order.
+
+    Only the columns an export and the engine need; the exception checks are correlated
+    subqueries on the (visit_id, resolved_at) index, so there is no query per row.
+    """
+    incomplete = and_(VisitAssignment.checked_in_at.is_not(None), VisitAssignment.checked_out_at.is_(None))
+    stmt = (
+        select(
+            Visit.id.label("visit_id"), Visit.client_id, Client.reference.label("client_reference"),
+            Visit.planned_start, Visit.planned_minutes, Visit.status, Visit.overrun_approved,
+            VisitAssignment.worker_id, Worker.staff_ref, VisitAssignment.position, VisitAssignment.arrived_at,
+            VisitAssignment.checked_in_at, VisitAssignment.checked_out_at, VisitAssignment.check_in_geofence,
+            VisitAssignment.check_out_geofence, VisitAssignment.manual,
+            _open_hold(VisitAssignment.worker_id).label("open_hold"),
+            case((incomplete, _accepted_without_checkout(VisitAssignment.worker_id)), else_=false()).label("accepted"),
+        )
+        .select_from(Visit)
+        .join(Client, Client.id == Visit.client_id)
+        .outerjoin(VisitAssignment, and_(VisitAssignment.visit_id == Visit.id, _counted()))
+        .outerjoin(Worker, Worker.id == VisitAssignment.worker_id)
+        .where(Visit.contract_id == contract_id)
+        .order_by(Visit.planned_start, Visit.id, VisitAssignment.position, VisitAssignment.id)
+    )
+    if start is not None:
+        stmt = stmt.where(Visit.planned_start >= start, Visit.planned_start < end)
+    if visit_ids is not None:
+        stmt = stmt.where(Visit.id.in_(visit_ids))
+    if client_id is not None:
+        stmt = stmt.where(Visit.client_id == client_id)
+    return stmt
+
+
+def visit_of(row) -> VisitFacts:
+    return VisitFacts(row.planned_start, row.planned_minutes, (), row.status, bool(row.overrun_approved),
+                      row.visit_id)
+
+
+def carer_of(row) -> CarerFacts:
+    return CarerFacts(row.worker_id, row.checked_in_at, row.checked_out_at, row.arrived_at, bool(row.manual),
+                      row.open_hold, bool(row.accepted))
+
+
+def activity_rows(contract_id: int, start: datetime, end: datetime, *, activity_ids=None):
+    stmt = (
+        select(NonContactActivity.id.label("activity_id"), NonContactActivity.client_id,
+               Client.reference.label("client_reference"), NonContactActivity.worker_id, Worker.staff_ref,
+               NonContactActivity.category, NonContactActivity.minutes, NonContactActivity.occurred_at)
+        .join(Client, Client.id == NonContactActivity.client_id)
+        .outerjoin(Worker, Worker.id == NonContactActivity.worker_id)
+        .where(NonContactActivity.contract_id == contract_id,
+               NonContactActivity.occurred_at >= start, NonContactActivity.occurred_at < end)
+        .order_by(NonContactActivity.occurred_at, NonContactActivity.id)
+    )
+    if activity_ids is not None:
+        stmt = stmt.where(NonContactActivity.id.in_(activity_ids))
+    return stmt
+
+
+def activity_of(row) -> ActivityFacts:
+    return ActivityFacts(row.category, row.minutes, row.occurred_at, row.worker_id)
+
+
+def visit_facts(visit: Visit) -> VisitFacts:
+    """One visit's facts through the ORM, for the single-visit endpoint."""
+    exceptions = db.session.execute(
+        select(VisitException.worker_id, VisitException.kind, VisitException.resolved_at,
+               VisitException.correction_id).where(VisitException.visit_id == visit.id)).all()
+
+    def concerns(exc, worker_id) -> bool:
+        return exc.worker_id is None or exc.worker_id == worker_id
+
+    carers = []
+    for a in sorted(visit.assignments, key=lambda a: (a.position, a.id)):
+        if a.removed_at is not None and a.checked_in_at is None and a.checked_out_at is None:
+            continue
+        holds = sorted(e.kind for e in exceptions
+                       if e.resolved_at is None and e.kind in HELD_EXCEPTION_KINDS and concerns(e, a.worker_id))
+        accepted = (a.checked_in_at is not None and a.checked_out_at is None and any(
+            e.kind == "no_checkout" and e.resolved_at is not None and e.correction_id is None
+            and concerns(e, a.worker_id) for e in exceptions))
+        carers.append(CarerFacts(a.worker_id, a.checked_in_at, a.checked_out_at, a.arrived_at, a.manual,
+                                 holds[0] if holds else None, accepted))
+    return VisitFacts(visit.planned_start, visit.planned_minutes, tuple(carers), visit.status,
+                      visit.overrun_approved, visit.id)
+
+
+def contract_rules(contract: Contract) -> tuple[RuleSet, PayCalendar]:
+    return rule_set_named(contract.payment_rule_set), PayCalendar(contract.council.timezone)
+
+
+def visit_payable(visit: Visit) -> tuple[Payable, RuleSet, PayCalendar]:
+    rules, calendar = contract_rules(visit.contract)
+    return payable_for_visit(visit_facts(visit), rules, calendar), rules, calendar
+
+
+def _round_half_up(value: Fraction) -> int:
+    return int(value + Fraction(1, 2)) if value >= 0 else -int(-value + Fraction(1, 2))
+
+
+def commissioned_minutes(contract_id: int, first: date, last: date) -> dict[int, int]:
+    """Each client's commissioned minutes over local dates first..last: weekly minutes x days in the package / 7.
+
+    A package starting or ending within the dates counts only its own days; the sum is
+    rounded half-up to whole minutes once per client (4 whole weeks of 420 a week is 1680).
+    """
+    packages = db.session.execute(
+        select(CarePackage.client_id, CarePackage.weekly_minutes, CarePackage.starts_on, CarePackage.ends_on)
+        .join(Client, Client.id == CarePackage.client_id)
+        .where(Client.contract_id == contract_id, CarePackage.starts_on <= last,
+               or_(CarePackage.ends_on.is_(None), CarePackage.ends_on >= first)))
+    exact: dict[int, Fraction] = {}
+    for client_id, weekly, starts_on, ends_on in packages:
+        days = (min(last, ends_on or last) - max(first, starts_on)).days + 1
+        exact[client_id] = exact.get(client_id, Fraction(0)) + Fraction(weekly * days, 7)
+    return {client_id: _round_half_up(value) for client_id, value in exact.items()}
+
+
+def contingency_minutes(contract_id: int, first: date, last: date) -> dict[int, int]:
+    """Each client's authorised contingency minutes granted for dates first..last."""
+    rows = db.session.execute(
+        select(ContingencyGrant.client_id, func.sum(ContingencyGrant.minutes))
+        .where(ContingencyGrant.contract_id == contract_id, ContingencyGrant.on_date >= first,
+               ContingencyGrant.on_date <= last)
+        .group_by(ContingencyGrant.client_id))
+    return {client_id: int(total) for client_id, total in rows}

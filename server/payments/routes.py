@@ -1,0 +1,206 @@
+import hashlib
+from functools import wraps
+
+from flask import Response, request, stream_with_context
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+
+from server.audit.service import record
+from server.auth.tenancy import current_identity, get_client, get_contract, get_visit, ids_in_range, roles_required
+from server.db_types import utcnow
+from server.errors import ApiError, invalid
+from server.extensions import db
+from server.payments import facts, periods, reconciliation
+from server.payments.export import FORMATS, Totals, checksummed, chunks_for, iter_export_rows
+from server.payments.models import PaymentSnapshot
+from server.payments.rules import RuleSetError, rule_set_named
+from server.payments.schemas import (
+    ContingencyInSchema, ContingencySchema, ExportQuerySchema, InvoiceListQuerySchema, InvoiceQuerySchema,
+    InvoiceSchema, PayableSchema, PeriodCloseSchema, PeriodListQuerySchema, PeriodSchema, ReconciliationSchema,
+)
+from server.reports.scope import resolve_scope
+
+bp = Blueprint("payments", __name__, url_prefix="/api/v1",
+               description="Payable time per visit, council exports, closed periods, invoice reconciliation")
+bp.before_request(ids_in_range)
+STAFF = ("coordinator", "provider_admin")
+OFFICER = ("council_officer",)
+
+
+def rule_sets_usable(fn):
+    """A broken or missing rule-set file is the server's fault, reported before anything is streamed."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except RuleSetError as exc:
+            raise ApiError(500, "payment_rules_invalid", str(exc)) from exc
+
+    return wrapper
+
+
+@bp.get("/visits/<int:visit_id>/payable")
+@roles_required(*STAFF, *OFFICER)
+@bp.response(200, PayableSchema)
+@rule_sets_usable
+def visit_payable(visit_id):
+    """Payable minutes and pence of one visit, each carer's line with every rule applied, in order."""
+    visit = get_visit(current_identity(), visit_id)
+    payable, rules, calendar = facts.visit_payable(visit)
+    paid = db.session.execute(
+        select(func.sum(PaymentSnapshot.payable_minutes), func.sum(PaymentSnapshot.amount_pence))
+        .where(PaymentSnapshot.contract_id == visit.contract_id, PaymentSnapshot.visit_id == visit.id)).one()
+    period_ids = db.session.scalars(select(PaymentSnapshot.period_id.distinct()).where(
+        PaymentSnapshot.contract_id == visit.contract_id, PaymentSnapshot.visit_id == visit.id)
+        .order_by(PaymentSnapshot.period_id)).all()
+    period_rule = None
+    if rules.period is not None:
+        first, last = rules.period.block_of(calendar.day(visit.planned_start).local_date)
+        period_rule = (f"{rules.period.kind}: the client's block {first}..{last} is settled in the export "
+                       "holding its last day, on top of these lines")
+    return {
+        "visit_id": visit.id, "contract_id": visit.contract_id, "rule_set": rules.name, "timezone": calendar.tz,
+        "planned_start": visit.planned_start, "planned_minutes": visit.planned_minutes, "status": visit.status,
+        "minutes": payable.minutes, "amount_pence": payable.amount_pence, "held": payable.held,
+        "lines": payable.lines, "period_rule": period_rule,
+        "paid_in_closed_periods": {"period_ids": period_ids, "minutes": int(paid[0]), "amount_pence": int(paid[1])}
+        if period_ids else None,
+    }
+
+
+@bp.get("/exports/visits")
+@roles_required(*OFFICER, "provider_admin")
+@bp.arguments(ExportQuerySchema, location="query")
+@bp.doc(responses={"200": {
+    "description": "One row per carer per visit, non-contact, settlement and adjustment rows, then totals; "
+                   "streamed as CSV (a final 'total' row), XLSX (Rows and Totals sheets) or JSON "
+                   "({rows: [...], totals: {...}})",
+    "content": {mimetype: {"schema": {"type": "string", "format": "binary"}} for mimetype, _ in FORMATS.values()},
+}})
+@rule_sets_usable
+def export_visits(query):
+    """Export a period's payable time for the caller's contracts (one provider or contract with the filters)."""
+    ident = current_identity()
+    scope = resolve_scope(ident, date_from=query["date_from"], date_to=query["date_to"],
+                          contract_id=query["contract_id"], provider_id=query["provider_id"])
+    contracts = list(scope.contracts)
+    for contract in contracts:
+        rule_set_named(contract.payment_rule_set)
+    fmt, started = query["format"], utcnow()
+    header = {"export": "visits", "date_from": query["date_from"].isoformat(), "date_to": query["date_to"].isoformat(),
+              "provider_id": query["provider_id"], "contract_id": query["contract_id"],
+              "contracts": [c.id for c in contracts]}
+    totals, digest = Totals(), hashlib.sha256()
+    rows = iter_export_rows(contracts, query["date_from"], query["date_to"])
+
+    def body():
+        size = 0
+        for chunk in checksummed(chunks_for(fmt, rows, totals, header), digest):
+            size += len(chunk)
+            yield chunk
+        db.session.rollback()  # end the reading transaction: the audit row gets one of its own
+        record("payments.export", "export", None, user_id=ident.user_id, now=utcnow(), started_at=started.isoformat(),
+               format=fmt, date_from=header["date_from"], date_to=header["date_to"], provider_id=query["provider_id"],
+               contract_id=query["contract_id"], contracts=header["contracts"], rows=totals.rows, bytes=size,
+               payable_minutes=totals.payable_minutes, amount_pence=totals.amount_pence, sha256=digest.hexdigest())
+        db.session.commit()
+
+    mimetype, extension = FORMATS[fmt]
+    filename = f"caremon-payable-{header['date_from']}-{header['date_to']}.{extension}"
+    return Response(stream_with_context(body()), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.post("/periods")
+@roles_required(*OFFICER)
+@bp.arguments(PeriodCloseSchema)
+@bp.response(201, PeriodSchema)
+@rule_sets_usable
+def close_period(body):
+    """Close a contract's period: its export rows are frozen; later corrections become adjustments."""
+    ident = current_identity()
+    contract = get_contract(ident, body["contract_id"])
+    period = periods.close_period(ident, contract, body["date_from"], body["date_to"], utcnow())
+    db.session.commit()
+    return period
+
+
+@bp.get("/periods")
+@roles_required(*OFFICER, *STAFF)
+@bp.arguments(PeriodListQuerySchema, location="query")
+@bp.response(200, PeriodSchema(many=True))
+def list_periods(query):
+    """Closed periods of the caller's contracts, by contract and date."""
+    ident = current_identity()
+    if query["contract_id"] is not None:
+        get_contract(ident, query["contract_id"])
+    return periods.list_periods(ident, query["contract_id"])
+
+
+@bp.post("/contingency")
+@roles_required(*OFFICER)
+@bp.arguments(ContingencyInSchema)
+@bp.response(201, ContingencySchema)
+@rule_sets_usable
+def grant_contingency(body):
+    """Authorise extra minutes for a client's flex block (flex rule sets only)."""
+    ident = current_identity()
+    grant = periods.grant_contingency(ident, get_client(ident, body["client_id"]), body, utcnow())
+    db.session.commit()
+    return grant
+
+
+INVOICE_BODY = {"content": {
+    "text/csv": {"schema": {"type": "string"}},
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
+                                       "properties": {"file": {"type": "string", "format": "binary"}}}},
+}, "description": "CSV with a header line: visit_id and/or client_reference, date (YYYY-MM-DD or DD/MM/YYYY), "
+                  "minutes, amount (pounds, e.g. 12.50), optional description"}
+
+
+@bp.post("/invoices")
+@roles_required("provider_admin")
+@bp.arguments(InvoiceQuerySchema, location="query")
+@bp.doc(requestBody=INVOICE_BODY)
+@bp.response(201, InvoiceSchema)
+def upload_invoice(query):
+    """Upload the provider's invoice for a contract's period, as CSV (raw text/csv or a multipart file)."""
+    ident = current_identity()
+    contract = get_contract(ident, query["contract_id"])
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise invalid("file", "Attach the invoice CSV as the form field 'file'")
+        content, filename = upload.read(), upload.filename
+    elif request.mimetype in ("text/csv", "application/csv", "text/plain"):
+        content, filename = request.get_data(), None
+    else:
+        raise ApiError(415, "unsupported_media_type", "Send the invoice as text/csv or multipart/form-data")
+    try:
+        invoice = reconciliation.store_invoice(ident, contract, query, content, filename, utcnow())
+    except reconciliation.InvoiceError as exc:
+        raise ApiError(422, "validation_error", "Invalid input", {"fields": {"file": exc.messages}}) from exc
+    db.session.commit()
+    return invoice
+
+
+@bp.get("/invoices")
+@roles_required(*OFFICER, "provider_admin")
+@bp.arguments(InvoiceListQuerySchema, location="query")
+@bp.response(200, InvoiceSchema(many=True))
+def list_invoices(query):
+    """Invoices uploaded for the caller's contracts, newest first."""
+    ident = current_identity()
+    if query["contract_id"] is not None:
+        get_contract(ident, query["contract_id"])
+    return reconciliation.list_invoices(ident, query["contract_id"])
+
+
+@bp.get("/invoices/<int:invoice_id>/reconciliation")
+@roles_required(*OFFICER, "provider_admin")
+@bp.response(200, ReconciliationSchema)
+@rule_sets_usable
+def invoice_reconciliation(invoice_id):
+    """The invoice against payable time: matched, mismatched, invoiced-not-delivered, delivered-not-invoiced."""
+    return reconciliation.reconcile(reconciliation.get_invoice(current_identity(), invoice_id))

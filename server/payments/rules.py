@@ -1,0 +1,268 @@
+"""Payment rule sets: one TOML file per set in config/payment_rules/, checked in full when loaded.
+
+A council's money depends on these files, so a file with anything wrong in it (an unknown
+key, a value of the wrong type or out of range) is refused at load time with a message
+naming the file, the key and the problem, rather than being half-applied.
+Money values are never floats: rates are whole pence and multipliers are decimal strings.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "config" / "payment_rules"
+
+BASES = ("actual", "planned")
+ROUNDING_DIRECTIONS = ("up", "down", "nearest")
+# hold: held until a coordinator enters the check-out time.
+# planned_when_accepted: also paid (as planned minutes) once a coordinator accepts the record without one.
+MISSING_CHECKOUT_POLICIES = ("hold", "planned_when_accepted")
+PERIOD_KINDS = ("guaranteed_minimum", "flex")
+# The same categories as server.visits.models.ACTIVITY_CATEGORIES (a unit test keeps them equal).
+ACTIVITY_CATEGORIES = (
+    "liaising_health_social", "liaising_family", "care_planning", "review", "gaining_access",
+)
+# Rule-set names are stored on contracts (64 characters) and typed in URLs and exports.
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+# Keys that only mean something when minutes are measured, refused under basis = "planned".
+ACTUAL_ONLY_KEYS = ("rounding_unit_minutes", "rounding_direction", "tolerance_minutes",
+                    "cap_minutes_over_planned", "pay_access_time")
+TOP_LEVEL_KEYS = ("description", "basis", "minimum_minutes", "missing_checkout", "paid_activity_categories",
+                  *ACTUAL_ONLY_KEYS, "rates", "period")
+RATE_KEYS = ("hourly_pence", "weekend_multiplier", "bank_holiday_multiplier")
+PERIOD_KEYS = ("kind", "weeks", "anchor", "guaranteed_fraction")
+
+
+class RuleSetError(ValueError):
+    """A rule-set file that cannot be used; the message names the file, the key and the problem."""
+
+    def __init__(self, path: Path | str, key: str | None, problem: str):
+        self.path, self.key, self.problem = str(path), key, problem
+        where = f"{path}: key '{key}'" if key else str(path)
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Hourly rate in whole pence and the enhancements for weekends and bank holidays."""
+
+    hourly_pence: int
+    weekend_multiplier: Decimal
+    bank_holiday_multiplier: Decimal
+
+
+@dataclass(frozen=True)
+class PeriodRule:
+    """An adjustment over settlement blocks of `weeks` weeks on top of the per-visit lines.
+
+    Blocks run back to back from `anchor` (a local date), before and after it.
+    guaranteed_minimum: pay at least guaranteed_fraction of the commissioned minutes.
+    flex: pay delivered minutes up to the commissioned minutes plus authorised contingency.
+    """
+
+    kind: str
+    weeks: int
+    anchor: date
+    guaranteed_fraction: Decimal | None = None
+
+    def block_of(self, day: date) -> tuple[date, date]:
+        """First and last local date of the block holding a date."""
+        length = 7 * self.weeks
+        first = self.anchor + timedelta(days=(day - self.anchor).days // length * length)
+        return first, first + timedelta(days=length - 1)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """How a contract turns visit times into payable minutes and pence; see config/payment_rules/."""
+
+    name: str
+    basis: str
+    minimum_minutes: int
+    missing_checkout: str
+    paid_activity_categories: frozenset[str]
+    rates: Rates
+    description: str = ""
+    rounding_unit_minutes: int = 1
+    rounding_direction: str = "down"
+    tolerance_minutes: int = 0
+    cap_minutes_over_planned: int | None = None
+    pay_access_time: bool = False
+    period: PeriodRule | None = None
+
+
+_REQUIRED = object()
+_TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a decimal number", str: "a string",
+               list: "an array", dict: "a table", date: "a date"}
+
+
+def _type_name(value: Any) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+class _Table:
+    """One TOML table being read: every key checked, every problem reported with its dotted name."""
+
+    def __init__(self, path: Path, data: dict, allowed: tuple[str, ...], prefix: str = ""):
+        self.path, self.data, self.prefix = path, data, prefix
+        for key in data:
+            if key not in allowed:
+                self.fail(key, f"unknown key (allowed: {', '.join(allowed)})")
+
+    def fail(self, key: str, problem: str):
+        raise RuleSetError(self.path, self.prefix + key, problem)
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def _typed(self, key: str, kind: type, default: Any, expected: str) -> Any:
+        if key not in self.data:
+            if default is _REQUIRED:
+                self.fail(key, "missing (required)")
+            return default
+        value = self.data[key]
+        # bool is a subclass of int in Python but not in TOML: true is not a number of minutes.
+        if type(value) is not kind:
+            self.fail(key, f"must be {expected}, got {_type_name(value)} {value!r}")
+        return value
+
+    def integer(self, key: str, minimum: int, default: Any = None) -> int:
+        value = self._typed(key, int, default, "a whole number")
+        if self.has(key) and value < minimum:
+            problem = "must not be negative" if minimum == 0 else f"must be at least {minimum}"
+            self.fail(key, f"{problem}, got {value}")
+        return value
+
+    def boolean(self, key: str, default: Any = None) -> bool:
+        return self._typed(key, bool, default, "true or false")
+
+    def day(self, key: str, default: Any = None) -> date:
+        return self._typed(key, date, default, "a date written as YYYY-MM-DD, unquoted")
+
+    def string(self, key: str, default: Any = None) -> str:
+        return self._typed(key, str, default, "a string")
+
+    def choice(self, key: str, choices: tuple[str, ...], default: Any = None) -> str:
+        value = self.string(key, default)
+        if value not in choices:
+            self.fail(key, f"must be one of {', '.join(repr(c) for c in choices)}, got {value!r}")
+        return value
+
+    def decimal(self, key: str, low: Decimal, high: Decimal | None = None, low_open: bool = False,
+                default: Any = None) -> Decimal | None:
+        expected = 'a decimal number written as a string, e.g. "1.5" (never a float, for exact money)'
+        text = self._typed(key, str, default, expected)
+        if text is None:
+            return None
+        try:
+            value = Decimal(text.strip())
+        except InvalidOperation:
+            self.fail(key, f"must be {expected}, got {text!r}")
+        if not value.is_finite():
+            self.fail(key, f"must be a finite number, got {text!r}")
+        too_low = value <= low if low_open else value < low
+        if too_low or (high is not None and value > high):
+            bounds = f"{'above' if low_open else 'at least'} {low}" + (f" and at most {high}" if high is not None else "")
+            self.fail(key, f"must be {bounds}, got {text!r}")
+        return value
+
+    def categories(self, key: str) -> frozenset[str]:
+        values = self._typed(key, list, _REQUIRED, "an array of category names")
+        for value in values:
+            if value not in ACTIVITY_CATEGORIES:
+                self.fail(key, f"unknown category {value!r} (known: {', '.join(ACTIVITY_CATEGORIES)})")
+        if len(set(values)) != len(values):
+            self.fail(key, "lists a category more than once")
+        return frozenset(values)
+
+    def table(self, key: str, allowed: tuple[str, ...], required: bool) -> _Table | None:
+        value = self._typed(key, dict, _REQUIRED if required else None, "a table")
+        return None if value is None else _Table(self.path, value, allowed, f"{self.prefix}{key}.")
+
+
+def _rates(table: _Table) -> Rates:
+    return Rates(
+        hourly_pence=table.integer("hourly_pence", 1, _REQUIRED),
+        # An enhancement pays more, never less, than the weekday rate.
+        weekend_multiplier=table.decimal("weekend_multiplier", Decimal(1), default=_REQUIRED),
+        bank_holiday_multiplier=table.decimal("bank_holiday_multiplier", Decimal(1), default=_REQUIRED),
+    )
+
+
+def _period(table: _Table) -> PeriodRule:
+    kind = table.choice("kind", PERIOD_KINDS, _REQUIRED)
+    weeks = table.integer("weeks", 1, _REQUIRED)
+    anchor = table.day("anchor", _REQUIRED)
+    if kind == "guaranteed_minimum":
+        fraction = table.decimal("guaranteed_fraction", Decimal(0), Decimal(1), low_open=True, default=_REQUIRED)
+        return PeriodRule(kind, weeks, anchor, fraction)
+    if table.has("guaranteed_fraction"):
+        table.fail("guaranteed_fraction", f'applies only when kind is "guaranteed_minimum", not {kind!r}')
+    return PeriodRule(kind, weeks, anchor)
+
+
+def _rule_set(name: str, top: _Table) -> RuleSet:
+    basis = top.choice("basis", BASES, _REQUIRED)
+    if basis == "planned":
+        for key in ACTUAL_ONLY_KEYS:
+            if top.has(key):
+                top.fail(key, 'applies only when basis is "actual"; this rule set pays planned minutes')
+    rates = top.table("rates", RATE_KEYS, required=True)
+    period = top.table("period", PERIOD_KEYS, required=False)
+    return RuleSet(
+        name=name,
+        description=top.string("description", ""),
+        basis=basis,
+        minimum_minutes=top.integer("minimum_minutes", 0, _REQUIRED),
+        missing_checkout=top.choice("missing_checkout", MISSING_CHECKOUT_POLICIES, _REQUIRED),
+        paid_activity_categories=top.categories("paid_activity_categories"),
+        rates=_rates(rates),
+        rounding_unit_minutes=top.integer("rounding_unit_minutes", 1, 1),
+        rounding_direction=top.choice("rounding_direction", ROUNDING_DIRECTIONS, "down"),
+        tolerance_minutes=top.integer("tolerance_minutes", 0, 0),
+        cap_minutes_over_planned=top.integer("cap_minutes_over_planned", 0, None),
+        pay_access_time=top.boolean("pay_access_time", False),
+        period=None if period is None else _period(period),
+    )
+
+
+def load_rule_set(path: Path | str) -> RuleSet:
+    """Read and check one rule-set file; its name is the file name without .toml."""
+    path = Path(path)
+    if not NAME_PATTERN.match(path.stem):
+        raise RuleSetError(path, None, "file name must be lower-case letters, digits and hyphens (at most 64)")
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise RuleSetError(path, None, f"cannot be read: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleSetError(path, None, f"is not valid TOML: {exc}") from exc
+    return _rule_set(path.stem, _Table(path, data, TOP_LEVEL_KEYS))
+
+
+@lru_cache(maxsize=32)
+def rule_set_named(name: str, directory: Path | str | None = None) -> RuleSet:
+    """A contract's rule set by name, read once per process (restart to pick up an edited file)."""
+    directory = Path(directory) if directory is not None else DEFAULT_DIRECTORY
+    if not NAME_PATTERN.match(name):
+        raise RuleSetError(directory / f"{name}.toml", None, "no such payment rule set (bad name)")
+    path = directory / f"{name}.toml"
+    if not path.is_file():
+        raise RuleSetError(path, None, "no such payment rule set")
+    return load_rule_set(path)
+
+
+def load_rule_sets(directory: Path | str | None = None) -> dict[str, RuleSet]:
+    """Every *.toml rule set in a directory (config/payment_rules/ by default), by name."""
+    directory = Path(directory) if directory is not None else DEFAULT_DIRECTORY
+    if not directory.is_dir():
+        raise RuleSetError(directory, None, "is not a directory of payment rule sets")
+    return {path.stem: load_rule_set(path) for path in sorted(directory.glob("*.toml"))}

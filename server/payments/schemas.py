@@ -1,0 +1,201 @@
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from server.payments.export import FORMATS
+from server.schemas import key
+
+# A closed period or an export covers at most a year of local dates.
+MAX_DAYS = 366
+
+
+class _Dates(Schema):
+    date_from = fields.Date(required=True, metadata={"description": "First local date (council's time zone)"})
+    date_to = fields.Date(required=True, metadata={"description": "Last local date, inclusive"})
+
+    @validates_schema
+    def _period(self, data, **_):
+        if data["date_to"] < data["date_from"]:
+            raise ValidationError("date_to is before date_from", "date_to")
+        if (data["date_to"] - data["date_from"]).days >= MAX_DAYS:
+            raise ValidationError(f"A period covers at most {MAX_DAYS} days", "date_to")
+
+
+class ExportQuerySchema(_Dates):
+    provider_id = key(strict=False, load_default=None, metadata={"description": "Only this provider's contracts"})
+    contract_id = key(strict=False, load_default=None, metadata={"description": "Only this contract"})
+    format = fields.String(load_default="csv", validate=validate.OneOf(tuple(FORMATS)))
+
+
+class StepSchema(Schema):
+    rule = fields.String()
+    before = fields.Integer()
+    after = fields.Integer()
+    note = fields.String()
+
+
+class LineSchema(Schema):
+    worker_id = fields.Integer(allow_none=True)
+    outcome = fields.String(metadata={"description": "paid, held, not_delivered or not_paid"})
+    held = fields.Boolean()
+    held_reason = fields.String(allow_none=True)
+    minutes = fields.Integer()
+    amount_pence = fields.Integer()
+    local_date = fields.Date(attribute="day.local_date")
+    day_kind = fields.String(attribute="day.kind", metadata={"description": "weekday, weekend or bank_holiday"})
+    day_name = fields.String(attribute="day.name")
+    hourly_pence = fields.Integer()
+    multiplier = fields.Decimal(as_string=True)
+    steps = fields.List(fields.Nested(StepSchema), metadata={"description": "Each rule applied, in order"})
+
+
+class PaidSoFarSchema(Schema):
+    period_ids = fields.List(fields.Integer())
+    minutes = fields.Integer()
+    amount_pence = fields.Integer()
+
+
+class PayableSchema(Schema):
+    visit_id = fields.Integer()
+    contract_id = fields.Integer()
+    rule_set = fields.String()
+    timezone = fields.String()
+    planned_start = fields.DateTime()
+    planned_minutes = fields.Integer()
+    status = fields.String()
+    minutes = fields.Integer(metadata={"description": "Payable minutes, all carers"})
+    amount_pence = fields.Integer()
+    held = fields.Boolean()
+    lines = fields.List(fields.Nested(LineSchema))
+    period_rule = fields.String(allow_none=True, metadata={
+        "description": "For guaranteed/flex rule sets: how the client's block is settled on top of these lines"})
+    paid_in_closed_periods = fields.Nested(PaidSoFarSchema, allow_none=True, metadata={
+        "description": "What closed periods have paid for this visit so far (null if never in one)"})
+
+
+class PeriodCloseSchema(_Dates):
+    contract_id = key(required=True)
+
+
+class PeriodListQuerySchema(Schema):
+    contract_id = key(strict=False, load_default=None)
+
+
+class PeriodSchema(Schema):
+    id = fields.Integer()
+    contract_id = fields.Integer()
+    date_from = fields.Date()
+    date_to = fields.Date()
+    rule_set = fields.String()
+    status = fields.Constant("closed")
+    closed_at = fields.DateTime()
+    closed_by = fields.Integer()
+    rows = fields.Integer()
+    held_rows = fields.Integer()
+    adjustment_rows = fields.Integer()
+    payable_minutes = fields.Integer()
+    amount_pence = fields.Integer()
+    checksum = fields.String(metadata={"description": "sha256 of this period's CSV export"})
+
+
+class InvoiceQuerySchema(_Dates):
+    contract_id = key(strict=False, required=True)
+    reference = fields.String(load_default=None, validate=validate.Length(1, 64),
+                              metadata={"description": "The provider's invoice number"})
+
+
+class InvoiceListQuerySchema(Schema):
+    contract_id = key(strict=False, load_default=None)
+
+
+class InvoiceSchema(Schema):
+    id = fields.Integer()
+    contract_id = fields.Integer()
+    provider_id = fields.Integer()
+    reference = fields.String(allow_none=True)
+    date_from = fields.Date()
+    date_to = fields.Date()
+    filename = fields.String(allow_none=True)
+    checksum = fields.String()
+    lines = fields.Integer()
+    minutes = fields.Integer()
+    amount_pence = fields.Integer()
+    uploaded_by = fields.Integer()
+    uploaded_at = fields.DateTime()
+
+
+class EntrySchema(Schema):
+    match_on = fields.String(metadata={"description": "visit, or client_day (client_reference + date)"})
+    visit_id = fields.Integer(allow_none=True)
+    client_reference = fields.String(allow_none=True)
+    date = fields.String()
+    invoice_lines = fields.List(fields.Integer(), metadata={"description": "Line numbers in the file (header is 1)"})
+    invoiced_minutes = fields.Integer()
+    invoiced_amount_pence = fields.Integer()
+    payable_minutes = fields.Integer()
+    payable_amount_pence = fields.Integer()
+    difference_minutes = fields.Integer()
+    difference_amount_pence = fields.Integer()
+    differences = fields.List(fields.String())
+    reason = fields.String(allow_none=True)
+
+
+class _Sum(Schema):
+    count = fields.Integer()
+    lines = fields.Integer()
+    minutes = fields.Integer()
+    amount_pence = fields.Integer()
+    difference_minutes = fields.Integer()
+    difference_amount_pence = fields.Integer()
+
+
+class ReconciliationSummarySchema(Schema):
+    invoiced = fields.Nested(_Sum)
+    payable = fields.Nested(_Sum)
+    difference = fields.Nested(_Sum)
+    matched = fields.Nested(_Sum)
+    mismatched = fields.Nested(_Sum)
+    invoiced_not_delivered = fields.Nested(_Sum)
+    delivered_not_invoiced = fields.Nested(_Sum)
+    period_lines = fields.Nested(_Sum)
+
+
+class PeriodLineSchema(Schema):
+    row_kind = fields.String()
+    date = fields.String()
+    client_id = fields.Integer(allow_none=True)
+    client_reference = fields.String(allow_none=True)
+    visit_id = fields.Integer(allow_none=True)
+    worker_id = fields.Integer(allow_none=True)
+    payable_minutes = fields.Integer()
+    amount_pence = fields.Integer()
+    detail = fields.String(allow_none=True)
+
+
+class ReconciliationSchema(Schema):
+    invoice = fields.Nested(InvoiceSchema)
+    summary = fields.Nested(ReconciliationSummarySchema)
+    matched = fields.List(fields.Nested(EntrySchema))
+    mismatched = fields.List(fields.Nested(EntrySchema))
+    invoiced_not_delivered = fields.List(fields.Nested(EntrySchema))
+    delivered_not_invoiced = fields.List(fields.Nested(EntrySchema))
+    period_lines = fields.List(fields.Nested(PeriodLineSchema), metadata={
+        "description": "Settlement and adjustment rows of the same export, not matched line by line"})
+
+
+class ContingencyInSchema(Schema):
+    client_id = key(required=True)
+    on_date = fields.Date(required=True, metadata={"description": "Any local date in the flex block to extend"})
+    minutes = fields.Integer(strict=True, required=True, validate=validate.Range(1, 100_000))
+    reason = fields.String(required=True, validate=validate.Length(1, 400))
+
+
+class ContingencySchema(Schema):
+    id = fields.Integer()
+    contract_id = fields.Integer()
+    client_id = fields.Integer()
+    on_date = fields.Date()
+    block_from = fields.Date()
+    block_to = fields.Date()
+    minutes = fields.Integer()
+    reason = fields.String()
+    granted_by = fields.Integer()
+    granted_at = fields.DateTime()

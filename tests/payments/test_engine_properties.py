@@ -1,0 +1,120 @@
+"""Properties of the engine over generated visits: what must hold for every input, not just the worked cases."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from server.payments.engine import HELD, PAID, BlockTally, CarerFacts, VisitFacts, amount_pence, pay_carer
+from server.payments.rules import load_rule_sets
+from tests.payments.engine_helpers import CALENDAR
+
+RULE_SETS = load_rule_sets()
+ABM = RULE_SETS["actual-by-minute"]
+
+# Instants across 2026, both clock changes and every bank holiday included.
+instants = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31, 23, 59),
+                        timezones=st.just(timezone.utc))
+durations = st.integers(min_value=-120 * 60, max_value=8 * 3600).map(lambda s: timedelta(seconds=s))
+maybe = lambda strategy: st.one_of(st.none(), strategy)  # noqa: E731
+
+
+@st.composite
+def visits(draw):
+    start = draw(instants)
+    planned = draw(st.integers(1, 600))  # the visit schema refuses 0
+    carers = []
+    for worker_id in range(1, draw(st.integers(1, 3)) + 1):
+        check_in = draw(maybe(st.builds(lambda d: start + d, durations)))
+        check_out = draw(maybe(st.builds(lambda d: (check_in or start) + d, durations)))
+        arrival = draw(maybe(st.builds(lambda d: (check_in or start) - abs(d), durations)))
+        carers.append(CarerFacts(worker_id, check_in, check_out, arrival, draw(st.booleans()),
+                                 draw(st.sampled_from([None, None, None, "no_checkout", "clock_skew"])),
+                                 draw(st.booleans())))
+    status = draw(st.sampled_from(["completed", "completed", "in_progress", "late", "missed", "cancelled"]))
+    return VisitFacts(start, planned, tuple(carers), status, draw(st.booleans()))
+
+
+@settings(max_examples=400, deadline=None)
+@given(visits(), st.sampled_from(sorted(RULE_SETS)))
+def test_payable_is_never_negative_and_explains_itself(facts, name):
+    rules = RULE_SETS[name]
+    for carer in facts.carers:
+        line = pay_carer(facts, carer, rules, CALENDAR)
+        assert line.minutes >= 0 and line.amount_pence >= 0
+        assert (line.minutes > 0) == (line.outcome == PAID)
+        assert line.steps[-1].after == line.minutes
+        assert all(a.after == b.before for a, b in zip(line.steps, line.steps[1:]))
+        lean = pay_carer(facts, carer, rules, CALENDAR, explain=False)
+        assert (lean.outcome, lean.minutes, lean.amount_pence) == (line.outcome, line.minutes, line.amount_pence)
+
+
+@settings(max_examples=400, deadline=None)
+@given(visits())
+def test_actual_by_minute_stays_between_the_minimum_and_the_cap(facts):
+    for carer in facts.carers:
+        line = pay_carer(facts, carer, ABM, CALENDAR)
+        if line.outcome != PAID:
+            assert line.minutes == 0
+            continue
+        assert line.minutes >= ABM.minimum_minutes
+        if not facts.overrun_approved:
+            assert line.minutes <= max(facts.planned_minutes + ABM.cap_minutes_over_planned, ABM.minimum_minutes)
+        if carer.check_out is not None:
+            # whole minutes on UTC instants, never more than was worked unless the minimum lifts it
+            worked = int((carer.check_out - carer.check_in).total_seconds() // 60)
+            assert line.minutes == max(ABM.minimum_minutes, worked if facts.overrun_approved
+                                       else min(worked, facts.planned_minutes + ABM.cap_minutes_over_planned))
+
+
+@settings(max_examples=300, deadline=None)
+@given(visits())
+def test_held_exactly_when_an_exception_or_incomplete_times_block_pay(facts):
+    for carer in facts.carers:
+        line = pay_carer(facts, carer, ABM, CALENDAR)
+        if facts.status in ("missed", "cancelled"):
+            assert line.outcome == "not_delivered"
+        elif carer.open_exception:
+            assert (line.outcome, line.held_reason) == (HELD, carer.open_exception)
+        elif carer.check_in is None and carer.check_out is not None:
+            assert line.held_reason == "missing_check_in"
+        elif carer.check_in is not None and carer.check_out is None:
+            assert line.outcome == (PAID if carer.accepted_without_checkout else HELD)
+
+
+@given(st.integers(0, 100_000), st.integers(1, 100_000), st.sampled_from(["1", "1.2", "1.5", "1.333", "2.25"]))
+def test_amount_is_exact_decimal_rounded_half_up(minutes, hourly, multiplier):
+    exact = Decimal(minutes) * hourly * Decimal(multiplier) / 60
+    assert amount_pence(minutes, hourly, Decimal(multiplier)) == int(exact.quantize(Decimal(1), ROUND_HALF_UP))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 400), max_size=30), st.integers(0, 3000), st.integers(0, 300))
+def test_flex_pays_exactly_the_delivered_minutes_up_to_the_total(minutes, commissioned, contingency):
+    rules = RULE_SETS["flex-4-week"]
+    tally = BlockTally(rules, commissioned, contingency)
+    start = datetime(2026, 4, 7, 9, tzinfo=timezone.utc)
+    for i, m in enumerate(minutes):
+        tally.add(pay_carer(VisitFacts(start + timedelta(hours=i), m),
+                            CarerFacts(1, start + timedelta(hours=i), start + timedelta(hours=i, minutes=m)),
+                            rules, CALENDAR, explain=False))
+    result = tally.settle()
+    assert result.minutes == min(result.delivered_minutes, commissioned + contingency)
+    assert 0 <= result.amount_pence <= result.delivered_pence
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 400), max_size=30), st.integers(0, 5000))
+def test_guaranteed_pays_at_least_the_guaranteed_share(minutes, commissioned):
+    rules = RULE_SETS["guaranteed-85"]
+    tally = BlockTally(rules, commissioned)
+    start = datetime(2026, 4, 7, 9, tzinfo=timezone.utc)
+    for i, m in enumerate(minutes):
+        tally.add(pay_carer(VisitFacts(start + timedelta(hours=i), m),
+                            CarerFacts(1, start + timedelta(hours=i), start + timedelta(hours=i, minutes=m)),
+                            rules, CALENDAR, explain=False))
+    result = tally.settle()
+    assert result.minutes == max(result.delivered_minutes, -(-commissioned * 85 // 100))
+    assert result.amount_pence >= result.delivered_pence
