@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db_types import BigId, UTCDateTime, utcnow
@@ -37,6 +37,8 @@ class Visit(db.Model):
         Index("ix_visits_provider_planned_start", "provider_id", "planned_start"),
         Index("ix_visits_client_planned_start", "client_id", "planned_start"),
         Index("ix_visits_contract_planned_start", "contract_id", "planned_start"),
+        # A pattern yields one visit per start: generation can run again and again safely.
+        UniqueConstraint("pattern_id", "planned_start", name="uq_visits_pattern_start"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
