@@ -94,6 +94,10 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(reports_bp)
     from server.payments.routes import bp as payments_bp
     api.register_blueprint(payments_bp)
+    from server.monitoring.routes import bp as monitoring_bp
+    api.register_blueprint(monitoring_bp)
+    from server.notify.routes import bp as notify_bp
+    api.register_blueprint(notify_bp)
     from server.web.routes import bp as web_bp
     app.register_blueprint(web_bp)  # plain Flask: the PWA's files are not API operations
 

@@ -81,3 +81,14 @@ def demo(host: str, port: int, instance: str, reset: bool, no_serve: bool):
         app.run(host=host, port=port, threaded=True)
     finally:
         scheduler.terminate()
+
+
+@main.command("scheduler", with_appcontext=False)
+def scheduler():
+    """Run the monitoring scheduler (one per deployment; a second waits on the database lock)."""
+    import logging
+
+    from server.monitoring.scheduler import run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run(create_app())

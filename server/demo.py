@@ -10,6 +10,8 @@ import random
 import uuid
 from datetime import date, datetime, timedelta
 
+from flask import current_app
+
 from server.auth.models import User
 from server.auth.passwords import hash_password
 from server.care.models import CarePackage, Outcome, VisitPattern
@@ -52,6 +54,7 @@ def _login(email: str, name: str, role: str, pw_hash: str, **tenant) -> User:
 def seed(now: datetime, rng_seed: int = 2026) -> list[tuple[str, str]]:
     """Create the demo world; returns (role, email) pairs for the logins to print."""
     from server.care.generation import generate_visits
+    from server.monitoring.scans import scan
 
     rng = random.Random(rng_seed)
     pw_hash = hash_password(PASSWORD)
@@ -98,6 +101,7 @@ def seed(now: datetime, rng_seed: int = 2026) -> list[tuple[str, str]]:
     db.session.commit()
     _play_past_visits(rng, now)
     db.session.commit()
+    scan(now, current_app.config["CAREMON"])  # mark what the past week missed, as the scheduler would have
     return logins
 
 

@@ -1,0 +1,35 @@
+"""Raising and clearing alerts, once each however often a scan runs."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from server.extensions import db
+from server.monitoring.models import Alert
+
+
+def raise_alert(visit, kind: str, now: datetime, *, worker_id: int | None = None, detail: str | None = None,
+                expected_arrival: datetime | None = None) -> Alert | None:
+    """The new alert, or None when this visit already has it (raised by an earlier or a racing scan)."""
+    key = f"{visit.id}:{kind}:{worker_id or 0}"
+    if db.session.scalar(select(Alert.id).where(Alert.dedupe_key == key)) is not None:
+        return None
+    alert = Alert(dedupe_key=key, visit_id=visit.id, provider_id=visit.provider_id, client_id=visit.client_id,
+                  worker_id=worker_id, kind=kind, detail=detail, raised_at=now, expected_arrival=expected_arrival)
+    try:
+        with db.session.begin_nested():
+            db.session.add(alert)
+            db.session.flush()
+    except IntegrityError:
+        return None
+    return alert
+
+
+def resolve_alerts(visit_id: int, kinds: tuple[str, ...], now: datetime) -> list[Alert]:
+    alerts = db.session.scalars(select(Alert).where(
+        Alert.visit_id == visit_id, Alert.kind.in_(kinds), Alert.resolved_at.is_(None))).all()
+    for alert in alerts:
+        alert.resolved_at = now
+    return alerts

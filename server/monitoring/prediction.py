@@ -1,0 +1,34 @@
+"""Will the carer make it? Estimated from where they are, at a steady travel speed."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from geopy.distance import geodesic
+from sqlalchemy import select
+
+from server.extensions import db
+from server.visits.models import Visit, VisitAssignment
+
+
+def travel_time(origin: tuple[float, float], destination: tuple[float, float], speed_kmh: float) -> timedelta:
+    return timedelta(hours=geodesic(origin, destination).km / speed_kmh)
+
+
+def expected_arrival(visit: Visit, worker, now: datetime, speed_kmh: float) -> tuple[datetime, str] | None:
+    """When the worker can be at this visit's door, and why; None when nothing is known of them.
+
+    Still checked in elsewhere: they leave at that visit's planned end (or now, if it has
+    passed) and travel from there. Otherwise they travel from their last known fix.
+    """
+    home = (visit.client.lat, visit.client.lon)
+    busy = db.session.scalar(select(Visit).join(VisitAssignment, VisitAssignment.visit_id == Visit.id).where(
+        VisitAssignment.worker_id == worker.id, VisitAssignment.removed_at.is_(None),
+        VisitAssignment.checked_in_at.is_not(None), VisitAssignment.checked_out_at.is_(None),
+        Visit.id != visit.id, Visit.status == "in_progress").order_by(Visit.planned_start.desc()).limit(1))
+    if busy is not None:
+        leaves = max(now, busy.planned_start + timedelta(minutes=busy.planned_minutes))
+        return leaves + travel_time((busy.client.lat, busy.client.lon), home, speed_kmh), \
+            f"still at {busy.client.name}'s visit"
+    if worker.last_lat is None or worker.last_seen_at is None or worker.last_seen_at < now - timedelta(hours=2):
+        return None
+    return now + travel_time((worker.last_lat, worker.last_lon), home, speed_kmh), "travelling from last position"

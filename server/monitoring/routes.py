@@ -1,0 +1,50 @@
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from server.auth.tenancy import current_identity, roles_required
+from server.db_types import utcnow
+from server.directory.models import Client
+from server.errors import ApiError, not_found
+from server.extensions import db
+from server.monitoring.models import Alert
+from server.monitoring.schemas import AlertQuerySchema, AlertSchema
+
+bp = Blueprint("monitoring", __name__, url_prefix="/api/v1", description="Late, missed and predicted-delay alerts")
+STAFF = ("coordinator", "provider_admin")
+
+
+@bp.get("/alerts")
+@roles_required(*STAFF)
+@bp.arguments(AlertQuerySchema, location="query")
+@bp.response(200, AlertSchema(many=True))
+def list_alerts(query):
+    """The provider's alerts, newest first: open (unacknowledged and unresolved), acknowledged, or all."""
+    stmt = (select(Alert, Client.name).join(Client, Client.id == Alert.client_id)
+            .where(Alert.provider_id == current_identity().provider_id))
+    if query["status"] == "open":
+        stmt = stmt.where(Alert.acknowledged_at.is_(None), Alert.resolved_at.is_(None))
+    elif query["status"] == "acknowledged":
+        stmt = stmt.where(Alert.acknowledged_at.is_not(None))
+    alerts = []
+    for alert, client_name in db.session.execute(stmt.order_by(Alert.raised_at.desc(), Alert.id.desc())
+                                                 .limit(query["limit"])):
+        alert.client_name = client_name
+        alerts.append(alert)
+    return alerts
+
+
+@bp.post("/alerts/<int:alert_id>/acknowledge")
+@roles_required(*STAFF)
+@bp.response(200, AlertSchema)
+def acknowledge(alert_id):
+    """A coordinator has it in hand: stops escalation to the on-call contact."""
+    ident = current_identity()
+    alert = db.session.get(Alert, alert_id)
+    if alert is None or alert.provider_id != ident.provider_id:
+        raise not_found("alert")
+    if alert.acknowledged_at is not None:
+        raise ApiError(409, "already_acknowledged", "This alert is already acknowledged")
+    alert.acknowledged_at, alert.acknowledged_by = utcnow(), ident.user_id
+    db.session.commit()
+    alert.client_name = db.session.get(Client, alert.client_id).name
+    return alert

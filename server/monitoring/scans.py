@@ -1,0 +1,127 @@
+"""The scheduler's scans: late, missed and no-checkout visits, predicted delays, arrivals, escalation.
+
+Every query is bounded by status and a planned-start window (index
+ix_visits_status_planned_start), so a scan's cost follows the visits due now,
+not the archive. Each scan is idempotent: status changes are guarded by the
+current status, alerts and notifications by unique keys.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from server.directory.models import Provider, Worker
+from server.extensions import db
+from server.monitoring.alerts import raise_alert, resolve_alerts
+from server.monitoring.models import Alert
+from server.monitoring.prediction import expected_arrival
+from server.notify.messages import notify_family, notify_on_call
+from server.visits.models import OPEN_STATUSES, Visit
+from server.visits.service import open_exception
+
+# Longest a visit can still be waiting for a check-in, or a check-out, and matter to a scan.
+LOOKBACK = timedelta(hours=26)
+
+
+def scan(now: datetime, settings: dict) -> dict:
+    """One pass of every check; commits once at the end so each change lands with its notifications."""
+    counts = {
+        "late": 0, "missed": 0, "no_checkout": 0, "arrived": 0, "predicted_delay": 0, "escalated": 0,
+    }
+    _late_and_missed(now, settings, counts)
+    _no_checkout(now, counts)
+    _arrivals(now, counts)
+    _predicted(now, settings, counts)
+    _escalate(now, settings, counts)
+    db.session.commit()
+    return counts
+
+
+def _late_and_missed(now: datetime, settings: dict, counts: dict) -> None:
+    due = db.session.scalars(select(Visit).where(
+        Visit.status.in_(OPEN_STATUSES), Visit.planned_start >= now - LOOKBACK, Visit.planned_start < now,
+        Visit.started_at.is_(None)))
+    for visit in due:
+        c = visit.contract
+        late_at = visit.planned_start + timedelta(minutes=c.late_minutes)
+        missed_at = max(visit.planned_start + timedelta(minutes=c.missed_minutes),
+                        visit.planned_start + timedelta(minutes=visit.planned_minutes))
+        if now > missed_at:
+            visit.status = "missed"
+            resolve_alerts(visit.id, ("late", "predicted_delay"), now)
+            if raise_alert(visit, "missed", now, detail="No check-in"):
+                counts["missed"] += 1
+                notify_family("missed", visit, when=visit.planned_start, now=now)
+        elif now > late_at and visit.status != "late":
+            visit.status = "late"
+            if raise_alert(visit, "late", now, detail=f"No check-in {c.late_minutes} minutes after planned start"):
+                counts["late"] += 1
+                if not _told_of_delay(visit.id):
+                    notify_family("delay", visit, when=_best_estimate(visit, now, settings), now=now)
+
+
+def _best_estimate(visit: Visit, now: datetime, settings: dict) -> datetime | None:
+    estimates = [expected_arrival(visit, a.worker, now, settings["travel_speed_kmh"]) for a in visit.active_assignments]
+    return min((e[0] for e in estimates if e), default=None)
+
+
+def _told_of_delay(visit_id: int) -> bool:
+    return db.session.scalar(select(Alert.id).where(
+        Alert.visit_id == visit_id, Alert.kind == "predicted_delay")) is not None
+
+
+def _no_checkout(now: datetime, counts: dict) -> None:
+    running = db.session.scalars(select(Visit).where(
+        Visit.status == "in_progress", Visit.planned_start >= now - LOOKBACK, Visit.planned_start < now))
+    for visit in running:
+        deadline = visit.planned_start + timedelta(minutes=visit.planned_minutes + visit.contract.no_checkout_minutes)
+        if now <= deadline:
+            continue
+        for a in visit.active_assignments:
+            if a.checked_in_at and not a.checked_out_at:
+                open_exception(visit, "no_checkout", now, worker_id=a.worker_id, detail="No check-out recorded")
+                if raise_alert(visit, "no_checkout", now, worker_id=a.worker_id):
+                    counts["no_checkout"] += 1
+
+
+def _arrivals(now: datetime, counts: dict) -> None:
+    """A carer checked in on a visit with a delay alert open: clear it and tell the family who was told."""
+    open_delays = db.session.scalars(select(Alert).where(
+        Alert.kind.in_(("late", "predicted_delay")), Alert.resolved_at.is_(None),
+        Alert.raised_at >= now - LOOKBACK)).all()
+    for visit_id in {a.visit_id for a in open_delays}:
+        visit = db.session.get(Visit, visit_id)
+        if visit.started_at is None:
+            continue
+        resolve_alerts(visit.id, ("late", "predicted_delay"), now)
+        notify_family("arrived", visit, when=visit.started_at, now=now)
+        counts["arrived"] += 1
+
+
+def _predicted(now: datetime, settings: dict, counts: dict) -> None:
+    coming = db.session.scalars(select(Visit).where(
+        Visit.status.in_(("scheduled", "en_route")), Visit.planned_start >= now - timedelta(minutes=60),
+        Visit.planned_start < now + timedelta(minutes=settings["prediction_lookahead_minutes"]),
+        Visit.started_at.is_(None)))
+    for visit in coming:
+        threshold = visit.planned_start + timedelta(minutes=visit.contract.late_minutes)
+        for a in visit.active_assignments:
+            estimate = expected_arrival(visit, db.session.get(Worker, a.worker_id), now, settings["travel_speed_kmh"])
+            if estimate is None or estimate[0] <= threshold:
+                continue
+            arrival, why = estimate
+            if raise_alert(visit, "predicted_delay", now, worker_id=a.worker_id, expected_arrival=arrival,
+                           detail=f"{a.worker.name} {why}; expected {arrival:%H:%M} UTC"):
+                counts["predicted_delay"] += 1
+                notify_family("delay", visit, when=arrival, now=now)
+
+
+def _escalate(now: datetime, settings: dict, counts: dict) -> None:
+    stale = db.session.scalars(select(Alert).where(
+        Alert.kind == "missed", Alert.acknowledged_at.is_(None), Alert.escalated_at.is_(None),
+        Alert.raised_at <= now - timedelta(minutes=settings["escalation_minutes"]))).all()
+    for alert in stale:
+        alert.escalated_at = now
+        if notify_on_call(alert, db.session.get(Provider, alert.provider_id), now):
+            counts["escalated"] += 1

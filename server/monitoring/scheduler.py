@@ -1,0 +1,115 @@
+"""`caremon scheduler`: one process in charge of the scans, the outbox and visit generation.
+
+Only the holder of the database lock runs jobs. PostgreSQL: a session advisory lock on a
+connection kept open, released by the server the moment the holder's process dies.
+SQLite: a lease row the holder renews; another scheduler takes over once it expires.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from datetime import timedelta
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import text, update
+from sqlalchemy.exc import IntegrityError
+
+from server.db_types import utcnow
+from server.extensions import db
+from server.monitoring.models import SchedulerLock
+
+log = logging.getLogger("caremon.scheduler")
+LOCK_NAME = "scheduler"
+ADVISORY_KEY = 0x63617265  # "care"
+
+
+class AdvisoryLock:
+    def __init__(self, engine):
+        self.connection = engine.connect()
+
+    def try_acquire(self) -> bool:
+        return bool(self.connection.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}))
+
+    def renew(self) -> bool:
+        self.connection.scalar(text("SELECT 1"))  # the lock lives as long as this connection
+        return True
+
+
+class LeaseLock:
+    def __init__(self, lease_s: int):
+        self.lease = timedelta(seconds=lease_s)
+        self.holder = f"{socket.gethostname()}:{os.getpid()}"
+
+    def try_acquire(self) -> bool:
+        now = utcnow()
+        taken = db.session.execute(update(SchedulerLock).where(
+            SchedulerLock.name == LOCK_NAME,
+            (SchedulerLock.expires_at < now) | (SchedulerLock.holder == self.holder),
+        ).values(holder=self.holder, expires_at=now + self.lease)).rowcount
+        if not taken:
+            try:
+                db.session.add(SchedulerLock(name=LOCK_NAME, holder=self.holder, expires_at=now + self.lease))
+                db.session.flush()
+                taken = 1
+            except IntegrityError:
+                db.session.rollback()
+                return False
+        db.session.commit()
+        return bool(taken)
+
+    renew = try_acquire
+
+
+def lock_for(app):
+    if db.engine.dialect.name == "postgresql":
+        return AdvisoryLock(db.engine)
+    return LeaseLock(app.config["CAREMON"]["scheduler_lease_s"])
+
+
+def run(app) -> None:
+    """Wait for the lock, then run the jobs until the process is stopped or loses the lock."""
+    from server.care.generation import generate_visits
+    from server.monitoring.scans import scan
+    from server.notify.channels import channels_from_settings
+    from server.notify.sender import drain
+
+    settings = app.config["CAREMON"]
+    with app.app_context():
+        lock = lock_for(app)
+        while not lock.try_acquire():
+            log.info("another scheduler holds the lock; waiting")
+            time.sleep(max(1, settings["scheduler_lease_s"] / 3))
+        log.info("scheduler lock acquired")
+        channels = channels_from_settings(settings)
+
+    def job(fn):
+        def wrapped():
+            with app.app_context():
+                if not lock.renew():
+                    log.error("scheduler lock lost; stopping")
+                    os._exit(1)
+                fn()
+        return wrapped
+
+    def scan_job():
+        log.info("scan: %s", scan(utcnow(), settings))
+
+    def outbox_job():
+        drain(channels, utcnow(), max_attempts=settings["notify_max_attempts"], backoff_s=settings["notify_backoff_s"])
+
+    def generate_job():
+        created = generate_visits(utcnow(), settings["generate_days_ahead"])
+        db.session.commit()
+        log.info("generated %d visits", created)
+
+    scheduler = BlockingScheduler(timezone="UTC")
+    start = utcnow()
+    scheduler.add_job(job(scan_job), "interval", seconds=settings["scan_interval_s"], next_run_time=start,
+                      max_instances=1, coalesce=True)
+    scheduler.add_job(job(outbox_job), "interval", seconds=max(5, settings["scan_interval_s"] // 4),
+                      next_run_time=start, max_instances=1, coalesce=True)
+    scheduler.add_job(job(generate_job), "interval", hours=1, next_run_time=start, max_instances=1, coalesce=True)
+    scheduler.add_job(job(lambda: None), "interval", seconds=max(1, settings["scheduler_lease_s"] // 3))
+    scheduler.start()

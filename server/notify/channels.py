@@ -1,0 +1,98 @@
+"""Delivery channels. Each has send(notification) and raises on failure, so the sender can retry.
+
+SMS goes through a gateway interface: a real gateway (a UK aggregator's HTTP API, say)
+is a class with `send(to: str, text: str) -> None` that raises on a refused message,
+named by the `sms_gateway` setting. The demo's gateway writes to the log.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import smtplib
+from email.message import EmailMessage
+from typing import Protocol
+
+from cryptography.hazmat.primitives import serialization
+from py_vapid import Vapid02
+from pywebpush import webpush
+from sqlalchemy import select
+
+from server.extensions import db
+from server.notify.models import PushSubscription, VapidKey
+
+log = logging.getLogger("caremon.notify")
+
+
+class SmsGateway(Protocol):
+    def send(self, to: str, text: str) -> None: ...
+
+
+class LoggingSmsGateway:
+    """Writes each text to the log instead of sending it: for demos and development."""
+
+    def send(self, to: str, text: str) -> None:
+        log.info("SMS to %s: %s", to, text)
+
+
+class EmailChannel:
+    def __init__(self, host: str, port: int, sender: str):
+        self.host, self.port, self.sender = host, port, sender
+
+    def send(self, notification) -> None:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.sender, notification.recipient, notification.subject
+        message.set_content(notification.body)
+        with smtplib.SMTP(self.host, self.port, timeout=20) as smtp:
+            smtp.send_message(message)
+
+
+class SmsChannel:
+    def __init__(self, gateway: SmsGateway):
+        self.gateway = gateway
+
+    def send(self, notification) -> None:
+        self.gateway.send(notification.recipient, notification.body)
+
+
+class PushChannel:
+    """Web Push with VAPID: the payload is encrypted (aes128gcm) for the subscriber's keys."""
+
+    def __init__(self, subject: str):
+        self.subject = subject
+
+    def send(self, notification) -> None:
+        sub = db.session.get(PushSubscription, int(notification.recipient))
+        if sub is None:
+            return  # unsubscribed since: nothing to deliver to
+        key = vapid_key()
+        webpush(
+            {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}},
+            data=json.dumps({"title": notification.subject, "body": notification.body, "visit_id": notification.visit_id}),
+            vapid_private_key=Vapid02.from_pem(key.private_pem.encode()),
+            vapid_claims={"sub": self.subject}, timeout=20, ttl=3600,
+        )
+
+
+def vapid_key() -> VapidKey:
+    """The app's VAPID key pair, generated on first use."""
+    key = db.session.scalar(select(VapidKey).order_by(VapidKey.id).limit(1))
+    if key is None:
+        vapid = Vapid02()
+        vapid.generate_keys()
+        raw = vapid.public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+        key = VapidKey(private_pem=vapid.private_pem().decode(),
+                       public_key=base64.urlsafe_b64encode(raw).rstrip(b"=").decode())
+        db.session.add(key)
+        db.session.commit()
+    return key
+
+
+def channels_from_settings(settings: dict) -> dict:
+    if settings["sms_gateway"] != "log":
+        raise RuntimeError(f"Unknown sms_gateway {settings['sms_gateway']!r}")
+    return {
+        "email": EmailChannel(settings["smtp_host"], settings["smtp_port"], settings["smtp_from"]),
+        "sms": SmsChannel(LoggingSmsGateway()),
+        "push": PushChannel(settings["vapid_subject"]),
+    }

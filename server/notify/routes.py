@@ -1,0 +1,70 @@
+from flask_smorest import Blueprint
+from sqlalchemy import delete, select
+
+from server.auth.tenancy import current_identity, roles_required
+from server.directory.models import FamilyLink
+from server.directory.schemas import FamilyLinkSchema
+from server.errors import not_found
+from server.extensions import db
+from server.notify.channels import vapid_key
+from server.notify.models import PushSubscription
+from server.notify.schemas import (
+    PreferencesSchema, PushSubscriptionInSchema, PushSubscriptionSchema, UnsubscribeSchema, VapidKeySchema,
+)
+
+bp = Blueprint("notify", __name__, url_prefix="/api/v1/notify", description="Push subscriptions and family preferences")
+
+
+@bp.get("/vapid-public-key")
+@bp.response(200, VapidKeySchema)
+def public_key():
+    """The applicationServerKey a browser needs to subscribe to this server's pushes."""
+    current_identity()
+    return {"public_key": vapid_key().public_key}
+
+
+@bp.post("/push-subscriptions")
+@bp.arguments(PushSubscriptionInSchema)
+@bp.response(201, PushSubscriptionSchema)
+def subscribe(body):
+    ident = current_identity()
+    sub = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == body["endpoint"]))
+    if sub is None:
+        sub = PushSubscription(endpoint=body["endpoint"], user_id=ident.user_id)
+        db.session.add(sub)
+    sub.user_id, sub.p256dh, sub.auth = ident.user_id, body["keys"]["p256dh"], body["keys"]["auth"]
+    db.session.commit()
+    return sub
+
+
+@bp.delete("/push-subscriptions")
+@bp.arguments(UnsubscribeSchema)
+@bp.response(204)
+def unsubscribe(body):
+    ident = current_identity()
+    removed = db.session.execute(delete(PushSubscription).where(
+        PushSubscription.endpoint == body["endpoint"], PushSubscription.user_id == ident.user_id)).rowcount
+    if not removed:
+        raise not_found("subscription")
+    db.session.commit()
+
+
+@bp.put("/preferences")
+@roles_required("family")
+@bp.arguments(PreferencesSchema)
+@bp.response(200, FamilyLinkSchema(many=True))
+def preferences(body):
+    """Channels, quiet hours (local time) and opt-out, for every relative this family member follows."""
+    links = db.session.scalars(select(FamilyLink).where(FamilyLink.user_id == current_identity().user_id)).all()
+    for link in links:
+        for key, value in body.items():
+            setattr(link, key, value)
+    db.session.commit()
+    return links
+
+
+@bp.get("/preferences")
+@roles_required("family")
+@bp.response(200, FamilyLinkSchema(many=True))
+def get_preferences():
+    return db.session.scalars(select(FamilyLink).where(FamilyLink.user_id == current_identity().user_id)).all()

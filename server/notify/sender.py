@@ -1,0 +1,54 @@
+"""Draining the outbox: retries with exponential backoff, and no double sends after a crash.
+
+Each attempt is committed as "sending" before the channel is called, and the result is
+committed after. A failure goes back to "pending" with next_attempt_at doubled each time,
+so a channel that is down loses nothing. The one window is a crash after the channel
+accepted a message and before "sent" was committed: the row is left "sending". Such rows
+are never sent again automatically (that could tell a family twice); after
+`stale_after` they become "uncertain" and are shown for a person to check. So delivery is
+at least once for failures the sender sees, and at most once across a crash.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from server.extensions import db
+from server.notify.models import Notification
+
+
+def drain(channels: dict, now: datetime, *, max_attempts: int = 6, backoff_s: int = 30, limit: int = 200,
+          stale_after: timedelta = timedelta(minutes=10)) -> dict:
+    db.session.execute(update(Notification).where(
+        Notification.status == "sending", Notification.attempted_at < now - stale_after).values(status="uncertain"))
+    db.session.commit()
+    due = db.session.scalars(select(Notification.id).where(
+        Notification.status == "pending", Notification.next_attempt_at <= now)
+        .order_by(Notification.next_attempt_at, Notification.id).limit(limit)).all()
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    for notification_id in due:
+        # Claim the row: only one sender moves it from pending to sending.
+        claimed = db.session.execute(update(Notification).where(
+            Notification.id == notification_id, Notification.status == "pending").values(
+            status="sending", attempts=Notification.attempts + 1, attempted_at=now)).rowcount
+        db.session.commit()
+        if not claimed:
+            continue
+        row = db.session.get(Notification, notification_id)
+        try:
+            channels[row.channel].send(row)
+        except Exception as exc:  # any channel failure is retried, whatever its type
+            row.last_error = f"{type(exc).__name__}: {exc}"[:400]
+            if row.attempts >= max_attempts:
+                row.status = "failed"
+                counts["failed"] += 1
+            else:
+                row.status = "pending"
+                row.next_attempt_at = now + timedelta(seconds=backoff_s * 2 ** (row.attempts - 1))
+                counts["retry"] += 1
+        else:
+            row.status, row.sent_at = "sent", now
+            counts["sent"] += 1
+        db.session.commit()
+    return counts

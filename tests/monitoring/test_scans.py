@@ -1,0 +1,142 @@
+"""Scans driven with explicit times: scheduled → late → missed, arrivals, predictions, escalation."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from server.config import load_settings
+from server.extensions import db
+from server.monitoring.models import Alert
+from server.monitoring.scans import scan
+from server.notify.models import Notification
+from server.visits.models import Visit, VisitException
+from server.visits.service import record_event
+from tests.factories import HOME
+
+SETTINGS = load_settings()
+M = timedelta(minutes=1)
+
+
+def check(kind, visit, worker, at, lat=HOME[0], lon=HOME[1]):
+    record_event(worker_id=worker.id, visit_id=visit.id, now=at, data={
+        "idempotency_key": str(uuid.uuid4()), "kind": kind, "device_time": at, "lat": lat, "lon": lon,
+        "accuracy_m": 10})
+    db.session.commit()
+
+
+def alerts(visit):
+    return sorted((a.kind, a.resolved_at is not None) for a in
+                  db.session.scalars(select(Alert).where(Alert.visit_id == visit.id)))
+
+
+def family_messages(visit):
+    return [n.kind for n in db.session.scalars(
+        select(Notification).where(Notification.visit_id == visit.id).order_by(Notification.id))]
+
+
+def test_visit_goes_late_then_missed_as_time_moves(world):
+    visit = world.alpha.visits[0]  # 09:00 UTC, 30 minutes; thresholds late 30, missed 60
+    scan(world.start + 30 * M, SETTINGS)
+    assert db.session.get(Visit, visit.id).status == "scheduled"  # exactly on the threshold is not late
+    scan(world.start + 30 * M + timedelta(seconds=1), SETTINGS)
+    assert db.session.get(Visit, visit.id).status == "late"
+    assert alerts(visit) == [("late", False)]
+    assert family_messages(visit) == ["delay"]
+    scan(world.start + 61 * M, SETTINGS)
+    assert db.session.get(Visit, visit.id).status == "missed"
+    assert alerts(visit) == [("late", True), ("missed", False)]
+    assert family_messages(visit) == ["delay", "missed"]
+
+
+def test_scanning_twice_raises_each_alert_and_message_once(world):
+    for _ in range(3):
+        scan(world.start + 31 * M, SETTINGS)
+    scan(world.start + 90 * M, SETTINGS)
+    scan(world.start + 90 * M, SETTINGS)
+    assert db.session.scalar(select(func.count()).select_from(Alert)) == 2 * 3 * 2  # late+missed, 2 visits, 3 providers
+    keys = db.session.scalars(select(Notification.dedupe_key)).all()
+    assert len(keys) == len(set(keys))
+    assert sorted(n for n in family_messages(world.alpha.visits[0])) == ["delay", "missed"]
+
+
+def test_check_in_at_the_last_second_is_on_time_and_never_late(world):
+    visit, worker = world.alpha.visits[0], world.alpha.workers[0]
+    check("check_in", visit, worker, world.start + 30 * M)
+    scan(world.start + 45 * M, SETTINGS)
+    visit = db.session.get(Visit, visit.id)
+    assert (visit.status, visit.punctuality) == ("in_progress", "on_time")
+    assert alerts(visit) == []
+
+
+def test_late_check_in_clears_the_alert_and_tells_the_family_the_carer_arrived(world):
+    visit, worker = world.alpha.visits[0], world.alpha.workers[0]
+    scan(world.start + 35 * M, SETTINGS)
+    check("check_in", visit, worker, world.start + 40 * M)
+    scan(world.start + 41 * M, SETTINGS)
+    assert alerts(visit) == [("late", True)]
+    assert family_messages(visit) == ["delay", "arrived"]
+    arrived = db.session.scalar(select(Notification).where(Notification.kind == "arrived"))
+    assert "arrived at 09:40" in arrived.body  # November: London is on GMT
+    assert db.session.get(Visit, visit.id).punctuality == "late"
+
+
+def test_no_checkout_opens_an_exception_after_the_threshold(world):
+    visit, worker = world.alpha.visits[0], world.alpha.workers[0]
+    check("check_in", visit, worker, world.start)
+    scan(world.start + 90 * M, SETTINGS)  # planned end 09:30 + 60 = 10:30
+    assert alerts(visit) == []
+    scan(world.start + 91 * M, SETTINGS)
+    assert alerts(visit) == [("no_checkout", False)]
+    kinds = db.session.scalars(select(VisitException.kind).where(VisitException.visit_id == visit.id)).all()
+    assert kinds == ["no_checkout"]
+
+
+def test_worker_still_at_another_visit_raises_a_predicted_delay_before_it_is_late(world):
+    a = world.alpha
+    from tests.factories import client_for, visit_for
+
+    # The worker is checked in at client 1 until 09:30; the next visit is 20 km north (0.18 degrees).
+    far = client_for(a.contract, "Faraway", lat=HOME[0] + 0.18, lon=HOME[1])
+    nxt = visit_for(far, world.start + 40 * M, workers=[a.workers[0]])
+    db.session.commit()
+    check("check_in", a.visits[0], a.workers[0], world.start)
+    scan(world.start + 20 * M, SETTINGS)
+    alert = db.session.scalar(select(Alert).where(Alert.visit_id == nxt.id))
+    assert alert.kind == "predicted_delay"
+    # Leaves 09:30, 20.0 km at 20 km/h is an hour: about 10:30, past 09:40 + 30.
+    assert abs(alert.expected_arrival - datetime(2026, 11, 23, 10, 30, tzinfo=timezone.utc)) < 2 * M
+    assert db.session.get(Visit, nxt.id).status == "scheduled"
+
+
+def test_unacknowledged_missed_alert_escalates_to_on_call_once(world):
+    scan(world.start + 61 * M, SETTINGS)
+    scan(world.start + 61 * M + timedelta(minutes=SETTINGS["escalation_minutes"]), SETTINGS)
+    scan(world.start + 90 * M, SETTINGS)
+    escalations = db.session.scalars(select(Notification).where(Notification.kind == "escalation")).all()
+    assert len(escalations) == 6  # one per missed visit
+    assert {n.recipient for n in escalations} == {"oncall@alpha.example", "oncall@beta.example",
+                                                  "oncall@gamma.example"}
+
+
+def test_quiet_hours_defer_family_messages_to_their_end_in_local_time(world):
+    from server.directory.models import FamilyLink
+
+    link = db.session.scalar(select(FamilyLink).where(FamilyLink.user_id == world.alpha.family.id))
+    link.quiet_from, link.quiet_to = "08:00", "10:00"
+    db.session.commit()
+    scan(world.start + 31 * M, SETTINGS)
+    delay = db.session.scalar(select(Notification).where(Notification.user_id == world.alpha.family.id))
+    assert delay.next_attempt_at == datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+
+
+def test_opted_out_family_is_not_told(world):
+    from server.directory.models import FamilyLink
+
+    link = db.session.scalar(select(FamilyLink).where(FamilyLink.user_id == world.alpha.family.id))
+    link.opted_out = True
+    db.session.commit()
+    scan(world.start + 61 * M, SETTINGS)
+    assert family_messages(world.alpha.visits[0]) == []
+    assert db.session.get(Visit, world.alpha.visits[0].id).status == "missed"

@@ -1,0 +1,59 @@
+"""Two real `caremon scheduler` processes: one runs, the other waits, and takes over when the first dies."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from sqlalchemy import text
+
+from server.extensions import db
+from tests.conftest import TEST_DB_URL, TEST_SECRET
+
+pytestmark = pytest.mark.slow
+
+
+def start_scheduler() -> subprocess.Popen:
+    """A scheduler process whose output lines collect in proc.lines (read by a thread)."""
+    env = {**os.environ, "CAREMON_DATABASE_URL": TEST_DB_URL, "CAREMON_SECRET_KEY": TEST_SECRET,
+           "CAREMON_SCHEDULER_LEASE_S": "3", "CAREMON_SCAN_INTERVAL_S": "1", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "server", "scheduler"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc.lines = []
+    threading.Thread(target=lambda: proc.lines.extend(iter(proc.stdout.readline, "")), daemon=True).start()
+    return proc
+
+
+def wait_for(proc: subprocess.Popen, needle: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(needle in line for line in list(proc.lines)):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_second_scheduler_waits_then_takes_over_when_the_first_is_killed(app):
+    db.session.execute(text("DELETE FROM scheduler_locks"))
+    db.session.commit()
+    first = start_scheduler()
+    second = None
+    try:
+        assert wait_for(first, "scheduler lock acquired", 20)
+        assert wait_for(first, "scan:", 10)
+        second = start_scheduler()
+        assert wait_for(second, "another scheduler holds the lock", 20)
+        assert not wait_for(second, "scheduler lock acquired", 4)  # stays idle while the first lives
+        first.send_signal(signal.SIGKILL)
+        first.wait(5)
+        assert wait_for(second, "scheduler lock acquired", 15)
+        assert wait_for(second, "scan:", 10)
+    finally:
+        for proc in (first, second):
+            if proc and proc.poll() is None:
+                proc.kill()
+                proc.wait(5)
