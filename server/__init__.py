@@ -98,6 +98,8 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(monitoring_bp)
     from server.notify.routes import bp as notify_bp
     api.register_blueprint(notify_bp)
+    from server.sync.routes import bp as sync_bp
+    api.register_blueprint(sync_bp)
     from server.web.routes import bp as web_bp
     app.register_blueprint(web_bp)  # plain Flask: the PWA's files are not API operations
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from device_sync.clock import corrected, is_skewed
 from server.care.models import Outcome
 from server.directory.models import Worker
 from server.errors import invalid, not_found
@@ -26,8 +27,14 @@ CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id"
 
 
 def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
-                 clock_offset_s: float | None = None) -> tuple[VisitEvent, bool]:
-    """Store one event exactly once. Returns (event, created); the caller commits."""
+                 clock_offset_s: float | None = None, skew_threshold_s: float | None = None,
+                 ) -> tuple[VisitEvent, bool]:
+    """Store one event exactly once. Returns (event, created); the caller commits.
+
+    clock_offset_s is the device's clock minus the server's, measured at the sync that
+    carried the event. Beyond skew_threshold_s the event keeps its device time as sent,
+    is flagged for the coordinator, and the visit's times use the corrected clock.
+    """
     data = {**data, "idempotency_key": str(data["idempotency_key"])}
     # The worker is part of the content: a key replayed by anyone else is a conflict, never their event.
     payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS}
@@ -49,7 +56,7 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         lat=data.get("lat"), lon=data.get("lon"), accuracy_m=data.get("accuracy_m"),
         distance_m=verdict.distance_m, geofence=verdict.geofence,
         payload={k: data[k] for k in ("task", "text", "outcome_id", "score", "comment") if data.get(k) is not None},
-        flags=[],
+        flags=["clock_skew"] if skew_threshold_s is not None and is_skewed(clock_offset_s, skew_threshold_s) else [],
     )
     try:
         with db.session.begin_nested():
@@ -59,6 +66,9 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         # A concurrent request stored the same key between our read and insert.
         return check_replay(_event_by_key(data["idempotency_key"]), payload_hash), False
 
+    if "clock_skew" in event.flags:
+        open_exception(visit, "clock_skew", now, worker_id=worker_id,
+                       detail=f"phone clock {clock_offset_s:+.0f} s from server time")
     _apply(visit, assignment, event, now)
     return event, True
 
@@ -117,7 +127,7 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
             event.flags = [*event.flags, "after_correction"]
         return
 
-    at = event.device_time
+    at = corrected(event.device_time, event.clock_offset_s) if "clock_skew" in event.flags else event.device_time
     if event.kind == "arrival":
         assignment.arrived_at = min(filter(None, (assignment.arrived_at, at)))
         return

@@ -1,0 +1,40 @@
+import os
+
+from flask import current_app, request
+from flask_smorest import Blueprint
+
+from device_sync.protocol import BatchRequestSchema, BatchResponseSchema
+from server.auth.tenancy import current_identity, roles_required
+from server.db_types import utcnow
+from server.errors import ApiError
+from server.extensions import db
+from server.sync.service import store_batch
+
+bp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Offline batches from phones")
+
+
+@bp.before_request
+def _limit_size():
+    """Refuse an oversized batch before reading it: the device splits its queue and tries again."""
+    settings = current_app.config["CAREMON"]
+    if request.content_length is not None and request.content_length > settings["sync_max_bytes"]:
+        raise ApiError(413, "batch_too_large", "The batch is too large; send fewer items at a time",
+                       {"max_items": settings["sync_max_items"], "max_bytes": settings["sync_max_bytes"]})
+
+
+@bp.post("/batches")
+@roles_required("worker")
+@bp.arguments(BatchRequestSchema)
+@bp.response(200, BatchResponseSchema)
+def upload(envelope):
+    """Answers every item: accepted, duplicate (already stored) or rejected with its reason."""
+    settings = current_app.config["CAREMON"]
+    if len(envelope["items"]) > settings["sync_max_items"]:
+        raise ApiError(413, "batch_too_large", "The batch has too many items; send fewer at a time",
+                       {"max_items": settings["sync_max_items"], "max_bytes": settings["sync_max_bytes"]})
+    result = store_batch(current_identity(), envelope, utcnow(), settings["clock_skew_threshold_s"])
+    db.session.commit()
+    if os.environ.get("CAREMON_SYNC_CRASH_AFTER_COMMIT") == "1":
+        # Fault injection for the exactly-once tests: die between commit and response.
+        os._exit(1)
+    return result

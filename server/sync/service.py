@@ -1,0 +1,61 @@
+"""Storing a device's batch one item at a time: each item lands once, or is refused with its reason."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from marshmallow import ValidationError
+
+from device_sync.clock import measured_offset_s
+from device_sync.protocol import ACCEPTED, DUPLICATE, REJECTED
+from server.auth.tenancy import Identity, get_client
+from server.errors import ApiError, invalid
+from server.extensions import db
+from server.visits.activities import log_activity
+from server.visits.schemas import ActivityInSchema, EventInSchema
+from server.visits.service import record_event
+
+
+def store_batch(ident: Identity, envelope: dict, now: datetime, skew_threshold_s: float) -> dict:
+    """One savepoint per item, one commit for the batch; the caller commits."""
+    offset = measured_offset_s(envelope["sent_at"], now)
+    results = [_store_item(ident, item, now, offset, skew_threshold_s) for item in envelope["items"]]
+    return {"server_time": now, "clock_offset_s": offset, "results": results}
+
+
+def _store_item(ident: Identity, item: dict, now: datetime, offset: float, skew_threshold_s: float) -> dict:
+    key = item.get("idempotency_key")
+    try:
+        with db.session.begin_nested():
+            record, created = _store(ident, item, now, offset, skew_threshold_s)
+    except ValidationError as exc:
+        return _rejected(key, ApiError(422, "validation_error", "Invalid input", {"fields": exc.messages}))
+    except ApiError as exc:
+        return _rejected(key, exc)
+    return {"idempotency_key": record.idempotency_key, "status": ACCEPTED if created else DUPLICATE,
+            "id": record.id, "flags": list(getattr(record, "flags", None) or [])}
+
+
+def _store(ident: Identity, item: dict, now: datetime, offset: float, skew_threshold_s: float):
+    body = {k: v for k, v in item.items() if k not in ("type", "visit_id", "client_id")}
+    kind = item.get("type")
+    if kind == "visit_event":
+        visit_id = _item_id(item, "visit_id")
+        data = EventInSchema().load(body)
+        return record_event(worker_id=ident.worker_id, visit_id=visit_id, data=data, now=now,
+                            clock_offset_s=offset, skew_threshold_s=skew_threshold_s)
+    if kind == "activity":
+        client = get_client(ident, _item_id(item, "client_id"))
+        return log_activity(ident, client, ActivityInSchema().load(body), now)
+    raise invalid("type", "Must be visit_event or activity")
+
+
+def _item_id(item: dict, field: str) -> int:
+    value = item.get(field)
+    if type(value) is not int or not 0 < value < 2**63:
+        raise invalid(field, "Must be a whole number id")
+    return value
+
+
+def _rejected(key, exc: ApiError) -> dict:
+    return {"idempotency_key": key if isinstance(key, str) else None, "status": REJECTED,
+            "error": {"code": exc.code, "message": exc.message, "details": exc.details}}

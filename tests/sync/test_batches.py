@@ -1,0 +1,120 @@
+"""The sync endpoint answers per item, stores each once, and flags what a coordinator must see."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.visits.models import NonContactActivity, Visit, VisitEvent, VisitException
+from tests.conftest import headers_for
+from tests.factories import HOME
+
+
+def item(visit, kind, at, **extra):
+    return {"type": "visit_event", "visit_id": visit.id, "idempotency_key": str(uuid.uuid4()), "kind": kind,
+            "device_time": at.isoformat(), "lat": HOME[0], "lon": HOME[1], "accuracy_m": 10, **extra}
+
+
+def upload(client, user, items, sent_at=None):
+    sent_at = sent_at or datetime.now(timezone.utc)
+    return client.post("/api/v1/sync/batches", headers=headers_for(user),
+                       json={"device_id": "phone-7", "sent_at": sent_at.isoformat(), "items": items})
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_one_bad_item_is_rejected_while_the_rest_are_stored(client, world):
+    a = world.alpha
+    visit, t = a.visits[0], world.start
+    items = [item(visit, "check_in", t), item(visit, "task_done", t + timedelta(minutes=3), task="Hoovering"),
+             item(visit, "check_out", t + timedelta(minutes=30)),
+             {"type": "activity", "client_id": a.clients[0].id, "idempotency_key": str(uuid.uuid4()),
+              "category": "liaising_family", "minutes": 15, "occurred_at": t.isoformat()}]
+    r = upload(client, a.worker_users[0], items)
+    assert r.status_code == 200
+    statuses = [x["status"] for x in r.get_json()["results"]]
+    assert statuses == ["accepted", "rejected", "accepted", "accepted"]
+    assert r.get_json()["results"][1]["error"]["details"]["fields"] == {"task": ["Not one of this visit's tasks"]}
+    assert (count(VisitEvent), count(NonContactActivity)) == (2, 1)
+    assert db.session.get(Visit, visit.id).status == "completed"
+
+
+def test_duplicated_and_reordered_batches_store_each_event_once(client, world):
+    a = world.alpha
+    visit, t = a.visits[0], world.start
+    check_in, check_out = item(visit, "check_in", t), item(visit, "check_out", t + timedelta(minutes=32))
+    first = upload(client, a.worker_users[0], [check_out])  # the later event arrives first
+    assert first.get_json()["results"][0]["flags"] == ["out_of_order"]
+    again = upload(client, a.worker_users[0], [check_in, check_out, check_in])
+    assert [x["status"] for x in again.get_json()["results"]] == ["accepted", "duplicate", "duplicate"]
+    assert count(VisitEvent) == 2
+    visit = db.session.get(Visit, visit.id)
+    assert visit.status == "completed"
+    assert (visit.ended_at - visit.started_at) == timedelta(minutes=32)
+
+
+def test_wrong_phone_clock_is_measured_flagged_and_corrected(client, world):
+    a = world.alpha
+    visit = a.visits[0]
+    true_now = datetime.now(timezone.utc)
+    skew = timedelta(hours=2)  # the phone runs two hours fast
+    r = upload(client, a.worker_users[0], [item(visit, "check_in", world.start + skew)], sent_at=true_now + skew)
+    body = r.get_json()
+    assert abs(body["clock_offset_s"] - 7200) < 5
+    assert body["results"][0]["flags"] == ["clock_skew"]
+    event = db.session.scalar(select(VisitEvent))
+    assert event.device_time == world.start + skew  # kept as sent
+    assert abs((db.session.get(Visit, visit.id).started_at - world.start).total_seconds()) < 5
+    kinds = db.session.scalars(select(VisitException.kind).where(VisitException.visit_id == visit.id)).all()
+    assert kinds == ["clock_skew"]
+
+
+def test_events_for_a_visit_reassigned_or_cancelled_offline_are_kept_and_flagged(client, world):
+    a = world.alpha
+    coord = headers_for(a.coordinator)
+    v0, v1 = a.visits
+    assert client.patch(f"/api/v1/visits/{v0.id}", json={"worker_ids": [a.workers[1].id]}, headers=coord).status_code == 200
+    assert client.patch(f"/api/v1/visits/{v1.id}", json={"cancel_reason": "In hospital"}, headers=coord).status_code == 200
+    r = upload(client, a.worker_users[0], [item(v0, "check_in", world.start)])
+    assert r.get_json()["results"][0]["status"] == "accepted"
+    assert "reassigned" in r.get_json()["results"][0]["flags"]
+    r = upload(client, a.worker_users[1], [item(v1, "check_in", world.start)])
+    assert "after_cancel" in r.get_json()["results"][0]["flags"]
+    assert count(VisitEvent) == 2
+
+
+def test_another_providers_visit_is_rejected_as_not_found_and_nothing_written(client, world):
+    r = upload(client, world.beta.worker_users[0], [item(world.alpha.visits[0], "check_in", world.start)])
+    result = r.get_json()["results"][0]
+    assert (result["status"], result["error"]["code"]) == ("rejected", "not_found")
+    assert count(VisitEvent) == 0
+
+
+def test_malformed_envelope_is_422_and_writes_nothing(client, world):
+    user = world.alpha.worker_users[0]
+    for body in ({"device_id": "p", "items": []}, {"device_id": "p", "sent_at": "yesterday", "items": []},
+                 {"device_id": "p", "sent_at": "2026-11-23T09:00:00Z", "items": "all of them"}):
+        r = client.post("/api/v1/sync/batches", json=body, headers=headers_for(user))
+        assert r.status_code == 422, body
+    assert count(VisitEvent) == 0
+
+
+def test_oversized_batches_are_refused_with_the_limits(client, world, app):
+    user, visit = world.alpha.worker_users[0], world.alpha.visits[0]
+    limit = app.config["CAREMON"]["sync_max_items"]
+    r = upload(client, user, [item(visit, "note", world.start, text="x")] * (limit + 1))
+    assert r.status_code == 413
+    assert r.get_json()["error"]["details"] == {"max_items": limit, "max_bytes": app.config["CAREMON"]["sync_max_bytes"]}
+    huge = "x" * (app.config["CAREMON"]["sync_max_bytes"] + 1)
+    r = upload(client, user, [item(visit, "note", world.start, text=huge)])
+    assert r.status_code == 413
+    assert count(VisitEvent) == 0
+
+
+def test_only_workers_sync(client, world):
+    r = upload(client, world.alpha.coordinator, [])
+    assert r.status_code == 403
