@@ -92,3 +92,27 @@ def scheduler():
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     run(create_app())
+
+
+@main.command("simulate", with_appcontext=False)
+@click.option("--url", default="http://127.0.0.1:5000", help="A running Caremon (for example `caremon demo`).")
+@click.option("--workers", default=3, type=click.IntRange(1, 6), help="How many Lakeland demo workers to play.")
+@click.option("--password", default="caremon-demo")
+@click.option("--date", "day", default=None, help="Local date of the run to play (default today).")
+@click.option("--loss", default=0.1, type=click.FloatRange(0, 0.9), help="Share of uploads whose request or answer is lost.")
+@click.option("--duplicates", default=0.1, type=click.FloatRange(0, 1), help="Share of uploads sent twice.")
+@click.option("--offline", default=0.5, type=click.FloatRange(0, 1), help="Share of visits recorded with no signal.")
+@click.option("--seed", default=1, type=int)
+def simulate_command(url, workers, password, day, loss, duplicates, offline, seed):
+    """Play a day of care workers' phones against a server through a lossy network; compare what was stored."""
+    from device_sync.simulator import simulate
+
+    report = simulate(url, [f"worker{i}@lakeland.demo" for i in range(1, workers + 1)], password, day, seed,
+                      loss, duplicates, offline)
+    click.echo(f"network faults: {report['network']}")
+    click.echo(f"{'worker':28} {'visits':>6} {'recorded':>8} {'acked':>6} {'stored':>6} {'missing':>7}")
+    for w in report["workers"]:
+        click.echo(f"{w['worker']:28} {w['visits']:6} {w['recorded']:8} {w['acknowledged']:6} {w['stored']:6} "
+                   f"{len(w['missing']):7}")
+    if any(w["missing"] or w["stored_twice"] or w["recorded"] != w["acknowledged"] for w in report["workers"]):
+        raise SystemExit(1)
