@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -26,44 +24,11 @@ from sqlalchemy import func, select
 from device_sync.client import SyncClient
 from server.extensions import db
 from server.visits.models import VisitEvent
-from tests.conftest import TEST_DB_URL, TEST_SECRET, headers_for
+from tests.conftest import headers_for
+from tests.servers import Server
 from tests.factories import HOME
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, crash_after_commit: bool = False):
-        self.port = free_port()
-        env = {**os.environ, "CAREMON_DATABASE_URL": TEST_DB_URL, "CAREMON_SECRET_KEY": TEST_SECRET,
-               "CAREMON_SYNC_CRASH_AFTER_COMMIT": "1" if crash_after_commit else "0"}
-        # Its own session, so a kill takes the workers with the arbiter, as a crashed machine would.
-        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "--no-control-socket",
-                                      "-b", f"127.0.0.1:{self.port}", "server.wsgi:app"], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                requests.get(f"{self.url}/api/v1/openapi.json", timeout=2)
-                return
-            except requests.RequestException:  # not listening yet, or the worker still importing
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
 
 
 def fill(client: SyncClient, world, n: int) -> list[str]:

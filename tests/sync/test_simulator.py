@@ -8,7 +8,7 @@ import pytest
 from device_sync.simulator import simulate
 from server.extensions import db
 from tests.factories import PASSWORD, visit_for
-from tests.sync.test_exactly_once import Server
+from tests.servers import Server
 
 pytestmark = pytest.mark.slow
 

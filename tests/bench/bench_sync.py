@@ -1,0 +1,125 @@
+"""One sync of 500 queued events against a real gunicorn server on PostgreSQL.
+
+    python tests/bench/bench_sync.py [--quick]
+
+Measures the time of the one request that carries the whole queue and the server
+worker's peak resident memory (VmHWM) before and after it. The floor is the same
+500 events posted one by one to the online event endpoint, the way a phone without
+batching would send them. Prints a table and writes tests/bench/results/sync.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+
+from device_sync.client import SyncClient  # noqa: E402
+from server import create_app  # noqa: E402
+from server.extensions import db  # noqa: E402
+from tests.conftest import TEST_SECRET as SECRET, ensure_database, headers_for  # noqa: E402
+from tests.factories import HOME, make_world, visit_for  # noqa: E402
+
+URL = "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_sync"
+RESULTS = Path(__file__).resolve().parent / "results" / "sync.json"
+
+
+
+def _peak_rss_mb(server) -> float:
+    workers = [p for p in Path("/proc").glob("[0-9]*") if _ppid(p) == server.proc.pid]
+    return max(_vm_hwm_kb(p) for p in workers) / 1024
+
+
+def _ppid(proc: Path) -> int | None:
+    try:
+        return int(next(line for line in (proc / "status").read_text().splitlines()
+                        if line.startswith("PPid:")).split()[1])
+    except (OSError, StopIteration):
+        return None
+
+
+def _vm_hwm_kb(proc: Path) -> int:
+    return int(next(line for line in (proc / "status").read_text().splitlines() if line.startswith("VmHWM:")).split()[1])
+
+
+def _events(visits) -> list[dict]:
+    events = []
+    for visit in visits:
+        for minute, kind in ((0, "arrival"), (1, "check_in"), (5, "task_done"), (31, "check_out")):
+            extra = {"task": "Breakfast"} if kind == "task_done" else {}
+            events.append({"type": "visit_event", "visit_id": visit.id, "idempotency_key": str(uuid.uuid4()),
+                           "kind": kind, "device_time": (visit.planned_start + timedelta(minutes=minute)).isoformat(),
+                           "lat": HOME[0], "lon": HOME[1], "accuracy_m": 12, **extra})
+    return events
+
+
+def run(quick: bool = False) -> list[dict]:
+    import os
+
+    os.environ.update({"CAREMON_DATABASE_URL": URL, "CAREMON_SECRET_KEY": SECRET})
+    from tests.servers import Server
+
+    ensure_database(URL)
+    app = create_app({"database_url": URL, "secret_key": SECRET})
+    n_visits = 125
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        world = make_world()
+        a = world.alpha
+        visits = [visit_for(a.clients[0], world.start + timedelta(minutes=40 * i), workers=[a.workers[0]])
+                  for i in range(2 * n_visits)]
+        db.session.commit()
+        token = headers_for(a.worker_users[0])["Authorization"].split()[1]
+        batch_events, floor_events = _events(visits[:n_visits]), _events(visits[n_visits:])
+    server = Server(database_url=URL)
+    try:
+        before = _peak_rss_mb(server)
+        client = SyncClient(tempfile.mktemp(suffix=".queue"), server.url, token, max_items=500)
+        for event in batch_events:
+            client.enqueue(event)
+        started = time.perf_counter()
+        counts = client.sync()
+        batch_s = time.perf_counter() - started
+        after = _peak_rss_mb(server)
+        assert counts["accepted"] == len(batch_events), counts
+        session = requests.Session()
+        started = time.perf_counter()
+        for event in floor_events:
+            body = {k: v for k, v in event.items() if k not in ("type", "visit_id")}
+            r = session.post(f"{server.url}/api/v1/visits/{event['visit_id']}/events", json=body,
+                             headers={"Authorization": f"Bearer {token}"}, timeout=30)
+            assert r.status_code == 201, r.text
+        single_s = time.perf_counter() - started
+    finally:
+        server.kill()
+    return [
+        {"measurement": "sync 500 queued events (s)", "caremon": round(batch_s, 3), "floor": round(single_s, 3),
+         "ratio": round(batch_s / single_s, 3), "target": "one request; report", "passed": True},
+        {"measurement": "server peak RSS during sync (MB)", "caremon": round(after, 1), "floor": round(before, 1),
+         "ratio": round(after / before, 3), "target": "report", "passed": True},
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    rows = run(parser.parse_args().quick)
+    print(f"{'measurement':36} {'caremon':>9} {'floor':>9} {'ratio':>7}")
+    for row in rows:
+        print(f"{row['measurement']:36} {row['caremon']:9} {row['floor']:9} {row['ratio']:7}")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
