@@ -37,7 +37,7 @@ def ensure_database(url: str) -> None:
     admin.dispose()
 
 
-def test_settings(**extra) -> dict:
+def settings_for_tests(**extra) -> dict:
     return {
         "database_url": TEST_DB_URL, "secret_key": TEST_SECRET, "cookie_secure": False,
         "rate_limit_enabled": False, **extra,
@@ -47,7 +47,7 @@ def test_settings(**extra) -> dict:
 @pytest.fixture(scope="session")
 def app():
     ensure_database(TEST_DB_URL)
-    app = create_app(test_settings())
+    app = create_app(settings_for_tests())
     app.config["TESTING"] = True
     with app.app_context():
         db.drop_all()

@@ -16,7 +16,7 @@ from server.extensions import db, limiter
 from server.visits.models import VisitEvent
 from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
-from tests.conftest import test_settings as app_settings
+from tests.conftest import settings_for_tests as app_settings
 from tests.factories import HOME, PASSWORD
 
 LOGIN = "/api/v1/auth/login"

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from server import create_app
 from server.web.routes import CONTENT_SECURITY_POLICY
 from server.web.shell import PWA_DIR
-from tests.conftest import test_settings as app_settings
+from tests.conftest import settings_for_tests as app_settings
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot, serve, wait_until
 from tests.e2e.seed import mark_late, seed_today
 
