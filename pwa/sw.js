@@ -51,7 +51,7 @@ self.addEventListener("push", (event) => {
   const title = data.title || "Caremon";
   event.waitUntil(self.registration.showNotification(title, {
     body: data.body || "",
-    tag: data.tag || undefined,
+    tag: data.visit_id ? `visit-${data.visit_id}` : undefined,
     icon: "/icons/icon-192.png",
     badge: "/icons/icon-192.png",
     data: { url: data.url || "/#/family" },

@@ -1,4 +1,4 @@
-// The coordinator's alerts (late, missed, predicted delay, no check-out): newest first, acknowledged with one tap.
+// The coordinator's open alerts (late, missed, likely late, no check-out), newest first, acknowledged with one tap.
 import * as api from "./api.js";
 import { h } from "./dom.js";
 import { icon } from "./icons.js";
@@ -9,29 +9,29 @@ const KINDS = {
   missed: ["Missed", "cross"],
   predicted_delay: ["Likely to be late", "clock"],
   no_checkout: ["No check-out", "alert"],
+  outside_geofence: ["Away from the home", "nopin"],
 };
 
-export async function loadAlerts() {
-  const body = await api.get("/api/v1/alerts");
-  return Array.isArray(body) ? body : body.items || [];
+export function loadAlerts() {
+  return api.get("/api/v1/alerts", { status: "open" });
 }
 
-export function alertText(alert) {
-  return alert.message || alert.title || alert.detail || (KINDS[alert.kind] || [alert.kind])[0];
-}
-
-export function renderAlerts(alerts, { onAcknowledge, onOpen }) {
-  const open = alerts.filter((a) => !a.acknowledged_at);
-  if (!open.length) return h("p", { class: "muted" }, "No alerts waiting.");
-  return h("ul", { class: "plain-list alerts" }, open.map((a) => {
-    const [label, glyph] = KINDS[a.kind] || [a.kind, "alert"];
-    return h("li", { dataset: { alertId: a.id } },
+/** visitOf(id) gives today's visit when the board has it, to name the call by its time. */
+export function renderAlerts(alerts, { onAcknowledge, onOpen, visitOf }) {
+  if (!alerts.length) return h("p", { class: "muted" }, "No alerts waiting.");
+  return h("ul", { class: "plain-list alerts" }, alerts.map((a) => {
+    const [label, glyph] = KINDS[a.kind] || [a.kind.replaceAll("_", " "), "alert"];
+    return h("li", { dataset: { alertId: a.id, kind: a.kind, visitId: a.visit_id } },
       h("span", { class: `alert-kind${["late", "missed"].includes(a.kind) ? " alert-late" : ""}` }, icon(glyph), ` ${label}`),
-      h("span", { class: "muted" }, ` · ${formatTime(a.raised_at || a.created_at)}`),
-      h("p", {}, alertText(a)),
+      h("span", { class: "muted" }, ` · raised ${formatTime(a.raised_at)}`),
+      h("p", {}, h("strong", {}, a.client_name || "Client"),
+        visitOf(a.visit_id) ? ` (${formatTime(visitOf(a.visit_id).planned_start)} visit)` : "", a.detail ? `: ${a.detail}` : "",
+        a.expected_arrival ? ` Expected about ${formatTime(a.expected_arrival)}.` : ""),
       h("div", { class: "item-actions" },
-        h("button", { class: "btn btn--small btn--primary", type: "button", onClick: () => onAcknowledge(a) }, "Acknowledge"),
-        a.visit_id ? h("button", { class: "btn btn--small", type: "button", onClick: () => onOpen(a.visit_id) }, "Open visit") : null));
+        h("button", { class: "btn btn--small btn--primary", type: "button", onClick: () => onAcknowledge(a),
+          "aria-label": `Acknowledge: ${label}, ${a.client_name || "client"}` }, "Acknowledge"),
+        h("button", { class: "btn btn--small", type: "button", onClick: () => onOpen(a.visit_id),
+          "aria-label": `Open visit: ${a.client_name || "client"}` }, "Open visit")));
   }));
 }
 

@@ -32,7 +32,7 @@ export function fmt(value, unit = "") {
 export function barChart({ title, rows, unit = "", max, note }) {
   const top = Math.max(max ?? 0, ...rows.map((r) => r.value || 0), 1);
   const rowH = 30;
-  const labelW = Math.min(260, labelWidth(rows.map((r) => r.label), 14));
+  const labelW = Math.min(320, labelWidth(rows.map((r) => r.label), 14));
   const width = 560;
   const valueW = Math.min(200, labelWidth(rows.map((r) => r.text ?? fmt(r.value, unit)), 14));
   const barW = width - labelW - valueW;

@@ -11,10 +11,12 @@ export async function renderVisitDetail(container, visitId, { onClose, onChanged
   replace(container, h("p", { class: "muted" }, "Loading visit…"));
   let timeline;
   let feedback = [];
+  let payable = null;
   try {
-    [timeline, feedback] = await Promise.all([
+    [timeline, feedback, payable] = await Promise.all([
       api.get(`/api/v1/visits/${visitId}`),
       api.get(`/api/v1/visits/${visitId}/feedback`).catch(() => []),
+      api.get(`/api/v1/visits/${visitId}/payable`).catch(() => null),
     ]);
   } catch (err) {
     replace(container, message("error", err.message));
@@ -61,12 +63,31 @@ export async function renderVisitDetail(container, visitId, { onClose, onChanged
     exceptions.length ? h("ul", { class: "plain-list exceptions" }, exceptions.map((e) => h("li", {},
       h("strong", {}, exceptionLabel(e.kind)), e.detail ? ` – ${e.detail}` : "",
       e.resolved_at ? h("p", { class: "muted" }, icon("check"), ` Resolved: ${e.resolution || ""}`) : resolveForm(e, act)))) : h("p", { class: "muted" }, "None."),
-    visit.assignments.length ? correctionForm(visit, act) : null,
+    visit.assignments.length ? h("details", { class: "correction", open: open.length > 0 },
+      h("summary", {}, "Enter the carer's real times"), correctionForm(visit, act)) : null,
+    payable ? payableSection(payable, names) : null,
     h("h3", {}, "Family feedback"),
     feedback.length ? feedback.map((f) => h("div", { class: "feedback-item" },
       h("span", { class: "stars" }, icon("star"), ` ${f.rating} of 5`), ` from ${f.author_name}${f.relationship_label ? ` (${f.relationship_label})` : ""}`,
       f.comment ? h("p", {}, `“${f.comment}”`) : null)) : h("p", { class: "muted" }, "No feedback on this visit."));
   container.querySelector("#detail-title").focus();
+}
+
+function pounds(pence) {
+  return `£${(pence / 100).toFixed(2)}`;
+}
+
+/** What the council will pay, and why, line by line as the payment rules applied. */
+function payableSection(p, names) {
+  return [
+    h("h3", {}, "Payable time"),
+    h("p", {}, h("strong", {}, `${p.minutes} min, ${pounds(p.amount_pence)}`), ` under “${p.rule_set}”`,
+      p.held ? h("span", { class: "flag" }, "held until resolved") : null),
+    h("details", {}, h("summary", {}, "How this was worked out"),
+      h("ul", {}, p.lines.map((line) => h("li", {},
+        `${names.get(line.worker_id) || "carer"}: ${line.minutes} min, ${pounds(line.amount_pence)} (${line.outcome.replaceAll("_", " ")})`,
+        h("ul", {}, line.steps.map((st) => h("li", {}, `${st.rule}: ${st.before} → ${st.after} min${st.note ? ` (${st.note})` : ""}`))))))),
+  ];
 }
 
 function reasonLabel(code) {
@@ -103,7 +124,7 @@ function correctionForm(visit, act) {
   const overrun = h("input", { type: "checkbox" });
   const form = h("form", {},
     h("fieldset", {},
-      h("legend", {}, "Enter the carer's real times"),
+      h("legend", {}, "Real times, with the reason"),
       h("div", { class: "field-row" }, field("Worker", worker), field("Checked in", checkIn), field("Checked out", checkOut)),
       h("div", { class: "field-row" }, field("Reason", reason), field("Note", note)),
       h("label", { class: "check" }, overrun, "Approve time over the plan"),

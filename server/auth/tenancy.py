@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import request
-from flask import request
 from flask_jwt_extended import get_jwt, get_jwt_identity, verify_jwt_in_request
 from sqlalchemy import select
 

@@ -28,8 +28,8 @@ Then rate prices the minutes by the enhancement for the local date of the planne
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from decimal import ROUND_CEILING, Decimal
 from typing import Iterable
 
@@ -124,19 +124,6 @@ class ActivityFacts:
         object.__setattr__(self, "occurred_at", _utc(self.occurred_at, "occurred_at"))
 
 
-def _plain(value):
-    """asdict() output made JSON-ready: Decimal as string, dates as ISO 8601, tuples as lists."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    return value
-
-
 @dataclass(frozen=True, slots=True)
 class Line:
     """What one carer (or one activity) is paid, with the rate used and, when asked for, the explanation."""
@@ -154,9 +141,6 @@ class Line:
     @property
     def held(self) -> bool:
         return self.outcome == HELD
-
-    def as_dict(self) -> dict:
-        return {**_plain(asdict(self)), "held": self.held}
 
 
 @dataclass(frozen=True)
@@ -385,9 +369,6 @@ class PeriodPayable:
     minutes: int
     amount_pence: int
     steps: tuple[Step, ...]
-
-    def as_dict(self) -> dict:
-        return _plain(asdict(self))
 
 
 class BlockTally:

@@ -15,16 +15,16 @@ For each contract the period's local dates are walked in order:
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from server.directory.models import Client, Contract
 from server.extensions import db
@@ -33,7 +33,7 @@ from server.payments.calendar import PayCalendar
 from server.payments.engine import PAID, BlockTally, Line, pay_carer, payable_for_activity
 from server.payments.models import PaymentPeriod, PaymentSnapshot
 from server.payments.rules import RuleSet, rule_set_named
-from server.reports.csv_export import cell
+from server.reports.csv_export import FORMULA_START, cell
 from server.timeutil import local_range_bounds
 
 COLUMNS = (
@@ -51,7 +51,14 @@ FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
 CHUNK_ROWS = 2000
+MINUTE = timedelta(minutes=1)
 _EMPTY = dict.fromkeys(COLUMNS)
+# Free text typed by people (references): a leading =, +, -, @ would be a formula to a spreadsheet.
+TEXT_COLUMNS = ("contract_reference", "client_reference", "worker_reference")
+BOOL_COLUMNS = ("manual_times", "overrun_approved")
+_TEXT_AT = tuple(COLUMNS.index(c) for c in TEXT_COLUMNS)
+_BOOL_AT = tuple(COLUMNS.index(c) for c in BOOL_COLUMNS)
+_in_order = itemgetter(*COLUMNS)
 
 
 def pounds(pence: int) -> str:
@@ -146,19 +153,21 @@ class ContractExport:
         return pay_carer(facts.visit_of(row), facts.carer_of(row), self.rules, self.calendar, explain=False)
 
     def visit_row(self, row, line: Line) -> dict:
-        local = self.calendar.local
+        """The hot path of every export: one dict literal in column order, times converted once each."""
+        local, base = self.calendar.local, self.base
         start = local(row.planned_start)
-        check_in, check_out = row.checked_in_at, row.checked_out_at
-        actual = (check_out - check_in) // timedelta(minutes=1) if check_in and check_out and check_out >= check_in \
-            else None
+        arrival, check_in, check_out = row.arrived_at, row.checked_in_at, row.checked_out_at
+        actual = (check_out - check_in) // MINUTE if check_in and check_out and check_out >= check_in else None
         return {
-            **_EMPTY, **self.base, "row_kind": "visit", "date": start.date().isoformat(),
-            "client_id": row.client_id, "client_reference": row.client_reference, "visit_id": row.visit_id,
-            "worker_id": row.worker_id, "worker_reference": row.staff_ref, "carer_position": row.position,
+            "row_kind": "visit", "contract_id": base["contract_id"], "contract_reference": base["contract_reference"],
+            "provider_id": base["provider_id"], "rule_set": base["rule_set"], "period_id": None,
+            "date": start.date().isoformat(), "client_id": row.client_id, "client_reference": row.client_reference,
+            "visit_id": row.visit_id, "worker_id": row.worker_id, "worker_reference": row.staff_ref,
+            "carer_position": row.position, "activity_id": None, "activity_category": None,
             "planned_start": start.isoformat(),
-            "planned_end": local(row.planned_start + timedelta(minutes=row.planned_minutes)).isoformat(),
+            "planned_end": local(row.planned_start + row.planned_minutes * MINUTE).isoformat(),
             "planned_minutes": row.planned_minutes,
-            "arrival": row.arrived_at and local(row.arrived_at).isoformat(),
+            "arrival": arrival and local(arrival).isoformat(),
             "check_in": check_in and local(check_in).isoformat(),
             "check_out": check_out and local(check_out).isoformat(),
             "actual_minutes": actual, "visit_status": row.status,
@@ -166,6 +175,7 @@ class ContractExport:
             "manual_times": bool(row.manual), "overrun_approved": bool(row.overrun_approved),
             "outcome": line.outcome, "held_reason": line.held_reason, "day_kind": line.day.kind,
             "payable_minutes": line.minutes, "amount_pence": line.amount_pence, "amount": pounds(line.amount_pence),
+            "block_from": None, "block_to": None, "adjusts_kind": None, "adjusts_period_id": None, "detail": None,
         }
 
     def activity_row(self, row) -> dict:
@@ -236,8 +246,15 @@ def iter_export_rows(contracts: Iterable[Contract], date_from: date, date_to: da
     Rows are plain dicts of JSON types keyed by COLUMNS. Needs an application context.
     """
     calendars: dict = {}
+    without_jit()
     for contract in contracts:
         yield from ContractExport(contract, date_from, date_to, calendars=calendars, **options).rows()
+
+
+def without_jit() -> None:
+    """PostgreSQL's JIT spends longer compiling an export's range scans than it saves; off for this transaction."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"))
 
 
 class Totals:
@@ -278,6 +295,23 @@ class Totals:
                 "detail": f"{self.rows} rows, {self.held_rows} held"}
 
 
+def cells(row: dict) -> list:
+    """A row's values in column order, ready for a sheet: yes/no for flags, references neutralised.
+
+    Only the columns people type into are neutralised; the generated ones stay as they are, so a
+    negative amount such as "-12.05" is still a number to a spreadsheet.
+    """
+    values = list(_in_order(row))
+    for i in _TEXT_AT:
+        value = values[i]
+        if value and value.startswith(FORMULA_START):
+            values[i] = "'" + value
+    for i in _BOOL_AT:
+        if values[i] is not None:
+            values[i] = "yes" if values[i] else "no"
+    return values
+
+
 def _counted(rows: Iterable[dict], totals: Totals) -> Iterator[dict]:
     for row in rows:
         totals.add(row)
@@ -290,13 +324,12 @@ def csv_chunks(rows: Iterable[dict], totals: Totals, chunk_rows: int = 500) -> I
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for n, row in enumerate(_counted(rows, totals), start=1):
-        writer.writerow([cell(row[c]) for c in COLUMNS])
+        writer.writerow(cells(row))
         if n % chunk_rows == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
-    total = totals.total_line()
-    writer.writerow([cell(total[c]) for c in COLUMNS])
+    writer.writerow(cells(totals.total_line()))
     yield buffer.getvalue()
 
 
@@ -310,8 +343,8 @@ def write_csv(rows: Iterable[dict], out) -> Totals:
 
 def json_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_rows: int = 500) -> Iterator[str]:
     """{..header, "rows": [...], "totals": {...}} written a chunk of rows at a time."""
-    head = json.dumps(header)[:-1]
-    parts, sep = [f'{head}, "columns": {json.dumps(COLUMNS)}, "rows": ['], ""
+    head = json.dumps({**header, "columns": COLUMNS})[:-1]
+    parts, sep = [f'{head}, "rows": ['], ""
     for n, row in enumerate(_counted(rows, totals), start=1):
         parts.append(sep + json.dumps(row))
         sep = ","
@@ -320,12 +353,6 @@ def json_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_rows: 
             parts = []
     parts.append(f'], "totals": {json.dumps(totals.as_dict())}}}')
     yield "".join(parts)
-
-
-def _xlsx_value(value):
-    if isinstance(value, str) or isinstance(value, bool):
-        return cell(value)
-    return value
 
 
 def xlsx_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_bytes: int = 1 << 16) -> Iterator[bytes]:
@@ -338,13 +365,13 @@ def xlsx_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_bytes:
     sheet = workbook.create_sheet("Rows")
     sheet.append(COLUMNS)
     for row in _counted(rows, totals):
-        sheet.append([_xlsx_value(row[c]) for c in COLUMNS])
+        sheet.append(cells(row))
     summary = workbook.create_sheet("Totals")
     for key in ("date_from", "date_to", "provider_id", "contract_id"):
-        summary.append([key, _xlsx_value(header.get(key))])
+        summary.append([key, header.get(key)])
     result = totals.as_dict()
     for key in ("rows", "held_rows", "payable_minutes", "amount_pence", "amount"):
-        summary.append([key, _xlsx_value(result[key])])
+        summary.append([key, result[key]])
     summary.append([])
     summary.append(["row_kind", "rows", "payable_minutes", "amount_pence"])
     for kind, figures in result["by_kind"].items():
@@ -352,7 +379,7 @@ def xlsx_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_bytes:
     summary.append([])
     summary.append(["contract_id", "contract_reference", "rows", "payable_minutes", "amount_pence"])
     for line in result["by_contract"]:
-        summary.append([line["contract_id"], _xlsx_value(line["contract_reference"]), line["rows"],
+        summary.append([line["contract_id"], cell(line["contract_reference"]), line["rows"],
                         line["payable_minutes"], line["amount_pence"]])
     with tempfile.TemporaryFile() as spool:
         workbook.save(spool)
@@ -379,11 +406,3 @@ def checksummed(chunks: Iterable[bytes], digest) -> Iterator[bytes]:
     for chunk in chunks:
         digest.update(chunk)
         yield chunk
-
-
-def csv_checksum(rows: Iterable[dict]) -> tuple[str, Totals]:
-    """sha256 of the rows as the CSV an export would send, and their totals."""
-    digest, totals = hashlib.sha256(), Totals()
-    for _ in checksummed(encoded(csv_chunks(rows, totals)), digest):
-        pass
-    return digest.hexdigest(), totals

@@ -226,6 +226,28 @@ def _store(pending: list[dict]) -> None:
         pending.clear()
 
 
+def visit_payable(visit: Visit) -> dict:
+    """A visit's payable time with each rule explained, and what closed periods have paid for it so far."""
+    payable, rules, calendar = facts.visit_payable(visit)
+    paid = db.session.execute(
+        select(PaymentSnapshot.period_id, func.sum(PaymentSnapshot.payable_minutes), func.sum(PaymentSnapshot.amount_pence))
+        .where(PaymentSnapshot.contract_id == visit.contract_id, PaymentSnapshot.visit_id == visit.id)
+        .group_by(PaymentSnapshot.period_id).order_by(PaymentSnapshot.period_id)).all()
+    period_rule = None
+    if rules.period is not None:
+        first, last = rules.period.block_of(calendar.day(visit.planned_start).local_date)
+        period_rule = (f"{rules.period.kind}: the client's block {first}..{last} is settled in the export "
+                       "holding its last day, on top of these lines")
+    return {
+        "visit_id": visit.id, "contract_id": visit.contract_id, "rule_set": rules.name, "timezone": calendar.tz,
+        "planned_start": visit.planned_start, "planned_minutes": visit.planned_minutes, "status": visit.status,
+        "minutes": payable.minutes, "amount_pence": payable.amount_pence, "held": payable.held,
+        "lines": payable.lines, "period_rule": period_rule,
+        "paid_in_closed_periods": {"period_ids": [p for p, _, _ in paid], "minutes": sum(int(m) for _, m, _ in paid),
+                                   "amount_pence": sum(int(a) for _, _, a in paid)} if paid else None,
+    }
+
+
 def list_periods(ident: Identity, contract_id: int | None) -> list[PaymentPeriod]:
     stmt = select(PaymentPeriod).where(PaymentPeriod.contract_id.in_(scope_contracts(select(Contract.id), ident)))
     if contract_id is not None:

@@ -3,16 +3,14 @@ from functools import wraps
 
 from flask import Response, request, stream_with_context
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
 
 from server.audit.service import record
 from server.auth.tenancy import current_identity, get_client, get_contract, get_visit, ids_in_range, roles_required
 from server.db_types import utcnow
 from server.errors import ApiError, invalid
 from server.extensions import db
-from server.payments import facts, periods, reconciliation
+from server.payments import periods, reconciliation
 from server.payments.export import FORMATS, Totals, checksummed, chunks_for, iter_export_rows
-from server.payments.models import PaymentSnapshot
 from server.payments.rules import RuleSetError, rule_set_named
 from server.payments.schemas import (
     ContingencyInSchema, ContingencySchema, ExportQuerySchema, InvoiceListQuerySchema, InvoiceQuerySchema,
@@ -46,27 +44,7 @@ def rule_sets_usable(fn):
 @rule_sets_usable
 def visit_payable(visit_id):
     """Payable minutes and pence of one visit, each carer's line with every rule applied, in order."""
-    visit = get_visit(current_identity(), visit_id)
-    payable, rules, calendar = facts.visit_payable(visit)
-    paid = db.session.execute(
-        select(func.sum(PaymentSnapshot.payable_minutes), func.sum(PaymentSnapshot.amount_pence))
-        .where(PaymentSnapshot.contract_id == visit.contract_id, PaymentSnapshot.visit_id == visit.id)).one()
-    period_ids = db.session.scalars(select(PaymentSnapshot.period_id.distinct()).where(
-        PaymentSnapshot.contract_id == visit.contract_id, PaymentSnapshot.visit_id == visit.id)
-        .order_by(PaymentSnapshot.period_id)).all()
-    period_rule = None
-    if rules.period is not None:
-        first, last = rules.period.block_of(calendar.day(visit.planned_start).local_date)
-        period_rule = (f"{rules.period.kind}: the client's block {first}..{last} is settled in the export "
-                       "holding its last day, on top of these lines")
-    return {
-        "visit_id": visit.id, "contract_id": visit.contract_id, "rule_set": rules.name, "timezone": calendar.tz,
-        "planned_start": visit.planned_start, "planned_minutes": visit.planned_minutes, "status": visit.status,
-        "minutes": payable.minutes, "amount_pence": payable.amount_pence, "held": payable.held,
-        "lines": payable.lines, "period_rule": period_rule,
-        "paid_in_closed_periods": {"period_ids": period_ids, "minutes": int(paid[0]), "amount_pence": int(paid[1])}
-        if period_ids else None,
-    }
+    return periods.visit_payable(get_visit(current_identity(), visit_id))
 
 
 @bp.get("/exports/visits")
@@ -95,16 +73,21 @@ def export_visits(query):
     rows = iter_export_rows(contracts, query["date_from"], query["date_to"])
 
     def body():
-        size = 0
-        for chunk in checksummed(chunks_for(fmt, rows, totals, header), digest):
-            size += len(chunk)
-            yield chunk
-        db.session.rollback()  # end the reading transaction: the audit row gets one of its own
-        record("payments.export", "export", None, user_id=ident.user_id, now=utcnow(), started_at=started.isoformat(),
-               format=fmt, date_from=header["date_from"], date_to=header["date_to"], provider_id=query["provider_id"],
-               contract_id=query["contract_id"], contracts=header["contracts"], rows=totals.rows, bytes=size,
-               payable_minutes=totals.payable_minutes, amount_pence=totals.amount_pence, sha256=digest.hexdigest())
-        db.session.commit()
+        """The export's bytes; the audit row is written when they end, complete or cut short by the client."""
+        size, complete = 0, False
+        try:
+            for chunk in checksummed(chunks_for(fmt, rows, totals, header), digest):
+                size += len(chunk)
+                yield chunk
+            complete = True
+        finally:
+            db.session.rollback()  # end the reading transaction: the audit row gets one of its own
+            record("payments.export", "export", None, user_id=ident.user_id, now=utcnow(),
+                   started_at=started.isoformat(), complete=complete, format=fmt, date_from=header["date_from"],
+                   date_to=header["date_to"], provider_id=query["provider_id"], contract_id=query["contract_id"],
+                   contracts=header["contracts"], rows=totals.rows, bytes=size, payable_minutes=totals.payable_minutes,
+                   amount_pence=totals.amount_pence, sha256=digest.hexdigest())
+            db.session.commit()
 
     mimetype, extension = FORMATS[fmt]
     filename = f"caremon-payable-{header['date_from']}-{header['date_to']}.{extension}"

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.visits.models import OutcomeProgress, VisitEvent, VisitException
+from server.visits.models import OutcomeProgress, VisitEvent
 from tests.conftest import headers_for
 from tests.factories import HOME
 

@@ -61,7 +61,17 @@ def seed_today(now: datetime | None = None) -> SimpleNamespace:
     return world
 
 
+def scan_at(visit, minutes_after_start: int) -> dict:
+    """The scheduler's real scan, run as if the clock read this long after the visit's planned start."""
+    from flask import current_app
+
+    from server.monitoring.scans import scan
+
+    return scan(visit.planned_start + timedelta(minutes=minutes_after_start), current_app.config["CAREMON"])
+
+
 def mark_late(visit) -> None:
-    """The scheduler's verdict on a visit nobody checked in to by start + 30 minutes."""
-    visit.status = "late"
-    db.session.commit()
+    """Half an hour and more past its start with nobody checked in: the scan marks the visit late."""
+    scan_at(visit, 35)
+    db.session.refresh(visit)
+    assert visit.status == "late"

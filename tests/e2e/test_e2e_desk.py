@@ -2,11 +2,16 @@
 view of a delay and their rating; the council's export downloads and KPI charts."""
 from __future__ import annotations
 
+import base64
 import csv
 import io
+import json
 import re
 import uuid
 from datetime import timedelta
+from pathlib import Path
+
+import openpyxl
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +19,10 @@ from sqlalchemy import func, select
 
 from server.db_types import utcnow
 from server.extensions import db
+from server.directory.models import FamilyLink
 from server.feedback.models import VisitFeedback
+from server.monitoring.models import Alert
+from server.notify.models import PushSubscription
 from server.visits.models import Visit, VisitException
 from server.visits.service import record_event
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
@@ -51,6 +59,15 @@ def test_board_shows_a_visit_turning_late_in_red_without_reload(open_context, ap
     expect(delivered).to_contain_text("Done")
     block.scroll_into_view_if_needed()
     screenshot(page, "coordinator-board-late-desktop")
+
+    alerts = page.get_by_role("region", name=re.compile("^Alerts"))
+    alert = alerts.locator(f'li[data-kind="late"][data-visit-id="{visit.id}"]')
+    expect(alert).to_contain_text("AlphaClient1 (16:00 visit): No check-in 30 minutes after planned start")
+    alert.get_by_role("button", name="Acknowledge: Late, AlphaClient1").click()
+    expect(alert).to_have_count(0)
+    db.session.expire_all()
+    [late] = db.session.scalars(select(Alert).where(Alert.visit_id == visit.id, Alert.kind == "late")).all()
+    assert late.acknowledged_by == world.alpha.coordinator.id and late.acknowledged_at is not None
 
 
 def test_coordinator_resolves_an_exception_and_reads_family_feedback(open_context, app):
@@ -112,21 +129,87 @@ def test_family_sees_the_delay_and_says_how_a_visit_went(open_context, app):
         world.visit_delivered.id, world.alpha.family.id, 5, "Lovely, on time and cheerful")
 
 
-def test_council_downloads_an_export_that_parses_and_sees_kpi_charts(open_context, app, tmp_path):
+def download(page, button: str, folder) -> Path:
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button).click()
+    path = folder / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
+
+
+def test_council_downloads_exports_that_parse_and_sees_kpi_charts(open_context, app, tmp_path):
     world = seed_today()
     page = signed_in(open_context, world.officer)
     expect(page.locator(".chart svg").first).to_be_visible()
     assert page.locator(".chart svg[role=img]").count() >= 6
     expect(page.get_by_role("figure").filter(has_text="Punctuality by week")).to_contain_text("On time")
-    screenshot(page, "council-desktop")
+    screenshot(page, "council-kpis-desktop")
     page.get_by_label("Contract", exact=True).select_option(str(world.alpha.contract.id))
     expect(page.get_by_label("Provider")).to_have_value(str(world.alpha.provider.id))
     page.get_by_role("button", name="Show").click()
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Punctuality (CSV)").click()
-    path = tmp_path / info.value.suggested_filename
-    info.value.save_as(path)
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    assert rows and {"week", "visits", "on_time", "late", "missed"} <= set(rows[0])
-    alpha_visits = db.session.scalar(select(func.count()).select_from(Visit).where(Visit.contract_id == world.alpha.contract.id))
-    assert sum(int(r["visits"]) for r in rows if r["week"] != "total") == alpha_visits == 8
+    alpha = select(func.count()).select_from(Visit).where(Visit.contract_id == world.alpha.contract.id)
+
+    rows = list(csv.DictReader(io.StringIO(download(page, "Punctuality (CSV)", tmp_path).read_text(encoding="utf-8-sig"))))
+    assert {"week", "visits", "on_time", "late", "missed"} <= set(rows[0])
+    assert sum(int(r["visits"]) for r in rows if r["week"] != "total") == db.session.scalar(alpha) == 8
+
+    # Payable time in all three formats: the same rows whichever is chosen, all of them Alpha's contract.
+    csv_rows = [r for r in csv.DictReader(io.StringIO(download(page, "Payable time (CSV)", tmp_path).read_text(encoding="utf-8-sig")))
+                if r["row_kind"] != "total"]
+    assert csv_rows and {r["contract_id"] for r in csv_rows} == {str(world.alpha.contract.id)}
+    assert {r["visit_id"] for r in csv_rows if r["row_kind"] == "visit"} == {
+        str(v) for v in db.session.scalars(select(Visit.id).where(Visit.contract_id == world.alpha.contract.id))}
+    as_json = json.loads(download(page, "Payable time (JSON)", tmp_path).read_text())
+    assert len(as_json["rows"]) == len(csv_rows)
+    sheet = list(openpyxl.load_workbook(download(page, "Payable time (Excel)", tmp_path), read_only=True)["Rows"].values)
+    assert list(sheet[0]) == list(csv_rows[0]) and len(sheet) - 1 == len(csv_rows)
+    expect(page.get_by_text(re.compile(r"Downloaded caremon-payable-.*\.xlsx"))).to_be_visible()
+
+
+# The browser's push service is out of reach in a sealed test run; the page's side of the handshake is
+# real: it must fetch the VAPID key, subscribe with it, and hand the subscription to the server.
+FAKE_PUSH = """
+(() => {
+  const json = {endpoint: 'https://push.example.net/caremon-e2e', keys: {p256dh: 'B'.repeat(87), auth: 'A'.repeat(22)}};
+  let current = null;
+  PushManager.prototype.subscribe = async function (options) {
+    window.__applicationServerKey = Array.from(new Uint8Array(options.applicationServerKey));
+    current = {endpoint: json.endpoint, toJSON: () => json, unsubscribe: async () => { current = null; return true; }};
+    return current;
+  };
+  PushManager.prototype.getSubscription = async function () { return current; };
+})();
+"""
+
+
+def test_family_switches_on_push_and_sets_quiet_hours(open_context, app):
+    world = seed_today()
+    family = world.alpha.family
+    context, _ = open_context(PHONE, permissions=["notifications"])
+    context.add_init_script(FAKE_PUSH)
+    page = context.new_page()
+    log_in(page, family.email, None)
+    panel = page.get_by_role("region", name="Delay messages")
+    panel.get_by_role("button", name="Tell me on this device when a carer is delayed").click()
+    expect(panel).to_contain_text("This device will show a notification when a carer is running late")
+    expect(panel.get_by_role("button", name="Notifications are on for this device")).to_be_disabled()
+
+    key = page.request.get("/api/v1/notify/vapid-public-key").json()["public_key"]
+    sent = bytes(page.evaluate("() => window.__applicationServerKey"))
+    assert sent == base64.urlsafe_b64decode(key + "=" * (-len(key) % 4)) and sent[0] == 4 and len(sent) == 65
+    db.session.expire_all()
+    [sub] = db.session.scalars(select(PushSubscription)).all()
+    assert (sub.user_id, sub.endpoint) == (family.id, "https://push.example.net/caremon-e2e")
+    link = db.session.scalar(select(FamilyLink).where(FamilyLink.user_id == family.id))
+    assert "push" in link.channels
+
+    panel.get_by_text("Message settings: channels and quiet hours").click()
+    panel.get_by_label("Email").uncheck()
+    panel.get_by_label("From").fill("21:30")
+    panel.get_by_label("To").fill("07:00")
+    screenshot(page, "family-settings-phone")
+    panel.get_by_role("button", name="Save message settings").click()
+    expect(panel.get_by_text("Saved.")).to_be_visible()
+    db.session.expire_all()
+    link = db.session.scalar(select(FamilyLink).where(FamilyLink.user_id == family.id))
+    assert (link.channels, link.quiet_from, link.quiet_to, link.opted_out) == (["push"], "21:30", "07:00", False)

@@ -1,7 +1,7 @@
 """The late/missed scan reads the visits due now through an index, not the whole table."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select, text

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -186,3 +186,37 @@ def test_closing_a_large_period_writes_snapshots_while_streaming(app):
     assert (period.rows, period.payable_minutes) == (2500, 2500 * 33)
     assert db.session.scalar(select(func.count()).select_from(PaymentSnapshot)) == 2500
     assert period.checksum == hashlib.sha256(csv_of(s, dates)).hexdigest()
+
+
+def test_visit_payable_reports_what_closed_periods_paid(month):
+    from server.payments.periods import visit_payable
+
+    s = month
+    assert visit_payable(s.paid)["paid_in_closed_periods"] is None
+    october = close(s, OCTOBER)
+    correct(s, s.paid, s.workers[0], "2026-10-05 09:00", "2026-10-05 09:35")
+    november = close(s, EARLY_NOVEMBER)
+    body = visit_payable(s.paid)
+    assert body["paid_in_closed_periods"] == {"period_ids": [october.id, november.id], "minutes": 35,
+                                              "amount_pence": 1458}
+    assert body["minutes"] == 35 and [step.rule for step in body["lines"][0].steps][0] == "actual"
+
+
+def test_contingency_granted_after_a_block_closed_is_paid_as_an_adjustment(app):
+    from server.payments.periods import grant_contingency
+
+    s = setting(rule_set="flex-4-week")
+    package(s.clients[0], 60, date(2026, 1, 1))  # 240 over the block 21 Sep - 18 Oct 2026
+    for day in (22, 29):
+        visit(s.clients[0], f"2026-09-{day} 09:00", 150, (s.workers[0], f"2026-09-{day} 09:00", f"2026-09-{day} 11:30"))
+    db.session.commit()
+    block = (date(2026, 9, 21), date(2026, 10, 18))
+    close(s, block)
+    (settled,) = rows(s, block, "settlement")
+    assert (settled["payable_minutes"], settled["amount_pence"]) == (-60, -2500)  # 300 delivered, 240 agreed
+    grant_contingency(officer(s), s.clients[0], {"on_date": date(2026, 10, 1), "minutes": 45, "reason": "fall"},
+                      utcnow())
+    db.session.commit()
+    (adjustment,) = rows(s, (date(2026, 10, 19), date(2026, 10, 25)), "adjustment")
+    assert (adjustment["adjusts_kind"], adjustment["payable_minutes"], adjustment["amount_pence"]) == \
+        ("settlement", 45, 1875)  # now only 15 minutes over: 45 more minutes paid

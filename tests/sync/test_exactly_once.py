@@ -8,12 +8,10 @@ of acknowledgements matches the database row by row.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
 import threading
-import time
 import uuid
 from datetime import timedelta
 

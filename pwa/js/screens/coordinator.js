@@ -16,9 +16,9 @@ export async function render(main) {
   const boardBox = h("div", { "aria-live": "off" });
   const updated = h("span", { class: "updated", role: "status" });
   const alertsBox = h("div");
-  const alertsCount = h("span", { class: "count", "aria-hidden": "true" }, "0");
+  const alertsCount = h("span", { class: "count" }, "0");
   const excBox = h("div");
-  const excCount = h("span", { class: "count", "aria-hidden": "true" }, "0");
+  const excCount = h("span", { class: "count" }, "0");
   const mapBox = h("div");
   const detail = h("section", { class: "panel detail", "aria-labelledby": "detail-title", hidden: true });
   let workers = [];
@@ -67,24 +67,25 @@ export async function render(main) {
   async function refreshAlerts() {
     try {
       const alerts = await loadAlerts();
-      const open = alerts.filter((a) => !a.acknowledged_at);
-      alertsCount.textContent = String(open.length);
-      alertsBox.setAttribute("aria-label", `${open.length} alerts`);
+      alertsCount.textContent = String(alerts.length);
       replace(alertsBox, renderAlerts(alerts, {
         onOpen: openVisit,
+        visitOf: (id) => visits.find((v) => v.id === id),
         onAcknowledge: async (a) => {
           try {
             await acknowledge(a);
           } catch (err) {
-            replace(alertsBox, message("error", err.message));
-            return;
+            if (err.code !== "already_acknowledged") {
+              replace(alertsBox, message("error", err.message));
+              return;
+            }
           }
           refreshAlerts();
         },
       }));
     } catch (err) {
       alertsCount.textContent = "–";
-      replace(alertsBox, message("warn", err.status === 404 ? "Alerts are not available on this server." : `Alerts could not be loaded: ${err.message}`));
+      replace(alertsBox, message("warn", `Alerts could not be loaded: ${err.status === 0 ? "offline" : err.message}`));
     }
   }
 
@@ -95,7 +96,9 @@ export async function render(main) {
   }
 
   async function refresh() {
-    const results = await Promise.allSettled([refreshBoard(), refreshAlerts(), refreshExceptions()]);
+    // The board first: alerts name their visit by its time from today's visits.
+    const board = await Promise.allSettled([refreshBoard()]);
+    const results = [...board, ...await Promise.allSettled([refreshAlerts(), refreshExceptions()])];
     const failed = results.find((r) => r.status === "rejected");
     if (!failed) lastOk = clockTime();
     updated.textContent = failed

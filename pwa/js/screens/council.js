@@ -24,7 +24,7 @@ export async function render(main) {
   const from = h("input", { type: "date", value: addDays(today, -27), required: true });
   const to = h("input", { type: "date", value: today, required: true });
   const status = h("div", { "aria-live": "polite" });
-  const downloads = h("div", { class: "downloads" });
+  const downloads = h("div");
   const charts = h("div", { class: "kpis" });
   const form = h("form", { class: "panel", "aria-labelledby": "filters-title" },
     h("h2", { id: "filters-title" }, "Contract and period"),
@@ -66,7 +66,12 @@ export async function render(main) {
       return btn;
     };
     replace(downloads,
-      h("p", { class: "hint" }, "KPI reports as CSV:"),
+      h("h3", {}, "Payable time: one row per carer per visit, with non-contact work and totals"),
+      h("div", { class: "downloads" },
+        link("Payable time (CSV)", "/api/v1/exports/visits", { format: "csv" }, "caremon-payable.csv"),
+        link("Payable time (Excel)", "/api/v1/exports/visits", { format: "xlsx" }, "caremon-payable.xlsx"),
+        link("Payable time (JSON)", "/api/v1/exports/visits", { format: "json" }, "caremon-payable.json")),
+      h("h3", {}, "KPI reports"),
       h("div", { class: "downloads" }, REPORTS.map((name) => link(`${title(name)} (CSV)`, `/api/v1/reports/${name}`, { format: "csv" }, `caremon-${name}.csv`))));
   }
 

@@ -18,9 +18,8 @@ export async function render(main, { user }) {
   main.append(root);
   const feedback = new Map();
   let visits = [];
-  let delays = new Map();
-  let pushNote = null;
   let drawn = null;
+  const notifyPanel = h("section", { class: "panel", "aria-labelledby": "notify-title" });
 
   async function load() {
     const today = localDate();
@@ -31,27 +30,15 @@ export async function render(main, { user }) {
       replace(root, h("h1", { id: "family-title" }, "Visits"), message("error", err.status === 0 ? "You are offline." : err.message));
       return;
     }
-    delays = await loadDelays();
     const now = Date.now();
     const due = visits.filter((v) => new Date(v.planned_start).getTime() <= now && v.status !== "cancelled" && !feedback.has(v.id));
     await Promise.all(due.map(async (v) => {
       feedback.set(v.id, await api.get(`/api/v1/visits/${v.id}/feedback`).catch(() => []));
     }));
     // Redraw only on change, so a comment being typed is not wiped by the refresh.
-    const signature = JSON.stringify([today, visits, [...delays]]);
+    const signature = JSON.stringify([today, visits]);
     if (signature !== drawn) await draw(today);
     drawn = signature;
-  }
-
-  async function loadDelays() {
-    // Predicted delays come from alerts where the server offers them; the visit's own status says "late" anyway.
-    try {
-      const body = await api.get("/api/v1/alerts");
-      const alerts = Array.isArray(body) ? body : body.items || [];
-      return new Map(alerts.filter((a) => a.visit_id && a.expected_at).map((a) => [a.visit_id, a]));
-    } catch {
-      return new Map();
-    }
   }
 
   async function draw(today) {
@@ -70,7 +57,7 @@ export async function render(main, { user }) {
     replace(root,
       h("h1", { id: "family-title" }, clients.length === 1 ? `Visits to ${clients[0].name}` : "Your relatives' visits"),
       upcoming.length ? nextCard(upcoming[0]) : h("p", { class: "card" }, "No more visits planned this week."),
-      await pushPanel(),
+      notifyPanel,
       daySection("Today", byDay.get(today) || [], "h2"),
       later.length ? h("h2", {}, "Coming up this week") : null,
       later.map((d) => daySection(formatDay(d), byDay.get(d), "h3")),
@@ -83,15 +70,13 @@ export async function render(main, { user }) {
   }
 
   function delayLine(v) {
-    const alert = delays.get(v.id);
-    if (alert) return h("p", { class: "delay", role: "status" }, icon("clock"), ` Running late: now expected about ${formatTime(alert.expected_at)}.`);
     if (v.status === "late") return h("p", { class: "delay", role: "status" }, icon("alert"), ` Running late: the carer has not arrived yet (due ${formatTime(v.planned_start)}). The office has been told.`);
     if (v.status === "missed") return h("p", { class: "delay", role: "status" }, icon("cross"), " Nobody has checked in for this visit. The office has been told.");
     return null;
   }
 
   function nextCard(v) {
-    const late = v.status === "late" || delays.has(v.id);
+    const late = v.status === "late";
     const when = localDate(new Date(v.planned_start)) === localDate() ? "today" : formatDay(localDate(new Date(v.planned_start)));
     const mine = v.assignments.find((a) => a.checked_in_at);
     return h("section", { class: `card next-visit${late ? " is-late" : ""}`, "aria-labelledby": "next-title" },
@@ -103,23 +88,75 @@ export async function render(main, { user }) {
       delayLine(v));
   }
 
-  async function pushPanel() {
+  async function drawNotifyPanel(note) {
+    let links = [];
+    try {
+      links = await api.get("/api/v1/notify/preferences");
+    } catch (err) {
+      replace(notifyPanel, h("h2", { id: "notify-title" }, "Delay messages"), message("warn", err.message));
+      return;
+    }
+    replace(notifyPanel, h("h2", { id: "notify-title" }, "Delay messages"), note,
+      await pushControl(links), preferencesForm(links));
+  }
+
+  async function pushControl(links) {
     const st = await push.state().catch(() => "unsupported");
-    const btn = h("button", { class: "btn", type: "button", disabled: st === "unsupported" || st === "denied" || st === "on" },
-      icon("bell"), st === "on" ? "Delay alerts are on for this device" : "Tell me on this device when a carer is delayed");
+    const pushChosen = links.some((l) => (l.channels || []).includes("push"));
+    const on = st === "on" && pushChosen;
+    const btn = h("button", { class: "btn", type: "button", disabled: on || st === "unsupported" || st === "denied" },
+      icon("bell"), on ? "Notifications are on for this device" : "Tell me on this device when a carer is delayed");
     btn.addEventListener("click", async () => {
       btn.disabled = true;
       try {
         await push.subscribe();
-        pushNote = message("ok", "Done. This device will show a notification when a carer is running late.");
+        const channels = [...new Set([...(links[0]?.channels || []), "push"])];
+        await api.put("/api/v1/notify/preferences", { channels });
+        await drawNotifyPanel(message("ok", "Done. This device will show a notification when a carer is running late."));
       } catch (err) {
-        pushNote = message("error", `Could not switch on notifications: ${err.message}`);
+        await drawNotifyPanel(message("error", `Could not switch on notifications: ${err.fieldMessage ? err.fieldMessage() : err.message}`));
       }
-      draw(localDate());
     });
     const why = { unsupported: "This browser cannot show notifications.", denied: "Notifications are blocked for Caremon in this browser's settings." }[st];
-    return h("section", { class: "panel", "aria-labelledby": "push-title" },
-      h("h2", { id: "push-title" }, "Delay notifications"), btn, why ? h("p", { class: "hint" }, why) : null, pushNote);
+    return h("div", {}, btn, why ? h("p", { class: "hint" }, why) : null);
+  }
+
+  function preferencesForm(links) {
+    const link = links[0] || { channels: [], quiet_from: null, quiet_to: null, opted_out: false, phone: null };
+    const channel = (value, label) => h("label", { class: "check" },
+      h("input", { type: "checkbox", value, checked: (link.channels || []).includes(value) }), label);
+    const phone = h("input", { type: "tel", autocomplete: "tel", value: link.phone || "", maxlength: 32 });
+    const from = h("input", { type: "time", value: link.quiet_from || "" });
+    const to = h("input", { type: "time", value: link.quiet_to || "" });
+    const paused = h("input", { type: "checkbox", checked: Boolean(link.opted_out) });
+    const status = h("div", { "aria-live": "polite" });
+    const form = h("form", {},
+      h("fieldset", { class: "channels" }, h("legend", {}, "Send delay messages by"),
+        channel("email", "Email"), channel("sms", "Text message"), channel("push", "Notification on my devices")),
+      field("Mobile number for text messages", phone),
+      h("fieldset", {}, h("legend", {}, "Quiet hours (no messages)"),
+        h("div", { class: "field-row" }, field("From", from), field("To", to))),
+      h("label", { class: "check" }, paused, "Pause all delay messages"),
+      h("button", { class: "btn btn--primary", type: "submit" }, "Save message settings"),
+      status);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      if (Boolean(from.value) !== Boolean(to.value)) {
+        replace(status, message("error", "Give both ends of the quiet hours, or neither."));
+        return;
+      }
+      const body = {
+        channels: [...form.querySelectorAll(".channels input:checked")].map((c) => c.value),
+        quiet_from: from.value || null, quiet_to: to.value || null, opted_out: paused.checked, phone: phone.value.trim() || null,
+      };
+      try {
+        await api.put("/api/v1/notify/preferences", body);
+        replace(status, message("ok", "Saved."));
+      } catch (err) {
+        replace(status, message("error", err.fieldMessage ? err.fieldMessage() : err.message));
+      }
+    });
+    return h("details", { class: "settings" }, h("summary", {}, "Message settings: channels and quiet hours"), form);
   }
 
   function daySection(title, list, level) {
@@ -174,7 +211,7 @@ export async function render(main, { user }) {
     return form;
   }
 
-  await load();
+  await Promise.all([load(), drawNotifyPanel()]);
   const timer = setInterval(() => { if (!document.hidden) load(); }, POLL_MS);
   return () => clearInterval(timer);
 }
