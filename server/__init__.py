@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -80,26 +81,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
-def _register_blueprints(app: Flask) -> None:
-    from server.auth.routes import bp as auth_bp
-    from server.care.routes import bp as care_bp
-    from server.directory.routes import bp as directory_bp
-    from server.visits.routes import bp as visits_bp
+API_DOMAINS = ("auth", "directory", "care", "visits", "feedback", "reports", "payments", "monitoring", "notify",
+               "sync")
 
-    for bp in (auth_bp, directory_bp, care_bp, visits_bp):
-        api.register_blueprint(bp)
-    from server.feedback.routes import bp as feedback_bp
-    api.register_blueprint(feedback_bp)
-    from server.reports.routes import bp as reports_bp
-    api.register_blueprint(reports_bp)
-    from server.payments.routes import bp as payments_bp
-    api.register_blueprint(payments_bp)
-    from server.monitoring.routes import bp as monitoring_bp
-    api.register_blueprint(monitoring_bp)
-    from server.notify.routes import bp as notify_bp
-    api.register_blueprint(notify_bp)
-    from server.sync.routes import bp as sync_bp
-    api.register_blueprint(sync_bp)
+
+def _register_blueprints(app: Flask) -> None:
+    """Each domain's routes.py holds one blueprint named bp; imported here so models load first."""
+    for domain in API_DOMAINS:
+        api.register_blueprint(import_module(f"server.{domain}.routes").bp)
     from server.web.routes import bp as web_bp
     app.register_blueprint(web_bp)  # plain Flask: the PWA's files are not API operations
 
