@@ -40,6 +40,7 @@ def demo(host: str, port: int, instance: str, reset: bool, no_serve: bool):
     """Migrate a SQLite database, seed demo data, start the scheduler and serve Caremon."""
     import flask_migrate
     from sqlalchemy import select
+    from werkzeug.serving import run_simple
 
     from server.db_types import utcnow
     from server.demo import PASSWORD, seed
@@ -78,7 +79,8 @@ def demo(host: str, port: int, instance: str, reset: bool, no_serve: bool):
     scheduler = subprocess.Popen([sys.executable, "-m", "server", "scheduler"], env=os.environ.copy())
     click.echo(f"\nOpen http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)\n")
     try:
-        app.run(host=host, port=port, threaded=True)
+        # run_simple, not app.run: Flask ignores app.run() inside its own CLI.
+        run_simple(host, port, app, threaded=True)
     finally:
         scheduler.terminate()
 

@@ -39,8 +39,11 @@ OUTCOMES = [
     "I sleep through the night without falling", "I manage my own money",
 ]
 # Local call times, length and how many carers; most clients get two to four of these.
-CALLS = [("08:00", 45, ["Personal care", "Breakfast", "Medication"]), ("12:30", 30, ["Lunch", "Medication"]),
-         ("17:00", 30, ["Tea", "Check fluids"]), ("20:30", 30, ["Help to bed", "Medication"])]
+# The day's calls: first start (minutes after midnight), length, tasks. A worker's clients follow one another
+# through each round, the length plus travel apart, so a run looks like a real one.
+CALLS = [(7 * 60, 45, ["Personal care", "Breakfast", "Medication"]), (12 * 60, 30, ["Lunch", "Medication"]),
+         (16 * 60 + 30, 30, ["Tea", "Check fluids"]), (19 * 60 + 30, 30, ["Help to bed", "Medication"])]
+TRAVEL_MINUTES = 15
 WORKER_NAMES = ["Aisha Khan", "Ben Holmes", "Chloe Park", "Dan Leigh", "Emma Fox", "Faisal Ali",
                 "Grace Lowe", "Harry Moss", "Isla Reed", "Jack Wong", "Kate Bryce", "Liam Shaw"]
 
@@ -124,7 +127,9 @@ def _care_plan(rng: random.Random, client: Client, workers: list[Worker], n: int
         db.session.add(Outcome(client_id=client.id, title=title))
     calls = CALLS[: 2 + n % 3]
     weekly = 0
-    for k, (at, minutes, tasks) in enumerate(calls):
+    for k, (first, minutes, tasks) in enumerate(calls):
+        start = first + (n // len(workers)) * (minutes + TRAVEL_MINUTES)  # this client's place in the round
+        at = f"{start // 60:02d}:{start % 60:02d}"
         double_up = n % 10 == 0 and k == 0
         lead = workers[(n + k) % len(workers)]
         crew = [lead.id, workers[(n + k + 1) % len(workers)].id] if double_up else [lead.id]

@@ -1,7 +1,7 @@
 """Field types every domain's schemas share."""
 from datetime import timezone
 
-from marshmallow import fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 
 class AwareDateTime(fields.AwareDateTime):
@@ -26,3 +26,18 @@ def latitude(**kwargs) -> fields.Float:
 
 def longitude(**kwargs) -> fields.Float:
     return fields.Float(validate=validate.Range(-180, 180), **kwargs)
+
+
+class LocalPeriodSchema(Schema):
+    """A period of the council's local dates, both ends inclusive; max_days bounds the work one request asks for."""
+
+    max_days = 366
+    date_from = fields.Date(required=True, metadata={"description": "First local date (council's time zone)"})
+    date_to = fields.Date(required=True, metadata={"description": "Last local date, inclusive"})
+
+    @validates_schema
+    def _period(self, data, **_):
+        if data["date_to"] < data["date_from"]:
+            raise ValidationError("date_to is before date_from", "date_to")
+        if (data["date_to"] - data["date_from"]).days >= self.max_days:
+            raise ValidationError(f"A period covers at most {self.max_days} days", "date_to")

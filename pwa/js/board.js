@@ -109,8 +109,8 @@ export function renderBoard({ workers, visits, onOpen, showNow }) {
   return board;
 }
 
-/** Sideways position that puts an hour before now at the board's left edge. */
+/** Sideways position that puts the whole hour before now at the board's left edge, its label unclipped. */
 export function scrollForNow(board) {
   const minute = minuteOfDay(new Date().toISOString()) - 60 - Number(board.dataset.firstMinute);
-  return Math.max(0, (minute / 60) * HOUR_PX);
+  return Math.max(0, Math.floor(minute / 60) * HOUR_PX);
 }

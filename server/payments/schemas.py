@@ -1,25 +1,9 @@
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from server.payments.export import FORMATS
-from server.schemas import key
+from server.schemas import LocalPeriodSchema, key
 
-# A closed period or an export covers at most a year of local dates.
-MAX_DAYS = 366
-
-
-class _Dates(Schema):
-    date_from = fields.Date(required=True, metadata={"description": "First local date (council's time zone)"})
-    date_to = fields.Date(required=True, metadata={"description": "Last local date, inclusive"})
-
-    @validates_schema
-    def _period(self, data, **_):
-        if data["date_to"] < data["date_from"]:
-            raise ValidationError("date_to is before date_from", "date_to")
-        if (data["date_to"] - data["date_from"]).days >= MAX_DAYS:
-            raise ValidationError(f"A period covers at most {MAX_DAYS} days", "date_to")
-
-
-class ExportQuerySchema(_Dates):
+class ExportQuerySchema(LocalPeriodSchema):
     provider_id = key(strict=False, load_default=None, metadata={"description": "Only this provider's contracts"})
     contract_id = key(strict=False, load_default=None, metadata={"description": "Only this contract"})
     format = fields.String(load_default="csv", validate=validate.OneOf(tuple(FORMATS)))
@@ -71,7 +55,7 @@ class PayableSchema(Schema):
         "description": "What closed periods have paid for this visit so far (null if never in one)"})
 
 
-class PeriodCloseSchema(_Dates):
+class PeriodCloseSchema(LocalPeriodSchema):
     contract_id = key(required=True)
 
 
@@ -96,7 +80,7 @@ class PeriodSchema(Schema):
     checksum = fields.String(metadata={"description": "sha256 of this period's CSV export"})
 
 
-class InvoiceQuerySchema(_Dates):
+class InvoiceQuerySchema(LocalPeriodSchema):
     contract_id = key(strict=False, required=True)
     reference = fields.String(load_default=None, validate=validate.Length(1, 64),
                               metadata={"description": "The provider's invoice number"})

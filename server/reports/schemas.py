@@ -1,29 +1,18 @@
 """Report query and the JSON shape of every report: {report, period, filters, rows, totals}."""
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from server.reports import punctuality, verification
 from server.reports.delivery import FLEX_WEEKS
+from server.schemas import LocalPeriodSchema, key
 
-# Bounds the work a single request can ask for (a daily series is one CASE branch a day).
-MAX_DAYS = 731
-
-
-class ReportQuerySchema(Schema):
-    date_from = fields.Date(required=True, metadata={"description": "First local date of the period"})
-    date_to = fields.Date(required=True, metadata={"description": "Last local date of the period (inclusive)"})
-    contract_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
-    provider_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+class ReportQuerySchema(LocalPeriodSchema):
+    max_days = 731  # two years side by side; a daily series is one CASE branch a day
+    contract_id = key(strict=False, load_default=None)
+    provider_id = key(strict=False, load_default=None)
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")),
                            metadata={"description": "csv returns the same report as a CSV download"})
-
-    @validates_schema
-    def _period(self, data, **_):
-        if data["date_to"] < data["date_from"]:
-            raise ValidationError("date_to is before date_from", "date_to")
-        if (data["date_to"] - data["date_from"]).days >= MAX_DAYS:
-            raise ValidationError(f"A report covers at most {MAX_DAYS} days", "date_to")
 
 
 class ReportPeriodSchema(Schema):

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request, send_from_directory
+from swagger_ui_bundle import swagger_ui_path
 
 from server.web.shell import MIME_TYPES, PWA_DIR, SERVICE_WORKER, shell_files, shell_version
 
@@ -27,8 +28,12 @@ SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "geolocation=(self), camera=(), microphone=(), payment=()",
 }
-# The API docs page loads Swagger UI from its CDN; it keeps its own (absent) policy.
-CSP_EXEMPT_ENDPOINTS = {"api-docs.openapi_swagger_ui"}
+# The API docs page is Swagger UI served from here (no third-party script); its page starts it inline.
+DOCS_ASSETS_URL = "/api-docs/assets/"
+DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'")
+DOCS_ENDPOINT = "api-docs.openapi_swagger_ui"
 
 
 def pwa_root() -> Path:
@@ -55,9 +60,22 @@ def manifest():
     return _send("manifest.webmanifest")
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it whatever the page's icon link says."""
+    return _send("icons/icon-192.png")
+
+
 @bp.get("/<any(css, js, icons):folder>/<path:name>")
 def asset(folder: str, name: str):
     return _send(f"{folder}/{name}")
+
+
+@bp.get(f"{DOCS_ASSETS_URL}<path:name>")
+def docs_asset(name: str):
+    if Path(name).suffix not in (".js", ".css", ".png"):
+        abort(404)
+    return send_from_directory(swagger_ui_path, name)
 
 
 @bp.get("/sw.js")
@@ -74,9 +92,9 @@ def service_worker():
 
 @bp.after_app_request
 def security_headers(response: Response) -> Response:
+    if request.endpoint == DOCS_ENDPOINT:
+        response.headers.setdefault("Content-Security-Policy", DOCS_CONTENT_SECURITY_POLICY)
     for name, value in SECURITY_HEADERS.items():
-        if name == "Content-Security-Policy" and request.endpoint in CSP_EXEMPT_ENDPOINTS:
-            continue
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

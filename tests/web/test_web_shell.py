@@ -54,10 +54,17 @@ def test_api_answers_carry_the_security_headers_too(client):
     assert r.headers["X-Frame-Options"] == "DENY"
 
 
-def test_docs_page_keeps_its_cdn_script(client):
+def test_docs_page_loads_swagger_ui_from_this_server_only(client):
     r = client.get("/api/v1/docs")
-    assert r.status_code == 200 and "Content-Security-Policy" not in r.headers
-    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.status_code == 200 and r.headers["X-Content-Type-Options"] == "nosniff"
+    policy = r.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline'" in policy and "http" not in policy
+    assets = re.findall(r'(?:src|href)="([^"]+)"', r.get_data(as_text=True))
+    assert assets and all(url.startswith("/api-docs/assets/") for url in assets)
+    for url in assets:
+        asset = client.get(url)
+        assert asset.status_code == 200 and len(asset.data) > 1000, url
+    assert client.get("/api-docs/assets/index.html").status_code == 404
 
 
 def test_hsts_only_over_https(client):

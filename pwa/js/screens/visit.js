@@ -52,7 +52,7 @@ export async function render(main, { user, params }) {
     }
     const saved = navigator.onLine ? "Saved." : "Saved on this phone; it will upload when you are back online.";
     if (fix.error) replace(live, message("warn", `${fix.message} ${saved}`));
-    else replace(live, message("ok", withLocation ? `${labelOf(kind)}: ${describeFix(fix)}. ${saved}` : `${labelOf(kind)}. ${saved}`));
+    else replace(live, message("ok", withLocation ? `${labelOf(kind)}: ${describeFix(fix)}. ${saved}` : `${labelOf(kind)}${navigator.onLine ? "." : `. ${saved}`}`));
     busy = false;
     await draw();
     // The tapped button is gone (replaced by what was recorded): keep keyboard users at the result.
@@ -191,10 +191,11 @@ function step(title, children) {
   return h("section", { class: "step" }, h("h2", {}, title), h("div", { class: "actions" }, children));
 }
 
+// Only the door events carry a location the office checks; a note or a score has none to verify.
 function unverified(stepInfo) {
+  if (!["arrival", "check_in", "check_out"].includes(stepInfo.kind)) return false;
   return ["none", "outside", "unverified"].includes(stepInfo.geofence)
-    || (stepInfo.geofence === null && (stepInfo.lat === undefined || stepInfo.lat === null) && stepInfo.kind !== undefined
-      && ["check_in", "check_out"].includes(stepInfo.kind));
+    || (stepInfo.geofence === null && (stepInfo.lat === undefined || stepInfo.lat === null));
 }
 
 function done(text, stepInfo) {
