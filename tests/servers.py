@@ -20,18 +20,19 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, crash_after_commit: bool = False, database_url: str = TEST_DB_URL, workers: int = 1):
+    def __init__(self, crash_after_commit: bool = False, database_url: str = TEST_DB_URL, workers: int = 1,
+                 app: str = "server.wsgi:app", ready_path: str = "/api/v1/openapi.json"):
         self.port = free_port()
         env = {**os.environ, "CAREMON_DATABASE_URL": database_url, "CAREMON_SECRET_KEY": TEST_SECRET,
                "CAREMON_SYNC_CRASH_AFTER_COMMIT": "1" if crash_after_commit else "0"}
         # Its own session, so a kill takes the workers with the arbiter, as a crashed machine would.
         self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "--no-control-socket",
-                                      "-b", f"127.0.0.1:{self.port}", "server.wsgi:app"], env=env,
+                                      "-b", f"127.0.0.1:{self.port}", app], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
-                requests.get(f"{self.url}/api/v1/openapi.json", timeout=2)
+                requests.get(f"{self.url}{ready_path}", timeout=2)
                 return
             except requests.RequestException:  # not listening yet, or the worker still importing
                 time.sleep(0.1)

@@ -1,3 +1,4 @@
+from flask import jsonify
 from flask_smorest import Blueprint
 
 from server.auth.tenancy import current_identity, get_client, get_visit, ids_in_range, roles_required
@@ -13,6 +14,7 @@ from server.visits.schemas import (
     VisitListQuerySchema, VisitPageSchema, VisitSchema, VisitUpdateSchema,
 )
 
+EVENT_RESULT = EventResultSchema()
 bp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Runs, visits, events, exceptions, non-contact work")
 bp.before_request(ids_in_range)
 STAFF = ("coordinator", "provider_admin")
@@ -81,8 +83,10 @@ def record_event(body, visit_id):
     """Arrival, check-in/out, task, note or outcome progress; safe to retry with the same key."""
     ident = current_identity()
     event, created = service.record_event(worker_id=ident.worker_id, visit_id=visit_id, data=body, now=utcnow())
+    # Dumped before the commit, from what the session already holds: after it, every row would be read again.
+    answer = EVENT_RESULT.dump({"event": event, "duplicate": not created, "visit": event_visit(event)})
     db.session.commit()
-    return {"event": event, "duplicate": not created, "visit": event_visit(event)}, 201 if created else 200
+    return jsonify(answer), 201 if created else 200
 
 
 def event_visit(event):

@@ -6,11 +6,11 @@ Measures the time of the one request that carries the whole queue and the server
 worker's peak resident memory (VmHWM) before and after it. The floor is the same
 500 events posted one by one to the online event endpoint, the way a phone without
 batching would send them. Prints a table and writes tests/bench/results/sync.json.
+The target: one request, no slower than the one-by-one floor.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -26,11 +26,11 @@ import requests  # noqa: E402
 from device_sync.client import SyncClient  # noqa: E402
 from server import create_app  # noqa: E402
 from server.extensions import db  # noqa: E402
+from tests.bench.harness import Result, table, write_json  # noqa: E402
 from tests.conftest import TEST_SECRET as SECRET, ensure_database, headers_for  # noqa: E402
 from tests.factories import HOME, make_world, visit_for  # noqa: E402
 
 URL = "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_sync"
-RESULTS = Path(__file__).resolve().parent / "results" / "sync.json"
 
 
 
@@ -62,7 +62,7 @@ def _events(visits) -> list[dict]:
     return events
 
 
-def run(quick: bool = False) -> list[dict]:
+def measure(quick: bool = False) -> list[Result]:
     import os
 
     os.environ.update({"CAREMON_DATABASE_URL": URL, "CAREMON_SECRET_KEY": SECRET})
@@ -103,22 +103,19 @@ def run(quick: bool = False) -> list[dict]:
     finally:
         server.kill()
     return [
-        {"measurement": "sync 500 queued events (s)", "caremon": round(batch_s, 3), "floor": round(single_s, 3),
-         "ratio": round(batch_s / single_s, 3), "target": "one request; report", "passed": True},
-        {"measurement": "server peak RSS during sync (MB)", "caremon": round(after, 1), "floor": round(before, 1),
-         "ratio": round(after / before, 3), "target": "report", "passed": True},
+        Result("sync 500 queued events in one request", batch_s, "s", floor=single_s, target=1.0,
+               higher_is_better=False, details={"floor": "the same 500 events posted one by one", **counts}),
+        Result("server peak RSS after the sync", after, "MB", floor=before,
+               details={"floor": "the same worker's peak RSS before the sync"}),
     ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    rows = run(parser.parse_args().quick)
-    print(f"{'measurement':36} {'caremon':>9} {'floor':>9} {'ratio':>7}")
-    for row in rows:
-        print(f"{row['measurement']:36} {row['caremon']:9} {row['floor']:9} {row['ratio']:7}")
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(rows, indent=2))
+    results = measure(parser.parse_args().quick)
+    print(table(results))
+    print(f"written to {write_json(results, 'sync')}")
 
 
 if __name__ == "__main__":
