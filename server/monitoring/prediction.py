@@ -9,6 +9,10 @@ from sqlalchemy import select
 from server.extensions import db
 from server.visits.models import Visit, VisitAssignment
 
+# A check-in older than this with no check-out is a forgotten check-out, not where the carer is now. Bounding the
+# search by planned start also lets it use the (status, planned_start) index instead of the carer's whole history.
+STILL_THERE = timedelta(hours=12)
+
 
 def travel_time(origin: tuple[float, float], destination: tuple[float, float], speed_kmh: float) -> timedelta:
     return timedelta(hours=geodesic(origin, destination).km / speed_kmh)
@@ -24,7 +28,7 @@ def expected_arrival(visit: Visit, worker, now: datetime, speed_kmh: float) -> t
     busy = db.session.scalar(select(Visit).join(VisitAssignment, VisitAssignment.visit_id == Visit.id).where(
         VisitAssignment.worker_id == worker.id, VisitAssignment.removed_at.is_(None),
         VisitAssignment.checked_in_at.is_not(None), VisitAssignment.checked_out_at.is_(None),
-        Visit.id != visit.id, Visit.status == "in_progress").order_by(Visit.planned_start.desc()).limit(1))
+        Visit.id != visit.id, Visit.status == "in_progress", Visit.planned_start >= now - STILL_THERE).order_by(Visit.planned_start.desc()).limit(1))
     if busy is not None:
         leaves = max(now, busy.planned_start + timedelta(minutes=busy.planned_minutes))
         return leaves + travel_time((busy.client.lat, busy.client.lon), home, speed_kmh), \

@@ -38,6 +38,7 @@ from server.extensions import db  # noqa: E402
 from server.reports.catalogue import REPORTS  # noqa: E402
 from server.reports.scope import resolve_scope  # noqa: E402
 from server.visits.models import REASON_CODES, Visit  # noqa: E402
+from tests.bench.harness import Result  # noqa: E402
 from tests.conftest import ensure_database, headers_for  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_reports"
@@ -180,14 +181,15 @@ POPULATE = [
 ]
 
 
-def populate(tag: str, visits: int, seed: int) -> int:
+def populate(tag: str, visits: int, seed: int, first: date = FIRST, days: int = DAYS) -> int:
+    """One council whose `visits` fill `days` local days from `first`, three a client a day; returns its id."""
     council = Council(name=f"{tag} council", timezone="Europe/London")
     db.session.add(council)
     db.session.flush()
-    clients = math.ceil(visits / (VISITS_PER_CLIENT_DAY * DAYS))
+    clients = math.ceil(visits / (VISITS_PER_CLIENT_DAY * days))
     params = {
         "tag": tag, "council_id": council.id, "visits": visits, "seed": seed, "providers": PROVIDERS,
-        "clients": clients, "workers": max(8, clients // (2 * PROVIDERS)), "first": FIRST, "days": DAYS,
+        "clients": clients, "workers": max(8, clients // (2 * PROVIDERS)), "first": first, "days": days,
         "reasons": list(REASON_CODES), "categories": list(CATEGORIES),
     }
     for statement in POPULATE:
@@ -203,6 +205,7 @@ def generate(visits: int, seed: int, regenerate: bool) -> int:
         council_id = db.session.scalar(select(Council.id).where(Council.name == f"{tag} council"))
         if council_id is not None:
             return council_id
+    db.session.rollback()  # the look above holds a lock that drop_all would wait on
     db.drop_all()
     db.create_all()
     started = time.perf_counter()
@@ -263,6 +266,25 @@ def bench(council_id: int, repeat: int, client) -> list[dict]:
                 "csv_bytes": len(response.get_data()),
             })
     return results
+
+
+def measure(quick: bool = False) -> list[Result]:
+    """The whole council's year: every report's best service time, their sum, and the sum over HTTP (JSON)."""
+    visits = 100_000 if quick else 2_000_000
+    ensure_database(DEFAULT_URL)
+    app = create_app({"database_url": DEFAULT_URL, "secret_key": "bench-secret-key-long-enough-for-hs256",
+                      "cookie_secure": False, "rate_limit_enabled": False})
+    with app.app_context():
+        council_id = generate(visits, 7, regenerate=False)
+        rows = [r for r in bench(council_id, 2, app.test_client()) if r["scenario"] == "council year"]
+    slowest = max(rows, key=lambda r: r["service_best_s"])
+    details = {"visits": visits, "reports": rows}
+    return [
+        Result(f"reports: a year of all {len(rows)} KPIs, {visits:,} visits", sum(r["service_best_s"] for r in rows),
+               "s", details=details),
+        Result(f"reports: slowest ({slowest['report']})", slowest["service_best_s"], "s"),
+        Result("reports: a year of all KPIs over HTTP (JSON)", sum(r["http_json_s"] for r in rows), "s"),
+    ]
 
 
 def main() -> None:

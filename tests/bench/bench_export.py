@@ -1,0 +1,162 @@
+"""A month's payable-time export through the real HTTP route, against a plain COPY of the same rows.
+
+    python tests/bench/bench_export.py [--quick]
+
+The month is March 2026 (the spring clock change inside) of one council with eight
+providers, ~1,000,000 carer-visit rows (quick: ~33,000). Caremon: GET /api/v1/exports/visits
+as CSV from gunicorn on PostgreSQL, read in 64 KiB chunks, with the worker's peak RSS
+(VmHWM) before and after. Floor: `COPY (the export's own visit query) TO STDOUT` for each
+contract, read to the end: the same rows and columns with nothing priced or formatted.
+A cProfile of the in-process export over 50,000 rows shows where the time goes.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+from datetime import date
+from itertools import islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import psycopg  # noqa: E402
+import requests  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from server import create_app  # noqa: E402
+from server.auth.models import User  # noqa: E402
+from server.directory.models import Contract, Council  # noqa: E402
+from server.extensions import db  # noqa: E402
+from server.payments import facts  # noqa: E402
+from server.payments.export import iter_export_rows  # noqa: E402
+from server.timeutil import local_range_bounds  # noqa: E402
+from tests.bench.bench_reports import populate  # noqa: E402
+from tests.bench.bench_sync import _peak_rss_mb  # noqa: E402
+from tests.bench.harness import Result, table, write_json  # noqa: E402
+from tests.conftest import TEST_SECRET, ensure_database, headers_for  # noqa: E402
+
+URL = "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_export"
+FIRST, LAST = date(2026, 3, 1), date(2026, 3, 31)
+SEED = 11
+RSS_LIMIT_MB = 100
+TARGET = 0.5
+
+
+def dataset(visits: int) -> int:
+    """The council's id; generated once per size and kept for the next run."""
+    tag = f"export-{visits}-{SEED}"
+    if db.inspect(db.engine).has_table("councils"):
+        council_id = db.session.scalar(select(Council.id).where(Council.name == f"{tag} council"))
+        if council_id is not None:
+            return council_id
+    db.session.rollback()  # the look above holds a lock that drop_all would wait on
+    db.drop_all()
+    db.create_all()
+    started = time.perf_counter()
+    council_id = populate(tag, visits, SEED, first=FIRST, days=(LAST - FIRST).days + 1)
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
+    print(f"generated {visits:,} visits in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return council_id
+
+
+def copy_floor(contracts: list[Contract]) -> tuple[int, float]:
+    """Rows and seconds for COPY of each contract's export query, compiled exactly as the export runs it."""
+    start, end = local_range_bounds(FIRST, LAST, "Europe/London")
+    queries = [str(facts.visit_rows(c.id, start, end).compile(db.engine, compile_kwargs={"literal_binds": True}))
+               for c in contracts]
+    url = make_url(URL)
+    rows = 0
+    with psycopg.connect(host=url.host, port=url.port, user=url.username, dbname=url.database) as conn:
+        started = time.perf_counter()
+        for query in queries:
+            with conn.cursor().copy(f"COPY ({query}) TO STDOUT WITH CSV") as copy:
+                for block in copy:
+                    rows += bytes(block).count(b"\n")
+        return rows, time.perf_counter() - started
+
+
+def http_export(server, headers: dict) -> tuple[int, float, int]:
+    """Data rows, seconds and bytes of the month's CSV read as a client would, chunk by chunk."""
+    started = time.perf_counter()
+    response = requests.get(f"{server.url}/api/v1/exports/visits", headers=headers, stream=True, timeout=3600,
+                            params={"date_from": FIRST.isoformat(), "date_to": LAST.isoformat(), "format": "csv"})
+    response.raise_for_status()
+    lines = size = 0
+    for chunk in response.iter_content(1 << 16):
+        lines += chunk.count(b"\n")
+        size += len(chunk)
+    return lines - 2, time.perf_counter() - started, size  # less the header and the totals line
+
+
+def profile(contracts: list[Contract], rows: int = 50_000) -> list[str]:
+    """The top of a cumulative profile of the in-process export (rows priced and turned into CSV cells)."""
+    from server.payments.export import cells
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for row in islice(iter_export_rows(contracts, FIRST, LAST), rows):
+        cells(row)
+    profiler.disable()
+    db.session.rollback()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+    return [line for line in out.getvalue().splitlines() if "/" in line or "{" in line][:12]
+
+
+def measure(quick: bool = False) -> list[Result]:
+    from tests.servers import Server
+
+    visits = 30_000 if quick else 900_000
+    ensure_database(URL)
+    app = create_app({"database_url": URL, "secret_key": TEST_SECRET})
+    with app.app_context():
+        council_id = dataset(visits)
+        contracts = db.session.scalars(select(Contract).where(Contract.council_id == council_id)
+                                       .order_by(Contract.id)).all()
+        officer = db.session.scalar(select(User).where(User.council_id == council_id))
+        headers = headers_for(officer)
+        stored = db.session.scalar(select(func.count()).select_from(facts.visit_rows(contracts[0].id).subquery()))
+        floor_rows, floor_s = copy_floor(contracts)
+        top = profile(contracts)
+    server = Server(database_url=URL)
+    try:
+        requests.get(f"{server.url}/api/v1/exports/visits", headers=headers, timeout=60,
+                     params={"date_from": FIRST.isoformat(), "date_to": FIRST.isoformat(), "format": "csv"})
+        before = _peak_rss_mb(server)  # after a one-day export: imports and caches are the baseline
+        rows, seconds, size = http_export(server, headers)
+        after = _peak_rss_mb(server)
+    finally:
+        server.kill()
+    growth = after - before
+    setup = {"visits_in_month": visits, "rows_of_first_contract": stored, "csv_bytes": size,
+             "load_average": os.getloadavg()[0]}
+    return [
+        Result("export rows/s (CSV over HTTP vs COPY)", rows / seconds, "rows/s", floor=floor_rows / floor_s,
+               target=TARGET, details={**setup, "rows": rows, "seconds": seconds, "copy_rows": floor_rows,
+                                       "copy_seconds": floor_s, "profile_tottime_top": top}),
+        Result("export peak RSS growth", growth, "MB", floor=float(RSS_LIMIT_MB), target=1.0, higher_is_better=False,
+               details={"rss_before_mb": before, "rss_after_mb": after, "rows": rows}),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    results = measure(parser.parse_args().quick)
+    print(table(results))
+    for line in results[0].details["profile_tottime_top"]:
+        print(line)
+    print(f"written to {write_json(results, 'export')}")
+
+
+if __name__ == "__main__":
+    main()
