@@ -110,6 +110,22 @@ def test_worker_still_at_another_visit_raises_a_predicted_delay_before_it_is_lat
     assert db.session.get(Visit, nxt.id).status == "scheduled"
 
 
+def test_a_check_in_left_open_since_yesterday_is_not_where_the_worker_is(world):
+    a = world.alpha
+    from tests.factories import client_for, visit_for
+
+    # Checked in at 09:00 yesterday and never out; today's visit is 20 km away and nothing else is known.
+    far = client_for(a.contract, "Faraway", lat=HOME[0] + 0.18, lon=HOME[1])
+    yesterday = visit_for(a.clients[0], world.start - timedelta(days=1), workers=[a.workers[0]])
+    today = visit_for(far, world.start + 40 * M, workers=[a.workers[0]])
+    db.session.commit()
+    check("check_in", yesterday, a.workers[0], world.start - timedelta(days=1))
+    a.workers[0].last_seen_at = None  # no recent fix either
+    db.session.commit()
+    scan(world.start + 20 * M, SETTINGS)
+    assert alerts(today) == []
+
+
 def test_unacknowledged_missed_alert_escalates_to_on_call_once(world):
     scan(world.start + 61 * M, SETTINGS)
     scan(world.start + 61 * M + timedelta(minutes=SETTINGS["escalation_minutes"]), SETTINGS)
