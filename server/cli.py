@@ -18,6 +18,11 @@ def main():
     """Caremon: electronic call monitoring for home care."""
 
 
+# Threaded workers keep telling gunicorn's arbiter they are alive while a thread streams a long export;
+# a plain sync worker would be killed mid-download after --timeout seconds.
+GUNICORN_OPTIONS = ["--worker-class", "gthread", "--threads", "4"]
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -26,7 +31,7 @@ def serve(host: str, port: int, workers: int):
     """Production web server (gunicorn); the scheduler runs separately (`caremon scheduler`)."""
     from gunicorn.app.wsgiapp import run
 
-    sys.argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "server.wsgi:app"]
+    sys.argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), *GUNICORN_OPTIONS, "server.wsgi:app"]
     run()
 
 

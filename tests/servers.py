@@ -1,4 +1,4 @@
-"""A real Caremon server process (gunicorn) on a free localhost port, for tests and benchmarks."""
+"""A real Caremon server process (gunicorn, set up as `caremon serve` sets it) on a free localhost port."""
 from __future__ import annotations
 
 import os
@@ -10,6 +10,7 @@ import time
 
 import requests
 
+from server.cli import GUNICORN_OPTIONS
 from tests.conftest import TEST_DB_URL, TEST_SECRET
 
 
@@ -27,7 +28,7 @@ class Server:
                "CAREMON_SYNC_CRASH_AFTER_COMMIT": "1" if crash_after_commit else "0"}
         # Its own session, so a kill takes the workers with the arbiter, as a crashed machine would.
         self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "--no-control-socket",
-                                      "-b", f"127.0.0.1:{self.port}", app], env=env,
+                                      *GUNICORN_OPTIONS, "-b", f"127.0.0.1:{self.port}", app], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
