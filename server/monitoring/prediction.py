@@ -18,18 +18,27 @@ def travel_time(origin: tuple[float, float], destination: tuple[float, float], s
     return timedelta(hours=geodesic(origin, destination).km / speed_kmh)
 
 
-def expected_arrival(visit: Visit, worker, now: datetime, speed_kmh: float) -> tuple[datetime, str] | None:
+def open_check_ins(worker_ids, now: datetime) -> dict[int, Visit]:
+    """The visit each of these carers is checked in at now (the latest, if several), in one query."""
+    rows = db.session.execute(
+        select(VisitAssignment.worker_id, Visit).join(Visit, Visit.id == VisitAssignment.visit_id).where(
+            VisitAssignment.worker_id.in_(set(worker_ids)), VisitAssignment.removed_at.is_(None),
+            VisitAssignment.checked_in_at.is_not(None), VisitAssignment.checked_out_at.is_(None),
+            Visit.status == "in_progress", Visit.planned_start >= now - STILL_THERE)
+        .order_by(Visit.planned_start))
+    return {worker_id: visit for worker_id, visit in rows}
+
+
+def expected_arrival(visit: Visit, worker, now: datetime, speed_kmh: float,
+                     busy: Visit | None) -> tuple[datetime, str] | None:
     """When the worker can be at this visit's door, and why; None when nothing is known of them.
 
-    Still checked in elsewhere: they leave at that visit's planned end (or now, if it has
-    passed) and travel from there. Otherwise they travel from their last known fix.
+    busy is the visit they are checked in at now (open_check_ins): they leave at its planned
+    end (or now, if that has passed) and travel from there. Otherwise they travel from their
+    last known fix.
     """
     home = (visit.client.lat, visit.client.lon)
-    busy = db.session.scalar(select(Visit).join(VisitAssignment, VisitAssignment.visit_id == Visit.id).where(
-        VisitAssignment.worker_id == worker.id, VisitAssignment.removed_at.is_(None),
-        VisitAssignment.checked_in_at.is_not(None), VisitAssignment.checked_out_at.is_(None),
-        Visit.id != visit.id, Visit.status == "in_progress", Visit.planned_start >= now - STILL_THERE).order_by(Visit.planned_start.desc()).limit(1))
-    if busy is not None:
+    if busy is not None and busy.id != visit.id:
         leaves = max(now, busy.planned_start + timedelta(minutes=busy.planned_minutes))
         return leaves + travel_time((busy.client.lat, busy.client.lon), home, speed_kmh), \
             f"still at {busy.client.name}'s visit"

@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from server.directory.models import Provider, Worker
+from server.directory.models import Provider
 from server.extensions import db
 from server.monitoring.alerts import raise_alert, resolve_alerts
 from server.monitoring.models import Alert
-from server.monitoring.prediction import expected_arrival
+from server.monitoring.prediction import expected_arrival, open_check_ins
 from server.notify.messages import notify_family, notify_on_call
 from server.visits.models import OPEN_STATUSES, Visit
 from server.visits.service import open_exception
@@ -62,7 +62,9 @@ def _late_and_missed(now: datetime, settings: dict, counts: dict) -> None:
 
 
 def _best_estimate(visit: Visit, now: datetime, settings: dict) -> datetime | None:
-    estimates = [expected_arrival(visit, a.worker, now, settings["travel_speed_kmh"]) for a in visit.active_assignments]
+    busy = open_check_ins([a.worker_id for a in visit.active_assignments], now)
+    estimates = [expected_arrival(visit, a.worker, now, settings["travel_speed_kmh"], busy.get(a.worker_id))
+                 for a in visit.active_assignments]
     return min((e[0] for e in estimates if e), default=None)
 
 
@@ -103,11 +105,12 @@ def _predicted(now: datetime, settings: dict, counts: dict) -> None:
     coming = db.session.scalars(select(Visit).where(
         Visit.status.in_(("scheduled", "en_route")), Visit.planned_start >= now - timedelta(minutes=60),
         Visit.planned_start < now + timedelta(minutes=settings["prediction_lookahead_minutes"]),
-        Visit.started_at.is_(None)))
+        Visit.started_at.is_(None))).all()
+    busy = open_check_ins([a.worker_id for visit in coming for a in visit.active_assignments], now)
     for visit in coming:
         threshold = visit.planned_start + timedelta(minutes=visit.contract.late_minutes)
         for a in visit.active_assignments:
-            estimate = expected_arrival(visit, db.session.get(Worker, a.worker_id), now, settings["travel_speed_kmh"])
+            estimate = expected_arrival(visit, a.worker, now, settings["travel_speed_kmh"], busy.get(a.worker_id))
             if estimate is None or estimate[0] <= threshold:
                 continue
             arrival, why = estimate

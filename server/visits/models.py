@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db_types import BigId, UTCDateTime, utcnow
@@ -72,6 +72,9 @@ class Visit(db.Model):
         return [a for a in self.assignments if a.removed_at is None]
 
 
+OPEN_CHECK_IN = "checked_in_at IS NOT NULL AND checked_out_at IS NULL AND removed_at IS NULL"
+
+
 class VisitAssignment(db.Model):
     """One carer on one visit, with that carer's effective times.
 
@@ -80,7 +83,12 @@ class VisitAssignment(db.Model):
     """
 
     __tablename__ = "visit_assignments"
-    __table_args__ = (Index("ix_visit_assignments_worker_visit", "worker_id", "visit_id"),)
+    __table_args__ = (
+        Index("ix_visit_assignments_worker_visit", "worker_id", "visit_id"),
+        # Where each carer is checked in now (delay prediction): a handful of rows, however long the history.
+        Index("ix_visit_assignments_open_check_in", "worker_id",
+              postgresql_where=text(OPEN_CHECK_IN), sqlite_where=text(OPEN_CHECK_IN)),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
