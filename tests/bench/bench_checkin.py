@@ -10,7 +10,6 @@ the stored check-ins are counted against wrk's successful responses.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -29,7 +28,7 @@ from server import create_app  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.directory.models import Worker  # noqa: E402
 from server.visits.models import Visit, VisitAssignment, VisitEvent  # noqa: E402
-from tests.bench.harness import Result, table, write_json  # noqa: E402
+from tests.bench.harness import Result, standalone  # noqa: E402
 from tests.conftest import TEST_SECRET, ensure_database, headers_for  # noqa: E402
 from tests.factories import HOME, make_world, user  # noqa: E402
 
@@ -169,13 +168,5 @@ def measure(quick: bool = False) -> list[Result]:
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    results = measure(parser.parse_args().quick)
-    print(table(results))
-    print(f"written to {write_json(results, 'checkin')}")
-
-
 if __name__ == "__main__":
-    main()
+    standalone(measure, "checkin", __doc__.splitlines()[0])

@@ -11,7 +11,6 @@ A cProfile of the in-process export over 50,000 rows shows where the time goes.
 """
 from __future__ import annotations
 
-import argparse
 import cProfile
 import io
 import os
@@ -32,14 +31,14 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from server import create_app  # noqa: E402
 from server.auth.models import User  # noqa: E402
-from server.directory.models import Contract, Council  # noqa: E402
+from server.directory.models import Contract  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.payments import facts  # noqa: E402
 from server.payments.export import iter_export_rows  # noqa: E402
 from server.timeutil import local_range_bounds  # noqa: E402
-from tests.bench.bench_reports import populate  # noqa: E402
+from tests.bench.bench_reports import generated, populate  # noqa: E402
 from tests.bench.bench_sync import _peak_rss_mb  # noqa: E402
-from tests.bench.harness import Result, table, write_json  # noqa: E402
+from tests.bench.harness import Result, standalone  # noqa: E402
 from tests.conftest import TEST_SECRET, ensure_database, headers_for  # noqa: E402
 
 URL = "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_export"
@@ -52,20 +51,7 @@ TARGET = 0.5
 def dataset(visits: int) -> int:
     """The council's id; generated once per size and kept for the next run."""
     tag = f"export-{visits}-{SEED}"
-    if db.inspect(db.engine).has_table("councils"):
-        council_id = db.session.scalar(select(Council.id).where(Council.name == f"{tag} council"))
-        if council_id is not None:
-            return council_id
-    db.session.rollback()  # the look above holds a lock that drop_all would wait on
-    db.drop_all()
-    db.create_all()
-    started = time.perf_counter()
-    council_id = populate(tag, visits, SEED, first=FIRST, days=(LAST - FIRST).days + 1)
-    db.session.commit()
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")
-    print(f"generated {visits:,} visits in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    return council_id
+    return generated(tag, lambda: populate(tag, visits, SEED, first=FIRST, days=(LAST - FIRST).days + 1))
 
 
 def copy_floor(contracts: list[Contract]) -> tuple[int, float]:
@@ -148,15 +134,10 @@ def measure(quick: bool = False) -> list[Result]:
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    results = measure(parser.parse_args().quick)
-    print(table(results))
+def _profile(results) -> None:
     for line in results[0].details["profile_tottime_top"]:
         print(line)
-    print(f"written to {write_json(results, 'export')}")
 
 
 if __name__ == "__main__":
-    main()
+    standalone(measure, "export", __doc__.splitlines()[0], _profile)

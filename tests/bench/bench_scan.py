@@ -12,7 +12,6 @@ from the same state (restored after each run); the table compares the medians.
 """
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -31,7 +30,7 @@ from server.extensions import db  # noqa: E402
 from server.monitoring.models import Alert  # noqa: E402
 from server.monitoring.scans import LOOKBACK, scan  # noqa: E402
 from server.visits.models import OPEN_STATUSES, Visit  # noqa: E402
-from tests.bench.harness import Result, table, write_json  # noqa: E402
+from tests.bench.harness import Result, standalone  # noqa: E402
 from tests.conftest import TEST_SECRET, ensure_database  # noqa: E402
 
 SMALL = "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_scan_small"
@@ -176,15 +175,10 @@ def measure(quick: bool = False) -> list[Result]:
                    details={"large": large, "small": small})]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    results = measure(parser.parse_args().quick)
-    print(table(results))
+def _plan(results) -> None:
     print("scan counts:", results[0].details["large"]["counts"])
     print(results[0].details["large"]["due_query_plan"])
-    print(f"written to {write_json(results, 'scan')}")
 
 
 if __name__ == "__main__":
-    main()
+    standalone(measure, "scan", __doc__.splitlines()[0], _plan)

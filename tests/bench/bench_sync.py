@@ -10,7 +10,6 @@ The target: one request, no slower than the one-by-one floor.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ import requests  # noqa: E402
 from device_sync.client import SyncClient  # noqa: E402
 from server import create_app  # noqa: E402
 from server.extensions import db  # noqa: E402
-from tests.bench.harness import Result, table, write_json  # noqa: E402
+from tests.bench.harness import Result, standalone  # noqa: E402
 from tests.conftest import TEST_SECRET as SECRET, ensure_database, headers_for  # noqa: E402
 from tests.factories import HOME, make_world, visit_for  # noqa: E402
 
@@ -110,13 +109,5 @@ def measure(quick: bool = False) -> list[Result]:
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    results = measure(parser.parse_args().quick)
-    print(table(results))
-    print(f"written to {write_json(results, 'sync')}")
-
-
 if __name__ == "__main__":
-    main()
+    standalone(measure, "sync", __doc__.splitlines()[0])

@@ -5,6 +5,7 @@ slow or busy machine moves both and the ratio stays meaningful.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 from dataclasses import asdict, dataclass, field
@@ -83,3 +84,14 @@ def write_json(results: list[Result], name: str = "bench") -> Path:
         "results": [r.as_dict() for r in results],
     }, indent=2, default=str))
     return path
+
+
+def standalone(measure, name: str, description: str, extra=None) -> None:
+    """`python tests/bench/bench_<name>.py [--quick]`: one benchmark's table, written to results/<name>.json."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true")
+    results = measure(parser.parse_args().quick)
+    print(table(results))
+    if extra is not None:
+        extra(results)
+    print(f"written to {write_json(results, name)}")
