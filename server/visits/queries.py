@@ -4,11 +4,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from server.auth.tenancy import Identity, scope_visits
 from server.care.models import Outcome
-from server.directory.models import Council
+from server.directory.models import Client, Contract, Council
 from server.errors import invalid
 from server.extensions import db
 from server.pagination import page
@@ -17,12 +18,20 @@ from server.visits.models import Visit, VisitAssignment, VisitCorrection, VisitE
 
 
 def tenant_timezone(ident: Identity) -> str:
-    """The zone a caller's local dates are in: their council's, else the default."""
+    """The zone a caller's local dates are in: that of the council they work under or whose care they follow.
+
+    Provider staff and families carry no council in their token, so it is found through their contracts;
+    a caller with no contract at all gets the configured default.
+    """
     if ident.council_id:
-        council = db.session.get(Council, ident.council_id)
-        if council:
-            return council.timezone
-    return "Europe/London"
+        stmt = select(Council.timezone).where(Council.id == ident.council_id)
+    else:
+        stmt = select(Council.timezone).join(Contract, Contract.council_id == Council.id).order_by(Contract.id)
+        if ident.role == "family":
+            stmt = stmt.join(Client, Client.contract_id == Contract.id).where(Client.id.in_(ident.family_client_ids()))
+        else:
+            stmt = stmt.where(Contract.provider_id == ident.provider_id)
+    return db.session.scalar(stmt.limit(1)) or current_app.config["CAREMON"]["default_timezone"]
 
 
 def run_for(ident: Identity, worker_id: int, day: date | None, now: datetime) -> tuple[date, list[Visit]]:
