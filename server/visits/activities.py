@@ -17,7 +17,9 @@ CONTENT_FIELDS = ("category", "minutes", "note", "occurred_at")
 
 def log_activity(ident: Identity, client: Client, data: dict, now: datetime) -> tuple[NonContactActivity, bool]:
     key = str(data["idempotency_key"])
-    payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS} | {"client_id": client.id})
+    # Who recorded it is part of the content: a key replayed by anyone else is a conflict, never their record.
+    payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS}
+                                | {"client_id": client.id, "recorded_by": ident.user_id})
     existing = db.session.scalar(select(NonContactActivity).where(NonContactActivity.idempotency_key == key))
     if existing is not None:
         return check_replay(existing, payload_hash), False

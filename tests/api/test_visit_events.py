@@ -4,10 +4,11 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.visits.models import OutcomeProgress, VisitEvent
+from server.visits.models import NonContactActivity, OutcomeProgress, VisitEvent
 from tests.conftest import headers_for
 from tests.factories import HOME
 
@@ -100,3 +101,43 @@ def test_event_without_location_is_kept_as_an_exception(client, world):
     assert r.status_code == 201
     assert r.get_json()["event"]["geofence"] == "none"
     assert r.get_json()["visit"]["open_exceptions"] == ["no_geolocation"]
+
+
+def activity(**extra):
+    return {"idempotency_key": str(uuid.uuid4()), "category": "liaising_health_social", "minutes": 20,
+            "note": "Called the GP about a repeat prescription", "occurred_at": "2026-11-23T11:00:00Z", **extra}
+
+
+def log(client, user, client_id, body):
+    return client.post(f"/api/v1/clients/{client_id}/activities", json=body, headers=headers_for(user))
+
+
+def test_same_activity_key_twice_stores_one_record_and_answers_the_same(client, world):
+    a = world.alpha
+    body = activity()
+    first = log(client, a.worker_users[0], a.clients[0].id, body)
+    second = log(client, a.worker_users[0], a.clients[0].id, body)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.get_json() == second.get_json()
+    assert db.session.scalar(select(func.count()).select_from(NonContactActivity)) == 1
+
+
+@pytest.mark.parametrize("change", [{"minutes": 25}, {"category": "review"}, {"note": "Called the pharmacy"}])
+def test_activity_key_with_other_content_is_a_conflict(client, world, change):
+    a = world.alpha
+    body = activity()
+    log(client, a.worker_users[0], a.clients[0].id, body)
+    r = log(client, a.worker_users[0], a.clients[0].id, {**body, **change})
+    assert r.status_code == 409
+    assert r.get_json()["error"]["code"] == "idempotency_conflict"
+    assert db.session.scalar(select(func.count()).select_from(NonContactActivity)) == 1
+
+
+def test_activity_key_replayed_by_someone_else_is_a_conflict(client, world):
+    a = world.alpha
+    body = activity()
+    log(client, a.worker_users[0], a.clients[0].id, body)
+    r = log(client, a.coordinator, a.clients[0].id, body)
+    assert r.status_code == 409
+    stored = db.session.scalars(select(NonContactActivity)).all()
+    assert [s.recorded_by for s in stored] == [a.worker_users[0].id]
