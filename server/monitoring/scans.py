@@ -16,12 +16,14 @@ from server.extensions import db
 from server.monitoring.alerts import raise_alert, resolve_alerts
 from server.monitoring.models import Alert
 from server.monitoring.prediction import expected_arrival, open_check_ins
-from server.notify.messages import notify_family, notify_on_call
+from server.notify.messages import notify_family, notify_on_call, told_of_absence
 from server.visits.models import OPEN_STATUSES, Visit
 from server.visits.service import open_exception
 
 # Longest a visit can still be waiting for a check-in, or a check-out, and matter to a scan.
 LOOKBACK = timedelta(hours=26)
+# Alerts that say nobody has come yet: a check-in, however late, ends them.
+WAITING = ("late", "missed", "predicted_delay")
 
 
 def scan(now: datetime, settings: dict) -> dict:
@@ -41,7 +43,7 @@ def scan(now: datetime, settings: dict) -> dict:
 def _late_and_missed(now: datetime, settings: dict, counts: dict) -> None:
     due = db.session.scalars(select(Visit).where(
         Visit.status.in_(OPEN_STATUSES), Visit.planned_start >= now - LOOKBACK, Visit.planned_start < now,
-        Visit.started_at.is_(None)))
+        Visit.started_at.is_(None)).order_by(Visit.planned_start, Visit.id))
     for visit in due:
         c = visit.contract
         late_at = visit.planned_start + timedelta(minutes=c.late_minutes)
@@ -75,7 +77,8 @@ def _told_of_delay(visit_id: int) -> bool:
 
 def _no_checkout(now: datetime, counts: dict) -> None:
     running = db.session.scalars(select(Visit).where(
-        Visit.status == "in_progress", Visit.planned_start >= now - LOOKBACK, Visit.planned_start < now))
+        Visit.status == "in_progress", Visit.planned_start >= now - LOOKBACK, Visit.planned_start < now)
+        .order_by(Visit.planned_start, Visit.id))
     for visit in running:
         deadline = visit.planned_start + timedelta(minutes=visit.planned_minutes + visit.contract.no_checkout_minutes)
         if now <= deadline:
@@ -88,16 +91,14 @@ def _no_checkout(now: datetime, counts: dict) -> None:
 
 
 def _arrivals(now: datetime, counts: dict) -> None:
-    """A carer checked in on a visit with a delay alert open: clear it and tell the family who was told."""
-    open_delays = db.session.scalars(select(Alert).where(
-        Alert.kind.in_(("late", "predicted_delay")), Alert.resolved_at.is_(None),
-        Alert.raised_at >= now - LOOKBACK)).all()
-    for visit_id in {a.visit_id for a in open_delays}:
-        visit = db.session.get(Visit, visit_id)
-        if visit.started_at is None:
-            continue
-        resolve_alerts(visit.id, ("late", "predicted_delay"), now)
-        notify_family("arrived", visit, when=visit.started_at, now=now)
+    """A carer checked in on a visit still waiting (late, missed or predicted late): clear it, tell those told."""
+    waiting = select(Alert.visit_id).where(
+        Alert.kind.in_(WAITING), Alert.resolved_at.is_(None), Alert.raised_at >= now - LOOKBACK)
+    arrived = db.session.scalars(select(Visit).where(
+        Visit.id.in_(waiting), Visit.started_at.is_not(None)).order_by(Visit.id)).all()
+    for visit in arrived:
+        resolve_alerts(visit.id, WAITING, now)
+        notify_family("arrived", visit, when=visit.started_at, now=now, user_ids=told_of_absence(visit.id))
         counts["arrived"] += 1
 
 
@@ -105,7 +106,7 @@ def _predicted(now: datetime, settings: dict, counts: dict) -> None:
     coming = db.session.scalars(select(Visit).where(
         Visit.status.in_(("scheduled", "en_route")), Visit.planned_start >= now - timedelta(minutes=60),
         Visit.planned_start < now + timedelta(minutes=settings["prediction_lookahead_minutes"]),
-        Visit.started_at.is_(None))).all()
+        Visit.started_at.is_(None)).order_by(Visit.planned_start, Visit.id)).all()
     busy = open_check_ins([a.worker_id for visit in coming for a in visit.active_assignments], now)
     for visit in coming:
         threshold = visit.planned_start + timedelta(minutes=visit.contract.late_minutes)
@@ -121,9 +122,12 @@ def _predicted(now: datetime, settings: dict, counts: dict) -> None:
 
 
 def _escalate(now: datetime, settings: dict, counts: dict) -> None:
-    stale = db.session.scalars(select(Alert).where(
-        Alert.kind == "missed", Alert.acknowledged_at.is_(None), Alert.escalated_at.is_(None),
-        Alert.raised_at <= now - timedelta(minutes=settings["escalation_minutes"]))).all()
+    """Missed alerts nobody has acknowledged, on visits still without a carer, once each."""
+    stale = db.session.scalars(select(Alert).join(Visit, Visit.id == Alert.visit_id).where(
+        Alert.kind == "missed", Alert.acknowledged_at.is_(None), Alert.resolved_at.is_(None),
+        Alert.escalated_at.is_(None), Alert.raised_at >= now - LOOKBACK,
+        Alert.raised_at <= now - timedelta(minutes=settings["escalation_minutes"]),
+        Visit.status == "missed", Visit.started_at.is_(None)).order_by(Alert.id)).all()
     for alert in stale:
         alert.escalated_at = now
         if notify_on_call(alert, db.session.get(Provider, alert.provider_id), now):

@@ -52,13 +52,22 @@ def _enqueue(row: Notification) -> bool:
         return False  # already queued for this event
 
 
-def notify_family(kind: str, visit, *, when: datetime | None, now: datetime) -> int:
-    """Queue one message per linked relative and chosen channel; returns how many were new."""
+def told_of_absence(visit_id: int) -> set[int]:
+    """Family users already told this visit's carer was late or missing: the ones an arrival concerns."""
+    return set(db.session.scalars(select(Notification.user_id).where(
+        Notification.visit_id == visit_id, Notification.kind.in_(("delay", "missed")),
+        Notification.user_id.is_not(None))))
+
+
+def notify_family(kind: str, visit, *, when: datetime | None, now: datetime, user_ids: set[int] | None = None) -> int:
+    """Queue one message per linked relative (or only those in user_ids) and chosen channel; returns how many were new."""
     client = visit.client
     tz = visit.contract.council.timezone
     subject, body = family_text(kind, client, when=when, tz=tz)
-    links = db.session.scalars(select(FamilyLink).where(FamilyLink.client_id == client.id,
-                                                        FamilyLink.opted_out.is_(False))).all()
+    stmt = select(FamilyLink).where(FamilyLink.client_id == client.id, FamilyLink.opted_out.is_(False))
+    if user_ids is not None:
+        stmt = stmt.where(FamilyLink.user_id.in_(user_ids))
+    links = db.session.scalars(stmt).all()
     queued = 0
     for link in links:
         due = _quiet_until(link, now, tz)

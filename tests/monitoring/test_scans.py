@@ -156,3 +156,87 @@ def test_opted_out_family_is_not_told(world):
     scan(world.start + 61 * M, SETTINGS)
     assert family_messages(world.alpha.visits[0]) == []
     assert db.session.get(Visit, world.alpha.visits[0].id).status == "missed"
+
+
+def test_check_in_after_missed_clears_the_alert_and_tells_the_family_once(world):
+    visit, worker = world.alpha.visits[0], world.alpha.workers[0]
+    scan(world.start + 35 * M, SETTINGS)
+    scan(world.start + 61 * M, SETTINGS)
+    assert db.session.get(Visit, visit.id).status == "missed"
+    check("check_in", visit, worker, world.start + 70 * M)
+    first = scan(world.start + 71 * M, SETTINGS)
+    scan(world.start + 72 * M, SETTINGS)
+    assert first["arrived"] == 1
+    assert alerts(visit) == [("late", True), ("missed", True)]
+    assert family_messages(visit) == ["delay", "missed", "arrived"]
+    arrived = db.session.scalar(select(Notification).where(Notification.kind == "arrived"))
+    assert "arrived at 10:10" in arrived.body
+    assert db.session.get(Visit, visit.id).status == "in_progress"
+
+
+def test_arrival_is_told_only_to_relatives_who_heard_of_the_delay(world):
+    from server.directory.models import FamilyLink
+    from tests.factories import user
+
+    visit, worker = world.alpha.visits[0], world.alpha.workers[0]
+    scan(world.start + 35 * M, SETTINGS)  # the existing relative is told of the delay
+    newcomer = user("grandson@alpha.example", "family")
+    db.session.add(FamilyLink(user_id=newcomer.id, client_id=visit.client_id, email=newcomer.email))
+    db.session.commit()
+    check("check_in", visit, worker, world.start + 40 * M)
+    scan(world.start + 41 * M, SETTINGS)
+    told = db.session.scalars(select(Notification.user_id).where(Notification.kind == "arrived")).all()
+    assert told == [world.alpha.family.id]
+
+
+def test_on_time_visit_with_no_delay_sends_no_arrival(world):
+    visit, worker = world.alpha.visits[0], world.alpha.workers[0]
+    check("check_in", visit, worker, world.start + 5 * M)
+    scan(world.start + 41 * M, SETTINGS)
+    assert family_messages(visit) == []
+
+
+def escalations():
+    return db.session.scalars(select(Notification).where(Notification.kind == "escalation")).all()
+
+
+def test_nothing_escalates_before_the_escalation_minutes_pass(world):
+    wait = timedelta(minutes=SETTINGS["escalation_minutes"])
+    scan(world.start + 61 * M, SETTINGS)
+    scan(world.start + 61 * M + wait - timedelta(seconds=1), SETTINGS)
+    assert escalations() == []
+    scan(world.start + 61 * M + wait, SETTINGS)
+    assert len(escalations()) == 6
+
+
+def test_escalation_is_sent_once_however_often_the_scan_runs(world):
+    wait = timedelta(minutes=SETTINGS["escalation_minutes"])
+    scan(world.start + 61 * M, SETTINGS)
+    first = world.start + 61 * M + wait
+    for minute in range(5):
+        scan(first + minute * M, SETTINGS)
+    assert len(escalations()) == 6
+    escalated = {a.escalated_at for a in db.session.scalars(select(Alert).where(Alert.kind == "missed"))}
+    assert escalated == {first}
+
+
+def test_acknowledged_or_arrived_missed_visits_are_not_escalated(world):
+    a = world.alpha
+    scan(world.start + 61 * M, SETTINGS)
+    acked = db.session.scalar(select(Alert).where(Alert.visit_id == a.visits[0].id, Alert.kind == "missed"))
+    acked.acknowledged_at = world.start + 62 * M
+    db.session.commit()
+    check("check_in", a.visits[1], a.workers[1], world.start + 63 * M)
+    scan(world.start + 61 * M + timedelta(minutes=SETTINGS["escalation_minutes"]), SETTINGS)
+    escalated = {n.visit_id for n in escalations()}
+    assert a.visits[0].id not in escalated and a.visits[1].id not in escalated
+    assert len(escalated) == 4  # Beta's and Gamma's missed visits still go to their on-call contacts
+    assert db.session.get(Alert, acked.id).escalated_at is None
+
+
+def test_check_in_between_scans_stops_the_escalation_in_the_same_scan(world):
+    visit, worker = world.alpha.visits[0], world.alpha.workers[0]
+    scan(world.start + 61 * M, SETTINGS)
+    check("check_in", visit, worker, world.start + 70 * M)
+    scan(world.start + 61 * M + timedelta(minutes=SETTINGS["escalation_minutes"]), SETTINGS)
+    assert visit.id not in {n.visit_id for n in escalations()}
