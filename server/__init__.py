@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from server.config import load_settings
 from server.errors import register_error_handlers
 from server.extensions import api, db, jwt, limiter, migrate
+from server.payments.rules import load_rule_sets
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
@@ -63,6 +64,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 def create_app(overrides: dict | None = None) -> Flask:
     settings = load_settings(overrides)
+    # A broken rule-set file stops the start, naming the file, key and problem, rather than a first export.
+    load_rule_sets()
     app = Flask(__name__, static_folder=None)
     app.config.update(_flask_config(settings))
     if settings["proxy_hops"]:
