@@ -11,7 +11,7 @@ from server.directory.models import Worker
 from server.errors import invalid
 from server.extensions import db
 from server.visits.models import Visit, VisitAssignment
-from server.visits.service import refresh_state
+from server.visits.service import cancel, refresh_state
 
 
 def _workers_of_provider(worker_ids: list[int], provider_id: int) -> list[int]:
@@ -52,7 +52,7 @@ def update_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> Vi
     if "planned_start" in data:
         refresh_state(visit)  # punctuality is measured from the planned start
     if "cancel_reason" in data:
-        visit.status, visit.cancel_reason = "cancelled", data["cancel_reason"]
+        cancel(visit, data["cancel_reason"], now)
         changes["cancel_reason"] = data["cancel_reason"]
     record("visit.update", "visit", visit.id, user_id=ident.user_id, now=now, **changes)
     return visit

@@ -17,6 +17,8 @@ from server.care.models import Outcome
 from server.directory.models import Worker
 from server.errors import invalid, not_found
 from server.extensions import db
+from server.monitoring.alerts import raise_alert, resolve_alerts
+from server.monitoring.models import ALERT_KINDS
 from server.visits.geofence import judge
 from server.visits.idempotency import check_replay, content_hash
 from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
@@ -135,8 +137,10 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         open_exception(visit, "no_geolocation", now, worker_id=event.worker_id,
                         detail=f"{event.kind} without a location")
     elif event.geofence == "outside":
-        open_exception(visit, "outside_geofence", now, worker_id=event.worker_id,
-                        detail=f"{event.kind} {round(event.distance_m)} m from home")
+        detail = f"{event.kind} {round(event.distance_m)} m from home"
+        open_exception(visit, "outside_geofence", now, worker_id=event.worker_id, detail=detail)
+        # Coordinators watch alerts, not exceptions: this one needs someone to look now.
+        raise_alert(visit, "outside_geofence", now, worker_id=event.worker_id, detail=detail)
     if event.kind == "check_in":
         if assignment.checked_in_at is None or at < assignment.checked_in_at:
             assignment.checked_in_at = at
@@ -180,6 +184,12 @@ def refresh_state(visit: Visit) -> None:
         visit.status = "completed"
     elif check_ins or check_outs:
         visit.status = "in_progress"
+
+
+def cancel(visit: Visit, reason: str, now: datetime) -> None:
+    """Nobody is coming by design: whatever alerts the visit had are closed with it."""
+    visit.status, visit.cancel_reason = "cancelled", reason
+    resolve_alerts(visit.id, ALERT_KINDS, now)
 
 
 def punctuality(visit: Visit) -> str:

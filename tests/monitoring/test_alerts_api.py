@@ -1,6 +1,7 @@
 """Coordinators' alert list and acknowledgement; families' push and notification preferences."""
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from server.monitoring.models import Alert
 from server.monitoring.scans import scan
 from server.notify.models import PushSubscription
 from tests.conftest import headers_for
+from tests.factories import HOME
 
 SUB = {"endpoint": "https://push.example.net/send/abc", "keys": {"p256dh": "B" + "x" * 86, "auth": "y" * 22}}
 
@@ -81,3 +83,40 @@ def test_bad_preferences_and_subscriptions_are_422_and_change_nothing(client, wo
         assert client.post("/api/v1/notify/push-subscriptions", json=body, headers=fam).status_code == 422
     assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
     assert client.put("/api/v1/notify/preferences", json={}, headers=headers_for(world.alpha.coordinator)).status_code == 403
+
+
+def post_event(client, world, kind, at, lat):
+    body = {"idempotency_key": str(uuid.uuid4()), "kind": kind, "device_time": at.isoformat(),
+            "lat": lat, "lon": HOME[1], "accuracy_m": 10}
+    r = client.post(f"/api/v1/visits/{world.alpha.visits[0].id}/events", json=body,
+                    headers=headers_for(world.alpha.worker_users[0]))
+    assert r.status_code == 201, r.get_json()
+
+
+def test_check_in_outside_the_geofence_raises_one_alert_for_coordinators(client, world):
+    far = HOME[0] + 0.01  # about 1.1 km north of the home
+    post_event(client, world, "check_in", world.start, far)
+    post_event(client, world, "check_out", world.start + timedelta(minutes=30), far)
+    listed = client.get("/api/v1/alerts", headers=headers_for(world.alpha.coordinator)).get_json()
+    assert [(a["visit_id"], a["kind"], a["worker_id"]) for a in listed] == [
+        (world.alpha.visits[0].id, "outside_geofence", world.alpha.workers[0].id)]
+    assert listed[0]["detail"].startswith("check_in 11")
+    assert client.get("/api/v1/alerts", headers=headers_for(world.beta.coordinator)).get_json() == []
+
+
+def test_check_in_inside_the_geofence_raises_no_alert(client, world):
+    post_event(client, world, "check_in", world.start, HOME[0])
+    assert client.get("/api/v1/alerts", headers=headers_for(world.alpha.coordinator)).get_json() == []
+
+
+def test_cancelling_a_visit_closes_its_open_alerts(client, world):
+    visit = world.alpha.visits[0]
+    scan(world.start + timedelta(minutes=35), load_settings())
+    r = client.patch(f"/api/v1/visits/{visit.id}", json={"cancel_reason": "Client in hospital"},
+                     headers=headers_for(world.alpha.coordinator))
+    assert r.status_code == 200
+    late = db.session.scalar(select(Alert).where(Alert.visit_id == visit.id))
+    assert (late.kind, late.resolved_at is not None) == ("late", True)
+    scan(world.start + timedelta(minutes=61), load_settings())
+    listed = client.get("/api/v1/alerts", headers=headers_for(world.alpha.coordinator)).get_json()
+    assert {(a["visit_id"], a["kind"]) for a in listed} == {(world.alpha.visits[1].id, "missed")}
