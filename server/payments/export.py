@@ -355,17 +355,26 @@ def json_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_rows: 
     yield "".join(parts)
 
 
-def xlsx_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_bytes: int = 1 << 16) -> Iterator[bytes]:
-    """A workbook with a Rows sheet and a Totals sheet, built with openpyxl's write-only mode.
+# A spreadsheet sheet holds 1,048,576 rows; past that the rows go on in "Rows 2", "Rows 3", ...
+SHEET_ROWS = 1_048_576 - 1
+
+
+def xlsx_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_bytes: int = 1 << 16,
+                sheet_rows: int = SHEET_ROWS) -> Iterator[bytes]:
+    """A workbook with Rows sheets (each headed by the columns) and a Totals sheet, in openpyxl's write-only mode.
 
     Write-only sheets stream their rows to a temporary file, so memory stays flat; the zip is
     assembled once the rows are done, then sent in chunks.
     """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Rows")
-    sheet.append(COLUMNS)
-    for row in _counted(rows, totals):
+    sheet = None
+    for n, row in enumerate(_counted(rows, totals)):
+        if n % sheet_rows == 0:
+            sheet = workbook.create_sheet("Rows" if n == 0 else f"Rows {n // sheet_rows + 1}")
+            sheet.append(COLUMNS)
         sheet.append(cells(row))
+    if sheet is None:
+        workbook.create_sheet("Rows").append(COLUMNS)
     summary = workbook.create_sheet("Totals")
     for key in ("date_from", "date_to", "provider_id", "contract_id"):
         summary.append([key, header.get(key)])

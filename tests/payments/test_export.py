@@ -8,9 +8,10 @@ import tracemalloc
 from datetime import date, timedelta
 
 import openpyxl
+import pytest
 
 from server.extensions import db
-from server.payments.export import COLUMNS, Totals, chunks_for, iter_export_rows, write_csv
+from server.payments.export import COLUMNS, Totals, chunks_for, iter_export_rows, xlsx_chunks
 from tests.payments.db_helpers import activity, exception, package, setting, visit
 from tests.payments.engine_helpers import at
 
@@ -169,6 +170,28 @@ def test_formats_carry_the_same_rows_and_totals(app):
     assert totals_sheet["amount_pence"] == 3125
 
 
+def test_xlsx_rows_go_on_in_further_sheets_past_a_sheets_limit(app):
+    s = setting()
+    for day in range(23, 28):
+        visit(s.clients[0], f"2026-11-{day} 09:00", 30, (s.workers[0], f"2026-11-{day} 09:00", f"2026-11-{day} 09:40"))
+    db.session.commit()
+    body = b"".join(xlsx_chunks(iter_export_rows([s.contract], *WEEK), Totals(), {}, sheet_rows=2))
+    book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+    assert book.sheetnames == ["Rows", "Rows 2", "Rows 3", "Totals"]
+    sheets = [list(book[name].iter_rows(values_only=True)) for name in book.sheetnames[:3]]
+    assert all(sheet[0] == COLUMNS for sheet in sheets)
+    days = [r[COLUMNS.index("date")] for sheet in sheets for r in sheet[1:]]
+    assert days == [f"2026-11-{d}" for d in range(23, 28)]
+
+
+def test_empty_xlsx_still_has_its_columns(app):
+    s = setting()
+    db.session.commit()
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx_chunks(iter_export_rows([s.contract], *WEEK), Totals(), {}))),
+                                  read_only=True)
+    assert list(book["Rows"].iter_rows(values_only=True)) == [COLUMNS]
+
+
 def _bulk(s, days: int, per_day: int) -> None:
     from server.visits.models import Visit, VisitAssignment
 
@@ -185,19 +208,18 @@ def _bulk(s, days: int, per_day: int) -> None:
     db.session.commit()
 
 
-class _Discard(io.StringIO):
-    def write(self, text):
-        return len(text)
-
-
-def test_memory_stays_flat_as_rows_grow(app):
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_memory_stays_flat_as_rows_grow(app, fmt):
     s = setting()
     _bulk(s, days=60, per_day=100)  # 6,000 rows
 
     def peak(last):
         tracemalloc.start()
         try:
-            totals = write_csv(iter_export_rows([s.contract], date(2026, 3, 2), last, chunk_rows=200), _Discard())
+            totals = Totals()
+            for _chunk in chunks_for(fmt, iter_export_rows([s.contract], date(2026, 3, 2), last, chunk_rows=200),
+                                     totals, {}):
+                pass
             return totals.rows, tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
