@@ -69,11 +69,16 @@ def export_visits(query):
     header = {"export": "visits", "date_from": query["date_from"].isoformat(), "date_to": query["date_to"].isoformat(),
               "provider_id": query["provider_id"], "contract_id": query["contract_id"],
               "contracts": [c.id for c in contracts]}
+    # Recorded before the first byte, so an export whose process dies mid-stream is still on the record.
+    opened = record("payments.export_started", "export", None, user_id=ident.user_id, now=started, format=fmt,
+                    **{k: header[k] for k in ("date_from", "date_to", "provider_id", "contract_id", "contracts")})
+    db.session.commit()
+    opened_id = opened.id
     totals, digest = Totals(), hashlib.sha256()
     rows = iter_export_rows(contracts, query["date_from"], query["date_to"])
 
     def body():
-        """The export's bytes; the audit row is written when they end, complete or cut short by the client."""
+        """The export's bytes; the closing audit row is written when they end, complete or cut short by the client."""
         size, complete = 0, False
         try:
             for chunk in checksummed(chunks_for(fmt, rows, totals, header), digest):
@@ -83,7 +88,7 @@ def export_visits(query):
         finally:
             db.session.rollback()  # end the reading transaction: the audit row gets one of its own
             record("payments.export", "export", None, user_id=ident.user_id, now=utcnow(),
-                   started_at=started.isoformat(), complete=complete, format=fmt, date_from=header["date_from"],
+                   started_at=started.isoformat(), started_entry_id=opened_id, complete=complete, format=fmt, date_from=header["date_from"],
                    date_to=header["date_to"], provider_id=query["provider_id"], contract_id=query["contract_id"],
                    contracts=header["contracts"], rows=totals.rows, bytes=size, payable_minutes=totals.payable_minutes,
                    amount_pence=totals.amount_pence, sha256=digest.hexdigest())

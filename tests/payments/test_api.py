@@ -94,11 +94,16 @@ def test_export_csv_is_audited_with_its_checksum(client, pw):
 
 def test_a_download_cut_short_is_audited_as_incomplete(client, pw):
     r = client.get("/api/v1/exports/visits", query_string=WEEK, headers=headers_for(pw.officer), buffered=False)
+    # Before a byte is read the export is already on the record, should the process die mid-stream.
+    (opened,) = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "payments.export_started"))
+    assert (opened.user_id, opened.details["date_from"], opened.details["format"]) == (pw.officer.id, "2026-11-23", "csv")
+    assert not db.session.scalars(select(AuditEntry).where(AuditEntry.action == "payments.export")).all()
     first = next(iter(r.response))
     assert first.startswith(b"row_kind,")
     r.close()
     (entry,) = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "payments.export"))
     assert entry.details["complete"] is False and entry.details["bytes"] == len(first)
+    assert entry.details["started_entry_id"] == opened.id
 
 
 def test_export_for_one_provider_as_xlsx_and_json(client, pw):
