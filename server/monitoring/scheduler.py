@@ -97,7 +97,8 @@ def run(app) -> None:
         log.info("scan: %s", scan(utcnow(), settings))
 
     def outbox_job():
-        drain(channels, utcnow(), max_attempts=settings["notify_max_attempts"], backoff_s=settings["notify_backoff_s"])
+        drain(channels, utcnow(), max_attempts=settings["notify_max_attempts"], backoff_s=settings["notify_backoff_s"],
+              backoff_max_s=settings["notify_backoff_max_s"])
 
     def generate_job():
         created = generate_visits(utcnow(), settings["generate_days_ahead"])

@@ -14,6 +14,7 @@ from server.directory.models import Client, FamilyLink
 from server.extensions import db
 from server.notify.models import Notification, PushSubscription
 from server.timeutil import to_local, zone
+from server.visits.models import Visit
 
 
 def family_text(kind: str, client: Client, *, when: datetime | None, tz: str) -> tuple[str, str]:
@@ -40,6 +41,22 @@ def _quiet_until(link: FamilyLink, now: datetime, tz: str) -> datetime:
         return now
     end_day = local.date() if t < end else local.date() + timedelta(days=1)
     return datetime.combine(end_day, end, zone(tz)).astimezone(now.tzinfo)
+
+
+def deliverable_at(row: Notification, now: datetime) -> datetime | None:
+    """When a queued family message may go, by the relative's wishes as they are now; None if it must not go.
+
+    Wishes can change between queueing and sending (quiet hours moved, opted out, channel dropped),
+    and the relative's latest word is the one that counts. Staff messages always go.
+    """
+    if row.user_id is None or row.visit_id is None:
+        return now
+    visit = db.session.get(Visit, row.visit_id)
+    link = db.session.scalar(select(FamilyLink).where(
+        FamilyLink.user_id == row.user_id, FamilyLink.client_id == visit.client_id))
+    if link is None or link.opted_out or row.channel not in (link.channels or []):
+        return None
+    return _quiet_until(link, now, visit.contract.council.timezone)
 
 
 def _enqueue(row: Notification) -> bool:

@@ -12,7 +12,8 @@ from server.extensions import db
 CHANNELS = ("email", "sms", "push")
 # pending → sending → sent; a failed attempt goes back to pending with a later next_attempt_at,
 # until max attempts make it failed. A row left in sending by a crash becomes uncertain.
-STATUSES = ("pending", "sending", "sent", "failed", "uncertain")
+# A family message whose relative has since opted out (or dropped the channel) is suppressed.
+STATUSES = ("pending", "sending", "sent", "failed", "uncertain", "suppressed")
 
 
 class Notification(db.Model):

@@ -2,17 +2,22 @@ from flask_smorest import Blueprint
 from sqlalchemy import delete, select
 
 from server.auth.tenancy import current_identity, roles_required
+from server.db_types import utcnow
 from server.directory.models import FamilyLink
 from server.directory.schemas import FamilyLinkSchema
 from server.errors import not_found
 from server.extensions import db
+from server.notify import undelivered
 from server.notify.channels import vapid_key
 from server.notify.models import PushSubscription
 from server.notify.schemas import (
-    PreferencesSchema, PushSubscriptionInSchema, PushSubscriptionSchema, UnsubscribeSchema, VapidKeySchema,
+    PreferencesSchema, PushSubscriptionInSchema, PushSubscriptionSchema, RetryInSchema, UndeliveredPageSchema,
+    UndeliveredQuerySchema, UndeliveredSchema, UnsubscribeSchema, VapidKeySchema,
 )
 
-bp = Blueprint("notify", __name__, url_prefix="/api/v1/notify", description="Push subscriptions and family preferences")
+bp = Blueprint("notify", __name__, url_prefix="/api/v1/notify",
+               description="Push subscriptions, family preferences and undelivered messages")
+STAFF = ("coordinator", "provider_admin")
 
 
 @bp.get("/vapid-public-key")
@@ -68,3 +73,27 @@ def preferences(body):
 @bp.response(200, FamilyLinkSchema(many=True))
 def get_preferences():
     return db.session.scalars(select(FamilyLink).where(FamilyLink.user_id == current_identity().user_id)).all()
+
+
+@bp.get("/undelivered")
+@roles_required(*STAFF)
+@bp.arguments(UndeliveredQuerySchema, location="query")
+@bp.response(200, UndeliveredPageSchema)
+def list_undelivered(query):
+    """Messages about the provider's visits that failed every attempt or may not have arrived."""
+    items, next_cursor = undelivered.list_undelivered(current_identity().provider_id, query["status"],
+                                                      query["cursor"], query["limit"])
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@bp.post("/undelivered/<int:notification_id>/retry")
+@roles_required(*STAFF)
+@bp.arguments(RetryInSchema)
+@bp.response(200, UndeliveredSchema)
+def retry_undelivered(body, notification_id):
+    """Send it again (for an uncertain one, once you know it did not arrive); the reason goes to the audit log."""
+    ident = current_identity()
+    row = undelivered.get_undelivered(ident.provider_id, notification_id)
+    undelivered.retry(row, user_id=ident.user_id, reason=body["reason"], now=utcnow())
+    db.session.commit()
+    return row

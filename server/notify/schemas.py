@@ -2,6 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from server.care.schemas import TIME_OF_DAY
 from server.notify.models import CHANNELS
+from server.notify.undelivered import UNDELIVERED
 
 
 class PushKeysSchema(Schema):
@@ -35,3 +36,34 @@ class PreferencesSchema(Schema):
 
 class VapidKeySchema(Schema):
     public_key = fields.String()
+
+
+class UndeliveredQuerySchema(Schema):
+    status = fields.String(load_default="all", validate=validate.OneOf((*UNDELIVERED, "all")))
+    cursor = fields.String(load_default=None)
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
+
+
+class UndeliveredSchema(Schema):
+    id = fields.Integer()
+    visit_id = fields.Integer()
+    client_name = fields.String()
+    kind = fields.String()
+    channel = fields.String()
+    recipient = fields.String()
+    subject = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    attempted_at = fields.DateTime(allow_none=True)
+    next_attempt_at = fields.DateTime()
+
+
+class UndeliveredPageSchema(Schema):
+    items = fields.Nested(UndeliveredSchema, many=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class RetryInSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(1, 200))

@@ -1,12 +1,17 @@
-"""Draining the outbox: retries with exponential backoff, and no double sends after a crash.
+"""Draining the outbox: retries with capped exponential backoff, and no double sends after a crash.
 
 Each attempt is committed as "sending" before the channel is called, and the result is
 committed after. A failure goes back to "pending" with next_attempt_at doubled each time,
-so a channel that is down loses nothing. The one window is a crash after the channel
-accepted a message and before "sent" was committed: the row is left "sending". Such rows
-are never sent again automatically (that could tell a family twice); after
-`stale_after` they become "uncertain" and are shown for a person to check. So delivery is
-at least once for failures the sender sees, and at most once across a crash.
+up to backoff_max_s, so a channel that is down for hours still loses nothing before
+max_attempts. The at-least-once window is exactly one row: a crash after the channel
+accepted a message and before "sent" was committed leaves that row "sending"; rows not yet
+claimed stay "pending" and go on the next drain. A row left "sending" is never sent again
+automatically (that could tell a family twice); after `stale_after` it becomes "uncertain".
+Failed and uncertain rows are listed for the provider's coordinators to check and retry
+(server/notify/undelivered.py), so nothing is dropped silently.
+
+Family messages are checked against the relative's wishes as they are when sent, not as
+they were when queued: quiet hours defer them, an opt-out suppresses them.
 """
 from __future__ import annotations
 
@@ -15,19 +20,28 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from server.extensions import db
+from server.notify.messages import deliverable_at
 from server.notify.models import Notification
 
 
-def drain(channels: dict, now: datetime, *, max_attempts: int = 6, backoff_s: int = 30, limit: int = 200,
-          stale_after: timedelta = timedelta(minutes=10)) -> dict:
+def drain(channels: dict, now: datetime, *, max_attempts: int = 20, backoff_s: int = 30, backoff_max_s: int = 900,
+          limit: int = 200, stale_after: timedelta = timedelta(minutes=10)) -> dict:
     db.session.execute(update(Notification).where(
         Notification.status == "sending", Notification.attempted_at < now - stale_after).values(status="uncertain"))
     db.session.commit()
     due = db.session.scalars(select(Notification.id).where(
         Notification.status == "pending", Notification.next_attempt_at <= now)
         .order_by(Notification.next_attempt_at, Notification.id).limit(limit)).all()
-    counts = {"sent": 0, "retry": 0, "failed": 0}
+    counts = {"sent": 0, "retry": 0, "failed": 0, "deferred": 0, "suppressed": 0}
     for notification_id in due:
+        at = deliverable_at(db.session.get(Notification, notification_id), now)
+        if at is None or at > now:
+            change = {"status": "suppressed"} if at is None else {"next_attempt_at": at}
+            db.session.execute(update(Notification).where(
+                Notification.id == notification_id, Notification.status == "pending").values(**change))
+            db.session.commit()
+            counts["suppressed" if at is None else "deferred"] += 1
+            continue
         # Claim the row: only one sender moves it from pending to sending.
         claimed = db.session.execute(update(Notification).where(
             Notification.id == notification_id, Notification.status == "pending").values(
@@ -45,7 +59,7 @@ def drain(channels: dict, now: datetime, *, max_attempts: int = 6, backoff_s: in
                 counts["failed"] += 1
             else:
                 row.status = "pending"
-                row.next_attempt_at = now + timedelta(seconds=backoff_s * 2 ** (row.attempts - 1))
+                row.next_attempt_at = now + timedelta(seconds=min(backoff_max_s, backoff_s * 2 ** (row.attempts - 1)))
                 counts["retry"] += 1
         else:
             row.status, row.sent_at = "sent", now

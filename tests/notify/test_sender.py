@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 
+from server.config import load_settings
 from server.extensions import db
 from server.notify.channels import EmailChannel, PushChannel
 from server.notify.models import Notification, PushSubscription
@@ -160,3 +161,55 @@ def test_web_push_is_encrypted_for_the_subscriber_and_decrypts(app, world):
     assert payload["title"] == "Carer running late"
     assert "09:40" in payload["body"]
     assert db.session.scalar(select(Notification.status)) == "sent"
+
+
+class DownFor:
+    """A channel that refuses until `until`, recording when each attempt was made."""
+
+    def __init__(self, until):
+        self.until, self.attempts, self.sent = until, [], []
+
+    def send(self, notification):
+        self.attempts.append(notification.attempted_at)
+        if notification.attempted_at < self.until:
+            raise ConnectionRefusedError("gateway down")
+        self.sent.append(notification.id)
+
+
+def test_backoff_is_capped_so_a_three_hour_outage_loses_nothing(app):
+    settings = load_settings()
+    row = queued("sms", "07700900001")
+    channel = DownFor(NOW + timedelta(hours=3))
+    for minute in range(0, 200):
+        drain({"sms": channel}, NOW + timedelta(minutes=minute), max_attempts=settings["notify_max_attempts"],
+              backoff_s=settings["notify_backoff_s"], backoff_max_s=settings["notify_backoff_max_s"])
+    gaps = [(b - a).total_seconds() for a, b in zip(channel.attempts, channel.attempts[1:])]
+    # Doubling from 30 s (drained each minute), then never more than 15 minutes apart.
+    assert gaps[:5] == [60, 60, 120, 240, 480]
+    assert set(gaps[5:]) == {900}
+    assert channel.sent == [row.id]
+    row = db.session.get(Notification, row.id)
+    assert (row.status, row.attempts) == ("sent", len(channel.attempts))
+    assert row.attempts < settings["notify_max_attempts"]
+
+
+def test_a_crash_mid_drain_leaves_only_the_message_in_flight_unsent(app, smtp):
+    """The at-least-once window is the one row being sent: the rest of the batch goes on the next drain."""
+    inbox, port = smtp
+    first = queued("email", "daughter@example.org", key="k1")
+    second = queued("email", "son@example.org", key="k2")
+
+    class DiesMidSend:
+        def send(self, notification):
+            raise SystemExit("sender process killed")
+
+    with pytest.raises(SystemExit):
+        drain({"email": DiesMidSend()}, NOW)
+    db.session.rollback()
+    working = {"email": EmailChannel("127.0.0.1", port, "x@caremon.test")}
+    assert drain(working, NOW + timedelta(minutes=1))["sent"] == 1
+    assert [m["To"] for m in inbox.messages] == ["son@example.org"]
+    drain(working, NOW + timedelta(minutes=11))
+    assert db.session.get(Notification, first.id).status == "uncertain"
+    assert db.session.get(Notification, second.id).status == "sent"
+    assert len(inbox.messages) == 1
