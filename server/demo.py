@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from flask import current_app
 
 from server.auth.models import User
 from server.auth.passwords import hash_password
-from server.care.models import CarePackage, Outcome, VisitPattern
+from server.care.models import SCORE_MAX, SCORE_MIN, CarePackage, Outcome, VisitPattern
 from server.directory.models import Client, Contract, Council, FamilyLink, Provider, Worker
 from server.extensions import db
 from server.timeutil import to_local
@@ -103,6 +104,7 @@ def seed(now: datetime, rng_seed: int = 2026) -> list[tuple[str, str]]:
     generate_visits(now=week_start, days_ahead=7)
     db.session.commit()
     _play_past_visits(rng, now)
+    _log_non_contact_work(rng, clients, now)
     db.session.commit()
     scan(now, current_app.config["CAREMON"])  # mark what the past week missed, as the scheduler would have
     return logins
@@ -145,6 +147,9 @@ def _play_past_visits(rng: random.Random, now: datetime) -> None:
     """Check-ins and check-outs for visits already over, with the usual mix of real-world trouble."""
     visits = db.session.scalars(db.select(Visit).where(Visit.planned_start < now - timedelta(minutes=90))
                                 .order_by(Visit.planned_start)).all()
+    outcomes = defaultdict(list)
+    for outcome in db.session.scalars(db.select(Outcome).order_by(Outcome.id)):
+        outcomes[outcome.client_id].append(outcome)
     for visit in visits:
         roll = rng.random()
         if roll < 0.02:
@@ -160,12 +165,56 @@ def _play_past_visits(rng: random.Random, now: datetime) -> None:
                 fix = {"lat": None, "lon": None, "accuracy_m": None}  # phone refused location
             elif rng.random() < 0.03:
                 fix["accuracy_m"] = 180
-            for kind, at in (("arrival", start - timedelta(minutes=2)), ("check_in", start),
-                             ("task_done", start + timedelta(minutes=5)),
-                             ("check_out", start + timedelta(minutes=stay))):
+            steps = [("arrival", -2, {}), ("check_in", 0, {}), ("task_done", 5, {"task": visit.tasks[0]})]
+            if assignment.position == 1:
+                steps += _what_the_lead_carer_records(rng, visit, outcomes[visit.client_id], stay)
+            for kind, minute, extra in [*steps, ("check_out", stay, {})]:
+                at = start + timedelta(minutes=minute)
                 data = {"idempotency_key": str(uuid.UUID(int=rng.getrandbits(128))), "kind": kind,
-                        "device_time": at, "device_id": f"demo-phone-{assignment.worker_id}", **fix}
-                if kind == "task_done":
-                    data["task"] = visit.tasks[0]
+                        "device_time": at, "device_id": f"demo-phone-{assignment.worker_id}", **fix, **extra}
                 record_event(worker_id=assignment.worker_id, visit_id=visit.id, data=data,
                              now=at + timedelta(seconds=rng.randint(1, 20)))
+
+
+def _what_the_lead_carer_records(rng: random.Random, visit: Visit, outcomes: list[Outcome], stay: int,
+                                 ) -> list[tuple[str, int, dict]]:
+    """Outcome progress on about half the visits, scores drifting up over the week; now and then a note."""
+    steps = []
+    if outcomes and rng.random() < 0.5:
+        outcome = rng.choice(outcomes)
+        trend = (visit.planned_start.toordinal() + outcome.id) % 3
+        score = max(SCORE_MIN, min(SCORE_MAX, 2 + trend + rng.choice([-1, 0, 0, 1])))
+        steps.append(("outcome_progress", max(1, stay - 4),
+                      {"outcome_id": outcome.id, "score": score, "comment": rng.choice(PROGRESS_COMMENTS)}))
+    if rng.random() < 0.15:
+        steps.append(("note", max(1, stay - 2), {"text": rng.choice(NOTES)}))
+    return steps
+
+
+def _log_non_contact_work(rng: random.Random, clients: list[Client], now: datetime) -> None:
+    """A few records of work away from visits (calls to the GP or family, reviews, waiting to get in)."""
+    from server.auth.tenancy import Identity
+    from server.visits.activities import log_activity
+
+    coordinators = {u.provider_id: u for u in db.session.scalars(db.select(User).where(User.role == "coordinator"))}
+    for n, client in enumerate(clients):
+        if n % 3:
+            continue
+        author = coordinators[client.contract.provider_id]
+        ident = Identity(user_id=author.id, role=author.role, provider_id=author.provider_id)
+        category, minutes, note = NON_CONTACT[n % len(NON_CONTACT)]
+        log_activity(ident, client, {
+            "idempotency_key": str(uuid.UUID(int=rng.getrandbits(128))), "category": category, "minutes": minutes,
+            "note": note, "occurred_at": now - timedelta(days=1 + n % 3, hours=rng.randint(1, 6)),
+        }, now)
+
+
+PROGRESS_COMMENTS = ["Managed it on her own today", "Needed a little help", "Tired today, we took it slowly",
+                     "Walked further than last week", "Chose to rest instead"]
+NOTES = ["Fridge nearly empty: told the family", "Prescription runs out on Friday", "Seemed brighter today",
+         "Small graze on the left arm, cleaned and dressed", "Key safe code changed by the family"]
+NON_CONTACT = [("liaising_health_social", 15, "Called the GP surgery about a repeat prescription"),
+               ("liaising_family", 10, "Rang the daughter about the shopping list"),
+               ("care_planning", 30, "Updated the care plan after the falls review"),
+               ("review", 45, "Six-week review with the client and social worker"),
+               ("gaining_access", 12, "Waited at the door; neighbour let us in")]
