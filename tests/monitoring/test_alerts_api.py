@@ -42,6 +42,7 @@ def test_other_provider_cannot_see_or_acknowledge(client, world):
     assert alert.id not in [a["id"] for a in listed]
     r = client.post(f"/api/v1/alerts/{alert.id}/acknowledge", headers=headers_for(world.beta.coordinator))
     assert r.status_code == 404
+    assert client.post(f"/api/v1/alerts/{2**64}/acknowledge", headers=headers_for(world.alpha.coordinator)).status_code == 404
     assert db.session.get(Alert, alert.id).acknowledged_at is None
     for outsider in (world.alpha.worker_users[0], world.alpha.family, world.officer):
         assert client.get("/api/v1/alerts", headers=headers_for(outsider)).status_code == 403
