@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from server.care.models import VisitPattern
 from server.directory.models import Client
@@ -16,7 +17,8 @@ def generate_visits(now: datetime, days_ahead: int, client_ids: list[int] | None
     """Create the visits patterns call for on local dates from today to today + days_ahead.
 
     Idempotent: a (pattern, planned start) that already has a visit is skipped, and the
-    unique constraint on those two columns backs that up against a concurrent run.
+    unique constraint on those two columns backs that up against a concurrent run: a visit
+    another run inserted first is skipped too, without undoing the rest of this run.
     Returns how many visits were created; the caller commits.
     """
     stmt = select(VisitPattern).join(Client, Client.id == VisitPattern.client_id).where(
@@ -46,15 +48,22 @@ def generate_visits(now: datetime, days_ahead: int, client_ids: list[int] | None
             start = local_wall_time_to_utc(day, pattern.start_time, tz)
             if (pattern.id, start) in existing:
                 continue
-            visit = Visit(client_id=client.id, contract_id=client.contract_id,
-                          provider_id=client.contract.provider_id, pattern_id=pattern.id, planned_start=start,
-                          planned_minutes=pattern.duration_minutes, carers_required=pattern.carers_required,
-                          tasks=list(pattern.tasks))
+            existing.add((pattern.id, start))
+            created += _insert(pattern, client, start)
+    return created
+
+
+def _insert(pattern: VisitPattern, client: Client, start: datetime) -> bool:
+    """One visit (in a savepoint) and its carers; False when a concurrent run got there first."""
+    visit = Visit(client_id=client.id, contract_id=client.contract_id, provider_id=client.contract.provider_id,
+                  pattern_id=pattern.id, planned_start=start, planned_minutes=pattern.duration_minutes,
+                  carers_required=pattern.carers_required, tasks=list(pattern.tasks))
+    try:
+        with db.session.begin_nested():
             db.session.add(visit)
             db.session.flush()
-            db.session.add_all(VisitAssignment(visit_id=visit.id, worker_id=worker_id, position=position)
-                               for position, worker_id in enumerate(pattern.worker_ids, start=1))
-            existing.add((pattern.id, start))
-            created += 1
-    db.session.flush()
-    return created
+    except IntegrityError:
+        return False
+    db.session.add_all(VisitAssignment(visit_id=visit.id, worker_id=worker_id, position=position)
+                       for position, worker_id in enumerate(pattern.worker_ids, start=1))
+    return True
