@@ -11,6 +11,7 @@ const SCREENS = [
   [/^\/worker\/visit\/(\d+)$/, () => import("./screens/visit.js"), ["worker"]],
   [/^\/worker\/activity$/, () => import("./screens/activity.js"), ["worker"]],
   [/^\/coordinator$/, () => import("./screens/coordinator.js"), ["coordinator", "provider_admin"]],
+  [/^\/reports$/, () => import("./screens/reports.js"), ["coordinator", "provider_admin"]],
   [/^\/family$/, () => import("./screens/family.js"), ["family"]],
   [/^\/council$/, () => import("./screens/council.js"), ["council_officer"]],
 ];

@@ -34,7 +34,7 @@ export function barChart({ title, rows, unit = "", max, note }) {
   const rowH = 30;
   const labelW = Math.min(320, labelWidth(rows.map((r) => r.label), 14));
   const width = 560;
-  const valueW = Math.min(200, labelWidth(rows.map((r) => r.text ?? fmt(r.value, unit)), 14));
+  const valueW = Math.min(280, labelWidth(rows.map((r) => r.text ?? fmt(r.value, unit)), 15)); // bold figures run wider
   const barW = width - labelW - valueW;
   const height = rows.length * rowH + 10;
   const svgEl = s("svg", { viewBox: `0 0 ${width} ${height}` },
@@ -124,4 +124,46 @@ export function columnChart({ title, points, unit = "", note }) {
         s("text", { x: x + colW / 2, y: base + 18, "text-anchor": "middle", "font-size": "12", fill: INK }, p.label));
     }));
   return figure(title, svgEl, points.map((p) => [p.label, fmt(p.value, unit)]), note);
+}
+
+/** A small line over time on a fixed scale (e.g. outcome scores 1-5): points [{label, value, text?}]. */
+export function lineChart({ title, points, min, max, unit = "", note }) {
+  const width = 300;
+  const height = 150;
+  const left = 26;
+  const right = 12;
+  const top = 18;
+  const base = 120;
+  const inset = 16; // keeps the first and last points' figures clear of the axis labels and the edge
+  const step = points.length > 1 ? (width - left - right - 2 * inset) / (points.length - 1) : 0;
+  const x = (i) => (points.length > 1 ? left + inset + i * step : (left + width - right) / 2);
+  const y = (v) => base - ((v - min) / (max - min || 1)) * (base - top);
+  const ticks = Array.from({ length: max - min + 1 }, (_, i) => min + i);
+  const svgEl = s("svg", { viewBox: `0 0 ${width} ${height}` },
+    ticks.map((t) => s("g", {},
+      s("line", { x1: left, y1: y(t), x2: width - right, y2: y(t), stroke: "#d5dcda" }),
+      s("text", { x: left - 6, y: y(t) + 4, "text-anchor": "end", "font-size": "11", fill: MUTED }, String(t)))),
+    points.length > 1 ? s("polyline", {
+      points: points.map((p, i) => `${x(i)},${y(p.value)}`).join(" "), fill: "none", stroke: PALETTE[1], "stroke-width": 3,
+    }) : null,
+    points.map((p, i) => s("g", {},
+      s("circle", { cx: x(i), cy: y(p.value), r: 5, fill: PALETTE[1], stroke: "#fff", "stroke-width": 2 }),
+      s("text", { x: x(i), y: y(p.value) - 9, "text-anchor": "middle", "font-size": "12", "font-weight": "700", fill: INK },
+        fmt(p.value, unit)))),
+    [...new Set([0, points.length - 1])].filter((i) => points[i]).map((i) => s("text", {
+      x: x(i), y: base + 18, "font-size": "11", fill: INK,
+      "text-anchor": points.length === 1 ? "middle" : i === 0 ? "start" : "end",
+    }, points[i].label)));
+  return figure(title, svgEl, points.map((p) => [p.label, p.text ?? fmt(p.value, unit)]), note, "line");
+}
+
+/** The numbers as a table, for lists too long or too detailed for a chart. */
+export function table({ caption, head, rows, note }) {
+  return h("div", { class: "table-wrap" },
+    h("table", { class: "data" },
+      h("caption", {}, caption),
+      h("thead", {}, h("tr", {}, head.map((col) => h("th", { scope: "col" }, col)))),
+      h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((cell, i) =>
+        h(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, dataset: { label: head[i] } }, cell)))))),
+    note ? h("p", { class: "hint" }, note) : null);
 }

@@ -30,7 +30,7 @@ export async function render(main) {
     h("div", { class: "desk-main" },
       h("div", { class: "toolbar" },
         h("h1", {}, "Today's roster"), h("span", { class: "muted" }, formatDay(day)),
-        h("span", { class: "spacer" }), updated),
+        h("span", { class: "spacer" }), updated, h("a", { class: "btn", href: "#/reports" }, "Reports and KPIs")),
       h("ul", { class: "legend", "aria-label": "Status key" }, LEGEND.map((st) => h("li", {}, legendChip(st)))),
       boardBox,
       h("section", { class: "panel", "aria-labelledby": "map-title" }, h("h2", { id: "map-title" }, "Where everyone is"), mapBox)),

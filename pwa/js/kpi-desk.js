@@ -1,0 +1,105 @@
+// The reports desk shared by council officers and provider staff: choose a period (and whatever the
+// screen adds), download each report as CSV, read the KPIs as charts. The server scopes every report
+// by the caller's role, so both screens ask the same endpoints.
+import * as api from "./api.js";
+import { field, h, message, options, replace } from "./dom.js";
+import { icon } from "./icons.js";
+import { kpiCharts, REPORT_TITLES } from "./kpi-charts.js";
+import { addDays, localDate } from "./time.js";
+
+export const REPORTS = ["punctuality", "missed", "delivery", "verification", "short-visits", "continuity", "activities", "outcomes"];
+
+/** Named periods ending today (or last month), each [value, label, (today) => [from, to]]. */
+const PERIODS = [
+  ["4w", "Last 4 weeks", (t) => [addDays(t, -27), t]],
+  ["12w", "Last 12 weeks", (t) => [addDays(t, -83), t]],
+  ["month", "This month so far", (t) => [`${t.slice(0, 8)}01`, t]],
+  ["last-month", "Last month", (t) => {
+    const end = addDays(`${t.slice(0, 8)}01`, -1);
+    return [`${end.slice(0, 8)}01`, end];
+  }],
+  ["custom", "Chosen dates", null],
+];
+
+function errorText(err) {
+  return err.fieldMessage ? err.fieldMessage() : err.message;
+}
+
+/** A button that fetches a file from the API and saves it, reporting into status. */
+export function downloadButton(label, path, query, fallback, status) {
+  const btn = h("button", { class: "btn", type: "button" }, icon("download"), label);
+  btn.addEventListener("click", async () => {
+    btn.disabled = true;
+    try {
+      const file = await api.download(path, query, fallback);
+      replace(status, message("ok", `Downloaded ${file.name}.`));
+    } catch (err) {
+      replace(status, message("error", `Download failed: ${errorText(err)}`));
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  return btn;
+}
+
+/**
+ * Draw the desk into main.
+ * filters: extra labelled fields for the form; query(): their values as report parameters;
+ * exports(q, status): extra download sections drawn above the KPI reports' CSV links.
+ */
+export async function renderKpiDesk(main, { title, filters = [], query = () => ({}), exports = () => [] }) {
+  const today = localDate();
+  const period = h("select", {}, options(PERIODS.map(([value, label]) => [value, label]), "4w"));
+  const [first, last] = PERIODS[0][2](today);
+  const from = h("input", { type: "date", value: first, required: true });
+  const to = h("input", { type: "date", value: last, required: true });
+  const status = h("div", { "aria-live": "polite" });
+  const downloads = h("div");
+  const charts = h("div", { class: "kpis" });
+  const form = h("form", { class: "panel", "aria-labelledby": "filters-title" },
+    h("h2", { id: "filters-title" }, "Period and filters"),
+    h("div", { class: "filters" },
+      filters, field("Period", period), field("From", from), field("To", to),
+      h("div", {}, h("button", { class: "btn btn--primary", type: "submit" }, "Show"))),
+    status);
+
+  main.append(h("section", { "aria-labelledby": "kpi-desk-title" },
+    h("h1", { id: "kpi-desk-title" }, title),
+    form,
+    h("section", { class: "panel", "aria-labelledby": "exports-title" },
+      h("h2", { id: "exports-title" }, icon("download"), "Downloads"), downloads),
+    h("section", { "aria-labelledby": "kpi-title" }, h("h2", { id: "kpi-title" }, "Key performance indicators"), charts)));
+
+  period.addEventListener("change", () => {
+    const chosen = PERIODS.find(([value]) => value === period.value);
+    if (!chosen[2]) return;
+    [from.value, to.value] = chosen[2](localDate());
+  });
+  for (const input of [from, to]) input.addEventListener("input", () => { period.value = "custom"; });
+
+  function drawDownloads(q) {
+    replace(downloads,
+      exports(q, status),
+      h("h3", {}, "KPI reports"),
+      h("div", { class: "downloads" }, REPORTS.map((name) => downloadButton(
+        `${REPORT_TITLES[name]} (CSV)`, `/api/v1/reports/${name}`, { ...q, format: "csv" }, `caremon-${name}.csv`, status))));
+  }
+
+  async function load(e) {
+    e?.preventDefault();
+    if (!from.value || !to.value || to.value < from.value) {
+      replace(status, message("error", "Choose a period whose end is not before its start."));
+      return;
+    }
+    const q = { date_from: from.value, date_to: to.value, ...query() };
+    drawDownloads(q);
+    replace(charts, h("p", { class: "muted" }, "Loading KPIs…"));
+    const results = await Promise.allSettled(REPORTS.map((name) => api.get(`/api/v1/reports/${name}`, q)));
+    const failed = results.find((r) => r.status === "rejected");
+    replace(status, failed ? message("error", `Some reports could not be loaded: ${errorText(failed.reason)}`) : null);
+    replace(charts, kpiCharts(Object.fromEntries(REPORTS.map((name, i) => [name, results[i].value ?? null]))));
+  }
+
+  form.addEventListener("submit", load);
+  await load();
+}
