@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import func, select
 
 from server.config import load_settings
@@ -240,3 +241,42 @@ def test_check_in_between_scans_stops_the_escalation_in_the_same_scan(world):
     check("check_in", visit, worker, world.start + 70 * M)
     scan(world.start + 61 * M + timedelta(minutes=SETTINGS["escalation_minutes"]), SETTINGS)
     assert visit.id not in {n.visit_id for n in escalations()}
+
+
+@pytest.mark.parametrize("start", [datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc),  # 09:00 GMT
+                                   datetime(2026, 7, 20, 8, 0, tzinfo=timezone.utc)],  # 09:00 BST
+                         ids=["winter", "summer"])
+def test_worker_too_far_from_the_next_visit_raises_a_predicted_delay_and_tells_the_family(app, start):
+    from tests.factories import make_world, visit_for
+
+    world = make_world(start)
+    a = world.alpha
+    worker = a.workers[1]
+    # Last seen 20 km north five minutes ago; the visit is at 09:40 local, late after 10:10.
+    worker.last_lat, worker.last_lon, worker.last_seen_at = HOME[0] + 0.18, HOME[1], start + 15 * M
+    nxt = visit_for(a.clients[0], start + 40 * M, workers=[worker])
+    db.session.commit()
+    counts = scan(start + 20 * M, SETTINGS)
+    alert = db.session.scalar(select(Alert).where(Alert.visit_id == nxt.id))
+    assert (alert.kind, alert.worker_id) == ("predicted_delay", worker.id)
+    assert counts["predicted_delay"] == 2  # their 09:00 visit to the other client is predicted late too
+    # 20.0 km at 20 km/h from 09:20: about 10:20 local.
+    assert abs(alert.expected_arrival - (start + 80 * M)) < 2 * M
+    told = db.session.scalar(select(Notification).where(Notification.visit_id == nxt.id))
+    assert (told.kind, told.user_id) == ("delay", a.family.id)
+    assert "is now expected about 10:20" in told.body
+    scan(start + 21 * M, SETTINGS)
+    assert family_messages(nxt) == ["delay"]
+
+
+def test_worker_near_enough_to_arrive_before_the_late_threshold_raises_nothing(world):
+    from tests.factories import visit_for
+
+    a = world.alpha
+    worker = a.workers[1]
+    # 5 km away is 15 minutes: arrives 09:35 for a 09:40 visit.
+    worker.last_lat, worker.last_lon, worker.last_seen_at = HOME[0] + 0.045, HOME[1], world.start + 15 * M
+    nxt = visit_for(a.clients[0], world.start + 40 * M, workers=[worker])
+    db.session.commit()
+    scan(world.start + 20 * M, SETTINGS)
+    assert alerts(nxt) == [] and family_messages(nxt) == []
