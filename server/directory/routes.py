@@ -8,8 +8,8 @@ from server.db_types import utcnow
 from server.directory import service
 from server.directory.models import Client, Contract, FamilyLink, Worker
 from server.directory.schemas import (
-    ClientSchema, ClientUpdateSchema, ContractSchema, FamilyLinkSchema, FamilyMemberInSchema, WorkerCreateSchema,
-    WorkerSchema,
+    ClientSchema, ClientUpdateSchema, ContractSchema, FamilyLinkSchema, FamilyMemberInSchema, ProviderSchema,
+    WorkerCreateSchema, WorkerSchema,
 )
 from server.extensions import db
 
@@ -23,6 +23,25 @@ STAFF = ("coordinator", "provider_admin")
 @bp.response(200, ContractSchema(many=True))
 def list_contracts():
     return db.session.scalars(scope_contracts(select(Contract), current_identity()).order_by(Contract.id)).all()
+
+
+@bp.get("/providers/<int:provider_id>")
+@roles_required(*STAFF)
+@bp.response(200, ProviderSchema)
+def get_provider(provider_id):
+    return service.get_provider(current_identity(), provider_id)
+
+
+@bp.patch("/providers/<int:provider_id>")
+@roles_required("provider_admin")
+@bp.arguments(ProviderSchema(partial=True))
+@bp.response(200, ProviderSchema)
+def update_provider(body, provider_id):
+    """The provider's name and on-call contact (who gets escalated missed-visit alerts)."""
+    ident = current_identity()
+    provider = service.update(ident, service.get_provider(ident, provider_id), body, utcnow())
+    db.session.commit()
+    return provider
 
 
 @bp.get("/workers")

@@ -19,6 +19,14 @@ class ContractSchema(Schema):
     no_checkout_minutes = fields.Integer()
 
 
+class ProviderSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(validate=validate.Length(1, 200))
+    # An email address or a phone number: escalated missed-visit alerts go there.
+    on_call_contact = fields.String(allow_none=True, validate=[validate.Length(max=254), validate.Regexp(
+        r"^([^@\s]+@[^@\s]+\.[^@\s]+|\+?[0-9][0-9 ]{6,20})$", error="An email address or a phone number")])
+
+
 class WorkerSchema(Schema):
     id = fields.Integer(dump_only=True)
     provider_id = fields.Integer(dump_only=True)

@@ -9,7 +9,7 @@ from server.audit.service import record
 from server.auth.models import User
 from server.auth.passwords import hash_password
 from server.auth.tenancy import Identity, get_contract
-from server.directory.models import Client, FamilyLink, Worker
+from server.directory.models import Client, FamilyLink, Provider, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
 
@@ -32,6 +32,13 @@ def create_worker(ident: Identity, data: dict, now: datetime) -> Worker:
                provider_id=ident.provider_id, worker_id=worker.id)
     record("worker.create", "worker", worker.id, user_id=ident.user_id, now=now)
     return worker
+
+
+def get_provider(ident: Identity, provider_id: int) -> Provider:
+    provider = db.session.get(Provider, provider_id)
+    if provider is None or provider.id != ident.provider_id:
+        raise not_found("provider")
+    return provider
 
 
 def get_worker(ident: Identity, worker_id: int) -> Worker:

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from server.audit.models import AuditEntry
+from server.directory.models import Provider
 from server.extensions import db
 from server.visits.models import Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
 from tests.api.dbstate import count, snapshot
@@ -332,3 +333,16 @@ def test_admin_gives_a_relative_a_login_that_sees_only_that_client(client, world
                                                     "password": "a long enough password"}).get_json()["access_token"]
     seen = client.get("/api/v1/visits", headers={"Authorization": f"Bearer {token}"}).get_json()["items"]
     assert [v["id"] for v in seen] == [a.visits[1].id]
+
+
+def test_provider_admin_sets_the_on_call_contact_that_escalations_go_to(client, world):
+    a = world.alpha
+    url = f"/api/v1/providers/{a.provider.id}"
+    r = client.patch(url, json={"on_call_contact": "duty.manager@alpha.example"}, headers=headers_for(a.admin))
+    assert r.status_code == 200 and r.get_json()["on_call_contact"] == "duty.manager@alpha.example"
+    seen = client.get(url, headers=headers_for(a.coordinator)).get_json()
+    assert (seen["name"], seen["on_call_contact"]) == ("Alpha", "duty.manager@alpha.example")
+    db.session.expire_all()
+    assert db.session.get(Provider, a.provider.id).on_call_contact == "duty.manager@alpha.example"
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "providers.update")).one()
+    assert entry.user_id == a.admin.id and entry.details["fields"] == ["on_call_contact"]

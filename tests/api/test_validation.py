@@ -270,6 +270,10 @@ CASES = [
          lambda w: pattern(w, duration_minutes=-30), "duration_minutes"),
     Case("pattern_unknown_worker", admin, "POST", lambda w: client_url(w, "/visit-patterns"),
          lambda w: pattern(w, worker_ids=[987654]), "worker_ids"),
+    Case("on_call_contact_neither_email_nor_phone", admin, "PATCH", lambda w: f"/api/v1/providers/{w.alpha.provider.id}",
+         lambda w: {"on_call_contact": "the manager"}, "on_call_contact"),
+    Case("provider_name_empty", admin, "PATCH", lambda w: f"/api/v1/providers/{w.alpha.provider.id}",
+         lambda w: {"name": ""}, "name"),
     # Auth.
     Case("login_without_password", lambda w: None, "POST", lambda w: "/api/v1/auth/login",
          lambda w: {"email": "w1@alpha.example"}, "password"),
