@@ -1,8 +1,11 @@
 """Delivery channels. Each has send(notification) and raises on failure, so the sender can retry.
 
-SMS goes through a gateway interface: a real gateway (a UK aggregator's HTTP API, say)
-is a class with `send(to: str, text: str) -> None` that raises on a refused message,
-named by the `sms_gateway` setting. The demo's gateway writes to the log.
+SMS goes through a gateway interface (SmsGateway below). The `sms_gateway` setting is "log"
+(the demo's gateway, which writes to the log) or the dotted import path of a class, e.g.
+"mycouncil.sms.AggregatorGateway". That class is constructed with the settings dict, so it
+can read its own keys (CAREMON_SMS_API_KEY arrives as settings["sms_api_key"]), and has
+`send(to: str, text: str) -> None`, which raises on a message the gateway refused so the
+sender retries it.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02
 from pywebpush import webpush
 from sqlalchemy import select
+from werkzeug.utils import ImportStringError, import_string
 
 from server.extensions import db
 from server.notify.models import PushSubscription, VapidKey
@@ -88,11 +92,23 @@ def vapid_key() -> VapidKey:
     return key
 
 
+def sms_gateway(settings: dict) -> SmsGateway:
+    """The configured gateway; a wrong setting stops the scheduler at start, not at the first text."""
+    name = settings["sms_gateway"]
+    if name == "log":
+        return LoggingSmsGateway()
+    try:
+        gateway = import_string(name)(settings)
+    except ImportStringError as exc:
+        raise RuntimeError(f"sms_gateway {name!r} cannot be imported: {exc.exception}") from exc
+    if not callable(getattr(gateway, "send", None)):
+        raise RuntimeError(f"sms_gateway {name!r} has no send(to, text) method")
+    return gateway
+
+
 def channels_from_settings(settings: dict) -> dict:
-    if settings["sms_gateway"] != "log":
-        raise RuntimeError(f"Unknown sms_gateway {settings['sms_gateway']!r}")
     return {
         "email": EmailChannel(settings["smtp_host"], settings["smtp_port"], settings["smtp_from"]),
-        "sms": SmsChannel(LoggingSmsGateway()),
+        "sms": SmsChannel(sms_gateway(settings)),
         "push": PushChannel(settings["vapid_subject"]),
     }
