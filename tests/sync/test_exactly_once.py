@@ -12,7 +12,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -94,7 +93,7 @@ def test_client_killed_right_after_sending(app, world, tmp_path):
         assert died.returncode == 9
         restarted = SyncClient(str(queue), server.url, token(world))
         assert restarted.pending() == 40
-        assert restarted.sync() == {"accepted": 0, "duplicate": 40, "rejected": 0}
+        assert restarted.sync() == {"accepted": 0, "duplicate": 40, "rejected": 0, "too_large": 0}
     finally:
         server.kill()
     assert_log_matches_database(restarted, keys)
@@ -103,20 +102,47 @@ def test_client_killed_right_after_sending(app, world, tmp_path):
 def test_server_sigkilled_while_batches_are_in_flight(app, world, tmp_path):
     client = SyncClient(str(tmp_path / "queue.db"), "http://unused", token(world), max_items=20)
     keys = fill(client, world, 200)
+    post, in_flight, interrupted = client.session.post, [None], []
+
+    def watched_post(*args, **kwargs):
+        batch = json.loads(kwargs["data"])["items"]
+        in_flight[0] = batch
+        try:
+            return post(*args, **kwargs)
+        except requests.ConnectionError:
+            if killed_during[0] is batch:  # the kill landed while this upload was on the wire
+                interrupted.append([i["idempotency_key"] for i in batch])
+            raise
+        finally:
+            in_flight[0] = None
+
+    client.session.post = watched_post
     for attempt in range(6):
-        server = Server()
+        server, killed_during = Server(), [None]
         client.base_url = server.url
-        killer = threading.Timer(0.05 + 0.05 * attempt, server.kill)
+
+        def kill(server=server, killed_during=killed_during):
+            killed_during[0] = in_flight[0]
+            server.kill()
+
+        killer = threading.Timer(0.02 + 0.04 * attempt, kill)
         killer.start()
         try:
             client.sync()
         except requests.RequestException:
             pass
         finally:
-            killer.cancel()
-            server.kill()
+            killer.join()
         if client.pending() == 0:
             break
+    assert interrupted, "no kill cut off an upload in flight"
+    db.session.expire_all()
+    stored = set(db.session.scalars(select(VisitEvent.idempotency_key)))
+    # Through every kill the database holds the queue's head: nothing skipped, nothing stored out of turn,
+    # and a batch cut off in flight is stored whole or not at all (one commit per batch).
+    assert stored == set(keys[:len(stored)])
+    for batch in interrupted:
+        assert len(stored & set(batch)) in (0, len(batch))
     final = Server()
     try:
         client.base_url = final.url
@@ -126,14 +152,53 @@ def test_server_sigkilled_while_batches_are_in_flight(app, world, tmp_path):
     assert_log_matches_database(client, keys)
 
 
+def test_the_same_batch_sent_twice_at_once_stores_each_event_once(app, world, tmp_path):
+    client = SyncClient(str(tmp_path / "queue.db"), "http://unused", token(world))
+    keys = fill(client, world, 100)
+    body = client._body([json.loads(raw) for (raw,) in client.db.execute("SELECT item FROM queue ORDER BY seq")])
+    headers = {"Authorization": f"Bearer {token(world)}", "Content-Type": "application/json"}
+    server = Server(workers=2)
+    barrier, answers = threading.Barrier(2), [None, None]
+
+    def send(slot):
+        barrier.wait()
+        answers[slot] = requests.post(f"{server.url}/api/v1/sync/batches", data=body, headers=headers, timeout=60)
+
+    try:
+        senders = [threading.Thread(target=send, args=(slot,)) for slot in (0, 1)]
+        for t in senders:
+            t.start()
+        for t in senders:
+            t.join()
+    finally:
+        server.kill()
+    assert [a.status_code for a in answers] == [200, 200]
+    first, second = (a.json()["results"] for a in answers)
+    db.session.expire_all()
+    rows = {e.idempotency_key: e.id for e in db.session.scalars(select(VisitEvent))}
+    assert db.session.scalar(select(func.count()).select_from(VisitEvent)) == len(rows) == len(keys)
+    for key, a, b in zip(keys, first, second):
+        assert a["idempotency_key"] == b["idempotency_key"] == key
+        assert sorted((a["status"], b["status"])) == ["accepted", "duplicate"]
+        assert a["id"] == b["id"] == rows[key]
+
+
 def test_client_splits_its_queue_when_the_server_refuses_a_batch(app, world, tmp_path):
     server = Server()
     try:
         client = SyncClient(str(tmp_path / "queue.db"), server.url, token(world), max_items=5000)
         keys = fill(client, world, 520)  # more than the server's 500-item limit
-        assert client.sync() == {"accepted": 520, "duplicate": 0, "rejected": 0}
+        sizes, post = [], client.session.post
+
+        def counting_post(*args, **kwargs):
+            response = post(*args, **kwargs)
+            sizes.append((len(json.loads(kwargs["data"])["items"]), response.status_code))
+            return response
+
+        client.session.post = counting_post
+        assert client.sync() == {"accepted": 520, "duplicate": 0, "rejected": 0, "too_large": 0}
     finally:
         server.kill()
     assert_log_matches_database(client, keys)
-    assert json.loads(json.dumps(client.max_items)) <= 500
-    assert uuid.UUID(keys[0])
+    assert sizes == [(520, 413), (500, 200), (20, 200)]  # refused whole, then cut to the limit it was told
+    assert client.max_items == 500
