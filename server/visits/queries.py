@@ -5,13 +5,14 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server.auth.tenancy import Identity, scope_visits
 from server.care.models import Outcome
 from server.directory.models import Client, Contract, Council
 from server.errors import invalid
 from server.extensions import db
+from server.monitoring.models import Alert
 from server.pagination import page
 from server.timeutil import local_day_bounds, local_range_bounds, to_local
 from server.visits.models import Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
@@ -82,7 +83,22 @@ def list_visits(ident: Identity, filters: dict) -> tuple[list[Visit], str | None
             VisitAssignment.worker_id == filters["worker_id"], VisitAssignment.removed_at.is_(None))))
     visits, next_cursor = page(db.session, stmt, Visit.planned_start, Visit.id, filters.get("cursor"), filters["limit"])
     attach_open_exceptions(visits)
+    attach_expected_arrivals(visits)
     return visits, next_cursor
+
+
+def attach_expected_arrivals(visits: list[Visit]) -> None:
+    """When the scheduler now expects a carer at each visit not yet started: the earliest arrival on its
+    open delay alerts (predicted delay, late), in one query for the page; None when no delay is open."""
+    waiting = [v.id for v in visits if v.started_at is None]
+    found = {}
+    if waiting:
+        found = dict(db.session.execute(
+            select(Alert.visit_id, func.min(Alert.expected_arrival)).where(
+                Alert.visit_id.in_(waiting), Alert.kind.in_(("predicted_delay", "late")), Alert.resolved_at.is_(None),
+                Alert.expected_arrival.is_not(None)).group_by(Alert.visit_id)).all())
+    for visit in visits:
+        visit.expected_arrival_at = found.get(visit.id)
 
 
 def attach_open_exceptions(visits: list[Visit]) -> None:

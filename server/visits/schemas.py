@@ -138,8 +138,15 @@ class VisitListQuerySchema(Schema):
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
 
 
+class VisitListItemSchema(VisitSchema):
+    expected_arrival = fields.DateTime(
+        allow_none=True, attribute="expected_arrival_at",
+        metadata={"description": "While a delay alert is open and nobody has checked in: when the scheduler now "
+                                 "expects the first carer (UTC); null otherwise"})
+
+
 class VisitPageSchema(Schema):
-    items = fields.Nested(VisitSchema, many=True)
+    items = fields.Nested(VisitListItemSchema, many=True)
     next_cursor = fields.String(allow_none=True)
 
 

@@ -8,7 +8,7 @@ import io
 import json
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import openpyxl
@@ -26,7 +26,9 @@ from server.notify.models import PushSubscription
 from server.visits.models import Visit, VisitException
 from server.visits.service import record_event
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
-from tests.e2e.seed import mark_late, seed_today
+from server.timeutil import to_local
+from tests.e2e.seed import mark_late, scan_at, seed_today
+from tests.factories import HOME
 
 pytestmark = pytest.mark.e2e
 
@@ -127,6 +129,28 @@ def test_family_sees_the_delay_and_says_how_a_visit_went(open_context, app):
     [fb] = db.session.scalars(select(VisitFeedback)).all()
     assert (fb.visit_id, fb.user_id, fb.rating, fb.comment) == (
         world.visit_delivered.id, world.alpha.family.id, 5, "Lovely, on time and cheerful")
+
+
+def test_family_sees_the_new_expected_time_of_a_delayed_visit(open_context, app):
+    world = seed_today()
+    visit = world.visit_late
+    carer = world.alpha.workers[1]
+    # Last seen 25 km away half an hour before a visit they cannot reach in time: the scan predicts the delay.
+    scanned = visit.planned_start - timedelta(minutes=30)
+    carer.last_lat, carer.last_lon, carer.last_seen_at = HOME[0] + 0.2248, HOME[1], scanned
+    db.session.commit()
+    assert scan_at(visit, -30)["predicted_delay"] == 1
+    mark_late(visit)
+    [alert] = db.session.scalars(select(Alert).where(Alert.visit_id == visit.id, Alert.kind == "predicted_delay")).all()
+    assert visit.planned_start + timedelta(minutes=40) < alert.expected_arrival < visit.planned_start + timedelta(minutes=50)
+    five = 300
+    about = datetime.fromtimestamp(round(alert.expected_arrival.timestamp() / five) * five, tz=timezone.utc)
+
+    page = signed_in(open_context, world.alpha.family, PHONE)
+    line = page.locator(f'.visit-line[data-visit-id="{visit.id}"] .delay')
+    expect(line).to_contain_text(f"Running late — now expected about {to_local(about, 'Europe/London'):%H:%M} (due 16:00)")
+    expect(page.get_by_role("region", name="Next visit")).to_contain_text("now expected about")
+    screenshot(page, "family-delay-expected-phone")
 
 
 def download(page, button: str, folder) -> Path:

@@ -8,6 +8,13 @@ import { addDays, formatDay, formatTime, localDate, timeRange } from "../time.js
 
 const POLL_MS = 30000;
 
+const ABOUT_MS = 5 * 60000;
+
+/** An estimate to the nearest five minutes: "about 16:45" promises no more than the scheduler knows. */
+function aboutTime(iso) {
+  return new Date(Math.round(new Date(iso).getTime() / ABOUT_MS) * ABOUT_MS).toISOString();
+}
+
 function weekBounds(today) {
   const weekday = (new Date(`${today}T12:00:00Z`).getUTCDay() + 6) % 7; // Monday = 0
   return [addDays(today, -weekday), addDays(today, 6 - weekday)];
@@ -70,13 +77,17 @@ export async function render(main, { user }) {
   }
 
   function delayLine(v) {
+    if (v.expected_arrival) {
+      return h("p", { class: "delay", role: "status", dataset: { expected: v.expected_arrival } }, icon("alert"),
+        ` Running late — now expected about ${formatTime(aboutTime(v.expected_arrival))} (due ${formatTime(v.planned_start)}). The office has been told.`);
+    }
     if (v.status === "late") return h("p", { class: "delay", role: "status" }, icon("alert"), ` Running late: the carer has not arrived yet (due ${formatTime(v.planned_start)}). The office has been told.`);
     if (v.status === "missed") return h("p", { class: "delay", role: "status" }, icon("cross"), " Nobody has checked in for this visit. The office has been told.");
     return null;
   }
 
   function nextCard(v) {
-    const late = v.status === "late";
+    const late = v.status === "late" || Boolean(v.expected_arrival);
     const when = localDate(new Date(v.planned_start)) === localDate() ? "today" : formatDay(localDate(new Date(v.planned_start)));
     const mine = v.assignments.find((a) => a.checked_in_at);
     return h("section", { class: `card next-visit${late ? " is-late" : ""}`, "aria-labelledby": "next-title" },
