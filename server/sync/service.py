@@ -1,7 +1,7 @@
 """Storing a device's batch one item at a time: each item lands once, or is refused with its reason."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
 from sqlalchemy import text
@@ -12,15 +12,20 @@ from server.auth.tenancy import Identity, get_client
 from server.errors import ApiError, invalid
 from server.extensions import db
 from server.visits.activities import log_activity
+from server.visits.models import Visit, VisitEvent
 from server.visits.schemas import ActivityInSchema, EventInSchema
-from server.visits.service import record_event
+from server.visits.service import open_exception, record_event
+
+# An event whose device time is later than the device's own clock when the batch left.
+AFTER_SENT = "device_time_after_sent"
 
 
 def store_batch(ident: Identity, envelope: dict, now: datetime, skew_threshold_s: float) -> dict:
     """One savepoint per item, one commit for the batch; the caller commits."""
     _begin_writing()
     offset = measured_offset_s(envelope["sent_at"], now)
-    results = [_store_item(ident, item, now, offset, skew_threshold_s) for item in envelope["items"]]
+    results = [_store_item(ident, item, now, envelope["sent_at"], offset, skew_threshold_s)
+               for item in envelope["items"]]
     return {"server_time": now, "clock_offset_s": offset, "results": results}
 
 
@@ -37,11 +42,14 @@ def _begin_writing() -> None:
         db.session.execute(text("BEGIN IMMEDIATE"))
 
 
-def _store_item(ident: Identity, item: dict, now: datetime, offset: float, skew_threshold_s: float) -> dict:
+def _store_item(ident: Identity, item: dict, now: datetime, sent_at: datetime, offset: float,
+                skew_threshold_s: float) -> dict:
     key = item.get("idempotency_key")
     try:
         with db.session.begin_nested():
             record, created = _store(ident, item, now, offset, skew_threshold_s)
+            if created and isinstance(record, VisitEvent):
+                _check_after_sent(record, sent_at, now, skew_threshold_s)
     except ValidationError as exc:
         return _rejected(key, ApiError(422, "validation_error", "Invalid input", {"fields": exc.messages}))
     except ApiError as exc:
@@ -62,6 +70,21 @@ def _store(ident: Identity, item: dict, now: datetime, offset: float, skew_thres
         client = get_client(ident, _item_id(item, "client_id"))
         return log_activity(ident, client, ActivityInSchema().load(body), now)
     raise invalid("type", "Must be visit_event or activity")
+
+
+def _check_after_sent(event: VisitEvent, sent_at: datetime, now: datetime, threshold_s: float) -> None:
+    """Flag an event that claims to have happened after the batch carrying it was sent.
+
+    Both times are read off the same device clock, so whatever the measured offset, the
+    clock was changed between recording and sending: the event's time cannot be trusted
+    and the visit's pay is held (a clock_skew exception) until a coordinator settles it.
+    """
+    ahead = event.device_time - sent_at
+    if ahead <= timedelta(seconds=threshold_s):
+        return
+    event.flags = [*event.flags, AFTER_SENT]
+    open_exception(db.session.get(Visit, event.visit_id), "clock_skew", now, worker_id=event.worker_id,
+                   detail=f"{event.kind} device time {ahead.total_seconds():+.0f} s after the batch was sent")
 
 
 def _item_id(item: dict, field: str) -> int:

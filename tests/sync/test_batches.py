@@ -73,6 +73,34 @@ def test_wrong_phone_clock_is_measured_flagged_and_corrected(client, world):
     assert kinds == ["clock_skew"]
 
 
+def test_an_event_timed_after_its_batch_was_sent_is_flagged_though_the_clock_now_agrees(client, world, app):
+    """The phone ran fast while offline and was put right before it synced: the offset looks fine."""
+    a = world.alpha
+    visit = a.visits[0]
+    threshold = timedelta(seconds=app.config["CAREMON"]["clock_skew_threshold_s"])
+    sent_at = datetime.now(timezone.utc)
+    items = [item(visit, "check_in", sent_at - timedelta(hours=1)),
+             item(visit, "note", sent_at + threshold - timedelta(seconds=5), text="just inside the threshold"),
+             item(visit, "check_out", sent_at + timedelta(hours=3))]
+    body = upload(client, a.worker_users[0], items, sent_at=sent_at).get_json()
+    assert abs(body["clock_offset_s"]) < 5
+    assert [r["flags"] for r in body["results"]] == [[], [], ["device_time_after_sent"]]
+    flags = dict(db.session.execute(select(VisitEvent.kind, VisitEvent.flags)).all())
+    assert flags == {"check_in": [], "note": [], "check_out": ["device_time_after_sent"]}
+    open_kinds = db.session.scalars(select(VisitException.kind).where(
+        VisitException.visit_id == visit.id, VisitException.resolved_at.is_(None))).all()
+    assert open_kinds == ["clock_skew"]  # holds the visit's pay for a coordinator
+
+
+def test_a_fast_clock_alone_is_a_batch_skew_not_an_impossible_time(client, world):
+    a = world.alpha
+    skew = timedelta(hours=2)
+    sent_at = datetime.now(timezone.utc) + skew
+    body = upload(client, a.worker_users[0], [item(a.visits[0], "check_in", sent_at - timedelta(minutes=10))],
+                  sent_at=sent_at).get_json()
+    assert body["results"][0]["flags"] == ["clock_skew"]
+
+
 def test_events_for_a_visit_reassigned_or_cancelled_offline_are_kept_and_flagged(client, world):
     a = world.alpha
     coord = headers_for(a.coordinator)
