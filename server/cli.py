@@ -108,18 +108,25 @@ def scheduler():
 @click.option("--date", "day", default=None, help="Local date of the run to play (default today).")
 @click.option("--loss", default=0.1, type=click.FloatRange(0, 0.9), help="Share of uploads whose request or answer is lost.")
 @click.option("--duplicates", default=0.1, type=click.FloatRange(0, 1), help="Share of uploads sent twice.")
-@click.option("--offline", default=0.5, type=click.FloatRange(0, 1), help="Share of visits recorded with no signal.")
+@click.option("--offline-stretches", default=2, type=click.IntRange(0, 20),
+              help="Stretches of each worker's day with no signal.")
+@click.option("--offline-minutes", default=90, type=click.IntRange(1, 24 * 60), help="Length of each stretch.")
 @click.option("--seed", default=1, type=int)
-def simulate_command(url, workers, password, day, loss, duplicates, offline, seed):
-    """Play a day of care workers' phones against a server through a lossy network; compare what was stored."""
+def simulate_command(url, workers, password, day, loss, duplicates, offline_stretches, offline_minutes, seed):
+    """Play a day of care workers' phones against a server through a lossy network; compare what was stored.
+
+    sent counts every item uploaded, resends included; acked, what the server answered; stored, what it holds.
+    """
     from device_sync.simulator import simulate
 
     report = simulate(url, [f"worker{i}@lakeland.demo" for i in range(1, workers + 1)], password, day, seed,
-                      loss, duplicates, offline)
+                      loss, duplicates, offline_stretches, offline_minutes)
     click.echo(f"network faults: {report['network']}")
-    click.echo(f"{'worker':28} {'visits':>6} {'recorded':>8} {'acked':>6} {'stored':>6} {'missing':>7}")
+    click.echo(f"{'worker':28} {'visits':>6} {'recorded':>8} {'offline':>7} {'sent':>5} {'requests':>8} "
+               f"{'acked':>6} {'stored':>6} {'missing':>7} {'twice':>5}")
     for w in report["workers"]:
-        click.echo(f"{w['worker']:28} {w['visits']:6} {w['recorded']:8} {w['acknowledged']:6} {w['stored']:6} "
-                   f"{len(w['missing']):7}")
+        click.echo(f"{w['worker']:28} {w['visits']:6} {w['recorded']:8} {w['offline']:7} {w['sent']:5} "
+                   f"{w['requests']:8} {w['acknowledged']:6} {w['stored']:6} {len(w['missing']):7} "
+                   f"{w['stored_twice']:5}")
     if any(w["missing"] or w["stored_twice"] or w["recorded"] != w["acknowledged"] for w in report["workers"]):
         raise SystemExit(1)
