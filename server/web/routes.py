@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, jsonify, request, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
 from server.web.shell import MIME_TYPES, PWA_DIR, SERVICE_WORKER, shell_files, shell_version
+from server.web.tiles import tile_origin
 
 bp = Blueprint("web", __name__)
 
@@ -20,7 +21,6 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
@@ -34,6 +34,18 @@ DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
     "script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
     "style-src 'self'", "style-src 'self' 'unsafe-inline'")
 DOCS_ENDPOINT = "api-docs.openapi_swagger_ui"
+
+
+@bp.record_once
+def _check_settings(state) -> None:
+    """A malformed tile URL stops the start rather than giving every coordinator a broken map."""
+    tile_origin(state.app.config["CAREMON"].get("map_tile_url", ""))
+
+
+def content_security_policy() -> str:
+    """The app's policy; a configured tile server may serve images, and nothing else."""
+    origin = tile_origin(current_app.config["CAREMON"].get("map_tile_url", ""))
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {origin}") if origin else CONTENT_SECURITY_POLICY
 
 
 def pwa_root() -> Path:
@@ -71,6 +83,16 @@ def asset(folder: str, name: str):
     return _send(f"{folder}/{name}")
 
 
+@bp.get("/config.json")
+def app_config():
+    """Settings the screens need from the server (only the map's tiles); not cached with the shell."""
+    settings = current_app.config["CAREMON"]
+    response = jsonify({"map_tile_url": settings.get("map_tile_url", ""),
+                        "map_tile_attribution": settings.get("map_tile_attribution", "")})
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 @bp.get(f"{DOCS_ASSETS_URL}<path:name>")
 def docs_asset(name: str):
     if Path(name).suffix not in (".js", ".css", ".png"):
@@ -92,8 +114,8 @@ def service_worker():
 
 @bp.after_app_request
 def security_headers(response: Response) -> Response:
-    if request.endpoint == DOCS_ENDPOINT:
-        response.headers.setdefault("Content-Security-Policy", DOCS_CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy",
+                                DOCS_CONTENT_SECURITY_POLICY if request.endpoint == DOCS_ENDPOINT else content_security_policy())
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if request.is_secure:

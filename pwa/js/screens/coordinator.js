@@ -1,10 +1,10 @@
-// The coordinator's desk: live roster board, alerts, exception queue, visit detail and a positions plot.
+// The coordinator's desk: live roster board, alerts, exception queue, visit detail and a map of positions.
 import { acknowledge, loadAlerts, renderAlerts } from "../alerts.js";
 import * as api from "../api.js";
 import { renderBoard, scrollForNow } from "../board.js";
 import { h, message, replace } from "../dom.js";
 import { loadExceptions, renderExceptions } from "../exceptions.js";
-import { renderMap } from "../map.js";
+import { mapPanel, tileSettings } from "../map.js";
 import { LEGEND, legendChip } from "../status.js";
 import { clockTime, formatDay, localDate } from "../time.js";
 import { renderVisitDetail } from "../visit-detail.js";
@@ -21,6 +21,7 @@ export async function render(main) {
   const excCount = h("span", { class: "count" }, "0");
   const mapBox = h("div");
   const detail = h("section", { class: "panel detail", "aria-labelledby": "detail-title", hidden: true });
+  const drawMap = mapPanel(mapBox, await tileSettings());
   let workers = [];
   let visits = [];
   let timer = null;
@@ -61,7 +62,7 @@ export async function render(main) {
     board.scrollLeft = old ? old.scrollLeft : scrollForNow(board);
     if (focused) boardBox.querySelector(`.block[data-visit-id="${focused}"]`)?.focus({ preventScroll: true });
     const clients = [...new Map(visits.map((v) => [v.client.id, v.client])).values()];
-    replace(mapBox, renderMap({ clients, workers: workers.filter((w) => w.active !== false) }));
+    drawMap({ clients, workers: workers.filter((w) => w.active !== false) });
   }
 
   async function refreshAlerts() {
