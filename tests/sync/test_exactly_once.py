@@ -102,27 +102,27 @@ def test_client_killed_right_after_sending(app, world, tmp_path):
 def test_server_sigkilled_while_batches_are_in_flight(app, world, tmp_path):
     client = SyncClient(str(tmp_path / "queue.db"), "http://unused", token(world), max_items=20)
     keys = fill(client, world, 200)
-    post, in_flight, interrupted = client.session.post, [None], []
+    post, interrupted = client.session.post, []
+    wire = {"in_flight": None, "killed_during": None}  # the upload on the wire now, and when the server died
 
     def watched_post(*args, **kwargs):
-        batch = json.loads(kwargs["data"])["items"]
-        in_flight[0] = batch
+        batch = wire["in_flight"] = json.loads(kwargs["data"])["items"]
         try:
             return post(*args, **kwargs)
         except requests.ConnectionError:
-            if killed_during[0] is batch:  # the kill landed while this upload was on the wire
+            if wire["killed_during"] is batch:  # the kill landed while this upload was on the wire
                 interrupted.append([i["idempotency_key"] for i in batch])
             raise
         finally:
-            in_flight[0] = None
+            wire["in_flight"] = None
 
     client.session.post = watched_post
     for attempt in range(6):
-        server, killed_during = Server(), [None]
+        server = Server()
         client.base_url = server.url
 
-        def kill(server=server, killed_during=killed_during):
-            killed_during[0] = in_flight[0]
+        def kill(server=server):
+            wire["killed_during"] = wire["in_flight"]
             server.kill()
 
         killer = threading.Timer(0.02 + 0.04 * attempt, kill)

@@ -73,6 +73,7 @@ def test_the_simulate_command_prints_what_the_database_holds(app):
     assert lines[1].split() == ["worker", "visits", "recorded", "offline", "sent", "requests", "acked", "stored",
                                 "missing", "twice"]
     db.session.expire_all()
+    held_back = 0
     for line in lines[2:]:
         email, *numbers = line.split()
         visits, recorded, offline, sent, requests, acked, stored, missing, twice = map(int, numbers)
@@ -85,4 +86,7 @@ def test_the_simulate_command_prints_what_the_database_holds(app):
         assert len(mine) == len({key for key, _ in mine}) == stored == acked == recorded
         assert (missing, twice) == (0, 0)
         assert sent >= recorded and requests > 0
+        assert 0 <= offline <= recorded
+        held_back += offline
+    assert held_back > 0  # the stretches without signal fell on recorded events
     assert [line.split()[0] for line in lines[2:]] == ["worker1@lakeland.demo", "worker2@lakeland.demo"]
