@@ -27,9 +27,12 @@ def raise_alert(visit, kind: str, now: datetime, *, worker_id: int | None = None
     return alert
 
 
-def resolve_alerts(visit_id: int, kinds: tuple[str, ...], now: datetime) -> list[Alert]:
-    alerts = db.session.scalars(select(Alert).where(
-        Alert.visit_id == visit_id, Alert.kind.in_(kinds), Alert.resolved_at.is_(None))).all()
+def resolve_alerts(visit_id: int, kinds: tuple[str, ...], now: datetime, worker_id: int | None = None) -> list[Alert]:
+    """Close a visit's open alerts of these kinds: every carer's, or with worker_id that carer's and the visit's own."""
+    stmt = select(Alert).where(Alert.visit_id == visit_id, Alert.kind.in_(kinds), Alert.resolved_at.is_(None))
+    if worker_id is not None:
+        stmt = stmt.where((Alert.worker_id == worker_id) | Alert.worker_id.is_(None))
+    alerts = db.session.scalars(stmt).all()
     for alert in alerts:
         alert.resolved_at = now
     return alerts

@@ -121,3 +121,28 @@ def test_cancelling_a_visit_closes_its_open_alerts(client, world):
     scan(world.start + timedelta(minutes=61), load_settings())
     listed = client.get("/api/v1/alerts", headers=headers_for(world.alpha.coordinator)).get_json()
     assert {(a["visit_id"], a["kind"]) for a in listed} == {(world.alpha.visits[1].id, "missed")}
+
+
+def test_resolving_the_geofence_exception_closes_its_alert(client, world):
+    a, visit = world.alpha, world.alpha.visits[0]
+    post_event(client, world, "check_in", world.start, HOME[0] + 0.01)
+    (exc,) = client.get(f"/api/v1/visits/{visit.id}", headers=headers_for(a.coordinator)).get_json()["exceptions"]
+    assert exc["kind"] == "outside_geofence"
+    r = client.post(f"/api/v1/visits/{visit.id}/exceptions/{exc['id']}/resolve",
+                    json={"reason_code": "confirmed_with_client"}, headers=headers_for(a.coordinator))
+    assert r.status_code == 200, r.get_json()
+    assert client.get("/api/v1/alerts", headers=headers_for(a.coordinator)).get_json() == []
+
+
+def test_times_entered_for_a_carer_close_that_carers_no_checkout_alert(client, world):
+    a, visit = world.alpha, world.alpha.visits[0]
+    post_event(client, world, "check_in", world.start, HOME[0])
+    scan(world.start + timedelta(minutes=95), load_settings())
+    listed = client.get("/api/v1/alerts", headers=headers_for(a.coordinator)).get_json()
+    assert (visit.id, "no_checkout") in {(x["visit_id"], x["kind"]) for x in listed}
+    r = client.post(f"/api/v1/visits/{visit.id}/corrections", headers=headers_for(a.coordinator), json={
+        "worker_id": a.workers[0].id, "check_in_at": world.start.isoformat(),
+        "check_out_at": (world.start + timedelta(minutes=30)).isoformat(), "reason_code": "forgot_to_log"})
+    assert r.status_code == 201, r.get_json()
+    listed = client.get("/api/v1/alerts", headers=headers_for(a.coordinator)).get_json()
+    assert (visit.id, "no_checkout") not in {(x["visit_id"], x["kind"]) for x in listed}
