@@ -11,9 +11,9 @@ from datetime import datetime, timedelta, timezone
 from geopy.distance import geodesic
 from sqlalchemy import select
 
+from server.extensions import db
 from server.monitoring.models import Alert
 from server.monitoring.scans import scan
-from server.extensions import db
 from tests.conftest import headers_for
 from tests.factories import HOME
 

@@ -28,6 +28,7 @@ from server.visits.service import record_event
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from server.timeutil import to_local
 from tests.e2e.seed import mark_late, scan_at, seed_today
+from tests.e2e.test_e2e_shell import check_screen
 from tests.factories import HOME
 
 pytestmark = pytest.mark.e2e
@@ -150,7 +151,7 @@ def test_family_sees_the_new_expected_time_of_a_delayed_visit(open_context, app)
     line = page.locator(f'.visit-line[data-visit-id="{visit.id}"] .delay')
     expect(line).to_contain_text(f"Running late — now expected about {to_local(about, 'Europe/London'):%H:%M} (due 16:00)")
     expect(page.get_by_role("region", name="Next visit")).to_contain_text("now expected about")
-    screenshot(page, "family-delay-expected-phone")
+    check_screen(page, "family-delay-expected", "phone")
 
 
 def download(page, button: str, folder) -> Path:

@@ -14,8 +14,9 @@ from playwright.sync_api import expect
 
 from server.db_types import utcnow
 from server.extensions import db
-from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot, serve
+from tests.e2e.conftest import DESKTOP, PHONE, log_in, serve
 from tests.e2e.seed import seed_today
+from tests.e2e.test_e2e_shell import check_screen
 from tests.factories import HOME
 
 pytestmark = pytest.mark.e2e
@@ -106,7 +107,7 @@ def test_map_draws_tiles_and_places_markers_on_them(open_context, app, tile_serv
         assert 0 < x < 600 and 0 < y < 320
     expect(page.get_by_role("list", name="Workers' last known positions")).to_contain_text("Alpha Worker 1: seen")
     figure.scroll_into_view_if_needed()
-    screenshot(page, "coordinator-map-tiles-desktop")
+    check_screen(page, "coordinator-map-tiles", "desktop")
 
     # The next board poll (10 s) with unchanged positions redraws nothing and fetches no tile again.
     polled, updated = len(asked), page.locator(".updated")
@@ -115,7 +116,7 @@ def test_map_draws_tiles_and_places_markers_on_them(open_context, app, tile_serv
     assert len(asked) == polled and figure.get_attribute("data-kept") == "yes"
     page.set_viewport_size(PHONE)
     expect(figure).to_be_visible()
-    screenshot(page, "coordinator-map-tiles-phone")
+    check_screen(page, "coordinator-map-tiles", "phone")
 
 
 def free_port() -> int:
@@ -137,7 +138,7 @@ def test_map_falls_back_to_the_list_when_tiles_do_not_load(open_context, app, mo
     positions = panel.get_by_role("list", name="Workers' last known positions")
     expect(positions).to_contain_text("Alpha Worker 1: seen")
     expect(positions).to_contain_text("Alpha Worker 2: seen")
-    screenshot(page, "coordinator-map-list-desktop")
+    check_screen(page, "coordinator-map-list", "desktop")
 
 
 def test_without_a_tile_server_the_map_is_the_plain_list(open_context, app):

@@ -12,9 +12,10 @@ import pytest
 from playwright.sync_api import expect
 
 from server.db_types import utcnow
-from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, log_in
 from tests.e2e.seed_kpis import seed_kpis
 from tests.e2e.test_e2e_desk import download
+from tests.e2e.test_e2e_shell import check_screen
 
 pytestmark = pytest.mark.e2e
 
@@ -131,7 +132,7 @@ def test_coordinator_reads_their_own_kpis_for_a_chosen_period(open_context, app,
     assert numbers(figure(page, "AlphaClient1: I can get to the shops")) == {"Mon 2 Feb": "2", "Tue 3 Feb": "3", "Wed 4 Feb": "4"}
     expect(figure(page, "AlphaClient2: I can get to the shops")).to_contain_text("Score 3 to 2 (-1), out of 5.")
     assert page.locator(".chart svg[role=img]").count() >= 12
-    screenshot(page, "reports-desktop")
+    check_screen(page, "reports", "desktop")
 
     rows = list(csv.DictReader(io.StringIO(download(page, "Punctuality (CSV)", tmp_path).read_text(encoding="utf-8-sig"))))
     [total] = [row for row in rows if row["week"] == "total"]
@@ -140,7 +141,7 @@ def test_coordinator_reads_their_own_kpis_for_a_chosen_period(open_context, app,
 
     page.set_viewport_size(PHONE)
     expect(figure(page, "By client")).to_be_visible()
-    screenshot(page, "reports-phone")
+    check_screen(page, "reports", "phone")
 
 
 def test_provider_admin_has_the_reports_screen_and_the_council_sees_both_providers(open_context, app):
@@ -163,6 +164,6 @@ def test_provider_admin_has_the_reports_screen_and_the_council_sees_both_provide
     assert_screen_matches(page, r)
     assert numbers(figure(page, "Delivered against commissioned hours")) == {
         "Alpha": "4.6% (2.6 of 56 h)", "Beta": "0.9% (0.5 of 56 h)"}
-    screenshot(page, "council-kpis-period-desktop")
+    check_screen(page, "council-kpis-period", "desktop")
     page.set_viewport_size(PHONE)
-    screenshot(page, "council-kpis-phone")
+    check_screen(page, "council-kpis", "phone")
