@@ -62,6 +62,16 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.close()
 
 
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(conn, _name):
+    """The sqlite3 driver opens no transaction for a SAVEPOINT: that savepoint would become the transaction
+    and its RELEASE a commit, parting it from the rest of the request's work. Begin one first, holding the
+    write lock, so a savepoint nests as on PostgreSQL and concurrent writers wait their turn (busy_timeout)."""
+    raw = conn.connection.dbapi_connection
+    if type(raw).__module__.startswith("sqlite3") and not raw.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     settings = load_settings(overrides)
     # A broken rule-set file stops the start, naming the file, key and problem, rather than a first export.

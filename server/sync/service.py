@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
-from sqlalchemy import text
 
 from device_sync.clock import measured_offset_s
 from device_sync.protocol import ACCEPTED, DUPLICATE, REJECTED
@@ -22,24 +21,10 @@ AFTER_SENT = "device_time_after_sent"
 
 def store_batch(ident: Identity, envelope: dict, now: datetime, skew_threshold_s: float) -> dict:
     """One savepoint per item, one commit for the batch; the caller commits."""
-    _begin_writing()
     offset = measured_offset_s(envelope["sent_at"], now)
     results = [_store_item(ident, item, now, envelope["sent_at"], offset, skew_threshold_s)
                for item in envelope["items"]]
     return {"server_time": now, "clock_offset_s": offset, "results": results}
-
-
-def _begin_writing() -> None:
-    """On SQLite, open the batch's transaction holding the write lock.
-
-    The sqlite3 driver opens no transaction for a SAVEPOINT, so the first item's
-    savepoint would become the transaction and its RELEASE a commit: each item would
-    commit alone. And a transaction that reads before writing fails at once ("database
-    is locked") when a concurrent batch wrote meanwhile, where BEGIN IMMEDIATE waits
-    its turn (busy_timeout). PostgreSQL needs neither.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(text("BEGIN IMMEDIATE"))
 
 
 def _store_item(ident: Identity, item: dict, now: datetime, sent_at: datetime, offset: float,
