@@ -20,6 +20,7 @@ export function describe(visit) {
   const d = { ...base, short: base.label };
   if (visit.status === "completed" && visit.punctuality === "late") return { ...d, label: "Completed late", short: "Done late" };
   if (visit.status === "in_progress" && visit.punctuality === "late") return { ...d, label: "In progress, started late", short: "Started late" };
+  if (visit.status === "scheduled" && visit.expected_arrival) return { ...d, icon: "alert", label: "Scheduled, delay expected", short: "Delay expected" };
   if (visit.status === "scheduled") return { ...d, label: "Scheduled, on time" };
   if (visit.status === "completed") return { ...d, short: "Done" };
   return d;

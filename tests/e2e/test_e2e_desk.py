@@ -141,15 +141,22 @@ def test_family_sees_the_new_expected_time_of_a_delayed_visit(open_context, app)
     carer.last_lat, carer.last_lon, carer.last_seen_at = HOME[0] + 0.2248, HOME[1], scanned
     db.session.commit()
     assert scan_at(visit, -30)["predicted_delay"] == 1
-    mark_late(visit)
     [alert] = db.session.scalars(select(Alert).where(Alert.visit_id == visit.id, Alert.kind == "predicted_delay")).all()
     assert visit.planned_start + timedelta(minutes=40) < alert.expected_arrival < visit.planned_start + timedelta(minutes=50)
     five = 300
     about = datetime.fromtimestamp(round(alert.expected_arrival.timestamp() / five) * five, tz=timezone.utc)
+    said = f"Running late — now expected about {to_local(about, 'Europe/London'):%H:%M} (due 16:00)"
 
+    # Before the visit is due: still scheduled, but the family already knows the new time.
     page = signed_in(open_context, world.alpha.family, PHONE)
-    line = page.locator(f'.visit-line[data-visit-id="{visit.id}"] .delay')
-    expect(line).to_contain_text(f"Running late — now expected about {to_local(about, 'Europe/London'):%H:%M} (due 16:00)")
+    line = page.locator(f'.visit-line[data-visit-id="{visit.id}"]')
+    expect(line.locator(".delay")).to_contain_text(said)
+    expect(line.locator(".chip")).to_have_text("Scheduled, delay expected")
+    # Once the scheduler marks it late, the estimate still stands beside the late status.
+    mark_late(visit)
+    page.reload()
+    expect(line.locator(".chip")).to_have_text("Late")
+    expect(line.locator(".delay")).to_contain_text(said)
     expect(page.get_by_role("region", name="Next visit")).to_contain_text("now expected about")
     check_screen(page, "family-delay-expected", "phone")
 
