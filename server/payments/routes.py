@@ -4,7 +4,7 @@ from functools import wraps
 from flask import Response, request, stream_with_context
 from flask_smorest import Blueprint
 
-from server.audit.service import record
+from server.audit.service import record, record_at_once
 from server.auth.tenancy import current_identity, get_client, get_contract, get_visit, ids_in_range, roles_required
 from server.db_types import utcnow
 from server.errors import ApiError, invalid
@@ -70,10 +70,9 @@ def export_visits(query):
               "provider_id": query["provider_id"], "contract_id": query["contract_id"],
               "contracts": [c.id for c in contracts]}
     # Recorded before the first byte, so an export whose process dies mid-stream is still on the record.
-    opened = record("payments.export_started", "export", None, user_id=ident.user_id, now=started, format=fmt,
-                    **{k: header[k] for k in ("date_from", "date_to", "provider_id", "contract_id", "contracts")})
-    db.session.commit()
-    opened_id = opened.id
+    opened_id = record_at_once("payments.export_started", "export", None, user_id=ident.user_id, now=started,
+                               format=fmt, **{k: header[k] for k in ("date_from", "date_to", "provider_id",
+                                                                      "contract_id", "contracts")})
     totals, digest = Totals(), hashlib.sha256()
     rows = iter_export_rows(contracts, query["date_from"], query["date_to"])
 
