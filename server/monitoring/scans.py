@@ -57,10 +57,12 @@ def _late_and_missed(now: datetime, settings: dict, counts: dict) -> None:
                 notify_family("missed", visit, when=visit.planned_start, now=now)
         elif now > late_at and visit.status != "late":
             visit.status = "late"
-            if raise_alert(visit, "late", now, detail=f"No check-in {c.late_minutes} minutes after planned start"):
+            estimate = _best_estimate(visit, now, settings)  # kept on the alert: the family screen shows it
+            if raise_alert(visit, "late", now, detail=f"No check-in {c.late_minutes} minutes after planned start",
+                           expected_arrival=estimate):
                 counts["late"] += 1
                 if not _told_of_delay(visit.id):
-                    notify_family("delay", visit, when=_best_estimate(visit, now, settings), now=now)
+                    notify_family("delay", visit, when=estimate, now=now)
 
 
 def _best_estimate(visit: Visit, now: datetime, settings: dict) -> datetime | None:

@@ -74,3 +74,15 @@ def test_expected_arrival_goes_when_the_carer_checks_in_and_stays_in_its_tenant(
         "lat": HOME[0], "lon": HOME[1], "accuracy_m": 10.0})
     assert r.status_code == 201, r.get_json()
     assert listing(client, world.alpha.family)[visit.id]["expected_arrival"] is None
+
+
+def test_a_visit_gone_late_without_warning_carries_the_schedulers_estimate(client, world):
+    """No predicted delay was raised (the carer's phone reported in only after the visit was due)."""
+    visit = world.alpha.visits[0]
+    scanned = START + timedelta(minutes=35)
+    far_away(world, scanned)
+    scan(scanned, SETTINGS)
+    travel = timedelta(hours=geodesic(FAR, HOME).km / 20)
+    late = listing(client, world.alpha.family)[visit.id]
+    assert late["status"] == "late"
+    assert datetime.fromisoformat(late["expected_arrival"]) == scanned + travel
