@@ -37,7 +37,7 @@ from server.payments import facts  # noqa: E402
 from server.payments.export import iter_export_rows  # noqa: E402
 from server.timeutil import local_range_bounds  # noqa: E402
 from tests.bench.bench_reports import generated, populate  # noqa: E402
-from tests.bench.bench_sync import _peak_rss_mb  # noqa: E402
+from tests.bench.memory import worker_memory_mb  # noqa: E402
 from tests.bench.harness import Result, standalone  # noqa: E402
 from tests.conftest import TEST_SECRET, ensure_database, headers_for  # noqa: E402
 
@@ -117,9 +117,9 @@ def measure(quick: bool = False) -> list[Result]:
     try:
         requests.get(f"{server.url}/api/v1/exports/visits", headers=headers, timeout=60,
                      params={"date_from": FIRST.isoformat(), "date_to": FIRST.isoformat(), "format": "csv"})
-        before = _peak_rss_mb(server)  # after a one-day export: imports and caches are the baseline
+        before = worker_memory_mb(server)["VmHWM"]  # after a one-day export: imports and caches are the baseline
         rows, seconds, size = http_export(server, headers)
-        after = _peak_rss_mb(server)
+        after = worker_memory_mb(server)["VmHWM"]
     finally:
         server.kill()
     growth = after - before

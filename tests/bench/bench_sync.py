@@ -27,37 +27,11 @@ from device_sync.client import SyncClient  # noqa: E402
 from server import create_app  # noqa: E402
 from server.extensions import db  # noqa: E402
 from tests.bench.harness import Result, standalone  # noqa: E402
+from tests.bench.memory import worker_memory_mb  # noqa: E402
 from tests.conftest import TEST_SECRET as SECRET, ensure_database, headers_for  # noqa: E402
 from tests.factories import HOME, make_world, visit_for  # noqa: E402
 
 URL = "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_sync"
-
-
-
-def _worker(server) -> Path:
-    (worker,) = [p for p in Path("/proc").glob("[0-9]*") if _ppid(p) == server.proc.pid]
-    return worker
-
-
-def _memory_mb(server, reset_peak: bool = False) -> dict[str, float]:
-    """The gunicorn worker's current (VmRSS) and peak (VmHWM) resident memory.
-
-    reset_peak brings the peak down to the current size first (clear_refs 5), so a
-    later peak is the highest the worker reached since, not since it started.
-    """
-    worker = _worker(server)
-    if reset_peak:
-        (worker / "clear_refs").write_text("5")
-    status = dict(line.split(":", 1) for line in (worker / "status").read_text().splitlines())
-    return {name: int(status[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM")}
-
-
-def _ppid(proc: Path) -> int | None:
-    try:
-        return int(next(line for line in (proc / "status").read_text().splitlines()
-                        if line.startswith("PPid:")).split()[1])
-    except (OSError, StopIteration):
-        return None
 
 
 def _events(visits) -> list[dict]:
@@ -92,14 +66,14 @@ def measure(quick: bool = False) -> list[Result]:
         batch_events, floor_events = _events(visits[:n_visits]), _events(visits[n_visits:])
     server = Server(database_url=URL)
     try:
-        before = _memory_mb(server, reset_peak=True)
+        before = worker_memory_mb(server, reset_peak=True)
         client = SyncClient(tempfile.mktemp(suffix=".queue"), server.url, token, max_items=500)
         for event in batch_events:
             client.enqueue(event)
         started = time.perf_counter()
         counts = client.sync()
         batch_s = time.perf_counter() - started
-        after = _memory_mb(server)
+        after = worker_memory_mb(server)
         assert counts["accepted"] == len(batch_events), counts
         assert client.sent == {"requests": 1, "items": len(batch_events)}, client.sent  # the whole queue, one request
         session = requests.Session()
