@@ -26,6 +26,16 @@ function errorText(err) {
 }
 
 /** A button that fetches a file from the API and saves it, reporting into status. */
+/** The caller's contracts (scoped by the server), or null with the error shown in main. */
+export async function contractsFor(main) {
+  try {
+    return await api.get("/api/v1/contracts");
+  } catch (err) {
+    main.append(message("error", err.message));
+    return null;
+  }
+}
+
 export function downloadButton(label, path, query, fallback, status) {
   const btn = h("button", { class: "btn", type: "button" }, icon("download"), label);
   btn.addEventListener("click", async () => {

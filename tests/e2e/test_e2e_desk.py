@@ -22,7 +22,7 @@ from server.extensions import db
 from server.directory.models import FamilyLink
 from server.feedback.models import VisitFeedback
 from server.monitoring.models import Alert
-from server.notify.models import PushSubscription
+from server.notify.models import Notification, PushSubscription
 from server.visits.models import Visit, VisitException
 from server.visits.service import record_event
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
@@ -245,3 +245,28 @@ def test_family_switches_on_push_and_sets_quiet_hours(open_context, app):
     db.session.expire_all()
     link = db.session.scalar(select(FamilyLink).where(FamilyLink.user_id == family.id))
     assert (link.channels, link.quiet_from, link.quiet_to, link.opted_out) == (["push"], "21:30", "07:00", False)
+
+
+def test_coordinator_sends_again_a_message_that_never_arrived(open_context, app):
+    world = seed_today()
+    visit = world.visit_late
+    failed = Notification(dedupe_key=f"delay:{visit.id}:e2e", channel="email", recipient="family@alpha.example",
+                          visit_id=visit.id, kind="delay", subject="Your mother's carer is running late",
+                          body="The carer is running late.", status="failed", attempts=20, next_attempt_at=utcnow(),
+                          last_error="SMTP connection refused")
+    db.session.add(failed)
+    db.session.commit()
+    page = signed_in(open_context, world.alpha.coordinator)
+    panel = page.locator('section[aria-labelledby="undelivered-title"]')
+    expect(panel.locator("h2")).to_contain_text("Messages not delivered 1")
+    row = panel.locator(f'li[data-notification-id="{failed.id}"]')
+    expect(row).to_contain_text("Not delivered")
+    expect(row).to_contain_text("email to family@alpha.example")
+    expect(row).to_contain_text("SMTP connection refused")
+    check_screen(page, "coordinator-undelivered", "desktop")
+    row.get_by_label("Why send it again").fill("Mail server back up")
+    row.get_by_role("button", name="Send again").click()
+    expect(panel).to_contain_text("Every message got through.")
+    db.session.expire_all()
+    resent = db.session.get(Notification, failed.id)
+    assert (resent.status, resent.attempts) == ("pending", 0)

@@ -2,11 +2,12 @@
 import { acknowledge, loadAlerts, renderAlerts } from "../alerts.js";
 import * as api from "../api.js";
 import { renderBoard, scrollForNow } from "../board.js";
-import { h, message, replace } from "../dom.js";
+import { h, keepingInputs, message, replace } from "../dom.js";
 import { loadExceptions, renderExceptions } from "../exceptions.js";
 import { mapPanel, tileSettings } from "../map.js";
 import { LEGEND, legendChip } from "../status.js";
 import { clockTime, formatDay, localDate } from "../time.js";
+import { loadUndelivered, renderUndelivered, retry } from "../undelivered.js";
 import { renderVisitDetail } from "../visit-detail.js";
 
 const POLL_MS = 10000;
@@ -20,6 +21,8 @@ export async function render(main) {
   const excBox = h("div");
   const excCount = h("span", { class: "count" }, "0");
   const mapBox = h("div");
+  const undeliveredBox = h("div");
+  const undeliveredCount = h("span", { class: "count" }, "0");
   const detail = h("section", { class: "panel detail", "aria-labelledby": "detail-title", hidden: true });
   const drawMap = mapPanel(mapBox, await tileSettings());
   let workers = [];
@@ -40,7 +43,9 @@ export async function render(main) {
       h("section", { class: "panel", "aria-labelledby": "alerts-title" },
         h("h2", { id: "alerts-title" }, "Alerts ", alertsCount), alertsBox),
       h("section", { class: "panel", "aria-labelledby": "exc-title" },
-        h("h2", { id: "exc-title" }, "Exceptions to resolve ", excCount), excBox))));
+        h("h2", { id: "exc-title" }, "Exceptions to resolve ", excCount), excBox),
+      h("section", { class: "panel", "aria-labelledby": "undelivered-title" },
+        h("h2", { id: "undelivered-title" }, "Messages not delivered ", undeliveredCount), undeliveredBox))));
 
   function openVisit(id) {
     detail.hidden = false;
@@ -96,10 +101,23 @@ export async function render(main) {
     replace(excBox, renderExceptions(found, openVisit));
   }
 
+  async function refreshUndelivered() {
+    const rows = await loadUndelivered();
+    undeliveredCount.textContent = String(rows.length);
+    keepingInputs(undeliveredBox, () => replace(undeliveredBox, renderUndelivered(rows, async (n, reason) => {
+      try {
+        await retry(n, reason);
+        refreshUndelivered();
+      } catch (err) {
+        replace(undeliveredBox, message("error", err.message));
+      }
+    })));
+  }
+
   async function refresh() {
     // The board first: alerts name their visit by its time from today's visits.
     const board = await Promise.allSettled([refreshBoard()]);
-    const results = [...board, ...await Promise.allSettled([refreshAlerts(), refreshExceptions()])];
+    const results = [...board, ...await Promise.allSettled([refreshAlerts(), refreshExceptions(), refreshUndelivered()])];
     const failed = results.find((r) => r.status === "rejected");
     if (!failed) lastOk = clockTime();
     updated.textContent = failed

@@ -1,16 +1,10 @@
 // The council officer's desk: pick contract, provider and period; download exports; read the KPIs as charts.
-import * as api from "../api.js";
-import { field, h, message, options } from "../dom.js";
-import { downloadButton, renderKpiDesk } from "../kpi-desk.js";
+import { field, h, options } from "../dom.js";
+import { contractsFor, downloadButton, renderKpiDesk } from "../kpi-desk.js";
 
 export async function render(main) {
-  let contracts = [];
-  try {
-    contracts = await api.get("/api/v1/contracts");
-  } catch (err) {
-    main.append(message("error", err.message));
-    return;
-  }
+  const contracts = await contractsFor(main);
+  if (!contracts) return;
   const providers = [...new Map(contracts.map((c) => [c.provider_id, c.provider_name])).entries()];
   const contract = h("select", {}, h("option", { value: "" }, "All contracts"),
     options(contracts.map((c) => [c.id, `${c.reference} – ${c.provider_name}`])));
