@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from device_sync.clock import corrected, is_skewed
 from server.care.models import Outcome
-from server.directory.models import Worker
+from server.directory.models import Client, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
 from server.monitoring.alerts import raise_alert, resolve_alerts
@@ -81,7 +82,10 @@ def _event_by_key(key: str) -> VisitEvent | None:
 
 def _visit_for_worker(visit_id: int, worker_id: int) -> tuple[Visit, VisitAssignment]:
     """Any assignment counts, even one since removed: what the worker did there must still land."""
-    visit = db.session.get(Visit, visit_id)
+    # One round trip on the check-in path: the carers joined in, and the client's contract (the visit's own,
+    # already joined) not joined a second time.
+    visit = db.session.get(Visit, visit_id, options=[joinedload(Visit.client).lazyload(Client.contract),
+                                                     joinedload(Visit.assignments)])
     if visit is None:
         raise not_found("visit")
     mine = [a for a in visit.assignments if a.worker_id == worker_id]
