@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from server.db_types import utcnow
 from server.extensions import db
@@ -33,7 +33,11 @@ class AdvisoryLock:
         return bool(self.connection.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}))
 
     def renew(self) -> bool:
-        self.connection.scalar(text("SELECT 1"))  # the lock lives as long as this connection
+        """The lock lives as long as this connection: when it is gone, so is the lock, and another may hold it."""
+        try:
+            self.connection.scalar(text("SELECT 1"))
+        except DBAPIError:
+            return False
         return True
 
 

@@ -57,3 +57,23 @@ def test_second_scheduler_waits_then_takes_over_when_the_first_is_killed(app):
             if proc and proc.poll() is None:
                 proc.kill()
                 proc.wait(5)
+
+
+def test_a_scheduler_whose_lock_connection_dies_knows_it_lost_the_lock(app):
+    """PostgreSQL ends the advisory lock with its connection; renew says so, and the scheduler then stops."""
+    from server.monitoring.scheduler import ADVISORY_KEY, AdvisoryLock
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the advisory lock is PostgreSQL's; SQLite's lease is covered above")
+    lock = AdvisoryLock(db.engine)
+    try:
+        assert lock.try_acquire() and lock.renew()
+        pid = lock.connection.scalar(text("SELECT pg_backend_pid()"))
+        with db.engine.connect() as other:
+            # With a timeout, PostgreSQL answers once the backend has gone (false if it had not within 5 s).
+            assert other.scalar(text("SELECT pg_terminate_backend(:p, 5000)"), {"p": pid})
+            assert not lock.renew()
+            assert other.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY})  # free for the next
+            other.scalar(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+    finally:
+        lock.connection.invalidate()
