@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db_types import BigId, UTCDateTime
@@ -14,7 +14,12 @@ ALERT_KINDS = ("late", "missed", "predicted_delay", "no_checkout", "outside_geof
 
 class Alert(db.Model):
     __tablename__ = "alerts"
-    __table_args__ = (Index("ix_alerts_provider_open", "provider_id", "resolved_at", "acknowledged_at"),)
+    __table_args__ = (
+        Index("ix_alerts_provider_open", "provider_id", "resolved_at", "acknowledged_at"),
+        # The scans' way in: only open alerts, by when they were raised, however many are resolved.
+        Index("ix_alerts_open_raised", "raised_at", postgresql_where=text("resolved_at IS NULL"),
+              sqlite_where=text("resolved_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # "<visit>:<kind>:<worker or 0>": a scan that runs twice, or two that race, raise it once.

@@ -92,12 +92,16 @@ def _no_checkout(now: datetime, counts: dict) -> None:
                     counts["no_checkout"] += 1
 
 
+def waiting_visit_ids(now: datetime):
+    """Visits with an open alert saying nobody has come yet; read through the open-alerts index."""
+    return select(Alert.visit_id).where(
+        Alert.kind.in_(WAITING), Alert.resolved_at.is_(None), Alert.raised_at >= now - LOOKBACK)
+
+
 def _arrivals(now: datetime, counts: dict) -> None:
     """A carer checked in on a visit still waiting (late, missed or predicted late): clear it, tell those told."""
-    waiting = select(Alert.visit_id).where(
-        Alert.kind.in_(WAITING), Alert.resolved_at.is_(None), Alert.raised_at >= now - LOOKBACK)
     arrived = db.session.scalars(select(Visit).where(
-        Visit.id.in_(waiting), Visit.started_at.is_not(None)).order_by(Visit.id)).all()
+        Visit.id.in_(waiting_visit_ids(now)), Visit.started_at.is_not(None)).order_by(Visit.id)).all()
     for visit in arrived:
         resolve_alerts(visit.id, WAITING, now)
         notify_family("arrived", visit, when=visit.started_at, now=now, user_ids=told_of_absence(visit.id))
