@@ -100,8 +100,10 @@ def waiting_visit_ids(now: datetime):
 
 def _arrivals(now: datetime, counts: dict) -> None:
     """A carer checked in on a visit still waiting (late, missed or predicted late): clear it, tell those told."""
+    # The few ids first: as a subquery under the visit's joined loads the planner may scan every visit.
+    waiting = set(db.session.scalars(waiting_visit_ids(now)))
     arrived = db.session.scalars(select(Visit).where(
-        Visit.id.in_(waiting_visit_ids(now)), Visit.started_at.is_not(None)).order_by(Visit.id)).all()
+        Visit.id.in_(waiting), Visit.started_at.is_not(None)).order_by(Visit.id)).all() if waiting else []
     for visit in arrived:
         resolve_alerts(visit.id, WAITING, now)
         notify_family("arrived", visit, when=visit.started_at, now=now, user_ids=told_of_absence(visit.id))
