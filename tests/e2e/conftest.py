@@ -108,6 +108,14 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
+def signed_in(open_context, user, size=DESKTOP):
+    """A new page in a fresh context of that size, logged in as the user."""
+    context, _ = open_context(size)
+    page = context.new_page()
+    log_in(page, user.email, None)
+    return page
+
+
 def wait_until(condition, page, timeout_s: float = 15.0) -> None:
     """Poll a Python condition (page.wait_for_function cannot await, and string predicates break the CSP)."""
     for _ in range(int(timeout_s / 0.2)):

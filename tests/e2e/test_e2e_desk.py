@@ -25,7 +25,7 @@ from server.monitoring.models import Alert
 from server.notify.models import Notification, PushSubscription
 from server.visits.models import Visit, VisitException
 from server.visits.service import record_event
-from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
+from tests.e2e.conftest import PHONE, log_in, screenshot, signed_in
 from server.timeutil import to_local
 from tests.e2e.seed import mark_late, scan_at, seed_today
 from tests.e2e.test_e2e_shell import check_screen
@@ -34,13 +34,6 @@ from tests.factories import HOME
 pytestmark = pytest.mark.e2e
 
 LATE_RED = "rgb(179, 32, 28)"
-
-
-def signed_in(open_context, user, size=DESKTOP):
-    context, _ = open_context(size)
-    page = context.new_page()
-    log_in(page, user.email, None)
-    return page
 
 
 def test_board_shows_a_visit_turning_late_in_red_without_reload(open_context, app):

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from server.db_types import utcnow
 from server.extensions import db
-from tests.e2e.conftest import DESKTOP, PHONE, log_in, serve
+from tests.e2e.conftest import DESKTOP, PHONE, log_in, serve, signed_in
 from tests.e2e.seed import seed_today
 from tests.e2e.test_e2e_shell import check_screen
 from tests.factories import HOME
@@ -129,9 +129,7 @@ def test_map_falls_back_to_the_list_when_tiles_do_not_load(open_context, app, mo
     unreachable = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setitem(app.config["CAREMON"], "map_tile_url", f"{unreachable}/{{z}}/{{x}}/{{y}}.png")
     world = seed_positions()
-    context, _ = open_context(DESKTOP)
-    page = context.new_page()
-    log_in(page, world.alpha.coordinator.email, None)
+    page = signed_in(open_context, world.alpha.coordinator)
     panel = page.get_by_role("region", name="Where everyone is")
     expect(panel).to_contain_text("The map could not be loaded; the list shows where everyone is.")
     expect(panel.locator(".map-figure")).to_have_count(0)
@@ -143,9 +141,7 @@ def test_map_falls_back_to_the_list_when_tiles_do_not_load(open_context, app, mo
 
 def test_without_a_tile_server_the_map_is_the_plain_list(open_context, app):
     world = seed_positions()
-    context, _ = open_context(DESKTOP)
-    page = context.new_page()
-    log_in(page, world.alpha.coordinator.email, None)
+    page = signed_in(open_context, world.alpha.coordinator)
     panel = page.get_by_role("region", name="Where everyone is")
     expect(panel.get_by_role("list", name="Workers' last known positions")).to_contain_text("Alpha Worker 2: seen")
     assert panel.locator("svg, .map-figure, .message").count() == 0

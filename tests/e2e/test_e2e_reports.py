@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.db_types import utcnow
-from tests.e2e.conftest import DESKTOP, PHONE, log_in
+from tests.e2e.conftest import PHONE, signed_in
 from tests.e2e.seed_kpis import seed_kpis
 from tests.e2e.test_e2e_desk import download
 from tests.e2e.test_e2e_shell import check_screen
@@ -101,9 +101,7 @@ def assert_screen_matches(page, r: dict) -> None:
 
 def test_coordinator_reads_their_own_kpis_for_a_chosen_period(open_context, app, tmp_path):
     world = seed_kpis()
-    context, _ = open_context(DESKTOP)
-    page = context.new_page()
-    log_in(page, world.alpha.coordinator.email, None)
+    page = signed_in(open_context, world.alpha.coordinator)
     page.get_by_role("link", name="Reports and KPIs").click()
     expect(page.get_by_role("heading", name="Our KPIs: punctuality, delivery and continuity")).to_be_visible()
 
@@ -146,17 +144,13 @@ def test_coordinator_reads_their_own_kpis_for_a_chosen_period(open_context, app,
 
 def test_provider_admin_has_the_reports_screen_and_the_council_sees_both_providers(open_context, app):
     world = seed_kpis()
-    context, _ = open_context(DESKTOP)
-    page = context.new_page()
-    log_in(page, world.alpha.admin.email, None)
+    page = signed_in(open_context, world.alpha.admin)
     page.get_by_role("link", name="Reports and KPIs").click()
     expect(page.get_by_role("heading", name="Our KPIs: punctuality, delivery and continuity")).to_be_visible()
     show_period(page, world.first, world.last)
     expect(figure(page, "Punctuality by week")).to_contain_text("of 7 due")
 
-    context, _ = open_context(DESKTOP)
-    page = context.new_page()
-    log_in(page, world.officer.email, None)
+    page = signed_in(open_context, world.officer)
     show_period(page, world.first, world.last)
     r = api_reports(page, {"date_from": world.first.isoformat(), "date_to": world.last.isoformat()})
     assert [c["reference"] for c in r["punctuality"]["filters"]["contracts"]] == ["N-A", "N-B"]

@@ -14,7 +14,7 @@ from server import create_app
 from server.web.routes import CONTENT_SECURITY_POLICY
 from server.web.shell import PWA_DIR
 from tests.conftest import settings_for_tests as app_settings
-from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot, serve, wait_until
+from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot, serve, signed_in, wait_until
 from tests.e2e.seed import mark_late, seed_today
 
 pytestmark = pytest.mark.e2e
@@ -87,9 +87,7 @@ def test_keyboard_alone_reaches_and_uses_check_in_and_the_roster(open_context, a
     page.keyboard.press("Enter")
     expect(page.get_by_text(re.compile(r"^Checked in \d\d:\d\d"))).to_be_visible()
 
-    context, _ = open_context(DESKTOP)
-    page = context.new_page()
-    log_in(page, world.alpha.coordinator.email, None)
+    page = signed_in(open_context, world.alpha.coordinator)
     expect(page.locator(".block").first).to_be_visible()
     for _ in range(40):
         page.keyboard.press("Tab")
