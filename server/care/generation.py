@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from server.care.models import VisitPattern
 from server.directory.models import Client
 from server.extensions import db
 from server.timeutil import local_wall_time_to_utc, to_local
+from server.unique import insert_once
 from server.visits.models import Visit, VisitAssignment
 
 
@@ -58,11 +58,7 @@ def _insert(pattern: VisitPattern, client: Client, start: datetime) -> bool:
     visit = Visit(client_id=client.id, contract_id=client.contract_id, provider_id=client.contract.provider_id,
                   pattern_id=pattern.id, planned_start=start, planned_minutes=pattern.duration_minutes,
                   carers_required=pattern.carers_required, tasks=list(pattern.tasks))
-    try:
-        with db.session.begin_nested():
-            db.session.add(visit)
-            db.session.flush()
-    except IntegrityError:
+    if not insert_once(visit):
         return False
     db.session.add_all(VisitAssignment(visit_id=visit.id, worker_id=worker_id, position=position)
                        for position, worker_id in enumerate(pattern.worker_ids, start=1))

@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from server.auth.tenancy import Identity
 from server.directory.models import FamilyLink
 from server.errors import ApiError
 from server.extensions import db
 from server.feedback.models import VisitFeedback
+from server.unique import insert_once
 from server.visits.models import Visit
 
 
@@ -23,12 +23,8 @@ def give_feedback(ident: Identity, visit: Visit, data: dict, now: datetime) -> V
     comment = (data.get("comment") or "").strip() or None
     feedback = VisitFeedback(visit_id=visit.id, user_id=ident.user_id, rating=data["rating"],
                              comment=comment, created_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(feedback)
-            db.session.flush()
-    except IntegrityError:
-        raise ApiError(409, "feedback_exists", "You have already said how this visit went") from None
+    if not insert_once(feedback):
+        raise ApiError(409, "feedback_exists", "You have already said how this visit went")
     _attach_relationships(visit, [feedback])
     return feedback
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from server.extensions import db
 from server.monitoring.models import Alert
+from server.unique import insert_once
 
 
 def raise_alert(visit, kind: str, now: datetime, *, worker_id: int | None = None, detail: str | None = None,
@@ -18,13 +18,7 @@ def raise_alert(visit, kind: str, now: datetime, *, worker_id: int | None = None
         return None
     alert = Alert(dedupe_key=key, visit_id=visit.id, provider_id=visit.provider_id, client_id=visit.client_id,
                   worker_id=worker_id, kind=kind, detail=detail, raised_at=now, expected_arrival=expected_arrival)
-    try:
-        with db.session.begin_nested():
-            db.session.add(alert)
-            db.session.flush()
-    except IntegrityError:
-        return None
-    return alert
+    return alert if insert_once(alert) else None
 
 
 def resolve_alerts(visit_id: int, kinds: tuple[str, ...], now: datetime, worker_id: int | None = None) -> list[Alert]:

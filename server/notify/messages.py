@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from server.directory.models import Client, FamilyLink
 from server.extensions import db
 from server.notify.models import Notification, PushSubscription
 from server.timeutil import to_local, zone
+from server.unique import insert_once
 from server.visits.models import Visit
 
 
@@ -60,13 +60,7 @@ def deliverable_at(row: Notification, now: datetime) -> datetime | None:
 
 
 def _enqueue(row: Notification) -> bool:
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-        return True
-    except IntegrityError:
-        return False  # already queued for this event
+    return insert_once(row)  # False: already queued for this event
 
 
 def told_of_absence(visit_id: int) -> set[int]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from server.auth.tenancy import Identity
 from server.directory.models import Client
 from server.extensions import db
+from server.unique import insert_once
 from server.visits.idempotency import check_replay, content_hash
 from server.visits.models import NonContactActivity
 
@@ -29,11 +29,7 @@ def log_activity(ident: Identity, client: Client, data: dict, now: datetime) -> 
         category=data["category"], minutes=data["minutes"], note=data.get("note"),
         occurred_at=data["occurred_at"], received_at=now,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(activity)
-            db.session.flush()
-    except IntegrityError:
+    if not insert_once(activity):  # a concurrent request stored the same key between our read and insert
         existing = db.session.scalar(select(NonContactActivity).where(NonContactActivity.idempotency_key == key))
         return check_replay(existing, payload_hash), False
     return activity, True

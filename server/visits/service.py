@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from device_sync.clock import corrected, is_skewed
@@ -20,6 +19,7 @@ from server.errors import invalid, not_found
 from server.extensions import db
 from server.monitoring.alerts import raise_alert, resolve_alerts
 from server.monitoring.models import ALERT_KINDS
+from server.unique import insert_once
 from server.visits.geofence import judge
 from server.visits.idempotency import check_replay, content_hash
 from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
@@ -61,12 +61,7 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         payload={k: data[k] for k in ("task", "text", "outcome_id", "score", "comment") if data.get(k) is not None},
         flags=["clock_skew"] if skew_threshold_s is not None and is_skewed(clock_offset_s, skew_threshold_s) else [],
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(event)
-            db.session.flush()
-    except IntegrityError:
-        # A concurrent request stored the same key between our read and insert.
+    if not insert_once(event):  # a concurrent request stored the same key between our read and insert
         return check_replay(_event_by_key(data["idempotency_key"]), payload_hash), False
 
     if "clock_skew" in event.flags:
