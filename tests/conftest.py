@@ -1,12 +1,16 @@
 """Test database selection and per-test isolation.
 
 CAREMON_TEST_DATABASE_URL picks the database (SQLite file by default; .ci/run also
-runs the suite against PostgreSQL). The schema is built once per run and every
-test starts from empty tables.
+runs the suite against PostgreSQL). Each run gets its own database (a SQLite file in
+its own temporary folder, or the PostgreSQL name with a per-run suffix, dropped at the
+end), so two runs on one machine never meet. The schema is built once per run and
+every test starts from empty tables.
 """
 from __future__ import annotations
 
 import os
+import secrets
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -19,9 +23,24 @@ from server import create_app
 from server.auth.service import token_claims
 from server.extensions import db
 
-TEST_DB_URL = os.environ.get(
-    "CAREMON_TEST_DATABASE_URL", f"sqlite:///{Path(tempfile.gettempdir()) / 'caremon-test.db'}"
-)
+# Kept in the environment so that every import of this module (pytest's and `from tests.conftest import`)
+# and every server process a test starts agree on the run's database.
+RUN_ID = os.environ.setdefault("CAREMON_TEST_RUN_ID", f"{os.getpid()}_{secrets.token_hex(3)}")
+_RUN_DIR = Path(tempfile.gettempdir()) / f"caremon-test-{RUN_ID}"
+_RUN_DIR.mkdir(exist_ok=True)
+
+
+def _run_database_url() -> str:
+    configured = os.environ.get("CAREMON_TEST_DATABASE_URL")
+    if not configured:
+        return f"sqlite:///{_RUN_DIR / 'caremon-test.db'}"
+    url = make_url(configured)
+    if url.drivername.startswith("postgresql"):
+        url = url.set(database=f"{url.database}_{RUN_ID}")
+    return url.render_as_string(hide_password=False)
+
+
+TEST_DB_URL = _run_database_url()
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
 
 
@@ -35,6 +54,24 @@ def ensure_database(url: str) -> None:
         if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}):
             conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     admin.dispose()
+
+
+def drop_run_databases() -> None:
+    """Drop every PostgreSQL database this run created (its own name and the names derived from it)."""
+    parsed = make_url(TEST_DB_URL)
+    if parsed.drivername.startswith("postgresql"):
+        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            names = conn.scalars(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+                                 {"p": f"{parsed.database}%"}).all()
+            for name in names:  # FORCE: the run's own pooled connections may still be open
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    shutil.rmtree(_RUN_DIR, ignore_errors=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    drop_run_databases()
 
 
 def settings_for_tests(**extra) -> dict:
