@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from server import limits
 from server.config import load_settings
 from server.errors import register_error_handlers
 from server.extensions import api, db, jwt, limiter, migrate
@@ -24,6 +25,7 @@ def _flask_config(settings: dict) -> dict:
         raise RuntimeError("CAREMON_SECRET_KEY is not set (caremon demo generates one for you)")
     return {
         "SECRET_KEY": secret,
+        "MAX_CONTENT_LENGTH": settings["max_request_bytes"],
         "SQLALCHEMY_DATABASE_URI": settings["database_url"],
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "JWT_SECRET_KEY": secret,
@@ -83,6 +85,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     import server.models  # noqa: F401  (register every table)
 
+    limits.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     jwt.init_app(app)

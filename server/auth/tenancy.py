@@ -16,7 +16,6 @@ from server.auth.models import PROVIDER_ROLES
 from server.directory.models import Client, Contract, FamilyLink
 from server.errors import ApiError, not_found
 from server.extensions import db
-from server.schemas import MAX_KEY
 from server.visits.models import Visit, VisitAssignment
 
 
@@ -67,12 +66,6 @@ def roles_required(*roles: str):
         return wrapper
 
     return decorator
-
-
-def ids_in_range() -> None:
-    """Before a blueprint's views: a path id no key can hold is not found, instead of an error from the database."""
-    if any(isinstance(v, int) and v > MAX_KEY for v in (request.view_args or {}).values()):
-        raise not_found()
 
 
 def _contract_ids(ident: Identity):

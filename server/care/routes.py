@@ -1,6 +1,6 @@
 from flask_smorest import Blueprint
 
-from server.auth.tenancy import current_identity, get_client, ids_in_range, roles_required
+from server.auth.tenancy import current_identity, get_client, roles_required
 from server.care import service
 from server.care.models import CarePackage, Outcome, VisitPattern
 from server.care.schemas import CarePackageSchema, OutcomeSchema, VisitPatternSchema
@@ -9,7 +9,6 @@ from server.directory.service import update
 from server.extensions import db
 
 bp = Blueprint("care", __name__, url_prefix="/api/v1", description="Outcomes, care packages, visit patterns")
-bp.before_request(ids_in_range)
 
 RECORDS = {
     "outcomes": (Outcome, OutcomeSchema),

@@ -2,7 +2,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from server.auth.tenancy import (
-    current_identity, get_client, ids_in_range, roles_required, scope_clients, scope_contracts,
+    current_identity, get_client, roles_required, scope_clients, scope_contracts,
 )
 from server.db_types import utcnow
 from server.directory import service
@@ -14,7 +14,6 @@ from server.directory.schemas import (
 from server.extensions import db
 
 bp = Blueprint("directory", __name__, url_prefix="/api/v1", description="Contracts, workers, clients, family access")
-bp.before_request(ids_in_range)
 STAFF = ("coordinator", "provider_admin")
 
 

@@ -1,7 +1,7 @@
 from flask_smorest import Blueprint
 from sqlalchemy import delete, select
 
-from server.auth.tenancy import current_identity, ids_in_range, roles_required
+from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.directory.models import FamilyLink
 from server.directory.schemas import FamilyLinkSchema
@@ -18,7 +18,6 @@ from server.notify.schemas import (
 bp = Blueprint("notify", __name__, url_prefix="/api/v1/notify",
                description="Push subscriptions, family preferences and undelivered messages")
 STAFF = ("coordinator", "provider_admin")
-bp.before_request(ids_in_range)
 
 
 @bp.get("/vapid-public-key")

@@ -5,10 +5,11 @@ from flask import Response, request, stream_with_context
 from flask_smorest import Blueprint
 
 from server.audit.service import record, record_at_once
-from server.auth.tenancy import current_identity, get_client, get_contract, get_visit, ids_in_range, roles_required
+from server.auth.tenancy import current_identity, get_client, get_contract, get_visit, roles_required
 from server.db_types import utcnow
 from server.errors import ApiError, invalid
 from server.extensions import db
+from server.limits import allow_body
 from server.payments import periods, reconciliation
 from server.payments.export import FORMATS, Totals, checksummed, chunks_for, iter_export_rows
 from server.payments.rules import RuleSetError, rule_set_named
@@ -20,7 +21,6 @@ from server.reports.scope import resolve_scope
 
 bp = Blueprint("payments", __name__, url_prefix="/api/v1",
                description="Payable time per visit, council exports, closed periods, invoice reconciliation")
-bp.before_request(ids_in_range)
 STAFF = ("coordinator", "provider_admin")
 OFFICER = ("council_officer",)
 
@@ -147,6 +147,7 @@ INVOICE_BODY = {"content": {
 
 
 @bp.post("/invoices")
+@allow_body(reconciliation.MAX_BYTES + 64 * 1024)  # the file, and room for a multipart form around it
 @roles_required("provider_admin")
 @bp.arguments(InvoiceQuerySchema, location="query")
 @bp.doc(requestBody=INVOICE_BODY)

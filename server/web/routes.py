@@ -118,6 +118,9 @@ def security_headers(response: Response) -> Response:
                                 DOCS_CONTENT_SECURITY_POLICY if request.endpoint == DOCS_ENDPOINT else content_security_policy())
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.path.startswith("/api/"):
+        # API answers carry personal data: no browser or proxy may keep a copy, not even of an error.
+        response.headers["Cache-Control"] = "no-store"
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
