@@ -23,7 +23,9 @@ class _UTC(fields.AwareDateTime):
 class BatchRequestSchema(Schema):
     device_id = fields.String(required=True, validate=validate.Length(1, 64))
     sent_at = _UTC(required=True)
-    items = fields.List(fields.Dict(), required=True)
+    items = fields.List(fields.Dict(), required=True, metadata={
+        "description": "At most the server's sync_max_items (500 by default) and sync_max_bytes; a larger batch is "
+                       "answered 413 with both limits, and the device sends it in smaller parts"})
 
 
 class ItemResultSchema(Schema):

@@ -1,7 +1,39 @@
-"""Field types every domain's schemas share."""
+"""Field types every domain's schemas share, and the base class of every schema."""
+from collections.abc import Mapping
 from datetime import timezone
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+import marshmallow
+from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+
+NUL_MESSAGE = "Text may not contain the NUL character (\\u0000)"
+
+
+class Schema(marshmallow.Schema):
+    """Base of every schema: text holding a NUL character is invalid. PostgreSQL cannot store one in a text
+    column (SQLite would), so both databases refuse it the same way, before any write."""
+
+    @pre_load
+    def _refuse_nul(self, data, **_):
+        if not isinstance(data, Mapping):
+            return data
+        errors = {}
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            if key in data and _holds_nul(field, data[key]):
+                errors[key] = [NUL_MESSAGE]
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+
+def _holds_nul(field: fields.Field, value) -> bool:
+    """Text fields, and lists of them, are checked here; a nested schema checks its own fields, and a free
+    dict is checked by whoever loads it (a sync item is loaded, and refused, alone)."""
+    if isinstance(field, fields.String):
+        return isinstance(value, str) and "\x00" in value
+    if isinstance(field, fields.List) and isinstance(value, list):
+        return any(_holds_nul(field.inner, item) for item in value)
+    return False
 
 
 class AwareDateTime(fields.AwareDateTime):

@@ -1,13 +1,15 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
+
+from server.schemas import Schema
 
 
 class LoginSchema(Schema):
-    email = fields.Email(required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
 class LogoutSchema(Schema):
-    refresh_token = fields.String(load_default=None)
+    refresh_token = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
 class UserSchema(Schema):

@@ -1,6 +1,7 @@
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
-from server.schemas import key
+from server.schemas import Schema, key
+from server.visits.schemas import MAX_CARERS, MAX_TASKS
 
 TIME_OF_DAY = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour local time")
 
@@ -34,9 +35,10 @@ class VisitPatternSchema(Schema):
                            validate=validate.Length(min=1, max=7))
     start_time = fields.String(required=True, validate=TIME_OF_DAY)
     duration_minutes = fields.Integer(strict=True, required=True, validate=validate.Range(5, 24 * 60))
-    carers_required = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 4))
-    tasks = fields.List(fields.String(validate=validate.Length(1, 200)), load_default=list)
-    worker_ids = fields.List(key(), load_default=list)
+    carers_required = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, MAX_CARERS))
+    tasks = fields.List(fields.String(validate=validate.Length(1, 200)), load_default=list,
+                        validate=validate.Length(max=MAX_TASKS))
+    worker_ids = fields.List(key(), load_default=list, validate=validate.Length(max=MAX_CARERS))
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(load_default=None, allow_none=True)
     active = fields.Boolean(load_default=True)

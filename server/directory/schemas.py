@@ -1,6 +1,6 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from server.schemas import key, latitude, longitude
+from server.schemas import Schema, key, latitude, longitude
 
 
 class ContractSchema(Schema):
@@ -40,7 +40,7 @@ class WorkerSchema(Schema):
 
 
 class WorkerCreateSchema(WorkerSchema):
-    email = fields.Email(required=True, load_only=True)
+    email = fields.Email(required=True, load_only=True, validate=validate.Length(max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(10, 200))
 
 
@@ -64,7 +64,7 @@ class ClientUpdateSchema(ClientSchema):
 
 
 class FamilyMemberInSchema(Schema):
-    email = fields.Email(required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
     name = fields.String(required=True, validate=validate.Length(1, 200))
     password = fields.String(required=True, load_only=True, validate=validate.Length(10, 200))
     relationship_label = fields.String(load_default=None, validate=validate.Length(max=64))

@@ -1,6 +1,7 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from server.feedback.models import RATING_MAX, RATING_MIN
+from server.schemas import Schema
 
 
 class FeedbackInSchema(Schema):

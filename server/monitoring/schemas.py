@@ -1,4 +1,6 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
+
+from server.schemas import Schema
 
 
 class AlertSchema(Schema):

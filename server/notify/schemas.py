@@ -1,8 +1,9 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from server.care.schemas import TIME_OF_DAY
 from server.notify.models import CHANNELS
 from server.notify.undelivered import UNDELIVERED
+from server.schemas import Schema
 
 
 class PushKeysSchema(Schema):
@@ -23,7 +24,7 @@ class PushSubscriptionSchema(Schema):
 
 
 class UnsubscribeSchema(Schema):
-    endpoint = fields.String(required=True)
+    endpoint = fields.String(required=True, validate=validate.Length(max=2000))
 
 
 class PreferencesSchema(Schema):
@@ -40,7 +41,7 @@ class VapidKeySchema(Schema):
 
 class UndeliveredQuerySchema(Schema):
     status = fields.String(load_default="all", validate=validate.OneOf((*UNDELIVERED, "all")))
-    cursor = fields.String(load_default=None)
+    cursor = fields.String(load_default=None, validate=validate.Length(max=200))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
 
 

@@ -90,6 +90,8 @@ def parse_invoice(content: bytes) -> list[dict]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvoiceError(["the file is not UTF-8 text"]) from None
+    if "\x00" in text:
+        raise InvoiceError(["the file holds a NUL character (\\u0000), which no text may hold"])
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     if not header:
@@ -126,6 +128,8 @@ def parse_invoice(content: bytes) -> list[dict]:
 def store_invoice(ident: Identity, contract: Contract, meta: dict, content: bytes, filename: str | None,
                   now: datetime) -> Invoice:
     """Check and keep an uploaded invoice; the caller commits. InvoiceError if any line is bad."""
+    if filename and "\x00" in filename:
+        raise InvoiceError(["the file's name holds a NUL character (\\u0000), which no text may hold"])
     lines = parse_invoice(content)
     invoice = Invoice(
         contract_id=contract.id, provider_id=contract.provider_id, reference=meta.get("reference"),

@@ -1,7 +1,7 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from server.payments.export import FORMATS
-from server.schemas import LocalPeriodSchema, key
+from server.schemas import LocalPeriodSchema, Schema, key
 
 class ExportQuerySchema(LocalPeriodSchema):
     provider_id = key(strict=False, load_default=None, metadata={"description": "Only this provider's contracts"})

@@ -1,11 +1,11 @@
 """Report query and the JSON shape of every report: {report, period, filters, rows, totals}."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from server.reports import punctuality, verification
 from server.reports.delivery import FLEX_WEEKS
-from server.schemas import LocalPeriodSchema, key
+from server.schemas import LocalPeriodSchema, Schema, key
 
 class ReportQuerySchema(LocalPeriodSchema):
     max_days = 731  # two years side by side; a daily series is one CASE branch a day

@@ -1,8 +1,12 @@
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.care.models import SCORE_MAX, SCORE_MIN
-from server.schemas import AwareDateTime, key, latitude, longitude
+from server.schemas import AwareDateTime, Schema, key, latitude, longitude
 from server.visits.models import ACTIVITY_CATEGORIES, EVENT_KINDS, REASON_CODES, STATUSES
+
+# The most a visit may list: tasks on its checklist, and carers (a double-up is two).
+MAX_TASKS = 50
+MAX_CARERS = 4
 
 
 class EventInSchema(Schema):
@@ -134,7 +138,7 @@ class VisitListQuerySchema(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf((*STATUSES, "exception")))
     client_id = key(strict=False, load_default=None)
     worker_id = key(strict=False, load_default=None)
-    cursor = fields.String(load_default=None)
+    cursor = fields.String(load_default=None, validate=validate.Length(max=200))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
 
 
@@ -154,16 +158,17 @@ class VisitCreateSchema(Schema):
     client_id = key(required=True)
     planned_start = AwareDateTime(required=True)
     planned_minutes = fields.Integer(strict=True, required=True, validate=validate.Range(5, 24 * 60))
-    carers_required = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 4))
-    tasks = fields.List(fields.String(validate=validate.Length(1, 200)), load_default=list)
-    worker_ids = fields.List(key(), load_default=list)
+    carers_required = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, MAX_CARERS))
+    tasks = fields.List(fields.String(validate=validate.Length(1, 200)), load_default=list,
+                        validate=validate.Length(max=MAX_TASKS))
+    worker_ids = fields.List(key(), load_default=list, validate=validate.Length(max=MAX_CARERS))
 
 
 class VisitUpdateSchema(Schema):
     planned_start = AwareDateTime()
     planned_minutes = fields.Integer(strict=True, validate=validate.Range(5, 24 * 60))
-    tasks = fields.List(fields.String(validate=validate.Length(1, 200)))
-    worker_ids = fields.List(key())
+    tasks = fields.List(fields.String(validate=validate.Length(1, 200)), validate=validate.Length(max=MAX_TASKS))
+    worker_ids = fields.List(key(), validate=validate.Length(max=MAX_CARERS))
     cancel_reason = fields.String(validate=validate.Length(1, 200))
 
 

@@ -16,8 +16,8 @@ import pytest
 
 from server.directory.models import Worker
 from server.extensions import db
-from server.visits.models import VisitException
-from tests.api.dbstate import snapshot
+from server.visits.models import NonContactActivity, VisitEvent, VisitException
+from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
 from tests.factories import HOME, add
 
@@ -279,6 +279,45 @@ CASES = [
          lambda w: {"email": "w1@alpha.example"}, "password"),
     Case("login_bad_email", lambda w: None, "POST", lambda w: "/api/v1/auth/login",
          lambda w: {"email": "w1", "password": "x"}, "email"),
+    # Lists longer than a visit may have.
+    Case("visit_with_51_tasks", coordinator, "POST", lambda w: "/api/v1/visits",
+         lambda w: new_visit(w, tasks=[f"Task {i}" for i in range(51)]), "tasks"),
+    Case("visit_with_5_workers", coordinator, "POST", lambda w: "/api/v1/visits",
+         lambda w: new_visit(w, worker_ids=[w.alpha.workers[0].id + i for i in range(5)]), "worker_ids"),
+    Case("reschedule_with_51_tasks", coordinator, "PATCH", visit_url, lambda w: {"tasks": ["Tea"] * 51}, "tasks"),
+    Case("pattern_with_51_tasks", admin, "POST", lambda w: client_url(w, "/visit-patterns"),
+         lambda w: pattern(w, tasks=["Tea"] * 51), "tasks"),
+    Case("login_email_over_254", lambda w: None, "POST", lambda w: "/api/v1/auth/login",
+         lambda w: {"email": "a" * 250 + "@x.example", "password": "x"}, "email"),
+    # A NUL character in any text: PostgreSQL cannot store it, so neither database may be given it.
+    Case("nul_in_login_email", lambda w: None, "POST", lambda w: "/api/v1/auth/login",
+         lambda w: {"email": "w1@alpha.example\u0000", "password": "x"}, "email"),
+    Case("nul_in_event_note", worker, "POST", events, lambda w: ev(w, kind="note", text="Ate well\u0000"), "text"),
+    Case("nul_in_event_device_id", worker, "POST", events, lambda w: ev(w, device_id="\u0000"), "device_id"),
+    Case("nul_in_activity_note", worker, "POST", activities, lambda w: activity(w, note="Rang GP\u0000"), "note"),
+    Case("nul_in_correction_note", coordinator, "POST", corrections, lambda w: correction(w, note="\u0000"), "note"),
+    Case("nul_in_resolution_note", coordinator, "POST",
+         lambda w: f"/api/v1/visits/{w.alpha.visits[0].id}/exceptions/{w.exception.id}/resolve",
+         lambda w: {"reason_code": "forgot_to_log", "note": "a\u0000b"}, "note"),
+    Case("nul_in_a_visit_task", coordinator, "POST", lambda w: "/api/v1/visits",
+         lambda w: new_visit(w, tasks=["Breakfast", "Tea\u0000"]), "tasks"),
+    Case("nul_in_cancel_reason", coordinator, "PATCH", visit_url, lambda w: {"cancel_reason": "ill\u0000"},
+         "cancel_reason"),
+    Case("nul_in_client_name", admin, "POST", lambda w: "/api/v1/clients", lambda w: new_client(w, name="Ada\u0000"),
+         "name"),
+    Case("nul_in_client_access_notes", admin, "PATCH", client_url, lambda w: {"access_notes": "Key safe\u0000"},
+         "access_notes"),
+    Case("nul_in_worker_name", admin, "POST", lambda w: "/api/v1/workers",
+         lambda w: {"name": "Sam\u0000", "email": "sam@alpha.example", "password": "long enough password"}, "name"),
+    Case("nul_in_family_relationship", admin, "POST", lambda w: client_url(w, "/family"),
+         lambda w: {"name": "Son", "email": "son@alpha.example", "password": "long enough password",
+                    "relationship_label": "son\u0000"}, "relationship_label"),
+    Case("nul_in_outcome_title", admin, "POST", lambda w: client_url(w, "/outcomes"),
+         lambda w: {"title": "Walk\u0000"}, "title"),
+    Case("nul_in_pattern_task", admin, "POST", lambda w: client_url(w, "/visit-patterns"),
+         lambda w: pattern(w, tasks=["\u0000"]), "tasks"),
+    Case("nul_in_provider_name", admin, "PATCH", lambda w: f"/api/v1/providers/{w.alpha.provider.id}",
+         lambda w: {"name": "Alpha\u0000Care"}, "name"),
 ]
 
 QUERY_CASES = [
@@ -299,6 +338,7 @@ QUERY_CASES = [
     ("/api/v1/visits", {"worker_id": 2**63}, "worker_id"),
     ("/api/v1/run", {"date": "tomorrow"}, "date"),
     ("/api/v1/run", {"worker_id": 10**20}, "worker_id"),
+    ("/api/v1/visits", {"cursor": "x" * 201}, "cursor"),
 ]
 
 
@@ -370,3 +410,34 @@ def test_unknown_route_and_wrong_method_answer_in_the_error_shape(client, vw):
     assert (r.status_code, r.get_json()["error"]["code"]) == (404, "not_found")
     r = client.delete(visit_url(vw), headers=headers_for(coordinator(vw)))
     assert (r.status_code, r.get_json()["error"]["code"]) == (405, "method_not_allowed")
+
+
+def test_a_nul_in_a_synced_item_rejects_that_item_alone(client, vw):
+    """A sync batch answers per item, so one text with a NUL cannot hold back the rest of the phone's queue."""
+    a = vw.alpha
+    good = {"type": "visit_event", "visit_id": a.visits[0].id, **ev(vw)}
+    bad = {"type": "visit_event", "visit_id": a.visits[0].id, **ev(vw, kind="note", text="Ate well\u0000")}
+    nul_note = {"type": "activity", "client_id": a.clients[0].id, **activity(vw, note="\u0000")}
+    r = client.post("/api/v1/sync/batches", json={"device_id": "phone-7", "sent_at": vw.start.isoformat(),
+                                                  "items": [bad, good, nul_note]}, headers=headers_for(worker(vw)))
+    assert r.status_code == 200
+    results = r.get_json()["results"]
+    assert [x["status"] for x in results] == ["rejected", "accepted", "rejected"]
+    assert [list(x["error"]["details"]["fields"]) for x in (results[0], results[2])] == [["text"], ["note"]]
+    assert (count(VisitEvent), count(NonContactActivity)) == (1, 0)
+
+
+def test_every_schema_refuses_nul_in_text(app):
+    """Every schema derives from the one base that refuses a NUL, so a new schema cannot forget to."""
+    import marshmallow
+
+    from server.schemas import Schema
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = {cls for cls in subclasses(marshmallow.Schema) if cls.__module__.startswith("server.")}
+    assert len(ours) > 50
+    assert [cls.__qualname__ for cls in ours if not issubclass(cls, Schema)] == []

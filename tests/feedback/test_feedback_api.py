@@ -84,6 +84,7 @@ def test_future_and_cancelled_visits_cannot_be_rated(client, fw):
 @pytest.mark.parametrize("body, field", [
     ({"rating": 0}, "rating"), ({"rating": 6}, "rating"), ({"rating": "4"}, "rating"), ({"rating": 3.5}, "rating"),
     ({}, "rating"), ({"rating": 3, "comment": "x" * 2001}, "comment"), ({"rating": 3, "stars": 5}, "stars"),
+    ({"rating": 3, "comment": "Lovely\u0000"}, "comment"),
 ])
 def test_bad_input_is_422_with_the_field_and_writes_nothing(client, fw, body, field):
     before = snapshot()

@@ -254,6 +254,7 @@ def test_contingency_for_another_councils_client_is_not_found(client, pw):
     ({"minutes": "90"}, "minutes"),
     ({"on_date": "20/11/2026"}, "on_date"),
     ({"reason": ""}, "reason"),
+    ({"reason": "snow\u0000"}, "reason"),
     ({"client_id": None}, "client_id"),
     ({}, "client_id"),  # the contract pays actual-by-minute: there is no flexible total to extend
 ])
@@ -307,6 +308,15 @@ def test_upload_as_a_multipart_file(client, pw):
     assert r.status_code == 201 and r.get_json()["filename"] == "november.csv"
 
 
+def test_a_file_name_with_a_nul_is_refused(client, pw):
+    before = snapshot()
+    r = client.post("/api/v1/invoices", query_string={"contract_id": pw.alpha.contract.id, **WEEK},
+                    data={"file": (io.BytesIO(invoice_csv(pw).encode()), "nov\u0000.csv")},
+                    content_type="multipart/form-data", headers=headers_for(pw.alpha.admin))
+    assert r.status_code == 422 and "file" in r.get_json()["error"]["details"]["fields"]
+    assert snapshot() == before
+
+
 def test_invoices_of_another_tenant_are_not_found(client, pw):
     before = snapshot()
     assert upload(client, pw.beta.admin, pw, invoice_csv(pw)).status_code == 404
@@ -329,6 +339,8 @@ def test_invoices_of_another_tenant_are_not_found(client, pw):
     (None, {"date_to": "2026-11-01"}, "date_to"),
     (None, {"contract_id": "x"}, "contract_id"),
     (None, {"reference": ""}, "reference"),
+    (None, {"reference": "INV\u00001"}, "reference"),
+    ("visit_id,date,minutes,amount,description\n1,2026-11-23,30,12.50,Tea\u0000\n", {}, "file"),
 ])
 def test_invoice_bad_input_is_422_and_writes_nothing(client, pw, body, params, field):
     before = snapshot()
