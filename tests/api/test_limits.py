@@ -152,6 +152,23 @@ def test_brackets_inside_strings_are_not_nesting(client, world):
     assert count(VisitEvent) == 1
 
 
+def test_a_recursion_of_the_servers_own_stays_a_500():
+    """Only the decoder's recursion on a deep body is the client's fault."""
+    from server import create_app
+    from tests.conftest import settings_for_tests
+
+    app = create_app(settings_for_tests())
+
+    @app.post("/api/v1/recurse")
+    def recurse():
+        def down(n):
+            return down(n + 1)
+        return down(0)
+
+    r = app.test_client().post("/api/v1/recurse", json={"flat": True})
+    assert r.status_code == 500
+
+
 # --- Path ids ------------------------------------------------------------------------------------------------
 
 OUT_OF_RANGE = ["0", "-1", str(MAX_KEY + 1), "99999999999999999999", "9" * 5000]
