@@ -2,15 +2,8 @@ from datetime import timedelta
 
 from flask import current_app, request
 from flask_jwt_extended import (
-    create_access_token,
-    create_refresh_token,
-    decode_token,
-    get_jwt,
-    get_jwt_identity,
-    jwt_required,
-    set_access_cookies,
-    set_refresh_cookies,
-    unset_jwt_cookies,
+    create_access_token, create_refresh_token, decode_token, get_jwt, get_jwt_identity,
+    jwt_required, set_access_cookies, set_refresh_cookies, unset_jwt_cookies,
 )
 from flask_smorest import Blueprint
 from jwt import InvalidTokenError
@@ -19,15 +12,8 @@ from server.audit.service import record
 from server.auth import accounts, resets, service, throttle
 from server.auth.models import User
 from server.auth.schemas import (
-    AccessTokenSchema,
-    LoginSchema,
-    LogoutSchema,
-    ManagedUserSchema,
-    PasswordChangeSchema,
-    PasswordResetSchema,
-    ResetIssuedSchema,
-    TokensSchema,
-    UserSchema,
+    AccessTokenSchema, LoginSchema, LogoutSchema, ManagedUserSchema, PasswordChangeSchema, PasswordResetSchema,
+    ResetIssuedSchema, TokensSchema, UserSchema,
 )
 from server.auth.tenancy import current_identity, get_user, ids_in_range, roles_required
 from server.db_types import utcnow
