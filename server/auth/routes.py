@@ -95,14 +95,12 @@ def logout(body):
 
 
 @bp.get("/auth/me")
-@jwt_required()
 @bp.response(200, UserSchema)
 def me():
     return db.session.get(User, current_identity().user_id)
 
 
 @bp.post("/auth/password")
-@jwt_required()
 @bp.arguments(PasswordChangeSchema)
 @bp.response(200, TokensSchema)
 def change_password(body):
