@@ -15,9 +15,9 @@ def _meets_policy(password: str) -> None:
 
 def new_password(**kwargs) -> fields.String:
     """A password being chosen through the API, held to the password policy (server/auth/policy.py)."""
-    return fields.String(load_only=True, validate=[validate.Length(max=policy.MAX_LENGTH), _meets_policy],
-                         metadata={"description": "At least password_min_length characters, not easy to guess"},
-                         **kwargs)
+    return fields.String(load_only=True, validate=_meets_policy, **kwargs, metadata={
+        "description": "At least password_min_length characters (10 unless configured), not easy to guess",
+        "maxLength": policy.MAX_LENGTH})
 
 
 class LoginSchema(Schema):
