@@ -103,6 +103,7 @@ def me():
 @bp.post("/auth/password")
 @bp.arguments(PasswordChangeSchema)
 @bp.response(200, TokensSchema)
+@bp.alt_response(429, description="Too many wrong passwords for this account or address; see Retry-After")
 def change_password(body):
     """Ends every session of the user, this one included, and answers with fresh tokens for this one.
 

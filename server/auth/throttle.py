@@ -86,7 +86,7 @@ def _counts():
 
 
 def _enabled() -> bool:
-    return current_app.config["CAREMON"].get("rate_limit_enabled", True)
+    return current_app.config["CAREMON"]["rate_limit_enabled"]
 
 
 def check(email: str, address: str, now: datetime) -> None:
