@@ -114,6 +114,7 @@ async function boot() {
   });
   document.querySelector(".skip-link").addEventListener("click", (e) => { e.preventDefault(); main.focus(); });
   document.getElementById("logout").addEventListener("click", onLogout);
+  document.getElementById("password-link").prepend(icon("key"));
   window.addEventListener("online", showNetwork);
   window.addEventListener("offline", showNetwork);
   window.addEventListener("hashchange", route);
