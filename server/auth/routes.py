@@ -113,7 +113,7 @@ def change_password(body):
     throttle.check(user.email, address, now)
     if not service.change_password(user, body["current_password"], body["new_password"], now):
         throttle.failed(user.email, address, now)
-        db.session.commit()
+        db.session.commit()  # the failure counts, and stays in the audit log
         raise ApiError(422, "wrong_password", "The current password is wrong",
                        {"fields": {"current_password": ["The current password is wrong"]}})
     db.session.commit()

@@ -54,8 +54,9 @@ def set_password(user: User, password: str) -> None:
 
 
 def change_password(user: User, current: str, new: str, now: datetime) -> bool:
-    """False, changing nothing, when the current password is wrong."""
+    """False, changing nothing but the audit log, when the current password is wrong."""
     if not verify_password(user.password_hash, current):
+        record("auth.password_change_failed", "user", user.id, user_id=user.id, now=now)
         return False
     set_password(user, new)
     db.session.flush()

@@ -67,6 +67,8 @@ def test_wrong_current_password_changes_nothing(client, world):
     db.session.expire_all()
     assert db.session.scalar(select(User.password_hash).where(User.email == "w1@alpha.example")) == stored
     assert client.get("/api/v1/auth/me", headers=bearer(tokens["access_token"])).status_code == 200
+    [entry] = actions("auth.password_change")
+    assert (entry.action, entry.user_id) == ("auth.password_change_failed", world.alpha.worker_users[0].id)
 
 
 def test_password_change_needs_a_login(client, world):
