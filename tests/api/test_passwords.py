@@ -14,6 +14,7 @@ from server.auth.passwords import hash_password
 from server.db_types import utcnow
 from server.extensions import db
 from server.notify.models import Notification
+from server.notify.sender import drain
 from tests.api.dbstate import snapshot
 from tests.api.test_auth import assert_error, bearer, login
 from tests.conftest import headers_for
@@ -143,6 +144,20 @@ def test_admin_reset_emails_a_one_time_link_stored_only_as_a_hash(app, client, w
     assert stored.expires_at - stored.created_at == timedelta(hours=24)
     # The old password works until the link is used.
     assert login(client, target.email).status_code == 200
+
+
+def test_the_reset_mail_goes_out_with_the_outbox(client, world):
+    class Outgoing:
+        sent = []
+
+        def send(self, row):
+            self.sent.append((row.recipient, row.subject, row.body))
+
+    issue_reset(client, world.alpha.admin, world.alpha.worker_users[0])
+    assert drain({"email": Outgoing()}, utcnow())["sent"] == 1
+    [(to, subject, body)] = Outgoing.sent
+    assert to == "w1@alpha.example" and "password" in subject
+    assert reset_link_token(world.alpha.worker_users[0]) in body
 
 
 def test_redeeming_the_link_sets_the_password_once_and_ends_old_sessions(client, world):
