@@ -147,15 +147,15 @@ def test_admin_reset_emails_a_one_time_link_stored_only_as_a_hash(app, client, w
 
 
 def test_the_reset_mail_goes_out_with_the_outbox(client, world):
-    class Outgoing:
-        sent = []
+    sent = []
 
+    class Outgoing:
         def send(self, row):
-            self.sent.append((row.recipient, row.subject, row.body))
+            sent.append((row.recipient, row.subject, row.body))
 
     issue_reset(client, world.alpha.admin, world.alpha.worker_users[0])
     assert drain({"email": Outgoing()}, utcnow())["sent"] == 1
-    [(to, subject, body)] = Outgoing.sent
+    [(to, subject, body)] = sent
     assert to == "w1@alpha.example" and "password" in subject
     assert reset_link_token(world.alpha.worker_users[0]) in body
 
