@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from server import limits
 from server.config import load_settings
 from server.errors import register_error_handlers
-from server.extensions import api, db, jwt, limiter, migrate
+from server.extensions import api, db, jwt, migrate
 from server.payments.rules import load_rule_sets
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
@@ -36,8 +36,6 @@ def _flask_config(settings: dict) -> dict:
         "JWT_COOKIE_SAMESITE": "Strict",
         "JWT_COOKIE_CSRF_PROTECT": True,
         "JWT_REFRESH_COOKIE_PATH": "/api/v1/auth",
-        "RATELIMIT_STORAGE_URI": settings["rate_limit_storage"],
-        "RATELIMIT_ENABLED": settings.get("rate_limit_enabled", True),
         "API_TITLE": "Caremon",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
@@ -89,7 +87,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     jwt.init_app(app)
-    limiter.init_app(app)
     api.init_app(app)
     register_error_handlers(app)
     _register_jwt_callbacks()
@@ -110,12 +107,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_jwt_callbacks() -> None:
-    from server.auth.service import is_revoked
+    from server.auth.service import token_refused
     from server.errors import error_body
 
     @jwt.token_in_blocklist_loader
     def _revoked(_header, payload):
-        return is_revoked(payload["jti"])
+        return token_refused(payload)
 
     @jwt.unauthorized_loader
     def _missing(reason):

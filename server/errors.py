@@ -8,12 +8,14 @@ from werkzeug.exceptions import HTTPException
 class ApiError(Exception):
     """Raised by services; routes let it propagate to the handler below."""
 
-    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None,
+                 headers: dict | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = details or {}
+        self.headers = headers or {}
 
 
 def not_found(what: str = "object") -> ApiError:
@@ -42,7 +44,7 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
         db.session.rollback()
-        return error_body(exc.status, exc.code, exc.message, exc.details)
+        return (*error_body(exc.status, exc.code, exc.message, exc.details), exc.headers)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -1,6 +1,6 @@
 """Imports every domain's models so the metadata (create_all, Alembic) sees all tables."""
 from server.audit.models import AuditEntry  # noqa: F401
-from server.auth.models import RevokedToken, User  # noqa: F401
+from server.auth.models import LoginFailure, PasswordResetToken, RevokedToken, User  # noqa: F401
 from server.care.models import CarePackage, Outcome, VisitPattern  # noqa: F401
 from server.directory.models import Client, Contract, Council, FamilyLink, Provider, Worker  # noqa: F401
 from server.visits.models import (  # noqa: F401

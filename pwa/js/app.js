@@ -7,6 +7,8 @@ import { registerServiceWorker } from "./update.js";
 
 const SCREENS = [
   [/^\/login$/, () => import("./screens/login.js"), null],
+  [/^\/reset\?token=([\w-]+)$/, () => import("./screens/reset.js"), null],
+  [/^\/password$/, () => import("./screens/password.js"), null],
   [/^\/worker$/, () => import("./screens/worker.js"), ["worker"]],
   [/^\/worker\/visit\/(\d+)$/, () => import("./screens/visit.js"), ["worker"]],
   [/^\/worker\/activity$/, () => import("./screens/activity.js"), ["worker"]],
@@ -16,6 +18,8 @@ const SCREENS = [
   [/^\/council$/, () => import("./screens/council.js"), ["council_officer"]],
 ];
 
+// Screens for someone not signed in: logging in, and a password reset link from an email.
+const PUBLIC = /^\/(login|reset)(\?|$)/;
 const main = document.getElementById("main");
 const session = { user: null, notice: null };
 let cleanup = null;
@@ -30,7 +34,7 @@ async function route() {
   const path = location.hash.replace(/^#/, "") || "/";
   if (!path.startsWith("/")) return; // in-page anchors such as the skip link
   const { user } = session;
-  if (!user && path !== "/login") return go("/login");
+  if (!user && !PUBLIC.test(path)) return go("/login");
   if (user && (path === "/" || path === "/login")) return go(HOME[user.role] || "/login");
   const match = SCREENS.map(([re, load, roles]) => [re.exec(path), load, roles]).find(([m]) => m);
   if (!match || (match[2] && !match[2].includes(user.role))) return go(user ? HOME[user.role] : "/login");
@@ -52,6 +56,7 @@ function showUser() {
   const who = document.getElementById("who");
   replace(who, user ? [icon("user"), " ", user.name, h("span", { class: "visually-hidden" }, `, ${ROLE_NAMES[user.role]}`)] : []);
   document.getElementById("logout").hidden = !user;
+  document.getElementById("password-link").hidden = !user;
   document.getElementById("sync-badge").hidden = !user || user.role !== "worker";
 }
 
@@ -109,6 +114,7 @@ async function boot() {
   });
   document.querySelector(".skip-link").addEventListener("click", (e) => { e.preventDefault(); main.focus(); });
   document.getElementById("logout").addEventListener("click", onLogout);
+  document.getElementById("password-link").prepend(icon("key"));
   window.addEventListener("online", showNetwork);
   window.addEventListener("offline", showNetwork);
   window.addEventListener("hashchange", route);

@@ -1,9 +1,9 @@
-"""Users, their role and tenant, and revoked tokens."""
+"""Users, their role and tenant, revoked tokens, password reset tokens and failed logins."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db_types import BigId, UTCDateTime, utcnow
@@ -26,6 +26,8 @@ class User(db.Model):
     council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"), index=True)
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Travels in every token; raising it refuses all tokens issued before (role, password, active changes).
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -39,3 +41,33 @@ class RevokedToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PasswordResetToken(db.Model):
+    """A one-time link an administrator sends; only its SHA-256 is kept, so the table alone opens no account."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginFailure(db.Model):
+    """One failed login, counted per account and per address over the throttle's window by every web worker."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_email_at", "email", "at"),
+        Index("ix_login_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The email tried, whether or not it has a login, so unknown emails are throttled alike.
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(45))

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from flask import current_app, request
 from flask_jwt_extended import (
     create_access_token, create_refresh_token, decode_token, get_jwt, get_jwt_identity,
@@ -6,32 +8,30 @@ from flask_jwt_extended import (
 from flask_smorest import Blueprint
 from jwt import InvalidTokenError
 
-from server.auth import service
+from server.audit.service import record
+from server.auth import accounts, resets, service, throttle
 from server.auth.models import User
-from server.auth.schemas import AccessTokenSchema, LoginSchema, LogoutSchema, TokensSchema, UserSchema
-from server.auth.tenancy import current_identity
+from server.auth.schemas import (
+    AccessTokenSchema, LoginSchema, LogoutSchema, ManagedUserSchema, PasswordChangeSchema, PasswordResetSchema,
+    ResetIssuedSchema, TokensSchema, UserSchema,
+)
+from server.auth.tenancy import current_identity, get_user, ids_in_range, roles_required
+from server.db_types import utcnow
 from server.errors import ApiError
-from server.extensions import db, limiter
+from server.extensions import db
 
-bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Login, refresh and logout")
-
-
-def _login_limit() -> str:
-    return current_app.config["CAREMON"]["login_rate_limit"]
+bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login, tokens, passwords and user accounts")
+bp.before_request(ids_in_range)
+ADMINS = ("provider_admin", "council_officer")
 
 
-def _limits_off() -> bool:
-    # The limiter is one object shared by every app in the process; each app's own setting decides.
-    return not current_app.config["RATELIMIT_ENABLED"]
+def _address() -> str:
+    # The connecting address, or the client's own behind proxy_hops trusted proxies (ProxyFix).
+    return request.remote_addr or "unknown"
 
 
-@bp.post("/login")
-@limiter.limit(_login_limit, exempt_when=_limits_off)
-@bp.arguments(LoginSchema)
-@bp.response(200, TokensSchema)
-def login(body):
+def _signed_in(user: User):
     """Tokens in the body for API clients; the same tokens in httpOnly cookies for the PWA."""
-    user = service.authenticate(body["email"], body["password"])
     claims = service.token_claims(user)
     access = create_access_token(identity=str(user.id), additional_claims=claims)
     refresh = create_refresh_token(identity=str(user.id), additional_claims=claims)
@@ -43,20 +43,35 @@ def login(body):
     return response
 
 
-@bp.post("/refresh")
+@bp.post("/auth/login")
+@bp.arguments(LoginSchema)
+@bp.response(200, TokensSchema)
+@bp.alt_response(429, description="Too many failed logins for this account or address; see Retry-After")
+def login(body):
+    now, address = utcnow(), _address()
+    throttle.check(body["email"], address, now)
+    user = service.authenticate(body["email"], body["password"], address=address, now=now)
+    if user is None:
+        throttle.failed(body["email"], address, now)
+        db.session.commit()  # the failure counts, and stays in the audit log, although the answer is 401
+        raise ApiError(401, "invalid_credentials", "Email or password is wrong")
+    db.session.commit()
+    return _signed_in(user)
+
+
+@bp.post("/auth/refresh")
 @jwt_required(refresh=True)
 @bp.response(200, AccessTokenSchema)
 def refresh():
+    """A deactivated user's refresh token is already refused by the token check (token_revoked)."""
     user = db.session.get(User, int(get_jwt_identity()))
-    if user is None or not user.active:
-        raise ApiError(401, "unauthorized", "This login is no longer active")
     access = create_access_token(identity=str(user.id), additional_claims=service.token_claims(user))
     response = current_app.json.response({"access_token": access})
     set_access_cookies(response, access)
     return response
 
 
-@bp.post("/logout")
+@bp.post("/auth/logout")
 @jwt_required(verify_type=False)
 @bp.arguments(LogoutSchema)
 @bp.response(204)
@@ -72,14 +87,69 @@ def logout(body):
             decoded = None
         if decoded and int(decoded["sub"]) == user_id:
             service.revoke(decoded, user_id)
+    record("auth.logout", "user", user_id, user_id=user_id, now=utcnow())
     db.session.commit()
     response = current_app.response_class(status=204)
     unset_jwt_cookies(response)
     return response
 
 
-@bp.get("/me")
-@jwt_required()
+@bp.get("/auth/me")
 @bp.response(200, UserSchema)
 def me():
     return db.session.get(User, current_identity().user_id)
+
+
+@bp.post("/auth/password")
+@bp.arguments(PasswordChangeSchema)
+@bp.response(200, TokensSchema)
+@bp.alt_response(429, description="Too many wrong passwords for this account or address; see Retry-After")
+def change_password(body):
+    """Ends every session of the user, this one included, and answers with fresh tokens for this one.
+
+    A wrong current password counts as a failed login, so a borrowed session cannot guess it."""
+    now, address = utcnow(), _address()
+    user = db.session.get(User, current_identity().user_id)
+    throttle.check(user.email, address, now)
+    if not service.change_password(user, body["current_password"], body["new_password"], now):
+        throttle.failed(user.email, address, now)
+        db.session.commit()  # the failure counts, and stays in the audit log
+        raise ApiError(422, "wrong_password", "The current password is wrong",
+                       {"fields": {"current_password": ["The current password is wrong"]}})
+    db.session.commit()
+    return _signed_in(user)
+
+
+@bp.post("/auth/password-reset")
+@bp.arguments(PasswordResetSchema)
+@bp.response(204)
+def redeem_reset(body):
+    """Sets a new password with the token from an emailed reset link; each link works once."""
+    resets.redeem(body["token"], body["new_password"], utcnow())
+    db.session.commit()
+
+
+@bp.patch("/users/<int:user_id>")
+@roles_required(*ADMINS)
+@bp.arguments(ManagedUserSchema(partial=True))
+@bp.response(200, ManagedUserSchema)
+def update_user(body, user_id):
+    """Switch a login off or on, or swap a coordinator and a provider admin; their tokens stop working at once."""
+    ident = current_identity()
+    user = accounts.update_user(ident, get_user(ident, user_id), body, utcnow())
+    db.session.commit()
+    return user
+
+
+@bp.post("/users/<int:user_id>/password-reset")
+@roles_required(*ADMINS)
+@bp.response(202, ResetIssuedSchema)
+def issue_reset(user_id):
+    """Emails the user a one-time link to choose a new password; their current password works until then."""
+    ident = current_identity()
+    settings = current_app.config["CAREMON"]
+    token = resets.issue(ident, get_user(ident, user_id), now=utcnow(),
+                         valid_for=timedelta(hours=settings["password_reset_hours"]),
+                         public_url=settings["public_url"])
+    db.session.commit()
+    return token

@@ -1,15 +1,48 @@
-from marshmallow import fields, validate
+from flask import current_app
+from marshmallow import ValidationError, fields, post_load, validate
 
+from server.auth import policy
+from server.auth.models import ROLES
 from server.schemas import Schema
+
+
+def _meets_policy(password: str) -> None:
+    settings = current_app.config["CAREMON"]
+    found = policy.problems(password, min_length=settings["password_min_length"],
+                            min_score=settings["password_min_score"])
+    if found:
+        raise ValidationError(found)
+
+
+def new_password(**kwargs) -> fields.String:
+    """A password being chosen through the API, held to the password policy (server/auth/policy.py)."""
+    return fields.String(load_only=True, validate=_meets_policy, **kwargs, metadata={
+        "description": "At least password_min_length characters (10 unless configured), not easy to guess",
+        "maxLength": policy.MAX_LENGTH})
 
 
 class LoginSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
+    @post_load
+    def _one_spelling(self, data, **_):
+        data["email"] = data["email"].lower()
+        return data
+
 
 class LogoutSchema(Schema):
     refresh_token = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    new_password = new_password(required=True)
+
+
+class PasswordResetSchema(Schema):
+    token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    new_password = new_password(required=True)
 
 
 class UserSchema(Schema):
@@ -20,6 +53,23 @@ class UserSchema(Schema):
     provider_id = fields.Integer(allow_none=True)
     council_id = fields.Integer(allow_none=True)
     worker_id = fields.Integer(allow_none=True)
+
+
+class ManagedUserSchema(UserSchema):
+    """A login as its administrator sees and changes it."""
+
+    id = fields.Integer(dump_only=True)
+    email = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    role = fields.String(validate=validate.OneOf(ROLES))
+    provider_id = fields.Integer(dump_only=True, allow_none=True)
+    council_id = fields.Integer(dump_only=True, allow_none=True)
+    worker_id = fields.Integer(dump_only=True, allow_none=True)
+    active = fields.Boolean()
+
+
+class ResetIssuedSchema(Schema):
+    expires_at = fields.DateTime()
 
 
 class TokensSchema(Schema):

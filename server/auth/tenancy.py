@@ -10,9 +10,9 @@ from functools import wraps
 
 from flask import request
 from flask_jwt_extended import get_jwt, get_jwt_identity, verify_jwt_in_request
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from server.auth.models import PROVIDER_ROLES
+from server.auth.models import PROVIDER_ROLES, User
 from server.directory.models import Client, Contract, FamilyLink
 from server.errors import ApiError, not_found
 from server.extensions import db
@@ -108,6 +108,25 @@ def scope_contracts(stmt, ident: Identity):
     if ident.role in (*PROVIDER_ROLES, "council_officer"):
         return stmt.where(Contract.id.in_(_contract_ids(ident)))
     return stmt.where(False)
+
+
+def scope_users(stmt, ident: Identity):
+    """The logins an administrator manages: a provider admin their provider's staff and workers, and the
+    relatives they gave access to its clients; a council officer their council's officers."""
+    if ident.role == "provider_admin":
+        relatives = (select(FamilyLink.user_id).join(Client, Client.id == FamilyLink.client_id)
+                     .where(Client.contract_id.in_(_contract_ids(ident))))
+        return stmt.where(or_(User.provider_id == ident.provider_id, User.id.in_(relatives)))
+    if ident.role == "council_officer":
+        return stmt.where(User.council_id == ident.council_id)
+    return stmt.where(False)
+
+
+def get_user(ident: Identity, user_id: int) -> User:
+    user = db.session.scalar(scope_users(select(User).where(User.id == user_id), ident))
+    if user is None:
+        raise not_found("user")
+    return user
 
 
 def get_visit(ident: Identity, visit_id: int) -> Visit:

@@ -1,5 +1,6 @@
 from marshmallow import fields, validate
 
+from server.auth.schemas import new_password
 from server.schemas import Schema, key, latitude, longitude
 
 
@@ -41,7 +42,7 @@ class WorkerSchema(Schema):
 
 class WorkerCreateSchema(WorkerSchema):
     email = fields.Email(required=True, load_only=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(10, 200))
+    password = new_password(required=True)
 
 
 class ClientSchema(Schema):
@@ -66,7 +67,7 @@ class ClientUpdateSchema(ClientSchema):
 class FamilyMemberInSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = fields.String(required=True, validate=validate.Length(1, 200))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(10, 200))
+    password = new_password(required=True)
     relationship_label = fields.String(load_default=None, validate=validate.Length(max=64))
     phone = fields.String(load_default=None, validate=validate.Length(max=32))
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from server.audit.service import record
+from server.auth.accounts import set_active
 from server.auth.models import User
 from server.auth.passwords import hash_password
 from server.auth.tenancy import Identity, get_contract
@@ -49,12 +50,12 @@ def get_worker(ident: Identity, worker_id: int) -> Worker:
 
 
 def update_worker(ident: Identity, worker: Worker, data: dict, now: datetime) -> Worker:
-    """Switching a worker off switches off their login too, so a leaver's phone stops working."""
+    """Switching a worker off switches off their login too, so a leaver's phone stops working at once."""
     update(ident, worker, data, now)
     if "active" in data:
         login = db.session.scalar(select(User).where(User.worker_id == worker.id))
         if login is not None:
-            login.active = data["active"]
+            set_active(ident.user_id, login, data["active"], now)
     return worker
 
 

@@ -26,6 +26,7 @@ from tests.factories import HOME, add, user
 ALL = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 STAFF = ("coordinator", "provider_admin")
 ADMIN = ("provider_admin",)
+USER_ADMINS = ("provider_admin", "council_officer")
 FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits"}
 
 
@@ -120,6 +121,10 @@ ENDPOINTS = [
              lambda w: w.alpha.admin, 200, lambda w: {"on_call_contact": "+44 7700 900999"}),
     Endpoint("update_worker", "PATCH", lambda w: f"/api/v1/workers/{w.alpha.workers[0].id}", ADMIN,
              lambda w: w.alpha.admin, 200, lambda w: {"phone": "07700 900123"}),
+    Endpoint("update_user", "PATCH", lambda w: f"/api/v1/users/{w.alpha.worker_users[0].id}", USER_ADMINS,
+             lambda w: w.alpha.admin, 200, lambda w: {"active": False}),
+    Endpoint("issue_password_reset", "POST", lambda w: f"/api/v1/users/{w.alpha.worker_users[0].id}/password-reset",
+             USER_ADMINS, lambda w: w.alpha.admin, 202),
     Endpoint("create_visit_for_client", "POST", lambda w: "/api/v1/visits", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"client_id": _client(w).id, "planned_start": (w.start + timedelta(days=1)).isoformat(),

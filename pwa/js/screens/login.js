@@ -26,7 +26,8 @@ export function render(main, { notice, signedIn }) {
     } catch (err) {
       const text = err.status === 0 ? "No connection. Logging in needs the internet, once." :
         err.status === 401 ? "That email and password do not match." :
-          err.status === 429 ? "Too many attempts. Wait a minute and try again." : err.fieldMessage();
+          err.status === 429 ? `Too many failed attempts. Try again in ${Math.ceil(err.details.retry_after / 60)} minute(s).` :
+            err.fieldMessage();
       replace(status, message("error", text));
       submit.disabled = false;
     }

@@ -1,0 +1,42 @@
+"""Administrators switching a login off or on and moving staff between provider roles.
+
+Each change ends the user's tokens at once (see service.end_sessions): a leaver's phone or a
+demoted coordinator's desktop is refused on its next request, not when its token expires.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from server.audit.service import record
+from server.auth.models import PROVIDER_ROLES, User
+from server.auth.service import end_sessions
+from server.auth.tenancy import Identity
+from server.errors import ApiError, invalid
+
+
+def update_user(ident: Identity, user: User, data: dict, now: datetime) -> User:
+    if user.id == ident.user_id:
+        # Nobody locks themselves out, or leaves a provider without an administrator, by mistake.
+        raise ApiError(403, "own_account", "Another administrator must change your own login")
+    if "role" in data and data["role"] != user.role:
+        _change_role(ident, user, data["role"], now)
+    if "active" in data:
+        set_active(ident.user_id, user, data["active"], now)
+    return user
+
+
+def _change_role(ident: Identity, user: User, role: str, now: datetime) -> None:
+    # Other roles hang on their own record (a worker, a family link, a council) and are made with it.
+    if user.role not in PROVIDER_ROLES or role not in PROVIDER_ROLES:
+        raise invalid("role", "Only coordinators and provider admins can swap roles, with each other")
+    record("user.role_change", "user", user.id, user_id=ident.user_id, now=now, before=user.role, after=role)
+    user.role = role
+    end_sessions(user)
+
+
+def set_active(by_user_id: int, user: User, active: bool, now: datetime) -> None:
+    if user.active == active:
+        return
+    user.active = active
+    end_sessions(user)
+    record("user.deactivate" if not active else "user.reactivate", "user", user.id, user_id=by_user_id, now=now)

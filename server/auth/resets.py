@@ -1,0 +1,65 @@
+"""Password resets an administrator starts: a one-time, expiring link emailed through the outbox.
+
+The link carries 32 random bytes; only their SHA-256 is stored (that much randomness needs no
+slow hash). Redeeming marks the token used in the same UPDATE that finds it unused and
+unexpired, so two tabs or two web workers cannot both redeem one link; it also voids the
+user's other open links and ends their sessions.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+
+from server.audit.service import record
+from server.auth.models import PasswordResetToken, User
+from server.auth.service import set_password
+from server.auth.tenancy import Identity
+from server.errors import ApiError
+from server.extensions import db
+from server.notify.models import Notification
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue(ident: Identity, user: User, *, now: datetime, valid_for: timedelta, public_url: str) -> PasswordResetToken:
+    """A new link for the user, queued as an email in this transaction."""
+    raw = secrets.token_urlsafe(32)
+    token = PasswordResetToken(user_id=user.id, token_hash=_digest(raw), created_by=ident.user_id,
+                               created_at=now, expires_at=now + valid_for)
+    db.session.add(token)
+    db.session.flush()
+    hours = round(valid_for.total_seconds() / 3600)
+    db.session.add(Notification(
+        dedupe_key=f"password_reset:{token.id}", channel="email", recipient=user.email, user_id=user.id,
+        kind="password_reset", subject="Choose a new Caremon password",
+        body=f"Hello {user.name},\n\nYour administrator has asked Caremon to let you choose a new password. "
+             f"Open this link within {hours} hours; it works once:\n\n{public_url.rstrip('/')}/#/reset?token={raw}\n\n"
+             "If you did not expect this, tell your manager.",
+        next_attempt_at=now, created_at=now))
+    record("auth.password_reset_issue", "user", user.id, user_id=ident.user_id, now=now,
+           expires_at=token.expires_at.isoformat())
+    return token
+
+
+def redeem(raw: str, password: str, now: datetime) -> User:
+    used = db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.token_hash == _digest(raw), PasswordResetToken.used_at.is_(None),
+               PasswordResetToken.expires_at > now)
+        .values(used_at=now).returning(PasswordResetToken.user_id)
+        .execution_options(synchronize_session=False)).first()
+    if used is None:
+        raise ApiError(400, "invalid_reset_token", "This reset link has expired or was already used; ask for a new one")
+    user = db.session.get(User, used.user_id)
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now).execution_options(synchronize_session=False))
+    set_password(user, password)
+    record("auth.password_reset", "user", user.id, user_id=user.id, now=now)
+    return user
