@@ -15,13 +15,12 @@ from server.auth.schemas import (
     AccessTokenSchema, LoginSchema, LogoutSchema, ManagedUserSchema, PasswordChangeSchema, PasswordResetSchema,
     ResetIssuedSchema, TokensSchema, UserSchema,
 )
-from server.auth.tenancy import current_identity, get_user, ids_in_range, roles_required
+from server.auth.tenancy import current_identity, get_user, roles_required
 from server.db_types import utcnow
 from server.errors import ApiError
 from server.extensions import db
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login, tokens, passwords and user accounts")
-bp.before_request(ids_in_range)
 ADMINS = ("provider_admin", "council_officer")
 
 
