@@ -195,9 +195,7 @@ def _note_position(event: VisitEvent, at: datetime) -> None:
     if event.lat is None:
         return
     worker = db.session.get(Worker, event.worker_id)
-    last = worker.last_seen_at
-    # A last sighting dated after this receipt can only be a fast phone's, stored before times were capped.
-    if last is None or at >= last or last > event.received_at:
+    if worker.last_seen_at is None or at >= worker.last_seen_at:
         worker.last_lat, worker.last_lon, worker.last_seen_at = event.lat, event.lon, at
 
 

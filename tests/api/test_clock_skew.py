@@ -64,14 +64,3 @@ def test_a_fast_clock_never_dates_the_workers_last_position_in_the_future(client
     assert seen.last_seen_at == now
     assert (seen.last_lat, seen.last_lon) == HOME
 
-
-def test_a_position_dated_in_the_future_by_an_earlier_fast_clock_is_replaced_by_the_next_fix(client, world):
-    a = world.alpha
-    stale = db.session.get(Worker, a.workers[0].id)
-    stale.last_lat, stale.last_lon, stale.last_seen_at = *ELSEWHERE, datetime.now(timezone.utc) + timedelta(days=2)
-    db.session.commit()
-    now = datetime.now(timezone.utc)
-    assert post(client, a.worker_users[0], a.visits[0].id, event("check_in", now)).status_code == 201
-    db.session.expire_all()
-    seen = db.session.get(Worker, a.workers[0].id)
-    assert (seen.last_seen_at, (seen.last_lat, seen.last_lon)) == (now, HOME)
