@@ -1,6 +1,13 @@
-"""Field types every domain's schemas share, and the base class of every schema."""
+"""Field types every domain's schemas share, and the base class of every schema.
+
+Times and dates are held to the years 1900..2200 (EARLIEST, LATEST). Nothing Caremon records
+happens outside them, so a time there is a typo or a broken phone clock; and at the far ends of
+Python's range (years 1 and 9999) turning a time to UTC, to local time or into the next day
+overflows, which would otherwise surface as a 500 or a broken export instead of a 422 naming the field.
+"""
 from collections.abc import Mapping
-from datetime import timezone
+from datetime import datetime, timezone
+from typing import ClassVar
 
 import marshmallow
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
@@ -36,11 +43,37 @@ def _holds_nul(field: fields.Field, value) -> bool:
     return False
 
 
+EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2201, 1, 1, tzinfo=timezone.utc)  # exclusive: the last moment of 2200 is allowed
+OUT_OF_RANGE = "Must be in the years 1900 to 2200"
+
+
 class AwareDateTime(fields.AwareDateTime):
     """ISO 8601 with an offset, required (a bare local time from a phone is ambiguous), loaded as UTC."""
 
+    default_error_messages: ClassVar[dict[str, str]] = {"range": OUT_OF_RANGE}
+
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = moment.astimezone(timezone.utc)
+        except OverflowError:  # 0001-01-01T00:00+14:00 is a time before year 1 in UTC
+            raise self.make_error("range") from None
+        if not EARLIEST <= moment < LATEST:
+            raise self.make_error("range")
+        return moment
+
+
+class LocalDate(fields.Date):
+    """A council's local date, as a filter or a day to act on."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {"range": OUT_OF_RANGE}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST.date() <= day < LATEST.date():
+            raise self.make_error("range")
+        return day
 
 
 # The largest 64-bit key: a bigger id can name no row, and the database would raise on it rather than find nothing.
@@ -64,8 +97,8 @@ class LocalPeriodSchema(Schema):
     """A period of the council's local dates, both ends inclusive; max_days bounds the work one request asks for."""
 
     max_days = 366
-    date_from = fields.Date(required=True, metadata={"description": "First local date (council's time zone)"})
-    date_to = fields.Date(required=True, metadata={"description": "Last local date, inclusive"})
+    date_from = LocalDate(required=True, metadata={"description": "First local date (council's time zone)"})
+    date_to = LocalDate(required=True, metadata={"description": "Last local date, inclusive"})
 
     @validates_schema
     def _period(self, data, **_):

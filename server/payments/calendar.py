@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -49,9 +49,17 @@ class PayCalendar:
         self._days: dict[date, DayKind] = {}
 
     def local(self, moment: datetime) -> datetime:
+        """The moment on the council's wall clock, or in UTC where that clock would pass year 1 or 9999.
+
+        Only a time stored before inputs were held to the years 1900..2200 can be that far out; an
+        export or a pay explanation still shows it (as the same instant) rather than failing.
+        """
         if moment.tzinfo is None:
             raise ValueError("moment must be timezone-aware")
-        return moment.astimezone(self.zone)
+        try:
+            return moment.astimezone(self.zone)
+        except OverflowError:
+            return moment.astimezone(timezone.utc)
 
     def day(self, moment: datetime) -> DayKind:
         """Weekday, weekend or bank holiday by the local date of an aware moment."""

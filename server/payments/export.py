@@ -3,7 +3,9 @@
 Rows are produced by a generator, one contract after another, and written out as they come, so
 memory stays flat however many rows a month holds: visits are read with yield_per (a server-side
 cursor on PostgreSQL), the rule set, calendar and closed periods are loaded once per contract, and
-every row is priced in the same pass with no query of its own.
+every row is priced in the same pass with no query of its own. The API writes them to a temporary
+file (spooled) and sends it once complete, so an export that fails is an error answer, never a
+download that stops part way and looks whole.
 
 For each contract the period's local dates are walked in order:
   - dates inside a closed period replay that period's frozen rows exactly as they were exported;
@@ -24,6 +26,7 @@ from datetime import date, timedelta
 from operator import itemgetter
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select, text
 
 from server.directory.models import Client, Contract
@@ -312,6 +315,11 @@ def cells(row: dict) -> list:
     return values
 
 
+def printable(value):
+    """A workbook refuses control characters (openpyxl raises on them): each one stored in a text shows as \ufffd."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def _counted(rows: Iterable[dict], totals: Totals) -> Iterator[dict]:
     for row in rows:
         totals.add(row)
@@ -372,7 +380,7 @@ def xlsx_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_bytes:
         if n % sheet_rows == 0:
             sheet = workbook.create_sheet("Rows" if n == 0 else f"Rows {n // sheet_rows + 1}")
             sheet.append(COLUMNS)
-        sheet.append(cells(row))
+        sheet.append([printable(value) for value in cells(row)])
     if sheet is None:
         workbook.create_sheet("Rows").append(COLUMNS)
     summary = workbook.create_sheet("Totals")
@@ -388,7 +396,7 @@ def xlsx_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_bytes:
     summary.append([])
     summary.append(["contract_id", "contract_reference", "rows", "payable_minutes", "amount_pence"])
     for line in result["by_contract"]:
-        summary.append([line["contract_id"], cell(line["contract_reference"]), line["rows"],
+        summary.append([line["contract_id"], printable(cell(line["contract_reference"])), line["rows"],
                         line["payable_minutes"], line["amount_pence"]])
     with tempfile.TemporaryFile() as spool:
         workbook.save(spool)
@@ -408,6 +416,19 @@ def chunks_for(fmt: str, rows: Iterable[dict], totals: Totals, header: dict) -> 
     if fmt == "json":
         return encoded(json_chunks(rows, totals, header))
     return xlsx_chunks(rows, totals, header)
+
+
+def spooled(chunks: Iterable[bytes]):
+    """The chunks written to a temporary file, rewound: every byte made before the first is sent."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - handed open to the response, which closes it
+    try:
+        for chunk in chunks:
+            spool.write(chunk)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool
 
 
 def checksummed(chunks: Iterable[bytes], digest) -> Iterator[bytes]:

@@ -11,7 +11,7 @@ from server.errors import ApiError, invalid
 from server.extensions import db
 from server.limits import allow_body
 from server.payments import periods, reconciliation
-from server.payments.export import FORMATS, Totals, checksummed, chunks_for, iter_export_rows
+from server.payments.export import FORMATS, Totals, checksummed, chunks_for, iter_export_rows, spooled
 from server.payments.rules import RuleSetError, rule_set_named
 from server.payments.schemas import (
     ContingencyInSchema, ContingencySchema, ExportQuerySchema, InvoiceListQuerySchema, InvoiceQuerySchema,
@@ -23,6 +23,7 @@ bp = Blueprint("payments", __name__, url_prefix="/api/v1",
                description="Payable time per visit, council exports, closed periods, invoice reconciliation")
 STAFF = ("coordinator", "provider_admin")
 OFFICER = ("council_officer",)
+SEND_BYTES = 1 << 16
 
 
 def rule_sets_usable(fn):
@@ -52,8 +53,9 @@ def visit_payable(visit_id):
 @bp.arguments(ExportQuerySchema, location="query")
 @bp.doc(responses={"200": {
     "description": "One row per carer per visit, non-contact, settlement and adjustment rows, then totals; "
-                   "streamed as CSV (a final 'total' row), XLSX (Rows and Totals sheets) or JSON "
-                   "({rows: [...], totals: {...}})",
+                   "as CSV (a final 'total' row), XLSX (Rows and Totals sheets) or JSON "
+                   "({rows: [...], totals: {...}}); made in full before the first byte is sent, so a "
+                   "failure is an error answer, never a download cut short",
     "content": {mimetype: {"schema": {"type": "string", "format": "binary"}} for mimetype, _ in FORMATS.values()},
 }})
 @rule_sets_usable
@@ -74,24 +76,35 @@ def export_visits(query):
                                format=fmt, **{k: header[k] for k in ("date_from", "date_to", "provider_id",
                                                                       "contract_id", "contracts")})
     totals, digest = Totals(), hashlib.sha256()
-    rows = iter_export_rows(contracts, query["date_from"], query["date_to"])
+
+    def closed(complete: bool, size: int) -> None:
+        """The closing audit row: how many bytes went, and whether the client had them all."""
+        db.session.rollback()  # end the reading transaction: the audit row gets one of its own
+        record("payments.export", "export", None, user_id=ident.user_id, now=utcnow(),
+               started_at=started.isoformat(), started_entry_id=opened_id, complete=complete, format=fmt, date_from=header["date_from"],
+               date_to=header["date_to"], provider_id=query["provider_id"], contract_id=query["contract_id"],
+               contracts=header["contracts"], rows=totals.rows, bytes=size, payable_minutes=totals.payable_minutes,
+               amount_pence=totals.amount_pence, sha256=digest.hexdigest())
+        db.session.commit()
+
+    try:
+        spool = spooled(checksummed(chunks_for(fmt, iter_export_rows(contracts, query["date_from"], query["date_to"]),
+                                               totals, header), digest))
+    except BaseException:
+        closed(False, 0)
+        raise
 
     def body():
         """The export's bytes; the closing audit row is written when they end, complete or cut short by the client."""
         size, complete = 0, False
         try:
-            for chunk in checksummed(chunks_for(fmt, rows, totals, header), digest):
-                size += len(chunk)
-                yield chunk
+            with spool:
+                while chunk := spool.read(SEND_BYTES):
+                    size += len(chunk)
+                    yield chunk
             complete = True
         finally:
-            db.session.rollback()  # end the reading transaction: the audit row gets one of its own
-            record("payments.export", "export", None, user_id=ident.user_id, now=utcnow(),
-                   started_at=started.isoformat(), started_entry_id=opened_id, complete=complete, format=fmt, date_from=header["date_from"],
-                   date_to=header["date_to"], provider_id=query["provider_id"], contract_id=query["contract_id"],
-                   contracts=header["contracts"], rows=totals.rows, bytes=size, payable_minutes=totals.payable_minutes,
-                   amount_pence=totals.amount_pence, sha256=digest.hexdigest())
-            db.session.commit()
+            closed(complete, size)
 
     mimetype, extension = FORMATS[fmt]
     filename = f"caremon-payable-{header['date_from']}-{header['date_to']}.{extension}"

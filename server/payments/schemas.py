@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from server.payments.export import FORMATS
-from server.schemas import LocalPeriodSchema, Schema, key
+from server.schemas import LocalDate, LocalPeriodSchema, Schema, key
 
 class ExportQuerySchema(LocalPeriodSchema):
     provider_id = key(strict=False, load_default=None, metadata={"description": "Only this provider's contracts"})
@@ -167,7 +167,7 @@ class ReconciliationSchema(Schema):
 
 class ContingencyInSchema(Schema):
     client_id = key(required=True)
-    on_date = fields.Date(required=True, metadata={"description": "Any local date in the flex block to extend"})
+    on_date = LocalDate(required=True, metadata={"description": "Any local date in the flex block to extend"})
     minutes = fields.Integer(strict=True, required=True, validate=validate.Range(1, 100_000))
     reason = fields.String(required=True, validate=validate.Length(1, 400))
 

@@ -8,7 +8,15 @@ from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.errors import ApiError
 from server.extensions import db
+from server.schemas import AwareDateTime
 from server.sync.service import store_batch
+
+
+class EnvelopeSchema(BatchRequestSchema):
+    """The protocol's envelope, its sent_at held to the years every other time in the API keeps to."""
+
+    sent_at = AwareDateTime(required=True)
+
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Offline batches from phones")
 
@@ -24,7 +32,7 @@ def _limit_size():
 
 @bp.post("/batches")
 @roles_required("worker")
-@bp.arguments(BatchRequestSchema)
+@bp.arguments(EnvelopeSchema)
 @bp.response(200, BatchResponseSchema)
 def upload(envelope):
     """Answers every item: accepted, duplicate (already stored) or rejected with its reason."""

@@ -1,9 +1,17 @@
-"""Storing a device's batch one item at a time: each item lands once, or is refused with its reason."""
+"""Storing a device's batch one item at a time: each item lands once, or is refused with its reason.
+
+Whatever goes wrong with one item is that item's answer, never the batch's: a batch that fails
+as a whole is sent again and again, so one bad item would keep every item queued behind it on
+the phone for good. Only a failing database fails the batch, since then nothing is settled and a
+retry is right.
+"""
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
+from sqlalchemy.exc import OperationalError
 
 from device_sync.clock import measured_offset_s
 from device_sync.protocol import ACCEPTED, DUPLICATE, REJECTED
@@ -17,6 +25,7 @@ from server.visits.service import open_exception, record_event
 
 # An event whose device time is later than the device's own clock when the batch left.
 AFTER_SENT = "device_time_after_sent"
+log = logging.getLogger("caremon.sync")
 
 
 def store_batch(ident: Identity, envelope: dict, now: datetime, skew_threshold_s: float) -> dict:
@@ -32,6 +41,7 @@ def _store_item(ident: Identity, item: dict, now: datetime, sent_at: datetime, o
     key = item.get("idempotency_key")
     try:
         with db.session.begin_nested():
+            _refuse_nul(item)
             record, created = _store(ident, item, now, offset, skew_threshold_s)
             if created and isinstance(record, VisitEvent):
                 _check_after_sent(record, sent_at, now, skew_threshold_s)
@@ -39,6 +49,13 @@ def _store_item(ident: Identity, item: dict, now: datetime, sent_at: datetime, o
         return _rejected(key, ApiError(422, "validation_error", "Invalid input", {"fields": exc.messages}))
     except ApiError as exc:
         return _rejected(key, exc)
+    except OperationalError:
+        raise  # the database is down or gave up on a lock: no item is settled, and the device retries the batch
+    except Exception:
+        # The savepoint is rolled back, so nothing of the item stays; the log keeps the key to trace it by.
+        log.exception("sync item %r (%r) from worker %s refused after an unexpected error",
+                      key, item.get("type"), ident.worker_id)
+        return _rejected(key, ApiError(500, "internal_error", "The server could not store this item"))
     return {"idempotency_key": record.idempotency_key, "status": ACCEPTED if created else DUPLICATE,
             "id": record.id, "flags": list(getattr(record, "flags", None) or [])}
 
@@ -70,6 +87,13 @@ def _check_after_sent(event: VisitEvent, sent_at: datetime, now: datetime, thres
     event.flags = [*event.flags, AFTER_SENT]
     open_exception(db.session.get(Visit, event.visit_id), "clock_skew", now, worker_id=event.worker_id,
                    detail=f"{event.kind} device time {ahead.total_seconds():+.0f} s after the batch was sent")
+
+
+def _refuse_nul(item: dict) -> None:
+    """A NUL character is never meant in a text, and PostgreSQL cannot store one."""
+    for field, value in item.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise invalid(field, "Must not contain a NUL character")
 
 
 def _item_id(item: dict, field: str) -> int:

@@ -1,4 +1,4 @@
-from flask import jsonify
+from flask import current_app, jsonify
 from flask_smorest import Blueprint
 
 from server.auth.tenancy import current_identity, get_client, get_visit, roles_required
@@ -79,9 +79,13 @@ def update_visit(body, visit_id):
 @bp.response(201, EventResultSchema)
 @bp.alt_response(200, schema=EventResultSchema, description="The same event was already stored")
 def record_event(body, visit_id):
-    """Arrival, check-in/out, task, note or outcome progress; safe to retry with the same key."""
+    """Arrival, check-in/out, task, note or outcome progress; safe to retry with the same key.
+
+    An event timed more than clock_skew_threshold_s ahead of server time is stored flagged clock_skew.
+    """
     ident = current_identity()
-    event, created = service.record_event(worker_id=ident.worker_id, visit_id=visit_id, data=body, now=utcnow())
+    event, created = service.record_event(worker_id=ident.worker_id, visit_id=visit_id, data=body, now=utcnow(),
+                                          skew_threshold_s=current_app.config["CAREMON"]["clock_skew_threshold_s"])
     # Dumped before the commit, from what the session already holds: after it, every row would be read again.
     answer = EVENT_RESULT.dump({"event": event, "duplicate": not created, "visit": event_visit(event)})
     db.session.commit()

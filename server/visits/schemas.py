@@ -1,7 +1,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.care.models import SCORE_MAX, SCORE_MIN
-from server.schemas import AwareDateTime, Schema, key, latitude, longitude
+from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude
 from server.visits.models import ACTIVITY_CATEGORIES, EVENT_KINDS, REASON_CODES, STATUSES
 
 # The most a visit may list: tasks on its checklist, and carers (a double-up is two).
@@ -128,13 +128,13 @@ class RunSchema(Schema):
 
 
 class RunQuerySchema(Schema):
-    date = fields.Date(load_default=None)
+    date = LocalDate(load_default=None)
     worker_id = key(strict=False, load_default=None)
 
 
 class VisitListQuerySchema(Schema):
-    date_from = fields.Date(load_default=None)
-    date_to = fields.Date(load_default=None)
+    date_from = LocalDate(load_default=None)
+    date_to = LocalDate(load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf((*STATUSES, "exception")))
     client_id = key(strict=False, load_default=None)
     worker_id = key(strict=False, load_default=None)

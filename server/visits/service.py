@@ -35,10 +35,13 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
     """Store one event exactly once. Returns (event, created); the caller commits.
 
     clock_offset_s is the device's clock minus the server's, measured at the sync that
-    carried the event. Beyond skew_threshold_s the event keeps its device time as sent,
-    is flagged for the coordinator, and the visit's times use the corrected clock.
+    carried the event. When that offset, or the event's time ahead of its receipt, is beyond
+    skew_threshold_s, the event keeps its device time as sent, is flagged clock_skew (its
+    visit's pay held for a coordinator), and the visit's times use the corrected clock.
+    Without a threshold (replaying history) no clock is judged.
     """
     data = {**data, "idempotency_key": str(data["idempotency_key"])}
+    skew = _clock_skew(data["device_time"], now, clock_offset_s, skew_threshold_s)
     # The worker is part of the content: a key replayed by anyone else is a conflict, never their event.
     payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS}
                                 | {"visit_id": visit_id, "worker_id": worker_id})
@@ -59,16 +62,31 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         lat=data.get("lat"), lon=data.get("lon"), accuracy_m=data.get("accuracy_m"),
         distance_m=verdict.distance_m, geofence=verdict.geofence,
         payload={k: data[k] for k in ("task", "text", "outcome_id", "score", "comment") if data.get(k) is not None},
-        flags=["clock_skew"] if skew_threshold_s is not None and is_skewed(clock_offset_s, skew_threshold_s) else [],
+        flags=["clock_skew"] if skew else [],
     )
     if not insert_once(event):  # a concurrent request stored the same key between our read and insert
         return check_replay(_event_by_key(data["idempotency_key"]), payload_hash), False
 
-    if "clock_skew" in event.flags:
-        open_exception(visit, "clock_skew", now, worker_id=worker_id,
-                       detail=f"phone clock {clock_offset_s:+.0f} s from server time")
+    if skew:
+        open_exception(visit, "clock_skew", now, worker_id=worker_id, detail=skew)
     _apply(visit, assignment, event, now)
     return event, True
+
+
+def _clock_skew(device_time: datetime, now: datetime, offset_s: float | None, threshold_s: float | None) -> str | None:
+    """Why this event's device time cannot be trusted, or None.
+
+    Either the phone's clock was measured too far off at the sync, or the event claims a time
+    too far ahead of its receipt: nothing reported can have happened after the server got it.
+    """
+    if threshold_s is None:
+        return None
+    if is_skewed(offset_s, threshold_s):
+        return f"phone clock {offset_s:+.0f} s from server time"
+    ahead_s = (device_time - now).total_seconds()
+    if ahead_s > threshold_s:
+        return f"device time {ahead_s:+.0f} s ahead of server time"
+    return None
 
 
 def _event_by_key(key: str) -> VisitEvent | None:
@@ -114,7 +132,8 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         event.flags = [*event.flags, "reassigned"]
         open_exception(visit, "not_assigned", now, worker_id=event.worker_id,
                         detail=f"{event.kind} from a worker no longer assigned")
-    _note_position(event)
+    at = _server_time(event)
+    _note_position(event, at)
 
     if event.kind == "outcome_progress":
         db.session.add(OutcomeProgress(
@@ -128,7 +147,6 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
             event.flags = [*event.flags, "after_correction"]
         return
 
-    at = corrected(event.device_time, event.clock_offset_s) if "clock_skew" in event.flags else event.device_time
     if event.kind == "arrival":
         assignment.arrived_at = min(filter(None, (assignment.arrived_at, at)))
         return
@@ -161,12 +179,24 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
     refresh_state(visit)
 
 
-def _note_position(event: VisitEvent) -> None:
+def _server_time(event: VisitEvent) -> datetime:
+    """When the event happened by the server's clock, as best known: never later than its receipt.
+
+    A flagged event's device time is first put right by the clock offset measured at its sync, if any.
+    """
+    at = event.device_time
+    if "clock_skew" in event.flags and event.clock_offset_s is not None:
+        at = corrected(at, event.clock_offset_s)
+    return min(at, event.received_at)
+
+
+def _note_position(event: VisitEvent, at: datetime) -> None:
+    """The worker's last known position for the map and delay prediction, dated by the server's clock."""
     if event.lat is None:
         return
     worker = db.session.get(Worker, event.worker_id)
-    if worker.last_seen_at is None or event.device_time >= worker.last_seen_at:
-        worker.last_lat, worker.last_lon, worker.last_seen_at = event.lat, event.lon, event.device_time
+    if worker.last_seen_at is None or at >= worker.last_seen_at:
+        worker.last_lat, worker.last_lon, worker.last_seen_at = event.lat, event.lon, at
 
 
 def refresh_state(visit: Visit) -> None:

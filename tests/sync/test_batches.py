@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
+from server.directory.models import Worker
 from server.extensions import db
 from server.visits.models import NonContactActivity, Visit, VisitEvent, VisitException
 from tests.conftest import headers_for
@@ -84,9 +85,10 @@ def test_an_event_timed_after_its_batch_was_sent_is_flagged_though_the_clock_now
              item(visit, "check_out", sent_at + timedelta(hours=3))]
     body = upload(client, a.worker_users[0], items, sent_at=sent_at).get_json()
     assert abs(body["clock_offset_s"]) < 5
-    assert [r["flags"] for r in body["results"]] == [[], [], ["device_time_after_sent"]]
+    # Three hours after sending is three hours ahead of the server too.
+    assert [r["flags"] for r in body["results"]] == [[], [], ["clock_skew", "device_time_after_sent"]]
     flags = dict(db.session.execute(select(VisitEvent.kind, VisitEvent.flags)).all())
-    assert flags == {"check_in": [], "note": [], "check_out": ["device_time_after_sent"]}
+    assert flags == {"check_in": [], "note": [], "check_out": ["clock_skew", "device_time_after_sent"]}
     open_kinds = db.session.scalars(select(VisitException.kind).where(
         VisitException.visit_id == visit.id, VisitException.resolved_at.is_(None))).all()
     assert open_kinds == ["clock_skew"]  # holds the visit's pay for a coordinator
@@ -99,6 +101,28 @@ def test_a_fast_clock_alone_is_a_batch_skew_not_an_impossible_time(client, world
     body = upload(client, a.worker_users[0], [item(a.visits[0], "check_in", sent_at - timedelta(minutes=10))],
                   sent_at=sent_at).get_json()
     assert body["results"][0]["flags"] == ["clock_skew"]
+
+
+def test_an_event_ahead_of_server_time_is_flagged_though_clock_and_batch_are_each_within_the_threshold(
+        client, world, app):
+    """A clock just under the threshold fast, and an event just under it after sending: together past it."""
+    a = world.alpha
+    visit = a.visits[0]
+    threshold = timedelta(seconds=app.config["CAREMON"]["clock_skew_threshold_s"])
+    true_now = datetime.now(timezone.utc)
+    sent_at = true_now + threshold * 0.9
+    check_out = item(visit, "check_out", sent_at + threshold * 0.9, lat=54.36, lon=-2.70)
+    before = datetime.now(timezone.utc)
+    body = upload(client, a.worker_users[0], [item(visit, "check_in", world.start), check_out],
+                  sent_at=sent_at).get_json()
+    after = datetime.now(timezone.utc)
+    assert [r["flags"] for r in body["results"]] == [[], ["clock_skew"]]
+    kinds = db.session.scalars(select(VisitException.kind).where(VisitException.visit_id == visit.id)).all()
+    assert sorted(kinds) == ["clock_skew", "outside_geofence"]  # checked out on the way to the next client
+    assert db.session.get(Visit, visit.id).ended_at <= after
+    worker = db.session.get(Worker, a.workers[0].id)
+    assert (worker.last_lat, worker.last_lon) == (54.36, -2.70)
+    assert before <= worker.last_seen_at <= after  # the map shows it as seen on receipt, not in the future
 
 
 def test_events_for_a_visit_reassigned_or_cancelled_offline_are_kept_and_flagged(client, world):
