@@ -8,12 +8,13 @@ from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.errors import ApiError
 from server.extensions import db
-from server.schemas import AwareDateTime
+from server.schemas import AwareDateTime, Schema
 from server.sync.service import store_batch
 
 
-class EnvelopeSchema(BatchRequestSchema):
-    """The protocol's envelope, its sent_at held to the years every other time in the API keeps to."""
+class EnvelopeSchema(BatchRequestSchema, Schema):
+    """The protocol's envelope, its sent_at held to the years every other time in the API keeps to (and, as
+    every schema here, refusing NUL in its texts)."""
 
     sent_at = AwareDateTime(required=True)
 
