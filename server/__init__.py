@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from server.config import load_settings
+from server.config import SettingsError, load_settings
 from server.errors import register_error_handlers
 from server.extensions import api, db, jwt, limiter, migrate
 from server.payments.rules import load_rule_sets
@@ -21,7 +21,7 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 def _flask_config(settings: dict) -> dict:
     secret = settings.get("secret_key")
     if not secret:
-        raise RuntimeError("CAREMON_SECRET_KEY is not set (caremon demo generates one for you)")
+        raise SettingsError("CAREMON_SECRET_KEY is not set (caremon demo generates one for you)")
     return {
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": settings["database_url"],

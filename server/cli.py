@@ -9,13 +9,42 @@ from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup
+from flask_migrate.cli import db as db_commands
 
 from server import create_app
+from server.config import SettingsError
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def _create_app():
+    """The app for the commands that need one; a missing setting is one line saying what to set."""
+    try:
+        return create_app()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+class CaremonGroup(FlaskGroup):
+    """Finds commands without building the app, so help works before anything is configured.
+
+    Flask looks for commands on the app too, which means building it (and needing its secret) for
+    `--help`; every Caremon command is registered on this group instead, `db` included.
+    """
+
+    def get_command(self, ctx, name):
+        self._load_plugin_commands()
+        return click.Group.get_command(self, ctx, name)
+
+    def list_commands(self, ctx):
+        self._load_plugin_commands()
+        return sorted(click.Group.list_commands(self, ctx))
+
+
+@click.group(cls=CaremonGroup, create_app=_create_app, add_version_option=False)
 def main():
     """Caremon: electronic call monitoring for home care."""
+
+
+main.add_command(db_commands)
 
 
 # Threaded workers keep telling gunicorn's arbiter they are alive while a thread streams a long export;
@@ -98,7 +127,7 @@ def scheduler():
     from server.monitoring.scheduler import run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    run(create_app())
+    run(_create_app())
 
 
 @main.command("simulate", with_appcontext=False)
