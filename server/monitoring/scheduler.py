@@ -72,9 +72,27 @@ def lock_for(app):
     return LeaseLock(app.config["CAREMON"]["scheduler_lease_s"])
 
 
+# SQLite hands its write lock to no one in particular: a waiting request retries every 100 ms at most,
+# so a pause this long after each step lets it in before the next step takes the lock again.
+SQLITE_STEP_PAUSE_S = 0.1
+
+
+def generate_in_steps(now, settings: dict) -> int:
+    """The visits patterns call for, committed a few clients at a time (a request waits for one step, not all)."""
+    from server.care.generation import client_batches, generate_visits
+
+    created = 0
+    for client_ids in client_batches(settings["generate_clients_per_commit"]):
+        step = generate_visits(now, settings["generate_days_ahead"], client_ids)
+        db.session.commit()
+        created += step
+        if step and db.engine.dialect.name == "sqlite":
+            time.sleep(SQLITE_STEP_PAUSE_S)
+    return created
+
+
 def run(app) -> None:
     """Wait for the lock, then run the jobs until the process is stopped or loses the lock."""
-    from server.care.generation import generate_visits
     from server.monitoring.scans import scan
     from server.notify.channels import channels_from_settings
     from server.notify.sender import drain
@@ -105,9 +123,7 @@ def run(app) -> None:
               backoff_max_s=settings["notify_backoff_max_s"])
 
     def generate_job():
-        created = generate_visits(utcnow(), settings["generate_days_ahead"])
-        db.session.commit()
-        log.info("generated %d visits", created)
+        log.info("generated %d visits", generate_in_steps(utcnow(), settings))
 
     scheduler = BlockingScheduler(timezone="UTC")
     start = utcnow()
