@@ -6,6 +6,7 @@ SQLite: a lease row the holder renews; another scheduler takes over once it expi
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import socket
@@ -13,10 +14,11 @@ import time
 from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy import text, update
+from sqlalchemy import inspect, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from server.db_types import utcnow
+from server.errors import database_problem
 from server.extensions import db
 from server.monitoring.models import SchedulerLock
 
@@ -77,6 +79,37 @@ def lock_for(app):
 SQLITE_STEP_PAUSE_S = 0.1
 
 
+def wait_for_database(settings: dict) -> None:
+    """Retry until the database answers and has its tables, with capped exponential backoff, so a scheduler
+    started before its database (a reboot, a container starting first, a migration still running) waits."""
+    delay = settings["scheduler_connect_backoff_s"]
+    for attempt in itertools.count(1):
+        try:
+            with db.engine.connect() as connection:
+                if inspect(connection).has_table(SchedulerLock.__tablename__):
+                    return
+            reason = "no tables yet (caremon db upgrade)"
+        except DBAPIError as exc:
+            if database_problem(exc) is None:
+                raise
+            reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        log.warning("database unavailable (attempt %d: %s); retrying in %g s", attempt, reason, delay)
+        time.sleep(delay)
+        delay = min(delay * 2, settings["scheduler_connect_backoff_max_s"])
+
+
+def acquire_lock(app):
+    """Wait for the database, then for the lock (another scheduler may hold it); returns the lock held."""
+    settings = app.config["CAREMON"]
+    wait_for_database(settings)
+    lock = lock_for(app)
+    while not lock.try_acquire():
+        log.info("another scheduler holds the lock; waiting")
+        time.sleep(max(1, settings["scheduler_lease_s"] / 3))
+    log.info("scheduler lock acquired")
+    return lock
+
+
 def generate_in_steps(now, settings: dict) -> int:
     """The visits patterns call for, committed a few clients at a time (a request waits for one step, not all)."""
     from server.care.generation import client_batches, generate_visits
@@ -99,11 +132,7 @@ def run(app) -> None:
 
     settings = app.config["CAREMON"]
     with app.app_context():
-        lock = lock_for(app)
-        while not lock.try_acquire():
-            log.info("another scheduler holds the lock; waiting")
-            time.sleep(max(1, settings["scheduler_lease_s"] / 3))
-        log.info("scheduler lock acquired")
+        lock = acquire_lock(app)
         channels = channels_from_settings(settings)
 
     def job(fn):

@@ -20,7 +20,7 @@ from server.monitoring.scheduler import generate_in_steps
 from server.visits.models import Visit
 from tests.conftest import TEST_DB_URL, headers_for, settings_for_tests
 
-pytestmark = pytest.mark.skipif(not TEST_DB_URL.startswith("sqlite"), reason="SQLite's single write lock")
+sqlite_only = pytest.mark.skipif(not TEST_DB_URL.startswith("sqlite"), reason="SQLite's single write lock")
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
 
@@ -56,6 +56,7 @@ def hold_write_lock(seconds: float) -> threading.Thread:
     return thread
 
 
+@sqlite_only
 def test_a_request_waits_for_a_short_write_to_finish(world):
     holder = hold_write_lock(0.4)
     with app_waiting(5).test_client() as client:
@@ -64,6 +65,7 @@ def test_a_request_waits_for_a_short_write_to_finish(world):
     assert response.status_code == 201, response.get_json()
 
 
+@sqlite_only
 def test_a_lock_held_past_the_busy_timeout_is_503_database_busy_not_500(world):
     holder = hold_write_lock(1.0)
     with app_waiting(0.2).test_client() as client:
