@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -110,23 +111,37 @@ def demo(host: str, port: int, instance: str, reset: bool, no_serve: bool):
             click.echo(f"  {role:16} {email}")
     if no_serve:
         return
-    scheduler = subprocess.Popen([sys.executable, "-m", "server", "scheduler"], env=os.environ.copy())
+    scheduler = subprocess.Popen([sys.executable, "-m", "server", "scheduler", "--quiet"], env=os.environ.copy())
     click.echo(f"\nOpen http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)\n")
+    # SIGTERM ends the demo as Ctrl-C does, through the finally below, so its scheduler never outlives it.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         # run_simple, not app.run: Flask ignores app.run() inside its own CLI.
         run_simple(host, port, app, threaded=True)
     finally:
         scheduler.terminate()
+        try:
+            scheduler.wait(10)
+        except subprocess.TimeoutExpired:
+            scheduler.kill()
+            scheduler.wait()
+
+
+def _interrupt(_signum, _frame):
+    raise KeyboardInterrupt
 
 
 @main.command("scheduler", with_appcontext=False)
-def scheduler():
+@click.option("--quiet", is_flag=True, help="Log Caremon's own lines, not APScheduler's line per job run.")
+def scheduler(quiet: bool):
     """Run the monitoring scheduler (one per deployment; a second waits on the database lock)."""
     import logging
 
     from server.monitoring.scheduler import run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if quiet:
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     run(_create_app())
 
 
