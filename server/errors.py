@@ -58,6 +58,12 @@ def database_problem(exc: DBAPIError) -> ApiError | None:
     return None
 
 
+def database_reason(exc: DBAPIError) -> str:
+    """The driver's first line, enough for one log line."""
+    text = str(exc.orig).strip()
+    return text.splitlines()[0] if text else type(exc.orig).__name__
+
+
 def register_error_handlers(app) -> None:
     from server.extensions import db
 
@@ -72,7 +78,7 @@ def register_error_handlers(app) -> None:
         problem = database_problem(exc)
         if problem is None:
             raise exc
-        app.logger.warning("%s: %s", problem.code, str(exc.orig).splitlines()[0] if str(exc.orig) else exc)
+        app.logger.warning("%s: %s", problem.code, database_reason(exc))
         return error_body(problem.status, problem.code, problem.message)
 
     @app.errorhandler(HTTPException)

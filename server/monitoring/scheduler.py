@@ -18,7 +18,7 @@ from sqlalchemy import inspect, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from server.db_types import utcnow
-from server.errors import database_problem
+from server.errors import database_problem, database_reason
 from server.extensions import db
 from server.monitoring.models import SchedulerLock
 
@@ -92,7 +92,7 @@ def wait_for_database(settings: dict) -> None:
         except DBAPIError as exc:
             if database_problem(exc) is None:
                 raise
-            reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+            reason = database_reason(exc)
         log.warning("database unavailable (attempt %d: %s); retrying in %g s", attempt, reason, delay)
         time.sleep(delay)
         delay = min(delay * 2, settings["scheduler_connect_backoff_max_s"])

@@ -4,13 +4,13 @@ from __future__ import annotations
 import flask_migrate
 import pytest
 from flask_jwt_extended import create_access_token
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from server import create_app
 from server.errors import database_problem
 from server.extensions import db
-from tests.conftest import settings_for_tests
+from tests.conftest import TEST_DB_URL, headers_for, settings_for_tests
 
 NOBODY_LISTENS = "postgresql+psycopg://postgres@127.0.0.1:1/caremon?connect_timeout=2"
 
@@ -55,6 +55,22 @@ def test_requests_recover_by_themselves_once_the_database_is_back(tmp_path):
     assert login.status_code == 401  # the database answered: no such user
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.get_json()["status"] == "ready"
+
+
+@pytest.mark.skipif(not TEST_DB_URL.startswith("postgresql"), reason="a PostgreSQL server ending its sessions")
+def test_connections_the_database_server_dropped_are_replaced_without_an_error(world):
+    """As after a PostgreSQL restart or failover: every pooled connection is gone; the next request still works."""
+    coordinator = headers_for(world.alpha.coordinator)
+    db.session.close()  # the test's own session lets go of its connection, so only the pool's are ended
+    client = app_at(TEST_DB_URL).test_client()  # its own app: each request ends its session, as in production
+    assert client.get("/api/v1/visits", headers=coordinator).status_code == 200
+    admin = create_engine(TEST_DB_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        ended = conn.scalar(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    admin.dispose()
+    assert ended >= 1
+    assert client.get("/api/v1/visits", headers=coordinator).status_code == 200
 
 
 def test_readyz_names_pending_migrations(tmp_path):
