@@ -142,7 +142,10 @@ def scheduler(quiet: bool):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if quiet:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    run(_create_app())
+    try:
+        run(_create_app())
+    except KeyboardInterrupt:  # Ctrl-C in a terminal reaches every process of it: stop without a traceback
+        pass
 
 
 @main.command("simulate", with_appcontext=False)

@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Blueprint
 
+from server import MIGRATIONS_DIR
 from server.errors import ApiError
 from server.extensions import db
 
@@ -36,6 +37,5 @@ def readyz():
 
 @cache
 def _heads() -> set[str]:
-    from server import MIGRATIONS_DIR
-
+    """The migrations shipped with this code: they do not change while it runs."""
     return set(ScriptDirectory(MIGRATIONS_DIR).get_heads())

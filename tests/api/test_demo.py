@@ -131,13 +131,17 @@ def test_stopping_the_demo_stops_its_scheduler_and_its_console_is_caremons_own(t
         port, log = free_port(), tmp_path / f"demo-{stop.name}.log"
         with log.open("w") as out:
             demo = subprocess.Popen([sys.executable, "-m", "server", "demo", "--instance", str(tmp_path / "instance"),
-                                     "--port", str(port)], env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
+                                     "--port", str(port)], env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
         try:
             assert wait_until(partial(serving, port), 300), log.read_text()
             assert wait_until(partial(lambda path: "scheduler lock acquired" in path.read_text(), log), 60), \
                 log.read_text()
             [scheduler] = children_of(demo.pid)
-            demo.send_signal(stop)
+            if stop == signal.SIGINT:
+                os.killpg(demo.pid, stop)  # as Ctrl-C in its terminal: the scheduler gets it too
+            else:
+                demo.send_signal(stop)  # as `kill`: the demo alone
             assert demo.wait(30) is not None
             assert not alive(scheduler), f"the scheduler outlived the demo stopped by {stop.name}"
         finally:
