@@ -17,6 +17,7 @@ from server.config import load_settings
 from server.directory.models import Client
 from server.extensions import db
 from server.monitoring.scheduler import generate_in_steps
+from server.notify.models import PushSubscription
 from server.visits.models import Visit
 from tests.conftest import TEST_DB_URL, headers_for, settings_for_tests
 
@@ -38,6 +39,15 @@ def plan_visit(client, world, hour: int):
         "worker_ids": [a.workers[0].id]})
 
 
+def subscribe_push(client, world, _hour: int):
+    """A write that begins with a savepoint, so with BEGIN IMMEDIATE (server/__init__.py)."""
+    return client.post("/api/v1/notify/push-subscriptions", headers=headers_for(world.alpha.family), json={
+        "endpoint": "https://push.example.net/send/1", "keys": {"p256dh": "B" + "x" * 86, "auth": "y" * 22}})
+
+
+WRITES = pytest.mark.parametrize("write", [plan_visit, subscribe_push], ids=["plain BEGIN", "BEGIN IMMEDIATE"])
+
+
 def hold_write_lock(seconds: float) -> threading.Thread:
     """Another process's writer (as the scheduler would be) holding SQLite's write lock for a while."""
     started = threading.Event()
@@ -57,23 +67,26 @@ def hold_write_lock(seconds: float) -> threading.Thread:
 
 
 @sqlite_only
-def test_a_request_waits_for_a_short_write_to_finish(world):
+@WRITES
+def test_a_request_waits_for_a_short_write_to_finish(world, push_dns, write):
     holder = hold_write_lock(0.4)
     with app_waiting(5).test_client() as client:
-        response = plan_visit(client, world, 8)
+        response = write(client, world, 8)
     holder.join()
     assert response.status_code == 201, response.get_json()
 
 
 @sqlite_only
-def test_a_lock_held_past_the_busy_timeout_is_503_database_busy_not_500(world):
+@WRITES
+def test_a_lock_held_past_the_busy_timeout_is_503_database_busy_not_500(world, push_dns, write):
     holder = hold_write_lock(1.0)
     with app_waiting(0.2).test_client() as client:
-        response = plan_visit(client, world, 8)
+        response = write(client, world, 8)
     holder.join()
     assert response.status_code == 503, response.get_json()
     assert response.get_json()["error"]["code"] == "database_busy"
     assert db.session.scalar(select(func.count()).select_from(Visit)) == 6  # the world's own: nothing written
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
 
 
 def many_clients_with_daily_visits(world, count: int) -> None:
