@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from server import limits
-from server.config import load_settings
+from server.config import SettingsError, load_settings
 from server.errors import register_error_handlers
 from server.extensions import api, db, jwt, migrate
 from server.payments.rules import load_rule_sets
@@ -22,12 +22,12 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 def _flask_config(settings: dict) -> dict:
     secret = settings.get("secret_key")
     if not secret:
-        raise RuntimeError("CAREMON_SECRET_KEY is not set (caremon demo generates one for you)")
+        raise SettingsError("CAREMON_SECRET_KEY is not set (caremon demo generates one for you)")
     return {
         "SECRET_KEY": secret,
         "MAX_CONTENT_LENGTH": settings["max_request_bytes"],
         "SQLALCHEMY_DATABASE_URI": settings["database_url"],
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(settings),
         "JWT_SECRET_KEY": secret,
         "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=settings["access_token_minutes"]),
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(minutes=settings["refresh_token_minutes"]),
@@ -51,6 +51,14 @@ def _flask_config(settings: dict) -> dict:
     }
 
 
+def _engine_options(settings: dict) -> dict:
+    options = {"pool_pre_ping": True}  # a connection the database dropped is replaced, not handed to a request
+    if settings["database_url"].startswith("sqlite"):
+        # How long a statement waits for another writer's lock (SQLite's busy timeout), then 503 database_busy.
+        options["connect_args"] = {"timeout": settings["sqlite_busy_timeout_s"]}
+    return options
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     # Foreign keys on, and WAL so the scheduler and web server can share one SQLite file.
@@ -58,7 +66,6 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
 
@@ -104,6 +111,8 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(import_module(f"server.{domain}.routes").bp)
     from server.web.routes import bp as web_bp
     app.register_blueprint(web_bp)  # plain Flask: the PWA's files are not API operations
+    from server.health import bp as health_bp
+    app.register_blueprint(health_bp)
 
 
 def _register_jwt_callbacks() -> None:

@@ -3,19 +3,49 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup
+from flask_migrate.cli import db as db_commands
 
 from server import create_app
+from server.config import SettingsError
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def _create_app():
+    """The app for the commands that need one; a missing setting is one line saying what to set."""
+    try:
+        return create_app()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+class CaremonGroup(FlaskGroup):
+    """Finds commands without building the app, so help works before anything is configured.
+
+    Flask looks for commands on the app too, which means building it (and needing its secret) for
+    `--help`; every Caremon command is registered on this group instead, `db` included.
+    """
+
+    def get_command(self, ctx, name):
+        self._load_plugin_commands()
+        return click.Group.get_command(self, ctx, name)
+
+    def list_commands(self, ctx):
+        self._load_plugin_commands()
+        return sorted(click.Group.list_commands(self, ctx))
+
+
+@click.group(cls=CaremonGroup, create_app=_create_app, add_version_option=False)
 def main():
     """Caremon: electronic call monitoring for home care."""
+
+
+main.add_command(db_commands)
 
 
 # Threaded workers keep telling gunicorn's arbiter they are alive while a thread streams a long export;
@@ -81,24 +111,41 @@ def demo(host: str, port: int, instance: str, reset: bool, no_serve: bool):
             click.echo(f"  {role:16} {email}")
     if no_serve:
         return
-    scheduler = subprocess.Popen([sys.executable, "-m", "server", "scheduler"], env=os.environ.copy())
+    scheduler = subprocess.Popen([sys.executable, "-m", "server", "scheduler", "--quiet"], env=os.environ.copy())
     click.echo(f"\nOpen http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)\n")
+    # SIGTERM ends the demo as Ctrl-C does, through the finally below, so its scheduler never outlives it.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         # run_simple, not app.run: Flask ignores app.run() inside its own CLI.
         run_simple(host, port, app, threaded=True)
     finally:
         scheduler.terminate()
+        try:
+            scheduler.wait(10)
+        except subprocess.TimeoutExpired:
+            scheduler.kill()
+            scheduler.wait()
+
+
+def _interrupt(_signum, _frame):
+    raise KeyboardInterrupt
 
 
 @main.command("scheduler", with_appcontext=False)
-def scheduler():
+@click.option("--quiet", is_flag=True, help="Log Caremon's own lines, not APScheduler's line per job run.")
+def scheduler(quiet: bool):
     """Run the monitoring scheduler (one per deployment; a second waits on the database lock)."""
     import logging
 
     from server.monitoring.scheduler import run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    run(create_app())
+    if quiet:
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    try:
+        run(_create_app())
+    except KeyboardInterrupt:  # Ctrl-C in a terminal reaches every process of it: stop without a traceback
+        pass
 
 
 @main.command("simulate", with_appcontext=False)

@@ -8,6 +8,10 @@ from pathlib import Path
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
 
+class SettingsError(RuntimeError):
+    """A setting the app cannot start without; the CLI shows its message alone, as it says what to do."""
+
+
 def _coerce(raw: str, like: object) -> object:
     """Environment values are strings; give them the type of the default they replace."""
     if isinstance(like, bool):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 
@@ -38,6 +39,33 @@ _HTTP_CODES = {
 }
 
 
+# SQLSTATEs of a PostgreSQL that is down, restarting or refusing connections (class 08: connection exception).
+_PG_UNAVAILABLE = ("08", "57P01", "57P02", "57P03")
+
+
+def database_problem(exc: DBAPIError) -> ApiError | None:
+    """A 503 for a database that cannot be reached or stays locked past the busy timeout; None for an error
+    in the SQL itself (a constraint, a missing table), which is a bug to see as a 500, not an outage."""
+    orig = exc.orig
+    sqlite_name = getattr(orig, "sqlite_errorname", "") or ""
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if sqlite_name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or sqlstate == "55P03":
+        return ApiError(503, "database_busy", "The database is busy; try again shortly")
+    unreachable = (exc.connection_invalidated or isinstance(exc, InterfaceError)
+                   or sqlite_name.startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_NOTADB"))
+                   or (isinstance(exc, OperationalError) and not sqlite_name
+                       and (not sqlstate or sqlstate.startswith(_PG_UNAVAILABLE))))
+    if unreachable:
+        return ApiError(503, "database_unavailable", "The database cannot be reached; try again shortly")
+    return None
+
+
+def database_reason(exc: DBAPIError) -> str:
+    """The driver's first line, enough for one log line."""
+    text = str(exc.orig).strip()
+    return text.splitlines()[0] if text else type(exc.orig).__name__
+
+
 def register_error_handlers(app) -> None:
     from server.extensions import db
 
@@ -45,6 +73,15 @@ def register_error_handlers(app) -> None:
     def _api_error(exc: ApiError):
         db.session.rollback()
         return (*error_body(exc.status, exc.code, exc.message, exc.details), exc.headers)
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError):
+        db.session.rollback()
+        problem = database_problem(exc)
+        if problem is None:
+            raise exc
+        app.logger.warning("%s: %s", problem.code, database_reason(exc))
+        return error_body(problem.status, problem.code, problem.message)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

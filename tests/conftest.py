@@ -8,9 +8,11 @@ every test starts from empty tables.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 
@@ -131,3 +133,27 @@ def headers_for(user) -> dict:
     """A bearer header minted directly, so tests don't pay for a password hash per request."""
     token = create_access_token(identity=str(user.id), additional_claims=token_claims(user))
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def push_dns(monkeypatch) -> dict:
+    """Push endpoints' name resolution without the network: a table of host -> addresses the test may change.
+
+    push.example.net resolves to a public address; an IP literal resolves to itself; other names do not resolve.
+    """
+    from server.notify import endpoints
+
+    table = {"push.example.net": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"]}
+
+    def getaddrinfo(host, port, *_args, **_kwargs):
+        try:
+            addresses = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            if host not in table:
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
+            addresses = table[host]
+        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+                for a in addresses]
+
+    monkeypatch.setattr(endpoints, "getaddrinfo", getaddrinfo)
+    return table

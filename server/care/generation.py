@@ -13,6 +13,15 @@ from server.unique import insert_once
 from server.visits.models import Visit, VisitAssignment
 
 
+def client_batches(size: int) -> list[list[int]]:
+    """Ids of the clients with active patterns, in batches: the scheduler commits after each, so a run
+    over thousands of clients never holds SQLite's single write lock long enough to keep a request waiting."""
+    ids = db.session.scalars(select(VisitPattern.client_id).distinct().join(Client, Client.id == VisitPattern.client_id)
+                             .where(VisitPattern.active.is_(True), Client.active.is_(True))
+                             .order_by(VisitPattern.client_id)).all()
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
 def generate_visits(now: datetime, days_ahead: int, client_ids: list[int] | None = None) -> int:
     """Create the visits patterns call for on local dates from today to today + days_ahead.
 

@@ -6,6 +6,7 @@ SQLite: a lease row the holder renews; another scheduler takes over once it expi
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import socket
@@ -13,10 +14,11 @@ import time
 from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy import text, update
+from sqlalchemy import inspect, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from server.db_types import utcnow
+from server.errors import database_problem, database_reason
 from server.extensions import db
 from server.monitoring.models import SchedulerLock
 
@@ -72,20 +74,65 @@ def lock_for(app):
     return LeaseLock(app.config["CAREMON"]["scheduler_lease_s"])
 
 
+# SQLite hands its write lock to no one in particular: a waiting request retries every 100 ms at most,
+# so a pause this long after each step lets it in before the next step takes the lock again.
+SQLITE_STEP_PAUSE_S = 0.1
+
+
+def wait_for_database(settings: dict) -> None:
+    """Retry until the database answers and has its tables, with capped exponential backoff, so a scheduler
+    started before its database (a reboot, a container starting first, a migration still running) waits."""
+    delay = settings["scheduler_connect_backoff_s"]
+    for attempt in itertools.count(1):
+        try:
+            with db.engine.connect() as connection:
+                if inspect(connection).has_table(SchedulerLock.__tablename__):
+                    return
+            reason = "no tables yet (caremon db upgrade)"
+        except DBAPIError as exc:
+            if database_problem(exc) is None:
+                raise
+            reason = database_reason(exc)
+        log.warning("database unavailable (attempt %d: %s); retrying in %g s", attempt, reason, delay)
+        time.sleep(delay)
+        delay = min(delay * 2, settings["scheduler_connect_backoff_max_s"])
+
+
+def acquire_lock(app):
+    """Wait for the database, then for the lock (another scheduler may hold it); returns the lock held."""
+    settings = app.config["CAREMON"]
+    wait_for_database(settings)
+    lock = lock_for(app)
+    while not lock.try_acquire():
+        log.info("another scheduler holds the lock; waiting")
+        time.sleep(max(1, settings["scheduler_lease_s"] / 3))
+    log.info("scheduler lock acquired")
+    return lock
+
+
+def generate_in_steps(now, settings: dict) -> int:
+    """The visits patterns call for, committed a few clients at a time (a request waits for one step, not all)."""
+    from server.care.generation import client_batches, generate_visits
+
+    created = 0
+    for client_ids in client_batches(settings["generate_clients_per_commit"]):
+        step = generate_visits(now, settings["generate_days_ahead"], client_ids)
+        db.session.commit()
+        created += step
+        if step and db.engine.dialect.name == "sqlite":
+            time.sleep(SQLITE_STEP_PAUSE_S)
+    return created
+
+
 def run(app) -> None:
     """Wait for the lock, then run the jobs until the process is stopped or loses the lock."""
-    from server.care.generation import generate_visits
     from server.monitoring.scans import scan
     from server.notify.channels import channels_from_settings
     from server.notify.sender import drain
 
     settings = app.config["CAREMON"]
     with app.app_context():
-        lock = lock_for(app)
-        while not lock.try_acquire():
-            log.info("another scheduler holds the lock; waiting")
-            time.sleep(max(1, settings["scheduler_lease_s"] / 3))
-        log.info("scheduler lock acquired")
+        lock = acquire_lock(app)
         channels = channels_from_settings(settings)
 
     def job(fn):
@@ -105,9 +152,7 @@ def run(app) -> None:
               backoff_max_s=settings["notify_backoff_max_s"])
 
     def generate_job():
-        created = generate_visits(utcnow(), settings["generate_days_ahead"])
-        db.session.commit()
-        log.info("generated %d visits", created)
+        log.info("generated %d visits", generate_in_steps(utcnow(), settings))
 
     scheduler = BlockingScheduler(timezone="UTC")
     start = utcnow()

@@ -13,9 +13,11 @@ import base64
 import json
 import logging
 import smtplib
+from collections.abc import Callable
 from email.message import EmailMessage
 from typing import Protocol
 
+import requests
 from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02
 from pywebpush import webpush
@@ -23,6 +25,7 @@ from sqlalchemy import select
 from werkzeug.utils import ImportStringError, import_string
 
 from server.extensions import db
+from server.notify import endpoints
 from server.notify.models import PushSubscription, VapidKey
 
 log = logging.getLogger("caremon.notify")
@@ -60,22 +63,30 @@ class SmsChannel:
 
 
 class PushChannel:
-    """Web Push with VAPID: the payload is encrypted (aes128gcm) for the subscriber's keys."""
+    """Web Push with VAPID: the payload is encrypted (aes128gcm) for the subscriber's keys.
 
-    def __init__(self, subject: str):
-        self.subject = subject
+    The endpoint is checked again before each send (endpoints.check), and a redirect is an error rather
+    than a second request, as its target was never checked.
+    """
+
+    def __init__(self, subject: str, check_endpoint: Callable[[str], None] = endpoints.check):
+        self.subject, self.check_endpoint = subject, check_endpoint
 
     def send(self, notification) -> None:
         sub = db.session.get(PushSubscription, int(notification.recipient))
         if sub is None:
             return  # unsubscribed since: nothing to deliver to
+        self.check_endpoint(sub.endpoint)
         key = vapid_key()
-        webpush(
-            {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}},
-            data=json.dumps({"title": notification.subject, "body": notification.body, "visit_id": notification.visit_id}),
-            vapid_private_key=Vapid02.from_pem(key.private_pem.encode()),
-            vapid_claims={"sub": self.subject}, timeout=20, ttl=3600,
-        )
+        with requests.Session() as session:
+            session.max_redirects = 0
+            webpush(
+                {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}},
+                data=json.dumps({"title": notification.subject, "body": notification.body,
+                                 "visit_id": notification.visit_id}),
+                vapid_private_key=Vapid02.from_pem(key.private_pem.encode()),
+                vapid_claims={"sub": self.subject}, timeout=20, ttl=3600, requests_session=session,
+            )
 
 
 def vapid_key() -> VapidKey:

@@ -7,7 +7,7 @@ from server.directory.models import FamilyLink
 from server.directory.schemas import FamilyLinkSchema
 from server.errors import not_found
 from server.extensions import db
-from server.notify import undelivered
+from server.notify import subscriptions, undelivered
 from server.notify.channels import vapid_key
 from server.notify.models import PushSubscription
 from server.notify.schemas import (
@@ -32,12 +32,8 @@ def public_key():
 @bp.arguments(PushSubscriptionInSchema)
 @bp.response(201, PushSubscriptionSchema)
 def subscribe(body):
-    ident = current_identity()
-    sub = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == body["endpoint"]))
-    if sub is None:
-        sub = PushSubscription(endpoint=body["endpoint"], user_id=ident.user_id)
-        db.session.add(sub)
-    sub.user_id, sub.p256dh, sub.auth = ident.user_id, body["keys"]["p256dh"], body["keys"]["auth"]
+    """Register this browser's push endpoint (https, on a public host) for the signed-in user."""
+    sub = subscriptions.subscribe(current_identity().user_id, body["endpoint"], body["keys"])
     db.session.commit()
     return sub
 

@@ -12,7 +12,7 @@ class PushKeysSchema(Schema):
 
 
 class PushSubscriptionInSchema(Schema):
-    endpoint = fields.Url(required=True, schemes={"https", "http"}, require_tld=False,
+    endpoint = fields.Url(required=True, schemes={"https"}, require_tld=False,
                           validate=validate.Length(max=2000))
     keys = fields.Nested(PushKeysSchema, required=True)
 

@@ -3,7 +3,8 @@
 Each attempt is committed as "sending" before the channel is called, and the result is
 committed after. A failure goes back to "pending" with next_attempt_at doubled each time,
 up to backoff_max_s, so a channel that is down for hours still loses nothing before
-max_attempts. The at-least-once window is exactly one row: a crash after the channel
+max_attempts; a channel that knows no retry can help (a push endpoint inside a private network) raises
+Undeliverable, and the row fails at once. The at-least-once window is exactly one row: a crash after the channel
 accepted a message and before "sent" was committed leaves that row "sending"; rows not yet
 claimed stay "pending" and go on the next drain. A row left "sending" is never sent again
 automatically (that could tell a family twice); after `stale_after` it becomes "uncertain".
@@ -22,6 +23,10 @@ from sqlalchemy import select, update
 from server.extensions import db
 from server.notify.messages import deliverable_at
 from server.notify.models import Notification
+
+
+class Undeliverable(Exception):
+    """Raised by a channel for a message no retry would deliver: it fails at once, for coordinators to see."""
 
 
 def drain(channels: dict, now: datetime, *, max_attempts: int = 20, backoff_s: int = 30, backoff_max_s: int = 900,
@@ -52,9 +57,9 @@ def drain(channels: dict, now: datetime, *, max_attempts: int = 20, backoff_s: i
         row = db.session.get(Notification, notification_id)
         try:
             channels[row.channel].send(row)
-        except Exception as exc:  # any channel failure is retried, whatever its type
+        except Exception as exc:  # any channel failure is retried, whatever its type, unless Undeliverable
             row.last_error = f"{type(exc).__name__}: {exc}"[:400]
-            if row.attempts >= max_attempts:
+            if isinstance(exc, Undeliverable) or row.attempts >= max_attempts:
                 row.status = "failed"
                 counts["failed"] += 1
             else:

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
+from functools import partial
+from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import func, select
 
 from server.auth.models import User
@@ -16,6 +21,7 @@ from server.demo import PASSWORD, seed
 from server.directory.models import Client, Contract, Council, FamilyLink, Provider, Worker
 from server.extensions import db
 from server.visits.models import NonContactActivity, OutcomeProgress, Visit, VisitAssignment, VisitEvent
+from tests.servers import free_port
 
 NOW = datetime(2026, 11, 23, 11, 0, tzinfo=timezone.utc)
 
@@ -78,3 +84,73 @@ def test_caremon_demo_migrates_seeds_and_prints_the_logins(tmp_path):
     again = subprocess.run([sys.executable, "-m", "server", "demo", "--no-serve", "--instance", str(tmp_path)],
                            env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert again.returncode == 0 and "Seeding" not in again.stdout  # a second start keeps the data
+
+
+def children_of(pid: int) -> list[int]:
+    """Live child processes, from /proc (a zombie awaiting its parent's wait counts as gone)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended while we looked
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def serving(port: int) -> bool:
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200
+    except requests.RequestException:  # not listening yet
+        return False
+
+
+def wait_until(check, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_stopping_the_demo_stops_its_scheduler_and_its_console_is_caremons_own(tmp_path):
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("CAREMON_")}, "PYTHONUNBUFFERED": "1",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # this checkout's server, run from tmp_path
+    for stop in (signal.SIGTERM, signal.SIGINT):  # the first start seeds; the second reuses the data
+        port, log = free_port(), tmp_path / f"demo-{stop.name}.log"
+        with log.open("w") as out:
+            demo = subprocess.Popen([sys.executable, "-m", "server", "demo", "--instance", str(tmp_path / "instance"),
+                                     "--port", str(port)], env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        try:
+            assert wait_until(partial(serving, port), 300), log.read_text()
+            assert wait_until(partial(lambda path: "scheduler lock acquired" in path.read_text(), log), 60), \
+                log.read_text()
+            [scheduler] = children_of(demo.pid)
+            if stop == signal.SIGINT:
+                os.killpg(demo.pid, stop)  # as Ctrl-C in its terminal: the scheduler gets it too
+            else:
+                demo.send_signal(stop)  # as `kill`: the demo alone
+            assert demo.wait(30) is not None
+            assert not alive(scheduler), f"the scheduler outlived the demo stopped by {stop.name}"
+        finally:
+            for pid in [demo.pid, *children_of(demo.pid)]:
+                if alive(pid):
+                    os.kill(pid, signal.SIGKILL)
+            demo.wait(10)
+        output = log.read_text()
+        assert "caremon.scheduler scheduler lock acquired" in output
+        assert "Traceback" not in output
+        chatter = ("Scheduler started", "Added job", "Running job", "executed successfully")
+        assert not [line for line in output.splitlines() if "apscheduler" in line and any(c in line for c in chatter)]

@@ -207,7 +207,7 @@ FAKE_PUSH = """
 """
 
 
-def test_family_switches_on_push_and_sets_quiet_hours(open_context, app):
+def test_family_switches_on_push_and_sets_quiet_hours(open_context, app, push_dns):
     world = seed_today()
     family = world.alpha.family
     context, _ = open_context(PHONE, permissions=["notifications"])

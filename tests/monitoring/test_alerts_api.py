@@ -53,7 +53,7 @@ def test_bad_alert_filter_is_422(client, world):
     assert r.status_code == 422 and "status" in r.get_json()["error"]["details"]["fields"]
 
 
-def test_family_subscribes_to_push_and_sets_preferences(client, world):
+def test_family_subscribes_to_push_and_sets_preferences(client, world, push_dns):
     fam = headers_for(world.alpha.family)
     key = client.get("/api/v1/notify/vapid-public-key", headers=fam).get_json()["public_key"]
     assert len(key) == 87  # 65-byte uncompressed P-256 point, base64url without padding

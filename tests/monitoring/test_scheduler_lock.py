@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -11,16 +12,18 @@ import time
 import pytest
 from sqlalchemy import text
 
+from server import create_app
 from server.extensions import db
-from tests.conftest import TEST_DB_URL, TEST_SECRET
+from tests.conftest import TEST_DB_URL, TEST_SECRET, settings_for_tests
 
 pytestmark = pytest.mark.slow
 
 
-def start_scheduler() -> subprocess.Popen:
+def start_scheduler(database_url: str = TEST_DB_URL, **settings: str) -> subprocess.Popen:
     """A scheduler process whose output lines collect in proc.lines (read by a thread)."""
-    env = {**os.environ, "CAREMON_DATABASE_URL": TEST_DB_URL, "CAREMON_SECRET_KEY": TEST_SECRET,
-           "CAREMON_SCHEDULER_LEASE_S": "3", "CAREMON_SCAN_INTERVAL_S": "1", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "CAREMON_DATABASE_URL": database_url, "CAREMON_SECRET_KEY": TEST_SECRET,
+           "CAREMON_SCHEDULER_LEASE_S": "3", "CAREMON_SCAN_INTERVAL_S": "1", "PYTHONUNBUFFERED": "1",
+           **{f"CAREMON_{name.upper()}": value for name, value in settings.items()}}
     proc = subprocess.Popen([sys.executable, "-m", "server", "scheduler"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     proc.lines = []
@@ -77,3 +80,30 @@ def test_a_scheduler_whose_lock_connection_dies_knows_it_lost_the_lock(app):
             other.scalar(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
     finally:
         lock.connection.invalidate()
+
+
+def test_a_scheduler_started_before_its_database_retries_with_capped_backoff_then_starts(tmp_path):
+    folder = tmp_path / "database-not-there-yet"
+    url = f"sqlite:///{folder / 'caremon.db'}"
+    scheduler = start_scheduler(url, scheduler_connect_backoff_s="0.1", scheduler_connect_backoff_max_s="0.4")
+    try:
+        assert wait_for(scheduler, "database unavailable (attempt 5:", 20)
+        assert scheduler.poll() is None
+        folder.mkdir()
+        app = create_app(settings_for_tests(database_url=url))
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+        assert wait_for(scheduler, "scheduler lock acquired", 15), "".join(scheduler.lines[-30:])
+        assert wait_for(scheduler, "scan:", 10)
+    finally:
+        scheduler.kill()
+        scheduler.wait(5)
+    output = "".join(scheduler.lines)
+    assert "Traceback" not in output
+    attempts = [line for line in scheduler.lines if "database unavailable" in line]
+    # One line each, saying why: no database file yet, then perhaps a moment with the file but no tables.
+    assert all("unable to open database file" in line or "no tables yet" in line for line in attempts)
+    assert "unable to open database file" in attempts[0]
+    waits = [float(w) for w in re.findall(r"retrying in ([0-9.]+) s", output)]
+    assert waits[:4] == [0.1, 0.2, 0.4, 0.4] and max(waits) == 0.4

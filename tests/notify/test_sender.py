@@ -150,7 +150,9 @@ def test_web_push_is_encrypted_for_the_subscriber_and_decrypts(app, world):
     db.session.commit()
     try:
         queued("push", str(sub.id))
-        assert drain({"push": PushChannel("mailto:ops@caremon.test")}, NOW)["sent"] == 1
+        # The local endpoint stands in for a push service, so the public-host check is left out here.
+        channel = PushChannel("mailto:ops@caremon.test", check_endpoint=lambda _url: None)
+        assert drain({"push": channel}, NOW)["sent"] == 1
     finally:
         server.shutdown()
     headers, body = PushEndpoint.received[0]
