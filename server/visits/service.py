@@ -20,13 +20,15 @@ from server.extensions import db
 from server.monitoring.alerts import raise_alert, resolve_alerts
 from server.monitoring.models import ALERT_KINDS
 from server.unique import insert_once
-from server.visits.geofence import judge
+from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for
+from server.visits.geofence import judge as judge_fix
 from server.visits.idempotency import check_replay, content_hash
 from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
 
 # Event fields that make up its content; the rest (receipt time, clock offset) belongs to the delivery.
 CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",
-                  "task", "text", "outcome_id", "score", "comment")
+                  "task", "text", "outcome_id", "score", "comment", "task_reasons", "short_reason")
+PAYLOAD_FIELDS = ("task", "text", "outcome_id", "score", "comment", "task_reasons", "short_reason")
 
 
 def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
@@ -49,7 +51,7 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         return check_replay(existing, payload_hash), False
 
     _validate_content(visit, data)
-    verdict = judge(data.get("lat"), data.get("lon"), data.get("accuracy_m"),
+    verdict = judge_fix(data.get("lat"), data.get("lon"), data.get("accuracy_m"),
                     (visit.client.lat, visit.client.lon),
                     visit.contract.geofence_radius_m, visit.contract.accuracy_limit_m)
     event = VisitEvent(
@@ -58,7 +60,7 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         device_id=data.get("device_id"), clock_offset_s=clock_offset_s,
         lat=data.get("lat"), lon=data.get("lon"), accuracy_m=data.get("accuracy_m"),
         distance_m=verdict.distance_m, geofence=verdict.geofence,
-        payload={k: data[k] for k in ("task", "text", "outcome_id", "score", "comment") if data.get(k) is not None},
+        payload={k: data[k] for k in PAYLOAD_FIELDS if data.get(k) is not None},
         flags=["clock_skew"] if skew_threshold_s is not None and is_skewed(clock_offset_s, skew_threshold_s) else [],
     )
     if not insert_once(event):  # a concurrent request stored the same key between our read and insert
@@ -94,6 +96,9 @@ def _validate_content(visit: Visit, data: dict) -> None:
     kind = data["kind"]
     if kind == "task_done" and data.get("task") not in (visit.tasks or []):
         raise invalid("task", "Not one of this visit's tasks")
+    for given in data.get("task_reasons") or ():
+        if given["task"] not in (visit.tasks or []):
+            raise invalid("task_reasons", f"Not one of this visit's tasks: {given['task']}")
     if kind == "note" and not (data.get("text") or "").strip():
         raise invalid("text", "A note needs text")
     if kind == "outcome_progress":
@@ -115,6 +120,10 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         open_exception(visit, "not_assigned", now, worker_id=event.worker_id,
                         detail=f"{event.kind} from a worker no longer assigned")
     _note_position(event)
+    if "clock_skew" in event.flags and "clock_skew" not in (visit.flags or ()):
+        visit.flags = [*(visit.flags or ()), "clock_skew"]  # sticky: judge() keeps it once a phone was found skewed
+    if event.kind == "check_out":
+        _keep_reasons(visit, event)
 
     if event.kind == "outcome_progress":
         db.session.add(OutcomeProgress(
@@ -126,6 +135,7 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         # Times a coordinator has settled are not moved by a late-arriving phone.
         if assignment.manual and event.kind in ("check_in", "check_out"):
             event.flags = [*event.flags, "after_correction"]
+        judge(visit)
         return
 
     at = corrected(event.device_time, event.clock_offset_s) if "clock_skew" in event.flags else event.device_time
@@ -147,6 +157,9 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         if assignment.checked_out_at is not None:
             close_exception(visit, "missing_check_in", now, worker_id=event.worker_id,
                          resolution="check-in received after check-out (offline sync)")
+        # Delivered after all (an offline phone): nobody has to say why it was missed.
+        close_exception(visit, "missed", now, worker_id=None,
+                        resolution="check-in received after the visit was marked missed")
     else:
         if assignment.checked_out_at is None or at > assignment.checked_out_at:
             assignment.checked_out_at = at
@@ -169,14 +182,44 @@ def _note_position(event: VisitEvent) -> None:
         worker.last_lat, worker.last_lon, worker.last_seen_at = event.lat, event.lon, event.device_time
 
 
+def _keep_reasons(visit: Visit, event: VisitEvent) -> None:
+    """A check-out's reasons for unticked tasks and a short visit; a later check-out by the same carer replaces them."""
+    given = [{"about": "task", "task": r["task"], "code": r["reason"], "note": r.get("note"),
+              "worker_id": event.worker_id} for r in event.payload.get("task_reasons", ())]
+    if event.payload.get("short_reason"):
+        given.append({"about": "short", "code": None, "note": event.payload["short_reason"],
+                      "worker_id": event.worker_id})
+    if given:
+        replaced = {(r["about"], r.get("task")) for r in given}
+        visit.reasons = [r for r in visit.reasons or () if r.get("worker_id") != event.worker_id
+                         or (r["about"], r.get("task")) not in replaced] + given
+
+
+def judge(visit: Visit) -> None:
+    """The visit's flags from its carers' times, its ticked tasks and its contract's thresholds."""
+    carers = visit.active_assignments or visit.assignments
+    done = frozenset()
+    if visit.ended_at is not None and visit.tasks:  # only an ended visit can have tasks left undone
+        done = frozenset(p.get("task") for p in db.session.scalars(select(VisitEvent.payload).where(
+            VisitEvent.visit_id == visit.id, VisitEvent.kind == "task_done")))
+    c = visit.contract
+    visit.flags = flags_for(
+        VisitTimes(visit.planned_start, visit.planned_minutes, visit.carers_required, visit.started_at,
+                   visit.ended_at, tuple(CarerTimes(a.checked_in_at, a.checked_out_at, a.check_in_geofence,
+                                                    a.check_out_geofence, a.manual) for a in carers),
+                   tuple(visit.tasks or ()), done, "clock_skew" in (visit.flags or ())),
+        Thresholds(c.early_minutes, c.late_minutes, c.short_percent, c.overrun_minutes))
+
+
 def refresh_state(visit: Visit) -> None:
-    """Status, punctuality and effective times from the carers' times."""
+    """Status, punctuality, effective times and flags from the carers' times."""
     carers = visit.active_assignments or visit.assignments
     check_ins = [a.checked_in_at for a in carers if a.checked_in_at]
     check_outs = [a.checked_out_at for a in carers if a.checked_out_at]
     visit.started_at = min(check_ins) if check_ins else None
     visit.ended_at = max(check_outs) if len(check_outs) == len(carers) and carers else None
     visit.punctuality = punctuality(visit) if visit.started_at else None
+    judge(visit)
     if visit.status == "cancelled":
         return
     if visit.ended_at is not None:

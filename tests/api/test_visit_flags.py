@@ -1,0 +1,116 @@
+"""Flags and check-out reasons through the API: stored on the visit, shown everywhere the visit is, filterable."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from server.extensions import db
+from server.visits.models import Visit, VisitAssignment
+from server.visits.service import record_event
+from tests.api.test_visit_events import event, post
+from tests.conftest import headers_for
+from tests.factories import HOME, add
+
+FAR = (HOME[0] + 0.0198, HOME[1])  # about 2.2 km north of the home
+
+
+def test_seven_seconds_two_hours_early_off_site_with_no_task_done_is_flagged(client, world):
+    a = world.alpha
+    visit, worker = a.visits[0], a.worker_users[0]
+    visit.planned_minutes, visit.tasks = 45, ["Breakfast", "Medication", "Wash"]
+    db.session.commit()
+    t = world.start - timedelta(hours=2)
+    assert post(client, worker, visit.id, event("check_in", t, *FAR)).status_code == 201
+    r = post(client, worker, visit.id, event("check_out", t + timedelta(seconds=7), *FAR, task_reasons=[
+        {"task": "Breakfast", "reason": "refused"}, {"task": "Medication", "reason": "no_time"},
+        {"task": "Wash", "reason": "other", "note": "No hot water"}], short_reason="Client asked me to leave"))
+    assert r.status_code == 201, r.get_json()
+    flags = ["early", "short", "outside_geofence", "tasks_not_done"]
+    assert r.get_json()["visit"]["flags"] == flags
+
+    staff = headers_for(a.coordinator)
+    shown = client.get(f"/api/v1/visits/{visit.id}", headers=staff).get_json()["visit"]
+    assert shown["flags"] == flags
+    assert [(x["about"], x.get("task"), x["code"], x["note"]) for x in shown["reasons"]] == [
+        ("task", "Breakfast", "refused", None), ("task", "Medication", "no_time", None),
+        ("task", "Wash", "other", "No hot water"), ("short", None, None, "Client asked me to leave")]
+    listed = client.get("/api/v1/visits?date_from=2026-11-23", headers=staff).get_json()["items"]
+    assert {v["id"]: v["flags"] for v in listed} == {visit.id: flags, a.visits[1].id: []}
+    run = client.get("/api/v1/run?date=2026-11-23", headers=headers_for(worker)).get_json()
+    assert run["visits"][0]["flags"] == flags
+
+
+def test_visits_filter_by_flag(client, world):
+    a = world.alpha
+    post(client, a.worker_users[0], a.visits[0].id, event("check_in", world.start + timedelta(minutes=45)))
+    post(client, a.worker_users[1], a.visits[1].id, event("check_in", world.start))
+    staff = headers_for(a.coordinator)
+    late = client.get("/api/v1/visits?flag=late", headers=staff).get_json()["items"]
+    assert [v["id"] for v in late] == [a.visits[0].id]
+    assert client.get("/api/v1/visits?flag=early", headers=staff).get_json()["items"] == []
+    assert client.get("/api/v1/visits?flag=check_in", headers=staff).status_code == 422
+
+
+def test_ticking_a_task_after_check_out_clears_tasks_not_done(client, world):
+    a = world.alpha
+    visit, worker = a.visits[0], a.worker_users[0]
+    post(client, worker, visit.id, event("check_in", world.start))
+    post(client, worker, visit.id, event("task_done", world.start + timedelta(minutes=5), task="Breakfast"))
+    r = post(client, worker, visit.id, event("check_out", world.start + timedelta(minutes=30)))
+    assert r.get_json()["visit"]["flags"] == ["tasks_not_done"]
+    # The phone's offline queue delivers the other tick late.
+    r = post(client, worker, visit.id, event("task_done", world.start + timedelta(minutes=6), task="Medication"))
+    assert r.get_json()["visit"]["flags"] == []
+
+
+def test_a_double_up_with_one_carer_is_understaffed(client, world):
+    a = world.alpha
+    visit = a.visits[0]
+    visit.carers_required = 2
+    add(VisitAssignment(visit_id=visit.id, worker_id=a.workers[1].id, position=2))
+    db.session.commit()
+    worker = a.worker_users[0]
+    post(client, worker, visit.id, event("check_in", world.start))
+    for task in ("Breakfast", "Medication"):
+        post(client, worker, visit.id, event("task_done", world.start + timedelta(minutes=3), task=task))
+    r = post(client, worker, visit.id, event("check_out", world.start + timedelta(minutes=30)))
+    assert r.get_json()["visit"]["status"] == "in_progress"  # the second carer's check-out is still awaited
+    assert r.get_json()["visit"]["flags"] == []
+
+
+def test_a_coordinators_times_are_flagged_manual(client, world):
+    a = world.alpha
+    visit = a.visits[0]
+    r = client.post(f"/api/v1/visits/{visit.id}/corrections", headers=headers_for(a.coordinator), json={
+        "worker_id": a.workers[0].id, "check_in_at": world.start.isoformat(),
+        "check_out_at": (world.start + timedelta(minutes=30)).isoformat(), "reason_code": "phone_lost_or_broken"})
+    assert r.status_code == 201
+    assert db.session.get(Visit, visit.id).flags == ["tasks_not_done", "manual_times"]
+
+
+def test_a_skewed_phone_flags_the_visit(client, world):
+    a = world.alpha
+    now = datetime(2026, 11, 23, 9, 10, tzinfo=timezone.utc)
+    record_event(worker_id=a.workers[0].id, visit_id=a.visits[0].id, now=now, clock_offset_s=600,
+                 skew_threshold_s=120, data={"idempotency_key": uuid.uuid4(), "kind": "check_in",
+                                             "device_time": now, "lat": HOME[0], "lon": HOME[1], "accuracy_m": 5})
+    db.session.commit()
+    assert db.session.get(Visit, a.visits[0].id).flags == ["clock_skew"]
+
+
+def test_reasons_are_checked(client, world):
+    a = world.alpha
+    visit, worker = a.visits[0], a.worker_users[0]
+    post(client, worker, visit.id, event("check_in", world.start))
+    bad = [
+        {"task_reasons": [{"task": "Breakfast", "reason": "other"}]},  # other needs a note
+        {"task_reasons": [{"task": "Breakfast", "reason": "bored"}]},
+        {"task_reasons": [{"task": "Hoovering", "reason": "refused"}]},  # not one of the visit's tasks
+        {"task_reasons": [{"task": "Breakfast", "reason": "refused"}, {"task": "Breakfast", "reason": "no_time"}]},
+    ]
+    for extra in bad:
+        r = post(client, worker, visit.id, event("check_out", world.start + timedelta(minutes=30), **extra))
+        assert r.status_code == 422, extra
+    r = post(client, worker, visit.id, event("note", world.start, text="hi", short_reason="Too quick"))
+    assert r.status_code == 422
+    assert db.session.get(Visit, visit.id).status == "in_progress"
