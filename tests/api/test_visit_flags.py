@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from server.extensions import db
 from server.visits.models import Visit, VisitAssignment
@@ -90,7 +90,7 @@ def test_a_coordinators_times_are_flagged_manual(client, world):
 
 def test_a_skewed_phone_flags_the_visit(client, world):
     a = world.alpha
-    now = datetime(2026, 11, 23, 9, 10, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 23, 9, 10, tzinfo=UTC)
     record_event(worker_id=a.workers[0].id, visit_id=a.visits[0].id, now=now, clock_offset_s=600,
                  skew_threshold_s=120, data={"idempotency_key": uuid.uuid4(), "kind": "check_in",
                                              "device_time": now, "lat": HOME[0], "lon": HOME[1], "accuracy_m": 5})

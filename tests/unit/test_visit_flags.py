@@ -1,13 +1,13 @@
 """Each flag of visits/flags.py on both sides of its threshold, worked by hand."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for, is_verified
 
-START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
 LIMITS = Thresholds()
 

@@ -5,8 +5,8 @@ Revises: 8d2f6a1c3e57
 Create Date: 2026-12-03 14:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from server.db_types import UTCDateTime
 
