@@ -51,6 +51,8 @@ def _late_and_missed(now: datetime, settings: dict, counts: dict) -> None:
                         visit.planned_start + timedelta(minutes=visit.planned_minutes))
         if now > missed_at:
             visit.status = "missed"
+            # A coordinator records why, with one of the council's reason codes; at most one open per visit.
+            open_exception(visit, "missed", now, detail=f"No check-in by {missed_at:%H:%M} UTC")
             resolve_alerts(visit.id, ("late", "predicted_delay"), now)
             if raise_alert(visit, "missed", now, detail="No check-in"):
                 counts["missed"] += 1

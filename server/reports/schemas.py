@@ -126,6 +126,8 @@ class MissedVisitSchema(ReportClientSchema):
     planned_minutes = fields.Integer()
     workers = fields.List(fields.Nested(ReportWorkerSchema))
     reason_code = fields.String(allow_none=True)
+    reason_label = fields.String(allow_none=True, metadata={"description": "The council's label for the reason"})
+    external_code = fields.String(allow_none=True, metadata={"description": "The council's own code for the reason"})
     resolution = fields.String(allow_none=True)
     resolved = fields.Boolean()
     exceptions = fields.List(fields.Nested(MissedExceptionSchema))

@@ -147,11 +147,12 @@ class VisitSchema(Schema):
 
 class ReasonSchema(Schema):
     about = fields.String(metadata={"description": "task, short or missed"})
-    task = fields.String(allow_none=True)
-    code = fields.String(allow_none=True)
-    external_code = fields.String(allow_none=True)
-    note = fields.String(allow_none=True)
-    worker_id = fields.Integer(allow_none=True)
+    task = fields.String(allow_none=True, dump_default=None)
+    code = fields.String(allow_none=True, dump_default=None, metadata={
+        "description": "For a task: refused, not_needed, no_time or other; for a missed visit: the council's code"})
+    external_code = fields.String(allow_none=True, dump_default=None)
+    note = fields.String(allow_none=True, dump_default=None)
+    worker_id = fields.Integer(allow_none=True, dump_default=None)
 
 
 class RunVisitSchema(VisitSchema):
@@ -250,10 +251,12 @@ class ExceptionSchema(Schema):
     resolved_by = fields.Integer(allow_none=True)
     correction_id = fields.Integer(allow_none=True)
     resolution = fields.String(allow_none=True)
+    reason_code = fields.String(allow_none=True)
 
 
 class ExceptionResolveSchema(Schema):
-    reason_code = fields.String(required=True, validate=validate.OneOf(REASON_CODES))
+    reason_code = fields.String(required=True, validate=validate.Length(1, 32),
+                                metadata={"description": "An active code from the council's list (/councils/<id>/reason-codes)"})
     note = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
@@ -282,3 +285,30 @@ class ActivitySchema(Schema):
     note = fields.String(allow_none=True)
     occurred_at = fields.DateTime()
     received_at = fields.DateTime()
+
+
+class ReasonCodeSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    council_id = fields.Integer(dump_only=True)
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$", error=(
+        "Lower-case letters, digits and _, starting with a letter, at most 32")))
+    label = fields.String(required=True, validate=validate.Length(1, 200))
+    external_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 64),
+                                  metadata={"description": "The council's own code for its systems, carried in exports"})
+    active = fields.Boolean(load_default=True)
+
+
+class ReasonCodeUpdateSchema(Schema):
+    label = fields.String(validate=validate.Length(1, 200))
+    external_code = fields.String(allow_none=True, validate=validate.Length(1, 64))
+    active = fields.Boolean()
+
+
+class PayDecisionInSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(PAY_DECISIONS))
+    note = fields.String(required=True, validate=validate.Length(1, 2000))
+
+    @validates_schema
+    def _note_said(self, data, **_):
+        if not data["note"].strip():
+            raise ValidationError("Say why in the note", "note")
