@@ -19,7 +19,15 @@ from server.directory.models import Client, Worker
 from server.extensions import db
 from server.reports.scope import Scope
 from server.timeutil import to_local
-from server.visits.models import DEFAULT_REASON_CODES, REASON_CODES, ReasonCode, Visit, VisitAssignment, VisitCorrection, VisitException
+from server.visits.models import (
+    DEFAULT_REASON_CODES,
+    REASON_CODES,
+    ReasonCode,
+    Visit,
+    VisitAssignment,
+    VisitCorrection,
+    VisitException,
+)
 
 DEFAULT_LABELS = dict(DEFAULT_REASON_CODES)
 
