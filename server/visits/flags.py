@@ -109,3 +109,16 @@ UNVERIFIED_BY = frozenset({"early", "late", "short", "outside_geofence", "unveri
 def is_verified(status: str, flags) -> bool:
     """Both events of every carer in the home's geofence with good accuracy, and within the thresholds."""
     return status == "completed" and not UNVERIFIED_BY.intersection(flags or ())
+
+
+def pay_holds(flags, actual: int | None, planned: int, *, hold_outside_geofence: bool,
+              hold_short_below_percent: int) -> tuple[str, ...]:
+    """The flags that hold a visit's pay under the contract until a coordinator accepts it:
+    outside_geofence when the contract says so; short when the actual minutes are under
+    hold_short_below_percent % of planned (0 never holds)."""
+    holds = []
+    if hold_outside_geofence and "outside_geofence" in (flags or ()):
+        holds.append("outside_geofence")
+    if "short" in (flags or ()) and actual is not None and is_short(actual, planned, hold_short_below_percent):
+        holds.append("short")
+    return tuple(holds)

@@ -198,14 +198,18 @@ def _keep_reasons(visit: Visit, event: VisitEvent) -> None:
 def judge(visit: Visit) -> None:
     """The visit's flags from its carers' times, its ticked tasks and its contract's thresholds."""
     carers = visit.active_assignments or visit.assignments
+    came = [a for a in carers if a.checked_in_at is not None]
+    # Judged as ended once everyone who came has left: a double-up whose second carer never comes is
+    # understaffed, though its status waits for that carer.
+    ended = max(a.checked_out_at for a in came) if came and all(a.checked_out_at for a in came) else None
     done = frozenset()
-    if visit.ended_at is not None and visit.tasks:  # only an ended visit can have tasks left undone
+    if ended is not None and visit.tasks:  # only an ended visit can have tasks left undone
         done = frozenset(p.get("task") for p in db.session.scalars(select(VisitEvent.payload).where(
             VisitEvent.visit_id == visit.id, VisitEvent.kind == "task_done")))
     c = visit.contract
     visit.flags = flags_for(
         VisitTimes(visit.planned_start, visit.planned_minutes, visit.carers_required, visit.started_at,
-                   visit.ended_at, tuple(CarerTimes(a.checked_in_at, a.checked_out_at, a.check_in_geofence,
+                   visit.ended_at or ended, tuple(CarerTimes(a.checked_in_at, a.checked_out_at, a.check_in_geofence,
                                                     a.check_out_geofence, a.manual) for a in carers),
                    tuple(visit.tasks or ()), done, "clock_skew" in (visit.flags or ())),
         Thresholds(c.early_minutes, c.late_minutes, c.short_percent, c.overrun_minutes))

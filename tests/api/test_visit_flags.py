@@ -75,6 +75,9 @@ def test_a_double_up_with_one_carer_is_understaffed(client, world):
         post(client, worker, visit.id, event("task_done", world.start + timedelta(minutes=3), task=task))
     r = post(client, worker, visit.id, event("check_out", world.start + timedelta(minutes=30)))
     assert r.get_json()["visit"]["status"] == "in_progress"  # the second carer's check-out is still awaited
+    assert r.get_json()["visit"]["flags"] == ["understaffed"]
+    # The second carer turns up after all.
+    r = post(client, a.worker_users[1], visit.id, event("check_in", world.start + timedelta(minutes=20)))
     assert r.get_json()["visit"]["flags"] == []
 
 
