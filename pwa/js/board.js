@@ -51,8 +51,9 @@ function block(visit, lane, ax, onOpen) {
   },
   h("strong", {}, visit.client.name),
   h("span", { class: "block-status" }, formatTime(visit.planned_start), " ", icon(d.icon), d.short,
-    visit.open_exceptions?.length ? " · review" : "",
-    flags.length ? h("span", { class: "block-flags" }, ` · ${flags.length === 1 ? flags[0] : `${flags.length} flags`}`) : null));
+    visit.open_exceptions?.length ? " · review" : ""),
+  // A corner badge, so the count stays in sight however narrow the block; the names are in the label.
+  flags.length ? h("span", { class: "block-flags", "aria-hidden": "true" }, icon("alert"), String(flags.length)) : null);
   // CSSOM (not a style attribute), which the Content-Security-Policy allows.
   el.style.left = pct(start, ax);
   el.style.width = `calc(${pct(ax.first + visit.planned_minutes, ax)} - 2px)`;

@@ -114,11 +114,11 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
     if visit.status == "cancelled":
         event.flags = [*event.flags, "after_cancel"]
         open_exception(visit, "event_after_cancel", now, worker_id=event.worker_id,
-                        detail=f"{event.kind} recorded after the visit was cancelled")
+                        detail=f"{_said(event.kind)} recorded after the visit was cancelled")
     if assignment.removed_at is not None:
         event.flags = [*event.flags, "reassigned"]
         open_exception(visit, "not_assigned", now, worker_id=event.worker_id,
-                        detail=f"{event.kind} from a worker no longer assigned")
+                        detail=f"{_said(event.kind)} from a worker no longer assigned")
     _note_position(event)
     if "clock_skew" in event.flags and "clock_skew" not in (visit.flags or ()):
         visit.flags = [*(visit.flags or ()), "clock_skew"]  # sticky: judge() keeps it once a phone was found skewed
@@ -144,9 +144,9 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         return
     if event.geofence == "none":
         open_exception(visit, "no_geolocation", now, worker_id=event.worker_id,
-                        detail=f"{event.kind} without a location")
+                        detail=f"{_said(event.kind)} without a location")
     elif event.geofence == "outside":
-        detail = f"{event.kind} {round(event.distance_m)} m from home"
+        detail = f"{_said(event.kind)} {round(event.distance_m)} m from home"
         open_exception(visit, "outside_geofence", now, worker_id=event.worker_id, detail=detail)
         # Coordinators watch alerts, not exceptions: this one needs someone to look now.
         raise_alert(visit, "outside_geofence", now, worker_id=event.worker_id, detail=detail)
@@ -172,6 +172,11 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         open_exception(visit, "checkout_before_checkin", now, worker_id=event.worker_id,
                         detail="check-out time is before check-in time")
     refresh_state(visit)
+
+
+def _said(kind: str) -> str:
+    """An event kind in words: exception details are read by coordinators and families, not programs."""
+    return kind.replace("_", "-").replace("outcome-progress", "outcome progress").replace("task-done", "task done")
 
 
 def _note_position(event: VisitEvent) -> None:

@@ -7,8 +7,8 @@ import { chip } from "../status.js";
 import { addDays, formatDay, formatTime, localDate, timeRange } from "../time.js";
 
 const POLL_MS = 30000;
-// Visits nobody delivered have nothing to rate.
-const UNRATED = ["cancelled", "missed"];
+// Only a visit a carer came to has something to rate (never a missed or cancelled one).
+const rateable = (v) => Boolean(v.started_at) && !["cancelled", "missed"].includes(v.status);
 
 const ABOUT_MS = 5 * 60000;
 
@@ -40,7 +40,7 @@ export async function render(main, { user }) {
       return;
     }
     const now = Date.now();
-    const due = visits.filter((v) => new Date(v.planned_start).getTime() <= now && !UNRATED.includes(v.status) && !feedback.has(v.id));
+    const due = visits.filter((v) => new Date(v.planned_start).getTime() <= now && rateable(v) && !feedback.has(v.id));
     await Promise.all(due.map(async (v) => {
       feedback.set(v.id, await api.get(`/api/v1/visits/${v.id}/feedback`).catch(() => []));
     }));
@@ -71,9 +71,14 @@ export async function render(main, { user }) {
       later.length ? h("h2", {}, "Coming up this week") : null,
       later.map((d) => daySection(formatDay(d), byDay.get(d), "h3")),
       // Collapsed, so the page stays short: what is coming matters most.
-      earlier.length ? h("details", { class: "earlier" },
-        h("summary", {}, h("h2", {}, `Earlier this week (${earlier.reduce((n, d) => n + byDay.get(d).length, 0)} visits)`)),
-        earlier.map((d) => daySection(formatDay(d), byDay.get(d), "h3"))) : null);
+      earlier.length ? earlierSection(earlier.map((d) => [d, byDay.get(d)])) : null);
+  }
+
+  function earlierSection(days) {
+    const count = days.reduce((n, [, list]) => n + list.length, 0);
+    return h("details", { class: "earlier" },
+      h("summary", {}, h("h2", {}, `Earlier this week (${count} visit${count === 1 ? "" : "s"})`)),
+      days.map(([d, list]) => daySection(formatDay(d), list, "h3")));
   }
 
   function whoComes(v) {
@@ -195,7 +200,7 @@ export async function render(main, { user }) {
         h("span", {}, chip(v), " ", timeRange(v)),
         h("span", {}, `${v.assignments.length > 1 ? "Carers" : "Carer"}: ${whoComes(v)}`),
         delayLine(v),
-        feedback.has(v.id) && !UNRATED.includes(v.status) ? rating(v) : null));
+        feedback.has(v.id) && rateable(v) ? rating(v) : null));
   }
 
   function rating(v) {
