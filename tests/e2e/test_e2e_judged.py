@@ -14,8 +14,10 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.visits.models import Visit, VisitAssignment, VisitException
 from server.visits.service import record_event
-from tests.e2e.conftest import PHONE, screenshot, signed_in
+from tests.e2e.conftest import PHONE, signed_in
 from tests.e2e.seed import HOME_2, scan_at, seed_today
+from tests.e2e.test_e2e_reports import numbers
+from tests.e2e.test_e2e_shell import check_screen
 from tests.e2e.test_e2e_worker import badge_pending, events_of, worker_page
 from tests.factories import HOME
 
@@ -49,7 +51,7 @@ def test_check_out_asks_why_tasks_were_left_and_the_visit_ended_early_offline(op
     expect(page.get_by_text("Say why “Check fluids” was not done.")).to_be_visible()
     form.locator('fieldset[data-task="Check fluids"]').get_by_label("Note (needed for other)").fill("Jug was full")
     form.get_by_label("Why are you leaving early?").fill("Daughter arrived to take over")
-    screenshot(page, "worker-checkout-reasons-phone")
+    check_screen(page, "worker-checkout-reasons", "phone")
     form.get_by_role("button", name="Check out").click()
     expect(page.get_by_text(re.compile(r"^Checked out \d\d:\d\d"))).to_be_visible()
     badge_pending(page, 1)
@@ -99,12 +101,12 @@ def test_coordinator_sees_plain_flags_and_accepts_an_off_site_visit_for_pay(open
     assert db.session.get(Visit, visit.id).pay_decision is None  # nothing chosen, nothing sent
     decision.get_by_label("Accept for pay").check()
     decision.get_by_label("Note").fill("Client confirms the visit; the phone's GPS was wrong")
-    screenshot(page, "coordinator-pay-decision-desktop")
+    check_screen(page, "coordinator-pay-decision", "desktop")
     decision.get_by_role("button", name="Save decision").click()
     expect(detail.get_by_text("Accepted for pay", exact=True)).to_be_visible()
     expect(detail).to_contain_text("30 min, £12.50")
     expect(detail).not_to_contain_text("held until resolved")
-    screenshot(page, "coordinator-pay-accepted-desktop")
+    check_screen(page, "coordinator-pay-accepted", "desktop")
     db.session.expire_all()
     saved = db.session.get(Visit, visit.id)
     assert (saved.pay_decision, saved.pay_decided_by) == ("accept", a.coordinator.id)
@@ -124,7 +126,7 @@ def test_coordinator_records_why_a_visit_was_missed(open_context, app):
     form = detail.locator("form[data-exception-id]")
     form.get_by_label("Reason").select_option(label="Client in hospital")
     form.get_by_label("Note").fill("Admitted last night")
-    screenshot(page, "coordinator-missed-reason-desktop")
+    check_screen(page, "coordinator-missed-reason", "desktop")
     form.get_by_role("button", name="Resolve").click()
     expect(detail.get_by_text("Resolved: Client in hospital – Admitted last night")).to_be_visible()
     expect(detail).to_contain_text("Missed: Client in hospital")
@@ -162,4 +164,22 @@ def test_family_week_is_short_and_rates_only_delivered_visits(open_context, app)
         earlier.locator("summary").click()
         expect(page.locator(f'.visit-line[data-visit-id="{yesterday.id}"] form.rate')).to_have_count(0)
         earlier.locator("summary").click()
-    screenshot(page, "family-week-phone")
+    check_screen(page, "family-week", "phone")
+
+
+def test_council_officer_filters_by_flag_and_reads_the_verified_share(open_context, app):
+    world = seed_today()  # one visit delivered today: 31 minutes of 30, one task of two ticked
+    page = signed_in(open_context, world.officer)
+    panel = page.locator('section[data-report="flags"]')
+    chart = panel.locator("figure").filter(has=page.locator("figcaption", has_text="Verified"))
+    expect(chart).to_contain_text("Verified: 100% of 1 completed visit")
+    assert numbers(chart)["Tasks not done"] == "1" and numbers(chart)["Started early"] == "0"
+    expect(panel.get_by_role("table")).to_contain_text("Alpha")
+    page.get_by_label("Flagged").select_option(label="Started early")
+    page.get_by_role("button", name="Show").click()
+    expect(chart).to_contain_text("Verified: – of 0 completed visits")
+    page.get_by_label("Flagged").select_option(label="Tasks not done")
+    page.get_by_role("button", name="Show").click()
+    expect(chart).to_contain_text("Verified: 100% of 1 completed visit")
+    panel.scroll_into_view_if_needed()
+    check_screen(page, "council-flags", "desktop")
