@@ -4,6 +4,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from server.extensions import db
 from server.visits.models import Visit, VisitAssignment
 from server.visits.service import record_event
@@ -117,3 +119,42 @@ def test_reasons_are_checked(client, world):
     r = post(client, worker, visit.id, event("note", world.start, text="hi", short_reason="Too quick"))
     assert r.status_code == 422
     assert db.session.get(Visit, visit.id).status == "in_progress"
+
+
+M = timedelta(minutes=1)
+ROUGH = (HOME[0], HOME[1], 250.0)  # a fix too inaccurate to judge
+
+
+@pytest.mark.parametrize(("start", "minutes", "fix", "expected"), [
+    (-30 * M, 30, None, []), (-31 * M, 30, None, ["early"]),                 # early: more than 30 min before
+    (30 * M, 30, None, []), (31 * M, 30, None, ["late"]),                    # late: more than 30 min after
+    (0 * M, 27, None, []), (0 * M, 26, None, ["short"]),                     # short: under 90 % of 30 = 27
+    (0 * M, 30, None, []), (0 * M, 31, None, ["overrun"]),                   # overrun: beyond planned
+    (0 * M, 30, ROUGH, ["unverified_location"]), (0 * M, 30, (*FAR, 10.0), ["outside_geofence"]),
+], ids=["early-edge", "early", "late-edge", "late", "short-edge", "short", "overrun-edge", "overrun", "rough-fix",
+        "outside"])
+def test_each_flag_at_its_threshold_as_stored(client, world, start, minutes, fix, expected):
+    a = world.alpha
+    visit, worker = a.visits[0], a.worker_users[0]
+    fix = fix or (HOME[0], HOME[1], 10.0)
+    at = world.start + start
+    post(client, worker, visit.id, event("check_in", at, fix[0], fix[1], fix[2]))
+    for task in visit.tasks:
+        post(client, worker, visit.id, event("task_done", at, task=task))
+    r = post(client, worker, visit.id, event("check_out", at + minutes * M, fix[0], fix[1], fix[2]))
+    assert r.get_json()["visit"]["flags"] == expected
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).flags == expected
+
+
+def test_contract_thresholds_move_the_edges(client, world):
+    a = world.alpha
+    a.contract.short_percent, a.contract.overrun_minutes, a.contract.early_minutes = 50, 10, 15
+    db.session.commit()
+    visit, worker = a.visits[0], a.worker_users[0]
+    at = world.start - 16 * M
+    post(client, worker, visit.id, event("check_in", at))
+    for task in visit.tasks:
+        post(client, worker, visit.id, event("task_done", at, task=task))
+    r = post(client, worker, visit.id, event("check_out", at + 40 * M))
+    assert r.get_json()["visit"]["flags"] == ["early"]  # 40 min: not short (under 15), not overrun (beyond 40)
