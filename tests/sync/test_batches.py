@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
@@ -18,7 +18,7 @@ def item(visit, kind, at, **extra):
 
 
 def upload(client, user, items, sent_at=None):
-    sent_at = sent_at or datetime.now(UTC)
+    sent_at = sent_at or datetime.now(timezone.utc)
     return client.post("/api/v1/sync/batches", headers=headers_for(user),
                        json={"device_id": "phone-7", "sent_at": sent_at.isoformat(), "items": items})
 
@@ -60,7 +60,7 @@ def test_duplicated_and_reordered_batches_store_each_event_once(client, world):
 def test_wrong_phone_clock_is_measured_flagged_and_corrected(client, world):
     a = world.alpha
     visit = a.visits[0]
-    true_now = datetime.now(UTC)
+    true_now = datetime.now(timezone.utc)
     skew = timedelta(hours=2)  # the phone runs two hours fast
     r = upload(client, a.worker_users[0], [item(visit, "check_in", world.start + skew)], sent_at=true_now + skew)
     body = r.get_json()
@@ -78,7 +78,7 @@ def test_an_event_timed_after_its_batch_was_sent_is_flagged_though_the_clock_now
     a = world.alpha
     visit = a.visits[0]
     threshold = timedelta(seconds=app.config["CAREMON"]["clock_skew_threshold_s"])
-    sent_at = datetime.now(UTC)
+    sent_at = datetime.now(timezone.utc)
     items = [item(visit, "check_in", sent_at - timedelta(hours=1)),
              item(visit, "note", sent_at + threshold - timedelta(seconds=5), text="just inside the threshold"),
              item(visit, "check_out", sent_at + timedelta(hours=3))]
@@ -95,7 +95,7 @@ def test_an_event_timed_after_its_batch_was_sent_is_flagged_though_the_clock_now
 def test_a_fast_clock_alone_is_a_batch_skew_not_an_impossible_time(client, world):
     a = world.alpha
     skew = timedelta(hours=2)
-    sent_at = datetime.now(UTC) + skew
+    sent_at = datetime.now(timezone.utc) + skew
     body = upload(client, a.worker_users[0], [item(a.visits[0], "check_in", sent_at - timedelta(minutes=10))],
                   sent_at=sent_at).get_json()
     assert body["results"][0]["flags"] == ["clock_skew"]
