@@ -213,7 +213,7 @@ def judge(visit: Visit) -> None:
             VisitEvent.visit_id == visit.id, VisitEvent.kind == "task_done")))
     c = visit.contract
     visit.flags = flags_for(
-        VisitTimes(visit.planned_start, visit.planned_minutes, visit.carers_required, visit.started_at,
+        VisitTimes(visit.planned_start, visit.planned_minutes, visit.carers_required or 1, visit.started_at,
                    visit.ended_at or ended, tuple(CarerTimes(a.checked_in_at, a.checked_out_at, a.check_in_geofence,
                                                     a.check_out_geofence, a.manual) for a in carers),
                    tuple(visit.tasks or ()), done, "clock_skew" in (visit.flags or ())),
