@@ -235,18 +235,22 @@ def _blocked(visit: VisitFacts, carer: CarerFacts, rules: RuleSet) -> tuple[str,
 
 
 def _decided(visit: VisitFacts) -> tuple[str, str] | None:
-    """(outcome, flag) while a flag that holds pay awaits a coordinator, or after they rejected the visit."""
-    if not visit.hold_flags or visit.pay_decision == "accept":
-        return None
-    return (NOT_PAID if visit.pay_decision == "reject" else HELD), visit.hold_flags[0]
+    """(outcome, flag) after a coordinator rejected the flagged visit, or while a flag that holds pay awaits them."""
+    if visit.pay_decision == "reject" and visit.flags:
+        return NOT_PAID, (visit.hold_flags or visit.flags)[0]
+    if visit.hold_flags and visit.pay_decision != "accept":
+        return HELD, visit.hold_flags[0]
+    return None
 
 
 def _decision_note(visit: VisitFacts) -> str:
-    flagged = " and ".join(f.replace("_", " ") for f in visit.hold_flags)
+    flagged = " and ".join(f.replace("_", " ") for f in visit.hold_flags or visit.flags)
     if visit.pay_decision is None:
         return f"flagged {flagged}: this contract holds pay until a coordinator accepts the visit"
-    verdict = "accepted for pay" if visit.pay_decision == "accept" else "rejected for pay: nothing paid"
-    return f"flagged {flagged}: {verdict} by a coordinator ({visit.pay_decision_note or 'no note'})"
+    said = visit.pay_decision_note or "no note"
+    if visit.pay_decision == "accept":
+        return f"flagged {flagged}: a coordinator accepted it for pay ({said})"
+    return f"flagged {flagged}: a coordinator rejected it for pay ({said}): nothing paid"
 
 
 def _blocked_note(reason: str, carer: CarerFacts, rules: RuleSet, calendar: PayCalendar) -> str:
@@ -280,17 +284,18 @@ def pay_carer(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, calendar: Pa
     """
     day = calendar.day(visit.planned_start)
     steps: list[Step] = []
-    blocked = _blocked(visit, carer, rules) or _decided(visit)
-    if blocked:
-        outcome, reason = blocked
+    blocked = _blocked(visit, carer, rules)
+    decided = None if blocked else _decided(visit)
+    if blocked or decided:
+        outcome, reason = blocked or decided
         if explain:
-            note = _decision_note(visit) if reason in visit.hold_flags else _blocked_note(reason, carer, rules, calendar)
+            note = _decision_note(visit) if decided else _blocked_note(reason, carer, rules, calendar)
             if reason == "no_times" and "understaffed" in visit.flags:
                 note += "; understaffed: only the carers who attended are paid"
             steps.append(Step({HELD: "hold", NOT_PAID: "decision"}.get(outcome, "status"), 0, 0, note))
         return _line(carer.worker_id, outcome, 0, rules, day, steps, explain,
                      held_reason=reason if outcome == HELD else None)
-    if explain and visit.hold_flags:
+    if explain and visit.pay_decision and visit.flags:
         steps.append(Step("decision", 0, 0, _decision_note(visit)))
 
     planned = visit.planned_minutes

@@ -63,14 +63,15 @@ def test_seven_second_off_site_visit_is_held_until_accepted(client, world):
     # 0 whole minutes, raised to the 30 minimum: 30 x 2500 / 60 = 1250p
     assert (line["outcome"], line["minutes"], line["amount_pence"]) == ("paid", 30, 1250)
     assert line["steps"][0] == {"rule": "decision", "before": 0, "after": 0, "note": (
-        "flagged outside geofence and short: accepted for pay by a coordinator "
+        "flagged outside geofence and short: a coordinator accepted it for pay "
         "(Client confirms the carer came; GPS was wrong)")}
     assert body["pay_decision"] == "accept"
 
     decide(client, world, visit, "reject", "Not delivered")
     [line] = payable(client, world, visit)["lines"]
     assert (line["outcome"], line["minutes"], line["amount_pence"], line["held_reason"]) == ("not_paid", 0, 0, None)
-    assert "rejected for pay" in line["steps"][0]["note"]
+    assert line["steps"][0]["note"] == ("flagged outside geofence and short: a coordinator rejected it for pay "
+                                        "(Not delivered): nothing paid")
 
 
 @pytest.mark.parametrize(("minutes", "held"), [
@@ -133,3 +134,13 @@ def test_export_shows_held_and_rejected_visits_with_flags(client, world):
     decide(client, world, visit, "reject", "Left after ten minutes")
     rows = {r["visit_id"]: r for r in csv.DictReader(io.StringIO(client.get(url, headers=officer).get_data(as_text=True)))}
     assert (rows[str(visit.id)]["outcome"], rows[str(visit.id)]["payable_minutes"]) == ("not_paid", "0")
+
+
+def test_rejecting_a_visit_whose_flags_do_not_hold_pay_still_stops_it(client, world):
+    visit = deliver(client, world, 45, tasks_done=False)
+    assert payable(client, world, visit)["lines"][0]["outcome"] == "paid"
+    decide(client, world, visit, "reject", "Tasks were not done and no reason was given")
+    [line] = payable(client, world, visit)["lines"]
+    assert (line["outcome"], line["minutes"]) == ("not_paid", 0)
+    assert line["steps"][0]["note"] == ("flagged tasks not done: a coordinator rejected it for pay "
+                                        "(Tasks were not done and no reason was given): nothing paid")
