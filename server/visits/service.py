@@ -120,8 +120,6 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         open_exception(visit, "not_assigned", now, worker_id=event.worker_id,
                         detail=f"{_said(event.kind)} from a worker no longer assigned")
     _note_position(event)
-    if "clock_skew" in event.flags and "clock_skew" not in (visit.flags or ()):
-        visit.flags = [*(visit.flags or ()), "clock_skew"]  # sticky: judge() keeps it once a phone was found skewed
     if event.kind == "check_out":
         _keep_reasons(visit, event)
 
@@ -256,6 +254,9 @@ def punctuality(visit: Visit) -> str:
 def open_exception(visit: Visit, kind: str, now: datetime, *, worker_id: int | None = None,
                     detail: str | None = None) -> VisitException:
     """One open exception per visit, carer and kind: repeats do not pile up."""
+    if kind == "clock_skew" and "clock_skew" not in (visit.flags or ()):
+        # However the wrong clock was found, the visit says so; judge() keeps the flag from then on.
+        visit.flags = [*(visit.flags or ()), "clock_skew"]
     open_one = _find_open(visit.id, kind, worker_id)
     if open_one is not None:
         return open_one

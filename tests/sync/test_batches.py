@@ -163,3 +163,11 @@ def test_check_out_reasons_travel_in_an_offline_batch(client, world):
     bad = upload(client, a.worker_users[0], [item(visit, "check_out", t + timedelta(minutes=11),
                                                   task_reasons=[{"task": "Medication", "reason": "other"}])])
     assert bad.get_json()["results"][0]["status"] == "rejected"
+
+
+def test_an_event_timed_after_its_batch_flags_the_visit_clock_skew(client, world):
+    a = world.alpha
+    visit = a.visits[0]
+    sent_at = datetime.now(timezone.utc)
+    upload(client, a.worker_users[0], [item(visit, "check_in", sent_at + timedelta(hours=3))], sent_at=sent_at)
+    assert "clock_skew" in db.session.get(Visit, visit.id).flags
