@@ -52,8 +52,8 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
 
     _validate_content(visit, data)
     verdict = judge_fix(data.get("lat"), data.get("lon"), data.get("accuracy_m"),
-                    (visit.client.lat, visit.client.lon),
-                    visit.contract.geofence_radius_m, visit.contract.accuracy_limit_m)
+                        (visit.client.lat, visit.client.lon),
+                        visit.contract.geofence_radius_m, visit.contract.accuracy_limit_m)
     event = VisitEvent(
         idempotency_key=data["idempotency_key"], payload_hash=payload_hash, visit_id=visit.id,
         worker_id=worker_id, kind=data["kind"], device_time=data["device_time"], received_at=now,
