@@ -165,10 +165,15 @@ def _play_past_visits(rng: random.Random, now: datetime) -> None:
                 fix = {"lat": None, "lon": None, "accuracy_m": None}  # phone refused location
             elif rng.random() < 0.03:
                 fix["accuracy_m"] = 180
-            steps = [("arrival", -2, {}), ("check_in", 0, {}), ("task_done", 5, {"task": visit.tasks[0]})]
+            # Now and then the last task is left undone, with the carer's reason at check-out.
+            skipped = visit.tasks[1:][-1:] if rng.random() < 0.1 else []
+            steps = [("arrival", -2, {}), ("check_in", 0, {})]
+            steps += [("task_done", 5 + i, {"task": task}) for i, task in enumerate(visit.tasks) if task not in skipped]
             if assignment.position == 1:
                 steps += _what_the_lead_carer_records(rng, visit, outcomes[visit.client_id], stay)
-            for kind, minute, extra in [*steps, ("check_out", stay, {})]:
+            reasons = {"task_reasons": [{"task": task, "reason": rng.choice(["refused", "not_needed", "no_time"])}
+                                        for task in skipped]} if skipped else {}
+            for kind, minute, extra in [*steps, ("check_out", stay, reasons)]:
                 at = start + timedelta(minutes=minute)
                 data = {"idempotency_key": str(uuid.UUID(int=rng.getrandbits(128))), "kind": kind,
                         "device_time": at, "device_id": f"demo-phone-{assignment.worker_id}", **fix, **extra}

@@ -1,6 +1,7 @@
 // The live roster: one row per worker, their visits as blocks on today's time axis.
 import { h } from "./dom.js";
 import { icon } from "./icons.js";
+import { flagLabel } from "./labels.js";
 import { describe } from "./status.js";
 import { formatTime, minuteOfDay, timeRange } from "./time.js";
 
@@ -41,13 +42,18 @@ function lanes(visits) {
 function block(visit, lane, ax, onOpen) {
   const d = describe(visit);
   const start = minuteOfDay(visit.planned_start);
+  const flags = (visit.flags || []).map(flagLabel);
   const el = h("button", {
     class: `block tone-${d.tone}`, type: "button", dataset: { visitId: visit.id, status: visit.status },
-    "aria-label": `${visit.client.name}, ${timeRange(visit)}, ${d.label}${visit.open_exceptions?.length ? ", needs review" : ""}`,
+    title: flags.join(", ") || undefined,
+    "aria-label": `${visit.client.name}, ${timeRange(visit)}, ${d.label}${visit.open_exceptions?.length ? ", needs review" : ""}`
+      + (flags.length ? `, flagged: ${flags.join(", ")}` : ""),
   },
   h("strong", {}, visit.client.name),
   h("span", { class: "block-status" }, formatTime(visit.planned_start), " ", icon(d.icon), d.short,
-    visit.open_exceptions?.length ? " · review" : ""));
+    visit.open_exceptions?.length ? " · review" : ""),
+  // A corner badge, so the count stays in sight however narrow the block; the names are in the label.
+  flags.length ? h("span", { class: "block-flags", "aria-hidden": "true" }, icon("alert"), String(flags.length)) : null);
   // CSSOM (not a style attribute), which the Content-Security-Policy allows.
   el.style.left = pct(start, ax);
   el.style.width = `calc(${pct(ax.first + visit.planned_minutes, ax)} - 2px)`;

@@ -1,7 +1,7 @@
 // The coordinator's queue of visits with open exceptions, oldest first.
 import * as api from "./api.js";
 import { h } from "./dom.js";
-import { exceptionLabel } from "./labels.js";
+import { exceptionLabel, flagLabel } from "./labels.js";
 import { formatShortDay, formatTime, localDate } from "./time.js";
 
 export async function loadExceptions() {
@@ -15,6 +15,7 @@ export function renderExceptions({ visits, more }, onOpen) {
     h("ul", { class: "plain-list exceptions" }, visits.map((v) => h("li", { dataset: { visitId: v.id } },
       h("strong", {}, v.client.name), " · ", formatShortDay(localDate(new Date(v.planned_start))), " ", formatTime(v.planned_start),
       h("br"), h("span", {}, v.open_exceptions.map(exceptionLabel).join(", ")),
+      v.flags?.length ? h("span", { class: "flags" }, " ", v.flags.map((f) => h("span", { class: "flag", dataset: { flag: f } }, flagLabel(f)))) : null,
       h("span", { class: "muted" }, ` · ${v.assignments.map((a) => a.worker_name).join(", ") || "nobody assigned"}`),
       h("div", { class: "item-actions" },
         h("button", { class: "btn btn--small", type: "button", onClick: () => onOpen(v.id), "aria-label": `Review ${v.client.name}, ${formatTime(v.planned_start)}` }, "Review"))))),

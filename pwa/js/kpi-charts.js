@@ -1,12 +1,13 @@
 // The KPI reports as charts, one panel per report, every figure with its numbers written beside it.
 import { barChart, columnChart, fmt, gauge, lineChart, stackedChart, table } from "./charts.js";
 import { h, message, nextId } from "./dom.js";
-import { CATEGORIES, REASON_CODES } from "./labels.js";
+import { CATEGORIES, FLAGS, REASON_CODES } from "./labels.js";
 import { formatShortDay } from "./time.js";
 
 export const REPORT_TITLES = {
   punctuality: "Punctuality", missed: "Missed visits", delivery: "Delivered hours", verification: "Check-in verification",
   "short-visits": "Short visits", continuity: "Continuity of care", activities: "Non-contact work", outcomes: "Outcomes",
+  flags: "Verified visits and flags",
 };
 
 // Rows drawn per client chart: a council has thousands of clients; the CSV holds every one.
@@ -43,7 +44,7 @@ function deliveredRow(label, f) {
   return { label, value: f.delivered_pct || 0, text: deliveredText(f) };
 }
 
-function reasonLabel(code) {
+function defaultReasonLabel(code) {
   return REASONS[code] || (code ? code.replaceAll("_", " ") : "No reason yet");
 }
 
@@ -75,6 +76,10 @@ function punctuality(r) {
 function missed(r) {
   const t = r.totals;
   const shown = r.rows.slice(0, MISSED_SHOWN);
+  // The council's own labels (its list may hold codes the app does not know), with its external codes.
+  const labels = Object.fromEntries(r.rows.filter((v) => v.reason_label).map((v) => [v.reason_code, v.reason_label]));
+  const reasonLabel = (code) => labels[code] || defaultReasonLabel(code);
+  const reasonText = (v) => `${reasonLabel(v.reason_code)}${v.external_code ? ` (${v.external_code})` : ""}`;
   return [barChart({
     title: `Missed visits: ${t.missed} (${t.resolved} resolved, ${t.unresolved} open)`,
     rows: t.by_reason.length ? t.by_reason.map((x) => ({ label: reasonLabel(x.reason_code), value: x.visits, color: "#4a0d0d" }))
@@ -83,7 +88,7 @@ function missed(r) {
     caption: "Each missed visit and the reason the office recorded",
     head: ["Visit", "Client", "Carers", "Reason", "Office note", "Resolved"],
     rows: shown.map((v) => [`${formatShortDay(v.local_date)} ${v.local_time}`, v.client_name,
-      v.workers.map((w) => w.worker_name).join(", ") || "none assigned", reasonLabel(v.reason_code), resolutionNote(v),
+      v.workers.map((w) => w.worker_name).join(", ") || "none assigned", reasonText(v), resolutionNote(v),
       v.resolved ? "Yes" : "Open"]),
     note: shownNote(shown.length, r.rows.length, "missed visits"),
   }) : null];
@@ -183,8 +188,22 @@ function outcomes(r) {
   }))) : null, series.length < r.rows.length ? h("p", { class: "hint" }, shownNote(series.length, r.rows.length, "outcomes")) : null];
 }
 
+function flags(r) {
+  const t = r.totals;
+  const names = Object.keys(FLAGS);
+  return [barChart({
+    title: `Verified: ${fmt(t.verified_pct, "%")} of ${plural(t.completed, "completed visit")} (${plural(t.visits, "visit")} planned)`,
+    rows: names.map((f) => ({ label: FLAGS[f], value: t[f], color: "#8a5a00" })),
+  }), r.rows.length ? table({
+    caption: "Each provider: visits verified (in the home's area, good location, within the thresholds) and flags",
+    head: ["Provider", "Visits", "Verified", ...names.map((f) => FLAGS[f])],
+    rows: r.rows.map((p) => [p.provider_name, fmt(p.visits), `${fmt(p.verified_pct, "%")} (${fmt(p.verified)} of ${fmt(p.completed)})`,
+      ...names.map((f) => fmt(p[f]))]),
+  }) : null];
+}
+
 const PANELS = {
-  punctuality, missed, delivery, verification, "short-visits": shortVisits, continuity, activities, outcomes,
+  punctuality, missed, delivery, verification, "short-visits": shortVisits, continuity, activities, outcomes, flags,
 };
 
 /** One panel per report that loaded, in the order given; reports: {name: JSON or null}. */

@@ -7,7 +7,8 @@ import { icon } from "./icons.js";
 import { kpiCharts, REPORT_TITLES } from "./kpi-charts.js";
 import { addDays, localDate } from "./time.js";
 
-export const REPORTS = ["punctuality", "missed", "delivery", "verification", "short-visits", "continuity", "activities", "outcomes"];
+export const REPORTS = ["punctuality", "missed", "delivery", "verification", "flags", "short-visits", "continuity", "activities",
+  "outcomes"];
 
 /** Named periods ending today (or last month), each [value, label, (today) => [from, to]]. */
 const PERIODS = [

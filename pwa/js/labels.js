@@ -9,6 +9,51 @@ export const EXCEPTION_KINDS = {
   event_after_cancel: "Recorded after cancellation",
   not_assigned: "Worker not assigned",
   clock_skew: "Phone clock wrong",
+  missed: "Missed: say why",
+};
+
+// A visit's flags (GET /visits/<id> "flags"), as the office reads them.
+export const FLAGS = {
+  early: "Started early",
+  late: "Started late",
+  short: "Shorter than planned",
+  overrun: "Longer than planned",
+  outside_geofence: "Away from the home",
+  unverified_location: "Location not verified",
+  tasks_not_done: "Tasks not done",
+  understaffed: "Fewer carers than planned",
+  clock_skew: "Phone clock wrong",
+  manual_times: "Times entered by the office",
+};
+
+// Marks on a single recorded event.
+export const EVENT_FLAGS = {
+  clock_skew: "phone clock wrong",
+  after_cancel: "after the visit was cancelled",
+  reassigned: "from a carer no longer on the visit",
+  out_of_order: "arrived before the check-in",
+  after_correction: "after the office entered times",
+};
+
+// Why a carer left a task undone (check-out).
+export const TASK_REASONS = [
+  ["refused", "Client refused"],
+  ["not_needed", "Not needed today"],
+  ["no_time", "No time"],
+  ["other", "Other (say why)"],
+];
+
+export const PAY_DECISIONS = { accept: "Accepted for pay", reject: "Rejected for pay" };
+
+// The payment rules' steps, as named in a payable explanation.
+export const PAY_STEPS = {
+  actual: "Measured time", access_time: "Access time", rounding: "Rounding", tolerance: "Tolerance", cap: "Cap",
+  minimum: "Minimum", rate: "Rate", basis: "Basis", hold: "Held", status: "Not payable", decision: "Office decision",
+  activity_category: "Category",
+};
+
+export const PAY_OUTCOMES = {
+  paid: "paid", held: "held", not_delivered: "not delivered", not_paid: "not paid", scheduled: "not yet due",
 };
 
 export const REASON_CODES = [
@@ -18,6 +63,11 @@ export const REASON_CODES = [
   ["used_client_phone", "Used the client's phone"],
   ["client_in_hospital", "Client in hospital"],
   ["client_declined", "Client declined the visit"],
+  ["client_not_home", "Client not at home"],
+  ["no_access", "Could not get into the home"],
+  ["carer_unavailable", "No carer available"],
+  ["carer_delayed", "Carer delayed at another visit"],
+  ["travel_disruption", "Travel disruption (weather, roads)"],
   ["system_fault", "System fault"],
   ["confirmed_with_client", "Confirmed with the client"],
   ["other", "Other (say why in the note)"],
@@ -48,5 +98,19 @@ export const GEOFENCE = {
 };
 
 export function exceptionLabel(kind) {
-  return EXCEPTION_KINDS[kind] || kind.replaceAll("_", " ");
+  return EXCEPTION_KINDS[kind] || plain(kind);
+}
+
+export function flagLabel(flag) {
+  return FLAGS[flag] || plain(flag);
+}
+
+export function taskReasonLabel(code) {
+  return (TASK_REASONS.find(([c]) => c === code) || [code, plain(code)])[1];
+}
+
+/** Any code not in a list above still reads as words, never as an identifier. */
+export function plain(code) {
+  const words = String(code ?? "").replaceAll("_", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -1,9 +1,12 @@
-// One visit as the coordinator sees it: every event, exception, correction and family feedback,
-// with the forms to resolve an exception or enter a carer's real times.
+// One visit as the coordinator sees it: flags, reasons, every event, exception, correction and family
+// feedback, with the forms to resolve an exception, enter a carer's real times or decide on pay.
 import * as api from "./api.js";
 import { field, h, message, options, replace } from "./dom.js";
 import { icon } from "./icons.js";
-import { EVENT_KINDS, GEOFENCE, REASON_CODES, exceptionLabel } from "./labels.js";
+import {
+  EVENT_FLAGS, EVENT_KINDS, GEOFENCE, PAY_DECISIONS, PAY_OUTCOMES, PAY_STEPS, REASON_CODES, exceptionLabel, flagLabel,
+  plain, taskReasonLabel,
+} from "./labels.js";
 import { chip } from "./status.js";
 import { formatTime, timeRange, toInputValue } from "./time.js";
 
@@ -23,6 +26,10 @@ export async function renderVisitDetail(container, visitId, { onClose, onChanged
     return;
   }
   const { visit, events, exceptions, corrections } = timeline;
+  // The council's own list; the shipped defaults if it cannot be read (offline, older server).
+  const codes = await api.get(`/api/v1/councils/${visit.council_id}/reason-codes`)
+    .catch(() => REASON_CODES.map(([code, label]) => ({ code, label, active: true })));
+  const reasonLabel = (code) => codes.find((c) => c.code === code)?.label || plain(code);
   const names = new Map(visit.assignments.map((a) => [a.worker_id, a.worker_name]));
   const status = h("div", { "aria-live": "polite" }, flash ? message("ok", flash) : null);
   const close = h("button", { class: "btn btn--small", type: "button" }, "Close");
@@ -46,9 +53,11 @@ export async function renderVisitDetail(container, visitId, { onClose, onChanged
         h("h2", { id: "detail-title", tabindex: "-1" }, visit.client.name),
         h("p", {}, chip(visit), " ", timeRange(visit), ` · ${visit.planned_minutes} min · `,
           visit.assignments.map((a) => a.worker_name).join(" and ") || "nobody assigned"),
+        flagList(visit.flags),
         h("p", { class: "muted" }, visit.client.address)),
       close),
     status,
+    visit.reasons?.length ? [h("h3", {}, "Reasons given"), reasonList(visit.reasons, names, reasonLabel)] : null,
     h("h3", {}, "What the phones recorded"),
     events.length ? h("ol", { class: "timeline" }, events.map((e) => h("li", {},
       h("strong", {}, formatTime(e.device_time)), " ", EVENT_KINDS[e.kind] || e.kind,
@@ -56,21 +65,73 @@ export async function renderVisitDetail(container, visitId, { onClose, onChanged
       e.payload?.score ? `: ${e.payload.score}/5${e.payload.comment ? ` – ${e.payload.comment}` : ""}` : "",
       ` · ${names.get(e.worker_id) || "worker"}`,
       ["arrival", "check_in", "check_out"].includes(e.kind) ? ` · ${GEOFENCE[e.geofence] || e.geofence}${e.distance_m !== null && e.distance_m !== undefined ? ` (${Math.round(e.distance_m)} m from home)` : ""}` : "",
-      (e.flags || []).map((f) => h("span", { class: "flag" }, f.replaceAll("_", " ")))))) : h("p", { class: "muted" }, "Nothing recorded yet."),
+      (e.flags || []).map((f) => h("span", { class: "flag" }, EVENT_FLAGS[f] || plain(f)))))) : h("p", { class: "muted" }, "Nothing recorded yet."),
     corrections.length ? [h("h3", {}, "Corrections"), h("ul", {}, corrections.map((c) => h("li", {},
       `${names.get(c.worker_id) || "worker"}: ${formatTime(c.check_in_at)}–${formatTime(c.check_out_at)}, ${reasonLabel(c.reason_code)}${c.note ? ` (${c.note})` : ""}`)))] : null,
     h("h3", {}, open.length ? `Open exceptions (${open.length})` : "Exceptions"),
     exceptions.length ? h("ul", { class: "plain-list exceptions" }, exceptions.map((e) => h("li", {},
       h("strong", {}, exceptionLabel(e.kind)), e.detail ? ` – ${e.detail}` : "",
-      e.resolved_at ? h("p", { class: "muted" }, icon("check"), ` Resolved: ${e.resolution || ""}`) : resolveForm(e, act)))) : h("p", { class: "muted" }, "None."),
+      e.resolved_at ? h("p", { class: "muted" }, icon("check"), ` Resolved: ${resolvedText(e, reasonLabel, codes)}`)
+        : resolveForm(e, act, codes.filter((c) => c.active))))) : h("p", { class: "muted" }, "None."),
     visit.assignments.length ? h("details", { class: "correction", open: open.length > 0 },
-      h("summary", {}, "Enter the carer's real times"), correctionForm(visit, act)) : null,
+      h("summary", {}, "Enter the carer's real times"), correctionForm(visit, act, REASON_CODES)) : null,
     payable ? payableSection(payable, names) : null,
+    visit.flags?.length ? payDecision(visit, act) : null,
     h("h3", {}, "Family feedback"),
     feedback.length ? feedback.map((f) => h("div", { class: "feedback-item" },
       h("span", { class: "stars" }, icon("star"), ` ${f.rating} of 5`), ` from ${f.author_name}${f.relationship_label ? ` (${f.relationship_label})` : ""}`,
       f.comment ? h("p", {}, `“${f.comment}”`) : null)) : h("p", { class: "muted" }, "No feedback on this visit."));
   container.querySelector("#detail-title").focus();
+}
+
+/** The visit's flags as plain-English tags. */
+export function flagList(flags) {
+  if (!flags?.length) return null;
+  return h("p", { class: "flags", "aria-label": "Flags" }, flags.map((f) => h("span", { class: "flag", dataset: { flag: f } }, flagLabel(f))));
+}
+
+function reasonList(reasons, names, reasonLabel) {
+  return h("ul", { class: "plain-list reasons" }, reasons.map((r) => {
+    const who = r.worker_id ? ` · ${names.get(r.worker_id) || "carer"}` : "";
+    if (r.about === "task") return h("li", {}, h("strong", {}, `${r.task}: `), taskReasonLabel(r.code), r.note ? ` – ${r.note}` : "", who);
+    if (r.about === "short") return h("li", {}, h("strong", {}, "Left early: "), r.note || "", who);
+    return h("li", {}, h("strong", {}, "Missed: "), reasonLabel(r.code), r.external_code ? ` (${r.external_code})` : "",
+      r.note ? ` – ${r.note}` : "");
+  }));
+}
+
+/** "Client in hospital – admitted overnight" from a resolution stored as "client_in_hospital: admitted overnight". */
+function resolvedText(exc, reasonLabel, codes) {
+  const [head, ...rest] = (exc.resolution || "").split(": ");
+  const code = exc.reason_code || (codes.some((c) => c.code === head) ? head : null);
+  if (!code) return exc.resolution || "";
+  const note = rest.join(": ");
+  return `${reasonLabel(code)}${note ? ` – ${note}` : ""}`;
+}
+
+/** Accept the flagged visit for pay as recorded, or reject it; a note is always asked for. */
+function payDecision(visit, act) {
+  const decided = visit.pay_decision
+    ? h("p", {}, h("strong", {}, PAY_DECISIONS[visit.pay_decision]), visit.pay_decision_note ? ` – ${visit.pay_decision_note}` : "")
+    : h("p", { class: "muted" }, "No decision yet. Off-site and very short visits are not paid until accepted.");
+  const choice = (value, text) => h("label", { class: "check" },
+    h("input", { type: "radio", name: `pay-${visit.id}`, value, required: true }), text);
+  const note = h("input", { type: "text", maxlength: 2000, required: true });
+  const form = h("form", { class: "pay-decision" },
+    h("fieldset", {}, h("legend", {}, "Decision"), choice("accept", "Accept for pay"), choice("reject", "Reject for pay")),
+    field("Note", note),
+    h("button", { class: "btn btn--primary", type: "submit" }, "Save decision"));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const picked = form.querySelector("input[type=radio]:checked");
+    if (!picked || !note.value.trim()) {
+      (picked ? note : form.querySelector("input[type=radio]")).focus();
+      return;
+    }
+    act(() => api.post(`/api/v1/visits/${visit.id}/pay-decision`, { decision: picked.value, note: note.value.trim() }),
+      `${PAY_DECISIONS[picked.value]}.`);
+  });
+  return [h("h3", {}, "Pay for this flagged visit"), decided, form];
 }
 
 function pounds(pence) {
@@ -85,17 +146,14 @@ function payableSection(p, names) {
       p.held ? h("span", { class: "flag" }, "held until resolved") : null),
     h("details", {}, h("summary", {}, "How this was worked out"),
       h("ul", {}, p.lines.map((line) => h("li", {},
-        `${names.get(line.worker_id) || "carer"}: ${line.minutes} min, ${pounds(line.amount_pence)} (${line.outcome.replaceAll("_", " ")})`,
-        h("ul", {}, line.steps.map((st) => h("li", {}, `${st.rule}: ${st.before} → ${st.after} min${st.note ? ` (${st.note})` : ""}`))))))),
+        `${names.get(line.worker_id) || "carer"}: ${line.minutes} min, ${pounds(line.amount_pence)} (${PAY_OUTCOMES[line.outcome] || plain(line.outcome)})`,
+        h("ul", {}, line.steps.map((st) => h("li", {}, `${PAY_STEPS[st.rule] || plain(st.rule)}: ${st.before} → ${st.after} min${st.note ? ` (${st.note})` : ""}`))))))),
   ];
 }
 
-function reasonLabel(code) {
-  return (REASON_CODES.find(([c]) => c === code) || [code, code])[1];
-}
-
-function resolveForm(exc, act) {
-  const reason = h("select", { required: true }, h("option", { value: "" }, "Choose a reason"), options(REASON_CODES));
+function resolveForm(exc, act, codes) {
+  const reason = h("select", { required: true }, h("option", { value: "" }, exc.kind === "missed" ? "Why was it missed?" : "Choose a reason"),
+    options(codes.map((c) => [c.code, c.label])));
   const note = h("input", { type: "text", maxlength: 2000 });
   const form = h("form", { class: "field-row", dataset: { exceptionId: exc.id } },
     field("Reason", reason), field("Note", note),
@@ -114,12 +172,12 @@ function resolveForm(exc, act) {
   return form;
 }
 
-function correctionForm(visit, act) {
+function correctionForm(visit, act, reasonCodes) {
   const worker = h("select", {}, options(visit.assignments.map((a) => [a.worker_id, a.worker_name])));
   const start = new Date(visit.planned_start);
   const checkIn = h("input", { type: "datetime-local", value: toInputValue(start), required: true });
   const checkOut = h("input", { type: "datetime-local", value: toInputValue(new Date(start.getTime() + visit.planned_minutes * 60000)), required: true });
-  const reason = h("select", { required: true }, h("option", { value: "" }, "Choose a reason"), options(REASON_CODES));
+  const reason = h("select", { required: true }, h("option", { value: "" }, "Choose a reason"), options(reasonCodes));
   const note = h("input", { type: "text", maxlength: 2000 });
   const overrun = h("input", { type: "checkbox" });
   const form = h("form", {},

@@ -43,6 +43,13 @@ class Contract(db.Model):
     late_minutes: Mapped[int] = mapped_column(default=30)
     missed_minutes: Mapped[int] = mapped_column(default=60)
     no_checkout_minutes: Mapped[int] = mapped_column(default=60)
+    # Flag thresholds (visits/flags.py): short under this % of planned, overrun beyond planned + these minutes.
+    short_percent: Mapped[int] = mapped_column(default=90)
+    overrun_minutes: Mapped[int] = mapped_column(default=0)
+    # Pay held until a coordinator accepts the visit: outside the geofence, or shorter than this % of planned
+    # (0 never holds a short visit).
+    hold_outside_geofence: Mapped[bool] = mapped_column(default=True)
+    hold_short_below_percent: Mapped[int] = mapped_column(default=50)
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
 

@@ -14,10 +14,23 @@ class ContractSchema(Schema):
     payment_rule_set = fields.String()
     geofence_radius_m = fields.Integer()
     accuracy_limit_m = fields.Integer()
-    early_minutes = fields.Integer()
-    late_minutes = fields.Integer()
+    early_minutes = fields.Integer(metadata={
+        "description": "A first check-in more than this many minutes before the planned start is flagged early "
+                       "(default 30)"})
+    late_minutes = fields.Integer(metadata={
+        "description": "No check-in this many minutes after the planned start: late alert and, once checked in, "
+                       "the late flag (default 30)"})
     missed_minutes = fields.Integer()
     no_checkout_minutes = fields.Integer()
+    short_percent = fields.Integer(metadata={
+        "description": "A visit is flagged short under this % of its planned minutes (default 90)"})
+    overrun_minutes = fields.Integer(metadata={
+        "description": "A visit is flagged overrun beyond planned + these minutes (default 0)"})
+    hold_outside_geofence = fields.Boolean(metadata={
+        "description": "Pay for a visit flagged outside_geofence waits for a coordinator's acceptance (default true)"})
+    hold_short_below_percent = fields.Integer(metadata={
+        "description": "Pay for a short visit under this % of planned waits for a coordinator's acceptance "
+                       "(default 50; 0 never holds)"})
 
 
 class ProviderSchema(Schema):

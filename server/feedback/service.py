@@ -15,9 +15,12 @@ from server.visits.models import Visit
 
 
 def give_feedback(ident: Identity, visit: Visit, data: dict, now: datetime) -> VisitFeedback:
-    """A family member's one rating of a visit that has begun (a future or cancelled one has nothing to rate)."""
+    """A family member's one rating of a visit that has begun (a future, cancelled or missed one has nothing to rate)."""
     if visit.status == "cancelled":
         raise ApiError(409, "visit_cancelled", "This visit was cancelled, so there is nothing to rate")
+    if visit.status == "missed":
+        raise ApiError(409, "visit_missed", "Nobody came to this visit, so there is nothing to rate; the office "
+                                            "has been told")
     if visit.planned_start > now:
         raise ApiError(409, "visit_not_started", "You can say how a visit went once it has started")
     comment = (data.get("comment") or "").strip() or None

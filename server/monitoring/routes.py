@@ -8,8 +8,10 @@ from server.errors import ApiError, not_found
 from server.extensions import db
 from server.monitoring.models import Alert
 from server.monitoring.schemas import AlertQuerySchema, AlertSchema
+from server.visits import reasons
+from server.visits.schemas import ReasonCodeSchema, ReasonCodeUpdateSchema
 
-bp = Blueprint("monitoring", __name__, url_prefix="/api/v1", description="Late, missed and predicted-delay alerts")
+bp = Blueprint("monitoring", __name__, url_prefix="/api/v1", description="Late, missed and predicted-delay alerts; the councils' reason codes for missed visits and exceptions")
 STAFF = ("coordinator", "provider_admin")
 
 
@@ -48,3 +50,36 @@ def acknowledge(alert_id):
     db.session.commit()
     alert.client_name = db.session.get(Client, alert.client_id).name
     return alert
+
+
+@bp.get("/councils/<int:council_id>/reason-codes")
+@roles_required(*STAFF, "council_officer")
+@bp.response(200, ReasonCodeSchema(many=True))
+def list_reason_codes(council_id):
+    """The council's reason codes for missed visits and exceptions, retired ones included (active false)."""
+    codes = reasons.codes_for(reasons.visible_council(current_identity(), council_id))
+    db.session.commit()  # the defaults, stored on a council's first read
+    return codes
+
+
+@bp.post("/councils/<int:council_id>/reason-codes")
+@roles_required("council_officer")
+@bp.arguments(ReasonCodeSchema)
+@bp.response(201, ReasonCodeSchema)
+def add_reason_code(body, council_id):
+    ident = current_identity()
+    code = reasons.add_code(ident, reasons.visible_council(ident, council_id), body, utcnow())
+    db.session.commit()
+    return code
+
+
+@bp.patch("/councils/<int:council_id>/reason-codes/<int:code_id>")
+@roles_required("council_officer")
+@bp.arguments(ReasonCodeUpdateSchema)
+@bp.response(200, ReasonCodeSchema)
+def update_reason_code(body, council_id, code_id):
+    """Relabel a code, set its external code, or retire it (active false) so it can no longer be chosen."""
+    ident = current_identity()
+    code = reasons.update_code(ident, reasons.visible_council(ident, council_id), code_id, body, utcnow())
+    db.session.commit()
+    return code

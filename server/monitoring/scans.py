@@ -51,6 +51,9 @@ def _late_and_missed(now: datetime, settings: dict, counts: dict) -> None:
                         visit.planned_start + timedelta(minutes=visit.planned_minutes))
         if now > missed_at:
             visit.status = "missed"
+            # A coordinator records why, with one of the council's reason codes; at most one open per visit.
+            waited = (missed_at - visit.planned_start) // timedelta(minutes=1)
+            open_exception(visit, "missed", now, detail=f"No check-in within {waited} minutes of the planned start")
             resolve_alerts(visit.id, ("late", "predicted_delay"), now)
             if raise_alert(visit, "missed", now, detail="No check-in"):
                 counts["missed"] += 1

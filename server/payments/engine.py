@@ -5,12 +5,16 @@ tested exhaustively on its own. Money is whole pence, computed with integers (th
 multiplier is an exact Decimal ratio) and rounded half-up once per line; no float touches it.
 
 Each carer of a visit is paid separately (a double-up has two lines). A carer's line is:
+  scheduled      the visit is not yet due (scheduled or on the way) and the carer has no times: 0
   not delivered  the visit was cancelled or missed, or the carer recorded no times: 0, not held
+                 (on an understaffed double-up only the carers who attended are paid)
   held           an unresolved exception holds the carer's pay (no check-out, missing check-in,
                  check-out before check-in, clock skew), or the times are incomplete or
-                 inconsistent: 0 with the reason, until a coordinator resolves it; never paid on
-                 a guess, never dropped
-  paid           the steps below
+                 inconsistent, or a flag the contract holds (hold_flags: outside_geofence, short)
+                 awaits a coordinator's decision: 0 with the reason, until a coordinator resolves
+                 it; never paid on a guess, never dropped
+  not paid       a coordinator rejected the flagged visit for pay: 0, with their note
+  paid           the steps below (after a "decision" step when a coordinator accepted a flagged visit)
 
 Steps of a paid line under basis "actual", in order:
   actual       whole minutes from check-in to check-out: floor(elapsed seconds / 60), measured
@@ -39,7 +43,9 @@ from server.payments.rules import ACTIVITY_CATEGORIES, RuleSet
 UTC = timezone.utc
 MINUTE = timedelta(minutes=1)
 NOT_DELIVERED_STATUSES = frozenset({"cancelled", "missed"})
-PAID, HELD, NOT_DELIVERED, NOT_PAID = "paid", "held", "not_delivered", "not_paid"
+# Not yet due: the scheduler has not moved them on, so nothing can be said of delivery yet.
+NOT_YET_DUE_STATUSES = frozenset({"scheduled", "en_route"})
+PAID, HELD, NOT_DELIVERED, NOT_PAID, SCHEDULED = "paid", "held", "not_delivered", "not_paid", "scheduled"
 
 
 def _utc(value: datetime | None, name: str) -> datetime | None:
@@ -93,7 +99,11 @@ class CarerFacts:
 
 @dataclass(frozen=True, slots=True)
 class VisitFacts:
-    """What the engine needs to know about one visit."""
+    """What the engine needs to know about one visit.
+
+    hold_flags: the visit's flags that hold its pay under the contract (visits/flags.py pay_holds).
+    pay_decision: a coordinator's "accept" or "reject" of the flagged visit for pay, with its note.
+    """
 
     planned_start: datetime
     planned_minutes: int
@@ -101,6 +111,10 @@ class VisitFacts:
     status: str = "completed"
     overrun_approved: bool = False
     visit_id: int | None = None
+    flags: tuple[str, ...] = ()
+    hold_flags: tuple[str, ...] = ()
+    pay_decision: str | None = None
+    pay_decision_note: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "planned_start", _utc(self.planned_start, "planned_start"))
@@ -207,6 +221,8 @@ def _blocked(visit: VisitFacts, carer: CarerFacts, rules: RuleSet) -> tuple[str,
         return NOT_DELIVERED, visit.status
     if carer.open_exception:
         return HELD, carer.open_exception
+    if carer.check_in is None and carer.check_out is None and visit.status in NOT_YET_DUE_STATUSES:
+        return SCHEDULED, "not_yet_due"
     if carer.check_in is None:
         return (NOT_DELIVERED, "no_times") if carer.check_out is None else (HELD, "missing_check_in")
     if carer.check_out is None:
@@ -218,10 +234,31 @@ def _blocked(visit: VisitFacts, carer: CarerFacts, rules: RuleSet) -> tuple[str,
     return None
 
 
+def _decided(visit: VisitFacts) -> tuple[str, str] | None:
+    """(outcome, flag) after a coordinator rejected the flagged visit, or while a flag that holds pay awaits them."""
+    if visit.pay_decision == "reject" and visit.flags:
+        return NOT_PAID, (visit.hold_flags or visit.flags)[0]
+    if visit.hold_flags and visit.pay_decision != "accept":
+        return HELD, visit.hold_flags[0]
+    return None
+
+
+def _decision_note(visit: VisitFacts) -> str:
+    flagged = " and ".join(f.replace("_", " ") for f in visit.hold_flags or visit.flags)
+    if visit.pay_decision is None:
+        return f"flagged {flagged}: this contract holds pay until a coordinator accepts the visit"
+    said = visit.pay_decision_note or "no note"
+    if visit.pay_decision == "accept":
+        return f"flagged {flagged}: a coordinator accepted it for pay ({said})"
+    return f"flagged {flagged}: a coordinator rejected it for pay ({said}): nothing paid"
+
+
 def _blocked_note(reason: str, carer: CarerFacts, rules: RuleSet, calendar: PayCalendar) -> str:
     clock = lambda moment: calendar.local(moment).strftime("%Y-%m-%d %H:%M:%S %Z")  # noqa: E731
     if reason in NOT_DELIVERED_STATUSES:
         return f"visit {reason}: not delivered, nothing payable"
+    if reason == "not_yet_due":
+        return "the visit is not yet due: nothing payable yet"
     if reason == "no_times":
         return "no check-in or check-out recorded for this carer: not delivered, nothing payable"
     if reason == "no_checkout" and carer.check_in is not None and carer.check_out is None:
@@ -248,13 +285,18 @@ def pay_carer(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, calendar: Pa
     day = calendar.day(visit.planned_start)
     steps: list[Step] = []
     blocked = _blocked(visit, carer, rules)
-    if blocked:
-        outcome, reason = blocked
+    decided = None if blocked else _decided(visit)
+    if blocked or decided:
+        outcome, reason = blocked or decided
         if explain:
-            steps.append(Step("status" if outcome == NOT_DELIVERED else "hold", 0, 0,
-                              _blocked_note(reason, carer, rules, calendar)))
+            note = _decision_note(visit) if decided else _blocked_note(reason, carer, rules, calendar)
+            if reason == "no_times" and "understaffed" in visit.flags:
+                note += "; understaffed: only the carers who attended are paid"
+            steps.append(Step({HELD: "hold", NOT_PAID: "decision"}.get(outcome, "status"), 0, 0, note))
         return _line(carer.worker_id, outcome, 0, rules, day, steps, explain,
                      held_reason=reason if outcome == HELD else None)
+    if explain and visit.pay_decision and visit.flags:
+        steps.append(Step("decision", 0, 0, _decision_note(visit)))
 
     planned = visit.planned_minutes
     if carer.check_out is None:  # accepted without a check-out, under planned_when_accepted

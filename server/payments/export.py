@@ -22,11 +22,14 @@ import json
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from operator import itemgetter
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select, text
 
 from server.directory.models import Client, Contract
@@ -45,7 +48,7 @@ COLUMNS = (
     "activity_id", "activity_category",
     "planned_start", "planned_end", "planned_minutes", "arrival", "check_in", "check_out", "actual_minutes",
     "visit_status", "check_in_location", "check_out_location", "manual_times", "overrun_approved",
-    "outcome", "held_reason", "day_kind", "payable_minutes", "amount_pence", "amount",
+    "flags", "reasons", "pay_decision", "outcome", "held_reason", "day_kind", "payable_minutes", "amount_pence", "amount",
     "block_from", "block_to", "adjusts_kind", "adjusts_period_id", "detail",
 )
 FORMATS = {
@@ -59,8 +62,17 @@ _EMPTY = dict.fromkeys(COLUMNS)
 # Free text typed by people (references): a leading =, +, -, @ would be a formula to a spreadsheet.
 TEXT_COLUMNS = ("contract_reference", "client_reference", "worker_reference")
 BOOL_COLUMNS = ("manual_times", "overrun_approved")
+# Lists in JSON, ";"-separated in a sheet; reasons are typed by people, so neutralised as well.
+LIST_COLUMNS = ("flags", "reasons")
+TIME_COLUMNS = ("planned_start", "planned_end", "arrival", "check_in", "check_out")
+DATE_COLUMNS = ("date", "block_from", "block_to")
 _TEXT_AT = tuple(COLUMNS.index(c) for c in TEXT_COLUMNS)
 _BOOL_AT = tuple(COLUMNS.index(c) for c in BOOL_COLUMNS)
+_LIST_AT = tuple(COLUMNS.index(c) for c in LIST_COLUMNS)
+_TIME_AT = tuple(COLUMNS.index(c) for c in TIME_COLUMNS)
+_DATE_AT = tuple(COLUMNS.index(c) for c in DATE_COLUMNS)
+_AMOUNT_AT = COLUMNS.index("amount")
+CURRENCY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
 _in_order = itemgetter(*COLUMNS)
 
 
@@ -69,6 +81,18 @@ def pounds(pence: int) -> str:
     sign = "-" if pence < 0 else ""
     whole, part = divmod(abs(pence), 100)
     return f"{sign}{whole}.{part:02d}"
+
+
+def reason_texts(reasons) -> list[str]:
+    """A visit's reasons as short lines: "task Lunch: refused", "short: <note>", "missed: client_in_hospital [H1]"."""
+    texts = []
+    for r in reasons or ():
+        head = f"task {r.get('task')}" if r["about"] == "task" else r["about"]
+        code = r.get("code") or ""
+        if r.get("external_code"):
+            code += f" [{r['external_code']}]"
+        texts.append(": ".join(part for part in (head, code, r.get("note")) if part))
+    return texts
 
 
 def subject_of(row: dict) -> str:
@@ -138,7 +162,7 @@ class ContractExport:
                 .order_by(PaymentSnapshot.seq)
                 .execution_options(yield_per=self.chunk_rows))
         for (row,) in db.session.execute(stmt):
-            yield row
+            yield {**_EMPTY, **row}  # rows frozen before a column was added have it empty
 
     def live(self, first: date, last: date) -> Iterator[dict]:
         start, end = local_range_bounds(first, last, self.tz)
@@ -153,7 +177,7 @@ class ContractExport:
                 yield from self.settlement_rows(*block)
 
     def price(self, row) -> Line:
-        return pay_carer(facts.visit_of(row), facts.carer_of(row), self.rules, self.calendar, explain=False)
+        return pay_carer(facts.visit_of(row, self.contract), facts.carer_of(row), self.rules, self.calendar, explain=False)
 
     def visit_row(self, row, line: Line) -> dict:
         """The hot path of every export: one dict literal in column order, times converted once each."""
@@ -176,6 +200,7 @@ class ContractExport:
             "actual_minutes": actual, "visit_status": row.status,
             "check_in_location": row.check_in_geofence, "check_out_location": row.check_out_geofence,
             "manual_times": bool(row.manual), "overrun_approved": bool(row.overrun_approved),
+            "flags": list(row.flags or ()), "reasons": reason_texts(row.reasons), "pay_decision": row.pay_decision,
             "outcome": line.outcome, "held_reason": line.held_reason, "day_kind": line.day.kind,
             "payable_minutes": line.minutes, "amount_pence": line.amount_pence, "amount": pounds(line.amount_pence),
             "block_from": None, "block_to": None, "adjusts_kind": None, "adjusts_period_id": None, "detail": None,
@@ -254,6 +279,11 @@ def iter_export_rows(contracts: Iterable[Contract], date_from: date, date_to: da
         yield from ContractExport(contract, date_from, date_to, calendars=calendars, **options).rows()
 
 
+def flagged(rows: Iterable[dict], flag: str) -> Iterator[dict]:
+    """Only the visit rows carrying the flag (and adjustments to them); other kinds carry no flags."""
+    return (row for row in rows if flag in (row.get("flags") or ()))
+
+
 def without_jit() -> None:
     """PostgreSQL's JIT spends longer compiling an export's range scans than it saves; off for this transaction."""
     if db.session.get_bind().dialect.name == "postgresql":
@@ -299,12 +329,15 @@ class Totals:
 
 
 def cells(row: dict) -> list:
-    """A row's values in column order, ready for a sheet: yes/no for flags, references neutralised.
+    """A row's values in column order, ready for a sheet: yes/no for booleans, lists ";"-separated,
+    references and reasons neutralised.
 
     Only the columns people type into are neutralised; the generated ones stay as they are, so a
     negative amount such as "-12.05" is still a number to a spreadsheet.
     """
     values = list(_in_order(row))
+    for i in _LIST_AT:  # a ";" inside an item would read as two items
+        values[i] = ";".join(cell(str(v).replace(";", ",")) for v in values[i] or ())
     for i in _TEXT_AT:
         value = values[i]
         if value and value.startswith(FORMULA_START):
@@ -367,28 +400,63 @@ def json_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_rows: 
 SHEET_ROWS = 1_048_576 - 1
 
 
+def typed(row: dict, sheet) -> list:
+    """A row for a sheet with real types: times as local date-times, dates as dates, the amount as a number
+    in pounds with a currency format, numbers as numbers."""
+    values = cells(row)
+    for i in _TIME_AT:
+        if values[i]:  # local wall-clock time: a spreadsheet has no time zones
+            values[i] = datetime.fromisoformat(values[i]).replace(tzinfo=None)
+    for i in _DATE_AT:
+        if values[i]:
+            values[i] = date.fromisoformat(values[i])
+    if row["amount_pence"] is not None:
+        amount = WriteOnlyCell(sheet, Decimal(row["amount_pence"]) / 100)
+        amount.number_format = CURRENCY_FORMAT
+        values[_AMOUNT_AT] = amount
+    return values
+
+
+def _rows_sheet(workbook, title: str):
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"  # before the first row: write-only sheets write their view first
+    sheet.append(COLUMNS)
+    return sheet
+
+
+def _filter(sheet, rows: int) -> None:
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{rows + 1}"
+
+
 def xlsx_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_bytes: int = 1 << 16,
                 sheet_rows: int = SHEET_ROWS) -> Iterator[bytes]:
-    """A workbook with Rows sheets (each headed by the columns) and a Totals sheet, in openpyxl's write-only mode.
+    """A workbook with Rows sheets (each headed by the columns, frozen, with a filter) and a Totals sheet,
+    in openpyxl's write-only mode.
 
     Write-only sheets stream their rows to a temporary file, so memory stays flat; the zip is
     assembled once the rows are done, then sent in chunks.
     """
     workbook = Workbook(write_only=True)
     sheet = None
+    n = -1
     for n, row in enumerate(_counted(rows, totals)):
         if n % sheet_rows == 0:
-            sheet = workbook.create_sheet("Rows" if n == 0 else f"Rows {n // sheet_rows + 1}")
-            sheet.append(COLUMNS)
-        sheet.append([printable(value) for value in cells(row)])
+            if sheet is not None:
+                _filter(sheet, sheet_rows)
+            sheet = _rows_sheet(workbook, "Rows" if n == 0 else f"Rows {n // sheet_rows + 1}")
+        sheet.append([printable(value) for value in typed(row, sheet)])
     if sheet is None:
-        workbook.create_sheet("Rows").append(COLUMNS)
+        sheet = _rows_sheet(workbook, "Rows")
+    _filter(sheet, (n % sheet_rows) + 1 if n >= 0 else 0)
     summary = workbook.create_sheet("Totals")
     for key in ("date_from", "date_to", "provider_id", "contract_id"):
         summary.append([key, header.get(key)])
     result = totals.as_dict()
-    for key in ("rows", "held_rows", "payable_minutes", "amount_pence", "amount"):
+    for key in ("rows", "held_rows", "payable_minutes", "amount_pence"):
         summary.append([key, result[key]])
+    amount = WriteOnlyCell(summary, Decimal(result["amount_pence"]) / 100)
+    amount.number_format = CURRENCY_FORMAT
+    summary.append(["amount", amount])
     summary.append([])
     summary.append(["row_kind", "rows", "payable_minutes", "amount_pence"])
     for kind, figures in result["by_kind"].items():

@@ -3,7 +3,8 @@
 A carer's effective times are on VisitAssignment (a coordinator's correction already applied).
 A carer counts while assigned, and also after being taken off the visit if their phone recorded
 times there (what they did must still be paid). An unresolved exception of a kind in
-HELD_EXCEPTION_KINDS, for the carer or for the whole visit, holds the carer's pay.
+HELD_EXCEPTION_KINDS, for the carer or for the whole visit, holds the carer's pay; so does a
+flag the contract holds (visits/flags.py pay_holds) until a coordinator decides on it.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from server.payments.calendar import PayCalendar
 from server.payments.engine import ActivityFacts, CarerFacts, Payable, VisitFacts, payable_for_visit
 from server.payments.models import ContingencyGrant
 from server.payments.rules import RuleSet, rule_set_named
+from server.visits.flags import MINUTE, pay_holds
 from server.visits.models import NonContactActivity, Visit, VisitAssignment, VisitException
 
 HELD_EXCEPTION_KINDS = ("no_checkout", "missing_check_in", "checkout_before_checkin", "clock_skew")
@@ -60,6 +62,7 @@ def visit_rows(contract_id: int, start: datetime | None = None, end: datetime | 
         select(
             Visit.id.label("visit_id"), Visit.client_id, Client.reference.label("client_reference"),
             Visit.planned_start, Visit.planned_minutes, Visit.status, Visit.overrun_approved,
+            Visit.flags, Visit.reasons, Visit.started_at, Visit.ended_at, Visit.pay_decision, Visit.pay_decision_note,
             VisitAssignment.worker_id, Worker.staff_ref, VisitAssignment.position, VisitAssignment.arrived_at,
             VisitAssignment.checked_in_at, VisitAssignment.checked_out_at, VisitAssignment.check_in_geofence,
             VisitAssignment.check_out_geofence, VisitAssignment.manual,
@@ -82,9 +85,17 @@ def visit_rows(contract_id: int, start: datetime | None = None, end: datetime | 
     return stmt
 
 
-def visit_of(row) -> VisitFacts:
+def contract_holds(contract: Contract, flags, started_at, ended_at, planned_minutes: int) -> tuple[str, ...]:
+    actual = (ended_at - started_at) // MINUTE if started_at and ended_at and ended_at >= started_at else None
+    return pay_holds(flags, actual, planned_minutes, hold_outside_geofence=contract.hold_outside_geofence,
+                     hold_short_below_percent=contract.hold_short_below_percent)
+
+
+def visit_of(row, contract: Contract) -> VisitFacts:
+    flags = tuple(row.flags or ())
     return VisitFacts(row.planned_start, row.planned_minutes, (), row.status, bool(row.overrun_approved),
-                      row.visit_id)
+                      row.visit_id, flags, contract_holds(contract, flags, row.started_at, row.ended_at, row.planned_minutes),
+                      row.pay_decision, row.pay_decision_note)
 
 
 def carer_of(row) -> CarerFacts:
@@ -132,8 +143,11 @@ def visit_facts(visit: Visit) -> VisitFacts:
             and concerns(e, a.worker_id) for e in exceptions))
         carers.append(CarerFacts(a.worker_id, a.checked_in_at, a.checked_out_at, a.arrived_at, a.manual,
                                  holds[0] if holds else None, accepted))
+    flags = tuple(visit.flags or ())
     return VisitFacts(visit.planned_start, visit.planned_minutes, tuple(carers), visit.status,
-                      visit.overrun_approved, visit.id)
+                      visit.overrun_approved, visit.id, flags,
+                      contract_holds(visit.contract, flags, visit.started_at, visit.ended_at, visit.planned_minutes),
+                      visit.pay_decision, visit.pay_decision_note)
 
 
 def contract_rules(contract: Contract) -> tuple[RuleSet, PayCalendar]:

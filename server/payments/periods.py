@@ -241,6 +241,7 @@ def visit_payable(visit: Visit) -> dict:
     return {
         "visit_id": visit.id, "contract_id": visit.contract_id, "rule_set": rules.name, "timezone": calendar.tz,
         "planned_start": visit.planned_start, "planned_minutes": visit.planned_minutes, "status": visit.status,
+        "flags": visit.flags or [], "pay_decision": visit.pay_decision, "pay_decision_note": visit.pay_decision_note,
         "minutes": payable.minutes, "amount_pence": payable.amount_pence, "held": payable.held,
         "lines": payable.lines, "period_rule": period_rule,
         "paid_in_closed_periods": {"period_ids": [p for p, _, _ in paid], "minutes": sum(int(m) for _, m, _ in paid),

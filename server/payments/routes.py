@@ -11,7 +11,7 @@ from server.errors import ApiError, invalid
 from server.extensions import db
 from server.limits import allow_body
 from server.payments import periods, reconciliation
-from server.payments.export import FORMATS, Totals, checksummed, chunks_for, iter_export_rows, spooled
+from server.payments.export import FORMATS, Totals, checksummed, chunks_for, flagged, iter_export_rows, spooled
 from server.payments.rules import RuleSetError, rule_set_named
 from server.payments.schemas import (
     ContingencyInSchema, ContingencySchema, ExportQuerySchema, InvoiceListQuerySchema, InvoiceQuerySchema,
@@ -69,13 +69,16 @@ def export_visits(query):
         rule_set_named(contract.payment_rule_set)
     fmt, started = query["format"], utcnow()
     header = {"export": "visits", "date_from": query["date_from"].isoformat(), "date_to": query["date_to"].isoformat(),
-              "provider_id": query["provider_id"], "contract_id": query["contract_id"],
+              "provider_id": query["provider_id"], "contract_id": query["contract_id"], "flag": query["flag"],
               "contracts": [c.id for c in contracts]}
     # Recorded before the first byte, so an export whose process dies mid-stream is still on the record.
     opened_id = record_at_once("payments.export_started", "export", None, user_id=ident.user_id, now=started,
                                format=fmt, **{k: header[k] for k in ("date_from", "date_to", "provider_id",
-                                                                      "contract_id", "contracts")})
+                                                                      "contract_id", "flag", "contracts")})
     totals, digest = Totals(), hashlib.sha256()
+    rows = iter_export_rows(contracts, query["date_from"], query["date_to"])
+    if query["flag"]:
+        rows = flagged(rows, query["flag"])
 
     def closed(complete: bool, size: int) -> None:
         """The closing audit row: how many bytes went, and whether the client had them all."""
@@ -88,8 +91,7 @@ def export_visits(query):
         db.session.commit()
 
     try:
-        spool = spooled(checksummed(chunks_for(fmt, iter_export_rows(contracts, query["date_from"], query["date_to"]),
-                                               totals, header), digest))
+        spool = spooled(checksummed(chunks_for(fmt, rows, totals, header), digest))
     except BaseException:
         closed(False, 0)
         raise

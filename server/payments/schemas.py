@@ -2,11 +2,14 @@ from marshmallow import fields, validate
 
 from server.payments.export import FORMATS
 from server.schemas import LocalDate, LocalPeriodSchema, Schema, key
+from server.visits.flags import FLAGS
 
 class ExportQuerySchema(LocalPeriodSchema):
     provider_id = key(strict=False, load_default=None, metadata={"description": "Only this provider's contracts"})
     contract_id = key(strict=False, load_default=None, metadata={"description": "Only this contract"})
     format = fields.String(load_default="csv", validate=validate.OneOf(tuple(FORMATS)))
+    flag = fields.String(load_default=None, validate=validate.OneOf(FLAGS),
+                         metadata={"description": "Only visit rows carrying this flag"})
 
 
 class StepSchema(Schema):
@@ -18,7 +21,8 @@ class StepSchema(Schema):
 
 class LineSchema(Schema):
     worker_id = fields.Integer(allow_none=True)
-    outcome = fields.String(metadata={"description": "paid, held, not_delivered or not_paid"})
+    outcome = fields.String(metadata={"description": "paid, held, not_delivered, not_paid (rejected by a "
+                                                     "coordinator) or scheduled (not yet due)"})
     held = fields.Boolean()
     held_reason = fields.String(allow_none=True)
     minutes = fields.Integer()
@@ -45,6 +49,9 @@ class PayableSchema(Schema):
     planned_start = fields.DateTime()
     planned_minutes = fields.Integer()
     status = fields.String()
+    flags = fields.List(fields.String())
+    pay_decision = fields.String(allow_none=True, metadata={"description": "A coordinator's accept or reject"})
+    pay_decision_note = fields.String(allow_none=True)
     minutes = fields.Integer(metadata={"description": "Payable minutes, all carers"})
     amount_pence = fields.Integer()
     held = fields.Boolean()

@@ -5,7 +5,17 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from server.reports import activities, continuity, delivery, missed, outcomes, punctuality, short_visits, verification
+from server.reports import (
+    activities,
+    continuity,
+    delivery,
+    flags,
+    missed,
+    outcomes,
+    punctuality,
+    short_visits,
+    verification,
+)
 from server.reports.csv_export import rows_and_total, to_csv
 from server.reports.scope import Scope
 
@@ -38,4 +48,5 @@ REPORTS = {
     "verification": Report(verification.verification, verification.CSV_COLUMNS, rows_and_total("week")),
     "activities": Report(activities.activities, activities.CSV_COLUMNS, rows_and_total("category")),
     "outcomes": Report(outcomes.outcomes, outcomes.CSV_COLUMNS, outcomes.csv_lines),
+    "flags": Report(flags.flags, flags.CSV_COLUMNS, flags.csv_lines),
 }

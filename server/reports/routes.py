@@ -19,7 +19,8 @@ def _register(name: str, report: Report, schema) -> None:
     @bp.doc(**_openapi(report, schema))
     def view(query):
         scope = resolve_scope(current_identity(), date_from=query["date_from"], date_to=query["date_to"],
-                              contract_id=query["contract_id"], provider_id=query["provider_id"])
+                              contract_id=query["contract_id"], provider_id=query["provider_id"],
+                              flag=query["flag"])
         result = report.build(scope)
         if query["format"] == "csv":
             filename = f"caremon-{name}-{query['date_from']}-{query['date_to']}.csv"

@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 from server.reports import punctuality, verification
 from server.reports.delivery import FLEX_WEEKS
 from server.schemas import LocalPeriodSchema, Schema, key
+from server.visits.flags import FLAGS
 
 class ReportQuerySchema(LocalPeriodSchema):
     max_days = 731  # two years side by side; a daily series is one CASE branch a day
@@ -13,6 +14,8 @@ class ReportQuerySchema(LocalPeriodSchema):
     provider_id = key(strict=False, load_default=None)
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")),
                            metadata={"description": "csv returns the same report as a CSV download"})
+    flag = fields.String(load_default=None, validate=validate.OneOf(FLAGS),
+                         metadata={"description": "Only visits carrying this flag"})
 
 
 class ReportPeriodSchema(Schema):
@@ -37,6 +40,7 @@ class ReportContractSchema(Schema):
 class ReportFiltersSchema(Schema):
     contract_id = fields.Integer(allow_none=True)
     provider_id = fields.Integer(allow_none=True)
+    flag = fields.String(allow_none=True)
     contracts = fields.List(fields.Nested(ReportContractSchema), metadata={"description": "Contracts covered"})
 
 
@@ -126,6 +130,8 @@ class MissedVisitSchema(ReportClientSchema):
     planned_minutes = fields.Integer()
     workers = fields.List(fields.Nested(ReportWorkerSchema))
     reason_code = fields.String(allow_none=True)
+    reason_label = fields.String(allow_none=True, metadata={"description": "The council's label for the reason"})
+    external_code = fields.String(allow_none=True, metadata={"description": "The council's own code for the reason"})
     resolution = fields.String(allow_none=True)
     resolved = fields.Boolean()
     exceptions = fields.List(fields.Nested(MissedExceptionSchema))
@@ -234,6 +240,17 @@ class OutcomeTotalsSchema(Schema):
     declined = fields.Integer()
 
 
+def _flag_figures() -> dict:
+    return {"visits": fields.Integer(metadata={"description": "Visits planned in the period, cancelled left out"}),
+            "completed": fields.Integer(), "verified": fields.Integer(), "verified_pct": _pct(),
+            **{flag: fields.Integer(metadata={"description": f"Visits flagged {flag}"}) for flag in FLAGS}}
+
+
+FlagFiguresSchema = Schema.from_dict(_flag_figures(), name="FlagFiguresSchema")
+FlagProviderSchema = Schema.from_dict({"provider_id": fields.Integer(), "provider_name": fields.String(allow_none=True),
+                                       **_flag_figures()}, name="FlagProviderSchema")
+
+
 RESPONSES = {
     "punctuality": _envelope("Punctuality", PunctualityWeekSchema, PunctualityTotalsSchema),
     "missed": _envelope("Missed", MissedVisitSchema, MissedTotalsSchema),
@@ -243,4 +260,5 @@ RESPONSES = {
     "verification": _envelope("Verification", VerificationWeekSchema, VerificationTotalsSchema),
     "activities": _envelope("Activities", ActivityCategorySchema, ActivityTotalsSchema),
     "outcomes": _envelope("Outcomes", OutcomeSeriesSchema, OutcomeTotalsSchema),
+    "flags": _envelope("Flags", FlagProviderSchema, FlagFiguresSchema),
 }

@@ -12,7 +12,7 @@ from server.errors import invalid, not_found
 from server.extensions import db
 from server.reports.periods import Period
 from server.visits.models import Visit
-from server.visits.queries import tenant_timezone
+from server.visits.queries import has_flag, tenant_timezone
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Scope:
     contracts: tuple[Contract, ...]
     contract_id: int | None = None
     provider_id: int | None = None
+    flag: str | None = None
 
     @property
     def contract_ids(self) -> list[int]:
@@ -29,7 +30,8 @@ class Scope:
     def visits(self):
         """Visits under the covered contracts planned within the period (a visit belongs to its planned date)."""
         start, end = self.period.bounds
-        return (Visit.contract_id.in_(self.contract_ids), Visit.planned_start >= start, Visit.planned_start < end)
+        within = (Visit.contract_id.in_(self.contract_ids), Visit.planned_start >= start, Visit.planned_start < end)
+        return (*within, has_flag(self.flag)) if self.flag else within
 
     def envelope(self, name: str, rows: list[dict], totals: dict) -> dict:
         start, end = self.period.bounds
@@ -38,7 +40,7 @@ class Scope:
             "period": {"date_from": self.period.first, "date_to": self.period.last, "timezone": self.period.tz,
                        "start": start, "end": end},
             "filters": {
-                "contract_id": self.contract_id, "provider_id": self.provider_id,
+                "contract_id": self.contract_id, "provider_id": self.provider_id, "flag": self.flag,
                 "contracts": [{
                     "id": c.id, "reference": c.reference, "council_id": c.council_id, "provider_id": c.provider_id,
                     "provider_name": c.provider.name, "early_minutes": c.early_minutes,
@@ -51,7 +53,7 @@ class Scope:
 
 
 def resolve_scope(ident: Identity, *, date_from: date, date_to: date,
-                  contract_id: int | None = None, provider_id: int | None = None) -> Scope:
+                  contract_id: int | None = None, provider_id: int | None = None, flag: str | None = None) -> Scope:
     """The caller's contracts narrowed by the filters; a contract or provider outside their slice is a 404.
 
     Periods are in the covered council's local dates. A provider working for
@@ -73,7 +75,7 @@ def resolve_scope(ident: Identity, *, date_from: date, date_to: date,
     if len(zones) > 1:
         raise invalid("contract_id", "These contracts are in different time zones; choose one contract")
     tz = zones.pop() if zones else tenant_timezone(ident)
-    return Scope(Period(date_from, date_to, tz), contracts, contract_id, provider_id)
+    return Scope(Period(date_from, date_to, tz), contracts, contract_id, provider_id, flag)
 
 
 def pct(part, whole) -> float | None:

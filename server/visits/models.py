@@ -18,12 +18,22 @@ EVENT_KINDS = ("arrival", "check_in", "check_out", "task_done", "note", "outcome
 GEOFENCE = ("verified", "unverified", "outside", "none")
 EXCEPTION_KINDS = (
     "no_geolocation", "outside_geofence", "missing_check_in", "no_checkout",
-    "checkout_before_checkin", "event_after_cancel", "not_assigned", "clock_skew",
+    "checkout_before_checkin", "event_after_cancel", "not_assigned", "clock_skew", "missed",
 )
-REASON_CODES = (
-    "phone_lost_or_broken", "no_signal", "forgot_to_log", "used_client_phone",
-    "client_in_hospital", "client_declined", "system_fault", "confirmed_with_client", "other",
+# Reason codes every council starts with (code, label); the council officer edits the council's own list.
+DEFAULT_REASON_CODES = (
+    ("phone_lost_or_broken", "Phone lost or broken"), ("no_signal", "No phone signal"),
+    ("forgot_to_log", "Carer forgot to log the visit"), ("used_client_phone", "Used the client's phone"),
+    ("client_in_hospital", "Client in hospital"), ("client_declined", "Client declined the visit"),
+    ("client_not_home", "Client not at home"), ("no_access", "Could not get into the home"),
+    ("carer_unavailable", "No carer available"), ("carer_delayed", "Carer delayed at another visit"),
+    ("travel_disruption", "Travel disruption (weather, roads)"), ("system_fault", "System fault"),
+    ("confirmed_with_client", "Confirmed with the client"), ("other", "Other"),
 )
+REASON_CODES = tuple(code for code, _ in DEFAULT_REASON_CODES)
+# Why a carer left a task undone, given at check-out; "other" needs a note.
+TASK_REASONS = ("refused", "not_needed", "no_time", "other")
+PAY_DECISIONS = ("accept", "reject")
 ACTIVITY_CATEGORIES = (
     "liaising_health_social", "liaising_family", "care_planning", "review", "gaining_access",
 )
@@ -58,6 +68,15 @@ class Visit(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     overrun_approved: Mapped[bool] = mapped_column(default=False)
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    # What visits/flags.py found, kept current as events and corrections arrive, so exports and KPIs filter on it.
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+    # Why things went as they did: {"about": "task"|"short"|"missed", "code", "note", "task"?, "external_code"?}.
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    # A coordinator's decision on paying a visit whose flags hold its pay (payments/facts.py).
+    pay_decision: Mapped[str | None] = mapped_column(String(8))
+    pay_decision_note: Mapped[str | None] = mapped_column(Text)
+    pay_decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    pay_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -167,6 +186,21 @@ class VisitException(db.Model):
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     correction_id: Mapped[int | None] = mapped_column(ForeignKey("visit_corrections.id"))
     resolution: Mapped[str | None] = mapped_column(String(400))
+    reason_code: Mapped[str | None] = mapped_column(String(32))
+
+
+class ReasonCode(db.Model):
+    """One of a council's reasons for a missed visit or an exception, with the code its own systems use."""
+
+    __tablename__ = "reason_codes"
+    __table_args__ = (UniqueConstraint("council_id", "code", name="uq_reason_codes_council_code"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(200))
+    external_code: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
 
 
 class VisitCorrection(db.Model):

@@ -49,8 +49,8 @@ def update_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> Vi
     if "worker_ids" in data:
         changes["worker_ids"] = _workers_of_provider(data["worker_ids"], visit.provider_id)
         _assign(visit, data["worker_ids"], now)
-    if "planned_start" in data:
-        refresh_state(visit)  # punctuality is measured from the planned start
+    if data.keys() & {"planned_start", "planned_minutes", "tasks"}:
+        refresh_state(visit)  # punctuality and flags are measured against the plan
     if "cancel_reason" in data:
         cancel(visit, data["cancel_reason"], now)
         changes["cancel_reason"] = data["cancel_reason"]

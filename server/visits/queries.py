@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from server.auth.tenancy import Identity, scope_visits
 from server.care.models import Outcome
@@ -78,6 +78,8 @@ def list_visits(ident: Identity, filters: dict) -> tuple[list[Visit], str | None
         stmt = stmt.where(Visit.status == status)
     if filters.get("client_id"):
         stmt = stmt.where(Visit.client_id == filters["client_id"])
+    if filters.get("flag"):
+        stmt = stmt.where(has_flag(filters["flag"]))
     if filters.get("worker_id"):
         stmt = stmt.where(Visit.id.in_(select(VisitAssignment.visit_id).where(
             VisitAssignment.worker_id == filters["worker_id"], VisitAssignment.removed_at.is_(None))))
@@ -85,6 +87,11 @@ def list_visits(ident: Identity, filters: dict) -> tuple[list[Visit], str | None
     attach_open_exceptions(visits)
     attach_expected_arrivals(visits)
     return visits, next_cursor
+
+
+def has_flag(flag: str):
+    """Visits carrying the flag: its quoted name in the stored JSON list, the same on SQLite and PostgreSQL."""
+    return cast(Visit.flags, String).like(f'%"{flag}"%')
 
 
 def attach_expected_arrivals(visits: list[Visit]) -> None:

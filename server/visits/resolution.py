@@ -11,6 +11,7 @@ from server.errors import ApiError, invalid, not_found
 from server.extensions import db
 from server.monitoring.alerts import resolve_alerts
 from server.visits.models import Visit, VisitCorrection, VisitException
+from server.visits.reasons import usable
 from server.visits.service import refresh_state
 
 # Exceptions that the scheduler or the event service also raise as alerts, per carer.
@@ -50,16 +51,33 @@ def correct_times(ident: Identity, visit: Visit, data: dict, now: datetime) -> V
 
 
 def resolve_exception(ident: Identity, visit: Visit, exception_id: int, data: dict, now: datetime) -> VisitException:
-    """Accept the record as it stands (e.g. a known signal black spot) with a reason code."""
+    """Accept the record as it stands (e.g. a known signal black spot), or say why a visit was missed,
+    with one of the council's reason codes."""
     exc = db.session.get(VisitException, exception_id)
     if exc is None or exc.visit_id != visit.id:
         raise not_found("exception")
     if exc.resolved_at is not None:
         raise ApiError(409, "already_resolved", "This exception is already resolved")
-    exc.resolved_at, exc.resolved_by = now, ident.user_id
+    code = usable(visit.contract.council_id, data["reason_code"])
+    exc.resolved_at, exc.resolved_by, exc.reason_code = now, ident.user_id, code.code
     exc.resolution = data["reason_code"] + (f": {data['note']}" if data.get("note") else "")
+    if exc.kind == "missed":
+        visit.reasons = [*(r for r in visit.reasons or () if r["about"] != "missed"),
+                         {"about": "missed", "code": code.code, "external_code": code.external_code,
+                          "note": data.get("note")}]
     if exc.kind in EXCEPTION_ALERTS:  # settled here, so no longer a coordinator's alert either
         resolve_alerts(visit.id, (exc.kind,), now, worker_id=exc.worker_id)
     record("visit.resolve_exception", "visit", visit.id, user_id=ident.user_id, now=now,
            exception_id=exc.id, kind=exc.kind, reason_code=data["reason_code"])
     return exc
+
+
+def decide_pay(ident: Identity, visit: Visit, data: dict, now: datetime) -> Visit:
+    """Accept a flagged visit for pay as recorded, or reject it, with a note; a later decision replaces it."""
+    if not visit.flags:
+        raise ApiError(409, "not_flagged", "Only a flagged visit needs a decision on pay")
+    visit.pay_decision, visit.pay_decision_note = data["decision"], data["note"]
+    visit.pay_decided_by, visit.pay_decided_at = ident.user_id, now
+    record("visit.pay_decision", "visit", visit.id, user_id=ident.user_id, now=now, decision=data["decision"],
+           flags=list(visit.flags), note=data["note"])
+    return visit

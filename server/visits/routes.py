@@ -10,8 +10,8 @@ from server.visits import activities, planning, queries, resolution, service
 from server.visits.models import Visit
 from server.visits.schemas import (
     ActivityInSchema, ActivitySchema, CorrectionInSchema, CorrectionSchema, EventInSchema, EventResultSchema,
-    ExceptionResolveSchema, ExceptionSchema, RunQuerySchema, RunSchema, TimelineSchema, VisitCreateSchema,
-    VisitListQuerySchema, VisitPageSchema, VisitSchema, VisitUpdateSchema,
+    ExceptionResolveSchema, ExceptionSchema, PayDecisionInSchema, RunQuerySchema, RunSchema, TimelineSchema,
+    VisitCreateSchema, VisitListQuerySchema, VisitPageSchema, VisitSchema, VisitUpdateSchema,
 )
 
 EVENT_RESULT = EventResultSchema()
@@ -119,6 +119,19 @@ def resolve_exception(body, visit_id, exception_id):
     exc = resolution.resolve_exception(ident, get_visit(ident, visit_id), exception_id, body, utcnow())
     db.session.commit()
     return exc
+
+
+@bp.post("/visits/<int:visit_id>/pay-decision")
+@roles_required(*STAFF)
+@bp.arguments(PayDecisionInSchema)
+@bp.response(200, VisitSchema)
+def decide_pay(body, visit_id):
+    """Accept a flagged visit for pay as recorded, or reject it, with a note (replaces an earlier decision)."""
+    ident = current_identity()
+    visit = resolution.decide_pay(ident, get_visit(ident, visit_id), body, utcnow())
+    queries.attach_open_exceptions([visit])
+    db.session.commit()
+    return visit
 
 
 @bp.post("/clients/<int:client_id>/activities")

@@ -2,7 +2,19 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.care.models import SCORE_MAX, SCORE_MIN
 from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude
-from server.visits.models import ACTIVITY_CATEGORIES, EVENT_KINDS, REASON_CODES, STATUSES
+from server.visits.flags import FLAGS
+from server.visits.models import ACTIVITY_CATEGORIES, EVENT_KINDS, PAY_DECISIONS, REASON_CODES, STATUSES, TASK_REASONS
+
+
+class TaskReasonSchema(Schema):
+    task = fields.String(required=True, validate=validate.Length(1, 200))
+    reason = fields.String(required=True, validate=validate.OneOf(TASK_REASONS))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+    @validates_schema
+    def _other_explained(self, data, **_):
+        if data["reason"] == "other" and not (data.get("note") or "").strip():
+            raise ValidationError("Say why in a note when the reason is other", "note")
 
 # The most a visit may list: tasks on its checklist, and carers (a double-up is two).
 MAX_TASKS = 50
@@ -23,11 +35,25 @@ class EventInSchema(Schema):
     score = fields.Integer(strict=True, load_default=None, allow_none=True,
                            validate=validate.Range(SCORE_MIN, SCORE_MAX))
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+    task_reasons = fields.List(fields.Nested(TaskReasonSchema), load_default=None, allow_none=True,
+                               validate=validate.Length(max=50),
+                               metadata={"description": "At check-out: why each task not ticked was left undone"})
+    short_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 2000),
+                                 metadata={"description": "At check-out: why the visit was well short of planned"})
 
     @validates_schema
     def _fix_complete(self, data, **_):
         if (data.get("lat") is None) != (data.get("lon") is None):
             raise ValidationError("Give both lat and lon, or neither", "lat")
+
+    @validates_schema
+    def _reasons_at_check_out(self, data, **_):
+        for name in ("task_reasons", "short_reason"):
+            if data.get(name) and data.get("kind") != "check_out":
+                raise ValidationError("Only a check-out carries reasons", name)
+        tasks = [r["task"] for r in data.get("task_reasons") or ()]
+        if len(tasks) != len(set(tasks)):
+            raise ValidationError("One reason per task", "task_reasons")
 
 
 class EventSchema(Schema):
@@ -103,6 +129,15 @@ class VisitSchema(Schema):
     cancel_reason = fields.String(allow_none=True)
     assignments = fields.Nested(AssignmentSchema, many=True, attribute="active_assignments")
     open_exceptions = fields.Method("_open_exceptions")
+    council_id = fields.Integer(attribute="contract.council_id")
+    flags = fields.List(fields.String(validate=validate.OneOf(FLAGS)), metadata={
+        "description": "What a coordinator or council should look at: " + ", ".join(FLAGS)})
+    reasons = fields.List(fields.Nested(lambda: ReasonSchema()), metadata={
+        "description": "Reasons given: by the carer at check-out (tasks left undone, a short visit), by a "
+                       "coordinator for a missed visit"})
+    pay_decision = fields.String(allow_none=True, metadata={"description": "accept or reject, for a flagged visit"})
+    pay_decision_note = fields.String(allow_none=True)
+    pay_decided_at = fields.DateTime(allow_none=True)
 
     def _local_start(self, visit):
         from server.timeutil import to_local
@@ -112,6 +147,16 @@ class VisitSchema(Schema):
     def _open_exceptions(self, visit):
         # Attached by the query that loaded the page, in one query for all its visits.
         return getattr(visit, "open_exception_kinds", [])
+
+
+class ReasonSchema(Schema):
+    about = fields.String(metadata={"description": "task, short or missed"})
+    task = fields.String(allow_none=True, dump_default=None)
+    code = fields.String(allow_none=True, dump_default=None, metadata={
+        "description": "For a task: refused, not_needed, no_time or other; for a missed visit: the council's code"})
+    external_code = fields.String(allow_none=True, dump_default=None)
+    note = fields.String(allow_none=True, dump_default=None)
+    worker_id = fields.Integer(allow_none=True, dump_default=None)
 
 
 class RunVisitSchema(VisitSchema):
@@ -138,6 +183,7 @@ class VisitListQuerySchema(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf((*STATUSES, "exception")))
     client_id = key(strict=False, load_default=None)
     worker_id = key(strict=False, load_default=None)
+    flag = fields.String(load_default=None, validate=validate.OneOf(FLAGS))
     cursor = fields.String(load_default=None, validate=validate.Length(max=200))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
 
@@ -210,10 +256,12 @@ class ExceptionSchema(Schema):
     resolved_by = fields.Integer(allow_none=True)
     correction_id = fields.Integer(allow_none=True)
     resolution = fields.String(allow_none=True)
+    reason_code = fields.String(allow_none=True)
 
 
 class ExceptionResolveSchema(Schema):
-    reason_code = fields.String(required=True, validate=validate.OneOf(REASON_CODES))
+    reason_code = fields.String(required=True, validate=validate.Length(1, 32),
+                                metadata={"description": "An active code from the council's list (/councils/<id>/reason-codes)"})
     note = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
@@ -242,3 +290,30 @@ class ActivitySchema(Schema):
     note = fields.String(allow_none=True)
     occurred_at = fields.DateTime()
     received_at = fields.DateTime()
+
+
+class ReasonCodeSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    council_id = fields.Integer(dump_only=True)
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$", error=(
+        "Lower-case letters, digits and _, starting with a letter, at most 32")))
+    label = fields.String(required=True, validate=validate.Length(1, 200))
+    external_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 64),
+                                  metadata={"description": "The council's own code for its systems, carried in exports"})
+    active = fields.Boolean(load_default=True)
+
+
+class ReasonCodeUpdateSchema(Schema):
+    label = fields.String(validate=validate.Length(1, 200))
+    external_code = fields.String(allow_none=True, validate=validate.Length(1, 64))
+    active = fields.Boolean()
+
+
+class PayDecisionInSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(PAY_DECISIONS))
+    note = fields.String(required=True, validate=validate.Length(1, 2000))
+
+    @validates_schema
+    def _note_said(self, data, **_):
+        if not data["note"].strip():
+            raise ValidationError("Say why in the note", "note")

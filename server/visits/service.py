@@ -20,13 +20,15 @@ from server.extensions import db
 from server.monitoring.alerts import raise_alert, resolve_alerts
 from server.monitoring.models import ALERT_KINDS
 from server.unique import insert_once
-from server.visits.geofence import judge
+from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for
+from server.visits.geofence import judge as judge_fix
 from server.visits.idempotency import check_replay, content_hash
 from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
 
 # Event fields that make up its content; the rest (receipt time, clock offset) belongs to the delivery.
 CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",
-                  "task", "text", "outcome_id", "score", "comment")
+                  "task", "text", "outcome_id", "score", "comment", "task_reasons", "short_reason")
+PAYLOAD_FIELDS = ("task", "text", "outcome_id", "score", "comment", "task_reasons", "short_reason")
 
 
 def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
@@ -52,16 +54,16 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         return check_replay(existing, payload_hash), False
 
     _validate_content(visit, data)
-    verdict = judge(data.get("lat"), data.get("lon"), data.get("accuracy_m"),
-                    (visit.client.lat, visit.client.lon),
-                    visit.contract.geofence_radius_m, visit.contract.accuracy_limit_m)
+    verdict = judge_fix(data.get("lat"), data.get("lon"), data.get("accuracy_m"),
+                        (visit.client.lat, visit.client.lon),
+                        visit.contract.geofence_radius_m, visit.contract.accuracy_limit_m)
     event = VisitEvent(
         idempotency_key=data["idempotency_key"], payload_hash=payload_hash, visit_id=visit.id,
         worker_id=worker_id, kind=data["kind"], device_time=data["device_time"], received_at=now,
         device_id=data.get("device_id"), clock_offset_s=clock_offset_s,
         lat=data.get("lat"), lon=data.get("lon"), accuracy_m=data.get("accuracy_m"),
         distance_m=verdict.distance_m, geofence=verdict.geofence,
-        payload={k: data[k] for k in ("task", "text", "outcome_id", "score", "comment") if data.get(k) is not None},
+        payload={k: data[k] for k in PAYLOAD_FIELDS if data.get(k) is not None},
         flags=["clock_skew"] if skew else [],
     )
     if not insert_once(event):  # a concurrent request stored the same key between our read and insert
@@ -112,6 +114,9 @@ def _validate_content(visit: Visit, data: dict) -> None:
     kind = data["kind"]
     if kind == "task_done" and data.get("task") not in (visit.tasks or []):
         raise invalid("task", "Not one of this visit's tasks")
+    for given in data.get("task_reasons") or ():
+        if given["task"] not in (visit.tasks or []):
+            raise invalid("task_reasons", f"Not one of this visit's tasks: {given['task']}")
     if kind == "note" and not (data.get("text") or "").strip():
         raise invalid("text", "A note needs text")
     if kind == "outcome_progress":
@@ -127,13 +132,15 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
     if visit.status == "cancelled":
         event.flags = [*event.flags, "after_cancel"]
         open_exception(visit, "event_after_cancel", now, worker_id=event.worker_id,
-                        detail=f"{event.kind} recorded after the visit was cancelled")
+                        detail=f"{_said(event.kind)} recorded after the visit was cancelled")
     if assignment.removed_at is not None:
         event.flags = [*event.flags, "reassigned"]
         open_exception(visit, "not_assigned", now, worker_id=event.worker_id,
-                        detail=f"{event.kind} from a worker no longer assigned")
+                        detail=f"{_said(event.kind)} from a worker no longer assigned")
     at = _server_time(event)
     _note_position(event, at)
+    if event.kind == "check_out":
+        _keep_reasons(visit, event)
 
     if event.kind == "outcome_progress":
         db.session.add(OutcomeProgress(
@@ -145,6 +152,7 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         # Times a coordinator has settled are not moved by a late-arriving phone.
         if assignment.manual and event.kind in ("check_in", "check_out"):
             event.flags = [*event.flags, "after_correction"]
+        judge(visit)
         return
 
     if event.kind == "arrival":
@@ -152,9 +160,9 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         return
     if event.geofence == "none":
         open_exception(visit, "no_geolocation", now, worker_id=event.worker_id,
-                        detail=f"{event.kind} without a location")
+                        detail=f"{_said(event.kind)} without a location")
     elif event.geofence == "outside":
-        detail = f"{event.kind} {round(event.distance_m)} m from home"
+        detail = f"{_said(event.kind)} {round(event.distance_m)} m from home"
         open_exception(visit, "outside_geofence", now, worker_id=event.worker_id, detail=detail)
         # Coordinators watch alerts, not exceptions: this one needs someone to look now.
         raise_alert(visit, "outside_geofence", now, worker_id=event.worker_id, detail=detail)
@@ -165,6 +173,9 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         if assignment.checked_out_at is not None:
             close_exception(visit, "missing_check_in", now, worker_id=event.worker_id,
                          resolution="check-in received after check-out (offline sync)")
+        # Delivered after all (an offline phone): nobody has to say why it was missed.
+        close_exception(visit, "missed", now, worker_id=None,
+                        resolution="check-in received after the visit was marked missed")
     else:
         if assignment.checked_out_at is None or at > assignment.checked_out_at:
             assignment.checked_out_at = at
@@ -177,6 +188,11 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         open_exception(visit, "checkout_before_checkin", now, worker_id=event.worker_id,
                         detail="check-out time is before check-in time")
     refresh_state(visit)
+
+
+def _said(kind: str) -> str:
+    """An event kind in words: exception details are read by coordinators and families, not programs."""
+    return kind.replace("_", "-").replace("outcome-progress", "outcome progress").replace("task-done", "task done")
 
 
 def _server_time(event: VisitEvent) -> datetime:
@@ -199,14 +215,48 @@ def _note_position(event: VisitEvent, at: datetime) -> None:
         worker.last_lat, worker.last_lon, worker.last_seen_at = event.lat, event.lon, at
 
 
+def _keep_reasons(visit: Visit, event: VisitEvent) -> None:
+    """A check-out's reasons for unticked tasks and a short visit; a later check-out by the same carer replaces them."""
+    given = [{"about": "task", "task": r["task"], "code": r["reason"], "note": r.get("note"),
+              "worker_id": event.worker_id} for r in event.payload.get("task_reasons", ())]
+    if event.payload.get("short_reason"):
+        given.append({"about": "short", "code": None, "note": event.payload["short_reason"],
+                      "worker_id": event.worker_id})
+    if given:
+        replaced = {(r["about"], r.get("task")) for r in given}
+        visit.reasons = [r for r in visit.reasons or () if r.get("worker_id") != event.worker_id
+                         or (r["about"], r.get("task")) not in replaced] + given
+
+
+def judge(visit: Visit) -> None:
+    """The visit's flags from its carers' times, its ticked tasks and its contract's thresholds."""
+    carers = visit.active_assignments or visit.assignments
+    came = [a for a in carers if a.checked_in_at is not None]
+    # Judged as ended once everyone who came has left: a double-up whose second carer never comes is
+    # understaffed, though its status waits for that carer.
+    ended = max(a.checked_out_at for a in came) if came and all(a.checked_out_at for a in came) else None
+    done = frozenset()
+    if ended is not None and visit.tasks:  # only an ended visit can have tasks left undone
+        done = frozenset(p.get("task") for p in db.session.scalars(select(VisitEvent.payload).where(
+            VisitEvent.visit_id == visit.id, VisitEvent.kind == "task_done")))
+    c = visit.contract
+    visit.flags = flags_for(
+        VisitTimes(visit.planned_start, visit.planned_minutes, visit.carers_required or 1, visit.started_at,
+                   visit.ended_at or ended, tuple(CarerTimes(a.checked_in_at, a.checked_out_at, a.check_in_geofence,
+                                                    a.check_out_geofence, a.manual) for a in carers),
+                   tuple(visit.tasks or ()), done, "clock_skew" in (visit.flags or ())),
+        Thresholds(c.early_minutes, c.late_minutes, c.short_percent, c.overrun_minutes))
+
+
 def refresh_state(visit: Visit) -> None:
-    """Status, punctuality and effective times from the carers' times."""
+    """Status, punctuality, effective times and flags from the carers' times."""
     carers = visit.active_assignments or visit.assignments
     check_ins = [a.checked_in_at for a in carers if a.checked_in_at]
     check_outs = [a.checked_out_at for a in carers if a.checked_out_at]
     visit.started_at = min(check_ins) if check_ins else None
     visit.ended_at = max(check_outs) if len(check_outs) == len(carers) and carers else None
     visit.punctuality = punctuality(visit) if visit.started_at else None
+    judge(visit)
     if visit.status == "cancelled":
         return
     if visit.ended_at is not None:
@@ -234,6 +284,9 @@ def punctuality(visit: Visit) -> str:
 def open_exception(visit: Visit, kind: str, now: datetime, *, worker_id: int | None = None,
                     detail: str | None = None) -> VisitException:
     """One open exception per visit, carer and kind: repeats do not pile up."""
+    if kind == "clock_skew" and "clock_skew" not in (visit.flags or ()):
+        # However the wrong clock was found, the visit says so; judge() keeps the flag from then on.
+        visit.flags = [*(visit.flags or ()), "clock_skew"]
     open_one = _find_open(visit.id, kind, worker_id)
     if open_one is not None:
         return open_one

@@ -36,6 +36,7 @@ def tw(world):
     a = world.alpha
     world.exception = add(VisitException(visit_id=a.visits[0].id, worker_id=a.workers[0].id,
                                          kind="no_geolocation", raised_at=world.start))
+    a.visits[0].flags = ["short"]  # so a coordinator may decide on its pay
     world.other_family = user("family2@alpha.example", "family")
     add(FamilyLink(user_id=world.other_family.id, client_id=a.clients[1].id, email=world.other_family.email))
     db.session.commit()
@@ -83,6 +84,8 @@ ENDPOINTS = [
     Endpoint("resolve_exception", "POST",
              lambda w: f"/api/v1/visits/{_visit(w).id}/exceptions/{w.exception.id}/resolve", STAFF,
              lambda w: w.alpha.coordinator, 200, lambda w: {"reason_code": "no_signal"}),
+    Endpoint("decide_pay", "POST", lambda w: f"/api/v1/visits/{_visit(w).id}/pay-decision", STAFF,
+             lambda w: w.alpha.coordinator, 200, lambda w: {"decision": "accept", "note": "Client confirmed"}),
     Endpoint("get_client", "GET", lambda w: f"/api/v1/clients/{_client(w).id}", ALL,
              lambda w: w.alpha.worker_users[0], 200),
     Endpoint("update_client", "PATCH", lambda w: f"/api/v1/clients/{_client(w).id}", ADMIN,

@@ -69,9 +69,11 @@ def seed_kpis() -> SimpleNamespace:
 
     for visit in (hospital, forgotten):
         scan_at(visit, 65)
-    db.session.add(VisitException(
-        visit_id=hospital.id, kind="missing_check_in", detail="No check-in", raised_at=utc(5, "10:05"),
-        resolved_at=utc(5, "11:00"), resolved_by=a.coordinator.id, resolution="client_in_hospital: Admitted overnight"))
+    # The coordinator says why: the scan's missed exception resolved with the council's reason code.
+    missed = db.session.scalar(select(VisitException).where(VisitException.visit_id == hospital.id,
+                                                            VisitException.kind == "missed"))
+    missed.resolved_at, missed.resolved_by = utc(5, "11:00"), a.coordinator.id
+    missed.reason_code, missed.resolution = "client_in_hospital", "client_in_hospital: Admitted overnight"
     db.session.commit()
     world.first, world.last = FIRST, LAST
     world.hospital, world.forgotten = hospital, forgotten

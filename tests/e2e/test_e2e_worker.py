@@ -83,11 +83,15 @@ def test_full_visit_with_location_lands_in_the_database(open_context, app):
     expect(page.get_by_text(re.compile("Fridge nearly empty"))).to_be_visible()
     screenshot(page, "worker-visit-phone")
     page.get_by_role("button", name="Check out").click()
+    # Every task is ticked, but the visit ends well before its planned 30 minutes: a reason is asked for.
+    page.get_by_label("Why are you leaving early?").fill("Client had a hospital appointment")
+    page.locator("form.checkout-reasons").get_by_role("button", name="Check out").click()
     expect(page.get_by_text(re.compile(r"^Checked out \d\d:\d\d"))).to_be_visible()
     badge_pending(page, 0)
 
     events = events_of(visit.id)
     assert [e.kind for e in events] == ["arrival", "check_in", "task_done", "task_done", "outcome_progress", "note", "check_out"]
+    assert events[-1].payload == {"short_reason": "Client had a hospital appointment"}
     assert {e.payload.get("task") for e in events if e.kind == "task_done"} == {"Breakfast", "Medication"}
     check_in = events[1]
     assert check_in.geofence == "verified" and check_in.accuracy_m == 12 and check_in.device_id.startswith("pwa-")
@@ -122,6 +126,9 @@ def test_offline_visit_from_a_cold_start_syncs_exactly_once(open_context, app):
     page.get_by_label("Add a note").fill("No signal in this street")
     page.get_by_role("button", name="Save note").click()
     page.get_by_role("button", name="Check out").click()
+    page.locator('fieldset[data-task="Medication"]').get_by_label("Client refused").check()
+    page.get_by_label("Why are you leaving early?").fill("Client asleep")
+    page.locator("form.checkout-reasons").get_by_role("button", name="Check out").click()
     badge_pending(page, 5)
     expect(page.locator("#sync-badge")).to_contain_text("5 waiting to upload")
     screenshot(page, "worker-visit-offline-phone")

@@ -68,12 +68,16 @@ def test_second_say_on_the_same_visit_is_refused(client, fw):
     assert [f.rating for f in db.session.scalars(db.select(VisitFeedback))] == [3]
 
 
-def test_future_and_cancelled_visits_cannot_be_rated(client, fw):
+def test_future_cancelled_and_missed_visits_cannot_be_rated(client, fw):
     a = fw.alpha
     future = visit_for(a.clients[0], datetime.now(timezone.utc) + timedelta(days=2), workers=[a.workers[0]])
     cancelled = visit_for(a.clients[0], PAST - timedelta(days=1), workers=[a.workers[0]])
     cancelled.status = "cancelled"
+    missed = visit_for(a.clients[0], PAST - timedelta(days=2), workers=[a.workers[0]])
+    missed.status = "missed"
     db.session.commit()
+    r = client.post(url(missed.id), json={"rating": 1}, headers=headers_for(a.family))
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "visit_missed"
     r = client.post(url(future.id), json={"rating": 5}, headers=headers_for(a.family))
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "visit_not_started"
     r = client.post(url(cancelled.id), json={"rating": 5}, headers=headers_for(a.family))

@@ -101,7 +101,7 @@ def test_check_in_outside_the_geofence_raises_one_alert_for_coordinators(client,
     listed = client.get("/api/v1/alerts", headers=headers_for(world.alpha.coordinator)).get_json()
     assert [(a["visit_id"], a["kind"], a["worker_id"]) for a in listed] == [
         (world.alpha.visits[0].id, "outside_geofence", world.alpha.workers[0].id)]
-    assert listed[0]["detail"].startswith("check_in 11")
+    assert listed[0]["detail"].startswith("check-in 11")
     assert client.get("/api/v1/alerts", headers=headers_for(world.beta.coordinator)).get_json() == []
 
 

@@ -119,4 +119,4 @@ def test_every_report_is_in_the_openapi_document(client):
         operation = spec["paths"][f"/api/v1/reports/{name}"]["get"]
         assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
         assert {p["name"] for p in operation["parameters"]} == {"date_from", "date_to", "contract_id", "provider_id",
-                                                                 "format"}
+                                                                 "format", "flag"}

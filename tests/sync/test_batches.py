@@ -170,3 +170,28 @@ def test_oversized_batches_are_refused_with_the_limits(client, world, app):
 def test_only_workers_sync(client, world):
     r = upload(client, world.alpha.coordinator, [])
     assert r.status_code == 403
+
+
+def test_check_out_reasons_travel_in_an_offline_batch(client, world):
+    a = world.alpha
+    visit, t = a.visits[0], world.start
+    reasons = [{"task": "Medication", "reason": "not_needed", "note": None}]
+    r = upload(client, a.worker_users[0], [
+        item(visit, "check_in", t), item(visit, "task_done", t + timedelta(minutes=2), task="Breakfast"),
+        item(visit, "check_out", t + timedelta(minutes=10), task_reasons=reasons, short_reason="Client unwell")])
+    assert [x["status"] for x in r.get_json()["results"]] == ["accepted"] * 3
+    visit = db.session.get(Visit, visit.id)
+    assert visit.flags == ["short", "tasks_not_done"]
+    assert [(x["about"], x.get("task"), x["code"], x["note"]) for x in visit.reasons] == [
+        ("task", "Medication", "not_needed", None), ("short", None, None, "Client unwell")]
+    bad = upload(client, a.worker_users[0], [item(visit, "check_out", t + timedelta(minutes=11),
+                                                  task_reasons=[{"task": "Medication", "reason": "other"}])])
+    assert bad.get_json()["results"][0]["status"] == "rejected"
+
+
+def test_an_event_timed_after_its_batch_flags_the_visit_clock_skew(client, world):
+    a = world.alpha
+    visit = a.visits[0]
+    sent_at = datetime.now(timezone.utc)
+    upload(client, a.worker_users[0], [item(visit, "check_in", sent_at + timedelta(hours=3))], sent_at=sent_at)
+    assert "clock_skew" in db.session.get(Visit, visit.id).flags

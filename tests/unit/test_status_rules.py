@@ -18,7 +18,7 @@ from server.visits.service import punctuality, refresh_state
 UTC = timezone.utc
 PLANNED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 THRESHOLDS = ("early_minutes", "late_minutes", "missed_minutes", "no_checkout_minutes", "geofence_radius_m",
-              "accuracy_limit_m")
+              "accuracy_limit_m", "short_percent", "overrun_minutes")
 
 
 def default_contract(**overrides) -> Contract:
@@ -36,6 +36,7 @@ def test_contract_defaults_are_the_designs():
     c = default_contract()
     assert (c.early_minutes, c.late_minutes, c.missed_minutes, c.no_checkout_minutes) == (30, 30, 60, 60)
     assert (c.geofence_radius_m, c.accuracy_limit_m) == (150, 100)
+    assert (c.short_percent, c.overrun_minutes) == (90, 0)  # visits/flags.py: short under 90 %, overrun beyond planned
 
 
 @pytest.mark.parametrize("offset,expected", [

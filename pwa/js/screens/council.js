@@ -1,6 +1,7 @@
 // The council officer's desk: pick contract, provider and period; download exports; read the KPIs as charts.
 import { field, h, options } from "../dom.js";
 import { contractsFor, downloadButton, renderKpiDesk } from "../kpi-desk.js";
+import { FLAGS } from "../labels.js";
 
 export async function render(main) {
   const contracts = await contractsFor(main);
@@ -9,6 +10,7 @@ export async function render(main) {
   const contract = h("select", {}, h("option", { value: "" }, "All contracts"),
     options(contracts.map((c) => [c.id, `${c.reference} – ${c.provider_name}`])));
   const provider = h("select", {}, h("option", { value: "" }, "All providers"), options(providers));
+  const flag = h("select", {}, h("option", { value: "" }, "All visits"), options(Object.entries(FLAGS)));
   contract.addEventListener("change", () => {
     const chosen = contracts.find((c) => String(c.id) === contract.value);
     if (chosen) provider.value = String(chosen.provider_id);
@@ -22,8 +24,8 @@ export async function render(main) {
 
   await renderKpiDesk(main, {
     title: "Commissioning: visits, payments and KPIs",
-    filters: [field("Contract", contract), field("Provider", provider)],
-    query: () => ({ contract_id: contract.value, provider_id: provider.value }),
+    filters: [field("Contract", contract), field("Provider", provider), field("Flagged", flag)],
+    query: () => ({ contract_id: contract.value, provider_id: provider.value, flag: flag.value }),
     exports: payable,
   });
 }

@@ -7,6 +7,8 @@ import { chip } from "../status.js";
 import { addDays, formatDay, formatTime, localDate, timeRange } from "../time.js";
 
 const POLL_MS = 30000;
+// Only a visit a carer came to has something to rate (never a missed or cancelled one).
+const rateable = (v) => Boolean(v.started_at) && !["cancelled", "missed"].includes(v.status);
 
 const ABOUT_MS = 5 * 60000;
 
@@ -38,7 +40,7 @@ export async function render(main, { user }) {
       return;
     }
     const now = Date.now();
-    const due = visits.filter((v) => new Date(v.planned_start).getTime() <= now && v.status !== "cancelled" && !feedback.has(v.id));
+    const due = visits.filter((v) => new Date(v.planned_start).getTime() <= now && rateable(v) && !feedback.has(v.id));
     await Promise.all(due.map(async (v) => {
       feedback.set(v.id, await api.get(`/api/v1/visits/${v.id}/feedback`).catch(() => []));
     }));
@@ -68,12 +70,26 @@ export async function render(main, { user }) {
       daySection("Today", byDay.get(today) || [], "h2"),
       later.length ? h("h2", {}, "Coming up this week") : null,
       later.map((d) => daySection(formatDay(d), byDay.get(d), "h3")),
-      earlier.length ? h("h2", {}, "Earlier this week") : null,
-      earlier.map((d) => daySection(formatDay(d), byDay.get(d), "h3")));
+      // Collapsed, so the page stays short: what is coming matters most.
+      earlier.length ? earlierSection(earlier.map((d) => [d, byDay.get(d)])) : null);
+  }
+
+  function earlierSection(days) {
+    const count = days.reduce((n, [, list]) => n + list.length, 0);
+    return h("details", { class: "earlier" },
+      h("summary", {}, h("h2", {}, `Earlier this week (${count} visit${count === 1 ? "" : "s"})`)),
+      days.map(([d, list]) => daySection(formatDay(d), list, "h3")));
   }
 
   function whoComes(v) {
-    return v.assignments.map((a) => a.worker_name).join(" and ") || "a carer (not yet named)";
+    const names = v.assignments.map((a) => a.worker_name);
+    if (!names.length) return "a carer (not yet named)";
+    return names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  }
+
+  /** "Sam is coming", "Sam and Ali are coming". */
+  function isOrAre(v) {
+    return v.assignments.length > 1 ? "are" : "is";
   }
 
   function delayLine(v) {
@@ -94,7 +110,7 @@ export async function render(main, { user }) {
       h("h2", { id: "next-title" }, v.status === "in_progress" ? "With your relative now" : "Next visit"),
       h("p", {}, h("strong", {}, whoComes(v)), v.status === "in_progress"
         ? ` checked in at ${formatTime(mine?.checked_in_at || v.started_at)}.`
-        : ` is coming ${when} at ${formatTime(v.planned_start)} (${v.planned_minutes} min).`),
+        : ` ${isOrAre(v)} coming ${when} at ${formatTime(v.planned_start)} (${v.planned_minutes} min).`),
       h("p", {}, chip(v)),
       delayLine(v));
   }
@@ -182,9 +198,9 @@ export async function render(main, { user }) {
       h("span", { class: "when" }, formatTime(v.planned_start)),
       h("div", { class: "what" },
         h("span", {}, chip(v), " ", timeRange(v)),
-        h("span", {}, `Carer: ${whoComes(v)}`),
+        h("span", {}, `${v.assignments.length > 1 ? "Carers" : "Carer"}: ${whoComes(v)}`),
         delayLine(v),
-        feedback.has(v.id) ? rating(v) : null));
+        feedback.has(v.id) && rateable(v) ? rating(v) : null));
   }
 
   function rating(v) {

@@ -1,8 +1,10 @@
-// One visit on the worker's phone: arrived, check in, tasks, outcome progress, notes, check out.
+// One visit on the worker's phone: arrived, check in, tasks, outcome progress, notes, check out
+// (with a reason for each task not done and for leaving well before the planned time).
 // Every tap is saved on the phone first (outbox) and uploads when it can.
 import { field, h, keepingInputs, message, nextId, replace } from "../dom.js";
 import { describeFix, locate } from "../geo.js";
 import { icon } from "../icons.js";
+import { TASK_REASONS } from "../labels.js";
 import * as outbox from "../outbox.js";
 import { loadVisit, outcomesFor, progress, shownStatus } from "../run.js";
 import { chip } from "../status.js";
@@ -17,6 +19,7 @@ export async function render(main, { user, params }) {
   let outcomes = [];
   let busy = false;
   let refetchedAt = 0;
+  let askingReasons = false;
 
   async function load() {
     try {
@@ -91,7 +94,16 @@ export async function render(main, { user, params }) {
     checkInBtn.addEventListener("click", () => record("check_in", {}, { withLocation: true, button: checkInBtn }));
     const checkOutBtn = h("button", { class: "btn btn--primary btn--block", type: "button", disabled: !checkedIn || finished },
       icon("check"), "Check out");
-    checkOutBtn.addEventListener("click", () => record("check_out", {}, { withLocation: true, button: checkOutBtn }));
+    const unticked = visit.tasks.filter((task) => !p.tasks.has(task));
+    const leavingEarly = Boolean(p.checkIn) && Date.now() - new Date(p.checkIn.at).getTime() < visit.planned_minutes * 60000 * SHORT_SHARE;
+    checkOutBtn.addEventListener("click", () => {
+      if (unticked.length || leavingEarly) {
+        askingReasons = true;
+        draw().then(() => root.querySelector(".checkout-reasons input, .checkout-reasons textarea")?.focus());
+      } else {
+        record("check_out", {}, { withLocation: true, button: checkOutBtn });
+      }
+    });
 
     replace(root,
       backLink(),
@@ -117,7 +129,8 @@ export async function render(main, { user, params }) {
         noteForm(),
       ]),
       step("Check out", [
-        p.checkOut ? done(`Checked out ${formatTime(p.checkOut.at)} · ${fixText(p.checkOut)}`, p.checkOut) : checkOutBtn,
+        p.checkOut ? done(`Checked out ${formatTime(p.checkOut.at)} · ${fixText(p.checkOut)}`, p.checkOut)
+          : askingReasons && checkedIn ? reasonsForm(unticked, leavingEarly, visit) : checkOutBtn,
         !checkedIn && !finished ? h("p", { class: "hint" }, "Check in first.") : null,
       ]));
   }
@@ -162,6 +175,53 @@ export async function render(main, { user, params }) {
     return form;
   }
 
+  /** Before checking out: why each task was not done, and why the visit ends well before its planned time. */
+  function reasonsForm(unticked, leavingEarly, visit) {
+    const taskSets = unticked.map((task, i) => {
+      const name = `task-reason-${i}`;
+      const note = h("input", { type: "text", maxlength: 2000, dataset: { keep: `${name}-note` } });
+      return {
+        task, note, name,
+        el: h("fieldset", { class: "reason-set", dataset: { task } },
+          h("legend", {}, `Why was “${task}” not done?`),
+          TASK_REASONS.map(([value, label]) => h("label", { class: "check" },
+            h("input", { type: "radio", name, value, dataset: { keep: `${name}-${value}` } }), label)),
+          field("Note (needed for other)", note)),
+      };
+    });
+    const early = leavingEarly ? h("textarea", { rows: 2, maxlength: 2000, dataset: { keep: "short-reason" } }) : null;
+    const confirm = h("button", { class: "btn btn--primary btn--block", type: "submit" }, icon("check"), "Check out");
+    const back = h("button", { class: "btn btn--quiet btn--block", type: "button" }, "Back to the visit");
+    back.addEventListener("click", () => { askingReasons = false; draw(); });
+    const form = h("form", { class: "checkout-reasons", novalidate: true },
+      h("p", {}, unticked.length ? `${unticked.length} of ${visit.tasks.length} tasks not ticked. ` : "",
+        leavingEarly ? `You are leaving before the planned ${visit.planned_minutes} minutes.` : ""),
+      taskSets.map((t) => t.el),
+      early ? field("Why are you leaving early?", early) : null,
+      confirm, back);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const taskReasons = [];
+      for (const t of taskSets) {
+        const picked = form.querySelector(`input[name="${t.name}"]:checked`);
+        if (!picked) return refuse(`Choose why “${t.task}” was not done.`, t.el.querySelector("input"));
+        if (picked.value === "other" && !t.note.value.trim()) return refuse(`Say why “${t.task}” was not done.`, t.note);
+        taskReasons.push({ task: t.task, reason: picked.value, note: t.note.value.trim() || undefined });
+      }
+      if (early && !early.value.trim()) return refuse("Say why you are leaving early.", early);
+      askingReasons = false;
+      record("check_out", { task_reasons: taskReasons.length ? taskReasons : undefined, short_reason: early?.value.trim() || undefined },
+        { withLocation: true, button: confirm });
+    });
+    return form;
+  }
+
+  function refuse(text, control) {
+    replace(live, message("error", text));
+    control.setAttribute("aria-invalid", "true");
+    control.focus();
+  }
+
   function noteForm() {
     const text = h("textarea", { rows: 3, maxlength: 4000, dataset: { keep: "note" } });
     const save = h("button", { class: "btn btn--block", type: "submit" }, "Save note");
@@ -182,6 +242,9 @@ export async function render(main, { user, params }) {
   await load();
   return () => offChange();
 }
+
+// Leaving before this share of the planned time asks for a reason (the contracts' default "short" threshold).
+const SHORT_SHARE = 0.9;
 
 function backLink() {
   return h("p", {}, h("a", { href: "#/worker", class: "btn btn--quiet btn--small" }, "← Today's run"));

@@ -1,0 +1,48 @@
+"""Verified visits and flags, per provider: how much of the care delivered the phones can vouch for.
+
+The unit is a visit planned in the period (cancelled visits are left out). A visit is
+verified when it was completed and every carer's check-in and check-out was inside the
+home's geofence with good accuracy, with no coordinator-entered times, no phone clock
+skew, and a first check-in and length within the contract's thresholds (no early, late,
+short, outside_geofence, unverified_location, clock_skew or manual_times flag).
+verified_pct is verified over completed visits. Each flag is counted once per visit
+that carries it; see GET /visits/<id> for what each flag means.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from server.extensions import db
+from server.reports.scope import Scope, pct
+from server.visits.flags import FLAGS, is_verified
+from server.visits.models import Visit
+
+
+def flags(scope: Scope) -> dict:
+    names = {c.provider_id: c.provider.name for c in scope.contracts}
+    tallies: dict[int, Counter] = {}
+    for provider_id, status, visit_flags in db.session.execute(
+        select(Visit.provider_id, Visit.status, Visit.flags).where(*scope.visits(), Visit.status != "cancelled")
+        .execution_options(yield_per=5000)
+    ):
+        tally = tallies.setdefault(provider_id, Counter())
+        tally["visits"] += 1
+        tally["completed"] += status == "completed"
+        tally["verified"] += is_verified(status, visit_flags)
+        tally.update(visit_flags or ())
+    rows = [{"provider_id": pid, "provider_name": names.get(pid), **figures(tallies[pid])} for pid in sorted(tallies)]
+    return scope.envelope("flags", rows, figures(sum(tallies.values(), Counter())))
+
+
+def figures(tally: Counter) -> dict:
+    return {"visits": tally["visits"], "completed": tally["completed"], "verified": tally["verified"],
+            "verified_pct": pct(tally["verified"], tally["completed"]), **{f: tally[f] for f in FLAGS}}
+
+
+CSV_COLUMNS = ("provider_id", "provider_name", "visits", "completed", "verified", "verified_pct", *FLAGS)
+
+
+def csv_lines(result: dict):
+    return [*result["rows"], {"provider_name": "total", **result["totals"]}]
