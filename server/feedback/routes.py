@@ -1,12 +1,13 @@
 from flask_smorest import Blueprint
 
-from server.auth.tenancy import current_identity, get_visit, roles_required
+from server.auth.tenancy import current_identity, get_visit, ids_in_range, roles_required
 from server.db_types import utcnow
 from server.extensions import db
 from server.feedback import service
 from server.feedback.schemas import FeedbackInSchema, FeedbackSchema
 
 bp = Blueprint("feedback", __name__, url_prefix="/api/v1", description="Families' say on how a visit went")
+bp.before_request(ids_in_range)
 
 
 @bp.post("/visits/<int:visit_id>/feedback")
