@@ -13,7 +13,7 @@ from server.payments import periods, reconciliation
 from server.payments.export import FORMATS, Totals, checksummed, chunks_for, iter_export_rows
 from server.payments.rules import RuleSetError, rule_set_named
 from server.payments.schemas import (
-    ContingencyInSchema, ContingencySchema, ExportQuerySchema, InvoiceListQuerySchema, InvoiceQuerySchema,
+    ContingencyInSchema, ContingencySchema, ExportQuerySchema, ExportSchema, InvoiceListQuerySchema, InvoiceQuerySchema,
     InvoiceSchema, PayableSchema, PeriodCloseSchema, PeriodListQuerySchema, PeriodSchema, ReconciliationSchema,
 )
 from server.reports.scope import resolve_scope
@@ -52,9 +52,10 @@ def visit_payable(visit_id):
 @bp.arguments(ExportQuerySchema, location="query")
 @bp.doc(responses={"200": {
     "description": "One row per carer per visit, non-contact, settlement and adjustment rows, then totals; "
-                   "streamed as CSV (a final 'total' row), XLSX (Rows and Totals sheets) or JSON "
-                   "({rows: [...], totals: {...}})",
-    "content": {mimetype: {"schema": {"type": "string", "format": "binary"}} for mimetype, _ in FORMATS.values()},
+                   "streamed as CSV (a final 'total' row), XLSX (Rows and Totals sheets) or JSON",
+    "content": {FORMATS["json"][0]: {"schema": ExportSchema},
+                FORMATS["csv"][0]: {"schema": {"type": "string"}},
+                FORMATS["xlsx"][0]: {"schema": {"type": "string", "format": "binary"}}},
 }})
 @rule_sets_usable
 def export_visits(query):
