@@ -11,6 +11,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from server.errors import ErrorSchema
+from server.openapi import CommonErrors
 
 
 class Base(DeclarativeBase):
@@ -39,6 +40,7 @@ class CaremonApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
 
-api = CaremonApi(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name)})
+api = CaremonApi(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name),
+                              "extra_plugins": [CommonErrors()]})
 migrate = Migrate()
 limiter = Limiter(key_func=get_remote_address)

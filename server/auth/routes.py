@@ -10,7 +10,7 @@ from server.auth import service
 from server.auth.models import User
 from server.auth.schemas import AccessTokenSchema, LoginSchema, LogoutSchema, TokensSchema, UserSchema
 from server.auth.tenancy import current_identity
-from server.errors import ApiError
+from server.errors import ApiError, ErrorSchema
 from server.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Login, refresh and logout")
@@ -29,6 +29,9 @@ def _limits_off() -> bool:
 @limiter.limit(_login_limit, exempt_when=_limits_off)
 @bp.arguments(LoginSchema)
 @bp.response(200, TokensSchema)
+@bp.alt_response(401, schema=ErrorSchema, description="invalid_credentials: email or password is wrong")
+@bp.alt_response(429, schema=ErrorSchema, description="rate_limited: too many attempts; try again later")
+@bp.doc(security=[])
 def login(body):
     """Tokens in the body for API clients; the same tokens in httpOnly cookies for the PWA."""
     user = service.authenticate(body["email"], body["password"])

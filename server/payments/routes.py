@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from server.audit.service import record, record_at_once
 from server.auth.tenancy import current_identity, get_client, get_contract, get_visit, ids_in_range, roles_required
 from server.db_types import utcnow
-from server.errors import ApiError, invalid
+from server.errors import ApiError, ErrorSchema, invalid
 from server.extensions import db
 from server.payments import periods, reconciliation
 from server.payments.export import FORMATS, Totals, checksummed, chunks_for, iter_export_rows
@@ -105,6 +105,7 @@ def export_visits(query):
 @bp.arguments(PeriodCloseSchema)
 @bp.response(201, PeriodSchema)
 @rule_sets_usable
+@bp.alt_response(409, schema=ErrorSchema, description="period_overlap: the contract is closed past date_from")
 def close_period(body):
     """Close a contract's period: its export rows are frozen; later corrections become adjustments."""
     ident = current_identity()
@@ -152,6 +153,8 @@ INVOICE_BODY = {"content": {
 @bp.arguments(InvoiceQuerySchema, location="query")
 @bp.doc(requestBody=INVOICE_BODY)
 @bp.response(201, InvoiceSchema)
+@bp.alt_response(413, schema=ErrorSchema, description="payload_too_large: the file is over the size limit")
+@bp.alt_response(415, schema=ErrorSchema, description="unsupported_media_type: send text/csv or multipart/form-data")
 def upload_invoice(query):
     """Upload the provider's invoice for a contract's period, as CSV (raw text/csv or a multipart file)."""
     ident = current_identity()
