@@ -84,8 +84,8 @@ def test_real_error_answers_match_the_documented_error(app, client, world):
         ("GET", "/api/v1/visits", "/api/v1/visits?date_from=tomorrow", coordinator, None, 422),
         ("POST", "/api/v1/clients/{client_id}/outcomes", f"/api/v1/clients/{world.alpha.clients[0].id}/outcomes",
          headers_for(world.alpha.admin), {"title": ""}, 422),
-        ("POST", "/api/v1/invoices", f"/api/v1/invoices?contract_id={world.alpha.contract.id}"
-         "&date_from=2026-11-23&date_to=2026-11-29", headers_for(world.alpha.admin), None, 415),
+        ("POST", "/api/v1/invoices", (f"/api/v1/invoices?contract_id={world.alpha.contract.id}"
+                                      "&date_from=2026-11-23&date_to=2026-11-29"), headers_for(world.alpha.admin), None, 415),
         ("POST", "/api/v1/auth/login", "/api/v1/auth/login", {}, {"email": "nobody@example.org", "password": "x"}, 401),
     ]
     for method, path, url, headers, body, status in cases:
