@@ -162,7 +162,7 @@ class PeriodSchema(Schema):
     date_from = fields.Date()
     date_to = fields.Date()
     rule_set = fields.String()
-    status = fields.Constant("closed")
+    status = fields.Constant("closed", metadata={"type": "string", "enum": ["closed"]})
     closed_at = fields.DateTime()
     closed_by = fields.Integer()
     rows = fields.Integer()
