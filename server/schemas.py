@@ -1,14 +1,29 @@
 """Field types every domain's schemas share."""
-from datetime import timezone
+from datetime import datetime, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 
 class AwareDateTime(fields.AwareDateTime):
-    """ISO 8601 with an offset, required (a bare local time from a phone is ambiguous), loaded as UTC."""
+    """ISO 8601 with an offset, required (a bare local time from a phone is ambiguous), loaded as UTC.
+
+    From 1970, where a phone whose clock was reset stands (kept, so its offset is measured), to 2100.
+    Outside that a time is a typo, shown in local time it may carry an offset in seconds no reader
+    parses, and near years 1 and 9999 an offset moves it past what a datetime holds.
+    """
+
+    earliest = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    latest = datetime(2100, 1, 1, tzinfo=timezone.utc)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = moment.astimezone(timezone.utc)
+        except OverflowError:
+            moment = None
+        if moment is None or not self.earliest <= moment < self.latest:
+            raise ValidationError(f"Must fall in the years {self.earliest.year} to {self.latest.year - 1}")
+        return moment
 
 
 # The largest 64-bit key: a bigger id can name no row, and the database would raise on it rather than find nothing.
