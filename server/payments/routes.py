@@ -13,8 +13,9 @@ from server.payments import periods, reconciliation
 from server.payments.export import FORMATS, Totals, checksummed, chunks_for, iter_export_rows
 from server.payments.rules import RuleSetError, rule_set_named
 from server.payments.schemas import (
-    ContingencyInSchema, ContingencySchema, ExportQuerySchema, ExportSchema, InvoiceListQuerySchema, InvoiceQuerySchema,
-    InvoiceSchema, PayableSchema, PeriodCloseSchema, PeriodListQuerySchema, PeriodSchema, ReconciliationSchema,
+    ContingencyInSchema, ContingencySchema, ExportQuerySchema, ExportSchema, InvoiceListQuerySchema,
+    InvoiceQuerySchema, InvoiceSchema, PayableSchema, PeriodCloseSchema, PeriodListQuerySchema, PeriodSchema,
+    ReconciliationSchema,
 )
 from server.reports.scope import resolve_scope
 
@@ -104,8 +105,8 @@ def export_visits(query):
 @roles_required(*OFFICER)
 @bp.arguments(PeriodCloseSchema)
 @bp.response(201, PeriodSchema)
-@rule_sets_usable
 @bp.alt_response(409, schema=ErrorSchema, description="period_overlap: the contract is closed past date_from")
+@rule_sets_usable
 def close_period(body):
     """Close a contract's period: its export rows are frozen; later corrections become adjustments."""
     ident = current_identity()

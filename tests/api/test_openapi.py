@@ -75,6 +75,7 @@ def test_real_error_answers_match_the_documented_error(app, client, world):
 
     coordinator, officer = headers_for(world.alpha.coordinator), headers_for(world.officer)
     beta_visit = world.beta.visits[0].id
+    invoices = f"/api/v1/invoices?contract_id={world.alpha.contract.id}&date_from=2026-11-23&date_to=2026-11-29"
     cases = [
         ("GET", "/api/v1/visits/{visit_id}", f"/api/v1/visits/{beta_visit}", {}, None, 401),
         ("GET", "/api/v1/visits/{visit_id}", f"/api/v1/visits/{beta_visit}",
@@ -84,8 +85,7 @@ def test_real_error_answers_match_the_documented_error(app, client, world):
         ("GET", "/api/v1/visits", "/api/v1/visits?date_from=tomorrow", coordinator, None, 422),
         ("POST", "/api/v1/clients/{client_id}/outcomes", f"/api/v1/clients/{world.alpha.clients[0].id}/outcomes",
          headers_for(world.alpha.admin), {"title": ""}, 422),
-        ("POST", "/api/v1/invoices", (f"/api/v1/invoices?contract_id={world.alpha.contract.id}"
-                                      "&date_from=2026-11-23&date_to=2026-11-29"), headers_for(world.alpha.admin), None, 415),
+        ("POST", "/api/v1/invoices", invoices, headers_for(world.alpha.admin), None, 415),
         ("POST", "/api/v1/auth/login", "/api/v1/auth/login", {}, {"email": "nobody@example.org", "password": "x"}, 401),
     ]
     for method, path, url, headers, body, status in cases:

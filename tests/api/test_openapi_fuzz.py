@@ -76,7 +76,8 @@ def seeded(client, world) -> dict:
                 headers=headers_for(world.alpha.admin))
     drain({"email": Refusing(), "push": Refusing(), "sms": Refusing()}, world.start + 61 * MINUTE, max_attempts=1)
     first = {name: db.session.scalar(select(column).order_by(column).limit(1)) for name, column in (
-        ("alert_id", Alert.id), ("notification_id", Notification.id), ("exception_id", VisitException.id), ("invoice_id", Invoice.id))}
+        ("alert_id", Alert.id), ("notification_id", Notification.id), ("exception_id", VisitException.id),
+        ("invoice_id", Invoice.id))}
     return {"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
             "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id, **first}
 
