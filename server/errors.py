@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify
+from marshmallow import Schema, fields
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -17,6 +18,20 @@ class ApiError(Exception):
         self.message = message
         self.details = details or {}
         self.headers = headers or {}
+
+
+class ErrorDetailSchema(Schema):
+    code = fields.String(required=True, metadata={
+        "description": "Stable, machine-readable: validation_error, not_found, forbidden, geofence_outside, ..."})
+    message = fields.String(required=True, metadata={"description": "For people; may change"})
+    details = fields.Dict(required=True, metadata={
+        "description": "More about this error; validation errors put their messages under fields, by field name"})
+
+
+class ErrorSchema(Schema):
+    """The body of every error answer, documented as each operation's default response."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
 
 
 def not_found(what: str = "object") -> ApiError:

@@ -8,6 +8,9 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from server.errors import ErrorSchema
+from server.openapi import CommonErrors
+
 
 class Base(DeclarativeBase):
     # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -30,5 +33,11 @@ def _schema_name(schema) -> str:
     return f"{name}Patch" if getattr(schema, "partial", False) else name
 
 
-api = Api(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name)})
+class CaremonApi(Api):
+    # Every documented error answer (the default and each status flask-smorest names) has errors.py's shape.
+    ERROR_SCHEMA = ErrorSchema
+
+
+api = CaremonApi(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name),
+                              "extra_plugins": [CommonErrors()]})
 migrate = Migrate()

@@ -93,6 +93,15 @@ def longitude(**kwargs) -> fields.Float:
     return fields.Float(validate=validate.Range(-180, 180), **kwargs)
 
 
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+
+
+def decimal_string(**kwargs) -> fields.Decimal:
+    """An exact decimal (a pay multiplier) sent as a string such as "1.5", so no float rounds it on the way."""
+    metadata = {"type": "string", "format": "decimal", "pattern": DECIMAL_PATTERN, **kwargs.pop("metadata", {})}
+    return fields.Decimal(as_string=True, metadata=metadata, **kwargs)
+
+
 class LocalPeriodSchema(Schema):
     """A period of the council's local dates, both ends inclusive; max_days bounds the work one request asks for."""
 

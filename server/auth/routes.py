@@ -17,7 +17,7 @@ from server.auth.schemas import (
 )
 from server.auth.tenancy import current_identity, get_user, roles_required
 from server.db_types import utcnow
-from server.errors import ApiError
+from server.errors import ApiError, ErrorSchema
 from server.extensions import db
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login, tokens, passwords and user accounts")
@@ -45,7 +45,10 @@ def _signed_in(user: User):
 @bp.post("/auth/login")
 @bp.arguments(LoginSchema)
 @bp.response(200, TokensSchema)
-@bp.alt_response(429, description="Too many failed logins for this account or address; see Retry-After")
+@bp.alt_response(401, schema=ErrorSchema, description="invalid_credentials: email or password is wrong")
+@bp.alt_response(429, schema=ErrorSchema,
+                 description="rate_limited: too many failed logins for this account or address; see Retry-After")
+@bp.doc(security=[])
 def login(body):
     now, address = utcnow(), _address()
     throttle.check(body["email"], address, now)
@@ -102,7 +105,8 @@ def me():
 @bp.post("/auth/password")
 @bp.arguments(PasswordChangeSchema)
 @bp.response(200, TokensSchema)
-@bp.alt_response(429, description="Too many wrong passwords for this account or address; see Retry-After")
+@bp.alt_response(429, schema=ErrorSchema,
+                 description="rate_limited: too many wrong passwords for this account or address; see Retry-After")
 def change_password(body):
     """Ends every session of the user, this one included, and answers with fresh tokens for this one.
 
@@ -122,6 +126,8 @@ def change_password(body):
 @bp.post("/auth/password-reset")
 @bp.arguments(PasswordResetSchema)
 @bp.response(204)
+@bp.alt_response(400, schema=ErrorSchema, description="invalid_reset_token: the link is unknown, used or expired")
+@bp.doc(security=[])
 def redeem_reset(body):
     """Sets a new password with the token from an emailed reset link; each link works once."""
     resets.redeem(body["token"], body["new_password"], utcnow())

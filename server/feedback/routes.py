@@ -2,6 +2,7 @@ from flask_smorest import Blueprint
 
 from server.auth.tenancy import current_identity, get_visit, roles_required
 from server.db_types import utcnow
+from server.errors import ErrorSchema
 from server.extensions import db
 from server.feedback import service
 from server.feedback.schemas import FeedbackInSchema, FeedbackSchema
@@ -13,6 +14,7 @@ bp = Blueprint("feedback", __name__, url_prefix="/api/v1", description="Families
 @roles_required("family")
 @bp.arguments(FeedbackInSchema)
 @bp.response(201, FeedbackSchema)
+@bp.alt_response(409, schema=ErrorSchema, description="visit_cancelled, visit_not_started or feedback_exists")
 def give_feedback(body, visit_id):
     """Rate a relative's visit 1-5 with an optional comment; once per visit."""
     ident = current_identity()

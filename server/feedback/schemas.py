@@ -14,7 +14,7 @@ class FeedbackSchema(Schema):
     visit_id = fields.Integer()
     user_id = fields.Integer()
     author_name = fields.String(attribute="user.name")
-    relationship_label = fields.Method("_relationship")
+    relationship_label = fields.Method("_relationship", allow_none=True, metadata={"type": "string"})
     rating = fields.Integer()
     comment = fields.String(allow_none=True)
     created_at = fields.DateTime()

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.directory.models import Client
-from server.errors import ApiError, not_found
+from server.errors import ApiError, ErrorSchema, not_found
 from server.extensions import db
 from server.monitoring.models import Alert
 from server.monitoring.schemas import AlertQuerySchema, AlertSchema
@@ -38,6 +38,7 @@ def list_alerts(query):
 @bp.post("/alerts/<int:alert_id>/acknowledge")
 @roles_required(*STAFF)
 @bp.response(200, AlertSchema)
+@bp.alt_response(409, schema=ErrorSchema, description="already_acknowledged")
 def acknowledge(alert_id):
     """A coordinator has it in hand: stops escalation to the on-call contact."""
     ident = current_identity()

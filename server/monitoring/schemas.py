@@ -7,7 +7,7 @@ class AlertSchema(Schema):
     id = fields.Integer()
     visit_id = fields.Integer()
     client_id = fields.Integer()
-    client_name = fields.Method("_client_name")
+    client_name = fields.Method("_client_name", allow_none=True, metadata={"type": "string"})
     worker_id = fields.Integer(allow_none=True)
     kind = fields.String()
     detail = fields.String(allow_none=True)

@@ -5,7 +5,7 @@ from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.directory.models import FamilyLink
 from server.directory.schemas import FamilyLinkSchema
-from server.errors import not_found
+from server.errors import ErrorSchema, not_found
 from server.extensions import db
 from server.notify import subscriptions, undelivered
 from server.notify.channels import vapid_key
@@ -86,6 +86,7 @@ def list_undelivered(query):
 @roles_required(*STAFF)
 @bp.arguments(RetryInSchema)
 @bp.response(200, UndeliveredSchema)
+@bp.alt_response(409, schema=ErrorSchema, description="not_undelivered: the message was delivered or is still queued")
 def retry_undelivered(body, notification_id):
     """Send it again (for an uncertain one, once you know it did not arrive); the reason goes to the audit log."""
     ident = current_identity()

@@ -7,15 +7,16 @@ from flask_smorest import Blueprint
 from server.audit.service import record, record_at_once
 from server.auth.tenancy import current_identity, get_client, get_contract, get_visit, roles_required
 from server.db_types import utcnow
-from server.errors import ApiError, invalid
+from server.errors import ApiError, ErrorSchema, invalid
 from server.extensions import db
 from server.limits import allow_body
 from server.payments import periods, reconciliation
 from server.payments.export import FORMATS, Totals, checksummed, chunks_for, flagged, iter_export_rows, spooled
 from server.payments.rules import RuleSetError, rule_set_named
 from server.payments.schemas import (
-    ContingencyInSchema, ContingencySchema, ExportQuerySchema, InvoiceListQuerySchema, InvoiceQuerySchema,
-    InvoiceSchema, PayableSchema, PeriodCloseSchema, PeriodListQuerySchema, PeriodSchema, ReconciliationSchema,
+    ContingencyInSchema, ContingencySchema, ExportQuerySchema, ExportSchema, InvoiceListQuerySchema,
+    InvoiceQuerySchema, InvoiceSchema, PayableSchema, PeriodCloseSchema, PeriodListQuerySchema, PeriodSchema,
+    ReconciliationSchema,
 )
 from server.reports.scope import resolve_scope
 
@@ -53,10 +54,11 @@ def visit_payable(visit_id):
 @bp.arguments(ExportQuerySchema, location="query")
 @bp.doc(responses={"200": {
     "description": "One row per carer per visit, non-contact, settlement and adjustment rows, then totals; "
-                   "as CSV (a final 'total' row), XLSX (Rows and Totals sheets) or JSON "
-                   "({rows: [...], totals: {...}}); made in full before the first byte is sent, so a "
-                   "failure is an error answer, never a download cut short",
-    "content": {mimetype: {"schema": {"type": "string", "format": "binary"}} for mimetype, _ in FORMATS.values()},
+                   "as CSV (a final 'total' row), XLSX (Rows and Totals sheets) or JSON; made in full before "
+                   "the first byte is sent, so a failure is an error answer, never a download cut short",
+    "content": {FORMATS["json"][0]: {"schema": ExportSchema},
+                FORMATS["csv"][0]: {"schema": {"type": "string"}},
+                FORMATS["xlsx"][0]: {"schema": {"type": "string", "format": "binary"}}},
 }})
 @rule_sets_usable
 def export_visits(query):
@@ -118,6 +120,7 @@ def export_visits(query):
 @roles_required(*OFFICER)
 @bp.arguments(PeriodCloseSchema)
 @bp.response(201, PeriodSchema)
+@bp.alt_response(409, schema=ErrorSchema, description="period_overlap: the contract is closed past date_from")
 @rule_sets_usable
 def close_period(body):
     """Close a contract's period: its export rows are frozen; later corrections become adjustments."""
@@ -167,6 +170,8 @@ INVOICE_BODY = {"content": {
 @bp.arguments(InvoiceQuerySchema, location="query")
 @bp.doc(requestBody=INVOICE_BODY)
 @bp.response(201, InvoiceSchema)
+@bp.alt_response(413, schema=ErrorSchema, description="payload_too_large: the file is over the size limit")
+@bp.alt_response(415, schema=ErrorSchema, description="unsupported_media_type: send text/csv or multipart/form-data")
 def upload_invoice(query):
     """Upload the provider's invoice for a contract's period, as CSV (raw text/csv or a multipart file)."""
     ident = current_identity()

@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from server.payments.export import FORMATS
-from server.schemas import LocalDate, LocalPeriodSchema, Schema, key
+from server.schemas import LocalDate, LocalPeriodSchema, Schema, decimal_string, key
 from server.visits.flags import FLAGS
 
 class ExportQuerySchema(LocalPeriodSchema):
@@ -10,6 +10,99 @@ class ExportQuerySchema(LocalPeriodSchema):
     format = fields.String(load_default="csv", validate=validate.OneOf(tuple(FORMATS)))
     flag = fields.String(load_default=None, validate=validate.OneOf(FLAGS),
                          metadata={"description": "Only visit rows carrying this flag"})
+
+
+POUNDS_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
+
+
+def pounds_text(**kwargs) -> fields.String:
+    # Pounds are text ("-12.05"), beside the whole pence as a number, so no reader's float rounds money.
+    return fields.String(metadata={"pattern": POUNDS_PATTERN, "description": "amount_pence as pounds, e.g. \"12.05\""},
+                         **kwargs)
+
+
+def _text(description: str | None = None) -> fields.String:
+    return fields.String(allow_none=True, metadata={"description": description} if description else {})
+
+
+def _number() -> fields.Integer:
+    return fields.Integer(allow_none=True)
+
+
+class ExportRowSchema(Schema):
+    """One row of the export, the same columns in every format; a column that does not apply to a row is null."""
+
+    row_kind = fields.String(metadata={"description": "visit, non_contact, settlement or adjustment"})
+    contract_id = fields.Integer()
+    contract_reference = fields.String()
+    provider_id = fields.Integer()
+    rule_set = fields.String()
+    period_id = fields.Integer(allow_none=True, metadata={"description": "The closed period a replayed row froze in"})
+    date = fields.Date(metadata={"description": "Local date the row pays for"})
+    client_id = _number()
+    client_reference = _text()
+    visit_id = _number()
+    worker_id = _number()
+    worker_reference = _text()
+    carer_position = _number()
+    activity_id = _number()
+    activity_category = _text()
+    planned_start = fields.DateTime(allow_none=True, metadata={"description": "Local time with its offset"})
+    planned_end = fields.DateTime(allow_none=True)
+    planned_minutes = _number()
+    arrival = fields.DateTime(allow_none=True)
+    check_in = fields.DateTime(allow_none=True)
+    check_out = fields.DateTime(allow_none=True)
+    actual_minutes = _number()
+    visit_status = _text()
+    check_in_location = _text("Geofence verdict at check-in")
+    check_out_location = _text("Geofence verdict at check-out")
+    manual_times = fields.Boolean(allow_none=True)
+    overrun_approved = fields.Boolean(allow_none=True)
+    outcome = _text("paid, held, not_delivered or not_paid")
+    held_reason = _text()
+    day_kind = _text("weekday, weekend or bank_holiday")
+    payable_minutes = fields.Integer()
+    amount_pence = fields.Integer()
+    amount = pounds_text()
+    block_from = fields.Date(allow_none=True, metadata={"description": "Settlement rows: the flex block settled"})
+    block_to = fields.Date(allow_none=True)
+    adjusts_kind = _text("Adjustment rows: the row_kind of the row corrected")
+    adjusts_period_id = _number()
+    detail = _text()
+
+
+class KindTotalSchema(Schema):
+    rows = fields.Integer()
+    payable_minutes = fields.Integer()
+    amount_pence = fields.Integer()
+
+
+class ContractTotalSchema(KindTotalSchema):
+    contract_id = fields.Integer()
+    contract_reference = fields.String()
+
+
+class ExportTotalsSchema(KindTotalSchema):
+    held_rows = fields.Integer()
+    amount = pounds_text()
+    by_kind = fields.Dict(keys=fields.String(), values=fields.Nested(KindTotalSchema),
+                          metadata={"description": "By row_kind"})
+    by_contract = fields.List(fields.Nested(ContractTotalSchema))
+
+
+class ExportSchema(Schema):
+    """The JSON export: what was asked, the columns, the rows in order, then the totals."""
+
+    export = fields.Constant("visits", metadata={"type": "string", "enum": ["visits"]})
+    date_from = fields.Date()
+    date_to = fields.Date()
+    provider_id = fields.Integer(allow_none=True)
+    contract_id = fields.Integer(allow_none=True)
+    contracts = fields.List(fields.Integer(), metadata={"description": "Every contract the export covers"})
+    columns = fields.List(fields.String(), metadata={"description": "The row keys, in the CSV's column order"})
+    rows = fields.List(fields.Nested(ExportRowSchema))
+    totals = fields.Nested(ExportTotalsSchema)
 
 
 class StepSchema(Schema):
@@ -31,7 +124,7 @@ class LineSchema(Schema):
     day_kind = fields.String(attribute="day.kind", metadata={"description": "weekday, weekend or bank_holiday"})
     day_name = fields.String(attribute="day.name")
     hourly_pence = fields.Integer()
-    multiplier = fields.Decimal(as_string=True)
+    multiplier = decimal_string(metadata={"description": "Of the hourly rate for the day's kind, e.g. \"1.5\""})
     steps = fields.List(fields.Nested(StepSchema), metadata={"description": "Each rule applied, in order"})
 
 
@@ -76,7 +169,7 @@ class PeriodSchema(Schema):
     date_from = fields.Date()
     date_to = fields.Date()
     rule_set = fields.String()
-    status = fields.Constant("closed")
+    status = fields.Constant("closed", metadata={"type": "string", "enum": ["closed"]})
     closed_at = fields.DateTime()
     closed_by = fields.Integer()
     rows = fields.Integer()

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from device_sync.protocol import BatchRequestSchema, BatchResponseSchema
 from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
-from server.errors import ApiError
+from server.errors import ApiError, ErrorSchema
 from server.extensions import db
 from server.schemas import AwareDateTime, Schema
 from server.sync.service import store_batch
@@ -35,6 +35,7 @@ def _limit_size():
 @roles_required("worker")
 @bp.arguments(EnvelopeSchema)
 @bp.response(200, BatchResponseSchema)
+@bp.alt_response(413, schema=ErrorSchema, description="batch_too_large: send fewer items at a time")
 def upload(envelope):
     """Answers every item: accepted, duplicate (already stored) or rejected with its reason."""
     settings = current_app.config["CAREMON"]

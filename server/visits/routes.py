@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from server.auth.tenancy import current_identity, get_client, get_visit, roles_required
 from server.db_types import utcnow
 from server.directory.service import get_worker
-from server.errors import ApiError
+from server.errors import ApiError, ErrorSchema
 from server.extensions import db
 from server.visits import activities, planning, queries, resolution, service
 from server.visits.models import Visit
@@ -78,6 +78,7 @@ def update_visit(body, visit_id):
 @bp.arguments(EventInSchema)
 @bp.response(201, EventResultSchema)
 @bp.alt_response(200, schema=EventResultSchema, description="The same event was already stored")
+@bp.alt_response(409, schema=ErrorSchema, description="idempotency_conflict: the key was used for other content")
 def record_event(body, visit_id):
     """Arrival, check-in/out, task, note or outcome progress; safe to retry with the same key.
 
@@ -114,6 +115,7 @@ def correct_times(body, visit_id):
 @roles_required(*STAFF)
 @bp.arguments(ExceptionResolveSchema)
 @bp.response(200, ExceptionSchema)
+@bp.alt_response(409, schema=ErrorSchema, description="already_resolved")
 def resolve_exception(body, visit_id, exception_id):
     ident = current_identity()
     exc = resolution.resolve_exception(ident, get_visit(ident, visit_id), exception_id, body, utcnow())
@@ -139,6 +141,7 @@ def decide_pay(body, visit_id):
 @bp.arguments(ActivityInSchema)
 @bp.response(201, ActivitySchema)
 @bp.alt_response(200, schema=ActivitySchema, description="The same activity was already stored")
+@bp.alt_response(409, schema=ErrorSchema, description="idempotency_conflict: the key was used for other content")
 def log_activity(body, client_id):
     """Non-contact work for a client; safe to retry with the same key."""
     ident = current_identity()

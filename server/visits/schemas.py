@@ -117,7 +117,7 @@ class VisitSchema(Schema):
     provider_id = fields.Integer()
     client = fields.Nested(ClientSummarySchema)
     planned_start = fields.DateTime()
-    planned_start_local = fields.Method("_local_start")
+    planned_start_local = fields.Method("_local_start", metadata={"type": "string", "format": "date-time"})
     planned_minutes = fields.Integer()
     carers_required = fields.Integer()
     tasks = fields.List(fields.String())
@@ -128,7 +128,7 @@ class VisitSchema(Schema):
     overrun_approved = fields.Boolean()
     cancel_reason = fields.String(allow_none=True)
     assignments = fields.Nested(AssignmentSchema, many=True, attribute="active_assignments")
-    open_exceptions = fields.Method("_open_exceptions")
+    open_exceptions = fields.Method("_open_exceptions", metadata={"type": "array", "items": {"type": "string"}})
     council_id = fields.Integer(attribute="contract.council_id")
     flags = fields.List(fields.String(validate=validate.OneOf(FLAGS)), metadata={
         "description": "What a coordinator or council should look at: " + ", ".join(FLAGS)})
@@ -160,7 +160,8 @@ class ReasonSchema(Schema):
 
 
 class RunVisitSchema(VisitSchema):
-    outcomes = fields.Method("_outcomes")
+    outcomes = fields.Method("_outcomes", metadata={"type": "array", "items": {"type": "object"},
+                                                    "description": "The client's outcomes, to record progress on"})
 
     def _outcomes(self, visit):
         return OutcomeSummarySchema(many=True).dump(getattr(visit, "run_outcomes", []))

@@ -152,6 +152,14 @@ CASES = [
     Case("time_without_utc_offset", worker, "POST", events, lambda w: ev(w, device_time="2026-11-23T09:00:00"),
          "device_time"),
     Case("time_as_epoch_number", worker, "POST", events, lambda w: ev(w, device_time=1795424400), "device_time"),
+    Case("time_in_year_1_past_what_utc_holds", worker, "POST", events,
+         lambda w: ev(w, device_time="0001-01-01T00:00:00+01:00"), "device_time"),
+    Case("time_in_year_9999_past_what_utc_holds", worker, "POST", events,
+         lambda w: ev(w, device_time="9999-12-31T23:59:59-05:00"), "device_time"),
+    Case("planned_start_before_1970", coordinator, "PATCH", visit_url,
+         lambda w: {"planned_start": "0189-01-11T14:57:03-18:55"}, "planned_start"),
+    Case("new_visit_in_2100", coordinator, "POST", lambda w: "/api/v1/visits",
+         lambda w: new_visit(w, planned_start="2100-01-01T08:00:00+00:00"), "planned_start"),
     Case("unknown_task", worker, "POST", events, lambda w: ev(w, kind="task_done", task="Hoovering"), "task"),
     Case("task_missing", worker, "POST", events, lambda w: ev(w, kind="task_done"), "task"),
     Case("empty_note", worker, "POST", events, lambda w: ev(w, kind="note", text="   "), "text"),
@@ -393,6 +401,12 @@ def test_a_valid_body_next_to_the_bad_ones_is_accepted(client, vw):
                        headers=headers_for(a.admin)).status_code == 201
     assert client.post("/api/v1/visits", json=new_visit(vw), headers=headers_for(a.coordinator)).status_code == 201
     assert client.post(corrections(vw), json=correction(vw), headers=headers_for(a.coordinator)).status_code == 201
+
+
+def test_a_phone_clock_reset_to_1970_is_still_recorded(client, vw):
+    """The oldest time a phone sends is its clock's zero: kept, so the offset against the server is measured."""
+    r = client.post(events(vw), json=ev(vw, device_time="1970-01-01T00:00:00+00:00"), headers=headers_for(worker(vw)))
+    assert r.status_code == 201 and r.get_json()["event"]["device_time"].startswith("1970-01-01")
 
 
 def test_malformed_json_is_400_in_the_error_shape_and_writes_nothing(client, vw):

@@ -13,8 +13,11 @@ from sqlalchemy import select
 
 from server.audit.models import AuditEntry
 from server.extensions import db
+from server.payments.export import COLUMNS
 from server.payments.models import ContingencyGrant, Invoice, PaymentPeriod
+from server.payments.schemas import ExportRowSchema
 from tests.api.dbstate import count, snapshot
+from tests.api.documented import assert_documented
 from tests.conftest import headers_for
 
 WEEK = {"date_from": "2026-11-23", "date_to": "2026-11-29"}
@@ -119,6 +122,37 @@ def test_export_for_one_provider_as_xlsx_and_json(client, pw):
                                  .order_by(AuditEntry.id)).all()
     assert [e.details["format"] for e in entries] == ["xlsx", "json"]
     assert entries[1].details["sha256"] == hashlib.sha256(r.get_data()).hexdigest()
+
+
+def test_json_export_is_the_documented_json(app, client, pw):
+    """Every kind of row, money as whole pence (numbers) and pounds (text), as the document says."""
+    v = pw.alpha.visits[0]
+    closed = client.post("/api/v1/periods", json={"contract_id": pw.alpha.contract.id, "date_from": "2026-11-16",
+                                                  "date_to": "2026-11-22"}, headers=headers_for(pw.officer))
+    v.planned_start = pw.start - timedelta(days=1)
+    activity = {"idempotency_key": "6f1c2b0e-58c4-4a53-9d9e-3d5b1d0e7a11", "category": "liaising_family",
+                "minutes": 20, "occurred_at": "2026-11-24T14:00:00+00:00"}
+    made = client.post(f"/api/v1/clients/{pw.alpha.clients[0].id}/activities", json=activity,
+                       headers=headers_for(pw.alpha.worker_users[0]))
+    db.session.commit()
+    assert (closed.status_code, made.status_code) == (201, 201)
+    r = get(client, pw.officer, "/api/v1/exports/visits", **WEEK, contract_id=pw.alpha.contract.id, format="json")
+    data = json.loads(r.get_data())
+    assert {row["row_kind"] for row in data["rows"]} == {"visit", "non_contact", "adjustment"}
+    assert all(isinstance(row["amount_pence"], int) and row["amount"] == f"{row['amount_pence'] / 100:.2f}"
+               for row in data["rows"])
+    assert_documented(app, "GET", "/api/v1/exports/visits", r)
+
+
+def test_export_documents_each_format_with_its_media_type(client):
+    answer = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/exports/visits"]["get"]["responses"]["200"]
+    assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Export"}
+    assert set(answer["content"]) == {"application/json", "text/csv",
+                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def test_export_row_schema_has_every_column():
+    assert tuple(ExportRowSchema().fields) == COLUMNS
 
 
 @pytest.mark.parametrize("who, params", [
