@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from flask import jsonify
-from marshmallow import Schema, fields
+from marshmallow import fields
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from server.schemas import Schema
 
 
 class ApiError(Exception):

@@ -59,6 +59,11 @@ class ExportRowSchema(Schema):
     check_out_location = _text("Geofence verdict at check-out")
     manual_times = fields.Boolean(allow_none=True)
     overrun_approved = fields.Boolean(allow_none=True)
+    flags = fields.List(fields.String(), allow_none=True, metadata={
+        "description": "Visit rows: the visit's flags (early, short, outside_geofence, ...); ';'-separated in CSV"})
+    reasons = fields.List(fields.String(), allow_none=True, metadata={
+        "description": "Visit rows: reasons given (undone tasks, a short visit, a missed visit's code)"})
+    pay_decision = _text("Visit rows: a coordinator's accept or reject of a flagged visit")
     outcome = _text("paid, held, not_delivered or not_paid")
     held_reason = _text()
     day_kind = _text("weekday, weekend or bank_holiday")
@@ -99,6 +104,7 @@ class ExportSchema(Schema):
     date_to = fields.Date()
     provider_id = fields.Integer(allow_none=True)
     contract_id = fields.Integer(allow_none=True)
+    flag = fields.String(allow_none=True, metadata={"description": "Only visits carrying this flag, when asked"})
     contracts = fields.List(fields.Integer(), metadata={"description": "Every contract the export covers"})
     columns = fields.List(fields.String(), metadata={"description": "The row keys, in the CSV's column order"})
     rows = fields.List(fields.Nested(ExportRowSchema))

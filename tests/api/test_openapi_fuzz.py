@@ -33,6 +33,7 @@ from server.notify.models import Notification
 from server.notify.sender import drain
 from server.payments.models import Invoice
 from server.visits.models import VisitException
+from server.visits.reasons import codes_for
 from server.visits.schemas import EventInSchema
 from server.visits.service import record_event
 from tests.api.documented import OPENAPI_PATH, api_schema
@@ -78,8 +79,12 @@ def seeded(client, world) -> dict:
         ("alert_id", Alert.id), ("notification_id", Notification.id), ("exception_id", VisitException.id),
         ("invoice_id", Invoice.id))}
     assert None not in first.values(), first
+    council_id = world.alpha.contract.council_id
+    code_id = codes_for(council_id)[0].id
+    db.session.commit()
     return {"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
-            "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id, **first}
+            "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
+            "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id, **first}
 
 
 class Refusing:
