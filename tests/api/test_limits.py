@@ -250,7 +250,7 @@ def test_every_list_and_text_an_operation_takes_has_a_documented_maximum(client)
                     unbounded += _unbounded(p["schema"], spec, f"{method.upper()} {path} ?{p['name']}", set())
     # A batch's length is a setting, answered 413 so the device splits it: its description gives the maximum.
     assert unbounded == ["POST /api/v1/sync/batches body.items"]
-    items = spec["components"]["schemas"]["BatchRequest"]["properties"]["items"]
+    items = spec["components"]["schemas"]["Envelope"]["properties"]["items"]
     assert "sync_max_items" in items["description"]
 
 
