@@ -17,7 +17,7 @@ from server.audit.service import record
 from server.auth.tenancy import Identity
 from server.errors import ApiError, not_found
 from server.extensions import db
-from server.feed.models import API_CLIENT_ROLE, ApiClient
+from server.feed.models import ApiClient
 
 # Endpoints an API client's token opens (the feed blueprint); everything else answers 403.
 FEED_BLUEPRINT = "feed"
@@ -84,7 +84,7 @@ def authenticate(client_id: str, secret: str) -> ApiClient | None:
 
 
 def token_claims(api_client: ApiClient, scopes: list[str]) -> dict:
-    return {"role": API_CLIENT_ROLE, "provider_id": api_client.provider_id, "api_client_id": api_client.id,
+    return {"role": api_client.role, "provider_id": api_client.provider_id, "api_client_id": api_client.id,
             "scopes": scopes, "ver": api_client.token_version}
 
 

@@ -39,6 +39,10 @@ class ApiClient(db.Model):
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    @property
+    def role(self) -> str:
+        return API_CLIENT_ROLE
+
 
 class ExternalRef(db.Model):
     """A provider's own reference for one of its clients, workers or visits, unique per provider and kind.

@@ -60,9 +60,8 @@ def list_api_clients():
 def create_api_client(body):
     """The secret is in this answer only; keep it in the other system's configuration."""
     api_client, secret = clients.create(current_identity(), body, utcnow())
-    answer = ApiClientSecretSchema().dump({**ApiClientSchema().dump(api_client), "client_secret": secret})
     db.session.commit()
-    return answer
+    return _with_secret(api_client, secret)
 
 
 @bp.post("/api-clients/<int:api_client_id>/rotate")
@@ -75,7 +74,11 @@ def rotate_api_client(api_client_id):
     api_client = clients.get_api_client(ident, api_client_id)
     secret = clients.rotate(ident, api_client, utcnow())
     db.session.commit()
-    return {**ApiClientSchema().dump(api_client), "client_secret": secret}
+    return _with_secret(api_client, secret)
+
+
+def _with_secret(api_client: ApiClient, secret: str) -> dict:
+    return {**{name: getattr(api_client, name) for name in ApiClientSchema().fields}, "client_secret": secret}
 
 
 @bp.delete("/api-clients/<int:api_client_id>")
