@@ -1,5 +1,6 @@
 """The provider feed's endpoints: API client management for provider administrators, the OAuth2 client
 credentials grant, the batches a provider's systems send, and the JSON Schemas that describe them."""
+from collections import Counter
 from datetime import timedelta
 from functools import wraps
 from pathlib import Path
@@ -10,6 +11,7 @@ from flask_jwt_extended import create_access_token
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, ValidationError
 
+from device_sync.protocol import ACCEPTED
 from server.audit.service import record
 from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
@@ -26,6 +28,8 @@ from server.feed.schemas import (
 bp = Blueprint("feed", __name__, url_prefix="/api/v1",
                description="The open provider feed: API clients, client-credentials tokens, batches from a "
                            "provider's own systems (see docs/FEED.md)")
+# Answers that mean the batch changed something.
+WRITES = {upserts.CREATED, upserts.UPDATED, ACCEPTED}
 JSON_SCHEMAS = Path(__file__).resolve().parent / "json_schemas"
 
 
@@ -161,16 +165,11 @@ def _run_batch(body: dict, schema, store, key_field: str) -> list[dict]:
     ident, now = current_identity(), utcnow()
     source = db.session.get(ApiClient, ident.api_client_id).name
     results = batch.run(body["items"], schema, lambda item: store(ident, source, item, now), key_field)
-    record(f"feed.{request.endpoint.split('.')[-1]}", "api_client", ident.api_client_id, user_id=None, now=now,
-           items=len(results), **_counts(results))
+    counts = Counter(result["status"] for result in results)
+    if counts.keys() & WRITES:  # a batch sent again writes nothing, not even its audit entry
+        record(f"feed.{request.endpoint.split('.')[-1]}", "api_client", ident.api_client_id, user_id=None, now=now,
+               items=len(results), **counts)
     return results
-
-
-def _counts(results: list[dict]) -> dict:
-    counts = {}
-    for result in results:
-        counts[result["status"]] = counts.get(result["status"], 0) + 1
-    return counts
 
 
 @bp.put("/feed/clients")
