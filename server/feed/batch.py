@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 
 from marshmallow import Schema, ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from server.errors import ApiError
 from server.extensions import db
@@ -32,6 +32,10 @@ def _one(item, schema: Schema, store: Callable[[dict], dict], key_field: str) ->
         return rejected(key_field, key, ApiError(422, "validation_error", "Invalid input", {"fields": exc.messages}))
     except ApiError as exc:
         return rejected(key_field, key, exc)
+    except IntegrityError:
+        # Another request stored the same reference at the same moment: this item is settled by sending it again.
+        return rejected(key_field, key, ApiError(409, "conflict", "Stored by another request at the same moment; "
+                                                 "send the item again"))
     except OperationalError:
         raise
     except Exception:

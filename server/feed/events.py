@@ -15,18 +15,26 @@ from server.visits.service import record_event
 REFERENCE_FIELDS = ("worker_ref", "visit_ref", "visit_id")
 
 
-def store_event(ident: Identity, source: str, item: dict, now: datetime, skew_threshold_s: float) -> dict:
-    worker_id = refs.find(ident.provider_id, REF_WORKER, item["worker_ref"])
-    if worker_id is None:
-        raise not_found("worker")
-    if item["visit_id"] is not None:
-        visit_id = get_visit(ident, item["visit_id"]).id  # another provider's visit is not found
-    else:
-        visit_id = refs.find(ident.provider_id, REF_VISIT, item["visit_ref"])
-        if visit_id is None:
-            raise not_found("visit")
-    data = {k: v for k, v in item.items() if k not in REFERENCE_FIELDS}
-    event, created = record_event(worker_id=worker_id, visit_id=visit_id, data=data, now=now,
-                                  skew_threshold_s=skew_threshold_s, source_system=source)
-    return {"idempotency_key": event.idempotency_key, "status": ACCEPTED if created else DUPLICATE,
-            "id": event.id, "flags": list(event.flags or [])}
+class EventStore:
+    """One batch of events, its carers' and visits' references resolved before the first item."""
+
+    def __init__(self, ident: Identity, source: str, items: list, now: datetime, skew_threshold_s: float):
+        self.ident, self.source, self.now, self.skew_threshold_s = ident, source, now, skew_threshold_s
+        self.workers = refs.find_many(ident.provider_id, REF_WORKER, refs.refs_in(items, "worker_ref"))
+        self.visits = refs.find_many(ident.provider_id, REF_VISIT, refs.refs_in(items, "visit_ref"))
+
+    def __call__(self, item: dict) -> dict:
+        worker_id = self.workers.get(item["worker_ref"])
+        if worker_id is None:
+            raise not_found("worker")
+        if item["visit_id"] is not None:
+            visit_id = get_visit(self.ident, item["visit_id"]).id  # another provider's visit is not found
+        else:
+            visit_id = self.visits.get(item["visit_ref"])
+            if visit_id is None:
+                raise not_found("visit")
+        data = {k: v for k, v in item.items() if k not in REFERENCE_FIELDS}
+        event, created = record_event(worker_id=worker_id, visit_id=visit_id, data=data, now=self.now,
+                                      skew_threshold_s=self.skew_threshold_s, source_system=self.source)
+        return {"idempotency_key": event.idempotency_key, "status": ACCEPTED if created else DUPLICATE,
+                "id": event.id, "flags": list(event.flags or [])}

@@ -157,14 +157,15 @@ def token():
 
 # --- Batches from the provider's systems ---
 
-def _run_batch(body: dict, schema, store, key_field: str) -> list[dict]:
+def _run_batch(body: dict, schema, store_for, key_field: str) -> list[dict]:
+    """store_for(ident, source, items, now) prepares the batch and gives the function that stores one item."""
     settings = current_app.config["CAREMON"]
     if len(body["items"]) > settings["feed_max_items"]:
         raise ApiError(413, "batch_too_large", "The batch has too many items; send fewer at a time",
                        {"max_items": settings["feed_max_items"]})
     ident, now = current_identity(), utcnow()
     source = db.session.get(ApiClient, ident.api_client_id).name
-    results = batch.run(body["items"], schema, lambda item: store(ident, source, item, now), key_field)
+    results = batch.run(body["items"], schema, store_for(ident, source, body["items"], now), key_field)
     counts = Counter(result["status"] for result in results)
     if counts.keys() & WRITES:  # a batch sent again writes nothing, not even its audit entry
         record(f"feed.{request.endpoint.split('.')[-1]}", "api_client", ident.api_client_id, user_id=None, now=now,
@@ -179,7 +180,7 @@ def _run_batch(body: dict, schema, store, key_field: str) -> list[dict]:
 @bp.alt_response(413, description="More items than feed_max_items")
 def feed_clients(body):
     """Clients, each with its care package if given, by the provider's reference: created, updated or unchanged."""
-    results = _run_batch(body, ClientItemSchema(), upserts.upsert_client, "ref")
+    results = _run_batch(body, ClientItemSchema(), upserts.ClientUpserts, "ref")
     db.session.commit()
     return {"results": results}
 
@@ -190,7 +191,7 @@ def feed_clients(body):
 @bp.response(200, UpsertAnswerSchema)
 @bp.alt_response(413, description="More items than feed_max_items")
 def feed_workers(body):
-    results = _run_batch(body, WorkerItemSchema(), upserts.upsert_worker, "ref")
+    results = _run_batch(body, WorkerItemSchema(), upserts.WorkerUpserts, "ref")
     db.session.commit()
     return {"results": results}
 
@@ -203,7 +204,7 @@ def feed_workers(body):
 def feed_visits(body):
     """Planned visits; a visit already under way or delivered is not rewritten: its change is held for a
     coordinator (a feed_change exception)."""
-    results = _run_batch(body, VisitItemSchema(), upserts.upsert_visit, "ref")
+    results = _run_batch(body, VisitItemSchema(), upserts.VisitUpserts, "ref")
     db.session.commit()
     return {"results": results}
 
@@ -217,7 +218,7 @@ def feed_events(body):
     """Visit events from the provider's carer app: accepted, duplicate (already stored) or rejected, as in sync."""
     threshold = current_app.config["CAREMON"]["clock_skew_threshold_s"]
     results = _run_batch(body, FeedEventItemSchema(),
-                         lambda ident, source, item, now: events.store_event(ident, source, item, now, threshold),
+                         lambda ident, source, items, now: events.EventStore(ident, source, items, now, threshold),
                          "idempotency_key")
     db.session.commit()
     return {"server_time": utcnow(), "results": results}

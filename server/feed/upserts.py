@@ -3,6 +3,9 @@ provider's own references.
 
 Sending the same item again changes nothing (answered unchanged). A visit already under way or delivered is
 never rewritten by a feed: its changes open a feed_change exception for a coordinator (answered held).
+Each batch resolves its references and loads their records before its first item, so a batch of thousands
+costs a few queries more than its writes. Who created a record is kept with its reference (source_system,
+created_at); changes to visits are audited one by one, as a coordinator's are.
 """
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from server.auth.tenancy import Identity, get_visit
+from server.auth.tenancy import Identity
 from server.care.models import CarePackage
 from server.directory.models import Client, Contract, Worker
 from server.errors import invalid, not_found
@@ -18,7 +21,7 @@ from server.extensions import db
 from server.feed import refs
 from server.feed.models import REF_CLIENT, REF_VISIT, REF_WORKER
 from server.visits import planning
-from server.visits.models import Visit
+from server.visits.models import Visit, VisitAssignment
 from server.visits.service import cancel, open_exception
 
 CREATED, UPDATED, UNCHANGED, HELD = "created", "updated", "unchanged", "held"
@@ -35,29 +38,61 @@ def _set(obj, values: dict) -> list[str]:
     return changed
 
 
-def _answer(ref: str, record_id: int, created: bool, changed) -> dict:
-    return {"ref": ref, "status": CREATED if created else UPDATED if changed else UNCHANGED, "id": record_id}
+class Upserts:
+    """One batch of one kind of record: its references and their records loaded once, before the first item;
+    records the batch creates are added as they are made, so a reference sent twice in one batch is one record."""
+
+    kind: str
+    model: type
+
+    def __init__(self, ident: Identity, source: str, items: list, now: datetime):
+        self.ident, self.source, self.now = ident, source, now
+        self.ids = refs.find_many(ident.provider_id, self.kind, refs.refs_in(items, "ref"))
+        self.records = refs.load(self.model, self.ids.values())
+
+    def __call__(self, item: dict) -> dict:
+        record = self.records.get(self.ids.get(item["ref"]))
+        if record is None:
+            record = self.create(item)
+            refs.bind(self.ident.provider_id, self.kind, item["ref"], record.id, self.source, self.now)
+            self.ids[item["ref"]], self.records[record.id] = record.id, record
+            return {"ref": item["ref"], "status": CREATED, "id": record.id}
+        answer = self.update(record, item)
+        return answer if isinstance(answer, dict) else {
+            "ref": item["ref"], "status": UPDATED if answer else UNCHANGED, "id": record.id}
+
+    def create(self, item: dict):
+        raise NotImplementedError
+
+    def update(self, record, item: dict) -> list[str] | dict:
+        """The names of the fields changed, or a whole answer."""
+        raise NotImplementedError
 
 
-def upsert_client(ident: Identity, source: str, item: dict, now: datetime) -> dict:
-    contract_id = db.session.scalar(select(Contract.id).where(
-        Contract.provider_id == ident.provider_id, Contract.reference == item["contract_reference"]))
-    if contract_id is None:
-        raise invalid("contract_reference", "Not one of this provider's contracts")
-    values = {"contract_id": contract_id, **{k: item[k] for k in (
-        "name", "address", "postcode", "lat", "lon", "access_notes", "active")}}
-    record_id = refs.find(ident.provider_id, REF_CLIENT, item["ref"])
-    if record_id is None:
-        client = Client(**values, created_at=now)
+class ClientUpserts(Upserts):
+    kind, model = REF_CLIENT, Client
+
+    def __init__(self, ident: Identity, source: str, items: list, now: datetime):
+        super().__init__(ident, source, items, now)
+        self.contracts = dict(db.session.execute(select(Contract.reference, Contract.id).where(
+            Contract.provider_id == ident.provider_id)).all())
+
+    def _values(self, item: dict) -> dict:
+        contract_id = self.contracts.get(item["contract_reference"])
+        if contract_id is None:
+            raise invalid("contract_reference", "Not one of this provider's contracts")
+        return {"contract_id": contract_id, **{k: item[k] for k in (
+            "name", "address", "postcode", "lat", "lon", "access_notes", "active")}}
+
+    def create(self, item: dict) -> Client:
+        client = Client(**self._values(item), created_at=self.now)
         db.session.add(client)
         db.session.flush()
-        refs.bind(ident.provider_id, REF_CLIENT, item["ref"], client.id, source, now)
-        changed = ["created"]
-    else:
-        client = db.session.get(Client, record_id)
-        changed = _set(client, values)
-    changed += _care_package(client, item["care_package"])
-    return _answer(item["ref"], client.id, record_id is None, changed)
+        _care_package(client, item["care_package"])
+        return client
+
+    def update(self, client: Client, item: dict) -> list[str]:
+        return _set(client, self._values(item)) + _care_package(client, item["care_package"])
 
 
 def _care_package(client: Client, data: dict | None) -> list[str]:
@@ -72,61 +107,76 @@ def _care_package(client: Client, data: dict | None) -> list[str]:
     return _set(package, data)
 
 
-def upsert_worker(ident: Identity, source: str, item: dict, now: datetime) -> dict:
-    values = {k: item[k] for k in ("name", "staff_ref", "phone", "active")}
-    record_id = refs.find(ident.provider_id, REF_WORKER, item["ref"])
-    if record_id is None:
-        worker = Worker(provider_id=ident.provider_id, **values)
+class WorkerUpserts(Upserts):
+    kind, model = REF_WORKER, Worker
+    FIELDS = ("name", "staff_ref", "phone", "active")
+
+    def create(self, item: dict) -> Worker:
+        worker = Worker(provider_id=self.ident.provider_id, **{k: item[k] for k in self.FIELDS})
         db.session.add(worker)
         db.session.flush()
-        refs.bind(ident.provider_id, REF_WORKER, item["ref"], worker.id, source, now)
-        return _answer(item["ref"], worker.id, True, True)
-    worker = db.session.get(Worker, record_id)
-    return _answer(item["ref"], worker.id, False, _set(worker, values))
+        return worker
+
+    def update(self, worker: Worker, item: dict) -> list[str]:
+        return _set(worker, {k: item[k] for k in self.FIELDS})
 
 
-def upsert_visit(ident: Identity, source: str, item: dict, now: datetime) -> dict:
-    plan = _plan(ident, item)
-    record_id = refs.find(ident.provider_id, REF_VISIT, item["ref"])
-    if record_id is None:
-        visit = planning.create_visit(ident, plan, now)
+class VisitUpserts(Upserts):
+    kind, model = REF_VISIT, Visit
+
+    def __init__(self, ident: Identity, source: str, items: list, now: datetime):
+        super().__init__(ident, source, items, now)
+        client_ids = refs.find_many(ident.provider_id, REF_CLIENT, refs.refs_in(items, "client_ref"))
+        clients = refs.load(Client, client_ids.values())
+        self.clients = {ref: clients[client_id] for ref, client_id in client_ids.items()}
+        self.workers = refs.find_many(ident.provider_id, REF_WORKER, refs.refs_in(items, "worker_refs"))
+        self.active_workers = set(db.session.scalars(select(Worker.id).where(
+            Worker.id.in_(self.workers.values()), Worker.active.is_(True)))) if self.workers else set()
+
+    def create(self, item: dict) -> Visit:
+        plan = self._plan(item)
+        visit = Visit(contract_id=plan.pop("client").contract_id, provider_id=self.ident.provider_id,
+                      **{k: v for k, v in plan.items() if k != "worker_ids"})
+        visit.assignments = [VisitAssignment(worker_id=worker_id, position=position)
+                             for position, worker_id in enumerate(plan["worker_ids"], start=1)]
+        db.session.add(visit)
+        db.session.flush()
         if item["cancel_reason"]:
-            cancel(visit, item["cancel_reason"], now)
-        refs.bind(ident.provider_id, REF_VISIT, item["ref"], visit.id, source, now)
-        return _answer(item["ref"], visit.id, True, True)
+            cancel(visit, item["cancel_reason"], self.now)
+        return visit
 
-    visit = get_visit(ident, record_id)
-    if visit.client_id != plan["client_id"]:
-        raise invalid("client_ref", "A visit cannot move to another client; cancel it and send a new one")
-    changes = _changes(visit, plan, item["cancel_reason"])
-    if not changes:
-        return _answer(item["ref"], visit.id, False, False)
-    if visit.status == "cancelled":
-        raise invalid("cancel_reason", "A cancelled visit cannot be changed; send a new visit")
-    if visit.status in DELIVERED or visit.started_at is not None:
-        return _hold(visit, item["ref"], changes, source, now)
-    if "carers_required" in changes:
-        visit.carers_required = plan["carers_required"]
-    planning.update_visit(ident, visit, {k: plan[k] if k in plan else item[k] for k in changes
-                                         if k != "carers_required"}, now)
-    return _answer(item["ref"], visit.id, False, True)
+    def update(self, visit: Visit, item: dict) -> list[str] | dict:
+        plan = self._plan(item)
+        if visit.client_id != plan.pop("client").id:
+            raise invalid("client_ref", "A visit cannot move to another client; cancel it and send a new one")
+        changes = _changes(visit, plan, item["cancel_reason"])
+        if not changes:
+            return []
+        if visit.status == "cancelled":
+            raise invalid("cancel_reason", "A cancelled visit cannot be changed; send a new visit")
+        if visit.status in DELIVERED or visit.started_at is not None:
+            return _hold(visit, item["ref"], changes, self.source, self.now)
+        if "carers_required" in changes:
+            visit.carers_required = plan["carers_required"]
+        wanted = {**plan, "cancel_reason": item["cancel_reason"]}
+        planning.update_visit(self.ident, visit, {k: wanted[k] for k in changes if k != "carers_required"}, self.now)
+        return list(changes)
 
-
-def _plan(ident: Identity, item: dict) -> dict:
-    """The item in Caremon's own ids, every reference checked within the provider."""
-    client_id = refs.find(ident.provider_id, REF_CLIENT, item["client_ref"])
-    if client_id is None:
-        raise not_found("client")
-    if len(set(item["worker_refs"])) != len(item["worker_refs"]):
-        raise invalid("worker_refs", "A worker is listed twice")
-    workers = refs.find_many(ident.provider_id, REF_WORKER, item["worker_refs"])
-    unknown = [r for r in item["worker_refs"] if r not in workers]
-    if unknown:
-        raise invalid("worker_refs", f"Unknown workers: {unknown}")
-    return {"client_id": client_id, "planned_start": item["planned_start"],
-            "planned_minutes": item["planned_minutes"], "tasks": item["tasks"],
-            "carers_required": item["carers_required"] or max(1, len(workers)),
-            "worker_ids": [workers[r] for r in item["worker_refs"]]}
+    def _plan(self, item: dict) -> dict:
+        """The item in Caremon's own ids, every reference checked within the provider."""
+        client = self.clients.get(item["client_ref"])
+        if client is None:
+            raise not_found("client")
+        worker_refs = item["worker_refs"]
+        if len(set(worker_refs)) != len(worker_refs):
+            raise invalid("worker_refs", "A worker is listed twice")
+        unknown = [r for r in worker_refs if self.workers.get(r) not in self.active_workers]
+        if unknown:
+            raise invalid("worker_refs", f"Unknown or inactive workers: {unknown}")
+        return {"client": client, "client_id": client.id, "planned_start": item["planned_start"],
+                "planned_minutes": item["planned_minutes"], "tasks": item["tasks"],
+                "carers_required": item["carers_required"] or max(1, len(worker_refs)),
+                "worker_ids": [self.workers[r] for r in worker_refs]}
 
 
 def _changes(visit: Visit, plan: dict, cancel_reason: str | None) -> dict:
