@@ -24,7 +24,8 @@ def refs_in(items: list, field: str) -> list:
 
 
 def find_many(provider_id: int, kind: str, refs: Iterable) -> dict[str, int]:
-    wanted = sorted({ref for ref in refs if isinstance(ref, str)})
+    # Raw items, not yet checked: only what could be a valid reference is looked up (PostgreSQL refuses a NUL).
+    wanted = sorted({ref for ref in refs if isinstance(ref, str) and 0 < len(ref) <= 64 and "\x00" not in ref})
     found = {}
     for start in range(0, len(wanted), CHUNK):
         found.update(db.session.execute(select(ExternalRef.external_ref, ExternalRef.record_id).where(

@@ -162,3 +162,12 @@ def test_too_large_a_batch_is_refused_whole(app, client, world):
     r = client.put("/api/v1/feed/workers", json={"items": items}, headers=headers_for(made))
     assert r.status_code == 413 and r.get_json()["error"]["details"]["max_items"] == limit
     assert count(Worker) == 6
+
+
+def test_references_no_item_could_hold_are_refused_item_by_item(feed, world, planned):
+    """References are looked up for the whole batch before items are checked: a NUL or an overlong one
+    must not fail the batch (PostgreSQL refuses NUL in text) but be its item's answer."""
+    results = feed("visits", visit_item(world, ref="V-\x00"), visit_item(world, ref="V-2", client_ref="C" * 65),
+                   visit_item(world, ref="V-3", worker_refs=[{"ref": "W-1"}]), visit_item(world, ref="V-4"))
+    assert statuses(results) == ["rejected", "rejected", "rejected", "created"]
+    assert {r["error"]["code"] for r in results[:3]} == {"validation_error"}
