@@ -15,7 +15,7 @@ from device_sync.protocol import ACCEPTED
 from server.audit.service import record
 from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
-from server.errors import ApiError, not_found
+from server.errors import ApiError
 from server.extensions import db
 from server.feed import batch, clients, events, upserts
 from server.feed.models import EVENTS_WRITE, FEED_WRITE, ApiClient
@@ -224,12 +224,17 @@ def feed_events(body):
     return {"server_time": utcnow(), "results": results}
 
 
-@bp.get("/feed/schemas/<name>.json")
-@bp.doc(security=[])
-@bp.response(200, content_type="application/schema+json", description="A JSON Schema (draft 2020-12)")
-def feed_schema(name):
-    """The JSON Schema of one feed batch: clients, workers, visits or events."""
-    path = JSON_SCHEMAS / f"{name}.json"
-    if name not in {p.stem for p in JSON_SCHEMAS.glob("*.json")}:
-        raise not_found("schema")
-    return current_app.response_class(path.read_text(), mimetype="application/schema+json")
+def _publish_schema(name: str) -> None:
+    """One fixed route per schema file: nothing from the request reaches a file path."""
+    text = (JSON_SCHEMAS / f"{name}.json").read_text()
+
+    def feed_schema():
+        return current_app.response_class(text, mimetype="application/schema+json")
+
+    feed_schema.__doc__ = f"The JSON Schema (draft 2020-12) of a {name} batch."
+    bp.get(f"/feed/schemas/{name}.json", endpoint=f"{name}_schema")(bp.doc(security=[])(bp.response(
+        200, content_type="application/schema+json", description="A JSON Schema (draft 2020-12)")(feed_schema)))
+
+
+for _name in sorted(path.stem for path in JSON_SCHEMAS.glob("*.json")):
+    _publish_schema(_name)

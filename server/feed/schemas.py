@@ -19,7 +19,7 @@ def external_ref(**kwargs) -> fields.String:
 class ApiClientInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 100))
     scopes = fields.List(fields.String(validate=validate.OneOf(SCOPES)), load_default=lambda: list(SCOPES),
-                         validate=validate.Length(min=1))
+                         validate=validate.Length(1, len(SCOPES)))
 
 
 class ApiClientSchema(Schema):
