@@ -77,6 +77,8 @@ def revoke(ident: Identity, api_client: ApiClient, now: datetime) -> None:
 
 def authenticate(client_id: str, secret: str) -> ApiClient | None:
     """The live API client these credentials name, or None."""
+    if len(client_id) > 40 or "\x00" in client_id:  # names no client; PostgreSQL would refuse the NUL outright
+        return None
     found = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     if found is None or found.revoked_at is not None:
         return None

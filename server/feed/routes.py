@@ -4,7 +4,7 @@ from collections import Counter
 from datetime import timedelta
 from functools import wraps
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote_plus
 
 from flask import current_app, jsonify, request
 from flask_jwt_extended import create_access_token
@@ -122,7 +122,7 @@ def _token_request() -> tuple[dict, str | None]:
         if "client_id" in fields or "client_secret" in fields:
             return {}, "invalid_request"  # §2.3: one way of authenticating per request
         # §2.3.1: the Basic credentials are form-encoded first.
-        fields["client_id"], fields["client_secret"] = unquote(auth.username or ""), unquote(auth.password or "")
+        fields["client_id"], fields["client_secret"] = unquote_plus(auth.username or ""), unquote_plus(auth.password or "")
     return fields, None
 
 

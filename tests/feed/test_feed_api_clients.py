@@ -86,6 +86,9 @@ def test_grant_errors_follow_rfc_6749(client, world):
     assert r.status_code == 400 and r.get_json()["error"] == "invalid_scope"
     r = grant(client, made, secret, client_id="a\x00b")
     assert r.status_code == 400 and r.get_json()["error"] == "invalid_request"
+    basic = base64.b64encode(b"cmc_a%00b:secret").decode()  # Basic credentials are form-encoded: %00 is a NUL
+    r = client.post(TOKEN, data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"})
+    assert r.status_code == 401 and r.get_json()["error"] == "invalid_client"
 
 
 def test_a_token_asks_for_fewer_scopes_and_gets_403_beyond_them(client, world):
