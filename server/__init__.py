@@ -102,7 +102,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 API_DOMAINS = ("auth", "directory", "care", "visits", "feedback", "reports", "payments", "monitoring", "notify",
-               "sync")
+               "sync", "feed")
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -118,9 +118,12 @@ def _register_blueprints(app: Flask) -> None:
 def _register_jwt_callbacks() -> None:
     from server.auth.service import token_refused
     from server.errors import error_body
+    from server.feed import clients as api_clients
 
     @jwt.token_in_blocklist_loader
     def _revoked(_header, payload):
+        if "api_client_id" in payload:  # a provider's system, not a person
+            return api_clients.token_refused(payload)
         return token_refused(payload)
 
     @jwt.unauthorized_loader

@@ -10,3 +10,4 @@ from server.feedback.models import VisitFeedback  # noqa: F401
 from server.payments.models import ContingencyGrant, Invoice, InvoiceLine, PaymentPeriod, PaymentSnapshot  # noqa: F401
 from server.monitoring.models import Alert, SchedulerLock  # noqa: F401
 from server.notify.models import Notification, PushSubscription, VapidKey  # noqa: F401
+from server.feed.models import ApiClient, ExternalRef  # noqa: F401

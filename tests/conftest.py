@@ -130,8 +130,16 @@ def world(app):
 
 
 def headers_for(user) -> dict:
-    """A bearer header minted directly, so tests don't pay for a password hash per request."""
-    token = create_access_token(identity=str(user.id), additional_claims=token_claims(user))
+    """A bearer header minted directly, so tests don't pay for a password hash per request; for an API client,
+    the token its client credentials would get, with every scope it holds."""
+    from server.feed import clients
+    from server.feed.models import ApiClient
+
+    if isinstance(user, ApiClient):
+        token = create_access_token(identity=f"api_client:{user.id}",
+                                    additional_claims=clients.token_claims(user, user.scopes))
+    else:
+        token = create_access_token(identity=str(user.id), additional_claims=token_claims(user))
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -83,3 +83,16 @@ def make_world(start: datetime | None = None) -> SimpleNamespace:
     )
     db.session.commit()
     return world
+
+
+def api_client_for(side: SimpleNamespace, name: str = "RosterPro", scopes=None):
+    """An API client of the side's provider, made by its administrator: (client, secret)."""
+    from server.auth.tenancy import Identity
+    from server.feed import clients
+    from server.feed.models import SCOPES
+
+    admin = Identity(user_id=side.admin.id, role="provider_admin", provider_id=side.provider.id)
+    made, secret = clients.create(admin, {"name": name, "scopes": list(scopes or SCOPES)},
+                                  datetime.now(timezone.utc))
+    db.session.commit()
+    return made, secret

@@ -21,15 +21,23 @@ from server.visits.models import Visit, VisitAssignment
 
 @dataclass(frozen=True)
 class Identity:
-    user_id: int
+    user_id: int | None
     role: str
     provider_id: int | None = None
     council_id: int | None = None
     worker_id: int | None = None
+    # A provider's other system, signed in with its client credentials (user_id None), and what it may do.
+    api_client_id: int | None = None
+    scopes: tuple[str, ...] = ()
 
     @property
     def is_provider_staff(self) -> bool:
         return self.role in PROVIDER_ROLES
+
+    @property
+    def acts_for_provider(self) -> bool:
+        """Provider staff and the provider's API clients see the provider's whole slice."""
+        return self.is_provider_staff or self.api_client_id is not None
 
     def family_client_ids(self):
         return select(FamilyLink.client_id).where(FamilyLink.user_id == self.user_id)
@@ -45,12 +53,17 @@ def current_identity() -> Identity:
         return cached
     verify_jwt_in_request()
     claims = get_jwt()
-    request._caremon_identity = Identity(
-        user_id=int(get_jwt_identity()), role=claims["role"],
-        provider_id=claims.get("provider_id"), council_id=claims.get("council_id"),
-        worker_id=claims.get("worker_id"),
-    )
-    return request._caremon_identity
+    if "api_client_id" in claims:
+        ident = Identity(user_id=None, role=claims["role"], provider_id=claims["provider_id"],
+                         api_client_id=claims["api_client_id"], scopes=tuple(claims["scopes"]))
+    else:
+        ident = Identity(
+            user_id=int(get_jwt_identity()), role=claims["role"],
+            provider_id=claims.get("provider_id"), council_id=claims.get("council_id"),
+            worker_id=claims.get("worker_id"),
+        )
+    request._caremon_identity = ident
+    return ident
 
 
 def roles_required(*roles: str):
@@ -69,7 +82,7 @@ def roles_required(*roles: str):
 
 
 def _contract_ids(ident: Identity):
-    if ident.is_provider_staff:
+    if ident.acts_for_provider:
         return select(Contract.id).where(Contract.provider_id == ident.provider_id)
     return select(Contract.id).where(Contract.council_id == ident.council_id)
 
@@ -80,7 +93,7 @@ def scope_visits(stmt, ident: Identity):
             VisitAssignment.worker_id == ident.worker_id, VisitAssignment.removed_at.is_(None)
         )
         return stmt.where(Visit.id.in_(mine))
-    if ident.is_provider_staff:
+    if ident.acts_for_provider:
         return stmt.where(Visit.provider_id == ident.provider_id)
     if ident.role == "council_officer":
         return stmt.where(Visit.contract_id.in_(_contract_ids(ident)))
@@ -97,7 +110,7 @@ def scope_clients(stmt, ident: Identity):
             .where(VisitAssignment.worker_id == ident.worker_id, VisitAssignment.removed_at.is_(None))
         )
         return stmt.where(Client.id.in_(visited))
-    if ident.role in (*PROVIDER_ROLES, "council_officer"):
+    if ident.acts_for_provider or ident.role == "council_officer":
         return stmt.where(Client.contract_id.in_(_contract_ids(ident)))
     if ident.role == "family":
         return stmt.where(Client.id.in_(ident.family_client_ids()))

@@ -19,6 +19,8 @@ GEOFENCE = ("verified", "unverified", "outside", "none")
 EXCEPTION_KINDS = (
     "no_geolocation", "outside_geofence", "missing_check_in", "no_checkout",
     "checkout_before_checkin", "event_after_cancel", "not_assigned", "clock_skew", "missed",
+    # A provider's system sent changes to a visit already under way or delivered; they wait for a coordinator.
+    "feed_change",
 )
 # Reason codes every council starts with (code, label); the council officer edits the council's own list.
 DEFAULT_REASON_CODES = (
@@ -142,6 +144,8 @@ class VisitEvent(db.Model):
     device_time: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     device_id: Mapped[str | None] = mapped_column(String(64))
+    # The provider's own system (API client name) that sent the event; None for Caremon's app.
+    source_system: Mapped[str | None] = mapped_column(String(100))
     # Device clock minus server clock, seconds, as measured at the sync that carried the event.
     clock_offset_s: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)

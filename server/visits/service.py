@@ -33,7 +33,7 @@ PAYLOAD_FIELDS = ("task", "text", "outcome_id", "score", "comment", "task_reason
 
 def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
                  clock_offset_s: float | None = None, skew_threshold_s: float | None = None,
-                 ) -> tuple[VisitEvent, bool]:
+                 source_system: str | None = None) -> tuple[VisitEvent, bool]:
     """Store one event exactly once. Returns (event, created); the caller commits.
 
     clock_offset_s is the device's clock minus the server's, measured at the sync that
@@ -60,7 +60,7 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
     event = VisitEvent(
         idempotency_key=data["idempotency_key"], payload_hash=payload_hash, visit_id=visit.id,
         worker_id=worker_id, kind=data["kind"], device_time=data["device_time"], received_at=now,
-        device_id=data.get("device_id"), clock_offset_s=clock_offset_s,
+        device_id=data.get("device_id"), source_system=source_system, clock_offset_s=clock_offset_s,
         lat=data.get("lat"), lon=data.get("lon"), accuracy_m=data.get("accuracy_m"),
         distance_m=verdict.distance_m, geofence=verdict.geofence,
         payload={k: data[k] for k in PAYLOAD_FIELDS if data.get(k) is not None},

@@ -248,10 +248,13 @@ def test_every_list_and_text_an_operation_takes_has_a_documented_maximum(client)
             for p in op.get("parameters", []):
                 if p["in"] == "query":
                     unbounded += _unbounded(p["schema"], spec, f"{method.upper()} {path} ?{p['name']}", set())
-    # A batch's length is a setting, answered 413 so the device splits it: its description gives the maximum.
-    assert unbounded == ["POST /api/v1/sync/batches body.items"]
+    # A batch's length is a setting, answered 413 so the sender splits it: its description gives the maximum.
+    feed = [f"PUT /api/v1/feed/{kind} body.items" for kind in ("clients", "workers", "visits")]
+    assert sorted(unbounded) == sorted(["POST /api/v1/sync/batches body.items", "POST /api/v1/feed/events body.items",
+                                        *feed])
     items = spec["components"]["schemas"]["Envelope"]["properties"]["items"]
     assert "sync_max_items" in items["description"]
+    assert "feed_max_items" in spec["components"]["schemas"]["FeedBatch"]["properties"]["items"]["description"]
 
 
 # --- Not cached ----------------------------------------------------------------------------------------------

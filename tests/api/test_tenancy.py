@@ -21,18 +21,19 @@ from server.extensions import db
 from server.visits.models import VisitEvent, VisitException
 from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
-from tests.factories import HOME, add, user
+from tests.factories import HOME, add, api_client_for, user
 
 ALL = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 STAFF = ("coordinator", "provider_admin")
 ADMIN = ("provider_admin",)
 USER_ADMINS = ("provider_admin", "council_officer")
-FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits"}
+FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed"}
 
 
 @pytest.fixture
 def tw(world):
-    """The factory world plus an open exception on Alpha's first visit and a family user of Alpha's other client."""
+    """The factory world plus an open exception on Alpha's first visit, a family user of Alpha's other client,
+    and an API client (a provider's other system) each for Alpha and Beta."""
     a = world.alpha
     world.exception = add(VisitException(visit_id=a.visits[0].id, worker_id=a.workers[0].id,
                                          kind="no_geolocation", raised_at=world.start))
@@ -40,6 +41,8 @@ def tw(world):
     world.other_family = user("family2@alpha.example", "family")
     add(FamilyLink(user_id=world.other_family.id, client_id=a.clients[1].id, email=world.other_family.email))
     db.session.commit()
+    world.alpha_api_client, _ = api_client_for(a)
+    world.beta_api_client, _ = api_client_for(world.beta)
     return world
 
 
@@ -128,6 +131,10 @@ ENDPOINTS = [
              lambda w: w.alpha.admin, 200, lambda w: {"active": False}),
     Endpoint("issue_password_reset", "POST", lambda w: f"/api/v1/users/{w.alpha.worker_users[0].id}/password-reset",
              USER_ADMINS, lambda w: w.alpha.admin, 202),
+    Endpoint("rotate_api_client", "POST", lambda w: f"/api/v1/api-clients/{w.alpha_api_client.id}/rotate", ADMIN,
+             lambda w: w.alpha.admin, 200),
+    Endpoint("revoke_api_client", "DELETE", lambda w: f"/api/v1/api-clients/{w.alpha_api_client.id}", ADMIN,
+             lambda w: w.alpha.admin, 204),
     Endpoint("create_visit_for_client", "POST", lambda w: "/api/v1/visits", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"client_id": _client(w).id, "planned_start": (w.start + timedelta(days=1)).isoformat(),
@@ -149,6 +156,8 @@ OUTSIDERS = {
     "other_council_officer": lambda w: w.south_officer,
     "family_of_another_client": lambda w: w.other_family,
     "unassigned_worker": lambda w: w.alpha.worker_users[1],
+    # A provider's system acts only through the feed: every other endpoint is 403 to it.
+    "beta_api_client": lambda w: w.beta_api_client,
 }
 
 
@@ -372,4 +381,41 @@ def test_payload_naming_another_providers_worker_is_refused(client, tw, case):
     assert r.status_code == 422, r.get_json()
     assert r.get_json()["error"]["code"] == "validation_error"
     assert set(r.get_json()["error"]["details"]["fields"]) & {"worker_ids", "worker_id"}
+    assert snapshot() == before
+
+
+def _alpha_feeds(client, w):
+    """Alpha's system names a client, a carer and a visit by its references C-1, W-1, V-1."""
+    headers = headers_for(w.alpha_api_client)
+    client.put("/api/v1/feed/clients", headers=headers, json={"items": [
+        {"ref": "C-1", "contract_reference": "N-A", "name": "Mary", "address": "1 Lane", "lat": HOME[0],
+         "lon": HOME[1]}]})
+    client.put("/api/v1/feed/workers", headers=headers, json={"items": [{"ref": "W-1", "name": "Ann"}]})
+    client.put("/api/v1/feed/visits", headers=headers, json={"items": [
+        {"ref": "V-1", "client_ref": "C-1", "worker_refs": ["W-1"], "planned_start": w.start.isoformat(),
+         "planned_minutes": 30}]})
+
+
+FEED_REACHES = {
+    "visit_naming_anothers_client": ("PUT", "visits", lambda w: {
+        "ref": "V-9", "client_ref": "C-1", "planned_start": w.start.isoformat(), "planned_minutes": 30}),
+    "event_on_anothers_visit_by_ref": ("POST", "events", lambda w: event_body("check_in", w.start, worker_ref="W-1",
+                                                                               visit_ref="V-1")),
+    "event_on_anothers_visit_by_id": ("POST", "events", lambda w: event_body("check_in", w.start, worker_ref="W-1",
+                                                                              visit_id=w.alpha.visits[0].id)),
+}
+
+
+@pytest.mark.parametrize("reach", FEED_REACHES)
+def test_a_providers_system_finds_nothing_of_another_provider(client, tw, reach):
+    """Beta's system, using the very references Alpha's uses, is told each record is not found."""
+    _alpha_feeds(client, tw)
+    beta = headers_for(tw.beta_api_client)
+    client.put("/api/v1/feed/workers", headers=beta, json={"items": [{"ref": "W-1", "name": "Beta's Ann"}]})
+    method, kind, item = FEED_REACHES[reach]
+    before = snapshot()
+    r = client.open(f"/api/v1/feed/{kind}", method=method, json={"items": [item(tw)]}, headers=beta)
+    assert r.status_code == 200
+    result = r.get_json()["results"][0]
+    assert result["status"] == "rejected" and result["error"]["code"] == "not_found", result
     assert snapshot() == before

@@ -12,7 +12,7 @@ import { renderVisitDetail } from "../visit-detail.js";
 
 const POLL_MS = 10000;
 
-export async function render(main) {
+export async function render(main, { user } = {}) {
   const day = localDate();
   const boardBox = h("div", { "aria-live": "off" });
   const updated = h("span", { class: "updated", role: "status" });
@@ -34,7 +34,8 @@ export async function render(main) {
     h("div", { class: "desk-main" },
       h("div", { class: "toolbar" },
         h("h1", {}, "Today's roster"), h("span", { class: "muted" }, formatDay(day)),
-        h("span", { class: "spacer" }), updated, h("a", { class: "btn", href: "#/reports" }, "Reports and KPIs")),
+        h("span", { class: "spacer" }), updated, h("a", { class: "btn", href: "#/reports" }, "Reports and KPIs"),
+        user?.role === "provider_admin" && h("a", { class: "btn", href: "#/api-clients" }, "API clients")),
       h("ul", { class: "legend", "aria-label": "Status key" }, LEGEND.map((st) => h("li", {}, legendChip(st)))),
       boardBox,
       h("section", { class: "panel", "aria-labelledby": "map-title" }, h("h2", { id: "map-title" }, "Where everyone is"), mapBox)),

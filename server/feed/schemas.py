@@ -1,0 +1,143 @@
+"""The feed's request and answer shapes. Batches check only their outline; each item is loaded alone by its
+schema here, so a bad item is that item's answer (rejected), never the batch's. The JSON Schema files in
+json_schemas/ publish the same shapes to vendors; a test holds the two together."""
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from device_sync.protocol import SETTLED
+from server.feed.models import SCOPES
+from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude
+from server.visits.schemas import MAX_CARERS, MAX_TASKS, EventInSchema
+
+UPSERT_STATUSES = ("created", "updated", "unchanged", "held", "rejected")
+
+
+def external_ref(**kwargs) -> fields.String:
+    """A provider's own reference for a record: any text its system uses, unique per provider and kind."""
+    return fields.String(validate=validate.Length(1, 64), **kwargs)
+
+
+class ApiClientInSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 100))
+    scopes = fields.List(fields.String(validate=validate.OneOf(SCOPES)), load_default=lambda: list(SCOPES),
+                         validate=validate.Length(1, len(SCOPES)))
+
+
+class ApiClientSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    client_id = fields.String()
+    scopes = fields.List(fields.String())
+    created_at = fields.DateTime()
+    rotated_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class ApiClientSecretSchema(ApiClientSchema):
+    client_secret = fields.String(metadata={"description": "Shown this once; only its hash is kept"})
+
+
+class TokenRequestSchema(Schema):
+    """RFC 6749 §4.4 client credentials, form-encoded (or JSON); the credentials may come in HTTP Basic instead."""
+
+    grant_type = fields.String(required=True, validate=validate.Equal("client_credentials"))
+    client_id = fields.String(validate=validate.Length(max=100))
+    client_secret = fields.String(validate=validate.Length(max=200))
+    scope = fields.String(validate=validate.Length(max=200), metadata={"description": "Space-separated subset"})
+
+
+class TokenSchema(Schema):
+    access_token = fields.String()
+    token_type = fields.String(metadata={"description": "Always Bearer"})
+    expires_in = fields.Integer(metadata={"description": "Seconds"})
+    scope = fields.String(metadata={"description": "Space-separated scopes granted"})
+
+
+class OAuthErrorSchema(Schema):
+    """RFC 6749 §5.2: on this one endpoint `error` is a string, as OAuth2 client libraries expect."""
+
+    error = fields.String()
+    error_description = fields.String()
+
+
+class FeedBatchSchema(Schema):
+    items = fields.List(fields.Dict(), required=True, metadata={
+        "description": "At most feed_max_items (5,000 by default); each item is answered on its own"})
+
+
+class CarePackageInSchema(Schema):
+    weekly_minutes = fields.Integer(strict=True, required=True, validate=validate.Range(0, 10080))
+    flex_weeks = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 12))
+    starts_on = LocalDate(required=True)
+    ends_on = LocalDate(load_default=None, allow_none=True)
+
+
+class ClientItemSchema(Schema):
+    ref = external_ref(required=True)
+    contract_reference = fields.String(required=True, validate=validate.Length(1, 64),
+                                       metadata={"description": "The reference of one of the provider's contracts"})
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    address = fields.String(required=True, validate=validate.Length(1, 400))
+    postcode = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=16))
+    lat = latitude(required=True)
+    lon = longitude(required=True)
+    access_notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+    active = fields.Boolean(load_default=True)
+    care_package = fields.Nested(CarePackageInSchema, load_default=None, allow_none=True)
+
+
+class WorkerItemSchema(Schema):
+    ref = external_ref(required=True)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    staff_ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    active = fields.Boolean(load_default=True)
+
+
+class VisitItemSchema(Schema):
+    ref = external_ref(required=True)
+    client_ref = external_ref(required=True)
+    worker_refs = fields.List(external_ref(), load_default=list, validate=validate.Length(max=MAX_CARERS))
+    planned_start = AwareDateTime(required=True)
+    planned_minutes = fields.Integer(strict=True, required=True, validate=validate.Range(1, 1440))
+    carers_required = fields.Integer(strict=True, load_default=None, validate=validate.Range(1, MAX_CARERS))
+    tasks = fields.List(fields.String(validate=validate.Length(1, 200)), load_default=list,
+                        validate=validate.Length(max=MAX_TASKS))
+    cancel_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 200),
+                                  metadata={"description": "Set to cancel the visit"})
+
+
+class FeedEventItemSchema(EventInSchema):
+    """A visit event as the app sends it, naming the carer and the visit by the provider's references."""
+
+    worker_ref = external_ref(required=True)
+    visit_ref = external_ref(load_default=None)
+    visit_id = key(load_default=None)
+
+    @validates_schema
+    def _one_visit(self, data, **_):
+        if (data.get("visit_ref") is None) == (data.get("visit_id") is None):
+            raise ValidationError("Give visit_ref or visit_id, not both", "visit_ref")
+
+
+class UpsertResultSchema(Schema):
+    ref = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(UPSERT_STATUSES))
+    id = fields.Integer(allow_none=True)
+    error = fields.Dict()
+
+
+class UpsertAnswerSchema(Schema):
+    results = fields.Nested(UpsertResultSchema, many=True)
+
+
+class FeedEventResultSchema(Schema):
+    idempotency_key = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(SETTLED))
+    id = fields.Integer(allow_none=True)
+    flags = fields.List(fields.String())
+    error = fields.Dict()
+
+
+class FeedEventAnswerSchema(Schema):
+    server_time = fields.DateTime()
+    results = fields.Nested(FeedEventResultSchema, many=True)
