@@ -87,7 +87,7 @@ def logout(body):
             decoded = decode_token(refresh_token, allow_expired=True)
         except InvalidTokenError:
             decoded = None
-        if decoded and int(decoded["sub"]) == user_id:
+        if decoded and decoded.get("sub") == str(user_id):  # only the caller's own token, never a machine's
             service.revoke(decoded, user_id)
     record("auth.logout", "user", user_id, user_id=user_id, now=utcnow())
     db.session.commit()

@@ -103,6 +103,20 @@ def test_logout_does_not_revoke_another_users_refresh_token(client, world):
     assert client.post("/api/v1/auth/refresh", headers=bearer(theirs["refresh_token"])).status_code == 200
 
 
+def test_logout_with_a_machine_token_as_refresh_token_logs_out_and_leaves_the_machine_alone(client, world):
+    from tests.factories import api_client_for
+
+    made, secret = api_client_for(world.alpha)
+    machine = client.post("/api/v1/auth/token", data={"grant_type": "client_credentials", "client_id": made.client_id,
+                                                       "client_secret": secret}).get_json()["access_token"]
+    tokens = login(client, "coord@alpha.example").get_json()
+    r = client.post("/api/v1/auth/logout", json={"refresh_token": machine}, headers=bearer(tokens["access_token"]))
+    assert r.status_code == 204
+    feed = client.put("/api/v1/feed/workers", json={"items": [{"ref": "W-1", "name": "Ann Carer"}]},
+                      headers=bearer(machine))
+    assert feed.status_code == 200, feed.get_json()
+
+
 def test_logout_with_a_garbage_refresh_token_still_logs_out(client, world):
     tokens = login(client, "coord@alpha.example").get_json()
     r = client.post("/api/v1/auth/logout", json={"refresh_token": "not.a.token"},
