@@ -14,7 +14,7 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.visits.models import Visit, VisitAssignment, VisitException
 from server.visits.service import record_event
-from tests.e2e.conftest import PHONE, signed_in
+from tests.e2e.conftest import PHONE, signed_in, wait_until
 from tests.e2e.seed import HOME_2, scan_at, seed_today
 from tests.e2e.test_e2e_reports import numbers
 from tests.e2e.test_e2e_shell import check_screen
@@ -35,6 +35,9 @@ def test_check_out_asks_why_tasks_were_left_and_the_visit_ended_early_offline(op
     page.locator(f'.run-item[data-visit-id="{visit.id}"]').click()
     page.get_by_role("button", name="Check in").click()
     page.get_by_role("button", name="Mark Lunch done").click()
+    # The tick is stored on the server before the phone goes offline (an empty badge alone may be read
+    # before the tick has even joined the queue).
+    wait_until(lambda: [e.kind for e in events_of(visit.id)] == ["check_in", "task_done"], page)
     badge_pending(page, 0)
 
     context.set_offline(True)
