@@ -14,6 +14,7 @@ from flask_migrate.cli import db as db_commands
 
 from server import create_app
 from server.config import SettingsError
+from server.feed.commands import feed as feed_commands
 
 
 def _create_app():
@@ -46,6 +47,7 @@ def main():
 
 
 main.add_command(db_commands)
+main.add_command(feed_commands)
 
 
 # Threaded workers keep telling gunicorn's arbiter they are alive while a thread streams a long export;

@@ -62,3 +62,25 @@ class ExternalRef(db.Model):
     # The name of the API client that first sent the reference.
     source_system: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FeedRejection(db.Model):
+    """How many items of one kind a provider's system had refused for one reason, within one UTC hour.
+
+    Counts rather than the items themselves: a refused item may carry anything, and the council's quality
+    report needs only how often and why. Hours let a report cut any local period in whole-hour zones."""
+
+    __tablename__ = "feed_rejections"
+    __table_args__ = (UniqueConstraint("provider_id", "source_system", "kind", "reason", "hour",
+                                       name="uq_feed_rejections_bucket"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
+    # The API client's name, as on the events and references it sends.
+    source_system: Mapped[str] = mapped_column(String(100))
+    # The batch: clients, workers, visits or events.
+    kind: Mapped[str] = mapped_column(String(8))
+    # The error code the item was answered with.
+    reason: Mapped[str] = mapped_column(String(40))
+    hour: Mapped[datetime] = mapped_column(UTCDateTime)
+    items: Mapped[int] = mapped_column(default=0)

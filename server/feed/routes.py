@@ -3,7 +3,6 @@ credentials grant, the batches a provider's systems send, and the JSON Schemas t
 from collections import Counter
 from datetime import timedelta
 from functools import wraps
-from pathlib import Path
 from urllib.parse import unquote_plus
 
 from flask import current_app, jsonify, request
@@ -15,13 +14,13 @@ from device_sync.protocol import ACCEPTED
 from server.audit.service import record
 from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
-from server.errors import ApiError
+from server.errors import ApiError, invalid
 from server.extensions import db
-from server.feed import batch, clients, events, upserts
+from server.feed import batch, clients, events, files, imports, rejections, upserts
 from server.feed.models import EVENTS_WRITE, FEED_WRITE, ApiClient
 from server.feed.schemas import (
     ApiClientInSchema, ApiClientSchema, ApiClientSecretSchema, ClientItemSchema, FeedBatchSchema,
-    FeedEventAnswerSchema, FeedEventItemSchema, OAuthErrorSchema, TokenRequestSchema, TokenSchema,
+    FeedEventAnswerSchema, FeedEventItemSchema, ImportQuerySchema, ImportReportSchema, OAuthErrorSchema, TokenRequestSchema, TokenSchema,
     UpsertAnswerSchema, VisitItemSchema, WorkerItemSchema,
 )
 
@@ -30,7 +29,6 @@ bp = Blueprint("feed", __name__, url_prefix="/api/v1",
                            "provider's own systems (see docs/FEED.md)")
 # Answers that mean the batch changed something.
 WRITES = {upserts.CREATED, upserts.UPDATED, ACCEPTED}
-JSON_SCHEMAS = Path(__file__).resolve().parent / "json_schemas"
 
 
 def scope_required(scope: str):
@@ -157,7 +155,7 @@ def token():
 
 # --- Batches from the provider's systems ---
 
-def _run_batch(body: dict, schema, store_for, key_field: str) -> list[dict]:
+def _run_batch(body: dict, kind: str, schema, store_for, key_field: str) -> list[dict]:
     """store_for(ident, source, items, now) prepares the batch and gives the function that stores one item."""
     settings = current_app.config["CAREMON"]
     if len(body["items"]) > settings["feed_max_items"]:
@@ -166,6 +164,7 @@ def _run_batch(body: dict, schema, store_for, key_field: str) -> list[dict]:
     ident, now = current_identity(), utcnow()
     source = db.session.get(ApiClient, ident.api_client_id).name
     results = batch.run(body["items"], schema, store_for(ident, source, body["items"], now), key_field)
+    rejections.record(ident.provider_id, source, kind, results, now)
     counts = Counter(result["status"] for result in results)
     if counts.keys() & WRITES:  # a batch sent again writes nothing, not even its audit entry
         record(f"feed.{request.endpoint.split('.')[-1]}", "api_client", ident.api_client_id, user_id=None, now=now,
@@ -180,7 +179,7 @@ def _run_batch(body: dict, schema, store_for, key_field: str) -> list[dict]:
 @bp.alt_response(413, description="More items than feed_max_items")
 def feed_clients(body):
     """Clients, each with its care package if given, by the provider's reference: created, updated or unchanged."""
-    results = _run_batch(body, ClientItemSchema(), upserts.ClientUpserts, "ref")
+    results = _run_batch(body, "clients", ClientItemSchema(), upserts.ClientUpserts, "ref")
     db.session.commit()
     return {"results": results}
 
@@ -191,7 +190,7 @@ def feed_clients(body):
 @bp.response(200, UpsertAnswerSchema)
 @bp.alt_response(413, description="More items than feed_max_items")
 def feed_workers(body):
-    results = _run_batch(body, WorkerItemSchema(), upserts.WorkerUpserts, "ref")
+    results = _run_batch(body, "workers", WorkerItemSchema(), upserts.WorkerUpserts, "ref")
     db.session.commit()
     return {"results": results}
 
@@ -204,7 +203,7 @@ def feed_workers(body):
 def feed_visits(body):
     """Planned visits; a visit already under way or delivered is not rewritten: its change is held for a
     coordinator (a feed_change exception)."""
-    results = _run_batch(body, VisitItemSchema(), upserts.VisitUpserts, "ref")
+    results = _run_batch(body, "visits", VisitItemSchema(), upserts.VisitUpserts, "ref")
     db.session.commit()
     return {"results": results}
 
@@ -217,16 +216,58 @@ def feed_visits(body):
 def feed_events(body):
     """Visit events from the provider's carer app: accepted, duplicate (already stored) or rejected, as in sync."""
     threshold = current_app.config["CAREMON"]["clock_skew_threshold_s"]
-    results = _run_batch(body, FeedEventItemSchema(),
+    results = _run_batch(body, "events", FeedEventItemSchema(),
                          lambda ident, source, items, now: events.EventStore(ident, source, items, now, threshold),
                          "idempotency_key")
     db.session.commit()
     return {"server_time": utcnow(), "results": results}
 
 
+# --- A provider administrator's CSV import ---
+
+CSV_BODY = {"required": True, "content": {
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
+                                       "properties": {"file": {"type": "string", "format": "binary"}}}},
+    "text/csv": {"schema": {"type": "string"}}}}
+
+
+@bp.post("/feed/import")
+@roles_required("provider_admin")
+@bp.arguments(ImportQuerySchema, location="query")
+@bp.doc(requestBody=CSV_BODY)
+@bp.response(200, ImportReportSchema)
+@bp.alt_response(413, description="More rows than feed_max_items")
+def feed_import(query):
+    """Clients, workers or visits from a CSV (columns in docs/FEED.md), row by row as the feed stores them.
+
+    With dry_run=true nothing is stored: the report says what each row would be."""
+    feed_file = _uploaded_file(query["kind"])
+    limit = current_app.config["CAREMON"]["feed_max_items"]
+    if len(feed_file.rows) > limit:
+        raise ApiError(413, "batch_too_large", "The file has too many rows; split it", {"max_items": limit})
+    report = imports.import_file(current_identity(), feed_file, utcnow(), dry_run=query["dry_run"])
+    if query["dry_run"]:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return report
+
+
+def _uploaded_file(kind: str) -> files.FeedFile:
+    """The CSV sent as the multipart field `file`, or as the whole body."""
+    upload = request.files.get("file")
+    data = upload.read() if upload is not None else request.get_data()
+    try:
+        return files.read(data.decode("utf-8"), kind)
+    except UnicodeDecodeError:
+        raise invalid("file", "Save the CSV as UTF-8") from None
+    except files.FeedFileError as exc:
+        raise invalid("file", str(exc)) from None
+
+
 def _publish_schema(name: str) -> None:
     """One fixed route per schema file: nothing from the request reaches a file path."""
-    text = (JSON_SCHEMAS / f"{name}.json").read_text()
+    text = (files.JSON_SCHEMAS / f"{name}.json").read_text()
 
     def feed_schema():
         return current_app.response_class(text, mimetype="application/schema+json")
@@ -236,5 +277,5 @@ def _publish_schema(name: str) -> None:
         200, content_type="application/schema+json", description="A JSON Schema (draft 2020-12)")(feed_schema)))
 
 
-for _name in sorted(path.stem for path in JSON_SCHEMAS.glob("*.json")):
+for _name in sorted(path.stem for path in files.JSON_SCHEMAS.glob("*.json")):
     _publish_schema(_name)

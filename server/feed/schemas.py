@@ -141,3 +141,23 @@ class FeedEventResultSchema(Schema):
 class FeedEventAnswerSchema(Schema):
     server_time = fields.DateTime()
     results = fields.Nested(FeedEventResultSchema, many=True)
+
+
+class ImportQuerySchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(("clients", "workers", "visits")))
+    dry_run = fields.Boolean(load_default=False, metadata={"description": "Report what would happen; store nothing"})
+
+
+class ImportResultSchema(UpsertResultSchema):
+    line = fields.Integer(metadata={"description": "The row's line in the file (the header is line 1)"})
+
+
+class ImportReportSchema(Schema):
+    kind = fields.String()
+    dry_run = fields.Boolean()
+    rows = fields.Integer()
+    accepted = fields.Integer(metadata={"description": "Rows created, updated, unchanged or held"})
+    rejected = fields.Integer()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "Rows by status"})
+    results = fields.Nested(ImportResultSchema, many=True, metadata={
+        "description": "Every row in file order; a dry run gives no ids"})

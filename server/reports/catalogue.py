@@ -9,6 +9,7 @@ from server.reports import (
     activities,
     continuity,
     delivery,
+    feed_quality,
     flags,
     missed,
     outcomes,
@@ -49,4 +50,5 @@ REPORTS = {
     "activities": Report(activities.activities, activities.CSV_COLUMNS, rows_and_total("category")),
     "outcomes": Report(outcomes.outcomes, outcomes.CSV_COLUMNS, outcomes.csv_lines),
     "flags": Report(flags.flags, flags.CSV_COLUMNS, flags.csv_lines),
+    "feed-quality": Report(feed_quality.feed_quality, feed_quality.CSV_COLUMNS, rows_and_total("provider_name")),
 }

@@ -251,6 +251,31 @@ FlagProviderSchema = Schema.from_dict({"provider_id": fields.Integer(), "provide
                                        **_flag_figures()}, name="FlagProviderSchema")
 
 
+class FeedRejectionCountSchema(Schema):
+    source_system = fields.String(metadata={"description": "The API client's name"})
+    kind = fields.String(metadata={"description": "The batch: clients, workers, visits or events"})
+    reason = fields.String(metadata={"description": "The error code the items were answered with"})
+    items = fields.Integer()
+
+
+class FeedQualityFiguresSchema(Schema):
+    events = fields.Integer(metadata={"description": "Events sent through the feed for visits in the period"})
+    lag_median_s = fields.Float(allow_none=True, metadata={"description": "Median of receipt minus device time"})
+    lag_p95_s = fields.Float(allow_none=True, metadata={"description": "95th percentile of receipt minus device time"})
+    verified = fields.Integer()
+    verified_pct = _pct()
+    visits = fields.Integer(metadata={"description": "Visits with any feed event"})
+    both_events = fields.Integer(metadata={"description": "Of those, visits with a check-in and a check-out"})
+    both_events_pct = _pct()
+    rejected = fields.Integer(metadata={"description": "Feed items refused in the period"})
+    rejections = fields.List(fields.Nested(FeedRejectionCountSchema))
+
+
+class FeedQualityProviderSchema(FeedQualityFiguresSchema):
+    provider_id = fields.Integer()
+    provider_name = fields.String()
+
+
 RESPONSES = {
     "punctuality": _envelope("Punctuality", PunctualityWeekSchema, PunctualityTotalsSchema),
     "missed": _envelope("Missed", MissedVisitSchema, MissedTotalsSchema),
@@ -261,4 +286,5 @@ RESPONSES = {
     "activities": _envelope("Activities", ActivityCategorySchema, ActivityTotalsSchema),
     "outcomes": _envelope("Outcomes", OutcomeSeriesSchema, OutcomeTotalsSchema),
     "flags": _envelope("Flags", FlagProviderSchema, FlagFiguresSchema),
+    "feed-quality": _envelope("FeedQuality", FeedQualityProviderSchema, FeedQualityFiguresSchema),
 }
