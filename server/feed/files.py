@@ -80,13 +80,15 @@ def columns(kind: str) -> dict[str, dict]:
 
 
 def detect_kind(names: set[str]) -> str:
-    """The kind whose fields the file's columns (or JSON keys) match best; a tie cannot be told."""
-    def score(kind: str) -> int:
-        known = set(columns(kind)) | set(item_schema(kind)["properties"])
-        return len(names & known) - len(names - known)
+    """The kind whose fields the file's columns (or JSON keys) match best, then whose required fields are all
+    there; a tie cannot be told."""
+    def score(kind: str) -> tuple[int, int]:
+        schema = item_schema(kind)
+        known = set(columns(kind)) | set(schema["properties"])
+        return len(names & known) - len(names - known), -len(set(schema["required"]) - names)
 
     ranked = sorted(KINDS, key=score, reverse=True)
-    if score(ranked[0]) <= 0 or score(ranked[0]) == score(ranked[1]):
+    if score(ranked[0])[0] <= 0 or score(ranked[0]) == score(ranked[1]):
         raise FeedFileError(f"Cannot tell what the file holds from its fields; give the kind ({', '.join(KINDS)})")
     return ranked[0]
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from server.extensions import db
+from server.feed.models import FeedRejection
 from server.visits.models import Visit, VisitEvent
 from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
@@ -86,7 +87,9 @@ def test_another_providers_client_cannot_reach_the_visit(client, setup, world):
     client.put("/api/v1/feed/workers", json={"items": [{"ref": "W-1", "name": "Beta Ann"}]}, headers=headers_for(beta))
     by_id = event("check_in", start)
     del by_id["visit_ref"]
-    before = snapshot()
+    before = snapshot("feed_rejections")
     results = post({**by_id, "visit_id": visit_id}, event("check_in", start), who=beta)
     assert [r["error"]["message"] for r in results] == ["visit not found", "visit not found"]
-    assert snapshot() == before
+    assert snapshot("feed_rejections") == before  # only the refusals are counted, for the feed quality report
+    assert db.session.execute(db.select(FeedRejection.kind, FeedRejection.reason, FeedRejection.items)).all() == [
+        ("events", "not_found", 2)]

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from server.feed.routes import JSON_SCHEMAS
+from server.feed.files import JSON_SCHEMAS
 from tests.conftest import headers_for
 from tests.factories import api_client_for
 
