@@ -89,6 +89,15 @@ def score(v: Visit, goal: Outcome, worker: Worker, when: str, value: int) -> Out
                                worker_id=worker.id, score=value, recorded_at=at(when)))
 
 
+def feed_event(v: Visit, kind: str, device_time: datetime, lag_s: int, geofence: str = "verified",
+               source_system: str | None = "CarerApp") -> VisitEvent:
+    """An event as a provider's own app sent it through the feed (source_system None: Caremon's app)."""
+    return add(VisitEvent(idempotency_key=str(uuid.uuid4()), payload_hash="0" * 64, visit_id=v.id,
+                          worker_id=v.assignments[0].worker_id, kind=kind, device_time=device_time,
+                          received_at=device_time + timedelta(seconds=lag_s), geofence=geofence,
+                          source_system=source_system))
+
+
 def activity(s: SimpleNamespace, client: Client, category: str, minutes: int, when: str) -> NonContactActivity:
     return add(NonContactActivity(
         idempotency_key=str(uuid.uuid4()), payload_hash="0" * 64, client_id=client.id, contract_id=client.contract_id,
