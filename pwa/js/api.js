@@ -70,9 +70,10 @@ async function errorFrom(res) {
  * One API call. Throws ApiError; status 0 with code "offline" when the network is unreachable.
  * An expired (or missing) access cookie is refreshed once and the call repeated.
  */
-export async function request(method, path, { body, query, as = "json", retry = true } = {}) {
+export async function request(method, path, { body, query, as = "json", retry = true, file } = {}) {
   const headers = { Accept: as === "json" ? "application/json" : "*/*" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (file !== undefined) headers["Content-Type"] = file.type || "application/octet-stream";
   if (UNSAFE.has(method)) {
     const csrf = cookie("csrf_access_token");
     if (csrf) headers["X-CSRF-TOKEN"] = csrf;
@@ -81,7 +82,7 @@ export async function request(method, path, { body, query, as = "json", retry = 
   try {
     res = await fetch(url(path, query), {
       method, headers, credentials: "same-origin", cache: "no-store",
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
   } catch {
     throw new ApiError(0, "offline", "No connection to Caremon");
@@ -89,7 +90,7 @@ export async function request(method, path, { body, query, as = "json", retry = 
   if (res.status === 401 && retry && !AUTH_PATHS.includes(path)) {
     const err = await errorFrom(res);
     if (["token_expired", "unauthorized", "invalid_token"].includes(err.code) && (await refreshSession())) {
-      return request(method, path, { body, query, as, retry: false });
+      return request(method, path, { body, query, as, retry: false, file });
     }
     window.dispatchEvent(new CustomEvent("caremon:signed-out"));
     throw err;
@@ -104,6 +105,8 @@ export const get = (path, query) => request("GET", path, { query });
 export const post = (path, body = {}) => request("POST", path, { body });
 export const put = (path, body = {}) => request("PUT", path, { body });
 export const patch = (path, body = {}) => request("PATCH", path, { body });
+/** Send a file (a Blob) as the whole body, typed as the file is. */
+export const postFile = (path, file, query) => request("POST", path, { file, query });
 
 /** Every page of a cursor-paged list. */
 export async function getAll(path, query = {}) {

@@ -56,9 +56,11 @@ export function downloadButton(label, path, query, fallback, status) {
 /**
  * Draw the desk into main.
  * filters: extra labelled fields for the form; query(): their values as report parameters;
- * exports(q, status): extra download sections drawn above the KPI reports' CSV links.
+ * exports(q, status): extra download sections drawn above the KPI reports' CSV links;
+ * sections(q): extra sections drawn above the KPIs at each Show, each a promise of a node.
  */
-export async function renderKpiDesk(main, { title, filters = [], query = () => ({}), exports = () => [] }) {
+export async function renderKpiDesk(main, { title, filters = [], query = () => ({}), exports = () => [],
+  sections = () => [] }) {
   const today = localDate();
   const period = h("select", {}, options(PERIODS.map(([value, label]) => [value, label]), "4w"));
   const [first, last] = PERIODS[0][2](today);
@@ -67,6 +69,7 @@ export async function renderKpiDesk(main, { title, filters = [], query = () => (
   const status = h("div", { "aria-live": "polite" });
   const downloads = h("div");
   const charts = h("div", { class: "kpis" });
+  const extra = h("div");
   const form = h("form", { class: "panel", "aria-labelledby": "filters-title" },
     h("h2", { id: "filters-title" }, "Period and filters"),
     h("div", { class: "filters" },
@@ -79,6 +82,7 @@ export async function renderKpiDesk(main, { title, filters = [], query = () => (
     form,
     h("section", { class: "panel", "aria-labelledby": "exports-title" },
       h("h2", { id: "exports-title" }, icon("download"), "Downloads"), downloads),
+    extra,
     h("section", { "aria-labelledby": "kpi-title" }, h("h2", { id: "kpi-title" }, "Key performance indicators"), charts)));
 
   period.addEventListener("change", () => {
@@ -105,6 +109,7 @@ export async function renderKpiDesk(main, { title, filters = [], query = () => (
     const q = { date_from: from.value, date_to: to.value, ...query() };
     drawDownloads(q);
     replace(charts, h("p", { class: "muted" }, "Loading KPIs…"));
+    Promise.all(sections(q)).then((nodes) => replace(extra, nodes));
     const results = await Promise.allSettled(REPORTS.map((name) => api.get(`/api/v1/reports/${name}`, q)));
     const failed = results.find((r) => r.status === "rejected");
     replace(status, failed ? message("error", `Some reports could not be loaded: ${errorText(failed.reason)}`) : null);

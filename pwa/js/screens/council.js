@@ -1,5 +1,6 @@
 // The council officer's desk: pick contract, provider and period; download exports; read the KPIs as charts.
 import { field, h, options } from "../dom.js";
+import { feedQualitySection } from "../feed-quality.js";
 import { contractsFor, downloadButton, renderKpiDesk } from "../kpi-desk.js";
 import { FLAGS } from "../labels.js";
 
@@ -27,5 +28,6 @@ export async function render(main) {
     filters: [field("Contract", contract), field("Provider", provider), field("Flagged", flag)],
     query: () => ({ contract_id: contract.value, provider_id: provider.value, flag: flag.value }),
     exports: payable,
+    sections: (q) => [feedQualitySection(q)],
   });
 }
