@@ -20,8 +20,8 @@ from server.feed import batch, clients, events, files, imports, rejections, upse
 from server.feed.models import EVENTS_WRITE, FEED_WRITE, ApiClient
 from server.feed.schemas import (
     ApiClientInSchema, ApiClientSchema, ApiClientSecretSchema, ClientItemSchema, FeedBatchSchema,
-    FeedEventAnswerSchema, FeedEventItemSchema, ImportQuerySchema, ImportReportSchema, OAuthErrorSchema, TokenRequestSchema, TokenSchema,
-    UpsertAnswerSchema, VisitItemSchema, WorkerItemSchema,
+    FeedEventAnswerSchema, FeedEventItemSchema, ImportQuerySchema, ImportReportSchema, OAuthErrorSchema,
+    TokenRequestSchema, TokenSchema, UpsertAnswerSchema, VisitItemSchema, WorkerItemSchema,
 )
 
 bp = Blueprint("feed", __name__, url_prefix="/api/v1",
