@@ -41,6 +41,8 @@ def check(file: Path, kind: str | None):
             click.echo(f"{_where(problem.line, problem.ref)}: {reason}")
     click.echo(f"{feed_file.kind}: {len(feed_file.rows)} rows, {len(feed_file.rows) - len(bad)} valid, "
                f"{len(bad)} invalid")
+    if not feed_file.rows:
+        click.echo("The file has no rows: an empty export is most likely a mistake")
     if bad or not feed_file.rows:
         raise SystemExit(1)
 

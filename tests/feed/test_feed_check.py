@@ -102,6 +102,14 @@ def test_a_file_that_cannot_be_read_is_one_error_line(tmp_path, text, problem):
         read(text)
 
 
+def test_a_file_of_no_rows_fails(tmp_path):
+    path = tmp_path / "workers.csv"
+    path.write_text("ref,name\n")
+    result = check(path)
+    assert result.exit_code == 1 and result.output.splitlines() == [
+        "workers: 0 rows, 0 valid, 0 invalid", "The file has no rows: an empty export is most likely a mistake"]
+
+
 def test_a_spreadsheets_byte_order_mark_is_not_part_of_the_first_column():
     feed_file = read("\ufeffref,name\nW-1,Ann\n")
     assert feed_file.kind == "workers" and feed_file.rows[0].item == {"ref": "W-1", "name": "Ann"}
