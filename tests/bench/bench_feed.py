@@ -95,7 +95,7 @@ def measure_on(name: str, url: str, n: int) -> list[Result]:
     try:
         session = requests.Session()
         seconds = {kind: _feed(session, server.url, feed_token, kind, batch) for kind, batch in items.items()}
-        phone = SyncClient(tempfile.mktemp(suffix=".queue"), server.url, phone_token, max_items=500)
+        phone = SyncClient(tempfile.mktemp(suffix=".queue"), server.url, phone_token, max_items=500, timeout=600)
         for event in synced:
             phone.enqueue(event)
         started = time.perf_counter()
@@ -115,7 +115,7 @@ def measure_on(name: str, url: str, n: int) -> list[Result]:
 
 
 def measure(quick: bool = False) -> list[Result]:
-    n = 200 if quick else 2000
+    n = 200 if quick else 1000
     with tempfile.TemporaryDirectory() as folder:
         sqlite = measure_on("SQLite", f"sqlite:///{folder}/bench-feed.db", n)
     return sqlite + measure_on("PostgreSQL", PG_URL, n)
