@@ -102,7 +102,7 @@ def service_code(**kwargs) -> fields.String:
     metadata = {"description": "Payer's service code, e.g. HCPCS \"T1019\" or \"S5125\"", "example": "T1019",
                 **kwargs.pop("metadata", {})}
     return fields.String(allow_none=True, validate=[validate.Length(1, 32), validate.Regexp(SERVICE_CODE_PATTERN)],
-                         metadata={**metadata, "pattern": SERVICE_CODE_PATTERN}, **kwargs)
+                         metadata=metadata, **kwargs)
 
 
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
