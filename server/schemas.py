@@ -93,6 +93,18 @@ def longitude(**kwargs) -> fields.Float:
     return fields.Float(validate=validate.Range(-180, 180), **kwargs)
 
 
+# A payer's code for a service: HCPCS "T1019", or with modifiers "T1019 U2", "S5125:UA"; at most 32 characters.
+SERVICE_CODE_PATTERN = r"^[A-Za-z0-9]+([ :.-][A-Za-z0-9]+)*$"
+
+
+def service_code(**kwargs) -> fields.String:
+    """A payer's service code; None (or leaving it out) on a visit means the code of its care package."""
+    metadata = {"description": "Payer's service code, e.g. HCPCS \"T1019\" or \"S5125\"", "example": "T1019",
+                **kwargs.pop("metadata", {})}
+    return fields.String(allow_none=True, validate=[validate.Length(1, 32), validate.Regexp(SERVICE_CODE_PATTERN)],
+                         metadata=metadata, **kwargs)
+
+
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
 
 

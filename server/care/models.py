@@ -35,6 +35,8 @@ class CarePackage(db.Model):
     flex_weeks: Mapped[int] = mapped_column(default=1)
     starts_on: Mapped[date]
     ends_on: Mapped[date | None]
+    # The payer's code for the service commissioned (HCPCS "T1019", "S5125"); its visits take it unless they set one.
+    service_code: Mapped[str | None] = mapped_column(String(32))
 
 
 class VisitPattern(db.Model):

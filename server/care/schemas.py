@@ -1,6 +1,6 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from server.schemas import Schema, key
+from server.schemas import Schema, key, service_code
 from server.visits.schemas import MAX_CARERS, MAX_TASKS
 
 TIME_OF_DAY = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour local time")
@@ -21,6 +21,8 @@ class CarePackageSchema(Schema):
     flex_weeks = fields.Integer(strict=True, load_default=1, validate=validate.OneOf((1, 4)))
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(load_default=None, allow_none=True)
+    service_code = service_code(load_default=None, metadata={
+        "description": "Payer's service code (HCPCS \"T1019\", \"S5125\"); the package's visits take it"})
 
     @validates_schema
     def _ordered(self, data, **_):

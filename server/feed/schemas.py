@@ -5,7 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from device_sync.protocol import SETTLED
 from server.feed.models import SCOPES
-from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude
+from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code
 from server.visits.schemas import MAX_CARERS, MAX_TASKS, EventInSchema
 
 UPSERT_STATUSES = ("created", "updated", "unchanged", "held", "rejected")
@@ -69,6 +69,7 @@ class CarePackageInSchema(Schema):
     flex_weeks = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 12))
     starts_on = LocalDate(required=True)
     ends_on = LocalDate(load_default=None, allow_none=True)
+    service_code = service_code(load_default=None)
 
 
 class ClientItemSchema(Schema):
@@ -104,6 +105,7 @@ class VisitItemSchema(Schema):
                         validate=validate.Length(max=MAX_TASKS))
     cancel_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 200),
                                   metadata={"description": "Set to cancel the visit"})
+    service_code = service_code(load_default=None)
 
 
 class FeedEventItemSchema(EventInSchema):

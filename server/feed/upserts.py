@@ -76,6 +76,10 @@ class ClientUpserts(Upserts):
         super().__init__(ident, source, items, now)
         self.contracts = dict(db.session.execute(select(Contract.reference, Contract.id).where(
             Contract.provider_id == ident.provider_id)).all())
+        known = sorted(self.records)
+        self.packages = {(p.client_id, p.starts_on): p for start in range(0, len(known), refs.CHUNK)
+                         for p in db.session.scalars(select(CarePackage).where(
+                             CarePackage.client_id.in_(known[start:start + refs.CHUNK])))}
 
     def _values(self, item: dict) -> dict:
         contract_id = self.contracts.get(item["contract_reference"])
@@ -88,23 +92,24 @@ class ClientUpserts(Upserts):
         client = Client(**self._values(item), created_at=self.now)
         db.session.add(client)
         db.session.flush()
-        _care_package(client, item["care_package"])
+        if item["care_package"] is not None:
+            db.session.add(CarePackage(client_id=client.id, **item["care_package"]))
         return client
 
     def update(self, client: Client, item: dict) -> list[str]:
-        return _set(client, self._values(item)) + _care_package(client, item["care_package"])
+        return _set(client, self._values(item)) + self._care_package(client, item["care_package"])
 
-
-def _care_package(client: Client, data: dict | None) -> list[str]:
-    """One package per start date: a later start is a new package, the same start updates it."""
-    if data is None:
-        return []
-    package = db.session.scalar(select(CarePackage).where(
-        CarePackage.client_id == client.id, CarePackage.starts_on == data["starts_on"]))
-    if package is None:
-        db.session.add(CarePackage(client_id=client.id, **data))
-        return ["care_package"]
-    return _set(package, data)
+    def _care_package(self, client: Client, data: dict | None) -> list[str]:
+        """One package per start date: a later start is a new package, the same start updates it."""
+        if data is None:
+            return []
+        # Packages stored before the batch were loaded with it; one added by an earlier item is looked up.
+        package = self.packages.get((client.id, data["starts_on"])) or db.session.scalar(select(CarePackage).where(
+            CarePackage.client_id == client.id, CarePackage.starts_on == data["starts_on"]))
+        if package is None:
+            db.session.add(CarePackage(client_id=client.id, **data))
+            return ["care_package"]
+        return _set(package, data)
 
 
 class WorkerUpserts(Upserts):
@@ -176,14 +181,14 @@ class VisitUpserts(Upserts):
         return {"client": client, "client_id": client.id, "planned_start": item["planned_start"],
                 "planned_minutes": item["planned_minutes"], "tasks": item["tasks"],
                 "carers_required": item["carers_required"] or max(1, len(worker_refs)),
-                "worker_ids": [self.workers[r] for r in worker_refs]}
+                "worker_ids": [self.workers[r] for r in worker_refs], "service_code": item["service_code"]}
 
 
 def _changes(visit: Visit, plan: dict, cancel_reason: str | None) -> dict:
     """What the item would change, as {field: (now, wanted)}."""
     current = {"planned_start": visit.planned_start, "planned_minutes": visit.planned_minutes,
                "tasks": visit.tasks or [], "carers_required": visit.carers_required,
-               "worker_ids": [a.worker_id for a in visit.active_assignments]}
+               "worker_ids": [a.worker_id for a in visit.active_assignments], "service_code": visit.service_code}
     changes = {k: (v, plan[k]) for k, v in current.items() if plan[k] != v}
     if cancel_reason and visit.status != "cancelled":
         changes["cancel_reason"] = (None, cancel_reason)

@@ -30,7 +30,7 @@ def create_visit(ident: Identity, data: dict, now: datetime) -> Visit:
     worker_ids = _workers_of_provider(data["worker_ids"], provider_id)
     visit = Visit(client_id=client.id, contract_id=client.contract_id, provider_id=provider_id,
                   planned_start=data["planned_start"], planned_minutes=data["planned_minutes"],
-                  carers_required=data["carers_required"], tasks=data["tasks"])
+                  carers_required=data["carers_required"], tasks=data["tasks"], service_code=data["service_code"])
     db.session.add(visit)
     db.session.flush()
     _assign(visit, worker_ids, now)
@@ -46,6 +46,8 @@ def update_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> Vi
         if field in data:
             changes[field] = str(data[field])
             setattr(visit, field, data[field])
+    if "service_code" in data:
+        changes["service_code"] = visit.service_code = data["service_code"]
     if "worker_ids" in data:
         changes["worker_ids"] = _workers_of_provider(data["worker_ids"], visit.provider_id)
         _assign(visit, data["worker_ids"], now)

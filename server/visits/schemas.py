@@ -1,7 +1,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.care.models import SCORE_MAX, SCORE_MIN
-from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude
+from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code
 from server.visits.flags import FLAGS
 from server.visits.models import ACTIVITY_CATEGORIES, EVENT_KINDS, PAY_DECISIONS, REASON_CODES, STATUSES, TASK_REASONS
 
@@ -127,6 +127,8 @@ class VisitSchema(Schema):
     ended_at = fields.DateTime(allow_none=True)
     overrun_approved = fields.Boolean()
     cancel_reason = fields.String(allow_none=True)
+    service_code = fields.String(allow_none=True, metadata={
+        "description": "Set on this visit; null: the visit takes its care package's code"})
     assignments = fields.Nested(AssignmentSchema, many=True, attribute="active_assignments")
     open_exceptions = fields.Method("_open_exceptions", metadata={"type": "array", "items": {"type": "string"}})
     council_id = fields.Integer(attribute="contract.council_id")
@@ -209,6 +211,7 @@ class VisitCreateSchema(Schema):
     tasks = fields.List(fields.String(validate=validate.Length(1, 200)), load_default=list,
                         validate=validate.Length(max=MAX_TASKS))
     worker_ids = fields.List(key(), load_default=list, validate=validate.Length(max=MAX_CARERS))
+    service_code = service_code(load_default=None)
 
 
 class VisitUpdateSchema(Schema):
@@ -217,6 +220,7 @@ class VisitUpdateSchema(Schema):
     tasks = fields.List(fields.String(validate=validate.Length(1, 200)), validate=validate.Length(max=MAX_TASKS))
     worker_ids = fields.List(key(), validate=validate.Length(max=MAX_CARERS))
     cancel_reason = fields.String(validate=validate.Length(1, 200))
+    service_code = service_code()
 
 
 class CorrectionInSchema(Schema):

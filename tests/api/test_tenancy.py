@@ -27,7 +27,7 @@ ALL = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 STAFF = ("coordinator", "provider_admin")
 ADMIN = ("provider_admin",)
 USER_ADMINS = ("provider_admin", "council_officer")
-FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed"}
+FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "exports"}
 
 
 @pytest.fixture
@@ -113,6 +113,9 @@ ENDPOINTS = [
              lambda w: w.alpha.admin, 201,
              lambda w: {"weekdays": [1, 3, 5], "start_time": "08:00", "duration_minutes": 30,
                         "worker_ids": [w.alpha.workers[0].id], "starts_on": "2026-12-01"}),
+    Endpoint("client_encounters", "GET",
+             lambda w: f"/api/v1/clients/{_client(w).id}/fhir/encounters?date_from=2026-11-23&date_to=2026-11-29",
+             (*STAFF, "council_officer"), lambda w: w.officer, 200),
     Endpoint("list_family", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/family", STAFF,
              lambda w: w.alpha.coordinator, 200),
     Endpoint("add_family", "POST", lambda w: f"/api/v1/clients/{_client(w).id}/family", ADMIN,

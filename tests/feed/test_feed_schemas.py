@@ -52,6 +52,9 @@ BROKEN = [
     ("workers", lambda item: item.update(name="")),
     ("visits", lambda item: item.update(planned_minutes=0)),
     ("visits", lambda item: item.update(worker_refs=["A", "B", "C", "D", "E"])),
+    ("visits", lambda item: item.update(service_code="T1019;DROP")),
+    ("visits", lambda item: item.update(service_code="T" * 33)),
+    ("clients", lambda item: item["care_package"].update(service_code="")),
     ("events", lambda item: item.update(kind="teleport")),
     ("events", lambda item: item.update(visit_id=7)),  # and visit_ref: one or the other
     ("events", lambda item: item.pop("worker_ref")),

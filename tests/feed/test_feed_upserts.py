@@ -126,6 +126,31 @@ def test_a_delivered_visit_is_held_for_a_coordinator_not_rewritten(client, feed,
     assert db.session.get(Visit, visit.id).active_assignments[0].worker_id == worker_id
 
 
+def test_service_codes_travel_with_packages_and_visits(feed, world, planned):
+    """A package's code is kept per start date; a visit's own code is set, changed and cleared like its plan,
+    and held for a coordinator once the visit is under way."""
+    package = {"weekly_minutes": 420, "starts_on": "2026-12-01", "service_code": "T1019"}
+    assert statuses(feed("clients", client_item(care_package=package))) == ["updated"]
+    assert statuses(feed("clients", client_item(care_package=package))) == ["unchanged"]
+    assert db.session.scalars(db.select(CarePackage.service_code).join(Client).where(
+        Client.name == "Mary Jones")).all() == ["T1019"]
+    assert db.session.get(Visit, planned["id"]).service_code is None  # takes the package's
+    assert statuses(feed("visits", visit_item(world, service_code="S5125"))) == ["updated"]
+    assert statuses(feed("visits", visit_item(world, service_code="S5125"))) == ["unchanged"]
+    db.session.expire_all()
+    assert db.session.get(Visit, planned["id"]).service_code == "S5125"
+    assert statuses(feed("visits", visit_item(world))) == ["updated"]
+    db.session.expire_all()
+    visit = db.session.get(Visit, planned["id"])
+    assert visit.service_code is None
+    visit.status, visit.started_at = "in_progress", world.start + timedelta(days=1)
+    db.session.commit()
+    result = feed("visits", visit_item(world, service_code="T1020"))[0]
+    assert result["status"] == "held" and result["error"]["details"]["fields"] == ["service_code"]
+    made = feed("visits", visit_item(world, ref="V-9", service_code="S5130"))[0]
+    assert made["status"] == "created" and db.session.get(Visit, made["id"]).service_code == "S5130"
+
+
 def test_a_bad_item_is_rejected_alone(feed, world, planned):
     results = feed("visits", visit_item(world, ref="V-2", client_ref="nobody"),
                    visit_item(world, ref="V-3", worker_refs=["W-9"]),
