@@ -35,8 +35,8 @@ from server.payments import facts
 from server.payments.export import ContractExport, Totals, checksummed, csv_chunks, encoded, pounds, subject_of
 from server.payments.models import ContingencyGrant, PaymentPeriod, PaymentSnapshot
 from server.timeutil import local_range_bounds, to_local
-from server.webhooks.events import period_closed
 from server.visits.models import NonContactActivity, Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
+from server.webhooks.events import period_closed
 
 BATCH = 500
 SNAPSHOT_BATCH = 1000

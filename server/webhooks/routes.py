@@ -17,8 +17,10 @@ bp = Blueprint("webhooks", __name__, url_prefix="/api/v1",
 OWNERS = ("provider_admin", "council_officer")
 
 
-def _with_secret(hook, secret: str) -> dict:
-    return {**WebhookSchema().dump(hook), "secret": secret}
+def _with_secret(hook, secret: str):
+    """The webhook answered with its secret, this once (a plain attribute: it is stored only encrypted)."""
+    hook.secret = secret
+    return hook
 
 
 @bp.get("/webhooks")
@@ -54,9 +56,8 @@ def get_webhook(webhook_id):
 def update_webhook(body, webhook_id):
     ident = current_identity()
     hook = registry.update(ident, registry.get_webhook(ident, webhook_id), body, utcnow())
-    answer = WebhookSchema().dump(hook)
     db.session.commit()
-    return answer
+    return hook
 
 
 @bp.delete("/webhooks/<int:webhook_id>")
@@ -77,9 +78,8 @@ def rotate_webhook_secret(webhook_id):
     ident = current_identity()
     hook = registry.get_webhook(ident, webhook_id)
     secret = registry.rotate(ident, hook, utcnow())
-    answer = _with_secret(hook, secret)
     db.session.commit()
-    return answer
+    return _with_secret(hook, secret)
 
 
 @bp.get("/webhooks/<int:webhook_id>/deliveries")
