@@ -103,7 +103,7 @@ def webhook_for(side: SimpleNamespace, url: str = "https://192.0.2.10/hooks"):
     from server.webhooks.models import EVENT_TYPES, Webhook
     from server.webhooks.secrets import new_secret, seal
 
-    made = add(Webhook(provider_id=side.provider.id, url=url, events=list(EVENT_TYPES), secret_encrypted=seal(new_secret()),
-                       created_by=side.admin.id))
+    made = add(Webhook(provider_id=side.provider.id, url=url, events=list(EVENT_TYPES),
+                       secret_encrypted=seal(new_secret()), created_by=side.admin.id))
     db.session.commit()
     return made
