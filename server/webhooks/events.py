@@ -33,24 +33,28 @@ def visit_data(visit) -> dict:
 
 def visit_changed(event_type: str, visit, at: datetime, now: datetime) -> int:
     """visit.late, visit.missed or visit.completed, to the visit's provider and its contract's council."""
-    return publish(event_type, {"visit": visit_data(visit)}, at=at, now=now,
+    return publish(event_type, lambda: {"visit": visit_data(visit)}, at=at, now=now,
                    provider_id=visit.provider_id, council_id=visit.contract.council_id)
 
 
 def alert_raised(alert, visit, now: datetime) -> int:
-    data = {"alert": {"id": alert.id, "kind": alert.kind, "visit_id": alert.visit_id, "worker_id": alert.worker_id,
-                      "detail": alert.detail, "raised_at": _iso(alert.raised_at),
-                      "expected_arrival": _iso(alert.expected_arrival)},
-            "visit": visit_data(visit)}
+    def data() -> dict:
+        return {"alert": {"id": alert.id, "kind": alert.kind, "visit_id": alert.visit_id, "worker_id": alert.worker_id,
+                          "detail": alert.detail, "raised_at": _iso(alert.raised_at),
+                          "expected_arrival": _iso(alert.expected_arrival)},
+                "visit": visit_data(visit)}
+
     return publish(ALERT_RAISED, data, at=alert.raised_at, now=now, provider_id=alert.provider_id,
                    council_id=visit.contract.council_id)
 
 
 def period_closed(period, contract, now: datetime) -> int:
-    data = {"period": {"id": period.id, "contract_id": contract.id, "contract_reference": contract.reference,
-                       "date_from": period.date_from.isoformat(), "date_to": period.date_to.isoformat(),
-                       "rule_set": period.rule_set, "rows": period.rows, "held_rows": period.held_rows,
-                       "payable_minutes": period.payable_minutes, "amount_pence": period.amount_pence,
-                       "checksum": period.checksum, "closed_at": _iso(period.closed_at)}}
+    def data() -> dict:
+        return {"period": {"id": period.id, "contract_id": contract.id, "contract_reference": contract.reference,
+                           "date_from": period.date_from.isoformat(), "date_to": period.date_to.isoformat(),
+                           "rule_set": period.rule_set, "rows": period.rows, "held_rows": period.held_rows,
+                           "payable_minutes": period.payable_minutes, "amount_pence": period.amount_pence,
+                           "checksum": period.checksum, "closed_at": _iso(period.closed_at)}}
+
     return publish(PERIOD_CLOSED, data, at=period.closed_at, now=now, provider_id=contract.provider_id,
                    council_id=contract.council_id)

@@ -7,6 +7,7 @@ process fares after. This module imports no other domain, so any of them may cal
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -32,16 +33,18 @@ def enqueue(webhook_id: int, event_type: str, at: datetime, data: dict, now: dat
     return delivery
 
 
-def publish(event_type: str, data: dict, *, at: datetime, now: datetime, provider_id: int | None = None,
+def publish(event_type: str, data: Callable[[], dict], *, at: datetime, now: datetime, provider_id: int | None = None,
             council_id: int | None = None) -> int:
     """Queue the event for the active webhooks of the provider and of the council that subscribe to it;
-    the number queued."""
+    the number queued. `data` is called only when some webhook wants the event, so an event nobody hears
+    costs one small query."""
     owners = [column == owner for column, owner in ((Webhook.provider_id, provider_id),
                                                     (Webhook.council_id, council_id)) if owner is not None]
     if not owners:
         return 0
     hooks = db.session.execute(select(Webhook.id, Webhook.events).where(Webhook.active.is_(True), or_(*owners))).all()
     wanted = [hook_id for hook_id, events in hooks if event_type in events]
+    body = data() if wanted else None
     for hook_id in wanted:
-        enqueue(hook_id, event_type, at, data, now)
+        enqueue(hook_id, event_type, at, body, now)
     return len(wanted)

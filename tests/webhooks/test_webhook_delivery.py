@@ -215,7 +215,7 @@ def test_a_tampered_body_does_not_verify(world, settings, receiver, register):
 def test_a_change_rolled_back_sends_nothing(world, settings, receiver, register):
     register(world.alpha.admin, events=["visit.late"])
     visit = world.alpha.visits[0]
-    assert publish("visit.late", {"visit": {"id": visit.id}}, at=world.start, now=world.start,
+    assert publish("visit.late", lambda: {"visit": {"id": visit.id}}, at=world.start, now=world.start,
                    provider_id=visit.provider_id) == 1
     db.session.rollback()
     assert send_all(settings)["delivered"] == 0 and deliveries() == [] and receiver.received == []
