@@ -17,10 +17,11 @@ bp = Blueprint("webhooks", __name__, url_prefix="/api/v1",
 OWNERS = ("provider_admin", "council_officer")
 
 
-def _with_secret(hook, secret: str):
-    """The webhook answered with its secret, this once (a plain attribute: it is stored only encrypted)."""
+def _with_secret(hook, secret: str, status: int):
+    """The webhook answered with its secret, this once (a plain attribute: it is stored only encrypted), in an
+    answer no cache keeps."""
     hook.secret = secret
-    return hook
+    return hook, status, {"Cache-Control": "no-store"}
 
 
 @bp.get("/webhooks")
@@ -39,7 +40,7 @@ def create_webhook(body):
     """The secret is in this answer only; give it to the receiver to check signatures."""
     hook, secret = registry.create(current_identity(), body, utcnow())
     db.session.commit()
-    return _with_secret(hook, secret)
+    return _with_secret(hook, secret, 201)
 
 
 @bp.get("/webhooks/<int:webhook_id>")
@@ -79,7 +80,7 @@ def rotate_webhook_secret(webhook_id):
     hook = registry.get_webhook(ident, webhook_id)
     secret = registry.rotate(ident, hook, utcnow())
     db.session.commit()
-    return _with_secret(hook, secret)
+    return _with_secret(hook, secret, 200)
 
 
 @bp.get("/webhooks/<int:webhook_id>/deliveries")

@@ -126,7 +126,7 @@ def test_another_tenants_webhook_is_not_found_anywhere(client, world, register, 
 def test_rotation_shows_a_new_secret_once(client, world, register):
     made = register(world.alpha.admin)
     r = client.post(f"{URL}/{made['id']}/rotate-secret", headers=headers_for(world.alpha.admin))
-    assert r.status_code == 200
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
     rotated = r.get_json()
     assert rotated["secret"].startswith("whsec_") and rotated["secret"] != made["secret"]
     assert rotated["rotated_at"] is not None
