@@ -11,3 +11,4 @@ from server.payments.models import ContingencyGrant, Invoice, InvoiceLine, Payme
 from server.monitoring.models import Alert, SchedulerLock  # noqa: F401
 from server.notify.models import Notification, PushSubscription, VapidKey  # noqa: F401
 from server.feed.models import ApiClient, ExternalRef  # noqa: F401
+from server.webhooks.models import Webhook, WebhookDelivery  # noqa: F401

@@ -96,3 +96,14 @@ def api_client_for(side: SimpleNamespace, name: str = "RosterPro", scopes=None):
                                   datetime.now(timezone.utc))
     db.session.commit()
     return made, secret
+
+
+def webhook_for(side: SimpleNamespace, url: str = "https://192.0.2.10/hooks"):
+    """A webhook of the side's provider, stored directly: its URL (a documentation address) is never reached."""
+    from server.webhooks.models import EVENT_TYPES, Webhook
+    from server.webhooks.secrets import new_secret, seal
+
+    made = add(Webhook(provider_id=side.provider.id, url=url, events=list(EVENT_TYPES),
+                       secret_encrypted=seal(new_secret()), created_by=side.admin.id))
+    db.session.commit()
+    return made

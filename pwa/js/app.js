@@ -16,6 +16,7 @@ const SCREENS = [
   [/^\/reports$/, () => import("./screens/reports.js"), ["coordinator", "provider_admin"]],
   [/^\/api-clients$/, () => import("./screens/api-clients.js"), ["provider_admin"]],
   [/^\/feed-import$/, () => import("./screens/feed-import.js"), ["provider_admin"]],
+  [/^\/webhooks$/, () => import("./screens/webhooks.js"), ["provider_admin", "council_officer"]],
   [/^\/family$/, () => import("./screens/family.js"), ["family"]],
   [/^\/council$/, () => import("./screens/council.js"), ["council_officer"]],
 ];

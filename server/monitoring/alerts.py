@@ -8,6 +8,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.monitoring.models import Alert
 from server.unique import insert_once
+from server.webhooks.events import alert_raised
 
 
 def raise_alert(visit, kind: str, now: datetime, *, worker_id: int | None = None, detail: str | None = None,
@@ -18,7 +19,10 @@ def raise_alert(visit, kind: str, now: datetime, *, worker_id: int | None = None
         return None
     alert = Alert(dedupe_key=key, visit_id=visit.id, provider_id=visit.provider_id, client_id=visit.client_id,
                   worker_id=worker_id, kind=kind, detail=detail, raised_at=now, expected_arrival=expected_arrival)
-    return alert if insert_once(alert) else None
+    if not insert_once(alert):
+        return None
+    alert_raised(alert, visit, now)
+    return alert
 
 
 def resolve_alerts(visit_id: int, kinds: tuple[str, ...], now: datetime, worker_id: int | None = None) -> list[Alert]:

@@ -19,6 +19,8 @@ from server.monitoring.prediction import expected_arrival, open_check_ins
 from server.notify.messages import notify_family, notify_on_call, told_of_absence
 from server.visits.models import OPEN_STATUSES, Visit
 from server.visits.service import open_exception
+from server.webhooks.events import visit_changed
+from server.webhooks.models import VISIT_LATE, VISIT_MISSED
 
 # Longest a visit can still be waiting for a check-in, or a check-out, and matter to a scan.
 LOOKBACK = timedelta(hours=26)
@@ -57,6 +59,7 @@ def _late_and_missed(now: datetime, settings: dict, counts: dict) -> None:
             resolve_alerts(visit.id, ("late", "predicted_delay"), now)
             if raise_alert(visit, "missed", now, detail="No check-in"):
                 counts["missed"] += 1
+                visit_changed(VISIT_MISSED, visit, now, now)
                 notify_family("missed", visit, when=visit.planned_start, now=now)
         elif now > late_at and visit.status != "late":
             visit.status = "late"
@@ -64,6 +67,7 @@ def _late_and_missed(now: datetime, settings: dict, counts: dict) -> None:
             if raise_alert(visit, "late", now, detail=f"No check-in {c.late_minutes} minutes after planned start",
                            expected_arrival=estimate):
                 counts["late"] += 1
+                visit_changed(VISIT_LATE, visit, now, now)
                 if not _told_of_delay(visit.id):
                     notify_family("delay", visit, when=estimate, now=now)
 

@@ -1,4 +1,4 @@
-"""`caremon scheduler`: one process in charge of the scans, the outbox and visit generation.
+"""`caremon scheduler`: one process in charge of the scans, the outboxes (notifications, webhooks) and visit generation.
 
 Only the holder of the database lock runs jobs. PostgreSQL: a session advisory lock on a
 connection kept open, released by the server the moment the holder's process dies.
@@ -129,6 +129,7 @@ def run(app) -> None:
     from server.monitoring.scans import scan
     from server.notify.channels import channels_from_settings
     from server.notify.sender import drain
+    from server.webhooks import delivery
 
     settings = app.config["CAREMON"]
     with app.app_context():
@@ -151,6 +152,9 @@ def run(app) -> None:
         drain(channels, utcnow(), max_attempts=settings["notify_max_attempts"], backoff_s=settings["notify_backoff_s"],
               backoff_max_s=settings["notify_backoff_max_s"])
 
+    def webhooks_job():
+        delivery.drain(settings, utcnow())
+
     def generate_job():
         log.info("generated %d visits", generate_in_steps(utcnow(), settings))
 
@@ -159,6 +163,8 @@ def run(app) -> None:
     scheduler.add_job(job(scan_job), "interval", seconds=settings["scan_interval_s"], next_run_time=start,
                       max_instances=1, coalesce=True)
     scheduler.add_job(job(outbox_job), "interval", seconds=max(5, settings["scan_interval_s"] // 4),
+                      next_run_time=start, max_instances=1, coalesce=True)
+    scheduler.add_job(job(webhooks_job), "interval", seconds=max(5, settings["scan_interval_s"] // 4),
                       next_run_time=start, max_instances=1, coalesce=True)
     scheduler.add_job(job(generate_job), "interval", hours=1, next_run_time=start, max_instances=1, coalesce=True)
     scheduler.add_job(job(lambda: None), "interval", seconds=max(1, settings["scheduler_lease_s"] // 3))

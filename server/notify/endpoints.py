@@ -1,4 +1,4 @@
-"""Where Web Push may post: an https URL on a public host, checked when registered and before each send.
+"""Where Web Push (and a webhook) may post: an https URL on a public host, checked when registered and before each send.
 
 The server posts to whatever endpoint a browser registers, so a forged subscription could point it at
 its own network (a cloud metadata service, an admin port on localhost). The host is resolved and every
@@ -32,20 +32,21 @@ def public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return True
 
 
-def check(url: str) -> None:
-    """Raise NotPublic or Unresolvable, or return when every address of the URL's host is public."""
+def check(url: str, what: str = "push endpoint") -> None:
+    """Raise NotPublic or Unresolvable, or return when every address of the URL's host is public; `what` names
+    the URL in the messages (webhooks share the check)."""
     parts = urlsplit(url)
     try:
         port = parts.port or 443
     except ValueError:
-        raise NotPublic("push endpoint has an invalid port") from None
+        raise NotPublic(f"{what} has an invalid port") from None
     if parts.scheme != "https" or not parts.hostname:
-        raise NotPublic("push endpoint must be an https URL")
+        raise NotPublic(f"{what} must be an https URL")
     try:
         infos = getaddrinfo(parts.hostname, port, type=SOCK_STREAM)
     except (gaierror, UnicodeError) as exc:
-        raise Unresolvable(f"push endpoint host {parts.hostname} does not resolve: {exc}") from None
+        raise Unresolvable(f"{what} host {parts.hostname} does not resolve: {exc}") from None
     for *_, sockaddr in infos:
         address = ipaddress.ip_address(sockaddr[0].split("%")[0])  # drop an IPv6 scope id
         if not public(address):
-            raise NotPublic(f"push endpoint host {parts.hostname} resolves to {address}, which is not public")
+            raise NotPublic(f"{what} host {parts.hostname} resolves to {address}, which is not public")

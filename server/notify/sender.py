@@ -29,6 +29,20 @@ class Undeliverable(Exception):
     """Raised by a channel for a message no retry would deliver: it fails at once, for coordinators to see."""
 
 
+def backoff(attempts: int, backoff_s: int, backoff_max_s: int) -> timedelta:
+    """The wait after the given number of failed attempts: doubling from backoff_s, capped at backoff_max_s."""
+    return timedelta(seconds=min(backoff_max_s, backoff_s * 2 ** (attempts - 1)))
+
+
+def claim(model, row_id: int, now: datetime) -> bool:
+    """Move an outbox row (notification or webhook delivery) from pending to sending, counting the attempt, and
+    commit: of two senders racing for it, only one gets True."""
+    claimed = db.session.execute(update(model).where(model.id == row_id, model.status == "pending").values(
+        status="sending", attempts=model.attempts + 1, attempted_at=now)).rowcount
+    db.session.commit()
+    return bool(claimed)
+
+
 def drain(channels: dict, now: datetime, *, max_attempts: int = 20, backoff_s: int = 30, backoff_max_s: int = 900,
           limit: int = 200, stale_after: timedelta = timedelta(minutes=10)) -> dict:
     db.session.execute(update(Notification).where(
@@ -47,12 +61,7 @@ def drain(channels: dict, now: datetime, *, max_attempts: int = 20, backoff_s: i
             db.session.commit()
             counts["suppressed" if at is None else "deferred"] += 1
             continue
-        # Claim the row: only one sender moves it from pending to sending.
-        claimed = db.session.execute(update(Notification).where(
-            Notification.id == notification_id, Notification.status == "pending").values(
-            status="sending", attempts=Notification.attempts + 1, attempted_at=now)).rowcount
-        db.session.commit()
-        if not claimed:
+        if not claim(Notification, notification_id, now):
             continue
         row = db.session.get(Notification, notification_id)
         try:
@@ -64,7 +73,7 @@ def drain(channels: dict, now: datetime, *, max_attempts: int = 20, backoff_s: i
                 counts["failed"] += 1
             else:
                 row.status = "pending"
-                row.next_attempt_at = now + timedelta(seconds=min(backoff_max_s, backoff_s * 2 ** (row.attempts - 1)))
+                row.next_attempt_at = now + backoff(row.attempts, backoff_s, backoff_max_s)
                 counts["retry"] += 1
         else:
             row.status, row.sent_at = "sent", now

@@ -36,6 +36,7 @@ from server.payments.export import ContractExport, Totals, checksummed, csv_chun
 from server.payments.models import ContingencyGrant, PaymentPeriod, PaymentSnapshot
 from server.timeutil import local_range_bounds, to_local
 from server.visits.models import NonContactActivity, Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
+from server.webhooks.events import period_closed
 
 BATCH = 500
 SNAPSHOT_BATCH = 1000
@@ -217,6 +218,7 @@ def close_period(ident: Identity, contract: Contract, date_from: date, date_to: 
            contract_id=contract.id, date_from=date_from.isoformat(), date_to=date_to.isoformat(), rows=period.rows,
            held_rows=period.held_rows, adjustment_rows=period.adjustment_rows,
            payable_minutes=period.payable_minutes, amount_pence=period.amount_pence, sha256=period.checksum)
+    period_closed(period, contract, now)
     return period
 
 

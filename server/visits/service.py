@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from device_sync.clock import corrected, is_skewed
 from server.care.models import Outcome
+from server.db_types import utcnow
 from server.directory.models import Client, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
@@ -24,6 +25,8 @@ from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for
 from server.visits.geofence import judge as judge_fix
 from server.visits.idempotency import check_replay, content_hash
 from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
+from server.webhooks.events import visit_changed
+from server.webhooks.models import VISIT_COMPLETED
 
 # Event fields that make up its content; the rest (receipt time, clock offset) belongs to the delivery.
 CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",
@@ -260,7 +263,9 @@ def refresh_state(visit: Visit) -> None:
     if visit.status == "cancelled":
         return
     if visit.ended_at is not None:
-        visit.status = "completed"
+        completing, visit.status = visit.status != "completed", "completed"
+        if completing:
+            visit_changed(VISIT_COMPLETED, visit, visit.ended_at, utcnow())
     elif check_ins or check_outs:
         visit.status = "in_progress"
 

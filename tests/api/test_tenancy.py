@@ -21,13 +21,14 @@ from server.extensions import db
 from server.visits.models import VisitEvent, VisitException
 from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
-from tests.factories import HOME, add, api_client_for, user
+from tests.factories import HOME, add, api_client_for, user, webhook_for
 
 ALL = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 STAFF = ("coordinator", "provider_admin")
 ADMIN = ("provider_admin",)
 USER_ADMINS = ("provider_admin", "council_officer")
-FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "exports"}
+FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "exports", "webhooks"}
+WEBHOOK_OWNERS = ("provider_admin", "council_officer")
 
 
 @pytest.fixture
@@ -43,6 +44,7 @@ def tw(world):
     db.session.commit()
     world.alpha_api_client, _ = api_client_for(a)
     world.beta_api_client, _ = api_client_for(world.beta)
+    world.alpha_webhook = webhook_for(a)
     return world
 
 
@@ -138,6 +140,12 @@ ENDPOINTS = [
              lambda w: w.alpha.admin, 200),
     Endpoint("revoke_api_client", "DELETE", lambda w: f"/api/v1/api-clients/{w.alpha_api_client.id}", ADMIN,
              lambda w: w.alpha.admin, 204),
+    *(Endpoint(f"webhook_{name}", method, lambda w, path=path: f"/api/v1/webhooks/{w.alpha_webhook.id}{path}",
+               WEBHOOK_OWNERS, lambda w: w.alpha.admin, ok, payload)
+      for name, method, path, ok, payload in (
+          ("get", "GET", "", 200, lambda w: None), ("update", "PATCH", "", 200, lambda w: {"active": False}),
+          ("delete", "DELETE", "", 204, lambda w: None), ("rotate", "POST", "/rotate-secret", 200, lambda w: None),
+          ("deliveries", "GET", "/deliveries", 200, lambda w: None), ("test", "POST", "/test", 200, lambda w: None))),
     Endpoint("create_visit_for_client", "POST", lambda w: "/api/v1/visits", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"client_id": _client(w).id, "planned_start": (w.start + timedelta(days=1)).isoformat(),
