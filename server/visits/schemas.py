@@ -3,7 +3,12 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from server.care.models import SCORE_MAX, SCORE_MIN
 from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude
 from server.visits.flags import FLAGS
-from server.visits.models import ACTIVITY_CATEGORIES, EVENT_KINDS, PAY_DECISIONS, REASON_CODES, STATUSES, TASK_REASONS
+from server.visits.models import (
+    ACTIVITY_CATEGORIES, EVENT_KINDS, METHODS, PAY_DECISIONS, REASON_CODES, STATUSES, TASK_REASONS, VERDICTS,
+)
+
+# Ways a phone may show presence; a text comes through the SMS gateway, manual times from a coordinator.
+PHONE_METHODS = ("gps", "qr", "nfc", "code")
 
 
 class TaskReasonSchema(Schema):
@@ -40,6 +45,25 @@ class EventInSchema(Schema):
                                metadata={"description": "At check-out: why each task not ticked was left undone"})
     short_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 2000),
                                  metadata={"description": "At check-out: why the visit was well short of planned"})
+    method = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(PHONE_METHODS), metadata={
+        "description": "How presence is shown: gps (the default, also when absent), qr or nfc (give tag), code "
+                       "(give code)"})
+    tag = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 512),
+                        metadata={"description": "The payload read from the home's QR label or NFC sticker"})
+    code = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9]{4,8}$"),
+                         metadata={"description": "The short code printed on the home's label, as typed"})
+
+    @validates_schema
+    def _presence_given(self, data, **_):
+        method = data.get("method") or "gps"
+        if method != "gps" and data.get("kind") not in ("arrival", "check_in", "check_out"):
+            raise ValidationError("Only an arrival, check-in or check-out shows presence", "method")
+        needs = {"qr": "tag", "nfc": "tag", "code": "code"}.get(method)
+        for name in ("tag", "code"):
+            if name == needs and not data.get(name):
+                raise ValidationError(f"A {method} check needs {name}", name)
+            if name != needs and data.get(name) is not None:
+                raise ValidationError(f"Not used with method {method}", name)
 
     @validates_schema
     def _fix_complete(self, data, **_):
@@ -71,6 +95,9 @@ class EventSchema(Schema):
     accuracy_m = fields.Float(allow_none=True)
     distance_m = fields.Float(allow_none=True)
     geofence = fields.String()
+    method = fields.String(metadata={"description": "How presence was shown: " + ", ".join(METHODS)})
+    verdict = fields.String(metadata={"description": "Whether it verified: " + ", ".join(VERDICTS)
+                                                     + " (for gps, the geofence verdict)"})
     payload = fields.Dict()
     flags = fields.List(fields.String())
 
@@ -88,8 +115,10 @@ class AssignmentSchema(Schema):
     arrived_at = fields.DateTime(allow_none=True)
     checked_in_at = fields.DateTime(allow_none=True)
     checked_out_at = fields.DateTime(allow_none=True)
-    check_in_geofence = fields.String(allow_none=True)
-    check_out_geofence = fields.String(allow_none=True)
+    check_in_geofence = fields.String(allow_none=True, metadata={"description": "Verdict on presence at check-in"})
+    check_out_geofence = fields.String(allow_none=True, metadata={"description": "Verdict on presence at check-out"})
+    check_in_method = fields.String(allow_none=True)
+    check_out_method = fields.String(allow_none=True)
     manual = fields.Boolean()
     removed_at = fields.DateTime(allow_none=True)
 
