@@ -9,6 +9,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 # Wide enough for a phone camera at arm's length once printed at 60 mm.
 QR_BOX_PX = 10
+A6_MM = (105, 148)
 
 
 def qr_png(payload: str) -> bytes:
@@ -20,7 +21,7 @@ def qr_png(payload: str) -> bytes:
 
 def label_pdf(payload: str, code: str, home: str) -> bytes:
     """An A6 label: the QR code, then the code in large digits for typing or texting."""
-    pdf = FPDF(format="A6")
+    pdf = FPDF(unit="mm", format=A6_MM)
     pdf.set_auto_page_break(False)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
