@@ -14,6 +14,7 @@ const SCREENS = [
   [/^\/worker\/activity$/, () => import("./screens/activity.js"), ["worker"]],
   [/^\/coordinator$/, () => import("./screens/coordinator.js"), ["coordinator", "provider_admin"]],
   [/^\/reports$/, () => import("./screens/reports.js"), ["coordinator", "provider_admin"]],
+  [/^\/clients(?:\/(\d+))?$/, () => import("./screens/clients.js"), ["coordinator", "provider_admin"]],
   [/^\/api-clients$/, () => import("./screens/api-clients.js"), ["provider_admin"]],
   [/^\/family$/, () => import("./screens/family.js"), ["family"]],
   [/^\/council$/, () => import("./screens/council.js"), ["council_officer"]],

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -33,7 +33,7 @@ def registered(world):
     """Alpha's first worker has a phone; the visit starts now, as the texts arrive."""
     a = world.alpha
     a.workers[0].phone = PHONE
-    a.visits[0].planned_start = datetime.now(timezone.utc)
+    a.visits[0].planned_start = datetime.now(UTC)
     db.session.commit()
     db.session.refresh(a.visits[0])
     return a
@@ -118,5 +118,5 @@ def test_a_visit_planned_far_from_the_text_is_not_checked_into(client, world, ga
 
 def test_without_an_inbound_gateway_texts_are_not_taken(client, world, registered):
     r = text(client, "IN 123456")
-    assert (r.status_code, r.get_json()["error"]["code"]) == (404, "sms_inbound_disabled")
+    assert (r.status_code, r.get_json()["error"]["code"]) == (503, "sms_inbound_disabled")
     assert count(InboundSms) == 0
