@@ -13,6 +13,8 @@ Thresholds are the contract's (defaults in brackets); a value exactly on a thres
   tag_invalid          a carer's check-in or check-out showed another home's tag, a revoked tag or a
                        forged payload (always holds pay until a coordinator accepts the visit)
   tasks_not_done       the visit ended with some of its tasks not ticked
+  client_unconfirmed   the contract asks the client or family to confirm each visit, and the visit ended
+                       without a confirmation that verified (the family's PIN, or a signature)
   understaffed         the visit ended with fewer carers checked in than carers_required
   clock_skew           a carer's phone clock was off from server time at a sync
   manual_times         a coordinator entered a carer's times
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 FLAGS = ("early", "late", "short", "overrun", "outside_geofence", "unverified_location", "tag_invalid",
-         "tasks_not_done", "understaffed", "clock_skew", "manual_times")
+         "tasks_not_done", "client_unconfirmed", "understaffed", "clock_skew", "manual_times")
 MINUTE = timedelta(minutes=1)
 
 
@@ -55,6 +57,7 @@ class VisitTimes:
     tasks: tuple[str, ...] = ()
     tasks_done: frozenset[str] = field(default_factory=frozenset)
     clock_skew: bool = False
+    unconfirmed: bool = False
 
 
 def actual_minutes(visit: VisitTimes) -> int | None:
@@ -98,6 +101,8 @@ def flags_for(visit: VisitTimes, limits: Thresholds) -> list[str]:
     if visit.ended_at is not None:
         if set(visit.tasks) - visit.tasks_done:
             found.add("tasks_not_done")
+        if visit.unconfirmed:
+            found.add("client_unconfirmed")
         if sum(c.checked_in_at is not None for c in visit.carers) < visit.carers_required:
             found.add("understaffed")
     if visit.clock_skew:

@@ -26,6 +26,19 @@ MAX_TASKS = 50
 MAX_CARERS = 4
 
 
+class ConfirmationInSchema(Schema):
+    pin = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9]{4,8}$"),
+                        metadata={"description": "The PIN the family set, typed by the client or family member"})
+    signature = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300_000),
+                              metadata={"description": "A signature drawn on the screen, as a PNG data URL"})
+    signer_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+    @validates_schema
+    def _one_way(self, data, **_):
+        if (data.get("pin") is None) == (data.get("signature") is None):
+            raise ValidationError("Give either a pin or a signature", "pin")
+
+
 class EventInSchema(Schema):
     idempotency_key = fields.UUID(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
@@ -52,6 +65,8 @@ class EventInSchema(Schema):
                         metadata={"description": "The payload read from the home's QR label or NFC sticker"})
     code = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9]{4,8}$"),
                          metadata={"description": "The short code printed on the home's label, as typed"})
+    confirmation = fields.Nested(ConfirmationInSchema, load_default=None, allow_none=True, metadata={
+        "description": "At check-out: the client's or family's confirmation of the visit (PIN or signature)"})
 
     @validates_schema
     def _presence_given(self, data, **_):
@@ -72,7 +87,7 @@ class EventInSchema(Schema):
 
     @validates_schema
     def _reasons_at_check_out(self, data, **_):
-        for name in ("task_reasons", "short_reason"):
+        for name in ("task_reasons", "short_reason", "confirmation"):
             if data.get(name) and data.get("kind") != "check_out":
                 raise ValidationError("Only a check-out carries reasons", name)
         tasks = [r["task"] for r in data.get("task_reasons") or ()]
@@ -125,6 +140,8 @@ class AssignmentSchema(Schema):
 
 class ClientSummarySchema(Schema):
     id = fields.Integer()
+    confirmation_pin_set = fields.Function(lambda c: c.confirmation_pin_hash is not None, metadata={
+        "type": "boolean", "description": "The family has set a PIN for confirming visits"})
     name = fields.String()
     address = fields.String()
     postcode = fields.String(allow_none=True)
@@ -159,6 +176,8 @@ class VisitSchema(Schema):
     assignments = fields.Nested(AssignmentSchema, many=True, attribute="active_assignments")
     open_exceptions = fields.Method("_open_exceptions", metadata={"type": "array", "items": {"type": "string"}})
     council_id = fields.Integer(attribute="contract.council_id")
+    require_client_confirmation = fields.Boolean(attribute="contract.require_client_confirmation", metadata={
+        "description": "The client or family confirms the visit on the carer's phone at check-out"})
     flags = fields.List(fields.String(validate=validate.OneOf(FLAGS)), metadata={
         "description": "What a coordinator or council should look at: " + ", ".join(FLAGS)})
     reasons = fields.List(fields.Nested(lambda: ReasonSchema()), metadata={
@@ -337,6 +356,14 @@ class ReasonCodeUpdateSchema(Schema):
     label = fields.String(validate=validate.Length(1, 200))
     external_code = fields.String(allow_none=True, validate=validate.Length(1, 64))
     active = fields.Boolean()
+
+
+class ConfirmationPinSchema(Schema):
+    pin = fields.String(required=True, load_only=True, validate=validate.Regexp(r"^[0-9]{4,8}$", error="4 to 8 digits"))
+
+
+class ConfirmationPinStateSchema(Schema):
+    pin_set = fields.Boolean()
 
 
 class PayDecisionInSchema(Schema):

@@ -20,6 +20,7 @@ from server.extensions import db
 from server.monitoring.alerts import raise_alert, resolve_alerts
 from server.monitoring.models import ALERT_KINDS
 from server.unique import insert_once
+from server.visits import confirmation
 from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for
 from server.visits.geofence import judge as judge_fix
 from server.visits.idempotency import check_replay, content_hash
@@ -30,7 +31,7 @@ from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitE
 CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",
                   "task", "text", "outcome_id", "score", "comment", "task_reasons", "short_reason")
 # Content added later: hashed only when given, so an event stored before them is still its own retry.
-PRESENCE_FIELDS = ("method", "tag", "code", "confirmation")
+PRESENCE_FIELDS = ("method", "tag", "code")
 PAYLOAD_FIELDS = ("task", "text", "outcome_id", "score", "comment", "task_reasons", "short_reason")
 
 
@@ -50,6 +51,8 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
     # The worker is part of the content: a key replayed by anyone else is a conflict, never their event.
     payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS}
                                 | {k: data[k] for k in PRESENCE_FIELDS if data.get(k) is not None}
+                                | ({"confirmation": confirmation.hashed_content(data["confirmation"])}
+                                   if data.get("confirmation") else {})
                                 | {"visit_id": visit_id, "worker_id": worker_id})
     # Tenancy first, so a known key opens nothing on a visit the worker was never on.
     visit, assignment = _visit_for_worker(visit_id, worker_id)
@@ -77,6 +80,8 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
 
     if skew:
         open_exception(visit, "clock_skew", now, worker_id=worker_id, detail=skew)
+    if data.get("confirmation"):
+        confirmation.keep(visit, event, data["confirmation"])
     _apply(visit, assignment, event, now)
     return event, True
 
@@ -123,6 +128,8 @@ def _validate_content(visit: Visit, data: dict) -> None:
     for given in data.get("task_reasons") or ():
         if given["task"] not in (visit.tasks or []):
             raise invalid("task_reasons", f"Not one of this visit's tasks: {given['task']}")
+    if (data.get("confirmation") or {}).get("signature"):
+        confirmation.signature_png(data["confirmation"]["signature"])
     if kind == "note" and not (data.get("text") or "").strip():
         raise invalid("text", "A note needs text")
     if kind == "outcome_progress":
@@ -253,7 +260,8 @@ def judge(visit: Visit) -> None:
         VisitTimes(visit.planned_start, visit.planned_minutes, visit.carers_required or 1, visit.started_at,
                    visit.ended_at or ended, tuple(CarerTimes(a.checked_in_at, a.checked_out_at, a.check_in_geofence,
                                                     a.check_out_geofence, a.manual) for a in carers),
-                   tuple(visit.tasks or ()), done, "clock_skew" in (visit.flags or ())),
+                   tuple(visit.tasks or ()), done, "clock_skew" in (visit.flags or ()),
+                   ended is not None and c.require_client_confirmation and not confirmation.confirmed(visit.id)),
         Thresholds(c.early_minutes, c.late_minutes, c.short_percent, c.overrun_minutes))
 
 
