@@ -8,6 +8,7 @@ import { TASK_REASONS } from "../labels.js";
 import * as outbox from "../outbox.js";
 import { loadVisit, outcomesFor, progress, shownStatus } from "../run.js";
 import { chip } from "../status.js";
+import { signaturePad } from "../signature-pad.js";
 import { canScan, canTap, readNfc, scanQr } from "../tag-reader.js";
 import { formatTime, timeRange } from "../time.js";
 
@@ -25,6 +26,8 @@ export async function render(main, { user, params }) {
   // that first asks for reasons.
   let reading = null;
   let outPresence = null;
+  // A check-out waiting for the client's or family's confirmation: what it will carry, and how presence was shown.
+  let confirming = null;
 
   async function load() {
     try {
@@ -103,7 +106,7 @@ export async function render(main, { user, params }) {
         outPresence = presence;
         draw().then(() => root.querySelector(".checkout-reasons input, .checkout-reasons textarea")?.focus());
       } else {
-        record("check_out", presence || {}, { withLocation: !presence, button });
+        leave({}, presence, button);
       }
     };
     const checkOutBtn = h("button", { class: "btn btn--primary btn--block", type: "button", disabled: !checkedIn || finished },
@@ -138,8 +141,9 @@ export async function render(main, { user, params }) {
       ]),
       step("Check out", [
         p.checkOut ? done(`Checked out ${formatTime(p.checkOut.at)} · ${fixText(p.checkOut)}`, p.checkOut)
-          : askingReasons && checkedIn ? reasonsForm(unticked, leavingEarly, visit) : checkOutBtn,
-        checkedIn && !finished && !askingReasons ? tagChoices("check_out", (presence) => checkOut(presence)) : null,
+          : confirming && checkedIn ? confirmationForm(visit)
+            : askingReasons && checkedIn ? reasonsForm(unticked, leavingEarly, visit) : checkOutBtn,
+        checkedIn && !finished && !askingReasons && !confirming ? tagChoices("check_out", (presence) => checkOut(presence)) : null,
         !checkedIn && !finished ? h("p", { class: "hint" }, "Check in first.") : null,
       ]));
   }
@@ -221,8 +225,51 @@ export async function render(main, { user, params }) {
       askingReasons = false;
       const presence = outPresence;
       outPresence = null;
-      record("check_out", { task_reasons: taskReasons.length ? taskReasons : undefined, short_reason: early?.value.trim() || undefined,
-        ...presence }, { withLocation: !presence, button: confirm });
+      leave({ task_reasons: taskReasons.length ? taskReasons : undefined, short_reason: early?.value.trim() || undefined },
+        presence, confirm);
+    });
+    return form;
+  }
+
+  /** Check out, first asking the client or family to confirm where the contract says so. */
+  function leave(extra, presence, button) {
+    if (data.timeline.visit.require_client_confirmation) {
+      confirming = { extra, presence };
+      draw().then(() => root.querySelector(".confirm-visit input, .confirm-visit canvas")?.focus());
+      return;
+    }
+    record("check_out", { ...extra, ...presence }, { withLocation: !presence, button });
+  }
+
+  /** The client or a family member confirms the visit: the family's PIN, or a signature drawn here. */
+  function confirmationForm(visit) {
+    const pinSet = visit.client.confirmation_pin_set;
+    const pin = pinSet ? h("input", { type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 8 }) : null;
+    const pad = signaturePad({ label: "Signature: draw with a finger" });
+    const signer = h("input", { type: "text", maxlength: 200, autocomplete: "off" });
+    const confirm = h("button", { class: "btn btn--primary btn--block", type: "submit" }, icon("check"), "Confirm and check out");
+    const skip = h("button", { class: "btn btn--quiet btn--block", type: "button" }, "Nobody can confirm: check out");
+    const send = (given, button) => {
+      const { extra, presence } = confirming;
+      confirming = null;
+      record("check_out", { ...extra, ...presence, confirmation: given }, { withLocation: !presence, button });
+    };
+    skip.addEventListener("click", () => send(undefined, skip));
+    const form = h("form", { class: "confirm-visit", novalidate: true },
+      h("p", {}, `Ask ${visit.client.name} or a family member to confirm this visit.`),
+      pin ? field("Family PIN", pin, "Typed by the client or family, not by you") : null,
+      h("p", { class: "hint" }, pin ? "Or sign below:" : "Sign below:"),
+      pad.el,
+      field("Name of the person signing (optional)", signer),
+      confirm, skip);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (pin?.value) {
+        if (!/^[0-9]{4,8}$/.test(pin.value)) return refuse("The PIN is 4 to 8 digits.", pin);
+        return send({ pin: pin.value }, confirm);
+      }
+      if (pad.isEmpty()) return refuse(pin ? "Type the family PIN or sign." : "Please sign in the box.", pin || pad.el);
+      send({ signature: pad.dataUrl(), signer_name: signer.value.trim() || undefined }, confirm);
     });
     return form;
   }
