@@ -3,6 +3,8 @@ types its code."""
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -14,6 +16,7 @@ from server.extensions import db
 from server.tags import issuing
 from server.tags.models import ClientTag
 from server.visits.models import VisitEvent
+from server.visits.service import record_event
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot, signed_in
 from tests.e2e.seed import seed_today
 
@@ -83,3 +86,23 @@ def test_worker_indoors_checks_in_by_typing_the_homes_code(open_context, app):
     expect(page.get_by_text(re.compile(r"Checked in \d\d:\d\d · home's code verified"))).to_be_visible(timeout=15000)
     [event] = events_of(world.visit_online.id)
     assert (event.kind, event.method, event.verdict, event.lat) == ("check_in", "code", "verified", None)
+
+
+def test_coordinator_sees_how_presence_was_shown_and_a_bad_tag_flagged(open_context, app):
+    world = seed_today()
+    a = world.alpha
+    good, other = tag_for(world, a.clients[0]), tag_for(world, a.clients[1])
+    visit = world.visit_online
+    for kind, presence, minutes in (("check_in", {"method": "code", "code": good.code}, 0),
+                                    ("check_out", {"method": "qr", "tag": issuing.payload_of(other)}, 30)):
+        record_event(worker_id=a.workers[0].id, visit_id=visit.id, now=utcnow(), data={
+            "idempotency_key": str(uuid.uuid4()), "kind": kind, "device_time": visit.planned_start + timedelta(minutes=minutes),
+            **presence})
+    db.session.commit()
+    page = signed_in(open_context, a.coordinator, DESKTOP)
+    page.locator(f'.block[data-visit-id="{visit.id}"]').click()
+    detail = page.get_by_role("region", name="AlphaClient1")
+    expect(detail.locator('.presence[data-method="code"]')).to_have_text(" · home's code typed: verified")
+    expect(detail.locator('.presence[data-method="qr"]')).to_contain_text("home's QR code: not this home's tag")
+    expect(detail).to_contain_text("Home tag not valid")
+    screenshot(page, "coordinator-visit-presence-desktop")
