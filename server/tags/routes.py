@@ -44,11 +44,26 @@ def revoke_tag(client_id, tag_id):
     return tag
 
 
-@bp.get("/clients/<int:client_id>/tags/<int:tag_id>/label.<any(png, pdf):fmt>")
+def _label_doc(description: str, mimetype: str) -> dict:
+    return {"200": {"description": description,
+                    "content": {mimetype: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@bp.get("/clients/<int:client_id>/tags/<int:tag_id>/label.png")
 @roles_required(*STAFF)
-@bp.doc(responses={"200": {"description": "The printable label: the QR code alone (PNG) or an A6 label (PDF)",
-                           "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in LABELS.values()}}})
-def tag_label(client_id, tag_id, fmt):
+@bp.doc(responses=_label_doc("The tag's QR code, to print or show", "image/png"))
+def tag_label_png(client_id, tag_id):
+    return _label(client_id, tag_id, "png")
+
+
+@bp.get("/clients/<int:client_id>/tags/<int:tag_id>/label.pdf")
+@roles_required(*STAFF)
+@bp.doc(responses=_label_doc("An A6 label: the QR code, the short code, and how to use them", "application/pdf"))
+def tag_label_pdf(client_id, tag_id):
+    return _label(client_id, tag_id, "pdf")
+
+
+def _label(client_id: int, tag_id: int, fmt: str) -> Response:
     client = get_client(current_identity(), client_id)
     tag = issuing.get_tag(client, tag_id)
     payload = issuing.payload_of(tag)
