@@ -20,7 +20,7 @@ MAX_BODY = 16384
                                   "content": {"application/json": {"schema": {"type": "object"}}}})
 @bp.response(200, InboundResultSchema)
 @bp.alt_response(401, schema=ErrorSchema, description="bad_signature: not signed by the gateway; nothing is kept")
-@bp.alt_response(503, schema=ErrorSchema, description="sms_inbound_disabled: the configured gateway takes no texts in")
+@bp.alt_response(403, schema=ErrorSchema, description="sms_inbound_disabled: the configured gateway takes no texts in")
 def inbound():
     """A worker's text, IN or OUT and the home's code: records the check-in or check-out and answers by SMS.
 
@@ -29,7 +29,7 @@ def inbound():
     settings = current_app.config["CAREMON"]
     gateway = sms_gateway(settings)
     if not callable(getattr(gateway, "inbound", None)):
-        raise ApiError(503, "sms_inbound_disabled", "The configured SMS gateway takes no texts in")
+        raise ApiError(403, "sms_inbound_disabled", "The configured SMS gateway takes no texts in")
     if (request.content_length or 0) > MAX_BODY:
         raise ApiError(413, "payload_too_large", "The body is too large for a text")
     try:

@@ -118,5 +118,5 @@ def test_a_visit_planned_far_from_the_text_is_not_checked_into(client, world, ga
 
 def test_without_an_inbound_gateway_texts_are_not_taken(client, world, registered):
     r = text(client, "IN 123456")
-    assert (r.status_code, r.get_json()["error"]["code"]) == (503, "sms_inbound_disabled")
+    assert (r.status_code, r.get_json()["error"]["code"]) == (403, "sms_inbound_disabled")
     assert count(InboundSms) == 0
