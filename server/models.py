@@ -4,7 +4,8 @@ from server.auth.models import LoginFailure, PasswordResetToken, RevokedToken, U
 from server.care.models import CarePackage, Outcome, VisitPattern  # noqa: F401
 from server.directory.models import Client, Contract, Council, FamilyLink, Provider, Worker  # noqa: F401
 from server.visits.models import (  # noqa: F401
-    NonContactActivity, OutcomeProgress, Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException,
+    NonContactActivity, OutcomeProgress, Visit, VisitAssignment, VisitConfirmation, VisitCorrection, VisitEvent,
+    VisitException,
 )
 from server.feedback.models import VisitFeedback  # noqa: F401
 from server.payments.models import ContingencyGrant, Invoice, InvoiceLine, PaymentPeriod, PaymentSnapshot  # noqa: F401
@@ -12,3 +13,5 @@ from server.monitoring.models import Alert, SchedulerLock  # noqa: F401
 from server.notify.models import Notification, PushSubscription, VapidKey  # noqa: F401
 from server.feed.models import ApiClient, ExternalRef  # noqa: F401
 from server.webhooks.models import Webhook, WebhookDelivery  # noqa: F401
+from server.tags.models import ClientTag  # noqa: F401
+from server.sms.models import InboundSms  # noqa: F401

@@ -14,6 +14,7 @@ const SCREENS = [
   [/^\/worker\/activity$/, () => import("./screens/activity.js"), ["worker"]],
   [/^\/coordinator$/, () => import("./screens/coordinator.js"), ["coordinator", "provider_admin"]],
   [/^\/reports$/, () => import("./screens/reports.js"), ["coordinator", "provider_admin"]],
+  [/^\/clients(?:\/(\d+))?$/, () => import("./screens/clients.js"), ["coordinator", "provider_admin"]],
   [/^\/api-clients$/, () => import("./screens/api-clients.js"), ["provider_admin"]],
   [/^\/feed-import$/, () => import("./screens/feed-import.js"), ["provider_admin"]],
   [/^\/webhooks$/, () => import("./screens/webhooks.js"), ["provider_admin", "council_officer"]],

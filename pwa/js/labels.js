@@ -10,6 +10,7 @@ export const EXCEPTION_KINDS = {
   not_assigned: "Worker not assigned",
   clock_skew: "Phone clock wrong",
   missed: "Missed: say why",
+  tag_invalid: "Home tag not valid",
 };
 
 // A visit's flags (GET /visits/<id> "flags"), as the office reads them.
@@ -20,7 +21,9 @@ export const FLAGS = {
   overrun: "Longer than planned",
   outside_geofence: "Away from the home",
   unverified_location: "Location not verified",
+  tag_invalid: "Home tag not valid",
   tasks_not_done: "Tasks not done",
+  client_unconfirmed: "Not confirmed by client or family",
   understaffed: "Fewer carers than planned",
   clock_skew: "Phone clock wrong",
   manual_times: "Times entered by the office",
@@ -90,12 +93,32 @@ export const EVENT_KINDS = {
   outcome_progress: "Outcome progress",
 };
 
+// How a carer showed presence at the door (an event's "method").
+export const METHODS = {
+  gps: "GPS",
+  qr: "home's QR code",
+  nfc: "home's NFC sticker",
+  code: "home's code typed",
+  sms: "text message",
+  manual: "entered by the office",
+};
+
 export const GEOFENCE = {
   verified: "location verified",
   unverified: "location too rough (unverified)",
   outside: "outside the home's area",
   none: "no location",
+  invalid: "not this home's tag (revoked, another home's or altered)",
 };
+
+/** An event's presence in words: how it was shown, and whether it verified. */
+export function presenceText(e) {
+  if (e.method && e.method !== "gps") {
+    return `${METHODS[e.method] || e.method}: ${e.verdict === "verified" ? "verified" : GEOFENCE[e.verdict] || e.verdict}`;
+  }
+  const away = e.distance_m !== null && e.distance_m !== undefined ? ` (${Math.round(e.distance_m)} m from home)` : "";
+  return `${GEOFENCE[e.geofence] || e.geofence}${away}`;
+}
 
 export function exceptionLabel(kind) {
   return EXCEPTION_KINDS[kind] || plain(kind);

@@ -50,7 +50,7 @@ export function progress(timeline, workerId, entries) {
   for (const e of timeline.events || []) {
     if (e.worker_id !== workerId) continue;
     seen.set(e.idempotency_key, {
-      kind: e.kind, at: e.device_time, pending: false, geofence: e.geofence, accuracy_m: e.accuracy_m,
+      kind: e.kind, at: e.device_time, pending: false, geofence: e.verdict ?? e.geofence, method: e.method, accuracy_m: e.accuracy_m,
       lat: e.lat, task: e.payload?.task, text: e.payload?.text, outcome_id: e.payload?.outcome_id,
       score: e.payload?.score, comment: e.payload?.comment,
     });
@@ -59,7 +59,7 @@ export function progress(timeline, workerId, entries) {
     if (seen.has(entry.idempotency_key) || entry.state === "rejected") continue;
     const i = entry.item;
     seen.set(entry.idempotency_key, {
-      kind: i.kind, at: i.device_time, pending: entry.state === "pending", geofence: null,
+      kind: i.kind, at: i.device_time, pending: entry.state === "pending", geofence: null, method: i.method,
       accuracy_m: i.accuracy_m, lat: i.lat, task: i.task, text: i.text, outcome_id: i.outcome_id,
       score: i.score, comment: i.comment,
     });

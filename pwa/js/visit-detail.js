@@ -4,8 +4,8 @@ import * as api from "./api.js";
 import { field, h, message, options, replace } from "./dom.js";
 import { icon } from "./icons.js";
 import {
-  EVENT_FLAGS, EVENT_KINDS, GEOFENCE, PAY_DECISIONS, PAY_OUTCOMES, PAY_STEPS, REASON_CODES, exceptionLabel, flagLabel,
-  plain, taskReasonLabel,
+  EVENT_FLAGS, EVENT_KINDS, PAY_DECISIONS, PAY_OUTCOMES, PAY_STEPS, REASON_CODES, exceptionLabel, flagLabel,
+  plain, presenceText, taskReasonLabel,
 } from "./labels.js";
 import { chip } from "./status.js";
 import { formatTime, timeRange, toInputValue } from "./time.js";
@@ -64,7 +64,8 @@ export async function renderVisitDetail(container, visitId, { onClose, onChanged
       e.payload?.task ? `: ${e.payload.task}` : "", e.payload?.text ? `: “${e.payload.text}”` : "",
       e.payload?.score ? `: ${e.payload.score}/5${e.payload.comment ? ` – ${e.payload.comment}` : ""}` : "",
       ` · ${names.get(e.worker_id) || "worker"}`,
-      ["arrival", "check_in", "check_out"].includes(e.kind) ? ` · ${GEOFENCE[e.geofence] || e.geofence}${e.distance_m !== null && e.distance_m !== undefined ? ` (${Math.round(e.distance_m)} m from home)` : ""}` : "",
+      ["arrival", "check_in", "check_out"].includes(e.kind) ? h("span", { class: "presence", dataset: { method: e.method || "gps", verdict: e.verdict || e.geofence } },
+        ` · ${presenceText(e)}`) : "",
       (e.flags || []).map((f) => h("span", { class: "flag" }, EVENT_FLAGS[f] || plain(f)))))) : h("p", { class: "muted" }, "Nothing recorded yet."),
     corrections.length ? [h("h3", {}, "Corrections"), h("ul", {}, corrections.map((c) => h("li", {},
       `${names.get(c.worker_id) || "worker"}: ${formatTime(c.check_in_at)}–${formatTime(c.check_out_at)}, ${reasonLabel(c.reason_code)}${c.note ? ` (${c.note})` : ""}`)))] : null,

@@ -50,6 +50,8 @@ class Contract(db.Model):
     # (0 never holds a short visit).
     hold_outside_geofence: Mapped[bool] = mapped_column(default=True)
     hold_short_below_percent: Mapped[int] = mapped_column(default=50)
+    # The client or a family member confirms each visit on the carer's phone at check-out (PIN or signature).
+    require_client_confirmation: Mapped[bool] = mapped_column(default=False)
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
 
@@ -86,6 +88,10 @@ class Client(db.Model):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     access_notes: Mapped[str | None] = mapped_column(Text)
+    # Overrides the contract's radius for this home (a farm, a block of flats).
+    geofence_radius_m: Mapped[int | None]
+    # Argon2 hash of the PIN the family set for confirming visits.
+    confirmation_pin_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -31,6 +31,9 @@ class ContractSchema(Schema):
     hold_short_below_percent = fields.Integer(metadata={
         "description": "Pay for a short visit under this % of planned waits for a coordinator's acceptance "
                        "(default 50; 0 never holds)"})
+    require_client_confirmation = fields.Boolean(metadata={
+        "description": "The client or a family member confirms each visit on the carer's phone at check-out, "
+                       "with the family's PIN or a signature (default false)"})
 
 
 class ProviderSchema(Schema):
@@ -68,6 +71,8 @@ class ClientSchema(Schema):
     lat = latitude(required=True)
     lon = longitude(required=True)
     access_notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    geofence_radius_m = fields.Integer(strict=True, allow_none=True, validate=validate.Range(10, 5000), metadata={
+        "description": "Geofence radius for this home in metres, overriding the contract's (null: the contract's)"})
     active = fields.Boolean()
 
 

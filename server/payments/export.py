@@ -47,7 +47,8 @@ COLUMNS = (
     "client_id", "client_reference", "visit_id", "worker_id", "worker_reference", "carer_position",
     "activity_id", "activity_category",
     "planned_start", "planned_end", "planned_minutes", "arrival", "check_in", "check_out", "actual_minutes",
-    "visit_status", "check_in_location", "check_out_location", "manual_times", "overrun_approved",
+    "visit_status", "check_in_location", "check_out_location", "check_in_method", "check_out_method", "manual_times",
+    "overrun_approved",
     "flags", "reasons", "pay_decision", "outcome", "held_reason", "day_kind", "payable_minutes", "amount_pence", "amount",
     "block_from", "block_to", "adjusts_kind", "adjusts_period_id", "detail",
 )
@@ -199,6 +200,8 @@ class ContractExport:
             "check_out": check_out and local(check_out).isoformat(),
             "actual_minutes": actual, "visit_status": row.status,
             "check_in_location": row.check_in_geofence, "check_out_location": row.check_out_geofence,
+            "check_in_method": "manual" if row.manual else check_in and (row.check_in_method or "gps"),
+            "check_out_method": "manual" if row.manual else check_out and (row.check_out_method or "gps"),
             "manual_times": bool(row.manual), "overrun_approved": bool(row.overrun_approved),
             "flags": list(row.flags or ()), "reasons": reason_texts(row.reasons), "pay_decision": row.pay_decision,
             "outcome": line.outcome, "held_reason": line.held_reason, "day_kind": line.day.kind,
@@ -297,6 +300,7 @@ class Totals:
         self.rows = self.held_rows = self.payable_minutes = self.amount_pence = 0
         self.by_kind: dict[str, list[int]] = {}
         self.by_contract: dict[int, list] = {}
+        self.by_method: dict[str, int] = {}
 
     def add(self, row: dict) -> None:
         minutes, pence = row["payable_minutes"] or 0, row["amount_pence"] or 0
@@ -304,6 +308,8 @@ class Totals:
         self.held_rows += row["outcome"] == "held" and row["row_kind"] == "visit"
         self.payable_minutes += minutes
         self.amount_pence += pence
+        if row["row_kind"] == "visit" and row["check_in_method"]:
+            self.by_method[row["check_in_method"]] = self.by_method.get(row["check_in_method"], 0) + 1
         kind = self.by_kind.setdefault(row["row_kind"], [0, 0, 0])
         kind[0] += 1
         kind[1] += minutes
@@ -320,6 +326,7 @@ class Totals:
             "by_kind": {k: {"rows": r, "payable_minutes": m, "amount_pence": p} for k, (r, m, p) in self.by_kind.items()},
             "by_contract": [{"contract_id": cid, "contract_reference": ref, "rows": r, "payable_minutes": m,
                              "amount_pence": p} for cid, (ref, r, m, p) in self.by_contract.items()],
+            "visits_by_method": dict(sorted(self.by_method.items())),
         }
 
     def total_line(self) -> dict:

@@ -65,7 +65,8 @@ def visit_rows(contract_id: int, start: datetime | None = None, end: datetime | 
             Visit.flags, Visit.reasons, Visit.started_at, Visit.ended_at, Visit.pay_decision, Visit.pay_decision_note,
             VisitAssignment.worker_id, Worker.staff_ref, VisitAssignment.position, VisitAssignment.arrived_at,
             VisitAssignment.checked_in_at, VisitAssignment.checked_out_at, VisitAssignment.check_in_geofence,
-            VisitAssignment.check_out_geofence, VisitAssignment.manual,
+            VisitAssignment.check_out_geofence, VisitAssignment.check_in_method, VisitAssignment.check_out_method,
+            VisitAssignment.manual,
             _open_hold(VisitAssignment.worker_id).label("open_hold"),
             case((incomplete, _accepted_without_checkout(VisitAssignment.worker_id)), else_=false()).label("accepted"),
         )

@@ -55,8 +55,10 @@ class ExportRowSchema(Schema):
     check_out = fields.DateTime(allow_none=True)
     actual_minutes = _number()
     visit_status = _text()
-    check_in_location = _text("Geofence verdict at check-in")
-    check_out_location = _text("Geofence verdict at check-out")
+    check_in_location = _text("Verdict on presence at check-in: the geofence verdict for gps, verified or invalid for a tag")
+    check_out_location = _text("Verdict on presence at check-out")
+    check_in_method = _text("How presence was shown at check-in: gps, qr, nfc, code, sms or manual")
+    check_out_method = _text("How presence was shown at check-out")
     manual_times = fields.Boolean(allow_none=True)
     overrun_approved = fields.Boolean(allow_none=True)
     flags = fields.List(fields.String(), allow_none=True, metadata={
@@ -94,6 +96,8 @@ class ExportTotalsSchema(KindTotalSchema):
     by_kind = fields.Dict(keys=fields.String(), values=fields.Nested(KindTotalSchema),
                           metadata={"description": "By row_kind"})
     by_contract = fields.List(fields.Nested(ContractTotalSchema))
+    visits_by_method = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Visit rows (one per carer) by how presence was shown at check-in"})
 
 
 class ExportSchema(Schema):

@@ -1,10 +1,11 @@
 """Verified visits and flags, per provider: how much of the care delivered the phones can vouch for.
 
 The unit is a visit planned in the period (cancelled visits are left out). A visit is
-verified when it was completed and every carer's check-in and check-out was inside the
-home's geofence with good accuracy, with no coordinator-entered times, no phone clock
-skew, and a first check-in and length within the contract's thresholds (no early, late,
-short, outside_geofence, unverified_location, clock_skew or manual_times flag).
+verified when it was completed and every carer's check-in and check-out showed presence in
+the home (a fix inside its geofence with good accuracy, or the home's own tag scanned, tapped,
+typed or texted), with no coordinator-entered times, no phone clock skew, and a first check-in
+and length within the contract's thresholds (no early, late, short, outside_geofence,
+unverified_location, tag_invalid, clock_skew or manual_times flag).
 verified_pct is verified over completed visits. Each flag is counted once per visit
 that carries it; see GET /visits/<id> for what each flag means.
 """

@@ -81,6 +81,8 @@ VerificationTotalsSchema = Schema.from_dict({
     "check_ins": fields.Integer(),
     **{cls: fields.Integer() for cls in verification.CLASSES},
     **{f"{cls}_pct": _pct() for cls in verification.CLASSES},
+    **{name: fields.Integer(metadata={"description": f"Check-ins shown by {name.removeprefix('method_')}"})
+       for name in verification.METHOD_COLUMNS},
 }, name="VerificationTotalsSchema")
 
 

@@ -1,41 +1,54 @@
-"""How check-ins were verified, by local ISO week of the visit.
+"""How check-ins were verified, and how presence was shown, by local ISO week of the visit.
 
 The unit is a carer's check-in (a double-up has two). Each falls in one class:
 "manual" when a coordinator entered the times (whatever the phone sent before),
-else the geofence verdict of the check-in fix: verified, unverified (fix too
-inaccurate), outside the geofence, or none (no location).
+else the verdict of the way the check-in showed presence: for a fix its geofence
+verdict, verified, unverified (fix too inaccurate), outside the geofence or none
+(no location); for a tag of the home (QR, NFC, typed or texted code) verified, or
+invalid (another home's tag, a revoked one, a forged payload).
+Each check-in is also counted by its method (method_gps, method_qr, method_nfc,
+method_code, method_sms, method_manual); check-ins from before methods were kept are gps.
 """
 from __future__ import annotations
 
-from sqlalchemy import case, literal, select
+from sqlalchemy import case, func, literal, select
 
 from server.reports.scope import Scope, pct
 from server.reports.weekly import class_counts_by_week, class_totals, week_row
-from server.visits.models import Visit, VisitAssignment
+from server.visits.models import METHODS, Visit, VisitAssignment
 
-CLASSES = ("verified", "unverified", "outside", "none", "manual")
+CLASSES = ("verified", "unverified", "outside", "none", "invalid", "manual")
+METHOD_COLUMNS = tuple(f"method_{m}" for m in METHODS)
 
 
 def check_in_class():
     return case(
         (VisitAssignment.manual.is_(True), literal("manual")),
-        (VisitAssignment.check_in_geofence.in_(("verified", "unverified", "outside")),
+        (VisitAssignment.check_in_geofence.in_(("verified", "unverified", "outside", "invalid")),
          VisitAssignment.check_in_geofence),
         else_=literal("none"),
     )
+
+
+def check_in_method():
+    return case((VisitAssignment.manual.is_(True), literal("method_manual")),
+                else_=literal("method_") + func.coalesce(VisitAssignment.check_in_method, literal("gps")))
 
 
 def verification(scope: Scope) -> dict:
     check_ins = (select().select_from(VisitAssignment).join(Visit, Visit.id == VisitAssignment.visit_id)
                  .where(*scope.visits(), VisitAssignment.checked_in_at.is_not(None)))
     per_week = class_counts_by_week(scope, check_ins, check_in_class(), CLASSES)
-    rows = [week_row(week, figures(counts)) for week, counts in per_week]
-    return scope.envelope("verification", rows, figures(class_totals(per_week, CLASSES)))
+    by_method = class_counts_by_week(scope, check_ins, check_in_method(), METHOD_COLUMNS)
+    rows = [week_row(week, figures(counts, methods)) for (week, counts), (_, methods) in zip(per_week, by_method)]
+    return scope.envelope("verification", rows, figures(class_totals(per_week, CLASSES),
+                                                        class_totals(by_method, METHOD_COLUMNS)))
 
 
-def figures(by_class: dict[str, int]) -> dict:
+def figures(by_class: dict[str, int], by_method: dict[str, int]) -> dict:
     total = sum(by_class.values())
-    return {"check_ins": total, **by_class, **{f"{c}_pct": pct(by_class[c], total) for c in CLASSES}}
+    return {"check_ins": total, **by_class, **{f"{c}_pct": pct(by_class[c], total) for c in CLASSES}, **by_method}
 
 
-CSV_COLUMNS = ("week", "date_from", "date_to", "check_ins", *CLASSES, *(f"{c}_pct" for c in CLASSES))
+CSV_COLUMNS = ("week", "date_from", "date_to", "check_ins", *CLASSES, *(f"{c}_pct" for c in CLASSES),
+               *METHOD_COLUMNS)

@@ -8,8 +8,13 @@ Thresholds are the contract's (defaults in brackets); a value exactly on a thres
                        short_percent (90) % of the planned minutes
   overrun              actual minutes more than overrun_minutes (0) beyond the planned minutes
   outside_geofence     a carer's check-in or check-out fix was outside the home's geofence
-  unverified_location  a carer's check-in or check-out had no fix, or one too inaccurate to judge
+  unverified_location  a carer's check-in or check-out had no fix, or one too inaccurate to judge,
+                       and no tag of the home either
+  tag_invalid          a carer's check-in or check-out showed another home's tag, a revoked tag or a
+                       forged payload (always holds pay until a coordinator accepts the visit)
   tasks_not_done       the visit ended with some of its tasks not ticked
+  client_unconfirmed   the contract asks the client or family to confirm each visit, and the visit ended
+                       without a confirmation that verified (the family's PIN, or a signature)
   understaffed         the visit ended with fewer carers checked in than carers_required
   clock_skew           a carer's phone clock was off from server time at a sync
   manual_times         a coordinator entered a carer's times
@@ -19,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-FLAGS = ("early", "late", "short", "overrun", "outside_geofence", "unverified_location", "tasks_not_done",
-         "understaffed", "clock_skew", "manual_times")
+FLAGS = ("early", "late", "short", "overrun", "outside_geofence", "unverified_location", "tag_invalid",
+         "tasks_not_done", "client_unconfirmed", "understaffed", "clock_skew", "manual_times")
 MINUTE = timedelta(minutes=1)
 
 
@@ -52,6 +57,7 @@ class VisitTimes:
     tasks: tuple[str, ...] = ()
     tasks_done: frozenset[str] = field(default_factory=frozenset)
     clock_skew: bool = False
+    unconfirmed: bool = False
 
 
 def actual_minutes(visit: VisitTimes) -> int | None:
@@ -88,11 +94,15 @@ def flags_for(visit: VisitTimes, limits: Thresholds) -> list[str]:
             continue  # a coordinator's times carry no fix of their own to judge
         if "outside" in verdicts:
             found.add("outside_geofence")
+        if "invalid" in verdicts:
+            found.add("tag_invalid")
         if any(v in (None, "none", "unverified") for v in verdicts):
             found.add("unverified_location")
     if visit.ended_at is not None:
         if set(visit.tasks) - visit.tasks_done:
             found.add("tasks_not_done")
+        if visit.unconfirmed:
+            found.add("client_unconfirmed")
         if sum(c.checked_in_at is not None for c in visit.carers) < visit.carers_required:
             found.add("understaffed")
     if visit.clock_skew:
@@ -102,21 +112,22 @@ def flags_for(visit: VisitTimes, limits: Thresholds) -> list[str]:
 
 # Flags that stop a delivered visit counting as verified: a fix not in the geofence or not good enough,
 # times outside the thresholds, or times a phone's clock or a coordinator put there.
-UNVERIFIED_BY = frozenset({"early", "late", "short", "outside_geofence", "unverified_location", "clock_skew",
-                           "manual_times"})
+UNVERIFIED_BY = frozenset({"early", "late", "short", "outside_geofence", "unverified_location", "tag_invalid",
+                           "clock_skew", "manual_times"})
 
 
 def is_verified(status: str, flags) -> bool:
-    """Both events of every carer in the home's geofence with good accuracy, and within the thresholds."""
+    """Both events of every carer shown in the home (a fix in the geofence with good accuracy, or the home's tag),
+    and within the thresholds."""
     return status == "completed" and not UNVERIFIED_BY.intersection(flags or ())
 
 
 def pay_holds(flags, actual: int | None, planned: int, *, hold_outside_geofence: bool,
               hold_short_below_percent: int) -> tuple[str, ...]:
     """The flags that hold a visit's pay under the contract until a coordinator accepts it:
-    outside_geofence when the contract says so; short when the actual minutes are under
+    outside_geofence when the contract says so; tag_invalid always; short when the actual minutes are under
     hold_short_below_percent % of planned (0 never holds)."""
-    holds = []
+    holds = ["tag_invalid"] if "tag_invalid" in (flags or ()) else []
     if hold_outside_geofence and "outside_geofence" in (flags or ()):
         holds.append("outside_geofence")
     if "short" in (flags or ()) and actual is not None and is_short(actual, planned, hold_short_below_percent):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db_types import BigId, UTCDateTime, utcnow
@@ -16,11 +16,22 @@ PUNCTUALITY = ("early", "on_time", "late")
 EVENT_KINDS = ("arrival", "check_in", "check_out", "task_done", "note", "outcome_progress")
 # Geofence verdicts for an event's fix.
 GEOFENCE = ("verified", "unverified", "outside", "none")
+# How a carer showed presence at the door: a fix, a tag in the home (QR label, NFC sticker, its typed code), a
+# text from their registered phone, or times a coordinator entered.
+METHODS = ("gps", "qr", "nfc", "code", "sms", "manual")
+TAG_METHODS = ("qr", "nfc", "code", "sms")
+# The verdict on presence: the geofence verdict for gps; verified or invalid (another home's, revoked or
+# forged) for a tag.
+VERDICTS = (*GEOFENCE, "invalid")
+# How the client or family confirmed a visit on the carer's phone at check-out.
+CONFIRMATION_KINDS = ("pin", "signature")
 EXCEPTION_KINDS = (
     "no_geolocation", "outside_geofence", "missing_check_in", "no_checkout",
     "checkout_before_checkin", "event_after_cancel", "not_assigned", "clock_skew", "missed",
     # A provider's system sent changes to a visit already under way or delivered; they wait for a coordinator.
     "feed_change",
+    # A tag of another home, a revoked tag or a forged payload.
+    "tag_invalid",
 )
 # Reason codes every council starts with (code, label); the council officer edits the council's own list.
 DEFAULT_REASON_CODES = (
@@ -120,8 +131,11 @@ class VisitAssignment(db.Model):
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The verdict on presence (VERDICTS) of the check-in and check-out that set the times, and its method.
     check_in_geofence: Mapped[str | None] = mapped_column(String(12))
     check_out_geofence: Mapped[str | None] = mapped_column(String(12))
+    check_in_method: Mapped[str | None] = mapped_column(String(8))
+    check_out_method: Mapped[str | None] = mapped_column(String(8))
     # True when a coordinator entered the times.
     manual: Mapped[bool] = mapped_column(default=False)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -155,8 +169,26 @@ class VisitEvent(db.Model):
     accuracy_m: Mapped[float | None] = mapped_column(Float)
     distance_m: Mapped[float | None] = mapped_column(Float)
     geofence: Mapped[str] = mapped_column(String(12), default="none")
+    # How presence was shown, and its verdict (VERDICTS): for gps the geofence verdict, for a tag its own.
+    method: Mapped[str] = mapped_column(String(8), default="gps", server_default="gps")
+    verdict: Mapped[str] = mapped_column(String(12), default="none", server_default="none")
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     flags: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class VisitConfirmation(db.Model):
+    """The client's or a family member's confirmation of a visit, given on the carer's phone at check-out."""
+
+    __tablename__ = "visit_confirmations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("visit_events.id"), unique=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    # A PIN is checked against the family's hash and never kept; a signature is kept as drawn (PNG).
+    verified: Mapped[bool]
+    signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signer_name: Mapped[str | None] = mapped_column(String(200))
 
 
 class OutcomeProgress(db.Model):

@@ -6,10 +6,10 @@ from server.db_types import utcnow
 from server.directory.service import get_worker
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
-from server.visits import activities, planning, queries, resolution, service
+from server.visits import activities, confirmation, planning, queries, resolution, service
 from server.visits.models import Visit
 from server.visits.schemas import (
-    ActivityInSchema, ActivitySchema, CorrectionInSchema, CorrectionSchema, EventInSchema, EventResultSchema,
+    ActivityInSchema, ActivitySchema, ConfirmationPinSchema, ConfirmationPinStateSchema, CorrectionInSchema, CorrectionSchema, EventInSchema, EventResultSchema,
     ExceptionResolveSchema, ExceptionSchema, PayDecisionInSchema, RunQuerySchema, RunSchema, TimelineSchema,
     VisitCreateSchema, VisitListQuerySchema, VisitPageSchema, VisitSchema, VisitUpdateSchema,
 )
@@ -154,3 +154,15 @@ def log_activity(body, client_id):
 @bp.response(200, ActivitySchema(many=True))
 def list_activities(client_id):
     return activities.activities_for(get_client(current_identity(), client_id))
+
+
+@bp.put("/clients/<int:client_id>/confirmation-pin")
+@roles_required("family")
+@bp.arguments(ConfirmationPinSchema)
+@bp.response(200, ConfirmationPinStateSchema)
+def set_confirmation_pin(body, client_id):
+    """The family sets (or changes) the PIN they or the client type on the carer's phone to confirm a visit."""
+    ident = current_identity()
+    confirmation.set_pin(ident, get_client(ident, client_id), body["pin"], utcnow())
+    db.session.commit()
+    return {"pin_set": True}

@@ -3,7 +3,12 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from server.care.models import SCORE_MAX, SCORE_MIN
 from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code
 from server.visits.flags import FLAGS
-from server.visits.models import ACTIVITY_CATEGORIES, EVENT_KINDS, PAY_DECISIONS, REASON_CODES, STATUSES, TASK_REASONS
+from server.visits.models import (
+    ACTIVITY_CATEGORIES, EVENT_KINDS, METHODS, PAY_DECISIONS, REASON_CODES, STATUSES, TASK_REASONS, VERDICTS,
+)
+
+# Ways a phone may show presence; a text comes through the SMS gateway, manual times from a coordinator.
+PHONE_METHODS = ("gps", "qr", "nfc", "code")
 
 
 class TaskReasonSchema(Schema):
@@ -19,6 +24,19 @@ class TaskReasonSchema(Schema):
 # The most a visit may list: tasks on its checklist, and carers (a double-up is two).
 MAX_TASKS = 50
 MAX_CARERS = 4
+
+
+class ConfirmationInSchema(Schema):
+    pin = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9]{4,8}$"),
+                        metadata={"description": "The PIN the family set, typed by the client or family member"})
+    signature = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300_000),
+                              metadata={"description": "A signature drawn on the screen, as a PNG data URL"})
+    signer_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+    @validates_schema
+    def _one_way(self, data, **_):
+        if (data.get("pin") is None) == (data.get("signature") is None):
+            raise ValidationError("Give either a pin or a signature", "pin")
 
 
 class EventInSchema(Schema):
@@ -40,6 +58,27 @@ class EventInSchema(Schema):
                                metadata={"description": "At check-out: why each task not ticked was left undone"})
     short_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 2000),
                                  metadata={"description": "At check-out: why the visit was well short of planned"})
+    method = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(PHONE_METHODS), metadata={
+        "description": "How presence is shown: gps (the default, also when absent), qr or nfc (give tag), code "
+                       "(give code)"})
+    tag = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 512),
+                        metadata={"description": "The payload read from the home's QR label or NFC sticker"})
+    code = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9]{4,8}$"),
+                         metadata={"description": "The short code printed on the home's label, as typed"})
+    confirmation = fields.Nested(ConfirmationInSchema, load_default=None, allow_none=True, metadata={
+        "description": "At check-out: the client's or family's confirmation of the visit (PIN or signature)"})
+
+    @validates_schema
+    def _presence_given(self, data, **_):
+        method = data.get("method") or "gps"
+        if method != "gps" and data.get("kind") not in ("arrival", "check_in", "check_out"):
+            raise ValidationError("Only an arrival, check-in or check-out shows presence", "method")
+        needs = {"qr": "tag", "nfc": "tag", "code": "code"}.get(method)
+        for name in ("tag", "code"):
+            if name == needs and not data.get(name):
+                raise ValidationError(f"A {method} check needs {name}", name)
+            if name != needs and data.get(name) is not None:
+                raise ValidationError(f"Not used with method {method}", name)
 
     @validates_schema
     def _fix_complete(self, data, **_):
@@ -48,7 +87,7 @@ class EventInSchema(Schema):
 
     @validates_schema
     def _reasons_at_check_out(self, data, **_):
-        for name in ("task_reasons", "short_reason"):
+        for name in ("task_reasons", "short_reason", "confirmation"):
             if data.get(name) and data.get("kind") != "check_out":
                 raise ValidationError("Only a check-out carries reasons", name)
         tasks = [r["task"] for r in data.get("task_reasons") or ()]
@@ -71,6 +110,9 @@ class EventSchema(Schema):
     accuracy_m = fields.Float(allow_none=True)
     distance_m = fields.Float(allow_none=True)
     geofence = fields.String()
+    method = fields.String(metadata={"description": "How presence was shown: " + ", ".join(METHODS)})
+    verdict = fields.String(metadata={"description": "Whether it verified: " + ", ".join(VERDICTS)
+                                                     + " (for gps, the geofence verdict)"})
     payload = fields.Dict()
     flags = fields.List(fields.String())
 
@@ -88,14 +130,18 @@ class AssignmentSchema(Schema):
     arrived_at = fields.DateTime(allow_none=True)
     checked_in_at = fields.DateTime(allow_none=True)
     checked_out_at = fields.DateTime(allow_none=True)
-    check_in_geofence = fields.String(allow_none=True)
-    check_out_geofence = fields.String(allow_none=True)
+    check_in_geofence = fields.String(allow_none=True, metadata={"description": "Verdict on presence at check-in"})
+    check_out_geofence = fields.String(allow_none=True, metadata={"description": "Verdict on presence at check-out"})
+    check_in_method = fields.String(allow_none=True)
+    check_out_method = fields.String(allow_none=True)
     manual = fields.Boolean()
     removed_at = fields.DateTime(allow_none=True)
 
 
 class ClientSummarySchema(Schema):
     id = fields.Integer()
+    confirmation_pin_set = fields.Function(lambda c: c.confirmation_pin_hash is not None, metadata={
+        "type": "boolean", "description": "The family has set a PIN for confirming visits"})
     name = fields.String()
     address = fields.String()
     postcode = fields.String(allow_none=True)
@@ -132,6 +178,8 @@ class VisitSchema(Schema):
     assignments = fields.Nested(AssignmentSchema, many=True, attribute="active_assignments")
     open_exceptions = fields.Method("_open_exceptions", metadata={"type": "array", "items": {"type": "string"}})
     council_id = fields.Integer(attribute="contract.council_id")
+    require_client_confirmation = fields.Boolean(attribute="contract.require_client_confirmation", metadata={
+        "description": "The client or family confirms the visit on the carer's phone at check-out"})
     flags = fields.List(fields.String(validate=validate.OneOf(FLAGS)), metadata={
         "description": "What a coordinator or council should look at: " + ", ".join(FLAGS)})
     reasons = fields.List(fields.Nested(lambda: ReasonSchema()), metadata={
@@ -312,6 +360,14 @@ class ReasonCodeUpdateSchema(Schema):
     label = fields.String(validate=validate.Length(1, 200))
     external_code = fields.String(allow_none=True, validate=validate.Length(1, 64))
     active = fields.Boolean()
+
+
+class ConfirmationPinSchema(Schema):
+    pin = fields.String(required=True, load_only=True, validate=validate.Regexp(r"^[0-9]{4,8}$", error="4 to 8 digits"))
+
+
+class ConfirmationPinStateSchema(Schema):
+    pin_set = fields.Boolean()
 
 
 class PayDecisionInSchema(Schema):

@@ -21,9 +21,11 @@ from server.extensions import db
 from server.monitoring.alerts import raise_alert, resolve_alerts
 from server.monitoring.models import ALERT_KINDS
 from server.unique import insert_once
+from server.visits import confirmation
 from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for
 from server.visits.geofence import judge as judge_fix
 from server.visits.idempotency import check_replay, content_hash
+from server.visits.presence import presence_verdict
 from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
 from server.webhooks.events import visit_changed
 from server.webhooks.models import VISIT_COMPLETED
@@ -31,6 +33,8 @@ from server.webhooks.models import VISIT_COMPLETED
 # Event fields that make up its content; the rest (receipt time, clock offset) belongs to the delivery.
 CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",
                   "task", "text", "outcome_id", "score", "comment", "task_reasons", "short_reason")
+# Content added later: hashed only when given, so an event stored before them is still its own retry.
+PRESENCE_FIELDS = ("method", "tag", "code")
 PAYLOAD_FIELDS = ("task", "text", "outcome_id", "score", "comment", "task_reasons", "short_reason")
 
 
@@ -49,6 +53,9 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
     skew = _clock_skew(data["device_time"], now, clock_offset_s, skew_threshold_s)
     # The worker is part of the content: a key replayed by anyone else is a conflict, never their event.
     payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS}
+                                | {k: data[k] for k in PRESENCE_FIELDS if data.get(k) is not None}
+                                | ({"confirmation": confirmation.hashed_content(data["confirmation"])}
+                                   if data.get("confirmation") else {})
                                 | {"visit_id": visit_id, "worker_id": worker_id})
     # Tenancy first, so a known key opens nothing on a visit the worker was never on.
     visit, assignment = _visit_for_worker(visit_id, worker_id)
@@ -57,16 +64,18 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         return check_replay(existing, payload_hash), False
 
     _validate_content(visit, data)
-    verdict = judge_fix(data.get("lat"), data.get("lon"), data.get("accuracy_m"),
-                        (visit.client.lat, visit.client.lon),
-                        visit.contract.geofence_radius_m, visit.contract.accuracy_limit_m)
+    fix = judge_fix(data.get("lat"), data.get("lon"), data.get("accuracy_m"), (visit.client.lat, visit.client.lon),
+                    visit.client.geofence_radius_m or visit.contract.geofence_radius_m, visit.contract.accuracy_limit_m)
+    method = data.get("method") or "gps"
+    presence, problem = presence_verdict(visit.client_id, method, data, fix.geofence, min(data["device_time"], now))
     event = VisitEvent(
         idempotency_key=data["idempotency_key"], payload_hash=payload_hash, visit_id=visit.id,
         worker_id=worker_id, kind=data["kind"], device_time=data["device_time"], received_at=now,
         device_id=data.get("device_id"), source_system=source_system, clock_offset_s=clock_offset_s,
         lat=data.get("lat"), lon=data.get("lon"), accuracy_m=data.get("accuracy_m"),
-        distance_m=verdict.distance_m, geofence=verdict.geofence,
-        payload={k: data[k] for k in PAYLOAD_FIELDS if data.get(k) is not None},
+        distance_m=fix.distance_m, geofence=fix.geofence, method=method, verdict=presence,
+        payload={k: data[k] for k in PAYLOAD_FIELDS if data.get(k) is not None}
+        | ({"tag_problem": problem} if problem else {}),
         flags=["clock_skew"] if skew else [],
     )
     if not insert_once(event):  # a concurrent request stored the same key between our read and insert
@@ -74,6 +83,8 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
 
     if skew:
         open_exception(visit, "clock_skew", now, worker_id=worker_id, detail=skew)
+    if data.get("confirmation"):
+        confirmation.keep(visit, event, data["confirmation"])
     _apply(visit, assignment, event, now)
     return event, True
 
@@ -120,6 +131,8 @@ def _validate_content(visit: Visit, data: dict) -> None:
     for given in data.get("task_reasons") or ():
         if given["task"] not in (visit.tasks or []):
             raise invalid("task_reasons", f"Not one of this visit's tasks: {given['task']}")
+    if (data.get("confirmation") or {}).get("signature"):
+        confirmation.signature_png(data["confirmation"]["signature"])
     if kind == "note" and not (data.get("text") or "").strip():
         raise invalid("text", "A note needs text")
     if kind == "outcome_progress":
@@ -161,10 +174,13 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
     if event.kind == "arrival":
         assignment.arrived_at = min(filter(None, (assignment.arrived_at, at)))
         return
-    if event.geofence == "none":
+    if event.verdict == "invalid":
+        open_exception(visit, "tag_invalid", now, worker_id=event.worker_id,
+                       detail=f"{_said(event.kind)} by {event.method}: {event.payload['tag_problem']}")
+    elif event.verdict == "none":
         open_exception(visit, "no_geolocation", now, worker_id=event.worker_id,
                         detail=f"{_said(event.kind)} without a location")
-    elif event.geofence == "outside":
+    elif event.verdict == "outside":
         detail = f"{_said(event.kind)} {round(event.distance_m)} m from home"
         open_exception(visit, "outside_geofence", now, worker_id=event.worker_id, detail=detail)
         # Coordinators watch alerts, not exceptions: this one needs someone to look now.
@@ -172,7 +188,7 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
     if event.kind == "check_in":
         if assignment.checked_in_at is None or at < assignment.checked_in_at:
             assignment.checked_in_at = at
-            assignment.check_in_geofence = event.geofence
+            assignment.check_in_geofence, assignment.check_in_method = event.verdict, event.method
         if assignment.checked_out_at is not None:
             close_exception(visit, "missing_check_in", now, worker_id=event.worker_id,
                          resolution="check-in received after check-out (offline sync)")
@@ -182,7 +198,7 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
     else:
         if assignment.checked_out_at is None or at > assignment.checked_out_at:
             assignment.checked_out_at = at
-            assignment.check_out_geofence = event.geofence
+            assignment.check_out_geofence, assignment.check_out_method = event.verdict, event.method
         if assignment.checked_in_at is None:
             event.flags = [*event.flags, "out_of_order"]
             open_exception(visit, "missing_check_in", now, worker_id=event.worker_id,
@@ -247,7 +263,8 @@ def judge(visit: Visit) -> None:
         VisitTimes(visit.planned_start, visit.planned_minutes, visit.carers_required or 1, visit.started_at,
                    visit.ended_at or ended, tuple(CarerTimes(a.checked_in_at, a.checked_out_at, a.check_in_geofence,
                                                     a.check_out_geofence, a.manual) for a in carers),
-                   tuple(visit.tasks or ()), done, "clock_skew" in (visit.flags or ())),
+                   tuple(visit.tasks or ()), done, "clock_skew" in (visit.flags or ()),
+                   ended is not None and c.require_client_confirmation and not confirmation.confirmed(visit.id)),
         Thresholds(c.early_minutes, c.late_minutes, c.short_percent, c.overrun_minutes))
 
 

@@ -26,7 +26,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
-    "Permissions-Policy": "geolocation=(self), camera=(), microphone=(), payment=()",
+    "Permissions-Policy": "geolocation=(self), camera=(self), microphone=(), payment=()",
 }
 # The API docs page is Swagger UI served from here (no third-party script); its page starts it inline.
 DOCS_ASSETS_URL = "/api-docs/assets/"
@@ -78,7 +78,7 @@ def favicon():
     return _send("icons/icon-192.png")
 
 
-@bp.get("/<any(css, js, icons):folder>/<path:name>")
+@bp.get("/<any(css, js, icons, vendor):folder>/<path:name>")
 def asset(folder: str, name: str):
     return _send(f"{folder}/{name}")
 

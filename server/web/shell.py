@@ -22,7 +22,7 @@ MIME_TYPES = {
     ".png": "image/png",
 }
 # The folders of the shell besides its top-level files.
-ASSET_DIRS = ("css", "js", "icons")
+ASSET_DIRS = ("css", "js", "icons", "vendor")
 SERVICE_WORKER = "sw.js"
 
 

@@ -32,6 +32,7 @@ from server.monitoring.scans import scan
 from server.notify.models import Notification
 from server.notify.sender import drain
 from server.payments.models import Invoice
+from server.tags.models import ClientTag
 from server.visits.models import VisitException
 from server.visits.reasons import codes_for
 from server.visits.schemas import EventInSchema
@@ -84,11 +85,14 @@ def seeded(client, world) -> dict:
     code_id = codes_for(council_id)[0].id
     api_client, _ = api_client_for(world.alpha)
     webhook = webhook_for(world.alpha)
+    tag = ClientTag(client_id=visit.client_id, provider_id=world.alpha.provider.id, version=1, code="482113",
+                    issued_at=world.start, issued_by=world.alpha.coordinator.id)
+    db.session.add(tag)
     db.session.commit()
     return {"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
             "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
             "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
-            "api_client_id": api_client.id, "webhook_id": webhook.id, **first}
+            "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, **first}
 
 
 class Refusing:

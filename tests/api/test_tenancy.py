@@ -18,6 +18,7 @@ import pytest
 
 from server.directory.models import FamilyLink
 from server.extensions import db
+from server.tags.models import ClientTag
 from server.visits.models import VisitEvent, VisitException
 from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
@@ -27,7 +28,7 @@ ALL = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 STAFF = ("coordinator", "provider_admin")
 ADMIN = ("provider_admin",)
 USER_ADMINS = ("provider_admin", "council_officer")
-FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "exports", "webhooks"}
+FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "exports", "webhooks", "tags"}
 WEBHOOK_OWNERS = ("provider_admin", "council_officer")
 
 
@@ -42,6 +43,8 @@ def tw(world):
     world.other_family = user("family2@alpha.example", "family")
     add(FamilyLink(user_id=world.other_family.id, client_id=a.clients[1].id, email=world.other_family.email))
     db.session.commit()
+    world.tag = add(ClientTag(client_id=a.clients[0].id, provider_id=a.provider.id, version=1, code="482113",
+                              issued_at=world.start, issued_by=a.coordinator.id))
     world.alpha_api_client, _ = api_client_for(a)
     world.beta_api_client, _ = api_client_for(world.beta)
     world.alpha_webhook = webhook_for(a)
@@ -146,6 +149,14 @@ ENDPOINTS = [
           ("get", "GET", "", 200, lambda w: None), ("update", "PATCH", "", 200, lambda w: {"active": False}),
           ("delete", "DELETE", "", 204, lambda w: None), ("rotate", "POST", "/rotate-secret", 200, lambda w: None),
           ("deliveries", "GET", "/deliveries", 200, lambda w: None), ("test", "POST", "/test", 200, lambda w: None))),
+    Endpoint("set_confirmation_pin", "PUT", lambda w: f"/api/v1/clients/{_client(w).id}/confirmation-pin", ("family",),
+             lambda w: w.alpha.family, 200, lambda w: {"pin": "2468"}),
+    Endpoint("list_tags", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/tags", STAFF,
+             lambda w: w.alpha.coordinator, 200),
+    Endpoint("issue_tag", "POST", lambda w: f"/api/v1/clients/{_client(w).id}/tags", STAFF,
+             lambda w: w.alpha.coordinator, 201),
+    Endpoint("revoke_tag", "POST", lambda w: f"/api/v1/clients/{_client(w).id}/tags/{w.tag.id}/revoke", STAFF,
+             lambda w: w.alpha.coordinator, 200),
     Endpoint("create_visit_for_client", "POST", lambda w: "/api/v1/visits", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"client_id": _client(w).id, "planned_start": (w.start + timedelta(days=1)).isoformat(),

@@ -51,6 +51,33 @@ def test_one_row_per_carer_per_visit_with_local_times_flags_and_pay(app):
     assert all(r["contract_reference"] == "C-Acme" and r["rule_set"] == "actual-by-minute" for r in rows)
 
 
+def test_rows_say_how_presence_was_shown_and_totals_count_visits_by_method(app):
+    s = setting()
+    a, b, c = s.workers
+    by_qr = visit(s.clients[0], "2026-11-23 09:00", 30, (a, "2026-11-23 09:00", "2026-11-23 09:30"),
+                  (b, "2026-11-23 09:00", "2026-11-23 09:30"))
+    by_qr.assignments[0].check_in_method, by_qr.assignments[0].check_out_method = "qr", "code"
+    by_text = visit(s.clients[1], "2026-11-24 09:00", 30, (c, "2026-11-24 09:00", "2026-11-24 09:30"),
+                    flags=["tag_invalid"])
+    by_text.assignments[0].check_in_method, by_text.assignments[0].check_in_geofence = "sms", "invalid"
+    by_text.assignments[0].check_out_method = "sms"
+    manual = visit(s.clients[1], "2026-11-25 09:00", 30, (c, "2026-11-25 09:00", "2026-11-25 09:30"))
+    manual.assignments[0].manual = True
+    visit(s.clients[1], "2026-11-26 09:00", 30, (c, None, None), status="missed")
+    db.session.commit()
+
+    totals = Totals()
+    rows = [r for r in rows_of(s) if r["row_kind"] == "visit"]
+    for row in rows:
+        totals.add(row)
+    # Rows from before methods were kept (method unset) are gps; a coordinator's times are manual.
+    assert [(r["check_in_method"], r["check_out_method"], r["check_in_location"]) for r in rows] == [
+        ("qr", "code", "verified"), ("gps", "gps", "verified"), ("sms", "sms", "invalid"),
+        ("manual", "manual", "verified"), (None, None, None)]
+    assert (rows[2]["outcome"], rows[2]["held_reason"]) == ("held", "tag_invalid")
+    assert totals.as_dict()["visits_by_method"] == {"gps": 1, "manual": 1, "qr": 1, "sms": 1}
+
+
 def test_local_times_follow_british_summer_time(app):
     s = setting()
     visit(s.clients[0], "2026-10-25 00:30", 120, (s.workers[0], "2026-10-25 00:30", "2026-10-25 01:30+00:00"))

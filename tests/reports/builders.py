@@ -56,11 +56,12 @@ def visit(client: Client, start: str, minutes: int = 30, *, status: str = "sched
 
 
 def carer(v: Visit, worker: Worker, checked_in: str | None = None, checked_out: str | None = None, *,
-          geofence: str | None = "verified", manual: bool = False, removed: bool = False) -> VisitAssignment:
+          geofence: str | None = "verified", manual: bool = False, removed: bool = False,
+          method: str | None = None) -> VisitAssignment:
     return add(VisitAssignment(
         visit_id=v.id, worker_id=worker.id, checked_in_at=at(checked_in) if checked_in else None,
         checked_out_at=at(checked_out) if checked_out else None,
-        check_in_geofence=geofence if checked_in else None, manual=manual,
+        check_in_geofence=geofence if checked_in else None, check_in_method=method, manual=manual,
         removed_at=REMOVED if removed else None))
 
 

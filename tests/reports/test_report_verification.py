@@ -36,5 +36,28 @@ def test_check_in_verification_by_week(app):
     assert (w44["check_ins"], w44["verified"], w44["none"], w44["verified_pct"], w44["none_pct"]) == (2, 1, 1, 50.0, 50.0)
     # Period: 8: verified 3 (37.5%), unverified 1 (12.5%), outside 1 (12.5%), none 2 (25.0%), manual 1 (12.5%).
     assert report["totals"] == {
-        "check_ins": 8, "verified": 3, "unverified": 1, "outside": 1, "none": 2, "manual": 1,
-        "verified_pct": 37.5, "unverified_pct": 12.5, "outside_pct": 12.5, "none_pct": 25.0, "manual_pct": 12.5}
+        "check_ins": 8, "verified": 3, "unverified": 1, "outside": 1, "none": 2, "invalid": 0, "manual": 1,
+        "verified_pct": 37.5, "unverified_pct": 12.5, "outside_pct": 12.5, "none_pct": 25.0, "invalid_pct": 0.0,
+        "manual_pct": 12.5, "method_gps": 7, "method_qr": 0, "method_nfc": 0, "method_code": 0, "method_sms": 0,
+        "method_manual": 1}
+
+
+def test_check_ins_by_tag_count_by_their_method_and_verdict(app):
+    s = setting()
+    w1, w2 = s.workers[:2]
+    ann = new_client(s, "Ann")
+    carer(visit(ann, "2026-10-19 09:00"), w1, "2026-10-19 09:00", geofence="verified", method="qr")
+    double = visit(ann, "2026-10-20 09:00")
+    carer(double, w1, "2026-10-20 09:01", geofence="verified", method="code")
+    carer(double, w2, "2026-10-20 09:02", geofence="invalid", method="nfc")   # another home's sticker
+    carer(visit(ann, "2026-10-21 09:00"), w1, "2026-10-21 09:00", geofence="invalid", method="sms")
+    carer(visit(ann, "2026-10-22 09:00"), w1, "2026-10-22 09:00", geofence="outside", method="gps")
+
+    totals = verification(scope_of(date(2026, 10, 19), date(2026, 10, 25), s))["totals"]
+
+    # 5 check-ins: verified 2 (40.0%), invalid 2 (40.0%), outside 1 (20.0%).
+    assert {k: totals[k] for k in ("check_ins", "verified", "invalid", "outside", "none")} == {
+        "check_ins": 5, "verified": 2, "invalid": 2, "outside": 1, "none": 0}
+    assert (totals["verified_pct"], totals["invalid_pct"], totals["outside_pct"]) == (40.0, 40.0, 20.0)
+    assert {k: v for k, v in totals.items() if k.startswith("method_")} == {
+        "method_gps": 1, "method_qr": 1, "method_nfc": 1, "method_code": 1, "method_sms": 1, "method_manual": 0}

@@ -35,6 +35,7 @@ export async function render(main, { user } = {}) {
       h("div", { class: "toolbar" },
         h("h1", {}, "Today's roster"), h("span", { class: "muted" }, formatDay(day)),
         h("span", { class: "spacer" }), updated, h("a", { class: "btn", href: "#/reports" }, "Reports and KPIs"),
+        h("a", { class: "btn", href: "#/clients" }, "Clients and tags"),
         user?.role === "provider_admin" && [h("a", { class: "btn", href: "#/api-clients" }, "API clients"),
           h("a", { class: "btn", href: "#/feed-import" }, "Import CSV"),
           h("a", { class: "btn", href: "#/webhooks" }, "Webhooks")]),

@@ -1,5 +1,6 @@
 // A family member's view: who is coming to their relative and when, any delay, and a say on how it went.
 import * as api from "../api.js";
+import { pinPanel } from "../family-pin.js";
 import { field, h, message, nextId, replace } from "../dom.js";
 import { icon } from "../icons.js";
 import * as push from "../push.js";
@@ -29,6 +30,7 @@ export async function render(main, { user }) {
   let visits = [];
   let drawn = null;
   const notifyPanel = h("section", { class: "panel", "aria-labelledby": "notify-title" });
+  const pins = h("div");
 
   async function load() {
     const today = localDate();
@@ -67,6 +69,7 @@ export async function render(main, { user }) {
       h("h1", { id: "family-title" }, clients.length === 1 ? `Visits to ${clients[0].name}` : "Your relatives' visits"),
       upcoming.length ? nextCard(upcoming[0]) : h("p", { class: "card" }, "No more visits planned this week."),
       notifyPanel,
+      pins,
       daySection("Today", byDay.get(today) || [], "h2"),
       later.length ? h("h2", {}, "Coming up this week") : null,
       later.map((d) => daySection(formatDay(d), byDay.get(d), "h3")),
@@ -238,7 +241,7 @@ export async function render(main, { user }) {
     return form;
   }
 
-  await Promise.all([load(), drawNotifyPanel()]);
+  await Promise.all([load(), drawNotifyPanel(), pinPanel().then((panel) => replace(pins, panel))]);
   const timer = setInterval(() => { if (!document.hidden) load(); }, POLL_MS);
   return () => clearInterval(timer);
 }

@@ -8,6 +8,8 @@ import { TASK_REASONS } from "../labels.js";
 import * as outbox from "../outbox.js";
 import { loadVisit, outcomesFor, progress, shownStatus } from "../run.js";
 import { chip } from "../status.js";
+import { signaturePad } from "../signature-pad.js";
+import { canScan, canTap, readNfc, scanQr } from "../tag-reader.js";
 import { formatTime, timeRange } from "../time.js";
 
 export async function render(main, { user, params }) {
@@ -20,6 +22,12 @@ export async function render(main, { user, params }) {
   let busy = false;
   let refetchedAt = 0;
   let askingReasons = false;
+  // The tag reading under way ({ kind, how: "qr" | "nfc", abort }), and the presence chosen for a check-out
+  // that first asks for reasons.
+  let reading = null;
+  let outPresence = null;
+  // A check-out waiting for the client's or family's confirmation: what it will carry, and how presence was shown.
+  let confirming = null;
 
   async function load() {
     try {
@@ -92,18 +100,20 @@ export async function render(main, { user, params }) {
     const checkInBtn = h("button", { class: "btn btn--primary btn--block", type: "button", disabled: checkedIn },
       icon("play"), "Check in");
     checkInBtn.addEventListener("click", () => record("check_in", {}, { withLocation: true, button: checkInBtn }));
+    const checkOut = (presence, button) => {
+      if (unticked.length || leavingEarly) {
+        askingReasons = true;
+        outPresence = presence;
+        draw().then(() => root.querySelector(".checkout-reasons input, .checkout-reasons textarea")?.focus());
+      } else {
+        leave({}, presence, button);
+      }
+    };
     const checkOutBtn = h("button", { class: "btn btn--primary btn--block", type: "button", disabled: !checkedIn || finished },
       icon("check"), "Check out");
     const unticked = visit.tasks.filter((task) => !p.tasks.has(task));
     const leavingEarly = Boolean(p.checkIn) && Date.now() - new Date(p.checkIn.at).getTime() < visit.planned_minutes * 60000 * SHORT_SHARE;
-    checkOutBtn.addEventListener("click", () => {
-      if (unticked.length || leavingEarly) {
-        askingReasons = true;
-        draw().then(() => root.querySelector(".checkout-reasons input, .checkout-reasons textarea")?.focus());
-      } else {
-        record("check_out", {}, { withLocation: true, button: checkOutBtn });
-      }
-    });
+    checkOutBtn.addEventListener("click", () => checkOut(null, checkOutBtn));
 
     replace(root,
       backLink(),
@@ -118,6 +128,7 @@ export async function render(main, { user, params }) {
       step("Arrive and check in", [
         p.arrival ? done(`Arrived ${formatTime(p.arrival.at)}`, p.arrival) : checkedIn ? null : arriveBtn,
         p.checkIn ? done(`Checked in ${formatTime(p.checkIn.at)} · ${fixText(p.checkIn)}`, p.checkIn) : checkInBtn,
+        p.checkIn ? null : tagChoices("check_in", (presence) => record("check_in", presence)),
       ]),
       step(`Tasks (${p.tasks.size} of ${visit.tasks.length} done)`, [
         visit.tasks.length ? h("ul", { class: "tasks" }, visit.tasks.map((task) => taskRow(task, p.tasks.get(task), checkedIn)))
@@ -130,7 +141,9 @@ export async function render(main, { user, params }) {
       ]),
       step("Check out", [
         p.checkOut ? done(`Checked out ${formatTime(p.checkOut.at)} · ${fixText(p.checkOut)}`, p.checkOut)
-          : askingReasons && checkedIn ? reasonsForm(unticked, leavingEarly, visit) : checkOutBtn,
+          : confirming && checkedIn ? confirmationForm(visit)
+            : askingReasons && checkedIn ? reasonsForm(unticked, leavingEarly, visit) : checkOutBtn,
+        checkedIn && !finished && !askingReasons && !confirming ? tagChoices("check_out", (presence) => checkOut(presence)) : null,
         !checkedIn && !finished ? h("p", { class: "hint" }, "Check in first.") : null,
       ]));
   }
@@ -210,10 +223,101 @@ export async function render(main, { user, params }) {
       }
       if (early && !early.value.trim()) return refuse("Say why you are leaving early.", early);
       askingReasons = false;
-      record("check_out", { task_reasons: taskReasons.length ? taskReasons : undefined, short_reason: early?.value.trim() || undefined },
-        { withLocation: true, button: confirm });
+      const presence = outPresence;
+      outPresence = null;
+      leave({ task_reasons: taskReasons.length ? taskReasons : undefined, short_reason: early?.value.trim() || undefined },
+        presence, confirm);
     });
     return form;
+  }
+
+  /** Check out, first asking the client or family to confirm where the contract says so. */
+  function leave(extra, presence, button) {
+    if (data.timeline.visit.require_client_confirmation) {
+      confirming = { extra, presence };
+      draw().then(() => root.querySelector(".confirm-visit input, .confirm-visit canvas")?.focus());
+      return;
+    }
+    record("check_out", { ...extra, ...presence }, { withLocation: !presence, button });
+  }
+
+  /** The client or a family member confirms the visit: the family's PIN, or a signature drawn here. */
+  function confirmationForm(visit) {
+    const pinSet = visit.client.confirmation_pin_set;
+    const pin = pinSet ? h("input", { type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 8 }) : null;
+    const pad = signaturePad({ label: "Signature: draw with a finger" });
+    const signer = h("input", { type: "text", maxlength: 200, autocomplete: "off" });
+    const confirm = h("button", { class: "btn btn--primary btn--block", type: "submit" }, icon("check"), "Confirm and check out");
+    const skip = h("button", { class: "btn btn--quiet btn--block", type: "button" }, "Nobody can confirm: check out");
+    const send = (given, button) => {
+      const { extra, presence } = confirming;
+      confirming = null;
+      record("check_out", { ...extra, ...presence, confirmation: given }, { withLocation: !presence, button });
+    };
+    skip.addEventListener("click", () => send(undefined, skip));
+    const form = h("form", { class: "confirm-visit", novalidate: true },
+      h("p", {}, `Ask ${visit.client.name} or a family member to confirm this visit.`),
+      pin ? field("Family PIN", pin, "Typed by the client or family, not by you") : null,
+      h("p", { class: "hint" }, pin ? "Or sign below:" : "Sign below:"),
+      pad.el,
+      field("Name of the person signing (optional)", signer),
+      confirm, skip);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (pin?.value) {
+        if (!/^[0-9]{4,8}$/.test(pin.value)) return refuse("The PIN is 4 to 8 digits.", pin);
+        return send({ pin: pin.value }, confirm);
+      }
+      if (pad.isEmpty()) return refuse(pin ? "Type the family PIN or sign." : "Please sign in the box.", pin || pad.el);
+      send({ signature: pad.dataUrl(), signer_name: signer.value.trim() || undefined }, confirm);
+    });
+    return form;
+  }
+
+  /** No GPS indoors? The home's tag instead: scan its QR code, tap its sticker or type its code. */
+  function tagChoices(kind, use) {
+    const id = `${kind}-code`;
+    const code = h("input", { id, type: "text", inputmode: "numeric", autocomplete: "off", maxlength: 8,
+      pattern: "[0-9 ]{4,9}", dataset: { keep: id } });
+    const form = h("form", { class: "tag-code", novalidate: true },
+      field("Or type the code on the label", code, "The 6 digits under the QR code in the home"),
+      h("button", { class: "btn btn--block", type: "submit" }, "Use code"));
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const digits = code.value.replace(/\s/g, "");
+      if (!/^[0-9]{4,8}$/.test(digits)) return refuse("Type the digits printed on the label.", code);
+      use({ method: "code", code: digits });
+    });
+    const start = async (how) => {
+      const abort = new AbortController();
+      reading = { kind, how, abort };
+      await draw();
+      const video = root.querySelector("video.tag-camera");
+      (how === "qr" ? scanQr(video, abort.signal) : readNfc(abort.signal)).then((payload) => {
+        reading = null;
+        if (payload) use({ method: how, tag: payload });
+        else draw();
+      }, (err) => {
+        reading = null;
+        replace(live, message("error", `${err.message || err.name}. Type the code on the label instead.`));
+        draw();
+      });
+    };
+    if (reading?.kind === kind) {
+      const stop = h("button", { class: "btn btn--quiet btn--block", type: "button" }, "Stop");
+      stop.addEventListener("click", () => reading.abort.abort());
+      return h("div", { class: "tag-reading", role: "group", "aria-label": "Reading the home's tag" },
+        reading.how === "qr" ? h("video", { class: "tag-camera", "aria-label": "Camera: point it at the QR code" })
+          : h("p", { class: "hint" }, "Hold the phone against the Caremon sticker."),
+        stop);
+    }
+    const scan = h("button", { class: "btn btn--block", type: "button" }, icon("camera"), "Scan the QR code");
+    scan.addEventListener("click", () => start("qr"));
+    const tap = h("button", { class: "btn btn--block", type: "button" }, icon("nfc"), "Tap the sticker");
+    tap.addEventListener("click", () => start("nfc"));
+    return h("details", { class: "tag-choices" },
+      h("summary", {}, "No location? Use the home's tag"),
+      canScan() ? scan : null, canTap() ? tap : null, form);
   }
 
   function refuse(text, control) {
@@ -254,9 +358,12 @@ function step(title, children) {
   return h("section", { class: "step" }, h("h2", {}, title), h("div", { class: "actions" }, children));
 }
 
+const TAG_NAMES = { qr: "QR code", nfc: "sticker", code: "code", sms: "text" };
+
 // Only the door events carry a location the office checks; a note or a score has none to verify.
 function unverified(stepInfo) {
   if (!["arrival", "check_in", "check_out"].includes(stepInfo.kind)) return false;
+  if (TAG_NAMES[stepInfo.method]) return stepInfo.geofence === "invalid";
   return ["none", "outside", "unverified"].includes(stepInfo.geofence)
     || (stepInfo.geofence === null && (stepInfo.lat === undefined || stepInfo.lat === null));
 }
@@ -268,6 +375,10 @@ function done(text, stepInfo) {
 }
 
 function fixText(stepInfo) {
+  const tag = TAG_NAMES[stepInfo.method];
+  if (tag && stepInfo.geofence === "verified") return `home's ${tag} verified`;
+  if (tag && stepInfo.geofence === "invalid") return `${tag} not valid for this home: the office will review`;
+  if (tag) return `home's ${tag}, checked when it uploads`;
   if (stepInfo.geofence === "verified") return `location verified${stepInfo.accuracy_m ? ` (±${Math.round(stepInfo.accuracy_m)} m)` : ""}`;
   if (stepInfo.geofence === "outside") return "location outside the home's area: the office will review";
   if (stepInfo.geofence === "none" || (stepInfo.geofence === null && (stepInfo.lat === undefined || stepInfo.lat === null))) {
