@@ -35,6 +35,8 @@ class CarePackage(db.Model):
     flex_weeks: Mapped[int] = mapped_column(default=1)
     starts_on: Mapped[date]
     ends_on: Mapped[date | None]
+    # The payer's service code for the package's visits (a visit's own code wins).
+    service_code: Mapped[str | None] = mapped_column(String(32))
 
 
 class VisitPattern(db.Model):

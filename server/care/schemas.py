@@ -1,7 +1,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.schemas import Schema, key
-from server.visits.schemas import MAX_CARERS, MAX_TASKS
+from server.visits.schemas import MAX_CARERS, MAX_TASKS, service_code
 
 TIME_OF_DAY = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour local time")
 
@@ -21,6 +21,7 @@ class CarePackageSchema(Schema):
     flex_weeks = fields.Integer(strict=True, load_default=1, validate=validate.OneOf((1, 4)))
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(load_default=None, allow_none=True)
+    service_code = service_code(load_default=None)
 
     @validates_schema
     def _ordered(self, data, **_):

@@ -131,8 +131,11 @@ def pending_adjustments(export: ContractExport) -> Iterator[dict]:
 
     for chunk in batched(changed_visit_ids(contract_id, spans, since), BATCH):
         live = {}
-        for row in db.session.execute(facts.visit_rows(contract_id, visit_ids=chunk)):
-            line = export.visit_row(row, export.price(row))
+        first, last = db.session.execute(select(func.min(Visit.planned_start), func.max(Visit.planned_start))
+                                         .where(Visit.id.in_(chunk))).one()
+        for row, priced, bill in export.priced_visits(to_local(first, export.tz).date(), to_local(last, export.tz).date(),
+                                                      visit_ids=set(chunk)):
+            line = export.visit_row(row, priced, bill)
             live[subject_of(line)] = line
             if rules.period is not None:
                 block = rules.period.block_of(date.fromisoformat(line["date"]))

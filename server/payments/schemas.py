@@ -2,13 +2,14 @@ from marshmallow import fields, validate
 
 from server.payments.export import FORMATS
 from server.schemas import LocalDate, LocalPeriodSchema, Schema, decimal_string, key
+from server.payments.units import UNIT_FLAGS
 from server.visits.flags import FLAGS
 
 class ExportQuerySchema(LocalPeriodSchema):
     provider_id = key(strict=False, load_default=None, metadata={"description": "Only this provider's contracts"})
     contract_id = key(strict=False, load_default=None, metadata={"description": "Only this contract"})
     format = fields.String(load_default="csv", validate=validate.OneOf(tuple(FORMATS)))
-    flag = fields.String(load_default=None, validate=validate.OneOf(FLAGS),
+    flag = fields.String(load_default=None, validate=validate.OneOf(FLAGS + UNIT_FLAGS),
                          metadata={"description": "Only visit rows carrying this flag"})
 
 
@@ -25,8 +26,8 @@ def _text(description: str | None = None) -> fields.String:
     return fields.String(allow_none=True, metadata={"description": description} if description else {})
 
 
-def _number() -> fields.Integer:
-    return fields.Integer(allow_none=True)
+def _number(description: str | None = None) -> fields.Integer:
+    return fields.Integer(allow_none=True, metadata={"description": description} if description else {})
 
 
 class ExportRowSchema(Schema):
@@ -70,6 +71,17 @@ class ExportRowSchema(Schema):
     payable_minutes = fields.Integer()
     amount_pence = fields.Integer()
     amount = pounds_text()
+    service_code = _text("Visit rows: the visit's service code (its own, else its care package's)")
+    units = _number("Visit rows under unit billing: units paid")
+    unit_minutes = _number("Minutes in one unit of the service code")
+    carried_in_minutes = _number("Minutes carried in from the carer's previous visit of the code")
+    carried_out_minutes = _number("Minutes carried on to the carer's next visit of the code")
+    authorisation_id = _number("The service authorisation the units count against")
+    authorised_units = _number("Units that authorisation allows")
+    authorisation_remaining_units = _number("Units left on that authorisation after this row")
+    bill_start = fields.DateTime(allow_none=True, metadata={"description": "Bill time from visit maintenance"})
+    bill_end = fields.DateTime(allow_none=True)
+    bill_reason = _text("The visit maintenance reason code")
     block_from = fields.Date(allow_none=True, metadata={"description": "Settlement rows: the flex block settled"})
     block_to = fields.Date(allow_none=True)
     adjusts_kind = _text("Adjustment rows: the row_kind of the row corrected")

@@ -31,6 +31,7 @@ from server.payments.engine import HELD, NOT_PAID, PAID, Line, Step
 from server.payments.rules import RuleSet, UnitRule
 
 OVER_DAILY_LIMIT, OVER_AUTHORISATION, NO_AUTHORISATION = "over_daily_limit", "over_authorisation", "no_authorisation"
+UNIT_FLAGS = (OVER_DAILY_LIMIT, OVER_AUTHORISATION, NO_AUTHORISATION)
 NO_SERVICE_CODE = "no_service_code"
 
 

@@ -79,6 +79,8 @@ class Visit(db.Model):
     pay_decision_note: Mapped[str | None] = mapped_column(Text)
     pay_decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     pay_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The payer's service code (e.g. HCPCS "T1019"); when empty the visit takes its care package's.
+    service_code: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -30,7 +30,7 @@ def create_visit(ident: Identity, data: dict, now: datetime) -> Visit:
     worker_ids = _workers_of_provider(data["worker_ids"], provider_id)
     visit = Visit(client_id=client.id, contract_id=client.contract_id, provider_id=provider_id,
                   planned_start=data["planned_start"], planned_minutes=data["planned_minutes"],
-                  carers_required=data["carers_required"], tasks=data["tasks"])
+                  carers_required=data["carers_required"], tasks=data["tasks"], service_code=data["service_code"])
     db.session.add(visit)
     db.session.flush()
     _assign(visit, worker_ids, now)
@@ -39,10 +39,11 @@ def create_visit(ident: Identity, data: dict, now: datetime) -> Visit:
 
 
 def update_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> Visit:
-    if visit.status in ("completed", "cancelled"):
+    # The service code is billing, not the plan: it may be set on a delivered visit, as a payer's coordinator does.
+    if visit.status in ("completed", "cancelled") and data.keys() - {"service_code"}:
         raise invalid("status", f"A {visit.status} visit cannot be changed")
     changes = {}
-    for field in ("planned_start", "planned_minutes", "tasks"):
+    for field in ("planned_start", "planned_minutes", "tasks", "service_code"):
         if field in data:
             changes[field] = str(data[field])
             setattr(visit, field, data[field])

@@ -4,6 +4,7 @@ from server.care.models import SCORE_MAX, SCORE_MIN
 from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude
 from server.visits.flags import FLAGS
 from server.visits.models import ACTIVITY_CATEGORIES, EVENT_KINDS, PAY_DECISIONS, REASON_CODES, STATUSES, TASK_REASONS
+from server.payments.rules import SERVICE_CODE_PATTERN
 
 
 class TaskReasonSchema(Schema):
@@ -138,6 +139,8 @@ class VisitSchema(Schema):
     pay_decision = fields.String(allow_none=True, metadata={"description": "accept or reject, for a flagged visit"})
     pay_decision_note = fields.String(allow_none=True)
     pay_decided_at = fields.DateTime(allow_none=True)
+    service_code = fields.String(allow_none=True, metadata={
+        "description": "The visit's own service code; when null it takes its care package's"})
 
     def _local_start(self, visit):
         from server.timeutil import to_local
@@ -201,6 +204,12 @@ class VisitPageSchema(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
+def service_code(**options) -> fields.String:
+    """A payer's service code, e.g. "T1019"; null clears it (a visit then takes its care package's)."""
+    return fields.String(allow_none=True, validate=validate.Regexp(
+        SERVICE_CODE_PATTERN, error='Letters, digits and : . _ - (at most 32), e.g. "T1019"'), **options)
+
+
 class VisitCreateSchema(Schema):
     client_id = key(required=True)
     planned_start = AwareDateTime(required=True)
@@ -209,6 +218,7 @@ class VisitCreateSchema(Schema):
     tasks = fields.List(fields.String(validate=validate.Length(1, 200)), load_default=list,
                         validate=validate.Length(max=MAX_TASKS))
     worker_ids = fields.List(key(), load_default=list, validate=validate.Length(max=MAX_CARERS))
+    service_code = service_code(load_default=None)
 
 
 class VisitUpdateSchema(Schema):
@@ -217,6 +227,7 @@ class VisitUpdateSchema(Schema):
     tasks = fields.List(fields.String(validate=validate.Length(1, 200)), validate=validate.Length(max=MAX_TASKS))
     worker_ids = fields.List(key(), validate=validate.Length(max=MAX_CARERS))
     cancel_reason = fields.String(validate=validate.Length(1, 200))
+    service_code = service_code(metadata={"description": "May be set on a completed visit, for billing"})
 
 
 class CorrectionInSchema(Schema):
