@@ -182,10 +182,10 @@ class ContractExport:
             for block in self.blocks_ending(first, last):
                 yield from self.settlement_rows(*block)
 
-    def price(self, row) -> Line:
-        return pay_carer(facts.visit_of(row, self.contract), facts.carer_of(row), self.rules, self.calendar, explain=False)
+    def price(self, row, explain: bool = False) -> Line:
+        return pay_carer(facts.visit_of(row, self.contract), facts.carer_of(row), self.rules, self.calendar, explain)
 
-    def priced_visits(self, first: date, last: date, visit_ids=None) -> Iterator[tuple]:
+    def priced_visits(self, first: date, last: date, visit_ids=None, explain: bool = False) -> Iterator[tuple]:
         """(row, line, unit bill or None) for the visit rows over local dates first..last, in planned order.
 
         Under unit billing the biller is fed from where state carrying into `first` begins (the carry-over
@@ -201,10 +201,12 @@ class ContractExport:
             return
         biller = UnitBiller(self.rules, facts.authorisations(self.contract.id, opening, last))
         for row in rows:
-            line = self.price(row)
+            kept = visit_ids is None or row.visit_id in visit_ids
+            line = self.price(row, explain and kept)
             day = line.day.local_date
-            bill = biller.bill(line, row.client_id, self.package_codes.code(row.service_code, row.client_id, day))
-            if day >= first and (visit_ids is None or row.visit_id in visit_ids):
+            code = self.package_codes.code(row.service_code, row.client_id, day)
+            bill = biller.bill(line, row.client_id, code, explain and kept)
+            if day >= first and kept:
                 yield row, bill.line, bill
 
     def billing_opens(self, first: date) -> date:

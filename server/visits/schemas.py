@@ -206,7 +206,8 @@ class VisitPageSchema(Schema):
 
 def service_code(**options) -> fields.String:
     """A payer's service code, e.g. "T1019"; null clears it (a visit then takes its care package's)."""
-    return fields.String(allow_none=True, validate=validate.Regexp(
+    options.setdefault("allow_none", True)
+    return fields.String(validate=validate.Regexp(
         SERVICE_CODE_PATTERN, error='Letters, digits and : . _ - (at most 32), e.g. "T1019"'), **options)
 
 
