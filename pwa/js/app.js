@@ -17,6 +17,7 @@ const SCREENS = [
   [/^\/api-clients$/, () => import("./screens/api-clients.js"), ["provider_admin"]],
   [/^\/family$/, () => import("./screens/family.js"), ["family"]],
   [/^\/council$/, () => import("./screens/council.js"), ["council_officer"]],
+  [/^\/council\/periods$/, () => import("./screens/periods.js"), ["council_officer"]],
 ];
 
 // Screens for someone not signed in: logging in, and a password reset link from an email.

@@ -12,12 +12,12 @@ from server.extensions import db
 from server.limits import allow_body
 from server.payments import authorisations, maintenance, periods, reconciliation, repricing
 from server.payments.export import FORMATS, Totals, checksummed, chunks_for, flagged, iter_export_rows, spooled
-from server.payments.rules import RuleSetError, rule_set_named
+from server.payments.rules import RuleSetError, load_rule_sets, rule_set_named
 from server.payments.schemas import (
     AuthorisationInSchema, AuthorisationListQuerySchema, AuthorisationSchema, ContingencyInSchema, ContingencySchema,
     ExportQuerySchema, ExportSchema, InvoiceListQuerySchema, InvoiceQuerySchema, InvoiceSchema, MaintenanceInSchema,
     MaintenanceSchema, PayableSchema, PeriodCloseSchema, PeriodListQuerySchema, PeriodSchema, ReconciliationSchema,
-    RepricingQuerySchema, RepricingSchema,
+    RepricingQuerySchema, RepricingSchema, RuleSetSummarySchema,
 )
 from server.reports.scope import resolve_scope
 
@@ -155,6 +155,16 @@ def grant_contingency(body):
     grant = periods.grant_contingency(ident, get_client(ident, body["client_id"]), body, utcnow())
     db.session.commit()
     return grant
+
+
+@bp.get("/payment-rule-sets")
+@roles_required(*OFFICER, *STAFF)
+@bp.response(200, RuleSetSummarySchema(many=True))
+@rule_sets_usable
+def list_rule_sets():
+    """The payment rule sets this deployment has, by name: what a period can be repriced under."""
+    return [{"name": r.name, "description": r.description, "basis": r.basis, "service_codes": sorted(r.service_codes)}
+            for r in load_rule_sets().values()]
 
 
 @bp.get("/periods/<int:period_id>/repricing")

@@ -420,3 +420,11 @@ class RepricingSchema(Schema):
     by_provider = fields.Nested(RepricingProviderSchema, many=True)
     by_client = fields.Nested(RepricingClientSchema, many=True)
     by_flag = fields.Nested(RepricingFlagSchema, many=True)
+
+
+class RuleSetSummarySchema(Schema):
+    name = fields.String()
+    description = fields.String()
+    basis = fields.String(metadata={"description": "actual or planned"})
+    service_codes = fields.List(fields.String(), metadata={"description": "Codes billed by units; empty when "
+                                                                          "the rule set pays by the minute"})
