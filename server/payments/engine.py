@@ -339,7 +339,9 @@ def pay_carer(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, calendar: Pa
 def _bill_time(carer: CarerFacts, calendar: PayCalendar, steps: list | None) -> CarerFacts:
     """The carer's facts measured on bill times; the clock times are only quoted."""
     if steps is not None:
-        clock = lambda moment: calendar.local(moment).strftime("%Y-%m-%d %H:%M %Z") if moment else "none"  # noqa: E731
+        def clock(moment):
+            return calendar.local(moment).strftime("%Y-%m-%d %H:%M %Z") if moment else "none"
+
         steps.append(Step("bill_time", 0, 0, f"bill time {clock(carer.bill_start)} to {clock(carer.bill_end)} set by "
                                              f"visit maintenance ({carer.bill_reason}); clock times "
                                              f"{clock(carer.check_in)} to {clock(carer.check_out)} kept as recorded"))

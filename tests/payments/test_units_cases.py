@@ -18,7 +18,7 @@ from tests.payments.engine_helpers import CALENDAR, carer, rules, visit
 US = rules("us-evv-15min")
 T1019, S5130 = US.service_codes["T1019"], US.service_codes["S5130"]
 CLIENT = 7
-MARCH = dict(first=date(2026, 3, 1), last=date(2026, 3, 31))
+MARCH = {"first": date(2026, 3, 1), "last": date(2026, 3, 31)}
 
 
 def line(start: str, end: str, worker_id: int = 1, explain: bool = True):
