@@ -33,7 +33,9 @@ def maintain_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> 
                        {"closed_at": closes.isoformat(), "window_days": allowed.window_days})
     if data["reason_code"] not in allowed.reason_codes:
         raise invalid("reason_code", f"Must be one of: {', '.join(allowed.reason_codes)}")
-    assignment = next((a for a in visit.assignments if a.worker_id == data["worker_id"]), None)
+    # A carer taken off the visit still counts if their phone recorded times there (facts.py).
+    assignment = next((a for a in visit.assignments if a.worker_id == data["worker_id"] and (
+        a.removed_at is None or a.checked_in_at is not None or a.checked_out_at is not None)), None)
     if assignment is None:
         raise invalid("worker_id", "This carer is not on the visit")
     entry = VisitMaintenance(visit_id=visit.id, created_by=ident.user_id, created_at=now, **data)
