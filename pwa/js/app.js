@@ -20,6 +20,7 @@ const SCREENS = [
   [/^\/webhooks$/, () => import("./screens/webhooks.js"), ["provider_admin", "council_officer"]],
   [/^\/family$/, () => import("./screens/family.js"), ["family"]],
   [/^\/council$/, () => import("./screens/council.js"), ["council_officer"]],
+  [/^\/council\/periods$/, () => import("./screens/periods.js"), ["council_officer"]],
 ];
 
 // Screens for someone not signed in: logging in, and a password reset link from an email.

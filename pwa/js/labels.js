@@ -29,6 +29,14 @@ export const FLAGS = {
   manual_times: "Times entered by the office",
 };
 
+// Marks unit billing puts on a visit's line (payments/units.py), and the group of lines with no flag.
+export const BILLING_FLAGS = {
+  over_authorisation: "Over the authorisation",
+  over_daily_limit: "Over the daily unit limit",
+  no_authorisation: "No authorisation",
+  none: "No flag",
+};
+
 // Marks on a single recorded event.
 export const EVENT_FLAGS = {
   clock_skew: "phone clock wrong",

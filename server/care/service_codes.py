@@ -20,12 +20,16 @@ from server.extensions import db
 class PackageCodes:
     """The coded care packages of some clients over local dates first..last."""
 
-    def __init__(self, *where, first: date, last: date):
+    def __init__(self, *where, first: date | None = None, last: date | None = None):
+        """Packages of the clients matching `where`; all of their dates unless first and last bound them."""
+        if last is not None:
+            where += (CarePackage.starts_on <= last,)
+        if first is not None:
+            where += (or_(CarePackage.ends_on.is_(None), CarePackage.ends_on >= first),)
         rows = db.session.execute(
             select(CarePackage.client_id, CarePackage.starts_on, CarePackage.ends_on, CarePackage.service_code)
             .join(Client, Client.id == CarePackage.client_id)
-            .where(*where, CarePackage.service_code.is_not(None), CarePackage.starts_on <= last,
-                   or_(CarePackage.ends_on.is_(None), CarePackage.ends_on >= first))
+            .where(*where, CarePackage.service_code.is_not(None))
             .order_by(CarePackage.starts_on.desc(), CarePackage.id.desc()))
         self.packages: dict[int, list[tuple[date, date | None, str]]] = defaultdict(list)
         for client_id, starts_on, ends_on, code in rows:

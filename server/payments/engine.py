@@ -15,6 +15,8 @@ Each carer of a visit is paid separately (a double-up has two lines). A carer's 
                  it; never paid on a guess, never dropped
   not paid       a coordinator rejected the flagged visit for pay: 0, with their note
   paid           the steps below (after a "decision" step when a coordinator accepted a flagged visit)
+A carer with bill times from visit maintenance is judged and measured on them (a "bill_time" step
+first); units.py bills lines by service code after this engine.
 
 Steps of a paid line under basis "actual", in order:
   actual       whole minutes from check-in to check-out: floor(elapsed seconds / 60), measured
@@ -32,7 +34,7 @@ Then rate prices the minutes by the enhancement for the local date of the planne
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_CEILING, Decimal
 from typing import Iterable
@@ -80,6 +82,8 @@ class CarerFacts:
 
     open_exception: the kind of an unresolved exception that holds this carer's pay, if any.
     accepted_without_checkout: a coordinator resolved the missing check-out without entering a time.
+    bill_start, bill_end: bill times set by visit maintenance (with bill_reason); paid from instead of the
+    clock times, which stay as recorded.
     """
 
     worker_id: int | None
@@ -89,9 +93,12 @@ class CarerFacts:
     manual: bool = False
     open_exception: str | None = None
     accepted_without_checkout: bool = False
+    bill_start: datetime | None = None
+    bill_end: datetime | None = None
+    bill_reason: str | None = None
 
     def __post_init__(self):
-        for name in ("check_in", "check_out", "arrival"):
+        for name in ("check_in", "check_out", "arrival", "bill_start", "bill_end"):
             value = getattr(self, name)
             if value is not None and value.tzinfo is not UTC:
                 object.__setattr__(self, name, _utc(value, name))
@@ -284,6 +291,8 @@ def pay_carer(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, calendar: Pa
     """
     day = calendar.day(visit.planned_start)
     steps: list[Step] = []
+    if carer.bill_start is not None and carer.bill_end is not None:
+        carer = _bill_time(carer, calendar, steps if explain else None)
     blocked = _blocked(visit, carer, rules)
     decided = None if blocked else _decided(visit)
     if blocked or decided:
@@ -325,6 +334,18 @@ def pay_carer(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, calendar: Pa
     if explain:
         steps.append(Step("minimum", minutes, paid, f"at least {rules.minimum_minutes} min per visit and carer"))
     return _line(carer.worker_id, PAID, paid, rules, day, steps, explain)
+
+
+def _bill_time(carer: CarerFacts, calendar: PayCalendar, steps: list | None) -> CarerFacts:
+    """The carer's facts measured on bill times; the clock times are only quoted."""
+    if steps is not None:
+        def clock(moment):
+            return calendar.local(moment).strftime("%Y-%m-%d %H:%M %Z") if moment else "none"
+
+        steps.append(Step("bill_time", 0, 0, f"bill time {clock(carer.bill_start)} to {clock(carer.bill_end)} set by "
+                                             f"visit maintenance ({carer.bill_reason}); clock times "
+                                             f"{clock(carer.check_in)} to {clock(carer.check_out)} kept as recorded"))
+    return replace(carer, check_in=carer.bill_start, check_out=carer.bill_end, arrival=None, manual=True)
 
 
 def _actual(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, measured: int, steps: list | None,

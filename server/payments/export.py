@@ -30,15 +30,17 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
+from server.care.service_codes import PackageCodes
 from server.directory.models import Client, Contract
 from server.extensions import db
 from server.payments import facts
 from server.payments.calendar import PayCalendar
 from server.payments.engine import PAID, BlockTally, Line, pay_carer, payable_for_activity
-from server.payments.models import PaymentPeriod, PaymentSnapshot
+from server.payments.models import PaymentPeriod, PaymentSnapshot, ServiceAuthorisation
 from server.payments.rules import RuleSet, rule_set_named
+from server.payments.units import UnitBill, UnitBiller
 from server.reports.csv_export import FORMULA_START, cell
 from server.timeutil import local_range_bounds
 
@@ -50,6 +52,8 @@ COLUMNS = (
     "visit_status", "check_in_location", "check_out_location", "check_in_method", "check_out_method", "manual_times",
     "overrun_approved",
     "flags", "reasons", "pay_decision", "outcome", "held_reason", "day_kind", "payable_minutes", "amount_pence", "amount",
+    "service_code", "units", "unit_minutes", "carried_in_minutes", "carried_out_minutes", "authorisation_id",
+    "authorised_units", "authorisation_remaining_units", "bill_start", "bill_end", "bill_reason",
     "block_from", "block_to", "adjusts_kind", "adjusts_period_id", "detail",
 )
 FORMATS = {
@@ -65,7 +69,7 @@ TEXT_COLUMNS = ("contract_reference", "client_reference", "worker_reference")
 BOOL_COLUMNS = ("manual_times", "overrun_approved")
 # Lists in JSON, ";"-separated in a sheet; reasons are typed by people, so neutralised as well.
 LIST_COLUMNS = ("flags", "reasons")
-TIME_COLUMNS = ("planned_start", "planned_end", "arrival", "check_in", "check_out")
+TIME_COLUMNS = ("planned_start", "planned_end", "arrival", "check_in", "check_out", "bill_start", "bill_end")
 DATE_COLUMNS = ("date", "block_from", "block_to")
 _TEXT_AT = tuple(COLUMNS.index(c) for c in TEXT_COLUMNS)
 _BOOL_AT = tuple(COLUMNS.index(c) for c in BOOL_COLUMNS)
@@ -117,14 +121,18 @@ class ContractExport:
     """One contract's rows over local dates first..last; rules, calendar and closed periods loaded once."""
 
     def __init__(self, contract: Contract, first: date, last: date, *, calendars: dict | None = None,
-                 chunk_rows: int = CHUNK_ROWS):
+                 chunk_rows: int = CHUNK_ROWS, rules: RuleSet | None = None, replay: bool = True):
+        """rules: price under another rule set than the contract's; replay=False: price every date live,
+        closed periods included, with no adjustments (what-if repricing)."""
         self.contract, self.first, self.last, self.chunk_rows = contract, first, last, chunk_rows
         self.tz = contract.council.timezone
-        self.rules: RuleSet = rule_set_named(contract.payment_rule_set)
+        self.rules: RuleSet = rules or rule_set_named(contract.payment_rule_set)
         calendars = {} if calendars is None else calendars
         self.calendar: PayCalendar = calendars.setdefault(self.tz, PayCalendar(self.tz))
         self.periods: list[PaymentPeriod] = list(db.session.scalars(
-            select(PaymentPeriod).where(PaymentPeriod.contract_id == contract.id).order_by(PaymentPeriod.date_from)))
+            select(PaymentPeriod).where(PaymentPeriod.contract_id == contract.id).order_by(PaymentPeriod.date_from)
+        )) if replay else []
+        self.package_codes = PackageCodes(Client.contract_id == contract.id) if self.rules.service_codes else None
         self.base = {"contract_id": contract.id, "contract_reference": contract.reference,
                      "provider_id": contract.provider_id, "rule_set": self.rules.name}
 
@@ -166,10 +174,9 @@ class ContractExport:
             yield {**_EMPTY, **row}  # rows frozen before a column was added have it empty
 
     def live(self, first: date, last: date) -> Iterator[dict]:
+        for row, line, bill in self.priced_visits(first, last):
+            yield self.visit_row(row, line, bill)
         start, end = local_range_bounds(first, last, self.tz)
-        stmt = facts.visit_rows(self.contract.id, start, end).execution_options(yield_per=self.chunk_rows)
-        for row in db.session.execute(stmt):
-            yield self.visit_row(row, self.price(row))
         stmt = facts.activity_rows(self.contract.id, start, end).execution_options(yield_per=self.chunk_rows)
         for row in db.session.execute(stmt):
             yield self.activity_row(row)
@@ -177,10 +184,47 @@ class ContractExport:
             for block in self.blocks_ending(first, last):
                 yield from self.settlement_rows(*block)
 
-    def price(self, row) -> Line:
-        return pay_carer(facts.visit_of(row, self.contract), facts.carer_of(row), self.rules, self.calendar, explain=False)
+    def price(self, row, explain: bool = False) -> Line:
+        return pay_carer(facts.visit_of(row, self.contract), facts.carer_of(row), self.rules, self.calendar, explain)
 
-    def visit_row(self, row, line: Line) -> dict:
+    def priced_visits(self, first: date, last: date, visit_ids=None, explain: bool = False) -> Iterator[tuple]:
+        """(row, line, unit bill or None) for the visit rows over local dates first..last, in planned order.
+
+        Under unit billing the biller is fed from where state carrying into `first` begins (the carry-over
+        span, authorisations running on that date), so a line bills the same wherever an export starts.
+        """
+        opening = self.billing_opens(first) if self.package_codes else first
+        start, end = local_range_bounds(opening, last, self.tz)
+        stmt = facts.visit_rows(self.contract.id, start, end, visit_ids=None if self.package_codes else visit_ids)
+        rows = db.session.execute(stmt.execution_options(yield_per=self.chunk_rows))
+        if self.package_codes is None:
+            for row in rows:
+                yield row, self.price(row), None
+            return
+        biller = UnitBiller(self.rules, facts.authorisations(self.contract.id, opening, last))
+        for row in rows:
+            kept = visit_ids is None or row.visit_id in visit_ids
+            line = self.price(row, explain and kept)
+            day = line.day.local_date
+            code = self.package_codes.code(row.client_id, row.service_code, day)
+            bill = biller.bill(line, row.client_id, code, explain and kept)
+            if day >= first and kept:
+                yield row, bill.line, bill
+
+    def billing_opens(self, first: date) -> date:
+        """The earliest date whose lines bear on units billed on `first`."""
+        opening = first
+        for rule in self.rules.service_codes.values():
+            if rule.carry_over == "week":
+                opening = min(opening, first - timedelta(days=first.weekday()))
+            elif rule.carry_over == "month":
+                opening = min(opening, first.replace(day=1))
+        running = db.session.scalar(select(func.min(ServiceAuthorisation.date_from)).where(
+            ServiceAuthorisation.contract_id == self.contract.id, ServiceAuthorisation.date_from <= first,
+            ServiceAuthorisation.date_to >= first))
+        return min(opening, running) if running else opening
+
+    def visit_row(self, row, line: Line, bill: UnitBill | None = None) -> dict:
         """The hot path of every export: one dict literal in column order, times converted once each."""
         local, base = self.calendar.local, self.base
         start = local(row.planned_start)
@@ -203,9 +247,17 @@ class ContractExport:
             "check_in_method": "manual" if row.manual else check_in and (row.check_in_method or "gps"),
             "check_out_method": "manual" if row.manual else check_out and (row.check_out_method or "gps"),
             "manual_times": bool(row.manual), "overrun_approved": bool(row.overrun_approved),
-            "flags": list(row.flags or ()), "reasons": reason_texts(row.reasons), "pay_decision": row.pay_decision,
+            "flags": list(row.flags or ()) + list(bill.flags if bill else ()), "reasons": reason_texts(row.reasons),
+            "pay_decision": row.pay_decision,
             "outcome": line.outcome, "held_reason": line.held_reason, "day_kind": line.day.kind,
             "payable_minutes": line.minutes, "amount_pence": line.amount_pence, "amount": pounds(line.amount_pence),
+            "service_code": bill and bill.service_code, "units": bill and bill.units,
+            "unit_minutes": bill and bill.unit_minutes, "carried_in_minutes": bill and bill.carried_in,
+            "carried_out_minutes": bill and bill.carried_out, "authorisation_id": bill and bill.authorisation_id,
+            "authorised_units": bill and bill.authorised_units,
+            "authorisation_remaining_units": bill and bill.remaining_units,
+            "bill_start": row.bill_start and local(row.bill_start).isoformat(),
+            "bill_end": row.bill_end and local(row.bill_end).isoformat(), "bill_reason": row.bill_reason,
             "block_from": None, "block_to": None, "adjusts_kind": None, "adjusts_period_id": None, "detail": None,
         }
 

@@ -18,7 +18,8 @@ from server.directory.models import Client, Contract, Worker
 from server.extensions import db
 from server.payments.calendar import PayCalendar
 from server.payments.engine import ActivityFacts, CarerFacts, Payable, VisitFacts, payable_for_visit
-from server.payments.models import ContingencyGrant
+from server.payments.units import Authorisation
+from server.payments.models import ContingencyGrant, ServiceAuthorisation, VisitMaintenance
 from server.payments.rules import RuleSet, rule_set_named
 from server.visits.flags import MINUTE, pay_holds
 from server.visits.models import NonContactActivity, Visit, VisitAssignment, VisitException
@@ -50,6 +51,13 @@ def _accepted_without_checkout(worker_id_column):
                           _for_carer(worker_id_column))
 
 
+def _latest_maintenance(worker_id_column):
+    """The carer's latest bill times at the visit, if a coordinator set any."""
+    return (select(func.max(VisitMaintenance.id))
+            .where(VisitMaintenance.visit_id == Visit.id, VisitMaintenance.worker_id == worker_id_column)
+            .correlate_except(VisitMaintenance).scalar_subquery())
+
+
 def visit_rows(contract_id: int, start: datetime | None = None, end: datetime | None = None, *,
                visit_ids=None, client_id: int | None = None):
     """One row per counted carer per visit (one row with no carer for a visit without any), in planned order.
@@ -69,11 +77,14 @@ def visit_rows(contract_id: int, start: datetime | None = None, end: datetime | 
             VisitAssignment.manual,
             _open_hold(VisitAssignment.worker_id).label("open_hold"),
             case((incomplete, _accepted_without_checkout(VisitAssignment.worker_id)), else_=false()).label("accepted"),
+            Visit.service_code, VisitMaintenance.bill_start, VisitMaintenance.bill_end,
+            VisitMaintenance.reason_code.label("bill_reason"),
         )
         .select_from(Visit)
         .join(Client, Client.id == Visit.client_id)
         .outerjoin(VisitAssignment, and_(VisitAssignment.visit_id == Visit.id, _counted()))
         .outerjoin(Worker, Worker.id == VisitAssignment.worker_id)
+        .outerjoin(VisitMaintenance, VisitMaintenance.id == _latest_maintenance(VisitAssignment.worker_id))
         .where(Visit.contract_id == contract_id)
         .order_by(Visit.planned_start, Visit.id, VisitAssignment.position, VisitAssignment.id)
     )
@@ -101,7 +112,7 @@ def visit_of(row, contract: Contract) -> VisitFacts:
 
 def carer_of(row) -> CarerFacts:
     return CarerFacts(row.worker_id, row.checked_in_at, row.checked_out_at, row.arrived_at, bool(row.manual),
-                      row.open_hold, bool(row.accepted))
+                      row.open_hold, bool(row.accepted), row.bill_start, row.bill_end, row.bill_reason)
 
 
 def activity_rows(contract_id: int, start: datetime, end: datetime, *, activity_ids=None):
@@ -142,8 +153,12 @@ def visit_facts(visit: Visit) -> VisitFacts:
         accepted = (a.checked_in_at is not None and a.checked_out_at is None and any(
             e.kind == "no_checkout" and e.resolved_at is not None and e.correction_id is None
             and concerns(e, a.worker_id) for e in exceptions))
+        bill = db.session.scalar(select(VisitMaintenance).where(
+            VisitMaintenance.visit_id == visit.id, VisitMaintenance.worker_id == a.worker_id)
+            .order_by(VisitMaintenance.id.desc()).limit(1))
         carers.append(CarerFacts(a.worker_id, a.checked_in_at, a.checked_out_at, a.arrived_at, a.manual,
-                                 holds[0] if holds else None, accepted))
+                                 holds[0] if holds else None, accepted, bill and bill.bill_start,
+                                 bill and bill.bill_end, bill and bill.reason_code))
     flags = tuple(visit.flags or ())
     return VisitFacts(visit.planned_start, visit.planned_minutes, tuple(carers), visit.status,
                       visit.overrun_approved, visit.id, flags,
@@ -190,3 +205,11 @@ def contingency_minutes(contract_id: int, first: date, last: date) -> dict[int, 
                ContingencyGrant.on_date <= last)
         .group_by(ContingencyGrant.client_id))
     return {client_id: int(total) for client_id, total in rows}
+
+
+def authorisations(contract_id: int, first: date, last: date) -> list[Authorisation]:
+    """Service authorisations of the contract's clients that overlap local dates first..last."""
+    return [Authorisation(a.id, a.client_id, a.service_code, a.date_from, a.date_to, a.units, a.minutes)
+            for a in db.session.scalars(select(ServiceAuthorisation).where(
+                ServiceAuthorisation.contract_id == contract_id, ServiceAuthorisation.date_from <= last,
+                ServiceAuthorisation.date_to >= first))]

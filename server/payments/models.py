@@ -121,3 +121,43 @@ class InvoiceLine(db.Model):
     minutes: Mapped[int]
     amount_pence: Mapped[int] = mapped_column(BigInteger)
     description: Mapped[str | None] = mapped_column(Text)
+
+
+class ServiceAuthorisation(db.Model):
+    """Units or minutes of a service code a payer authorised for a client over local dates date_from..date_to."""
+
+    __tablename__ = "service_authorisations"
+    __table_args__ = (Index("ix_service_authorisations_client_code", "client_id", "service_code"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    service_code: Mapped[str] = mapped_column(String(32))
+    date_from: Mapped[date]
+    date_to: Mapped[date]
+    # Exactly one of units and minutes; minutes count as whole units of the code's unit length.
+    units: Mapped[int | None]
+    minutes: Mapped[int | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VisitMaintenance(db.Model):
+    """Bill times a coordinator set for one carer at a visit, with a reason; the clock times stay as recorded.
+
+    The latest row for a visit and carer is the one billed; earlier rows stay as the visit's history.
+    """
+
+    __tablename__ = "visit_maintenance"
+    __table_args__ = (Index("ix_visit_maintenance_visit_worker", "visit_id", "worker_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"))
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    bill_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    bill_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason_code: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -32,6 +32,7 @@ from server.directory.models import Client, Contract
 from server.errors import ApiError, invalid
 from server.extensions import db
 from server.payments import facts
+from server.payments.engine import Payable
 from server.payments.export import ContractExport, Totals, checksummed, csv_chunks, encoded, pounds, subject_of
 from server.payments.models import ContingencyGrant, PaymentPeriod, PaymentSnapshot
 from server.timeutil import local_range_bounds, to_local
@@ -132,8 +133,11 @@ def pending_adjustments(export: ContractExport) -> Iterator[dict]:
 
     for chunk in batched(changed_visit_ids(contract_id, spans, since), BATCH):
         live = {}
-        for row in db.session.execute(facts.visit_rows(contract_id, visit_ids=chunk)):
-            line = export.visit_row(row, export.price(row))
+        first, last = db.session.execute(select(func.min(Visit.planned_start), func.max(Visit.planned_start))
+                                         .where(Visit.id.in_(chunk))).one()
+        for row, priced, bill in export.priced_visits(to_local(first, export.tz).date(), to_local(last, export.tz).date(),
+                                                      visit_ids=set(chunk)):
+            line = export.visit_row(row, priced, bill)
             live[subject_of(line)] = line
             if rules.period is not None:
                 block = rules.period.block_of(date.fromisoformat(line["date"]))
@@ -229,8 +233,17 @@ def _store(pending: list[dict]) -> None:
 
 
 def visit_payable(visit: Visit) -> dict:
-    """A visit's payable time with each rule explained, and what closed periods have paid for it so far."""
+    """A visit's payable time with each rule explained, and what closed periods have paid for it so far.
+
+    Under unit billing the lines come from the export's path, which knows the carries and
+    authorisations of the visits before it.
+    """
     payable, rules, calendar = facts.visit_payable(visit)
+    if rules.service_codes:
+        day = calendar.day(visit.planned_start).local_date
+        export = ContractExport(visit.contract, day, day)
+        lines = tuple(line for _, line, _ in export.priced_visits(day, day, {visit.id}, explain=True))
+        payable = Payable(rules.name, visit.id, visit.planned_start, lines)
     paid = db.session.execute(
         select(PaymentSnapshot.period_id, func.sum(PaymentSnapshot.payable_minutes), func.sum(PaymentSnapshot.amount_pence))
         .where(PaymentSnapshot.contract_id == visit.contract_id, PaymentSnapshot.visit_id == visit.id)

@@ -10,13 +10,14 @@ from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema, invalid
 from server.extensions import db
 from server.limits import allow_body
-from server.payments import periods, reconciliation
+from server.payments import authorisations, maintenance, periods, reconciliation, repricing
 from server.payments.export import FORMATS, Totals, checksummed, chunks_for, flagged, iter_export_rows, spooled
-from server.payments.rules import RuleSetError, rule_set_named
+from server.payments.rules import RuleSetError, load_rule_sets, rule_set_named
 from server.payments.schemas import (
-    ContingencyInSchema, ContingencySchema, ExportQuerySchema, ExportSchema, InvoiceListQuerySchema,
-    InvoiceQuerySchema, InvoiceSchema, PayableSchema, PeriodCloseSchema, PeriodListQuerySchema, PeriodSchema,
-    ReconciliationSchema,
+    AuthorisationInSchema, AuthorisationListQuerySchema, AuthorisationSchema, ContingencyInSchema, ContingencySchema,
+    ExportQuerySchema, ExportSchema, InvoiceListQuerySchema, InvoiceQuerySchema, InvoiceSchema, MaintenanceInSchema,
+    MaintenanceSchema, PayableSchema, PeriodCloseSchema, PeriodListQuerySchema, PeriodSchema, ReconciliationSchema,
+    RepricingQuerySchema, RepricingSchema, RuleSetSummarySchema,
 )
 from server.reports.scope import resolve_scope
 
@@ -154,6 +155,79 @@ def grant_contingency(body):
     grant = periods.grant_contingency(ident, get_client(ident, body["client_id"]), body, utcnow())
     db.session.commit()
     return grant
+
+
+@bp.get("/payment-rule-sets")
+@roles_required(*OFFICER, *STAFF)
+@bp.response(200, RuleSetSummarySchema(many=True))
+@rule_sets_usable
+def list_rule_sets():
+    """The payment rule sets this deployment has, by name: what a period can be repriced under."""
+    return [{"name": r.name, "description": r.description, "basis": r.basis, "service_codes": sorted(r.service_codes)}
+            for r in load_rule_sets().values()]
+
+
+@bp.get("/periods/<int:period_id>/repricing")
+@roles_required(*OFFICER)
+@bp.arguments(RepricingQuerySchema, location="query")
+@bp.response(200, RepricingSchema)
+@rule_sets_usable
+def reprice_period(query, period_id):
+    """Price a closed period under another rule set, without changing it: the difference per provider, client
+    and flag, so a contract change can be costed before it is made."""
+    period = repricing.get_period(current_identity(), period_id)
+    try:
+        rule_set_named(query["rule_set"])
+    except RuleSetError as exc:
+        raise invalid("rule_set", "No such payment rule set") from exc
+    return repricing.reprice(period, query["rule_set"])
+
+
+@bp.post("/authorisations")
+@roles_required(*OFFICER, "provider_admin")
+@bp.arguments(AuthorisationInSchema)
+@bp.response(201, AuthorisationSchema)
+@rule_sets_usable
+def create_authorisation(body):
+    """Authorise units (or minutes) of a service code for a client over local dates; unit billing counts against it."""
+    ident = current_identity()
+    auth = authorisations.create_authorisation(ident, get_client(ident, body.pop("client_id")), body, utcnow())
+    db.session.commit()
+    return auth
+
+
+@bp.get("/authorisations")
+@roles_required(*OFFICER, *STAFF)
+@bp.arguments(AuthorisationListQuerySchema, location="query")
+@bp.response(200, AuthorisationSchema(many=True))
+def list_authorisations(query):
+    """Service authorisations of the caller's clients, by client and date."""
+    ident = current_identity()
+    if query["client_id"] is not None:
+        get_client(ident, query["client_id"])
+    return authorisations.list_authorisations(ident, query["client_id"])
+
+
+@bp.post("/visits/<int:visit_id>/maintenance")
+@roles_required(*STAFF)
+@bp.arguments(MaintenanceInSchema)
+@bp.response(201, MaintenanceSchema)
+@bp.alt_response(422, schema=ErrorSchema, description="maintenance_window_closed or maintenance_not_allowed")
+@rule_sets_usable
+def maintain_visit(body, visit_id):
+    """Set a carer's bill times for a visit, with a reason code, within the rule set's window; clock times stay."""
+    ident = current_identity()
+    entry = maintenance.maintain_visit(ident, get_visit(ident, visit_id), body, utcnow())
+    db.session.commit()
+    return entry
+
+
+@bp.get("/visits/<int:visit_id>/maintenance")
+@roles_required(*STAFF, *OFFICER)
+@bp.response(200, MaintenanceSchema(many=True))
+def visit_maintenance(visit_id):
+    """Every bill-time change made to a visit, oldest first; the latest for each carer is billed."""
+    return maintenance.maintenance_of(get_visit(current_identity(), visit_id))
 
 
 INVOICE_BODY = {"content": {

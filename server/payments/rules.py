@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -35,9 +35,20 @@ NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ACTUAL_ONLY_KEYS = ("rounding_unit_minutes", "rounding_direction", "tolerance_minutes",
                     "cap_minutes_over_planned", "pay_access_time")
 TOP_LEVEL_KEYS = ("description", "basis", "minimum_minutes", "missing_checkout", "paid_activity_categories",
-                  *ACTUAL_ONLY_KEYS, "rates", "period")
+                  *ACTUAL_ONLY_KEYS, "rates", "period", "service_codes", "visit_maintenance")
 RATE_KEYS = ("hourly_pence", "weekend_multiplier", "bank_holiday_multiplier")
 PERIOD_KEYS = ("kind", "weeks", "anchor", "guaranteed_fraction")
+# Unit billing per service code (US electronic visit verification payers); see units.py.
+SERVICE_CODE_KEYS = ("description", "unit_minutes", "unit_rate_pence", "unit_rounding", "daily_unit_limit",
+                     "carry_over", "authorisation_required")
+# eight_minute_rule: a partial unit is billed once more than half of it was delivered (8 of 15 minutes, CMS).
+# complete_units: only whole units are billed.
+UNIT_ROUNDINGS = ("eight_minute_rule", "complete_units")
+# Leftover minutes go on to the carer's next visit of the same code within this local span, or not at all.
+CARRY_OVER_SPANS = ("none", "day", "week", "month")
+MAINTENANCE_KEYS = ("window_days", "reason_codes")
+# Service codes as payers write them: HCPCS codes with modifiers, e.g. "T1019" or "S5125-U1".
+SERVICE_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._-]{0,31}$")
 
 
 class RuleSetError(ValueError):
@@ -80,6 +91,28 @@ class PeriodRule:
 
 
 @dataclass(frozen=True)
+class UnitRule:
+    """How one service code is billed: units of unit_minutes at unit_rate_pence (the currency's minor unit)."""
+
+    code: str
+    unit_minutes: int
+    unit_rate_pence: int
+    unit_rounding: str
+    carry_over: str = "none"
+    daily_unit_limit: int | None = None
+    authorisation_required: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class MaintenanceRule:
+    """Visit maintenance: bill times a coordinator may set, within window_days of the visit, for a listed reason."""
+
+    window_days: int
+    reason_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class RuleSet:
     """How a contract turns visit times into payable minutes and pence; see config/payment_rules/."""
 
@@ -96,6 +129,8 @@ class RuleSet:
     cap_minutes_over_planned: int | None = None
     pay_access_time: bool = False
     period: PeriodRule | None = None
+    service_codes: dict[str, UnitRule] = field(default_factory=dict)
+    visit_maintenance: MaintenanceRule | None = None
 
 
 _REQUIRED = object()
@@ -110,9 +145,9 @@ def _type_name(value: Any) -> str:
 class _Table:
     """One TOML table being read: every key checked, every problem reported with its dotted name."""
 
-    def __init__(self, path: Path, data: dict, allowed: tuple[str, ...], prefix: str = ""):
+    def __init__(self, path: Path, data: dict, allowed: tuple[str, ...], prefix: str = "", open_keys: bool = False):
         self.path, self.data, self.prefix = path, data, prefix
-        for key in data:
+        for key in () if open_keys else data:
             if key not in allowed:
                 self.fail(key, f"unknown key (allowed: {', '.join(allowed)})")
 
@@ -182,9 +217,22 @@ class _Table:
             self.fail(key, "lists a category more than once")
         return frozenset(values)
 
-    def table(self, key: str, allowed: tuple[str, ...], required: bool) -> _Table | None:
+    def codes(self, key: str) -> tuple[str, ...]:
+        """A required, non-empty array of distinct codes (letters, digits and : . _ -, at most 32 each)."""
+        values = self._typed(key, list, _REQUIRED, "an array of codes")
+        if not values:
+            self.fail(key, "must list at least one code")
+        for value in values:
+            if type(value) is not str or not SERVICE_CODE_PATTERN.match(value):
+                self.fail(key, f"each code is letters, digits and : . _ - (at most 32), got {value!r}")
+        if len(set(values)) != len(values):
+            self.fail(key, "lists a code more than once")
+        return tuple(values)
+
+    def table(self, key: str, allowed: tuple[str, ...], required: bool, open_keys: bool = False) -> _Table | None:
+        """A sub-table; open_keys for one whose keys are names (service codes), each checked by the caller."""
         value = self._typed(key, dict, _REQUIRED if required else None, "a table")
-        return None if value is None else _Table(self.path, value, allowed, f"{self.prefix}{key}.")
+        return None if value is None else _Table(self.path, value, allowed, f"{self.prefix}{key}.", open_keys)
 
 
 def _rates(table: _Table) -> Rates:
@@ -208,6 +256,36 @@ def _period(table: _Table) -> PeriodRule:
     return PeriodRule(kind, weeks, anchor)
 
 
+def _unit_rule(code: str, table: _Table) -> UnitRule:
+    return UnitRule(
+        code=code,
+        description=table.string("description", ""),
+        unit_minutes=table.integer("unit_minutes", 1, _REQUIRED),
+        unit_rate_pence=table.integer("unit_rate_pence", 0, _REQUIRED),
+        unit_rounding=table.choice("unit_rounding", UNIT_ROUNDINGS, _REQUIRED),
+        daily_unit_limit=table.integer("daily_unit_limit", 1, None),
+        carry_over=table.choice("carry_over", CARRY_OVER_SPANS, "none"),
+        authorisation_required=table.boolean("authorisation_required", False),
+    )
+
+
+def _service_codes(top: _Table) -> dict[str, UnitRule]:
+    codes = top.table("service_codes", (), required=False, open_keys=True)
+    if codes is None:
+        return {}
+    if top.has("period"):
+        top.fail("service_codes", "unit billing cannot be combined with a [period] settlement rule")
+    for code in codes.data:
+        if not SERVICE_CODE_PATTERN.match(code):
+            codes.fail(code, 'a service code is letters, digits and : . _ - (at most 32), e.g. "T1019"')
+    return {code: _unit_rule(code, codes.table(code, SERVICE_CODE_KEYS, required=True)) for code in codes.data}
+
+
+def _maintenance(table: _Table) -> MaintenanceRule:
+    codes = table.codes("reason_codes")
+    return MaintenanceRule(table.integer("window_days", 1, _REQUIRED), codes)
+
+
 def _rule_set(name: str, top: _Table) -> RuleSet:
     basis = top.choice("basis", BASES, _REQUIRED)
     if basis == "planned":
@@ -216,6 +294,7 @@ def _rule_set(name: str, top: _Table) -> RuleSet:
                 top.fail(key, 'applies only when basis is "actual"; this rule set pays planned minutes')
     rates = top.table("rates", RATE_KEYS, required=True)
     period = top.table("period", PERIOD_KEYS, required=False)
+    maintenance = top.table("visit_maintenance", MAINTENANCE_KEYS, required=False)
     return RuleSet(
         name=name,
         description=top.string("description", ""),
@@ -230,6 +309,8 @@ def _rule_set(name: str, top: _Table) -> RuleSet:
         cap_minutes_over_planned=top.integer("cap_minutes_over_planned", 0, None),
         pay_access_time=top.boolean("pay_access_time", False),
         period=None if period is None else _period(period),
+        service_codes=_service_codes(top),
+        visit_maintenance=None if maintenance is None else _maintenance(maintenance),
     )
 
 

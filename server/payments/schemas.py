@@ -1,14 +1,17 @@
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.payments.export import FORMATS
-from server.schemas import LocalDate, LocalPeriodSchema, Schema, decimal_string, key
+from server.payments.rules import NAME_PATTERN
+from server.payments.units import UNIT_FLAGS
+from server.schemas import AwareDateTime, LocalDate, LocalPeriodSchema, Schema, decimal_string, key
 from server.visits.flags import FLAGS
+from server.visits.schemas import service_code
 
 class ExportQuerySchema(LocalPeriodSchema):
     provider_id = key(strict=False, load_default=None, metadata={"description": "Only this provider's contracts"})
     contract_id = key(strict=False, load_default=None, metadata={"description": "Only this contract"})
     format = fields.String(load_default="csv", validate=validate.OneOf(tuple(FORMATS)))
-    flag = fields.String(load_default=None, validate=validate.OneOf(FLAGS),
+    flag = fields.String(load_default=None, validate=validate.OneOf(FLAGS + UNIT_FLAGS),
                          metadata={"description": "Only visit rows carrying this flag"})
 
 
@@ -25,8 +28,8 @@ def _text(description: str | None = None) -> fields.String:
     return fields.String(allow_none=True, metadata={"description": description} if description else {})
 
 
-def _number() -> fields.Integer:
-    return fields.Integer(allow_none=True)
+def _number(description: str | None = None) -> fields.Integer:
+    return fields.Integer(allow_none=True, metadata={"description": description} if description else {})
 
 
 class ExportRowSchema(Schema):
@@ -72,6 +75,17 @@ class ExportRowSchema(Schema):
     payable_minutes = fields.Integer()
     amount_pence = fields.Integer()
     amount = pounds_text()
+    service_code = _text("Visit rows: the visit's service code (its own, else its care package's)")
+    units = _number("Visit rows under unit billing: units paid")
+    unit_minutes = _number("Minutes in one unit of the service code")
+    carried_in_minutes = _number("Minutes carried in from the carer's previous visit of the code")
+    carried_out_minutes = _number("Minutes carried on to the carer's next visit of the code")
+    authorisation_id = _number("The service authorisation the units count against")
+    authorised_units = _number("Units that authorisation allows")
+    authorisation_remaining_units = _number("Units left on that authorisation after this row")
+    bill_start = fields.DateTime(allow_none=True, metadata={"description": "Bill time from visit maintenance"})
+    bill_end = fields.DateTime(allow_none=True)
+    bill_reason = _text("The visit maintenance reason code")
     block_from = fields.Date(allow_none=True, metadata={"description": "Settlement rows: the flex block settled"})
     block_to = fields.Date(allow_none=True)
     adjusts_kind = _text("Adjustment rows: the row_kind of the row corrected")
@@ -293,3 +307,128 @@ class ContingencySchema(Schema):
     reason = fields.String()
     granted_by = fields.Integer()
     granted_at = fields.DateTime()
+
+
+class AuthorisationInSchema(LocalPeriodSchema):
+    """Units or minutes (exactly one) of a service code authorised for a client over local dates."""
+
+    max_days = 3660
+    client_id = key(required=True)
+    service_code = service_code(required=True, allow_none=False)
+    units = fields.Integer(strict=True, load_default=None, validate=validate.Range(1, 1_000_000))
+    minutes = fields.Integer(strict=True, load_default=None, validate=validate.Range(1, 100_000_000),
+                             metadata={"description": "Instead of units: counted as whole units of the code"})
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+    @validates_schema
+    def _one_amount(self, data, **_):
+        if (data.get("units") is None) == (data.get("minutes") is None):
+            raise ValidationError("Give units or minutes, not both", "units")
+
+
+class AuthorisationSchema(Schema):
+    id = fields.Integer()
+    contract_id = fields.Integer()
+    client_id = fields.Integer()
+    service_code = fields.String()
+    date_from = fields.Date()
+    date_to = fields.Date()
+    units = fields.Integer(allow_none=True)
+    minutes = fields.Integer(allow_none=True)
+    note = fields.String(allow_none=True)
+    created_by = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class AuthorisationListQuerySchema(Schema):
+    client_id = key(strict=False, load_default=None)
+
+
+class MaintenanceInSchema(Schema):
+    worker_id = key(required=True)
+    bill_start = AwareDateTime(required=True)
+    bill_end = AwareDateTime(required=True)
+    reason_code = fields.String(required=True, validate=validate.Length(1, 32),
+                                metadata={"description": "One of the rule set's visit_maintenance.reason_codes"})
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+    @validates_schema
+    def _ordered(self, data, **_):
+        if data["bill_end"] <= data["bill_start"]:
+            raise ValidationError("bill_end must be after bill_start", "bill_end")
+
+
+class MaintenanceSchema(Schema):
+    id = fields.Integer()
+    visit_id = fields.Integer()
+    worker_id = fields.Integer()
+    bill_start = fields.DateTime()
+    bill_end = fields.DateTime()
+    reason_code = fields.String()
+    note = fields.String(allow_none=True)
+    created_by = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class RepricingQuerySchema(Schema):
+    rule_set = fields.String(required=True, validate=validate.Regexp(NAME_PATTERN, error="No such payment rule set"),
+                             metadata={"description": "The rule set to price the period under, by file name"})
+
+
+class RepricingSideSchema(Schema):
+    payable_minutes = fields.Integer()
+    amount_pence = fields.Integer()
+    held_rows = fields.Integer()
+
+
+class RepricingDifferenceSchema(Schema):
+    payable_minutes = fields.Integer()
+    amount_pence = fields.Integer()
+
+
+class RepricingLineSchema(Schema):
+    current_minutes = fields.Integer()
+    current_pence = fields.Integer()
+    repriced_minutes = fields.Integer()
+    repriced_pence = fields.Integer()
+    difference_minutes = fields.Integer()
+    difference_pence = fields.Integer()
+
+
+class RepricingProviderSchema(RepricingLineSchema):
+    provider_id = fields.Integer()
+
+
+class RepricingClientSchema(RepricingLineSchema):
+    client_id = fields.Integer(allow_none=True)
+    client_reference = fields.String(allow_none=True)
+
+
+class RepricingFlagSchema(RepricingLineSchema):
+    flag = fields.String(metadata={"description": "A flag the rows carry, or 'none'"})
+
+
+class RepricingSchema(Schema):
+    period_id = fields.Integer()
+    contract_id = fields.Integer()
+    contract_reference = fields.String()
+    date_from = fields.Date()
+    date_to = fields.Date()
+    rule_set = fields.String(metadata={"description": "The rule set the period was closed under"})
+    repriced_rule_set = fields.String()
+    paid = fields.Nested(RepricingSideSchema, metadata={"description": "What the closed period froze, adjustments "
+                                                                      "to earlier periods included"})
+    current = fields.Nested(RepricingSideSchema, metadata={"description": "The period priced now under its own rule set"})
+    repriced = fields.Nested(RepricingSideSchema)
+    difference = fields.Nested(RepricingDifferenceSchema, metadata={"description": "repriced - current"})
+    by_provider = fields.Nested(RepricingProviderSchema, many=True)
+    by_client = fields.Nested(RepricingClientSchema, many=True)
+    by_flag = fields.Nested(RepricingFlagSchema, many=True)
+
+
+class RuleSetSummarySchema(Schema):
+    name = fields.String()
+    description = fields.String()
+    basis = fields.String(metadata={"description": "actual or planned"})
+    service_codes = fields.List(fields.String(), metadata={"description": "Codes billed by units; empty when "
+                                                                          "the rule set pays by the minute"})

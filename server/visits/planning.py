@@ -39,7 +39,8 @@ def create_visit(ident: Identity, data: dict, now: datetime) -> Visit:
 
 
 def update_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> Visit:
-    if visit.status in ("completed", "cancelled"):
+    # The service code is billing, not the plan: it may be set on a delivered visit, as a payer's coordinator does.
+    if visit.status in ("completed", "cancelled") and data.keys() - {"service_code"}:
         raise invalid("status", f"A {visit.status} visit cannot be changed")
     changes = {}
     for field in ("planned_start", "planned_minutes", "tasks"):

@@ -268,7 +268,7 @@ class VisitUpdateSchema(Schema):
     tasks = fields.List(fields.String(validate=validate.Length(1, 200)), validate=validate.Length(max=MAX_TASKS))
     worker_ids = fields.List(key(), validate=validate.Length(max=MAX_CARERS))
     cancel_reason = fields.String(validate=validate.Length(1, 200))
-    service_code = service_code()
+    service_code = service_code(metadata={"description": "May be set on a completed visit, for billing"})
 
 
 class CorrectionInSchema(Schema):

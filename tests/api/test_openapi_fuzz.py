@@ -25,6 +25,7 @@ from schemathesis.checks import (
 from sqlalchemy import select
 
 from server import create_app
+from server.auth.tenancy import Identity
 from server.config import load_settings
 from server.extensions import db
 from server.monitoring.models import Alert
@@ -33,6 +34,7 @@ from server.notify.models import Notification
 from server.notify.sender import drain
 from server.payments.models import Invoice
 from server.tags.models import ClientTag
+from server.payments.periods import close_period
 from server.visits.models import VisitException
 from server.visits.reasons import codes_for
 from server.visits.schemas import EventInSchema
@@ -42,6 +44,7 @@ from tests.conftest import headers_for, settings_for_tests
 from tests.factories import api_client_for, webhook_for
 
 MINUTE = timedelta(minutes=1)
+DAY = timedelta(days=1)
 ROLES = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Per role and operation: few enough for CI; CAREMON_FUZZ_EXAMPLES=200 digs deeper by hand.
@@ -88,11 +91,13 @@ def seeded(client, world) -> dict:
     tag = ClientTag(client_id=visit.client_id, provider_id=world.alpha.provider.id, version=1, code="482113",
                     issued_at=world.start, issued_by=world.alpha.coordinator.id)
     db.session.add(tag)
+    officer = Identity(world.officer.id, "council_officer", council_id=council_id)
+    period = close_period(officer, world.alpha.contract, world.start.date(), world.start.date(), world.start + 2 * DAY)
     db.session.commit()
     return {"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
             "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
             "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
-            "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, **first}
+            "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id, **first}
 
 
 class Refusing:

@@ -122,3 +122,52 @@ def test_one_bad_file_fails_the_whole_directory(tmp_path):
     write(tmp_path, GOOD.replace("minimum_minutes = 30", "minimum_minutes = -1"), name="broken")
     with pytest.raises(RuleSetError, match="broken.toml"):
         load_rule_sets(tmp_path)
+
+
+UNITS = GOOD.replace("cap_minutes_over_planned = 15\n", "") + """
+[service_codes.T1019]
+unit_minutes = 15
+unit_rate_pence = 612
+unit_rounding = "eight_minute_rule"
+
+[visit_maintenance]
+window_days = 95
+reason_codes = ["device_malfunction"]
+"""
+
+
+def test_the_us_rule_set_bills_by_service_code():
+    us = rule_set_named("us-evv-15min")
+    assert (us.service_codes["T1019"].unit_minutes, us.service_codes["T1019"].unit_rounding) == (15, "eight_minute_rule")
+    assert us.service_codes["S5130"].carry_over == "month"
+    assert us.visit_maintenance.window_days == 95
+
+
+@pytest.mark.parametrize("change, key, problem", [
+    (("unit_minutes = 15", "unit_minutes = 15\nunits = 4"), "service_codes.T1019.units", "unknown key"),
+    (("unit_minutes = 15", "unit_minutes = 0"), "service_codes.T1019.unit_minutes", "must be at least 1"),
+    (("unit_rounding = \"eight_minute_rule\"", "unit_rounding = \"seven_minute_rule\""),
+     "service_codes.T1019.unit_rounding", "must be one of 'eight_minute_rule', 'complete_units'"),
+    (("unit_rate_pence = 612", "unit_rate_pence = 6.12"), "service_codes.T1019.unit_rate_pence", "whole number"),
+    (("unit_rate_pence = 612", ""), "service_codes.T1019.unit_rate_pence", "missing (required)"),
+    (("unit_minutes = 15", "unit_minutes = 15\ncarry_over = \"year\""), "service_codes.T1019.carry_over",
+     "must be one of 'none', 'day', 'week', 'month'"),
+    (("[service_codes.T1019]", "[service_codes.\"T 1019\"]"), "service_codes.T 1019", "a service code is"),
+    (("window_days = 95", "window_days = 0"), "visit_maintenance.window_days", "must be at least 1"),
+    (("reason_codes = [\"device_malfunction\"]", "reason_codes = []"), "visit_maintenance.reason_codes",
+     "must list at least one code"),
+    (("reason_codes = [\"device_malfunction\"]", "reason_codes = [\"a\", \"a\"]"), "visit_maintenance.reason_codes",
+     "lists a code more than once"),
+    (("window_days = 95", "window_days = 95\ngrace_days = 3"), "visit_maintenance.grace_days", "unknown key"),
+])
+def test_a_unit_billing_key_in_error_is_named(tmp_path, change, key, problem):
+    with pytest.raises(RuleSetError) as caught:
+        load_rule_set(write(tmp_path, UNITS.replace(*change)))
+    assert caught.value.key == key and problem in caught.value.problem
+
+
+def test_unit_billing_and_a_period_rule_do_not_mix(tmp_path):
+    text = UNITS + '\n[period]\nkind = "flex"\nweeks = 4\nanchor = 2026-01-05\n'
+    with pytest.raises(RuleSetError) as caught:
+        load_rule_set(write(tmp_path, text))
+    assert caught.value.key == "service_codes"

@@ -20,7 +20,7 @@ from server.payments.rules import (
     load_rule_sets, rule_set_named,
 )
 
-SHIPPED = ("actual-by-minute", "banded", "commissioned", "flex-4-week", "guaranteed-85")
+SHIPPED = ("actual-by-minute", "banded", "commissioned", "flex-4-week", "guaranteed-85", "us-evv-15min")
 
 VALID = {
     "description": "test set",

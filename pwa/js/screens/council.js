@@ -19,6 +19,7 @@ export async function render(main) {
 
   const payable = (q, status) => [
     h("h3", {}, "Payable time: one row per carer per visit, with non-contact work and totals"),
+    h("p", {}, h("a", { class: "btn", href: "#/council/periods" }, "Closed periods: what a rule change would cost")),
     h("div", { class: "downloads" }, [["CSV", "csv"], ["Excel", "xlsx"], ["JSON", "json"]].map(([label, format]) =>
       downloadButton(`Payable time (${label})`, "/api/v1/exports/visits", { ...q, format }, `caremon-payable.${format}`, status))),
   ];
