@@ -101,7 +101,8 @@ def service_code(**kwargs) -> fields.String:
     """A payer's service code; None (or leaving it out) on a visit means the code of its care package."""
     metadata = {"description": "Payer's service code, e.g. HCPCS \"T1019\" or \"S5125\"", "example": "T1019",
                 **kwargs.pop("metadata", {})}
-    return fields.String(allow_none=True, validate=[validate.Length(1, 32), validate.Regexp(SERVICE_CODE_PATTERN)],
+    kwargs.setdefault("allow_none", True)
+    return fields.String(validate=[validate.Length(1, 32), validate.Regexp(SERVICE_CODE_PATTERN)],
                          metadata=metadata, **kwargs)
 
 

@@ -3,9 +3,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from server.payments.export import FORMATS
 from server.payments.rules import NAME_PATTERN
 from server.payments.units import UNIT_FLAGS
-from server.schemas import AwareDateTime, LocalDate, LocalPeriodSchema, Schema, decimal_string, key
+from server.schemas import AwareDateTime, LocalDate, LocalPeriodSchema, Schema, decimal_string, key, service_code
 from server.visits.flags import FLAGS
-from server.visits.schemas import service_code
 
 class ExportQuerySchema(LocalPeriodSchema):
     provider_id = key(strict=False, load_default=None, metadata={"description": "Only this provider's contracts"})
