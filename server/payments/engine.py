@@ -581,8 +581,11 @@ class BlockTally:
 
     Flex pays lines until the block's total (commissioned + contingency) is reached: a line that
     crosses it is paid up to the total at its own rate, later lines not at all. Guaranteed
-    minimum tops the delivered minutes up to the guaranteed share at the base rate. Feeding
-    lines one at a time keeps an export's memory to one tally per client and block.
+    minimum tops the delivered minutes up to the guaranteed share at the base rate and, with
+    cap_at_commissioned, cuts minutes past the commissioned total the way flex does. Raise to
+    authorised tops a block whose delivered minutes reach the set share of the commissioned
+    (authorised) minutes up to them, at the base rate. Feeding lines one at a time keeps an
+    export's memory to one tally per client and block.
     """
 
     __slots__ = ("rules", "commissioned", "contingency", "lines", "held", "delivered", "delivered_pence",
@@ -600,6 +603,12 @@ class BlockTally:
     def total(self) -> int:
         return self.commissioned + self.contingency
 
+    @property
+    def cuts(self) -> bool:
+        """Whether minutes past the total are cut as they are added."""
+        period = self.rules.period
+        return period.kind == "flex" or period.cap_at_commissioned
+
     def add(self, line: Line) -> None:
         if line.held:
             self.held += 1
@@ -610,15 +619,18 @@ class BlockTally:
         before = self.delivered
         self.delivered += line.minutes
         self.delivered_pence += line.amount_pence
-        if self.rules.period.kind == "flex" and self.delivered > self.total:
+        if self.delivered > self.total and self.cuts:
             within = max(0, self.total - before)
             self.cut_minutes += line.minutes - within
             self.cut_pence += line.amount_pence - amount_pence(within, line.hourly_pence, line.multiplier)
 
     def settle(self) -> PeriodPayable:
         rules = self.rules
-        if rules.period.kind == "flex":
+        kind = rules.period.kind
+        if kind == "flex":
             adjustment = self._flex()
+        elif kind == "raise_to_authorised":
+            adjustment = self._raised()
         else:
             adjustment = self._guaranteed()
         steps = (
@@ -648,6 +660,28 @@ class BlockTally:
         pence = amount_pence(top_up, hourly)
         note = (f"guaranteed {fraction} x {self.commissioned} commissioned = {guaranteed} min (rounded up); delivered "
                 f"{self.delivered}: top-up {top_up} min at the base {hourly}p/h = {pence}p")
+        if self.contingency:
+            note += "; contingency minutes apply only to flex rule sets"
+        if self.cut_minutes:
+            return Adjustment("over_total", -self.cut_minutes, -self.cut_pence,
+                              note + f"; capped at the commissioned {self.commissioned} min: the last "
+                                     f"{self.cut_minutes} min delivered are not paid ({self.cut_pence} at their own rates)")
+        return Adjustment("top_up" if top_up else "none", top_up, pence, note)
+
+    def _raised(self) -> Adjustment:
+        fraction = self.rules.period.authorised_fraction
+        authorised = self.commissioned
+        # The share is reached or not on exact figures: no rounding of the threshold.
+        reached = self.delivered >= Decimal(authorised) * fraction
+        top_up = max(0, authorised - self.delivered) if reached else 0
+        hourly = self.rules.rates.hourly_pence
+        pence = amount_pence(top_up, hourly)
+        share = f"{fraction} x authorised {authorised} = {(Decimal(authorised) * fraction).normalize():f} min"
+        if not reached:
+            note = f"delivered {self.delivered} min (each visit at most its scheduled time) is below {share}: not raised"
+        else:
+            note = (f"delivered {self.delivered} min (each visit at most its scheduled time) reaches {share}: "
+                    f"raised to the authorised {authorised} min, top-up {top_up} min at the base {hourly}/h = {pence}")
         if self.contingency:
             note += "; contingency minutes apply only to flex rule sets"
         return Adjustment("top_up" if top_up else "none", top_up, pence, note)
