@@ -21,10 +21,12 @@ import io
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from operator import itemgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -121,7 +123,9 @@ class ContractExport:
         self.tz = contract.council.timezone
         self.rules: RuleSet = rule_set_named(contract.payment_rule_set)
         calendars = {} if calendars is None else calendars
-        self.calendar: PayCalendar = calendars.setdefault(self.tz, PayCalendar(self.tz))
+        if contract.council_id not in calendars:
+            calendars[contract.council_id] = facts.council_calendar(contract.council)
+        self.calendar: PayCalendar = calendars[contract.council_id]
         self.periods: list[PaymentPeriod] = list(db.session.scalars(
             select(PaymentPeriod).where(PaymentPeriod.contract_id == contract.id).order_by(PaymentPeriod.date_from)))
         self.base = {"contract_id": contract.id, "contract_reference": contract.reference,
@@ -167,8 +171,8 @@ class ContractExport:
     def live(self, first: date, last: date) -> Iterator[dict]:
         start, end = local_range_bounds(first, last, self.tz)
         stmt = facts.visit_rows(self.contract.id, start, end).execution_options(yield_per=self.chunk_rows)
-        for row in db.session.execute(stmt):
-            yield self.visit_row(row, self.price(row))
+        for row, line in self.priced(db.session.execute(stmt)):
+            yield self.visit_row(row, line)
         stmt = facts.activity_rows(self.contract.id, start, end).execution_options(yield_per=self.chunk_rows)
         for row in db.session.execute(stmt):
             yield self.activity_row(row)
@@ -178,6 +182,20 @@ class ContractExport:
 
     def price(self, row) -> Line:
         return pay_carer(facts.visit_of(row, self.contract), facts.carer_of(row), self.rules, self.calendar, explain=False)
+
+    def priced(self, rows: Iterable) -> Iterator[tuple[Any, Line]]:
+        """Each visit row with its carer's line. Under double-ups paid per booking a carer's pay depends
+        on the other carers', so a visit's rows (consecutive in visit_rows' order) are priced together."""
+        if self.rules.double_up_pay == "each":
+            for row in rows:
+                yield row, self.price(row)
+            return
+        for _, group in groupby(rows, key=attrgetter("visit_id")):
+            group = list(group)
+            carers = tuple(facts.carer_of(row) for row in group)
+            visit = replace(facts.visit_of(group[0], self.contract), carers=carers)
+            for row, carer in zip(group, carers):
+                yield row, pay_carer(visit, carer, self.rules, self.calendar, explain=False)
 
     def visit_row(self, row, line: Line) -> dict:
         """The hot path of every export: one dict literal in column order, times converted once each."""
@@ -239,10 +257,10 @@ class ContractExport:
         if tallies:
             start, end = local_range_bounds(block_first, block_last, self.tz)
             stmt = facts.visit_rows(self.contract.id, start, end, client_id=client_id)
-            for row in db.session.execute(stmt.execution_options(yield_per=self.chunk_rows)):
+            for row, line in self.priced(db.session.execute(stmt.execution_options(yield_per=self.chunk_rows))):
                 tally = tallies.get(row.client_id)
                 if tally is not None:
-                    tally.add(self.price(row))
+                    tally.add(line)
         return tallies
 
     def settlement_rows(self, block_first: date, block_last: date, client_id: int | None = None) -> Iterator[dict]:

@@ -131,8 +131,8 @@ def pending_adjustments(export: ContractExport) -> Iterator[dict]:
 
     for chunk in batched(changed_visit_ids(contract_id, spans, since), BATCH):
         live = {}
-        for row in db.session.execute(facts.visit_rows(contract_id, visit_ids=chunk)):
-            line = export.visit_row(row, export.price(row))
+        for row, priced in export.priced(db.session.execute(facts.visit_rows(contract_id, visit_ids=chunk))):
+            line = export.visit_row(row, priced)
             live[subject_of(line)] = line
             if rules.period is not None:
                 block = rules.period.block_of(date.fromisoformat(line["date"]))
@@ -240,6 +240,7 @@ def visit_payable(visit: Visit) -> dict:
                        "holding its last day, on top of these lines")
     return {
         "visit_id": visit.id, "contract_id": visit.contract_id, "rule_set": rules.name, "timezone": calendar.tz,
+        "currency": visit.contract.council.currency, "minor_unit": visit.contract.council.minor_unit,
         "planned_start": visit.planned_start, "planned_minutes": visit.planned_minutes, "status": visit.status,
         "flags": visit.flags or [], "pay_decision": visit.pay_decision, "pay_decision_note": visit.pay_decision_note,
         "minutes": payable.minutes, "amount_pence": payable.amount_pence, "held": payable.held,
