@@ -66,7 +66,7 @@ class CouncilSchema(Schema):
 
     @validates("extra_holidays")
     def _each_day_once(self, value, **_):
-        days = [day["date"] for day in value]
+        days = [day.get("date") for day in value]
         if len(set(days)) != len(days):
             raise ValidationError("A date is declared more than once")
 
