@@ -123,7 +123,7 @@ class VisitAssignment(db.Model):
     # The geofence verdict of the carer's arrival at the door: evidence for a frustrated visit.
     arrival_geofence: Mapped[str | None] = mapped_column(String(12))
     # Minutes a coordinator approved beyond the rule set's cap for this carer (payments/engine.py).
-    overrun_approved_minutes: Mapped[int] = mapped_column(default=0)
+    overrun_approved_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     # True when a coordinator entered the times.
     manual: Mapped[bool] = mapped_column(default=False)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
