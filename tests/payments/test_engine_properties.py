@@ -96,17 +96,22 @@ def test_amount_is_exact_decimal_rounded_half_up(minutes, hourly, multiplier):
     assert amount_pence(minutes, hourly, Decimal(multiplier)) == int(exact.quantize(Decimal(1), ROUND_HALF_UP))
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(0, 400), max_size=30), st.integers(0, 3000), st.integers(0, 300))
-def test_flex_pays_exactly_the_delivered_minutes_up_to_the_total(minutes, commissioned, contingency):
-    rules = RULE_SETS["flex-4-week"]
+def settled(rules, minutes: list[int], commissioned: int, contingency: int = 0):
+    """A block of one-carer visits an hour apart, each worked exactly as planned, settled."""
     tally = BlockTally(rules, commissioned, contingency)
     start = datetime(2026, 4, 7, 9, tzinfo=timezone.utc)
     for i, m in enumerate(minutes):
         tally.add(pay_carer(VisitFacts(start + timedelta(hours=i), m),
                             CarerFacts(1, start + timedelta(hours=i), start + timedelta(hours=i, minutes=m)),
                             rules, CALENDAR, explain=False))
-    result = tally.settle()
+    return tally.settle()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 400), max_size=30), st.integers(0, 3000), st.integers(0, 300))
+def test_flex_pays_exactly_the_delivered_minutes_up_to_the_total(minutes, commissioned, contingency):
+    rules = RULE_SETS["flex-4-week"]
+    result = settled(rules, minutes, commissioned, contingency)
     assert result.minutes == min(result.delivered_minutes, commissioned + contingency)
     assert 0 <= result.amount_pence <= result.delivered_pence
 
@@ -115,13 +120,7 @@ def test_flex_pays_exactly_the_delivered_minutes_up_to_the_total(minutes, commis
 @given(st.lists(st.integers(0, 400), max_size=30), st.integers(0, 5000))
 def test_guaranteed_pays_at_least_the_guaranteed_share(minutes, commissioned):
     rules = RULE_SETS["guaranteed-85"]
-    tally = BlockTally(rules, commissioned)
-    start = datetime(2026, 4, 7, 9, tzinfo=timezone.utc)
-    for i, m in enumerate(minutes):
-        tally.add(pay_carer(VisitFacts(start + timedelta(hours=i), m),
-                            CarerFacts(1, start + timedelta(hours=i), start + timedelta(hours=i, minutes=m)),
-                            rules, CALENDAR, explain=False))
-    result = tally.settle()
+    result = settled(rules, minutes, commissioned)
     assert result.minutes == max(result.delivered_minutes, -(-commissioned * 85 // 100))
     assert result.amount_pence >= result.delivered_pence
 
@@ -202,13 +201,7 @@ def test_a_double_up_paid_per_booking_pays_its_carers_alike(start, planned, work
 @given(st.lists(st.integers(0, 400), max_size=30), st.integers(0, 5000))
 def test_raised_to_the_authorised_total_only_when_the_share_is_reached(minutes, authorised):
     rules = RULE_SETS["scheduled-then-authorised"]
-    tally = BlockTally(rules, authorised)
-    start = datetime(2026, 4, 7, 9, tzinfo=timezone.utc)
-    for i, m in enumerate(minutes):
-        tally.add(pay_carer(VisitFacts(start + timedelta(hours=i), m),
-                            CarerFacts(1, start + timedelta(hours=i), start + timedelta(hours=i, minutes=m)),
-                            rules, CALENDAR, explain=False))
-    result = tally.settle()
+    result = settled(rules, minutes, authorised)
     reached = result.delivered_minutes * 100 >= authorised * 95
     assert result.minutes == (max(authorised, result.delivered_minutes) if reached else result.delivered_minutes)
     assert result.amount_pence >= result.delivered_pence
