@@ -66,13 +66,13 @@ def test_actual_by_minute_stays_between_the_minimum_and_the_cap(facts):
             assert line.minutes == 0
             continue
         assert line.minutes >= ABM.minimum_minutes
+        cap = facts.planned_minutes + ABM.cap_minutes_over_planned + carer.overrun_approved_minutes
         if not facts.overrun_approved:
-            assert line.minutes <= max(facts.planned_minutes + ABM.cap_minutes_over_planned, ABM.minimum_minutes)
+            assert line.minutes <= max(cap, ABM.minimum_minutes)
         if carer.check_out is not None:
             # whole minutes on UTC instants, never more than was worked unless the minimum lifts it
             worked = int((carer.check_out - carer.check_in).total_seconds() // 60)
-            assert line.minutes == max(ABM.minimum_minutes, worked if facts.overrun_approved
-                                       else min(worked, facts.planned_minutes + ABM.cap_minutes_over_planned))
+            assert line.minutes == max(ABM.minimum_minutes, worked if facts.overrun_approved else min(worked, cap))
 
 
 @settings(max_examples=300, deadline=None)
