@@ -16,6 +16,12 @@ class Council(db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    # Whose public holidays take the bank-holiday rate (payments/calendar.py), plus days the council declares.
+    holiday_calendar: Mapped[str] = mapped_column(String(16), default="GB-ENG")
+    extra_holidays: Mapped[list] = mapped_column(JSON, default=list)
+    # ISO 4217 code and its minor unit's digits: amounts are whole minor units (pence, cents).
+    currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    minor_unit: Mapped[int] = mapped_column(default=2)
 
 
 class Provider(db.Model):

@@ -8,7 +8,7 @@ from server.db_types import utcnow
 from server.directory import service
 from server.directory.models import Client, Contract, FamilyLink, Worker
 from server.directory.schemas import (
-    ClientSchema, ClientUpdateSchema, ContractSchema, FamilyLinkSchema, FamilyMemberInSchema, ProviderSchema,
+    ClientSchema, ClientUpdateSchema, ContractSchema, CouncilSchema, FamilyLinkSchema, FamilyMemberInSchema, ProviderSchema,
     WorkerCreateSchema, WorkerSchema,
 )
 from server.extensions import db
@@ -22,6 +22,27 @@ STAFF = ("coordinator", "provider_admin")
 @bp.response(200, ContractSchema(many=True))
 def list_contracts():
     return db.session.scalars(scope_contracts(select(Contract), current_identity()).order_by(Contract.id)).all()
+
+
+@bp.get("/councils/<int:council_id>")
+@roles_required("council_officer")
+@bp.response(200, CouncilSchema)
+def get_council(council_id):
+    """The council's pay settings: holiday calendar, declared holidays, currency and minor unit."""
+    return service.get_council(current_identity(), council_id)
+
+
+@bp.patch("/councils/<int:council_id>")
+@roles_required("council_officer")
+@bp.arguments(CouncilSchema(partial=True))
+@bp.response(200, CouncilSchema)
+def update_council(body, council_id):
+    """Set the holiday calendar (with days the council declares), currency and minor unit; exports and pay
+    explanations use them from the next request."""
+    ident = current_identity()
+    council = service.update(ident, service.get_council(ident, council_id), body, utcnow())
+    db.session.commit()
+    return council
 
 
 @bp.get("/providers/<int:provider_id>")

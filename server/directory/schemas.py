@@ -1,6 +1,9 @@
-from marshmallow import fields, validate
+from datetime import date
+
+from marshmallow import ValidationError, fields, validate, validates
 
 from server.auth.schemas import new_password
+from server.payments.calendar import holiday_calendars
 from server.schemas import Schema, key, latitude, longitude
 
 
@@ -34,6 +37,41 @@ class ContractSchema(Schema):
     require_client_confirmation = fields.Boolean(metadata={
         "description": "The client or a family member confirms each visit on the carer's phone at check-out, "
                        "with the family's PIN or a signature (default false)"})
+
+
+class DeclaredHolidaySchema(Schema):
+    date = fields.String(required=True, metadata={"format": "date", "description": "Local date, YYYY-MM-DD"})
+    name = fields.String(required=True, validate=validate.Length(1, 100))
+
+    @validates("date")
+    def _a_date(self, value, **_):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError("Not a date written YYYY-MM-DD") from None
+        if len(value) != 10:
+            raise ValidationError("Not a date written YYYY-MM-DD")
+
+
+class CouncilSchema(Schema):
+    """A council's pay settings: whose holidays take the bank-holiday rate, and the money it pays in."""
+
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    timezone = fields.String(dump_only=True)
+    holiday_calendar = fields.String(validate=validate.OneOf(holiday_calendars()), metadata={
+        "description": 'GB-ENG (England and Wales), GB-SCT, GB-NIR, US (federal) or US-<state> (federal + state)'})
+    extra_holidays = fields.List(fields.Nested(DeclaredHolidaySchema), validate=validate.Length(max=366), metadata={
+        "description": "Days the council declares holidays on top of the calendar's"})
+    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$", error="An ISO 4217 code such as GBP or USD"))
+    minor_unit = fields.Integer(strict=True, validate=validate.Range(0, 4), metadata={
+        "description": "Digits of the minor unit (2: pence, cents); amounts are whole minor units"})
+
+    @validates("extra_holidays")
+    def _each_day_once(self, value, **_):
+        days = [day.get("date") for day in value]
+        if len(set(days)) != len(days):
+            raise ValidationError("A date is declared more than once")
 
 
 class ProviderSchema(Schema):

@@ -10,7 +10,7 @@ from server.auth.accounts import set_active
 from server.auth.models import User
 from server.auth.passwords import hash_password
 from server.auth.tenancy import Identity, get_contract
-from server.directory.models import Client, FamilyLink, Provider, Worker
+from server.directory.models import Client, Council, FamilyLink, Provider, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
 
@@ -40,6 +40,14 @@ def get_provider(ident: Identity, provider_id: int) -> Provider:
     if provider is None or provider.id != ident.provider_id:
         raise not_found("provider")
     return provider
+
+
+def get_council(ident: Identity, council_id: int) -> Council:
+    """The officer's own council; any other is not found."""
+    council = db.session.get(Council, council_id)
+    if council is None or council.id != ident.council_id:
+        raise not_found("council")
+    return council
 
 
 def get_worker(ident: Identity, worker_id: int) -> Worker:

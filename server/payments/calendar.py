@@ -2,8 +2,10 @@
 
 Councils set enhancements by the local calendar day, so a moment is first turned into the
 council's local time; a visit at 00:30 BST on a bank holiday is 23:30 UTC the evening before.
-Bank holidays are England and Wales's, from the `holidays` library (subdivision ENG; Wales
-has the same days). The library lists both a holiday that falls on a weekend and its
+Bank holidays come from the `holidays` library by the council's holiday calendar: "GB-ENG"
+(England and Wales, the default; Wales has the same days), "GB-SCT", "GB-NIR", "US" (federal)
+or "US-" and a state's code (federal plus that state's), with any days the council declares
+on top. The library lists both a holiday that falls on a weekend and its
 substitute weekday (Boxing Day 2026 is Saturday 26 and, observed, Monday 28 December); both
 are paid as bank holidays. A bank holiday that falls on a weekend is a bank holiday, not a
 weekend, so the bank-holiday enhancement applies.
@@ -13,12 +15,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
 
 WEEKDAY, WEEKEND, BANK_HOLIDAY = "weekday", "weekend", "bank_holiday"
 DAY_KINDS = (WEEKDAY, WEEKEND, BANK_HOLIDAY)
+DEFAULT_HOLIDAY_CALENDAR = "GB-ENG"
+# Wales is listed with England: its bank holidays are the same days.
+HOLIDAY_COUNTRIES = {"GB": ("ENG", "SCT", "NIR"), "US": None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,39 @@ class DayKind:
 def england_and_wales() -> Mapping[date, str]:
     """Bank holidays of England and Wales; the library fills in each year the first time it is asked."""
     return holidays.country_holidays("GB", subdiv="ENG")
+
+
+@cache
+def holiday_calendars() -> tuple[str, ...]:
+    """Every holiday calendar a council may choose: GB's three, US federal, and US federal plus a state."""
+    states = holidays.list_supported_countries()["US"]
+    return (*(f"GB-{part}" for part in HOLIDAY_COUNTRIES["GB"]), "US", *(f"US-{state}" for state in states))
+
+
+class CouncilHolidays(Mapping):
+    """A holiday calendar with the council's own declared days on top (a declared day's name wins)."""
+
+    def __init__(self, code: str = DEFAULT_HOLIDAY_CALENDAR, extra: Mapping[date, str] | None = None):
+        country, _, subdiv = code.partition("-")
+        if code not in holiday_calendars():
+            raise ValueError(f"unknown holiday calendar {code!r}")
+        self.code = code
+        self.base = holidays.country_holidays(country, subdiv=subdiv or None)
+        self.extra = dict(extra or {})
+
+    def __getitem__(self, day: date) -> str:
+        if day in self.extra:
+            return self.extra[day]
+        return self.base[day]
+
+    def get(self, day, default=None):
+        return self.extra.get(day) or self.base.get(day, default)
+
+    def __iter__(self):
+        return iter({**self.base, **self.extra})
+
+    def __len__(self) -> int:
+        return len({**self.base, **self.extra})
 
 
 class PayCalendar:

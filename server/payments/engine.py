@@ -1,10 +1,15 @@
-"""The payable-time engine: pure functions from visit facts, a rule set and a calendar to minutes and pence.
+"""The payable-time engine: pure functions from visit facts, a rule set and a calendar to minutes and money.
 
 No database and no Flask: facts.py turns rows into the facts below, and everything here can be
-tested exhaustively on its own. Money is whole pence, computed with integers (the enhancement
-multiplier is an exact Decimal ratio) and rounded half-up once per line; no float touches it.
+tested exhaustively on its own. Money is whole minor units of the council's currency (pence,
+cents; named `_pence` in fields for the councils' existing integrations), computed with integers
+(the enhancement multiplier is an exact Decimal ratio) and rounded half-up once per line; no
+float touches it.
 
-Each carer of a visit is paid separately (a double-up has two lines). A carer's line is:
+Each carer of a visit has a line (a double-up has two). A carer's line is:
+  frustrated     the visit was missed with one of the rule set's frustrated reasons (no access, not
+                 home, refused) and the carer's arrival was recorded inside the geofence: nothing,
+                 the planned minutes, or a fixed amount, as the rule set says
   scheduled      the visit is not yet due (scheduled or on the way) and the carer has no times: 0
   not delivered  the visit was cancelled or missed, or the carer recorded no times: 0, not held
                  (on an understaffed double-up only the carers who attended are paid)
@@ -18,19 +23,27 @@ Each carer of a visit is paid separately (a double-up has two lines). A carer's 
 A carer with bill times from visit maintenance is judged and measured on them (a "bill_time" step
 first); units.py bills lines by service code after this engine.
 
+A line's explanation starts with a "flags" step when the visit is flagged short, overrun or
+understaffed, so whoever reads the pay sees what the monitoring saw.
 Steps of a paid line under basis "actual", in order:
   actual       whole minutes from check-in to check-out: floor(elapsed seconds / 60), measured
                on UTC instants, so midnight and clock changes count the real elapsed time
   access_time  when the rule set pays it and an arrival was recorded before check-in, measure
                from arrival instead
+  double_up    under double_up_pay "average", "longer" or "planned", every carer of a double-up
+               with payable times is paid the booking's figure (the carers' average, the longest,
+               or the planned minutes) instead of their own
   rounding     to the rule set's unit, up, down or nearest (an exact half unit goes up)
-  tolerance    if the minutes before rounding are at least planned - tolerance, pay no less
-               than planned
-  cap          no more than planned + cap, unless a coordinator approved the overrun
+  tolerance    if the minutes before rounding are at least planned - tolerance minutes, or at
+               least the tolerance percentage of planned, pay no less than planned
+  cap          no more than planned + cap, unless a coordinator approved the overrun: outright,
+               or by a number of minutes for this carer, which moves the cap by exactly that much
   minimum      no less than the minimum; applied last, so it wins over a cap below it
 Under basis "planned" (and for a check-out a coordinator accepted as missing, where the rule
 set allows it) the steps are basis (the planned minutes) and minimum.
-Then rate prices the minutes by the enhancement for the local date of the planned start.
+Then rate prices the minutes by the enhancement for the local date of the planned start and,
+where the rule set has time-of-day bands, the band of the planned start, of the actual start,
+or of each minute (the higher of the day's and the band's multiplier; they do not stack).
 """
 from __future__ import annotations
 
@@ -39,6 +52,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import ROUND_CEILING, Decimal
 from typing import Iterable
 
+from server.payments.bands import banded_price
 from server.payments.calendar import BANK_HOLIDAY, WEEKEND, DayKind, PayCalendar
 from server.payments.rules import ACTIVITY_CATEGORIES, RuleSet
 
@@ -48,6 +62,8 @@ NOT_DELIVERED_STATUSES = frozenset({"cancelled", "missed"})
 # Not yet due: the scheduler has not moved them on, so nothing can be said of delivery yet.
 NOT_YET_DUE_STATUSES = frozenset({"scheduled", "en_route"})
 PAID, HELD, NOT_DELIVERED, NOT_PAID, SCHEDULED = "paid", "held", "not_delivered", "not_paid", "scheduled"
+# Flags shown in every line's explanation: they say why the minutes are what they are.
+EXPLAINED_FLAGS = ("short", "overrun", "understaffed")
 
 
 def _utc(value: datetime | None, name: str) -> datetime | None:
@@ -84,6 +100,8 @@ class CarerFacts:
     accepted_without_checkout: a coordinator resolved the missing check-out without entering a time.
     bill_start, bill_end: bill times set by visit maintenance (with bill_reason); paid from instead of the
     clock times, which stay as recorded.
+    overrun_approved_minutes: extra minutes a coordinator approved for this carer beyond the cap.
+    arrival_in_geofence: the carer's arrival at the door was recorded inside the geofence.
     """
 
     worker_id: int | None
@@ -96,8 +114,11 @@ class CarerFacts:
     bill_start: datetime | None = None
     bill_end: datetime | None = None
     bill_reason: str | None = None
+    overrun_approved_minutes: int = 0
+    arrival_in_geofence: bool = False
 
     def __post_init__(self):
+        _whole_minutes(self.overrun_approved_minutes, "overrun_approved_minutes")
         for name in ("check_in", "check_out", "arrival", "bill_start", "bill_end"):
             value = getattr(self, name)
             if value is not None and value.tzinfo is not UTC:
@@ -110,6 +131,7 @@ class VisitFacts:
 
     hold_flags: the visit's flags that hold its pay under the contract (visits/flags.py pay_holds).
     pay_decision: a coordinator's "accept" or "reject" of the flagged visit for pay, with its note.
+    missed_reason: the reason code a coordinator gave for a missed visit (frustrated visits).
     """
 
     planned_start: datetime
@@ -122,6 +144,7 @@ class VisitFacts:
     hold_flags: tuple[str, ...] = ()
     pay_decision: str | None = None
     pay_decision_note: str | None = None
+    missed_reason: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "planned_start", _utc(self.planned_start, "planned_start"))
@@ -208,18 +231,88 @@ def _whole(start: datetime, end: datetime) -> int:
     return (end - start) // MINUTE
 
 
-def _line(worker_id, outcome, minutes, rules: RuleSet, day: DayKind, steps, explain: bool,
-          held_reason: str | None = None) -> Line:
+def _day_words(day: DayKind) -> str:
+    return f"{day.kind.replace('_', ' ')}: {day.name} {day.local_date.isoformat()}"
+
+
+def _price(minutes: int, rules: RuleSet, day: DayKind, explain: bool, band_from: datetime | None = None,
+           calendar: PayCalendar | None = None) -> tuple[Decimal, int, str | None]:
+    """(multiplier, amount, note): the day's enhancement, or time-of-day bands from band_from when the rule set has them."""
     multiplier = multiplier_for(day, rules)
-    hourly = rules.rates.hourly_pence
+    rates = rules.rates
+    if band_from is not None and rates.bands and minutes:
+        return banded_price(minutes, band_from, multiplier, _day_words(day), rates, calendar,
+                            rates.band_by == "minute", explain)
+    hourly = rates.hourly_pence
     pence = amount_pence(minutes, hourly, multiplier) if minutes else 0
-    if explain and minutes:
-        exact = Decimal(minutes) * hourly * multiplier / 60
-        steps.append(Step("rate", minutes, minutes,
-                          f"{minutes} min x {hourly}p/h x {multiplier} ({day.kind.replace('_', ' ')}: {day.name} "
-                          f"{day.local_date.isoformat()}) / 60 = {exact.normalize():f}p, {pence}p rounded half-up"))
-    return Line(worker_id, outcome, minutes, pence, held_reason, day, hourly, multiplier,
+    if not (explain and minutes):
+        return multiplier, pence, None
+    exact = Decimal(minutes) * hourly * multiplier / 60
+    return multiplier, pence, (f"{minutes} min x {hourly}p/h x {multiplier} ({_day_words(day)}) / 60 = "
+                               f"{exact.normalize():f}p, {pence}p rounded half-up")
+
+
+def _line(worker_id, outcome, minutes, rules: RuleSet, day: DayKind, steps, explain: bool,
+          held_reason: str | None = None, priced: tuple[Decimal, int, str | None] | None = None) -> Line:
+    multiplier, pence, note = priced or _price(minutes, rules, day, explain)
+    if explain and note:
+        steps.append(Step("rate", minutes, minutes, note))
+    return Line(worker_id, outcome, minutes, pence, held_reason, day, rules.rates.hourly_pence, multiplier,
                 tuple(steps) if explain else ())
+
+
+def _flags_step(visit: VisitFacts) -> Step | None:
+    """The flags that bear on pay, named first in the explanation."""
+    shown = [flag for flag in EXPLAINED_FLAGS if flag in visit.flags]
+    if not shown:
+        return None
+    words = {"short": "short (well under the planned minutes)", "overrun": "overrun (well over the planned minutes)",
+             "understaffed": "understaffed (fewer carers than the visit needs)"}
+    return Step("flags", 0, 0, "flagged " + ", ".join(words[flag] for flag in shown))
+
+
+def _frustrated(visit: VisitFacts, carer: CarerFacts, rules: RuleSet) -> tuple[str, int, int | None, str] | None:
+    """(outcome, minutes, fixed amount or None, note) for a frustrated visit under the rule set, else None.
+
+    Evidence: a missed visit whose reason is one of the rule set's, and this carer's arrival
+    recorded inside the geofence. A carer without that evidence is not delivered, as before.
+    """
+    rule = rules.frustrated
+    if rule is None or visit.status != "missed" or visit.missed_reason not in rule.reasons:
+        return None
+    reason = visit.missed_reason.replace("_", " ")
+    if not carer.arrival_in_geofence:
+        note = f"missed ({reason}) without an arrival recorded inside the geofence: no evidence of a frustrated visit"
+        return NOT_DELIVERED, 0, None, note + ", nothing payable"
+    said = f"frustrated visit ({reason}), arrival recorded inside the geofence: "
+    if rule.pay == "planned":
+        return PAID, visit.planned_minutes, None, said + f"paid the planned {visit.planned_minutes} min"
+    if rule.pay == "fixed":
+        return PAID, 0, rule.fixed_minor, said + f"paid the contract's fixed {rule.fixed_minor} (minor units)"
+    return NOT_DELIVERED, 0, None, said + "this contract pays nothing for it"
+
+
+def _pay_frustrated(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, day: DayKind, steps: list,
+                    explain: bool, frustrated, calendar: PayCalendar) -> Line:
+    outcome, minutes, fixed, note = frustrated
+    if explain:
+        steps.append(Step("frustrated", 0, minutes, note))
+    if fixed is not None:
+        priced = (Decimal(1), fixed, None)
+    else:
+        priced = _price(minutes, rules, day, explain, visit.planned_start, calendar)
+    return _line(carer.worker_id, outcome, minutes, rules, day, steps, explain, priced=priced)
+
+
+def _band_from(visit: VisitFacts, carer: CarerFacts, rules: RuleSet) -> datetime | None:
+    """The moment that picks the time-of-day band: the planned start, the actual start, or the start of paid time."""
+    rates = rules.rates
+    if not rates.bands or rates.band_by == "planned_start" or carer.check_in is None:
+        return visit.planned_start
+    if rates.band_by == "minute" and rules.pay_access_time and carer.arrival is not None \
+            and carer.arrival < carer.check_in and rules.basis == "actual":
+        return carer.arrival
+    return carer.check_in
 
 
 def _blocked(visit: VisitFacts, carer: CarerFacts, rules: RuleSet) -> tuple[str, str] | None:
@@ -291,8 +384,15 @@ def pay_carer(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, calendar: Pa
     """
     day = calendar.day(visit.planned_start)
     steps: list[Step] = []
+    if explain and visit.flags:
+        flagged = _flags_step(visit)
+        if flagged:
+            steps.append(flagged)
     if carer.bill_start is not None and carer.bill_end is not None:
         carer = _bill_time(carer, calendar, steps if explain else None)
+    frustrated = _frustrated(visit, carer, rules)
+    if frustrated:
+        return _pay_frustrated(visit, carer, rules, day, steps, explain, frustrated, calendar)
     blocked = _blocked(visit, carer, rules)
     decided = None if blocked else _decided(visit)
     if blocked or decided:
@@ -333,7 +433,8 @@ def pay_carer(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, calendar: Pa
     paid = max(minutes, rules.minimum_minutes)
     if explain:
         steps.append(Step("minimum", minutes, paid, f"at least {rules.minimum_minutes} min per visit and carer"))
-    return _line(carer.worker_id, PAID, paid, rules, day, steps, explain)
+    priced = _price(paid, rules, day, explain, _band_from(visit, carer, rules), calendar) if rules.rates.bands else None
+    return _line(carer.worker_id, PAID, paid, rules, day, steps, explain, priced=priced)
 
 
 def _bill_time(carer: CarerFacts, calendar: PayCalendar, steps: list | None) -> CarerFacts:
@@ -348,46 +449,108 @@ def _bill_time(carer: CarerFacts, calendar: PayCalendar, steps: list | None) -> 
     return replace(carer, check_in=carer.bill_start, check_out=carer.bill_end, arrival=None, manual=True)
 
 
-def _actual(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, measured: int, steps: list | None,
-            calendar: PayCalendar) -> int:
-    """Access time, rounding, tolerance and cap on measured minutes; appends steps when explaining."""
-    planned = visit.planned_minutes
-    worked = measured
-    from_arrival = rules.pay_access_time and carer.arrival is not None and carer.arrival < carer.check_in
-    if from_arrival:
-        worked = _whole(carer.arrival, carer.check_out)
-    rounded = _round(worked, rules.rounding_unit_minutes, rules.rounding_direction)
-    threshold = planned - rules.tolerance_minutes
-    tolerated = planned if worked >= threshold and rounded < planned else rounded
-    cap = rules.cap_minutes_over_planned
-    capped = tolerated if cap is None or visit.overrun_approved else min(tolerated, planned + cap)
-    if steps is None:
-        return capped
+def _worked(carer: CarerFacts, rules: RuleSet) -> int:
+    """A carer's measured minutes, from arrival at the door when the rule set pays access time."""
+    start = carer.check_in
+    if rules.pay_access_time and carer.arrival is not None and carer.arrival < start:
+        start = carer.arrival
+    return _whole(start, carer.check_out)
 
-    if not rules.pay_access_time:
-        steps.append(Step("access_time", measured, worked, "access time (arrival to check-in) is not paid"))
-    elif from_arrival:
-        arrived = calendar.local(carer.arrival).strftime("%H:%M:%S %Z")
-        steps.append(Step("access_time", measured, worked, f"paid from arrival at the door at {arrived}"))
-    else:
-        steps.append(Step("access_time", measured, worked, "no arrival recorded before check-in"))
-    steps.append(Step("rounding", worked, rounded,
-                      f"{rules.rounding_direction} to a multiple of {rules.rounding_unit_minutes} min"))
+
+def _booking_minutes(visit: VisitFacts, rules: RuleSet) -> tuple[int, int] | None:
+    """(minutes each carer is paid, carers counted) for a double-up paid per booking, else None.
+
+    The booking's figure comes from the carers whose times can be paid; a carer held or absent
+    does not pull the average down.
+    """
+    if rules.double_up_pay == "each" or len(visit.carers) < 2:
+        return None
+    worked = [_worked(c, rules) for c in visit.carers if _blocked(visit, c, rules) is None and c.check_out is not None]
+    if len(worked) < 2:
+        return None
+    if rules.double_up_pay == "planned":
+        return visit.planned_minutes, len(worked)
+    if rules.double_up_pay == "longer":
+        return max(worked), len(worked)
+    return sum(worked) // len(worked), len(worked)
+
+
+def _double_up(visit: VisitFacts, rules: RuleSet, worked: int, steps: list | None) -> int:
+    booking = _booking_minutes(visit, rules)
+    if booking is None:
+        return worked
+    minutes, carers = booking
+    if steps is not None:
+        how = {"average": "the carers' average (whole minutes, rounded down)", "longer": "the longest carer's",
+               "planned": "the planned"}[rules.double_up_pay]
+        steps.append(Step("double_up", worked, minutes, f"double-up paid per booking: {how} {minutes} min for each "
+                                                        f"of {carers} carers ({minutes * carers} min in all)"))
+    return minutes
+
+
+def _tolerance(planned: int, worked: int, rounded: int, rules: RuleSet, steps: list | None) -> int:
+    """Planned minutes for a visit within the tolerance (fixed minutes, or a share of planned), else rounded."""
+    threshold = planned - rules.tolerance_minutes
+    percent = rules.tolerance_percent_of_planned
+    by_minutes = worked >= threshold
+    by_share = percent is not None and worked * 100 >= planned * percent
+    tolerated = planned if (by_minutes or by_share) and rounded < planned else rounded
+    if steps is None:
+        return tolerated
+    share = f" or {percent}% of planned" if percent is not None else ""
     if tolerated != rounded:
-        note = f"{worked} min is at least planned {planned} - tolerance {rules.tolerance_minutes}: paid as planned"
-    elif worked >= threshold:
+        which = f"planned {planned} - tolerance {rules.tolerance_minutes}" if by_minutes else f"{percent}% of planned {planned}"
+        note = f"{worked} min is at least {which}: paid as planned"
+    elif by_minutes or by_share:
         note = f"{rounded} min is not below planned {planned}"
     else:
-        note = f"{worked} min is below planned {planned} - tolerance {rules.tolerance_minutes} = {threshold}"
+        note = f"{worked} min is below planned {planned} - tolerance {rules.tolerance_minutes} = {threshold}{share}"
     steps.append(Step("tolerance", rounded, tolerated, note))
+    return tolerated
+
+
+def _cap(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, tolerated: int, steps: list | None) -> int:
+    """At most planned + cap, moved by the minutes a coordinator approved for this carer; no cap if approved outright."""
+    planned, cap, extra = visit.planned_minutes, rules.cap_minutes_over_planned, carer.overrun_approved_minutes
+    if cap is None or visit.overrun_approved:
+        capped = tolerated
+    else:
+        capped = min(tolerated, planned + cap + extra)
+    if steps is None:
+        return capped
     if cap is None:
         note = "this rule set has no cap"
     elif visit.overrun_approved:
         note = f"overrun approved by a coordinator: not capped at planned {planned} + {cap}"
+    elif extra:
+        note = (f"at most planned {planned} + {cap} + {extra} approved by a coordinator for this carer "
+                f"= {planned + cap + extra} min")
     else:
         note = f"at most planned {planned} + {cap} = {planned + cap} min without a coordinator's approval"
     steps.append(Step("cap", tolerated, capped, note))
     return capped
+
+
+def _actual(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, measured: int, steps: list | None,
+            calendar: PayCalendar) -> int:
+    """Access time, double-up, rounding, tolerance and cap on measured minutes; appends steps when explaining."""
+    worked = _worked(carer, rules)
+    if steps is not None:
+        if not rules.pay_access_time:
+            steps.append(Step("access_time", measured, worked, "access time (arrival to check-in) is not paid"))
+        elif worked != measured or (carer.arrival is not None and carer.arrival < carer.check_in):
+            arrived = calendar.local(carer.arrival).strftime("%H:%M:%S %Z")
+            steps.append(Step("access_time", measured, worked, f"paid from arrival at the door at {arrived}"))
+        else:
+            steps.append(Step("access_time", measured, worked, "no arrival recorded before check-in"))
+    if rules.double_up_pay != "each":
+        worked = _double_up(visit, rules, worked, steps)
+    rounded = _round(worked, rules.rounding_unit_minutes, rules.rounding_direction)
+    if steps is not None:
+        steps.append(Step("rounding", worked, rounded,
+                          f"{rules.rounding_direction} to a multiple of {rules.rounding_unit_minutes} min"))
+    tolerated = _tolerance(visit.planned_minutes, worked, rounded, rules, steps)
+    return _cap(visit, carer, rules, tolerated, steps)
 
 
 def payable_for_visit(facts: VisitFacts, rules: RuleSet, calendar: PayCalendar, explain: bool = True) -> Payable:
@@ -439,8 +602,11 @@ class BlockTally:
 
     Flex pays lines until the block's total (commissioned + contingency) is reached: a line that
     crosses it is paid up to the total at its own rate, later lines not at all. Guaranteed
-    minimum tops the delivered minutes up to the guaranteed share at the base rate. Feeding
-    lines one at a time keeps an export's memory to one tally per client and block.
+    minimum tops the delivered minutes up to the guaranteed share at the base rate and, with
+    cap_at_commissioned, cuts minutes past the commissioned total the way flex does. Raise to
+    authorised tops a block whose delivered minutes reach the set share of the commissioned
+    (authorised) minutes up to them, at the base rate. Feeding lines one at a time keeps an
+    export's memory to one tally per client and block.
     """
 
     __slots__ = ("rules", "commissioned", "contingency", "lines", "held", "delivered", "delivered_pence",
@@ -458,6 +624,12 @@ class BlockTally:
     def total(self) -> int:
         return self.commissioned + self.contingency
 
+    @property
+    def cuts(self) -> bool:
+        """Whether minutes past the total are cut as they are added."""
+        period = self.rules.period
+        return period.kind == "flex" or period.cap_at_commissioned
+
     def add(self, line: Line) -> None:
         if line.held:
             self.held += 1
@@ -468,15 +640,18 @@ class BlockTally:
         before = self.delivered
         self.delivered += line.minutes
         self.delivered_pence += line.amount_pence
-        if self.rules.period.kind == "flex" and self.delivered > self.total:
+        if self.delivered > self.total and self.cuts:
             within = max(0, self.total - before)
             self.cut_minutes += line.minutes - within
             self.cut_pence += line.amount_pence - amount_pence(within, line.hourly_pence, line.multiplier)
 
     def settle(self) -> PeriodPayable:
         rules = self.rules
-        if rules.period.kind == "flex":
+        kind = rules.period.kind
+        if kind == "flex":
             adjustment = self._flex()
+        elif kind == "raise_to_authorised":
+            adjustment = self._raised()
         else:
             adjustment = self._guaranteed()
         steps = (
@@ -506,6 +681,28 @@ class BlockTally:
         pence = amount_pence(top_up, hourly)
         note = (f"guaranteed {fraction} x {self.commissioned} commissioned = {guaranteed} min (rounded up); delivered "
                 f"{self.delivered}: top-up {top_up} min at the base {hourly}p/h = {pence}p")
+        if self.contingency:
+            note += "; contingency minutes apply only to flex rule sets"
+        if self.cut_minutes:
+            return Adjustment("over_total", -self.cut_minutes, -self.cut_pence,
+                              note + f"; capped at the commissioned {self.commissioned} min: the last "
+                                     f"{self.cut_minutes} min delivered are not paid ({self.cut_pence} at their own rates)")
+        return Adjustment("top_up" if top_up else "none", top_up, pence, note)
+
+    def _raised(self) -> Adjustment:
+        fraction = self.rules.period.authorised_fraction
+        authorised = self.commissioned
+        # The share is reached or not on exact figures: no rounding of the threshold.
+        reached = self.delivered >= Decimal(authorised) * fraction
+        top_up = max(0, authorised - self.delivered) if reached else 0
+        hourly = self.rules.rates.hourly_pence
+        pence = amount_pence(top_up, hourly)
+        share = f"{fraction} x authorised {authorised} = {(Decimal(authorised) * fraction).normalize():f} min"
+        if not reached:
+            note = f"delivered {self.delivered} min (each visit at most its scheduled time) is below {share}: not raised"
+        else:
+            note = (f"delivered {self.delivered} min (each visit at most its scheduled time) reaches {share}: "
+                    f"raised to the authorised {authorised} min, top-up {top_up} min at the base {hourly}/h = {pence}")
         if self.contingency:
             note += "; contingency minutes apply only to flex rule sets"
         return Adjustment("top_up" if top_up else "none", top_up, pence, note)

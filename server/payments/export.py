@@ -21,10 +21,12 @@ import io
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from operator import itemgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -128,7 +130,9 @@ class ContractExport:
         self.tz = contract.council.timezone
         self.rules: RuleSet = rules or rule_set_named(contract.payment_rule_set)
         calendars = {} if calendars is None else calendars
-        self.calendar: PayCalendar = calendars.setdefault(self.tz, PayCalendar(self.tz))
+        if contract.council_id not in calendars:
+            calendars[contract.council_id] = facts.council_calendar(contract.council)
+        self.calendar: PayCalendar = calendars[contract.council_id]
         self.periods: list[PaymentPeriod] = list(db.session.scalars(
             select(PaymentPeriod).where(PaymentPeriod.contract_id == contract.id).order_by(PaymentPeriod.date_from)
         )) if replay else []
@@ -187,6 +191,24 @@ class ContractExport:
     def price(self, row, explain: bool = False) -> Line:
         return pay_carer(facts.visit_of(row, self.contract), facts.carer_of(row), self.rules, self.calendar, explain)
 
+    def priced(self, rows: Iterable, explain: bool = False, visit_ids=None) -> Iterator[tuple[Any, Line]]:
+        """Each visit row with its carer's line, explained when asked (for the visits in visit_ids, or all).
+        Under double-ups paid per booking a carer's pay depends on the other carers', so a visit's rows
+        (consecutive in visit_rows' order) are priced together."""
+        def explained(row) -> bool:
+            return explain and (visit_ids is None or row.visit_id in visit_ids)
+
+        if self.rules.double_up_pay == "each":
+            for row in rows:
+                yield row, self.price(row, explained(row))
+            return
+        for _, group in groupby(rows, key=attrgetter("visit_id")):
+            group = list(group)
+            carers = tuple(facts.carer_of(row) for row in group)
+            visit = replace(facts.visit_of(group[0], self.contract), carers=carers)
+            for row, carer in zip(group, carers):
+                yield row, pay_carer(visit, carer, self.rules, self.calendar, explained(row))
+
     def priced_visits(self, first: date, last: date, visit_ids=None, explain: bool = False) -> Iterator[tuple]:
         """(row, line, unit bill or None) for the visit rows over local dates first..last, in planned order.
 
@@ -198,13 +220,12 @@ class ContractExport:
         stmt = facts.visit_rows(self.contract.id, start, end, visit_ids=None if self.package_codes else visit_ids)
         rows = db.session.execute(stmt.execution_options(yield_per=self.chunk_rows))
         if self.package_codes is None:
-            for row in rows:
-                yield row, self.price(row), None
+            for row, line in self.priced(rows, explain):
+                yield row, line, None
             return
         biller = UnitBiller(self.rules, facts.authorisations(self.contract.id, opening, last))
-        for row in rows:
+        for row, line in self.priced(rows, explain, visit_ids):
             kept = visit_ids is None or row.visit_id in visit_ids
-            line = self.price(row, explain and kept)
             day = line.day.local_date
             code = self.package_codes.code(row.client_id, row.service_code, day)
             bill = biller.bill(line, row.client_id, code, explain and kept)
@@ -294,10 +315,10 @@ class ContractExport:
         if tallies:
             start, end = local_range_bounds(block_first, block_last, self.tz)
             stmt = facts.visit_rows(self.contract.id, start, end, client_id=client_id)
-            for row in db.session.execute(stmt.execution_options(yield_per=self.chunk_rows)):
+            for row, line in self.priced(db.session.execute(stmt.execution_options(yield_per=self.chunk_rows))):
                 tally = tallies.get(row.client_id)
                 if tally is not None:
-                    tally.add(self.price(row))
+                    tally.add(line)
         return tallies
 
     def settlement_rows(self, block_first: date, block_last: date, client_id: int | None = None) -> Iterator[dict]:

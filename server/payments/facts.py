@@ -14,9 +14,9 @@ from fractions import Fraction
 from sqlalchemy import and_, case, exists, false, func, or_, select
 
 from server.care.models import CarePackage
-from server.directory.models import Client, Contract, Worker
+from server.directory.models import Client, Contract, Council, Worker
 from server.extensions import db
-from server.payments.calendar import PayCalendar
+from server.payments.calendar import CouncilHolidays, PayCalendar
 from server.payments.engine import ActivityFacts, CarerFacts, Payable, VisitFacts, payable_for_visit
 from server.payments.units import Authorisation
 from server.payments.models import ContingencyGrant, ServiceAuthorisation, VisitMaintenance
@@ -74,7 +74,7 @@ def visit_rows(contract_id: int, start: datetime | None = None, end: datetime | 
             VisitAssignment.worker_id, Worker.staff_ref, VisitAssignment.position, VisitAssignment.arrived_at,
             VisitAssignment.checked_in_at, VisitAssignment.checked_out_at, VisitAssignment.check_in_geofence,
             VisitAssignment.check_out_geofence, VisitAssignment.check_in_method, VisitAssignment.check_out_method,
-            VisitAssignment.manual,
+            VisitAssignment.manual, VisitAssignment.arrival_geofence, VisitAssignment.overrun_approved_minutes,
             _open_hold(VisitAssignment.worker_id).label("open_hold"),
             case((incomplete, _accepted_without_checkout(VisitAssignment.worker_id)), else_=false()).label("accepted"),
             Visit.service_code, VisitMaintenance.bill_start, VisitMaintenance.bill_end,
@@ -103,16 +103,24 @@ def contract_holds(contract: Contract, flags, started_at, ended_at, planned_minu
                      hold_short_below_percent=contract.hold_short_below_percent)
 
 
+def missed_reason(status: str, reasons) -> str | None:
+    """The code a coordinator gave for a missed visit, which may make it a frustrated one."""
+    if status != "missed":
+        return None
+    return next((reason["code"] for reason in reasons or () if reason.get("about") == "missed"), None)
+
+
 def visit_of(row, contract: Contract) -> VisitFacts:
     flags = tuple(row.flags or ())
     return VisitFacts(row.planned_start, row.planned_minutes, (), row.status, bool(row.overrun_approved),
                       row.visit_id, flags, contract_holds(contract, flags, row.started_at, row.ended_at, row.planned_minutes),
-                      row.pay_decision, row.pay_decision_note)
+                      row.pay_decision, row.pay_decision_note, missed_reason(row.status, row.reasons))
 
 
 def carer_of(row) -> CarerFacts:
     return CarerFacts(row.worker_id, row.checked_in_at, row.checked_out_at, row.arrived_at, bool(row.manual),
-                      row.open_hold, bool(row.accepted), row.bill_start, row.bill_end, row.bill_reason)
+                      row.open_hold, bool(row.accepted), row.bill_start, row.bill_end, row.bill_reason,
+                      row.overrun_approved_minutes or 0, row.arrival_geofence == "verified")
 
 
 def activity_rows(contract_id: int, start: datetime, end: datetime, *, activity_ids=None):
@@ -158,16 +166,23 @@ def visit_facts(visit: Visit) -> VisitFacts:
             .order_by(VisitMaintenance.id.desc()).limit(1))
         carers.append(CarerFacts(a.worker_id, a.checked_in_at, a.checked_out_at, a.arrived_at, a.manual,
                                  holds[0] if holds else None, accepted, bill and bill.bill_start,
-                                 bill and bill.bill_end, bill and bill.reason_code))
+                                 bill and bill.bill_end, bill and bill.reason_code, a.overrun_approved_minutes or 0,
+                                 a.arrival_geofence == "verified"))
     flags = tuple(visit.flags or ())
     return VisitFacts(visit.planned_start, visit.planned_minutes, tuple(carers), visit.status,
                       visit.overrun_approved, visit.id, flags,
                       contract_holds(visit.contract, flags, visit.started_at, visit.ended_at, visit.planned_minutes),
-                      visit.pay_decision, visit.pay_decision_note)
+                      visit.pay_decision, visit.pay_decision_note, missed_reason(visit.status, visit.reasons))
+
+
+def council_calendar(council: Council) -> PayCalendar:
+    """The council's zone, its chosen holiday calendar and the days it declared itself."""
+    declared = {date.fromisoformat(day["date"]): day["name"] for day in council.extra_holidays or ()}
+    return PayCalendar(council.timezone, CouncilHolidays(council.holiday_calendar, declared))
 
 
 def contract_rules(contract: Contract) -> tuple[RuleSet, PayCalendar]:
-    return rule_set_named(contract.payment_rule_set), PayCalendar(contract.council.timezone)
+    return rule_set_named(contract.payment_rule_set), council_calendar(contract.council)
 
 
 def visit_payable(visit: Visit) -> tuple[Payable, RuleSet, PayCalendar]:

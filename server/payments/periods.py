@@ -255,6 +255,7 @@ def visit_payable(visit: Visit) -> dict:
                        "holding its last day, on top of these lines")
     return {
         "visit_id": visit.id, "contract_id": visit.contract_id, "rule_set": rules.name, "timezone": calendar.tz,
+        "currency": visit.contract.council.currency, "minor_unit": visit.contract.council.minor_unit,
         "planned_start": visit.planned_start, "planned_minutes": visit.planned_minutes, "status": visit.status,
         "flags": visit.flags or [], "pay_decision": visit.pay_decision, "pay_decision_note": visit.pay_decision_note,
         "minutes": payable.minutes, "amount_pence": payable.amount_pence, "held": payable.held,

@@ -3,14 +3,16 @@
 A council's money depends on these files, so a file with anything wrong in it (an unknown
 key, a value of the wrong type or out of range) is refused at load time with a message
 naming the file, the key and the problem, rather than being half-applied.
-Money values are never floats: rates are whole pence and multipliers are decimal strings.
+Money values are never floats: rates are whole minor units of the council's currency (pence,
+cents) and multipliers are decimal strings. `hourly_pence` is the older name of `hourly_minor`
+and is still read, so existing files keep working.
 """
 from __future__ import annotations
 
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +25,13 @@ ROUNDING_DIRECTIONS = ("up", "down", "nearest")
 # hold: held until a coordinator enters the check-out time.
 # planned_when_accepted: also paid (as planned minutes) once a coordinator accepts the record without one.
 MISSING_CHECKOUT_POLICIES = ("hold", "planned_when_accepted")
-PERIOD_KINDS = ("guaranteed_minimum", "flex")
+PERIOD_KINDS = ("guaranteed_minimum", "flex", "raise_to_authorised")
+# How a double-up is paid: each carer their own minutes, or one figure for the booking times the carers.
+DOUBLE_UP_PAY = ("each", "average", "longer", "planned")
+# Which moment picks a time-of-day rate band, or "minute" to price each minute in its own band.
+BAND_BY = ("planned_start", "actual_start", "minute")
+# What a frustrated visit (no access, client not home, refused) is paid.
+FRUSTRATED_PAY = ("nothing", "planned", "fixed")
 # The same categories as server.visits.models.ACTIVITY_CATEGORIES (a unit test keeps them equal).
 ACTIVITY_CATEGORIES = (
     "liaising_health_social", "liaising_family", "care_planning", "review", "gaining_access",
@@ -33,11 +41,10 @@ NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 # Keys that only mean something when minutes are measured, refused under basis = "planned".
 ACTUAL_ONLY_KEYS = ("rounding_unit_minutes", "rounding_direction", "tolerance_minutes",
-                    "cap_minutes_over_planned", "pay_access_time")
+                    "tolerance_percent_of_planned", "cap_minutes_over_planned", "pay_access_time", "double_up_pay")
 TOP_LEVEL_KEYS = ("description", "basis", "minimum_minutes", "missing_checkout", "paid_activity_categories",
-                  *ACTUAL_ONLY_KEYS, "rates", "period", "service_codes", "visit_maintenance")
-RATE_KEYS = ("hourly_pence", "weekend_multiplier", "bank_holiday_multiplier")
-PERIOD_KEYS = ("kind", "weeks", "anchor", "guaranteed_fraction")
+                  *ACTUAL_ONLY_KEYS, "rates", "period", "frustrated", "service_codes",
+                  "visit_maintenance")
 # Unit billing per service code (US electronic visit verification payers); see units.py.
 SERVICE_CODE_KEYS = ("description", "unit_minutes", "unit_rate_pence", "unit_rounding", "daily_unit_limit",
                      "carry_over", "authorisation_required")
@@ -49,6 +56,11 @@ CARRY_OVER_SPANS = ("none", "day", "week", "month")
 MAINTENANCE_KEYS = ("window_days", "reason_codes")
 # Service codes as payers write them: HCPCS codes with modifiers, e.g. "T1019" or "S5125-U1".
 SERVICE_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._-]{0,31}$")
+RATE_KEYS = ("hourly_minor", "hourly_pence", "weekend_multiplier", "bank_holiday_multiplier", "band_by", "bands")
+BAND_KEYS = ("name", "from", "to", "multiplier")
+PERIOD_KEYS = ("kind", "weeks", "anchor", "guaranteed_fraction", "cap_at_commissioned", "authorised_fraction")
+FRUSTRATED_KEYS = ("pay", "fixed_minor", "reasons")
+CLOCK_PATTERN = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
 
 class RuleSetError(ValueError):
@@ -61,12 +73,39 @@ class RuleSetError(ValueError):
 
 
 @dataclass(frozen=True)
+class RateBand:
+    """A time-of-day band of the local clock, [start, end), wrapping past midnight when end <= start."""
+
+    name: str
+    start: time
+    end: time
+    multiplier: Decimal
+
+    def holds(self, clock: time) -> bool:
+        if self.start < self.end:
+            return self.start <= clock < self.end
+        return clock >= self.start or clock < self.end
+
+
+@dataclass(frozen=True)
 class Rates:
-    """Hourly rate in whole pence and the enhancements for weekends and bank holidays."""
+    """Hourly rate in whole minor units, the enhancements for weekends and bank holidays, and time-of-day bands.
+
+    Enhancements do not stack: a minute is paid at the higher of its day's and its band's multiplier.
+    """
 
     hourly_pence: int
     weekend_multiplier: Decimal
     bank_holiday_multiplier: Decimal
+    band_by: str = "planned_start"
+    bands: tuple[RateBand, ...] = ()
+
+    @property
+    def hourly_minor(self) -> int:
+        return self.hourly_pence
+
+    def band_at(self, clock: time) -> RateBand | None:
+        return next((band for band in self.bands if band.holds(clock)), None)
 
 
 @dataclass(frozen=True)
@@ -76,12 +115,18 @@ class PeriodRule:
     Blocks run back to back from `anchor` (a local date), before and after it.
     guaranteed_minimum: pay at least guaranteed_fraction of the commissioned minutes.
     flex: pay delivered minutes up to the commissioned minutes plus authorised contingency.
+    raise_to_authorised: visits are capped at their scheduled minutes (cap_minutes_over_planned = 0);
+    a block whose delivered minutes reach authorised_fraction of the commissioned (authorised)
+    minutes is raised to them.
+    cap_at_commissioned (guaranteed_minimum): minutes delivered past the commissioned total are not paid.
     """
 
     kind: str
     weeks: int
     anchor: date
     guaranteed_fraction: Decimal | None = None
+    cap_at_commissioned: bool = False
+    authorised_fraction: Decimal | None = None
 
     def block_of(self, day: date) -> tuple[date, date]:
         """First and last local date of the block holding a date."""
@@ -110,6 +155,13 @@ class MaintenanceRule:
 
     window_days: int
     reason_codes: tuple[str, ...]
+class FrustratedRule:
+    """What a visit the carer could not deliver (no access, not home, refused) is paid, given the evidence:
+    the carer's arrival recorded inside the geofence and a missed-visit reason code in `reasons`."""
+
+    pay: str
+    reasons: frozenset[str]
+    fixed_minor: int | None = None
 
 
 @dataclass(frozen=True)
@@ -126,11 +178,14 @@ class RuleSet:
     rounding_unit_minutes: int = 1
     rounding_direction: str = "down"
     tolerance_minutes: int = 0
+    tolerance_percent_of_planned: int | None = None
     cap_minutes_over_planned: int | None = None
     pay_access_time: bool = False
+    double_up_pay: str = "each"
     period: PeriodRule | None = None
     service_codes: dict[str, UnitRule] = field(default_factory=dict)
     visit_maintenance: MaintenanceRule | None = None
+    frustrated: FrustratedRule | None = None
 
 
 _REQUIRED = object()
@@ -208,6 +263,25 @@ class _Table:
             self.fail(key, f"must be {bounds}, got {text!r}")
         return value
 
+    def clock(self, key: str) -> time:
+        text = self._typed(key, str, _REQUIRED, 'a local time written "HH:MM" in quotes')
+        match = CLOCK_PATTERN.match(text)
+        if match is None:
+            self.fail(key, f'must be a local time "HH:MM" (00:00 to 23:59), got {text!r}')
+        return time(int(match[1]), int(match[2]))
+
+    def strings(self, key: str) -> frozenset[str]:
+        values = self._typed(key, list, _REQUIRED, "an array of strings")
+        if not values or any(type(value) is not str or not value for value in values):
+            self.fail(key, "must be a non-empty array of non-empty strings")
+        return frozenset(values)
+
+    def tables(self, key: str, allowed: tuple[str, ...]) -> list[_Table]:
+        values = self._typed(key, list, [], "an array of tables ([[...]])")
+        if any(type(value) is not dict for value in values):
+            self.fail(key, "must be an array of tables ([[...]])")
+        return [_Table(self.path, value, allowed, f"{self.prefix}{key}[{i}].") for i, value in enumerate(values)]
+
     def categories(self, key: str) -> frozenset[str]:
         values = self._typed(key, list, _REQUIRED, "an array of category names")
         for value in values:
@@ -235,24 +309,61 @@ class _Table:
         return None if value is None else _Table(self.path, value, allowed, f"{self.prefix}{key}.", open_keys)
 
 
+def _band(table: _Table) -> RateBand:
+    band = RateBand(table.string("name", _REQUIRED), table.clock("from"), table.clock("to"),
+                    table.decimal("multiplier", Decimal(1), default=_REQUIRED))
+    if band.start == band.end:
+        table.fail("to", "must differ from 'from' (a band of no time, or of the whole day, is not a band)")
+    return band
+
+
 def _rates(table: _Table) -> Rates:
+    if table.has("hourly_pence") and table.has("hourly_minor"):
+        table.fail("hourly_pence", "is the older name of hourly_minor: give one of them, not both")
+    hourly = "hourly_pence" if table.has("hourly_pence") else "hourly_minor"
+    bands = tuple(_band(band) for band in table.tables("bands", BAND_KEYS))
+    for i, band in enumerate(bands):
+        for other in bands[:i]:
+            if band.holds(other.start) or other.holds(band.start):
+                table.fail(f"bands[{i}]", f"overlaps band {other.name!r}")
+    band_by = table.choice("band_by", BAND_BY, "planned_start")
+    if table.has("band_by") and not bands:
+        table.fail("band_by", "applies only when bands are given")
     return Rates(
-        hourly_pence=table.integer("hourly_pence", 1, _REQUIRED),
+        hourly_pence=table.integer(hourly, 1, _REQUIRED),
         # An enhancement pays more, never less, than the weekday rate.
         weekend_multiplier=table.decimal("weekend_multiplier", Decimal(1), default=_REQUIRED),
         bank_holiday_multiplier=table.decimal("bank_holiday_multiplier", Decimal(1), default=_REQUIRED),
+        band_by=band_by, bands=bands,
     )
+
+
+def _frustrated(table: _Table) -> FrustratedRule:
+    pay = table.choice("pay", FRUSTRATED_PAY, _REQUIRED)
+    if pay == "fixed":
+        fixed = table.integer("fixed_minor", 1, _REQUIRED)
+    elif table.has("fixed_minor"):
+        table.fail("fixed_minor", f'applies only when pay is "fixed", not {pay!r}')
+    else:
+        fixed = None
+    return FrustratedRule(pay, table.strings("reasons"), fixed)
 
 
 def _period(table: _Table) -> PeriodRule:
     kind = table.choice("kind", PERIOD_KINDS, _REQUIRED)
     weeks = table.integer("weeks", 1, _REQUIRED)
     anchor = table.day("anchor", _REQUIRED)
+    only = {"guaranteed_fraction": "guaranteed_minimum", "cap_at_commissioned": "guaranteed_minimum",
+            "authorised_fraction": "raise_to_authorised"}
+    for key, owner in only.items():
+        if table.has(key) and kind != owner:
+            table.fail(key, f'applies only when kind is "{owner}", not {kind!r}')
     if kind == "guaranteed_minimum":
         fraction = table.decimal("guaranteed_fraction", Decimal(0), Decimal(1), low_open=True, default=_REQUIRED)
-        return PeriodRule(kind, weeks, anchor, fraction)
-    if table.has("guaranteed_fraction"):
-        table.fail("guaranteed_fraction", f'applies only when kind is "guaranteed_minimum", not {kind!r}')
+        return PeriodRule(kind, weeks, anchor, fraction, table.boolean("cap_at_commissioned", False))
+    if kind == "raise_to_authorised":
+        fraction = table.decimal("authorised_fraction", Decimal(0), Decimal(1), low_open=True, default=_REQUIRED)
+        return PeriodRule(kind, weeks, anchor, authorised_fraction=fraction)
     return PeriodRule(kind, weeks, anchor)
 
 
@@ -295,6 +406,14 @@ def _rule_set(name: str, top: _Table) -> RuleSet:
     rates = top.table("rates", RATE_KEYS, required=True)
     period = top.table("period", PERIOD_KEYS, required=False)
     maintenance = top.table("visit_maintenance", MAINTENANCE_KEYS, required=False)
+    frustrated = top.table("frustrated", FRUSTRATED_KEYS, required=False)
+    cap = top.integer("cap_minutes_over_planned", 0, None)
+    if period is not None and period.data.get("kind") == "raise_to_authorised" and basis == "actual" and cap != 0:
+        top.fail("cap_minutes_over_planned", 'must be 0 under period kind "raise_to_authorised": each visit is '
+                                             "paid at most its scheduled minutes before the period is raised")
+    percent = top.integer("tolerance_percent_of_planned", 1, None)
+    if percent is not None and percent > 100:
+        top.fail("tolerance_percent_of_planned", f"must be at most 100, got {percent}")
     return RuleSet(
         name=name,
         description=top.string("description", ""),
@@ -306,11 +425,14 @@ def _rule_set(name: str, top: _Table) -> RuleSet:
         rounding_unit_minutes=top.integer("rounding_unit_minutes", 1, 1),
         rounding_direction=top.choice("rounding_direction", ROUNDING_DIRECTIONS, "down"),
         tolerance_minutes=top.integer("tolerance_minutes", 0, 0),
-        cap_minutes_over_planned=top.integer("cap_minutes_over_planned", 0, None),
+        tolerance_percent_of_planned=percent,
+        cap_minutes_over_planned=cap,
         pay_access_time=top.boolean("pay_access_time", False),
+        double_up_pay=top.choice("double_up_pay", DOUBLE_UP_PAY, "each"),
         period=None if period is None else _period(period),
         service_codes=_service_codes(top),
         visit_maintenance=None if maintenance is None else _maintenance(maintenance),
+        frustrated=None if frustrated is None else _frustrated(frustrated),
     )
 
 

@@ -169,7 +169,10 @@ class PayableSchema(Schema):
     pay_decision = fields.String(allow_none=True, metadata={"description": "A coordinator's accept or reject"})
     pay_decision_note = fields.String(allow_none=True)
     minutes = fields.Integer(metadata={"description": "Payable minutes, all carers"})
-    amount_pence = fields.Integer()
+    amount_pence = fields.Integer(metadata={"description": "Whole minor units of `currency` (the name is kept for "
+                                                           "existing integrations)"})
+    currency = fields.String(metadata={"description": "The council's ISO 4217 currency, e.g. GBP"})
+    minor_unit = fields.Integer(metadata={"description": "Digits of the currency's minor unit (2: pence, cents)"})
     held = fields.Boolean()
     lines = fields.List(fields.Nested(LineSchema))
     period_rule = fields.String(allow_none=True, metadata={

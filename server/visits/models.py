@@ -136,6 +136,10 @@ class VisitAssignment(db.Model):
     check_out_geofence: Mapped[str | None] = mapped_column(String(12))
     check_in_method: Mapped[str | None] = mapped_column(String(8))
     check_out_method: Mapped[str | None] = mapped_column(String(8))
+    # The geofence verdict of the carer's arrival at the door: evidence for a frustrated visit.
+    arrival_geofence: Mapped[str | None] = mapped_column(String(12))
+    # Minutes a coordinator approved beyond the rule set's cap for this carer (payments/engine.py).
+    overrun_approved_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     # True when a coordinator entered the times.
     manual: Mapped[bool] = mapped_column(default=False)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -254,6 +258,8 @@ class VisitCorrection(db.Model):
     reason_code: Mapped[str] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     approve_overrun: Mapped[bool] = mapped_column(default=False)
+    # Approves this many extra minutes for the carer instead of the whole overrun.
+    approve_overrun_minutes: Mapped[int | None] = mapped_column()
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -26,7 +26,8 @@ def correct_times(ident: Identity, visit: Visit, data: dict, now: datetime) -> V
     correction = VisitCorrection(
         visit_id=visit.id, worker_id=data["worker_id"], check_in_at=data["check_in_at"],
         check_out_at=data["check_out_at"], reason_code=data["reason_code"], note=data.get("note"),
-        approve_overrun=data["approve_overrun"], created_by=ident.user_id, created_at=now,
+        approve_overrun=data["approve_overrun"], approve_overrun_minutes=data.get("approve_overrun_minutes"),
+        created_by=ident.user_id, created_at=now,
     )
     db.session.add(correction)
     db.session.flush()
@@ -34,6 +35,8 @@ def correct_times(ident: Identity, visit: Visit, data: dict, now: datetime) -> V
     assignment.manual = True
     if correction.approve_overrun:
         visit.overrun_approved = True
+    if correction.approve_overrun_minutes is not None:  # the latest approval for this carer stands
+        assignment.overrun_approved_minutes = correction.approve_overrun_minutes
     if visit.status == "cancelled":
         visit.status = "scheduled"  # delivered after all: refresh_state settles it from the times
     refresh_state(visit)
@@ -46,7 +49,8 @@ def correct_times(ident: Identity, visit: Visit, data: dict, now: datetime) -> V
     resolve_alerts(visit.id, EXCEPTION_ALERTS, now, worker_id=data["worker_id"])
     record("visit.correct_times", "visit", visit.id, user_id=ident.user_id, now=now,
            worker_id=data["worker_id"], check_in_at=correction.check_in_at.isoformat(),
-           check_out_at=correction.check_out_at.isoformat(), reason_code=data["reason_code"])
+           check_out_at=correction.check_out_at.isoformat(), reason_code=data["reason_code"],
+           approve_overrun=correction.approve_overrun, approve_overrun_minutes=correction.approve_overrun_minutes)
     return correction
 
 

@@ -134,6 +134,8 @@ class AssignmentSchema(Schema):
     check_out_geofence = fields.String(allow_none=True, metadata={"description": "Verdict on presence at check-out"})
     check_in_method = fields.String(allow_none=True)
     check_out_method = fields.String(allow_none=True)
+    arrival_geofence = fields.String(allow_none=True)
+    overrun_approved_minutes = fields.Integer()
     manual = fields.Boolean()
     removed_at = fields.DateTime(allow_none=True)
 
@@ -277,12 +279,23 @@ class CorrectionInSchema(Schema):
     check_out_at = AwareDateTime(required=True)
     reason_code = fields.String(required=True, validate=validate.OneOf(REASON_CODES))
     note = fields.String(load_default=None, validate=validate.Length(max=2000))
-    approve_overrun = fields.Boolean(load_default=False)
+    approve_overrun = fields.Boolean(load_default=False, metadata={
+        "description": "Approve the whole overrun: the visit's pay is not capped (yes/no, as before)"})
+    approve_overrun_minutes = fields.Integer(strict=True, load_default=None, validate=validate.Range(1, 24 * 60),
+                                             metadata={"description": (
+                                                 "Approve this many minutes beyond the cap for this carer instead "
+                                                 "of the whole overrun: the cap moves by exactly that much")})
 
     @validates_schema
     def _ordered(self, data, **_):
         if data["check_out_at"] <= data["check_in_at"]:
             raise ValidationError("Check-out must be after check-in", "check_out_at")
+
+    @validates_schema
+    def _one_approval(self, data, **_):
+        if data.get("approve_overrun") and data.get("approve_overrun_minutes") is not None:
+            raise ValidationError("Approve the whole overrun or a number of minutes, not both",
+                                  "approve_overrun_minutes")
 
 
 class CorrectionSchema(Schema):
@@ -294,6 +307,7 @@ class CorrectionSchema(Schema):
     reason_code = fields.String()
     note = fields.String(allow_none=True)
     approve_overrun = fields.Boolean()
+    approve_overrun_minutes = fields.Integer(allow_none=True)
     created_by = fields.Integer()
     created_at = fields.DateTime()
 

@@ -173,6 +173,9 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
 
     if event.kind == "arrival":
         assignment.arrived_at = min(filter(None, (assignment.arrived_at, at)))
+        # One arrival verified at the door is the evidence a frustrated visit needs; keep it once seen.
+        if assignment.arrival_geofence != "verified":
+            assignment.arrival_geofence = event.geofence
         return
     if event.verdict == "invalid":
         open_exception(visit, "tag_invalid", now, worker_id=event.worker_id,

@@ -49,8 +49,9 @@ CATEGORIES = ("liaising_health_social", "liaising_family", "care_planning", "rev
 POPULATE = [
     """INSERT INTO providers (name) SELECT :tag || ' provider ' || p FROM generate_series(1, :providers) p""",
     """INSERT INTO contracts (council_id, provider_id, reference, payment_rule_set, geofence_radius_m,
-           accuracy_limit_m, early_minutes, late_minutes, missed_minutes, no_checkout_minutes)
-       SELECT :council_id, id, :tag || '-' || id, 'actual-by-minute', 150, 100, 30, 30, 60, 60
+           accuracy_limit_m, early_minutes, late_minutes, missed_minutes, no_checkout_minutes, short_percent,
+           overrun_minutes, hold_outside_geofence, hold_short_below_percent)
+       SELECT :council_id, id, :tag || '-' || id, 'actual-by-minute', 150, 100, 30, 30, 60, 60, 90, 0, true, 50
        FROM providers WHERE name LIKE :tag || ' provider %' ORDER BY id""",
     """INSERT INTO workers (provider_id, name, active)
        SELECT ((SELECT array_agg(id ORDER BY id) FROM providers WHERE name LIKE :tag || ' provider %'))[1 + w / :workers],
@@ -92,14 +93,15 @@ POPULATE = [
            FROM planned
        )
        INSERT INTO visits (client_id, contract_id, provider_id, planned_start, planned_minutes, carers_required,
-                           tasks, status, punctuality, started_at, ended_at, overrun_approved, created_at, updated_at)
+                           tasks, status, punctuality, started_at, ended_at, overrun_approved, created_at, updated_at,
+                           flags, reasons)
        SELECT ids.client0 + c, ids.contracts[1 + c % :providers], ids.providers[1 + c % :providers], ps, pm,
               CASE WHEN r_double = 0 THEN 2 ELSE 1 END, '[]', st,
               CASE WHEN st <> 'completed' THEN NULL WHEN r_punct < 4 THEN 'early' WHEN r_punct < 16 THEN 'late'
                    ELSE 'on_time' END,
               CASE WHEN st = 'completed' THEN ps + make_interval(mins => off_min::int) END,
               CASE WHEN st = 'completed' THEN ps + make_interval(mins => off_min::int, secs => dur_s) END,
-              false, now(), now()
+              false, now(), now(), '[]', '[]'
        FROM shaped, ids""",
     # First carer: mostly one of the client's three regulars, sometimes anyone in the provider.
     """WITH ids AS (

@@ -4,6 +4,7 @@ Shipped rates: 2500p an hour on weekdays, 3000p at weekends.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -112,3 +113,47 @@ def test_blocks_run_every_four_weeks_from_the_anchor():
     assert period.block_of(date(2026, 5, 3)) == (date(2026, 4, 6), date(2026, 5, 3))
     assert period.block_of(date(2026, 5, 4)) == (date(2026, 5, 4), date(2026, 5, 31))
     assert period.block_of(date(2026, 4, 5)) == (date(2026, 3, 9), date(2026, 4, 5))
+
+
+# Cap at scheduled, then raise to the authorised total. Practice: some council frameworks pay each
+# call at most its scheduled time and then pay the care package's authorised hours for the period
+# when the provider has delivered nearly all of them (here 95%), so small shortfalls are not docked.
+# scheduled-then-authorised pays 2250 an hour (37.5 a minute) with no weekend enhancement.
+WEEKDAYS = [7, 8, 9, 10, 13, 14, 15, 16, 17, 20, 21, 22, 23, 24, 27, 28, 29, 30]  # April 2026, Easter Monday out
+
+
+def test_scheduled_then_raised_to_the_authorised_total():
+    # 16 visits planned 100; one ran 110 and is capped at its scheduled 100: 1600 delivered.
+    # 95% of 1680 = 1596 is reached: raised by 80 to 1680, 80 x 2250 / 60 = 3000 at the base rate.
+    facts = [delivered(f"2026-04-{d:02d} 09:00", 100) for d in WEEKDAYS[:15]]
+    facts.append(delivered(f"2026-04-{WEEKDAYS[15]:02d} 09:00", 110, planned=100))
+    visits = pay(facts, "scheduled-then-authorised")
+    assert [v.minutes for v in visits] == [100] * 16 and visits[0].amount_pence == 3750  # 100 x 37.5
+    result = payable_for_period(visits, 1680, rules("scheduled-then-authorised"))
+    assert (result.delivered_minutes, result.delivered_pence) == (1600, 60000)
+    assert (result.adjustment.kind, result.adjustment.minutes, result.adjustment.amount_pence) == ("top_up", 80, 3000)
+    assert (result.minutes, result.amount_pence) == (1680, 63000)
+    assert "reaches 0.95 x authorised 1680 = 1596 min" in result.steps[-1].note
+
+
+def test_scheduled_then_authorised_below_the_share_is_paid_as_delivered():
+    # 15 x 100 + 90 = 1590, under 1596: not raised
+    facts = [delivered(f"2026-04-{d:02d} 09:00", 100) for d in WEEKDAYS[:15]]
+    facts.append(delivered(f"2026-04-{WEEKDAYS[15]:02d} 09:00", 90))
+    result = payable_for_period(pay(facts, "scheduled-then-authorised"), 1680, rules("scheduled-then-authorised"))
+    assert (result.adjustment.kind, result.adjustment.minutes, result.minutes) == ("none", 0, 1590)
+
+
+def test_guaranteed_share_capped_at_the_commissioned_total():
+    # Practice: a guaranteed-hours contract that also caps payment at the commissioned hours, so
+    # the council pays between the guarantee and the package. 18 weekday visits of 100 = 1800
+    # against 1680 commissioned: the last 120 delivered are cut, all of 30 April (4167) and 20
+    # of 29 April's 100 (4167 - 80 x 2500 / 60 = 4167 - 3333 = 834): -5001.
+    guaranteed = rules("guaranteed-85")
+    capped = replace(guaranteed, period=replace(guaranteed.period, cap_at_commissioned=True))
+    visits = pay([delivered(f"2026-04-{d:02d} 09:00", 100) for d in WEEKDAYS], "guaranteed-85")
+    result = payable_for_period(visits, 1680, capped)
+    assert (result.adjustment.kind, result.adjustment.minutes, result.adjustment.amount_pence) == (
+        "over_total", -120, -5001)
+    assert (result.minutes, result.amount_pence) == (1680, 18 * 4167 - 5001)
+    assert payable_for_period(visits, 1680, guaranteed).minutes == 1800  # uncapped as shipped

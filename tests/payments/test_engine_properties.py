@@ -1,13 +1,16 @@
 """Properties of the engine over generated visits: what must hold for every input, not just the worked cases."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.payments.engine import HELD, PAID, BlockTally, CarerFacts, VisitFacts, amount_pence, pay_carer
+from server.payments.engine import (
+    HELD, PAID, BlockTally, CarerFacts, VisitFacts, amount_pence, multiplier_for, pay_carer, payable_for_visit,
+)
 from server.payments.rules import load_rule_sets
 from tests.payments.engine_helpers import CALENDAR
 
@@ -32,9 +35,11 @@ def visits(draw):
         arrival = draw(maybe(st.builds(lambda d: (check_in or start) - abs(d), durations)))
         carers.append(CarerFacts(worker_id, check_in, check_out, arrival, draw(st.booleans()),
                                  draw(st.sampled_from([None, None, None, "no_checkout", "clock_skew"])),
-                                 draw(st.booleans())))
+                                 draw(st.booleans()), draw(st.sampled_from([0, 0, 5, 60])), draw(st.booleans())))
     status = draw(st.sampled_from(["completed", "completed", "in_progress", "late", "missed", "cancelled"]))
-    return VisitFacts(start, planned, tuple(carers), status, draw(st.booleans()))
+    flags = tuple(draw(st.lists(st.sampled_from(["short", "overrun", "understaffed", "late"]), unique=True)))
+    return VisitFacts(start, planned, tuple(carers), status, draw(st.booleans()), flags=flags,
+                      missed_reason=draw(st.sampled_from([None, "no_access", "client_not_home", "other"])))
 
 
 @settings(max_examples=400, deadline=None)
@@ -44,7 +49,8 @@ def test_payable_is_never_negative_and_explains_itself(facts, name):
     for carer in facts.carers:
         line = pay_carer(facts, carer, rules, CALENDAR)
         assert line.minutes >= 0 and line.amount_pence >= 0
-        assert (line.minutes > 0) == (line.outcome == PAID)
+        if line.minutes or line.amount_pence:
+            assert line.outcome == PAID
         assert line.steps[-1].after == line.minutes
         assert all(a.after == b.before for a, b in zip(line.steps, line.steps[1:]))
         lean = pay_carer(facts, carer, rules, CALENDAR, explain=False)
@@ -60,13 +66,13 @@ def test_actual_by_minute_stays_between_the_minimum_and_the_cap(facts):
             assert line.minutes == 0
             continue
         assert line.minutes >= ABM.minimum_minutes
+        cap = facts.planned_minutes + ABM.cap_minutes_over_planned + carer.overrun_approved_minutes
         if not facts.overrun_approved:
-            assert line.minutes <= max(facts.planned_minutes + ABM.cap_minutes_over_planned, ABM.minimum_minutes)
+            assert line.minutes <= max(cap, ABM.minimum_minutes)
         if carer.check_out is not None:
             # whole minutes on UTC instants, never more than was worked unless the minimum lifts it
             worked = int((carer.check_out - carer.check_in).total_seconds() // 60)
-            assert line.minutes == max(ABM.minimum_minutes, worked if facts.overrun_approved
-                                       else min(worked, facts.planned_minutes + ABM.cap_minutes_over_planned))
+            assert line.minutes == max(ABM.minimum_minutes, worked if facts.overrun_approved else min(worked, cap))
 
 
 @settings(max_examples=300, deadline=None)
@@ -90,17 +96,22 @@ def test_amount_is_exact_decimal_rounded_half_up(minutes, hourly, multiplier):
     assert amount_pence(minutes, hourly, Decimal(multiplier)) == int(exact.quantize(Decimal(1), ROUND_HALF_UP))
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(0, 400), max_size=30), st.integers(0, 3000), st.integers(0, 300))
-def test_flex_pays_exactly_the_delivered_minutes_up_to_the_total(minutes, commissioned, contingency):
-    rules = RULE_SETS["flex-4-week"]
+def settled(rules, minutes: list[int], commissioned: int, contingency: int = 0):
+    """A block of one-carer visits an hour apart, each worked exactly as planned, settled."""
     tally = BlockTally(rules, commissioned, contingency)
     start = datetime(2026, 4, 7, 9, tzinfo=timezone.utc)
     for i, m in enumerate(minutes):
         tally.add(pay_carer(VisitFacts(start + timedelta(hours=i), m),
                             CarerFacts(1, start + timedelta(hours=i), start + timedelta(hours=i, minutes=m)),
                             rules, CALENDAR, explain=False))
-    result = tally.settle()
+    return tally.settle()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 400), max_size=30), st.integers(0, 3000), st.integers(0, 300))
+def test_flex_pays_exactly_the_delivered_minutes_up_to_the_total(minutes, commissioned, contingency):
+    rules = RULE_SETS["flex-4-week"]
+    result = settled(rules, minutes, commissioned, contingency)
     assert result.minutes == min(result.delivered_minutes, commissioned + contingency)
     assert 0 <= result.amount_pence <= result.delivered_pence
 
@@ -109,12 +120,88 @@ def test_flex_pays_exactly_the_delivered_minutes_up_to_the_total(minutes, commis
 @given(st.lists(st.integers(0, 400), max_size=30), st.integers(0, 5000))
 def test_guaranteed_pays_at_least_the_guaranteed_share(minutes, commissioned):
     rules = RULE_SETS["guaranteed-85"]
-    tally = BlockTally(rules, commissioned)
-    start = datetime(2026, 4, 7, 9, tzinfo=timezone.utc)
-    for i, m in enumerate(minutes):
-        tally.add(pay_carer(VisitFacts(start + timedelta(hours=i), m),
-                            CarerFacts(1, start + timedelta(hours=i), start + timedelta(hours=i, minutes=m)),
-                            rules, CALENDAR, explain=False))
-    result = tally.settle()
+    result = settled(rules, minutes, commissioned)
     assert result.minutes == max(result.delivered_minutes, -(-commissioned * 85 // 100))
+    assert result.amount_pence >= result.delivered_pence
+
+
+CAPPED = sorted(name for name, rules in RULE_SETS.items() if rules.cap_minutes_over_planned is not None)
+MEASURED = sorted(name for name, rules in RULE_SETS.items() if rules.basis == "actual")
+
+
+@settings(max_examples=400, deadline=None)
+@given(visits(), st.sampled_from(CAPPED))
+def test_never_above_the_cap_unless_approved(facts, name):
+    """The cap moves by exactly the minutes approved for the carer; only an outright approval lifts it."""
+    rules = RULE_SETS[name]
+    for carer in facts.carers:
+        line = pay_carer(facts, carer, rules, CALENDAR, explain=False)
+        if not facts.overrun_approved:
+            cap = facts.planned_minutes + rules.cap_minutes_over_planned + carer.overrun_approved_minutes
+            assert line.minutes <= max(cap, rules.minimum_minutes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(instants, st.integers(1, 600), st.integers(0, 900), st.integers(0, 240), st.booleans(),
+       st.sampled_from(MEASURED))
+def test_paid_minutes_and_amount_are_monotone_in_actual_minutes(start, planned, worked, more, approved, name):
+    """Under a measured basis, a carer who stays longer is never paid less."""
+    rules = RULE_SETS[name]
+
+    def line(minutes):
+        carer = CarerFacts(1, start, start + timedelta(minutes=minutes))
+        return pay_carer(VisitFacts(start, planned, (carer,), overrun_approved=approved), carer, rules, CALENDAR,
+                         explain=False)
+
+    shorter, longer = line(worked), line(worked + more)
+    assert longer.minutes >= shorter.minutes and longer.amount_pence >= shorter.amount_pence
+
+
+@settings(max_examples=300, deadline=None)
+@given(instants, st.integers(1, 600), st.integers(0, 900), st.sampled_from(MEASURED))
+def test_rounding_is_idempotent(start, planned, worked, name):
+    """A visit that lasted exactly the rounded minutes rounds to itself."""
+    rules = RULE_SETS[name]
+
+    def rounding(minutes):
+        carer = CarerFacts(1, start, start + timedelta(minutes=minutes))
+        steps = pay_carer(VisitFacts(start, planned, (carer,)), carer, rules, CALENDAR).steps
+        return next(step for step in steps if step.rule == "rounding")
+
+    once = rounding(worked)
+    again = rounding(once.after)
+    assert (again.before, again.after) == (once.after, once.after)
+
+
+@settings(max_examples=300, deadline=None)
+@given(instants, st.integers(1, 600), st.integers(0, 900))
+def test_banded_amount_lies_between_the_day_rate_and_the_highest_band(start, planned, worked):
+    rules = RULE_SETS["unsociable-hours"]
+    carer = CarerFacts(1, start, start + timedelta(minutes=worked))
+    line = pay_carer(VisitFacts(start, planned, (carer,)), carer, rules, CALENDAR, explain=False)
+    day = multiplier_for(CALENDAR.day(start), rules)
+    highest = max([day, *(band.multiplier for band in rules.rates.bands)])
+    hourly = rules.rates.hourly_pence
+    assert amount_pence(line.minutes, hourly, day) <= line.amount_pence <= amount_pence(line.minutes, hourly, highest)
+
+
+@settings(max_examples=300, deadline=None)
+@given(instants, st.integers(1, 600), st.lists(st.integers(0, 600), min_size=2, max_size=3),
+       st.sampled_from(["average", "longer", "planned"]))
+def test_a_double_up_paid_per_booking_pays_its_carers_alike(start, planned, worked, how):
+    rules = replace(RULE_SETS["unsociable-hours"], double_up_pay=how)
+    carers = tuple(CarerFacts(i, start, start + timedelta(minutes=m)) for i, m in enumerate(worked, 1))
+    payable = payable_for_visit(VisitFacts(start, planned, carers), rules, CALENDAR, explain=False)
+    assert len({line.minutes for line in payable.lines}) == 1
+    booking = {"average": sum(worked) // len(worked), "longer": max(worked), "planned": planned}[how]
+    assert payable.lines[0].minutes >= min(booking, planned + rules.cap_minutes_over_planned)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 400), max_size=30), st.integers(0, 5000))
+def test_raised_to_the_authorised_total_only_when_the_share_is_reached(minutes, authorised):
+    rules = RULE_SETS["scheduled-then-authorised"]
+    result = settled(rules, minutes, authorised)
+    reached = result.delivered_minutes * 100 >= authorised * 95
+    assert result.minutes == (max(authorised, result.delivered_minutes) if reached else result.delivered_minutes)
     assert result.amount_pence >= result.delivered_pence

@@ -53,7 +53,9 @@ def test_seven_second_off_site_visit_is_held_until_accepted(client, world):
     assert body["flags"] == ["early", "short", "outside_geofence", "tasks_not_done"]
     [line] = body["lines"]
     assert (line["outcome"], line["held_reason"], line["minutes"], body["held"]) == ("held", "outside_geofence", 0, True)
-    assert line["steps"][0]["note"] == ("flagged outside geofence and short: this contract holds pay until a "
+    assert line["steps"][0] == {"rule": "flags", "before": 0, "after": 0,
+                                "note": "flagged short (well under the planned minutes)"}
+    assert line["steps"][1]["note"] == ("flagged outside geofence and short: this contract holds pay until a "
                                         "coordinator accepts the visit")
 
     r = decide(client, world, visit, "accept", "Client confirms the carer came; GPS was wrong")
@@ -62,7 +64,7 @@ def test_seven_second_off_site_visit_is_held_until_accepted(client, world):
     [line] = body["lines"]
     # 0 whole minutes, raised to the 30 minimum: 30 x 2500 / 60 = 1250p
     assert (line["outcome"], line["minutes"], line["amount_pence"]) == ("paid", 30, 1250)
-    assert line["steps"][0] == {"rule": "decision", "before": 0, "after": 0, "note": (
+    assert line["steps"][1] == {"rule": "decision", "before": 0, "after": 0, "note": (
         "flagged outside geofence and short: a coordinator accepted it for pay "
         "(Client confirms the carer came; GPS was wrong)")}
     assert body["pay_decision"] == "accept"
@@ -70,7 +72,7 @@ def test_seven_second_off_site_visit_is_held_until_accepted(client, world):
     decide(client, world, visit, "reject", "Not delivered")
     [line] = payable(client, world, visit)["lines"]
     assert (line["outcome"], line["minutes"], line["amount_pence"], line["held_reason"]) == ("not_paid", 0, 0, None)
-    assert line["steps"][0]["note"] == ("flagged outside geofence and short: a coordinator rejected it for pay "
+    assert line["steps"][1]["note"] == ("flagged outside geofence and short: a coordinator rejected it for pay "
                                         "(Not delivered): nothing paid")
 
 
@@ -112,7 +114,8 @@ def test_understaffed_double_up_pays_only_the_carer_who_came(client, world):
     assert (first["worker_id"], first["outcome"], first["minutes"], first["amount_pence"]) == (
         a.workers[0].id, "paid", 45, 1875)
     assert (second["worker_id"], second["outcome"], second["minutes"]) == (a.workers[1].id, "not_delivered", 0)
-    assert second["steps"][0]["note"].endswith("understaffed: only the carers who attended are paid")
+    assert second["steps"][0]["rule"] == "flags" and "understaffed" in second["steps"][0]["note"]
+    assert second["steps"][1]["note"].endswith("understaffed: only the carers who attended are paid")
 
 
 def test_a_decision_needs_a_flagged_visit_and_a_note(client, world):

@@ -199,7 +199,7 @@ def test_visit_payable_reports_what_closed_periods_paid(month):
     body = visit_payable(s.paid)
     assert body["paid_in_closed_periods"] == {"period_ids": [october.id, november.id], "minutes": 35,
                                               "amount_pence": 1458}
-    assert body["minutes"] == 35 and [step.rule for step in body["lines"][0].steps][0] == "actual"
+    assert body["minutes"] == 35 and "actual" in [step.rule for step in body["lines"][0].steps]
 
 
 def test_contingency_granted_after_a_block_closed_is_paid_as_an_adjustment(app):

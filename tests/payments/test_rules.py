@@ -89,6 +89,30 @@ def test_a_good_file_loads(tmp_path):
     (("[rates]", "[period]\nkind = \"guaranteed_minimum\"\nweeks = 4\nanchor = 2026-04-06\n"
                  "guaranteed_fraction = \"1.5\"\n\n[rates]"), "period.guaranteed_fraction", "at most 1"),
     (("[rates]", "[period]\nkind = \"monthly\"\n\n[rates]"), "period.kind", "must be one of"),
+    (("minimum_minutes = 30", "minimum_minutes = 30\ntolerance_percent_of_planned = 120"),
+     "tolerance_percent_of_planned", "must be at most 100"),
+    (("minimum_minutes = 30", "minimum_minutes = 30\ndouble_up_pay = \"both\""), "double_up_pay", "must be one of"),
+    (("hourly_pence = 2500", "hourly_pence = 2500\nhourly_minor = 2500"), "rates.hourly_pence", "not both"),
+    (("hourly_pence = 2500", "hourly_pence = 2500\nband_by = \"minute\""), "rates.band_by",
+     "applies only when bands are given"),
+    (("bank_holiday_multiplier = \"1.5\"", "bank_holiday_multiplier = \"1.5\"\n[[rates.bands]]\nname = \"night\"\n"
+      "from = \"22:00\"\nto = \"7:00\"\nmultiplier = \"1.3\""), "rates.bands[0].to", 'must be a local time "HH:MM"'),
+    (("bank_holiday_multiplier = \"1.5\"", "bank_holiday_multiplier = \"1.5\"\n[[rates.bands]]\nname = \"night\"\n"
+      "from = \"22:00\"\nto = \"07:00\"\nmultiplier = \"1.3\"\nsurcharge = 1"), "rates.bands[0].surcharge",
+     "unknown key"),
+    (("bank_holiday_multiplier = \"1.5\"", "bank_holiday_multiplier = \"1.5\"\n"
+      "[[rates.bands]]\nname = \"night\"\nfrom = \"22:00\"\nto = \"07:00\"\nmultiplier = \"1.3\"\n"
+      "[[rates.bands]]\nname = \"early\"\nfrom = \"06:00\"\nto = \"08:00\"\nmultiplier = \"1.1\""),
+     "rates.bands[1]", "overlaps band 'night'"),
+    (("[rates]", "[frustrated]\npay = \"fixed\"\nreasons = [\"no_access\"]\n\n[rates]"), "frustrated.fixed_minor",
+     "missing (required)"),
+    (("[rates]", "[frustrated]\npay = \"planned\"\nreasons = []\n\n[rates]"), "frustrated.reasons",
+     "non-empty array"),
+    (("[rates]", "[period]\nkind = \"raise_to_authorised\"\nweeks = 4\nanchor = 2026-04-06\n"
+                 "authorised_fraction = \"0.9\"\n\n[rates]"), "cap_minutes_over_planned",
+     'must be 0 under period kind "raise_to_authorised"'),
+    (("[rates]", "[period]\nkind = \"flex\"\nweeks = 4\nanchor = 2026-04-06\ncap_at_commissioned = true\n\n[rates]"),
+     "period.cap_at_commissioned", 'applies only when kind is "guaranteed_minimum"'),
 ])
 def test_a_bad_file_is_refused_naming_file_key_and_problem(tmp_path, change, key, problem):
     old, new = change
@@ -100,6 +124,11 @@ def test_a_bad_file_is_refused_naming_file_key_and_problem(tmp_path, change, key
     assert (error.path, error.key) == (str(path), key)
     assert problem in error.problem
     assert str(path) in str(error) and f"'{key}'" in str(error)
+
+
+def test_hourly_minor_is_the_newer_name_of_hourly_pence(tmp_path):
+    loaded = load_rule_set(write(tmp_path, GOOD.replace("hourly_pence", "hourly_minor")))
+    assert loaded.rates.hourly_minor == loaded.rates.hourly_pence == 2500
 
 
 def test_invalid_toml_and_bad_file_names_are_refused(tmp_path):
