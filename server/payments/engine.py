@@ -111,11 +111,11 @@ class CarerFacts:
     manual: bool = False
     open_exception: str | None = None
     accepted_without_checkout: bool = False
+    overrun_approved_minutes: int = 0
+    arrival_in_geofence: bool = False
     bill_start: datetime | None = None
     bill_end: datetime | None = None
     bill_reason: str | None = None
-    overrun_approved_minutes: int = 0
-    arrival_in_geofence: bool = False
 
     def __post_init__(self):
         _whole_minutes(self.overrun_approved_minutes, "overrun_approved_minutes")

@@ -119,8 +119,8 @@ def visit_of(row, contract: Contract) -> VisitFacts:
 
 def carer_of(row) -> CarerFacts:
     return CarerFacts(row.worker_id, row.checked_in_at, row.checked_out_at, row.arrived_at, bool(row.manual),
-                      row.open_hold, bool(row.accepted), row.bill_start, row.bill_end, row.bill_reason,
-                      row.overrun_approved_minutes or 0, row.arrival_geofence == "verified")
+                      row.open_hold, bool(row.accepted), row.overrun_approved_minutes or 0,
+                      row.arrival_geofence == "verified", row.bill_start, row.bill_end, row.bill_reason)
 
 
 def activity_rows(contract_id: int, start: datetime, end: datetime, *, activity_ids=None):
@@ -165,9 +165,9 @@ def visit_facts(visit: Visit) -> VisitFacts:
             VisitMaintenance.visit_id == visit.id, VisitMaintenance.worker_id == a.worker_id)
             .order_by(VisitMaintenance.id.desc()).limit(1))
         carers.append(CarerFacts(a.worker_id, a.checked_in_at, a.checked_out_at, a.arrived_at, a.manual,
-                                 holds[0] if holds else None, accepted, bill and bill.bill_start,
-                                 bill and bill.bill_end, bill and bill.reason_code, a.overrun_approved_minutes or 0,
-                                 a.arrival_geofence == "verified"))
+                                 holds[0] if holds else None, accepted, a.overrun_approved_minutes or 0,
+                                 a.arrival_geofence == "verified", bill and bill.bill_start, bill and bill.bill_end,
+                                 bill and bill.reason_code))
     flags = tuple(visit.flags or ())
     return VisitFacts(visit.planned_start, visit.planned_minutes, tuple(carers), visit.status,
                       visit.overrun_approved, visit.id, flags,

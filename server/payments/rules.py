@@ -155,6 +155,9 @@ class MaintenanceRule:
 
     window_days: int
     reason_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FrustratedRule:
     """What a visit the carer could not deliver (no access, not home, refused) is paid, given the evidence:
     the carer's arrival recorded inside the geofence and a missed-visit reason code in `reasons`."""

@@ -20,7 +20,8 @@ from server.payments.rules import (
     load_rule_sets, rule_set_named,
 )
 
-SHIPPED = ("actual-by-minute", "banded", "commissioned", "flex-4-week", "guaranteed-85", "us-evv-15min")
+SHIPPED = ("actual-by-minute", "banded", "commissioned", "flex-4-week", "guaranteed-85", "scheduled-then-authorised",
+           "unsociable-hours", "us-evv-15min")
 
 VALID = {
     "description": "test set",
@@ -28,6 +29,8 @@ VALID = {
     "rounding_unit_minutes": 15,
     "rounding_direction": "down",
     "tolerance_minutes": 5,
+    "tolerance_percent_of_planned": 95,
+    "double_up_pay": "each",
     "cap_minutes_over_planned": 15,
     "minimum_minutes": 30,
     "pay_access_time": False,
@@ -149,7 +152,7 @@ def test_valid_file_loads_with_every_key(tmp_path):
     rules = load_rule_set(write(tmp_path, VALID))
     assert rules == RuleSet(
         name="council-set", description="test set", basis="actual", rounding_unit_minutes=15,
-        rounding_direction="down", tolerance_minutes=5, cap_minutes_over_planned=15, minimum_minutes=30,
+        rounding_direction="down", tolerance_minutes=5, tolerance_percent_of_planned=95, cap_minutes_over_planned=15, minimum_minutes=30,
         pay_access_time=False, paid_activity_categories=frozenset({"review"}), missing_checkout="hold",
         rates=Rates(2400, Decimal("1.25"), Decimal("1.5")),
         period=PeriodRule("guaranteed_minimum", 4, date(2026, 4, 6), Decimal("0.85")),
@@ -229,7 +232,7 @@ BAD = [
     pytest.param(changed("basis", remove=True), "basis", "missing (required)", id="missing-basis"),
     pytest.param(changed("rates", remove=True), "rates", "missing (required)", id="missing-rates"),
     pytest.param(changed("rates", 2400), "rates", "must be a table", id="rates-not-a-table"),
-    pytest.param(changed("rates.hourly_pence", remove=True), "rates.hourly_pence", "missing (required)",
+    pytest.param(changed("rates.hourly_pence", remove=True), "rates.hourly_minor", "missing (required)",
                  id="missing-rate"),
     pytest.param(changed("period.kind", "bonus"), "period.kind", "must be one of 'guaranteed_minimum', 'flex'",
                  id="bad-period-kind"),
