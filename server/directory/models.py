@@ -50,6 +50,8 @@ class Contract(db.Model):
     # (0 never holds a short visit).
     hold_outside_geofence: Mapped[bool] = mapped_column(default=True)
     hold_short_below_percent: Mapped[int] = mapped_column(default=50)
+    # Check-out is refused while a dose due at the visit has no record (medication/checkout.py).
+    require_doses_before_checkout: Mapped[bool] = mapped_column(default=False)
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
 
@@ -86,6 +88,8 @@ class Client(db.Model):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     access_notes: Mapped[str | None] = mapped_column(Text)
+    # The client agrees that their family may see which doses were given or refused.
+    medication_shared_with_family: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

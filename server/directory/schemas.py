@@ -31,6 +31,9 @@ class ContractSchema(Schema):
     hold_short_below_percent = fields.Integer(metadata={
         "description": "Pay for a short visit under this % of planned waits for a coordinator's acceptance "
                        "(default 50; 0 never holds)"})
+    require_doses_before_checkout = fields.Boolean(metadata={
+        "description": "Check-out is refused (409 doses_not_recorded) while a dose due at the visit has no record "
+                       "(default false)"})
 
 
 class ProviderSchema(Schema):
@@ -68,6 +71,8 @@ class ClientSchema(Schema):
     lat = latitude(required=True)
     lon = longitude(required=True)
     access_notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    medication_shared_with_family = fields.Boolean(metadata={
+        "description": "The client agrees that their family may see which doses were given or refused"})
     active = fields.Boolean()
 
 

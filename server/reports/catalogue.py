@@ -10,6 +10,7 @@ from server.reports import (
     continuity,
     delivery,
     flags,
+    medication,
     missed,
     outcomes,
     punctuality,
@@ -49,4 +50,5 @@ REPORTS = {
     "activities": Report(activities.activities, activities.CSV_COLUMNS, rows_and_total("category")),
     "outcomes": Report(outcomes.outcomes, outcomes.CSV_COLUMNS, outcomes.csv_lines),
     "flags": Report(flags.flags, flags.CSV_COLUMNS, flags.csv_lines),
+    "medication": Report(medication.medication, medication.CSV_COLUMNS, medication.csv_lines),
 }

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from server.reports import punctuality, verification
+from server.reports import medication, punctuality, verification
 from server.reports.delivery import FLEX_WEEKS
 from server.schemas import LocalPeriodSchema, Schema, key
 from server.visits.flags import FLAGS
@@ -251,6 +251,16 @@ FlagProviderSchema = Schema.from_dict({"provider_id": fields.Integer(), "provide
                                        **_flag_figures()}, name="FlagProviderSchema")
 
 
+MedicationFiguresSchema = Schema.from_dict({
+    **{c: fields.Integer() for c in medication.COUNTS}, **{f"{c}_pct": _pct() for c in medication.SHARES},
+}, name="MedicationFiguresSchema")
+
+
+class MedicationProviderSchema(MedicationFiguresSchema):
+    provider_id = fields.Integer()
+    provider_name = fields.String()
+
+
 RESPONSES = {
     "punctuality": _envelope("Punctuality", PunctualityWeekSchema, PunctualityTotalsSchema),
     "missed": _envelope("Missed", MissedVisitSchema, MissedTotalsSchema),
@@ -261,4 +271,5 @@ RESPONSES = {
     "activities": _envelope("Activities", ActivityCategorySchema, ActivityTotalsSchema),
     "outcomes": _envelope("Outcomes", OutcomeSeriesSchema, OutcomeTotalsSchema),
     "flags": _envelope("Flags", FlagProviderSchema, FlagFiguresSchema),
+    "medication": _envelope("Medication", MedicationProviderSchema, MedicationFiguresSchema),
 }

@@ -21,6 +21,8 @@ EXCEPTION_KINDS = (
     "checkout_before_checkin", "event_after_cancel", "not_assigned", "clock_skew", "missed",
     # A provider's system sent changes to a visit already under way or delivered; they wait for a coordinator.
     "feed_change",
+    # A dose at the visit was refused or not given: the day's omissions and refusals, for a coordinator to follow up.
+    "dose_not_given",
 )
 # Reason codes every council starts with (code, label); the council officer edits the council's own list.
 DEFAULT_REASON_CODES = (

@@ -24,6 +24,7 @@ from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for
 from server.visits.geofence import judge as judge_fix
 from server.visits.idempotency import check_replay, content_hash
 from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
+from server.visits.signals import before_check_out
 
 # Event fields that make up its content; the rest (receipt time, clock offset) belongs to the delivery.
 CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",
@@ -48,12 +49,14 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
     payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS}
                                 | {"visit_id": visit_id, "worker_id": worker_id})
     # Tenancy first, so a known key opens nothing on a visit the worker was never on.
-    visit, assignment = _visit_for_worker(visit_id, worker_id)
+    visit, assignment = visit_for_worker(visit_id, worker_id)
     existing = _event_by_key(data["idempotency_key"])
     if existing is not None:
         return check_replay(existing, payload_hash), False
 
     _validate_content(visit, data)
+    if data["kind"] == "check_out":
+        before_check_out.send(visit)
     verdict = judge_fix(data.get("lat"), data.get("lon"), data.get("accuracy_m"),
                         (visit.client.lat, visit.client.lon),
                         visit.contract.geofence_radius_m, visit.contract.accuracy_limit_m)
@@ -95,7 +98,7 @@ def _event_by_key(key: str) -> VisitEvent | None:
     return db.session.scalar(select(VisitEvent).where(VisitEvent.idempotency_key == key))
 
 
-def _visit_for_worker(visit_id: int, worker_id: int) -> tuple[Visit, VisitAssignment]:
+def visit_for_worker(visit_id: int, worker_id: int) -> tuple[Visit, VisitAssignment]:
     """Any assignment counts, even one since removed: what the worker did there must still land."""
     # One round trip on the check-in path: the carers joined in, and the client's contract (the visit's own,
     # already joined) not joined a second time.
