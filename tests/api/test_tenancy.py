@@ -22,12 +22,13 @@ from server.visits.models import VisitEvent, VisitException
 from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
 from tests.factories import HOME, add, api_client_for, user
+from tests.medication.builders import dose, dose_body, medicine
 
 ALL = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 STAFF = ("coordinator", "provider_admin")
 ADMIN = ("provider_admin",)
 USER_ADMINS = ("provider_admin", "council_officer")
-FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed"}
+FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "medication"}
 
 
 @pytest.fixture
@@ -43,6 +44,9 @@ def tw(world):
     db.session.commit()
     world.alpha_api_client, _ = api_client_for(a)
     world.beta_api_client, _ = api_client_for(world.beta)
+    world.medicine = medicine(a.clients[0], a.admin)
+    world.prn = medicine(a.clients[0], a.admin, name="Paracetamol", prn=True)
+    world.prn_dose = dose(a.worker_users[0], a.visits[0], world.prn, slot=None, prn_reason="Headache")
     return world
 
 
@@ -135,6 +139,26 @@ ENDPOINTS = [
              lambda w: w.alpha.admin, 200),
     Endpoint("revoke_api_client", "DELETE", lambda w: f"/api/v1/api-clients/{w.alpha_api_client.id}", ADMIN,
              lambda w: w.alpha.admin, 204),
+    Endpoint("list_medications", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/medications",
+             (*STAFF, "council_officer"), lambda w: w.officer, 200),
+    Endpoint("add_medication", "POST", lambda w: f"/api/v1/clients/{_client(w).id}/medications", STAFF,
+             lambda w: w.alpha.coordinator, 201,
+             lambda w: {"name": "Metformin", "dose": "1 tablet", "route": "oral", "times": ["08:00"],
+                        "starts_on": "2026-11-01"}),
+    Endpoint("get_medication", "GET", lambda w: f"/api/v1/medications/{w.medicine.id}", (*STAFF, "council_officer"),
+             lambda w: w.alpha.admin, 200),
+    Endpoint("change_medication", "POST", lambda w: f"/api/v1/medications/{w.medicine.id}/versions", STAFF,
+             lambda w: w.alpha.admin, 201,
+             lambda w: {"name": "Levodopa", "dose": "2 tablets", "route": "oral", "times": ["09:00"],
+                        "starts_on": "2026-12-01", "reason": "Neurologist review"}),
+    Endpoint("visit_doses", "GET", lambda w: f"/api/v1/visits/{_visit(w).id}/doses", ALL,
+             lambda w: w.alpha.worker_users[0], 200),
+    Endpoint("record_dose", "POST", lambda w: f"/api/v1/visits/{_visit(w).id}/doses", ("worker",),
+             lambda w: w.alpha.worker_users[0], 201, lambda w: dose_body(w.medicine)),
+    Endpoint("record_effect", "POST", lambda w: f"/api/v1/visits/{_visit(w).id}/doses/{w.prn_dose.id}/effect",
+             ("worker", *STAFF), lambda w: w.alpha.worker_users[0], 200, lambda w: {"effect": "Headache eased"}),
+    Endpoint("mar_chart", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/mar.pdf?month=2026-11",
+             (*STAFF, "council_officer"), lambda w: w.alpha.coordinator, 200),
     Endpoint("create_visit_for_client", "POST", lambda w: "/api/v1/visits", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"client_id": _client(w).id, "planned_start": (w.start + timedelta(days=1)).isoformat(),
