@@ -26,7 +26,7 @@ def alert_overdue_doses(now: datetime, after_minutes: int) -> int:
     critical_clients = (select(Medication.client_id).join(MedicationVersion)
                         .where(MedicationVersion.time_critical.is_(True)))
     visits = db.session.scalars(select(Visit).where(
-        Visit.planned_start >= now - LOOKBACK, Visit.planned_start <= cutoff, Visit.status != "cancelled",
+        Visit.planned_start >= now - LOOKBACK, Visit.planned_start < cutoff, Visit.status != "cancelled",
         Visit.client_id.in_(critical_clients)).order_by(Visit.planned_start, Visit.id)).all()
     if not visits:
         return 0
@@ -34,7 +34,7 @@ def alert_overdue_doses(now: datetime, after_minutes: int) -> int:
     raised = 0
     for visit in visits:
         late = [d for d in unrecorded(due[visit.id], records[visit.id])
-                if d.version.time_critical and d.due_at <= cutoff]
+                if d.version.time_critical and d.due_at < cutoff]
         if late and raise_alert(visit, OVERDUE_ALERT, now, detail="Time-critical dose not recorded: " + ", ".join(
                 f"{d.version.name} ({d.slot})" for d in late)[:360]):
             raised += 1
