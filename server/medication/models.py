@@ -28,7 +28,7 @@ class Medication(db.Model):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    versions: Mapped[list["MedicationVersion"]] = relationship(
+    versions: Mapped[list[MedicationVersion]] = relationship(
         back_populates="medication", order_by="MedicationVersion.number", lazy="selectin")
 
 

@@ -13,7 +13,12 @@ from sqlalchemy import select
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
 from server.medication.models import GIVEN, DoseRecord, Medication
-from server.medication.queries import doses_due, records_by_visit, unrecorded, visit_zone
+from server.medication.queries import (
+    doses_due,
+    records_by_visit,
+    unrecorded,
+    visit_zone,
+)
 from server.medication.schedule import in_force, local_date
 from server.monitoring.alerts import resolve_alerts
 from server.timeutil import local_day_bounds

@@ -5,11 +5,24 @@ from server.auth.tenancy import current_identity, get_client, get_visit, roles_r
 from server.db_types import utcnow
 from server.errors import ErrorSchema
 from server.extensions import db
-from server.medication import checkout  # noqa: F401  (connects the check-out guard)
-from server.medication import chart, prescribing, recording, views
+from server.medication import (
+    chart,
+    checkout,  # noqa: F401  (connects the check-out guard)
+    prescribing,
+    recording,
+    views,
+)
 from server.medication.schemas import (
-    DoseInSchema, DoseRecordSchema, DoseResultSchema, EffectInSchema, MarQuerySchema, MedicationChangeSchema,
-    MedicationInSchema, MedicationSchema, VersionSchema, VisitDosesSchema,
+    DoseInSchema,
+    DoseRecordSchema,
+    DoseResultSchema,
+    EffectInSchema,
+    MarQuerySchema,
+    MedicationChangeSchema,
+    MedicationInSchema,
+    MedicationSchema,
+    VersionSchema,
+    VisitDosesSchema,
 )
 
 bp = Blueprint("medication", __name__, url_prefix="/api/v1",

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from server.auth.tenancy import Identity
 from server.errors import ApiError
-from server.medication.queries import doses_due, medicines_by_client, records_by_visit, visit_zone
+from server.medication.queries import (
+    doses_due,
+    medicines_by_client,
+    records_by_visit,
+    visit_zone,
+)
 from server.medication.schedule import as_required, local_date
 from server.visits.models import Visit
 

@@ -10,7 +10,6 @@ from alembic import op
 
 import server.db_types
 
-
 revision = 'a7d3e91c5f20'
 down_revision = 'e3a9c4d17b52'
 branch_labels = None
