@@ -36,6 +36,15 @@ export const EVENT_FLAGS = {
 };
 
 // Why a carer left a task undone (check-out).
+// Dose outcomes (server/medication/models.py OUTCOMES); every one but "given" needs a reason.
+export const DOSE_OUTCOMES = [
+  ["given", "Given"],
+  ["refused", "Refused"],
+  ["not_available", "Not available"],
+  ["already_taken", "Already taken"],
+  ["not_given", "Not given (other reason)"],
+];
+
 export const TASK_REASONS = [
   ["refused", "Client refused"],
   ["not_needed", "Not needed today"],

@@ -55,6 +55,7 @@ class MedicationChangeSchema(MedicationInSchema):
 
 class VersionSchema(Schema):
     id = fields.Integer()
+    medication_id = fields.Integer()
     number = fields.Integer()
     name = fields.String()
     dmd_code = fields.String(allow_none=True)
