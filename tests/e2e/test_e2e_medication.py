@@ -133,3 +133,75 @@ def test_doses_recorded_offline_upload_once_when_back_online(open_context, app):
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     wait_until(lambda: {q["state"] for q in page.evaluate(OUTBOX_KEYS)} == {"duplicate"}, page)
     assert len(records_of(visit.id)) == 2
+
+
+def test_coordinator_keeps_the_list_and_prints_the_mar_chart(open_context, app, tmp_path):
+    from pypdf import PdfReader
+
+    from tests.e2e.conftest import DESKTOP, signed_in
+    from tests.e2e.test_e2e_desk import download
+
+    world = seed_medicines()
+    client = world.alpha.clients[0]
+    page = signed_in(open_context, world.alpha.admin, size=DESKTOP)
+    expect(page.get_by_role("heading", name=re.compile("roster", re.I)).first).to_be_visible()
+    page.goto(f"/#/clients/{client.id}/medication")
+    expect(page.get_by_role("heading", name="Medication: AlphaClient1")).to_be_visible()
+    expect(page.locator(f'[data-medication="{world.levodopa.id}"]')).to_contain_text("1 tablet, 10:00 daily")
+
+    form = page.locator("form.medicine-form")
+    form.get_by_label("Name").fill("Metformin")
+    form.get_by_label("NHS dm+d code (optional)").fill("12AB")
+    form.get_by_label("Dose").fill("1 tablet")
+    form.get_by_label("Due at local times").fill("08:00, 18:00")
+    form.get_by_role("button", name="Add medicine").click()
+    expect(page.get_by_text("dmd_code: An NHS dm+d code is 6 to 18 digits")).to_be_visible()
+    form.get_by_label("NHS dm+d code (optional)").fill("325278006")
+    form.get_by_role("button", name="Add medicine").click()
+    expect(page.get_by_text("Added Metformin.")).to_be_visible()
+
+    page.locator(f'[data-medication="{world.levodopa.id}"]').get_by_role("button", name="Change").click()
+    form = page.locator("form.medicine-form")
+    expect(form.get_by_role("heading", name="Change Levodopa")).to_be_visible()
+    form.get_by_label("Dose").fill("2 tablets")
+    form.get_by_label("Why it changed").fill("Neurologist review")
+    form.get_by_role("button", name="Save change").click()
+    expect(page.get_by_text("Saved the change to Levodopa.")).to_be_visible()
+    row = page.locator(f'[data-medication="{world.levodopa.id}"]')
+    expect(row).to_contain_text("2 tablets, 10:00 daily")
+    row.get_by_text("History (2 versions)").click()
+    expect(row).to_contain_text("Neurologist review")
+    page.get_by_label("The client agrees that their family may see").check()
+    expect(page.get_by_text("Family members can now see dose outcomes.")).to_be_visible()
+    screenshot(page, "medication-list-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "medication-list-phone")
+
+    pdf = download(page, "MAR chart (PDF)", tmp_path)
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert "Medication administration record - AlphaClient1" in text and "Levodopa" in text
+
+
+def test_family_sees_doses_given_or_refused_and_the_council_reads_the_kpi(open_context, app):
+    from datetime import timedelta
+
+    from tests.e2e.conftest import DESKTOP, signed_in
+    from tests.medication.builders import dose
+
+    world = seed_medicines()
+    a = world.alpha
+    delivered = world.visit_delivered  # began before now, whatever the hour
+    dose(a.worker_users[1], delivered, world.paracetamol, slot=None, prn_reason="Headache",
+         at=delivered.planned_start + timedelta(minutes=5))
+    a.clients[0].medication_shared_with_family = True
+    db.session.commit()
+
+    page = signed_in(open_context, a.family, size=PHONE)
+    line = page.locator(f'.visit-line[data-visit-id="{delivered.id}"]')
+    expect(line).to_contain_text(re.compile(r"Paracetamol \(as required\): given \d\d:\d\d"))
+    screenshot(page, "medication-family-phone")
+
+    page = signed_in(open_context, world.officer, size=DESKTOP)
+    panel = page.locator('[data-report="medication"]')
+    expect(panel).to_contain_text("Each provider: doses due at visits")
+    screenshot(page, "medication-kpi-desktop")
