@@ -12,7 +12,7 @@ function when(v) {
   if (v.prn) {
     const limits = [v.prn_max_per_day && `at most ${v.prn_max_per_day} a day`,
       v.prn_min_interval_minutes && `${v.prn_min_interval_minutes} min apart`].filter(Boolean);
-    return `As required${limits.length ? ` (${limits.join(", ")})` : ""}`;
+    return `as required${limits.length ? ` (${limits.join(", ")})` : ""}`;
   }
   const parts = [...v.times, ...v.visit_pattern_ids.map((id) => `visits of pattern ${id}`)];
   return `${parts.join(", ")}${v.weekdays ? ` on days ${v.weekdays.join(", ")}` : " daily"}`;
