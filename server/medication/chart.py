@@ -12,7 +12,6 @@ import calendar
 from collections import defaultdict
 from datetime import date, datetime
 
-from fpdf import FPDF
 from sqlalchemy import select
 
 from server.directory.models import Client
@@ -74,6 +73,9 @@ def _text(value: str) -> str:
 
 
 def render_pdf(client: Client, month: str, grid: dict, now: datetime) -> bytes:
+    # Imported here: fpdf2 brings Pillow and fontTools, seconds of start-up no other request needs.
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_title(f"MAR {client.name} {month}")
     pdf.set_auto_page_break(True, margin=12)
@@ -107,7 +109,7 @@ def render_pdf(client: Client, month: str, grid: dict, now: datetime) -> bytes:
     return bytes(pdf.output())
 
 
-def _header(pdf: FPDF, days: list[int], label_w: float, slot_w: float, day_w: float) -> None:
+def _header(pdf, days: list[int], label_w: float, slot_w: float, day_w: float) -> None:
     pdf.set_font("Helvetica", "B", 7)
     pdf.cell(label_w, 5, "Medicine", border=1)
     pdf.cell(slot_w, 5, "Time", border=1, align="C")
