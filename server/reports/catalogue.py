@@ -50,5 +50,5 @@ REPORTS = {
     "activities": Report(activities.activities, activities.CSV_COLUMNS, rows_and_total("category")),
     "outcomes": Report(outcomes.outcomes, outcomes.CSV_COLUMNS, outcomes.csv_lines),
     "flags": Report(flags.flags, flags.CSV_COLUMNS, flags.csv_lines),
-    "medication": Report(medication.medication, medication.CSV_COLUMNS, medication.csv_lines),
+    "medication": Report(medication.medication, medication.CSV_COLUMNS, rows_and_total("provider_name")),
 }

@@ -56,7 +56,3 @@ def figures(tally: Counter) -> dict:
 
 
 CSV_COLUMNS = ("provider_id", "provider_name", *COUNTS, *(f"{c}_pct" for c in SHARES))
-
-
-def csv_lines(result: dict):
-    return [*result["rows"], {"provider_name": "total", **result["totals"]}]
