@@ -10,6 +10,7 @@ export const EXCEPTION_KINDS = {
   not_assigned: "Worker not assigned",
   clock_skew: "Phone clock wrong",
   missed: "Missed: say why",
+  dose_not_given: "Dose refused or not given",
 };
 
 // A visit's flags (GET /visits/<id> "flags"), as the office reads them.
