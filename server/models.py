@@ -8,6 +8,7 @@ from server.visits.models import (  # noqa: F401
     VisitException,
 )
 from server.feedback.models import VisitFeedback  # noqa: F401
+from server.medication.models import DoseRecord, Medication, MedicationVersion  # noqa: F401
 from server.payments.models import ContingencyGrant, Invoice, InvoiceLine, PaymentPeriod, PaymentSnapshot  # noqa: F401
 from server.monitoring.models import Alert, SchedulerLock  # noqa: F401
 from server.notify.models import Notification, PushSubscription, VapidKey  # noqa: F401

@@ -1,4 +1,4 @@
-// The coordinator's open alerts (late, missed, likely late, no check-out), newest first, acknowledged with one tap.
+// The coordinator's open alerts (late, missed, likely late, no check-out, doses), newest first, acknowledged with one tap.
 import * as api from "./api.js";
 import { h } from "./dom.js";
 import { icon } from "./icons.js";
@@ -10,6 +10,7 @@ const KINDS = {
   predicted_delay: ["Likely to be late", "clock"],
   no_checkout: ["No check-out", "alert"],
   outside_geofence: ["Away from the home", "nopin"],
+  time_critical_dose: ["Time-critical dose not recorded", "clock"],
 };
 
 export function loadAlerts() {

@@ -7,7 +7,7 @@ import { formatShortDay } from "./time.js";
 export const REPORT_TITLES = {
   punctuality: "Punctuality", missed: "Missed visits", delivery: "Delivered hours", verification: "Check-in verification",
   "short-visits": "Short visits", continuity: "Continuity of care", activities: "Non-contact work", outcomes: "Outcomes",
-  flags: "Verified visits and flags",
+  flags: "Verified visits and flags", medication: "Medication",
 };
 
 // Rows drawn per client chart: a council has thousands of clients; the CSV holds every one.
@@ -202,8 +202,28 @@ function flags(r) {
   }) : null];
 }
 
+function medication(r) {
+  const t = r.totals;
+  if (!t.due) return h("p", { class: "muted" }, "No doses were due at visits in this period.");
+  return [barChart({
+    title: `Doses due: ${fmt(t.due)}; recorded on time ${fmt(t.on_time_pct, "%")}, refused ${fmt(t.refused_pct, "%")}, omitted ${fmt(t.omitted_pct, "%")}`,
+    rows: [
+      { label: "Given", value: t.given, color: "#1d6b3a" },
+      { label: "Refused", value: t.refused, color: "#b3201c" },
+      { label: "Already taken", value: t.already_taken, color: "#4a6fa5" },
+      { label: "Omitted", value: t.omitted, color: "#8a5a00" },
+      { label: "Still to come", value: t.pending, color: "#6b7780" },
+    ],
+  }), table({
+    caption: "Each provider: doses due at visits, recorded on time, refused and omitted",
+    head: ["Provider", "Due", "Recorded", "On time", "Refused", "Omitted"],
+    rows: r.rows.map((p) => [p.provider_name, fmt(p.due), fmt(p.recorded), `${fmt(p.on_time_pct, "%")} (${fmt(p.on_time)})`,
+      `${fmt(p.refused_pct, "%")} (${fmt(p.refused)})`, `${fmt(p.omitted_pct, "%")} (${fmt(p.omitted)})`]),
+  })];
+}
+
 const PANELS = {
-  punctuality, missed, delivery, verification, "short-visits": shortVisits, continuity, activities, outcomes, flags,
+  punctuality, missed, delivery, verification, "short-visits": shortVisits, continuity, activities, outcomes, flags, medication,
 };
 
 /** One panel per report that loaded, in the order given; reports: {name: JSON or null}. */

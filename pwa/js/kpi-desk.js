@@ -8,7 +8,7 @@ import { kpiCharts, REPORT_TITLES } from "./kpi-charts.js";
 import { addDays, localDate } from "./time.js";
 
 export const REPORTS = ["punctuality", "missed", "delivery", "verification", "flags", "short-visits", "continuity", "activities",
-  "outcomes"];
+  "outcomes", "medication"];
 
 /** Named periods ending today (or last month), each [value, label, (today) => [from, to]]. */
 const PERIODS = [

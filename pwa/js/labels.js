@@ -11,6 +11,7 @@ export const EXCEPTION_KINDS = {
   clock_skew: "Phone clock wrong",
   missed: "Missed: say why",
   tag_invalid: "Home tag not valid",
+  dose_not_given: "Dose refused or not given",
 };
 
 // A visit's flags (GET /visits/<id> "flags"), as the office reads them.
@@ -47,6 +48,15 @@ export const EVENT_FLAGS = {
 };
 
 // Why a carer left a task undone (check-out).
+// Dose outcomes (server/medication/models.py OUTCOMES); every one but "given" needs a reason.
+export const DOSE_OUTCOMES = [
+  ["given", "Given"],
+  ["refused", "Refused"],
+  ["not_available", "Not available"],
+  ["already_taken", "Already taken"],
+  ["not_given", "Not given (other reason)"],
+];
+
 export const TASK_REASONS = [
   ["refused", "Client refused"],
   ["not_needed", "Not needed today"],

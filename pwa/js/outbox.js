@@ -1,4 +1,4 @@
-// The device's outbox: every event and activity is written to IndexedDB first, then uploaded in batches
+// The device's outbox: every event, dose and activity is written to IndexedDB first, then uploaded in batches
 // through POST /api/v1/sync/batches (device_sync/PROTOCOL.md). An entry stops waiting only when the
 // server answers for its key: accepted or duplicate (stored once) or rejected (never will be).
 import * as api from "./api.js";
@@ -36,6 +36,12 @@ export async function recordEvent(fields) {
   return enqueue(item, fields.visit_id);
 }
 
+/** Queue a dose record ({visit_id, medication_id, slot, outcome, reason, prn_reason, administered_at}). */
+export async function recordDose(fields) {
+  const item = { type: "dose", idempotency_key: crypto.randomUUID(), device_id: await deviceId(), ...fields };
+  return enqueue(item, fields.visit_id);
+}
+
 /** Queue a non-contact activity ({client_id, category, minutes, note, occurred_at}). */
 export async function recordActivity(fields) {
   return enqueue({ type: "activity", idempotency_key: crypto.randomUUID(), ...fields }, null);
@@ -64,7 +70,8 @@ export const rejected = () => mine("rejected");
 /** Everything this device recorded for a visit, uploaded or not: the screen overlays it on the server's copy. */
 export async function forVisit(visitId) {
   const rows = await all("outbox", "visit_id", Number(visitId));
-  return rows.filter((e) => e.user_id === userId).sort((a, b) => a.item.device_time.localeCompare(b.item.device_time));
+  const at = (e) => e.item.device_time || e.item.administered_at;
+  return rows.filter((e) => e.user_id === userId).sort((a, b) => at(a).localeCompare(at(b)));
 }
 
 export async function dismiss(key) {

@@ -1,6 +1,7 @@
 // A care worker's day: the run from the server when it answers, else the copy saved on the phone,
 // with what the phone recorded (uploaded or still waiting) laid over it.
 import * as api from "./api.js";
+import { loadDoses } from "./doses.js";
 import { cached, keep } from "./idb.js";
 
 const RANK = { scheduled: 0, en_route: 1, late: 1, missed: 1, in_progress: 2, completed: 3 };
@@ -9,6 +10,8 @@ export async function loadRun(userId) {
   try {
     const run = await api.get("/api/v1/run");
     await keep(`run:${userId}`, run);
+    // Each visit's doses saved now, while there is signal, so the medication round works offline at the door.
+    for (const visit of run.visits) loadDoses(visit.id).catch(() => {});
     return { run, savedAt: null };
   } catch (err) {
     if (err.status !== 0) throw err;
@@ -56,7 +59,7 @@ export function progress(timeline, workerId, entries) {
     });
   }
   for (const entry of entries) {
-    if (seen.has(entry.idempotency_key) || entry.state === "rejected") continue;
+    if (seen.has(entry.idempotency_key) || entry.state === "rejected" || entry.item.type !== "visit_event") continue;
     const i = entry.item;
     seen.set(entry.idempotency_key, {
       kind: i.kind, at: i.device_time, pending: entry.state === "pending", geofence: null, method: i.method,

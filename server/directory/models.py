@@ -58,6 +58,8 @@ class Contract(db.Model):
     hold_short_below_percent: Mapped[int] = mapped_column(default=50)
     # The client or a family member confirms each visit on the carer's phone at check-out (PIN or signature).
     require_client_confirmation: Mapped[bool] = mapped_column(default=False)
+    # Check-out is refused while a dose due at the visit has no record (medication/checkout.py).
+    require_doses_before_checkout: Mapped[bool] = mapped_column(default=False)
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
 
@@ -98,6 +100,8 @@ class Client(db.Model):
     geofence_radius_m: Mapped[int | None]
     # Argon2 hash of the PIN the family set for confirming visits.
     confirmation_pin_hash: Mapped[str | None] = mapped_column(String(200))
+    # The client agrees that their family may see which doses were given or refused.
+    medication_shared_with_family: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

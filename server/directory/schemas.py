@@ -72,6 +72,9 @@ class CouncilSchema(Schema):
         days = [day.get("date") for day in value]
         if len(set(days)) != len(days):
             raise ValidationError("A date is declared more than once")
+    require_doses_before_checkout = fields.Boolean(metadata={
+        "description": "Check-out is refused (409 doses_not_recorded) while a dose due at the visit has no record "
+                       "(default false)"})
 
 
 class ProviderSchema(Schema):
@@ -111,6 +114,8 @@ class ClientSchema(Schema):
     access_notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
     geofence_radius_m = fields.Integer(strict=True, allow_none=True, validate=validate.Range(10, 5000), metadata={
         "description": "Geofence radius for this home in metres, overriding the contract's (null: the contract's)"})
+    medication_shared_with_family = fields.Boolean(metadata={
+        "description": "The client agrees that their family may see which doses were given or refused"})
     active = fields.Boolean()
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.db_types import BigId, UTCDateTime
 from server.extensions import db
 
-ALERT_KINDS = ("late", "missed", "predicted_delay", "no_checkout", "outside_geofence")
+ALERT_KINDS = ("late", "missed", "predicted_delay", "no_checkout", "outside_geofence", "time_critical_dose")
 
 
 class Alert(db.Model):

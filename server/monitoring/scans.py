@@ -1,4 +1,5 @@
-"""The scheduler's scans: late, missed and no-checkout visits, predicted delays, arrivals, escalation.
+"""The scheduler's scans: late, missed and no-checkout visits, predicted delays, arrivals, escalation, and
+time-critical doses left unrecorded (medication/overdue.py).
 
 Every query is bounded by status and a planned-start window (index
 ix_visits_status_planned_start), so a scan's cost follows the visits due now,
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from server.directory.models import Provider
+from server.medication.overdue import alert_overdue_doses
 from server.extensions import db
 from server.monitoring.alerts import raise_alert, resolve_alerts
 from server.monitoring.models import Alert
@@ -33,6 +35,7 @@ def scan(now: datetime, settings: dict) -> dict:
     counts = {
         "late": 0, "missed": 0, "no_checkout": 0, "arrived": 0, "predicted_delay": 0, "escalated": 0,
     }
+    counts["time_critical_dose"] = alert_overdue_doses(now, settings["medication_alert_after_minutes"])
     _late_and_missed(now, settings, counts)
     _no_checkout(now, counts)
     _arrivals(now, counts)

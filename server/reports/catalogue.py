@@ -11,6 +11,7 @@ from server.reports import (
     delivery,
     feed_quality,
     flags,
+    medication,
     missed,
     outcomes,
     punctuality,
@@ -51,4 +52,5 @@ REPORTS = {
     "outcomes": Report(outcomes.outcomes, outcomes.CSV_COLUMNS, outcomes.csv_lines),
     "flags": Report(flags.flags, flags.CSV_COLUMNS, flags.csv_lines),
     "feed-quality": Report(feed_quality.feed_quality, feed_quality.CSV_COLUMNS, rows_and_total("provider_name")),
+    "medication": Report(medication.medication, medication.CSV_COLUMNS, rows_and_total("provider_name")),
 }

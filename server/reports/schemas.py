@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from server.reports import punctuality, verification
+from server.reports import medication, punctuality, verification
 from server.reports.delivery import FLEX_WEEKS
 from server.schemas import LocalPeriodSchema, Schema, key
 from server.visits.flags import FLAGS
@@ -278,6 +278,16 @@ class FeedQualityProviderSchema(FeedQualityFiguresSchema):
     provider_name = fields.String()
 
 
+MedicationFiguresSchema = Schema.from_dict({
+    **{c: fields.Integer() for c in medication.COUNTS}, **{f"{c}_pct": _pct() for c in medication.SHARES},
+}, name="MedicationFiguresSchema")
+
+
+class MedicationProviderSchema(MedicationFiguresSchema):
+    provider_id = fields.Integer()
+    provider_name = fields.String()
+
+
 RESPONSES = {
     "punctuality": _envelope("Punctuality", PunctualityWeekSchema, PunctualityTotalsSchema),
     "missed": _envelope("Missed", MissedVisitSchema, MissedTotalsSchema),
@@ -289,4 +299,5 @@ RESPONSES = {
     "outcomes": _envelope("Outcomes", OutcomeSeriesSchema, OutcomeTotalsSchema),
     "flags": _envelope("Flags", FlagProviderSchema, FlagFiguresSchema),
     "feed-quality": _envelope("FeedQuality", FeedQualityProviderSchema, FeedQualityFiguresSchema),
+    "medication": _envelope("Medication", MedicationProviderSchema, MedicationFiguresSchema),
 }

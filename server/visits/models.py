@@ -32,6 +32,8 @@ EXCEPTION_KINDS = (
     "feed_change",
     # A tag of another home, a revoked tag or a forged payload.
     "tag_invalid",
+    # A dose at the visit was refused or not given: the day's omissions and refusals, for a coordinator to follow up.
+    "dose_not_given",
 )
 # Reason codes every council starts with (code, label); the council officer edits the council's own list.
 DEFAULT_REASON_CODES = (

@@ -29,6 +29,7 @@ from server.visits.presence import presence_verdict
 from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
 from server.webhooks.events import visit_changed
 from server.webhooks.models import VISIT_COMPLETED
+from server.visits.signals import before_check_out
 
 # Event fields that make up its content; the rest (receipt time, clock offset) belongs to the delivery.
 CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",
@@ -58,12 +59,14 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
                                    if data.get("confirmation") else {})
                                 | {"visit_id": visit_id, "worker_id": worker_id})
     # Tenancy first, so a known key opens nothing on a visit the worker was never on.
-    visit, assignment = _visit_for_worker(visit_id, worker_id)
+    visit, assignment = visit_for_worker(visit_id, worker_id)
     existing = _event_by_key(data["idempotency_key"])
     if existing is not None:
         return check_replay(existing, payload_hash), False
 
     _validate_content(visit, data)
+    if data["kind"] == "check_out":
+        before_check_out.send(visit)
     fix = judge_fix(data.get("lat"), data.get("lon"), data.get("accuracy_m"), (visit.client.lat, visit.client.lon),
                     visit.client.geofence_radius_m or visit.contract.geofence_radius_m, visit.contract.accuracy_limit_m)
     method = data.get("method") or "gps"
@@ -109,7 +112,7 @@ def _event_by_key(key: str) -> VisitEvent | None:
     return db.session.scalar(select(VisitEvent).where(VisitEvent.idempotency_key == key))
 
 
-def _visit_for_worker(visit_id: int, worker_id: int) -> tuple[Visit, VisitAssignment]:
+def visit_for_worker(visit_id: int, worker_id: int) -> tuple[Visit, VisitAssignment]:
     """Any assignment counts, even one since removed: what the worker did there must still land."""
     # One round trip on the check-in path: the carers joined in, and the client's contract (the visit's own,
     # already joined) not joined a second time.

@@ -42,6 +42,7 @@ from server.visits.service import record_event
 from tests.api.documented import OPENAPI_PATH, api_schema
 from tests.conftest import headers_for, settings_for_tests
 from tests.factories import api_client_for, webhook_for
+from tests.medication.builders import dose, medicine
 
 MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)
@@ -93,8 +94,10 @@ def seeded(client, world) -> dict:
     db.session.add(tag)
     officer = Identity(world.officer.id, "council_officer", council_id=council_id)
     period = close_period(officer, world.alpha.contract, world.start.date(), world.start.date(), world.start + 2 * DAY)
+    prn = medicine(visit.client, world.alpha.admin, name="Paracetamol", prn=True)
+    given = dose(world.alpha.worker_users[0], visit, prn, slot=None, prn_reason="Headache")
     db.session.commit()
-    return {"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
+    return {"medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
             "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
             "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
             "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id, **first}

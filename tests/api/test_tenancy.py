@@ -23,6 +23,8 @@ from server.visits.models import VisitEvent, VisitException
 from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
 from tests.factories import HOME, add, api_client_for, user, webhook_for
+from tests.factories import HOME, add, api_client_for, user
+from tests.medication.builders import dose, dose_body, medicine
 
 ALL = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 STAFF = ("coordinator", "provider_admin")
@@ -30,6 +32,7 @@ ADMIN = ("provider_admin",)
 USER_ADMINS = ("provider_admin", "council_officer")
 FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "exports", "webhooks", "tags"}
 WEBHOOK_OWNERS = ("provider_admin", "council_officer")
+FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "medication"}
 
 
 @pytest.fixture
@@ -48,6 +51,9 @@ def tw(world):
     world.alpha_api_client, _ = api_client_for(a)
     world.beta_api_client, _ = api_client_for(world.beta)
     world.alpha_webhook = webhook_for(a)
+    world.medicine = medicine(a.clients[0], a.admin)
+    world.prn = medicine(a.clients[0], a.admin, name="Paracetamol", prn=True)
+    world.prn_dose = dose(a.worker_users[0], a.visits[0], world.prn, slot=None, prn_reason="Headache")
     return world
 
 
@@ -165,6 +171,26 @@ ENDPOINTS = [
              lambda w: w.alpha.coordinator, 200),
     Endpoint("tag_label_pdf", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/tags/{w.tag.id}/label.pdf", STAFF,
              lambda w: w.alpha.coordinator, 200),
+    Endpoint("list_medications", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/medications",
+             (*STAFF, "council_officer"), lambda w: w.officer, 200),
+    Endpoint("add_medication", "POST", lambda w: f"/api/v1/clients/{_client(w).id}/medications", STAFF,
+             lambda w: w.alpha.coordinator, 201,
+             lambda w: {"name": "Metformin", "dose": "1 tablet", "route": "oral", "times": ["08:00"],
+                        "starts_on": "2026-11-01"}),
+    Endpoint("get_medication", "GET", lambda w: f"/api/v1/medications/{w.medicine.id}", (*STAFF, "council_officer"),
+             lambda w: w.alpha.admin, 200),
+    Endpoint("change_medication", "POST", lambda w: f"/api/v1/medications/{w.medicine.id}/versions", STAFF,
+             lambda w: w.alpha.admin, 201,
+             lambda w: {"name": "Levodopa", "dose": "2 tablets", "route": "oral", "times": ["09:00"],
+                        "starts_on": "2026-12-01", "reason": "Neurologist review"}),
+    Endpoint("visit_doses", "GET", lambda w: f"/api/v1/visits/{_visit(w).id}/doses", ALL,
+             lambda w: w.alpha.worker_users[0], 200),
+    Endpoint("record_dose", "POST", lambda w: f"/api/v1/visits/{_visit(w).id}/doses", ("worker",),
+             lambda w: w.alpha.worker_users[0], 201, lambda w: dose_body(w.medicine)),
+    Endpoint("record_effect", "POST", lambda w: f"/api/v1/visits/{_visit(w).id}/doses/{w.prn_dose.id}/effect",
+             ("worker", *STAFF), lambda w: w.alpha.worker_users[0], 200, lambda w: {"effect": "Headache eased"}),
+    Endpoint("mar_chart", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/mar.pdf?month=2026-11",
+             (*STAFF, "council_officer"), lambda w: w.alpha.coordinator, 200),
     Endpoint("create_visit_for_client", "POST", lambda w: "/api/v1/visits", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"client_id": _client(w).id, "planned_start": (w.start + timedelta(days=1)).isoformat(),

@@ -1,4 +1,5 @@
-// A family member's view: who is coming to their relative and when, any delay, and a say on how it went.
+// A family member's view: who is coming to their relative and when, any delay, the doses given or refused
+// (where the client agrees to share them), and a say on how it went.
 import * as api from "../api.js";
 import { pinPanel } from "../family-pin.js";
 import { field, h, message, nextId, replace } from "../dom.js";
@@ -8,6 +9,8 @@ import { chip } from "../status.js";
 import { addDays, formatDay, formatTime, localDate, timeRange } from "../time.js";
 
 const POLL_MS = 30000;
+const DOSE_WORDS = { given: "given", refused: "refused", not_available: "not available", already_taken: "already taken",
+  not_given: "not given" };
 // Only a visit a carer came to has something to rate (never a missed or cancelled one).
 const rateable = (v) => Boolean(v.started_at) && !["cancelled", "missed"].includes(v.status);
 
@@ -27,6 +30,7 @@ export async function render(main, { user }) {
   const root = h("section", { class: "family", "aria-labelledby": "family-title" });
   main.append(root);
   const feedback = new Map();
+  const medication = new Map();
   let visits = [];
   let drawn = null;
   const notifyPanel = h("section", { class: "panel", "aria-labelledby": "notify-title" });
@@ -46,8 +50,14 @@ export async function render(main, { user }) {
     await Promise.all(due.map(async (v) => {
       feedback.set(v.id, await api.get(`/api/v1/visits/${v.id}/feedback`).catch(() => []));
     }));
+    // Dose outcomes of today's visits so far; a client who has not agreed to share them answers 403 (nothing shown).
+    const begun = visits.filter((v) => new Date(v.planned_start).getTime() <= now && v.status !== "cancelled"
+      && localDate(new Date(v.planned_start)) === today);
+    await Promise.all(begun.map(async (v) => {
+      medication.set(v.id, await api.get(`/api/v1/visits/${v.id}/doses`).catch(() => null));
+    }));
     // Redraw only on change, so a comment being typed is not wiped by the refresh.
-    const signature = JSON.stringify([today, visits]);
+    const signature = JSON.stringify([today, visits, [...medication]]);
     if (signature !== drawn) await draw(today);
     drawn = signature;
   }
@@ -203,7 +213,18 @@ export async function render(main, { user }) {
         h("span", {}, chip(v), " ", timeRange(v)),
         h("span", {}, `${v.assignments.length > 1 ? "Carers" : "Carer"}: ${whoComes(v)}`),
         delayLine(v),
+        doseList(medication.get(v.id)),
         feedback.has(v.id) && rateable(v) ? rating(v) : null));
+  }
+
+  function doseList(doses) {
+    if (!doses || (!doses.due.length && !doses.records.length)) return null;
+    const line = (name, slot, record) => h("li", { class: record && record.outcome !== "given" ? "is-refused" : "" },
+      `${name}${slot ? ` (${slot === "visit" ? "at the visit" : slot})` : " (as required)"}: `,
+      record ? `${DOSE_WORDS[record.outcome] || record.outcome} ${formatTime(record.administered_at)}` : "not recorded yet");
+    return h("div", { class: "doses-family" }, h("strong", {}, "Medication"), h("ul", {},
+      doses.due.map((d) => line(d.version.name, d.slot, d.record)),
+      doses.records.filter((r) => r.slot === null).map((r) => line(r.name, null, r))));
   }
 
   function rating(v) {

@@ -1,7 +1,9 @@
-// One visit on the worker's phone: arrived, check in, tasks, outcome progress, notes, check out
+// One visit on the worker's phone: arrived, check in, medication, tasks, outcome progress, notes, check out
 // (with a reason for each task not done and for leaving well before the planned time).
 // Every tap is saved on the phone first (outbox) and uploads when it can.
 import { field, h, keepingInputs, message, nextId, replace } from "../dom.js";
+import { doseRound } from "../dose-round.js";
+import { dosesWithLocal, loadDoses } from "../doses.js";
 import { describeFix, locate } from "../geo.js";
 import { icon } from "../icons.js";
 import { TASK_REASONS } from "../labels.js";
@@ -19,6 +21,8 @@ export async function render(main, { user, params }) {
   main.append(root);
   let data = null;
   let outcomes = [];
+  let doses = null;
+  let openDose = null;
   let busy = false;
   let refetchedAt = 0;
   let askingReasons = false;
@@ -33,6 +37,7 @@ export async function render(main, { user, params }) {
     try {
       data = await loadVisit(user.id, visitId);
       outcomes = await outcomesFor(user.id, visitId);
+      doses = await loadDoses(visitId).catch(() => null);
     } catch (err) {
       replace(root, backLink(), message("error", err.status === 404 ? "This visit is not on your run." :
         err.status === 0 ? "You are offline and this visit is not saved on the phone." : err.message));
@@ -70,11 +75,24 @@ export async function render(main, { user, params }) {
     if (!root.contains(document.activeElement)) live.focus({ preventScroll: true });
   }
 
+  async function recordDose(fields, button) {
+    if (busy) return;
+    busy = true;
+    button.disabled = true;
+    await outbox.recordDose({ visit_id: visitId, administered_at: new Date().toISOString(), ...fields });
+    openDose = null;
+    const what = fields.outcome === "given" ? "Dose recorded as given" : "Dose recorded as not given";
+    replace(live, message("ok", navigator.onLine ? `${what}.` : `${what}. Saved on this phone; it will upload when you are back online.`));
+    busy = false;
+    await draw();
+    if (!root.contains(document.activeElement)) live.focus({ preventScroll: true });
+  }
+
   async function draw() {
     const entries = await outbox.forVisit(visitId);
     keepingInputs(root, () => paint(entries));
     // Once uploads are answered, fetch the visit again for the server's verdicts (geofence, status).
-    const known = new Set((data.timeline.events || []).map((e) => e.idempotency_key));
+    const known = new Set([...(data.timeline.events || []), ...(doses?.records || [])].map((e) => e.idempotency_key));
     const settled = entries.filter((e) => outbox.isSettled(e));
     if (navigator.onLine && settled.length > refetchedAt && settled.some((e) => !known.has(e.idempotency_key))) {
       refetchedAt = settled.length;
@@ -112,6 +130,10 @@ export async function render(main, { user, params }) {
     const checkOutBtn = h("button", { class: "btn btn--primary btn--block", type: "button", disabled: !checkedIn || finished },
       icon("check"), "Check out");
     const unticked = visit.tasks.filter((task) => !p.tasks.has(task));
+    const round = doses ? dosesWithLocal(doses, entries) : null;
+    // The contract asks for every due dose to be recorded before the visit can end.
+    const dosesFirst = round && doses.require_doses_before_checkout ? round.undone : [];
+    if (dosesFirst.length) checkOutBtn.disabled = true;
     const leavingEarly = Boolean(p.checkIn) && Date.now() - new Date(p.checkIn.at).getTime() < visit.planned_minutes * 60000 * SHORT_SHARE;
     checkOutBtn.addEventListener("click", () => checkOut(null, checkOutBtn));
 
@@ -130,6 +152,12 @@ export async function render(main, { user, params }) {
         p.checkIn ? done(`Checked in ${formatTime(p.checkIn.at)} · ${fixText(p.checkIn)}`, p.checkIn) : checkInBtn,
         p.checkIn ? null : tagChoices("check_in", (presence) => record("check_in", presence)),
       ]),
+      round && (round.due.length || round.asRequired.length) ? step(
+        `Medication (${round.due.length - round.undone.length} of ${round.due.length} recorded)`, [
+          doseRound(round, { enabled: checkedIn && !finished, open: openDose, on: {
+            record: recordDose, open: (key) => { openDose = key; draw(); }, refuse } }),
+          !checkedIn ? h("p", { class: "hint" }, "Check in to record doses.") : null,
+        ]) : null,
       step(`Tasks (${p.tasks.size} of ${visit.tasks.length} done)`, [
         visit.tasks.length ? h("ul", { class: "tasks" }, visit.tasks.map((task) => taskRow(task, p.tasks.get(task), checkedIn)))
           : h("p", { class: "muted" }, "No tasks listed for this visit."),
@@ -145,6 +173,8 @@ export async function render(main, { user, params }) {
             : askingReasons && checkedIn ? reasonsForm(unticked, leavingEarly, visit) : checkOutBtn,
         checkedIn && !finished && !askingReasons && !confirming ? tagChoices("check_out", (presence) => checkOut(presence)) : null,
         !checkedIn && !finished ? h("p", { class: "hint" }, "Check in first.") : null,
+        dosesFirst.length && !finished ? h("p", { class: "hint", dataset: { testid: "doses-first" } },
+          `Record every dose due first: ${dosesFirst.map((d) => `${d.version.name} (${d.slot})`).join(", ")}.`) : null,
       ]));
   }
 

@@ -1,0 +1,156 @@
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from server.care.schemas import TIME_OF_DAY
+from server.medication.models import GIVEN, OUTCOMES, ROUTES
+from server.schemas import AwareDateTime, LocalDate, Schema, key
+
+SLOT = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|visit)$", error="Use HH:MM or visit")
+
+
+class MedicationInSchema(Schema):
+    """A medicine as prescribed from starts_on; sent whole for a new medicine and for each change."""
+
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    dmd_code = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"^[0-9]{6,18}$", error="An NHS dm+d code is 6 to 18 digits"),
+        metadata={"description": "NHS dictionary of medicines and devices (dm+d) code, optional"})
+    strength = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    dose = fields.String(required=True, validate=validate.Length(1, 100), metadata={"example": "1 tablet"})
+    route = fields.String(required=True, validate=validate.OneOf(ROUTES))
+    instructions = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    times = fields.List(fields.String(validate=TIME_OF_DAY), load_default=list, validate=validate.Length(max=12),
+                        metadata={"description": "Local times of day it is due at (the client's nearest visit)"})
+    visit_pattern_ids = fields.List(key(), load_default=list, validate=validate.Length(max=12),
+                                    metadata={"description": "Visit patterns whose every visit it is due at"})
+    weekdays = fields.List(fields.Integer(strict=True, validate=validate.Range(1, 7)), load_default=None,
+                           allow_none=True, validate=validate.Length(1, 7),
+                           metadata={"description": "ISO weekdays it is due on; omit for every day"})
+    time_critical = fields.Boolean(load_default=False)
+    prn = fields.Boolean(load_default=False, metadata={"description": "As required: never due, given when needed"})
+    prn_max_per_day = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 24))
+    prn_min_interval_minutes = fields.Integer(strict=True, load_default=None, allow_none=True,
+                                              validate=validate.Range(15, 1440))
+    starts_on = LocalDate(required=True)
+    ends_on = LocalDate(load_default=None, allow_none=True, metadata={"description": "Last local date, if stopped"})
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=400))
+
+    @validates_schema
+    def _when_due(self, data, **_):
+        if data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            raise ValidationError("ends_on is before starts_on", "ends_on")
+        if len(set(data["times"])) != len(data["times"]):
+            raise ValidationError("Each time once", "times")
+        if data["prn"] and (data["times"] or data["visit_pattern_ids"]):
+            raise ValidationError("An as-required medicine is never due at set times", "prn")
+        if not data["prn"] and not (data["times"] or data["visit_pattern_ids"]):
+            raise ValidationError("Say when it is due: times, visit_pattern_ids, or prn", "times")
+        if not data["prn"] and (data["prn_max_per_day"] or data["prn_min_interval_minutes"]):
+            raise ValidationError("Limits are for as-required medicines", "prn_max_per_day")
+
+
+class MedicationChangeSchema(MedicationInSchema):
+    reason = fields.String(required=True, validate=validate.Length(1, 400),
+                           metadata={"description": "Why it changed (e.g. GP review, stopped by hospital)"})
+
+
+class VersionSchema(Schema):
+    id = fields.Integer()
+    medication_id = fields.Integer()
+    number = fields.Integer()
+    name = fields.String()
+    dmd_code = fields.String(allow_none=True)
+    strength = fields.String(allow_none=True)
+    dose = fields.String()
+    route = fields.String()
+    instructions = fields.String(allow_none=True)
+    times = fields.List(fields.String())
+    visit_pattern_ids = fields.List(fields.Integer())
+    weekdays = fields.List(fields.Integer(), allow_none=True)
+    time_critical = fields.Boolean()
+    prn = fields.Boolean()
+    prn_max_per_day = fields.Integer(allow_none=True)
+    prn_min_interval_minutes = fields.Integer(allow_none=True)
+    starts_on = fields.Date()
+    ends_on = fields.Date(allow_none=True)
+    reason = fields.String(allow_none=True)
+    changed_by = fields.Integer()
+    changed_by_name = fields.String(attribute="author.name")
+    created_at = fields.DateTime()
+
+
+class MedicationSchema(Schema):
+    id = fields.Integer()
+    client_id = fields.Integer()
+    created_at = fields.DateTime()
+    versions = fields.Nested(VersionSchema, many=True, metadata={"description": "Oldest first"})
+
+
+class DoseInSchema(Schema):
+    idempotency_key = fields.UUID(required=True)
+    medication_id = key(required=True)
+    slot = fields.String(load_default=None, allow_none=True, validate=SLOT,
+                         metadata={"description": "The due dose's slot (HH:MM or visit); omit for an as-required dose"})
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000),
+                           metadata={"description": "Required for every outcome but given"})
+    prn_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000),
+                               metadata={"description": "Why an as-required dose was given"})
+    administered_at = AwareDateTime(required=True, metadata={"description": "Device time of the record"})
+    device_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+
+    @validates_schema
+    def _reason_given(self, data, **_):
+        if data["outcome"] != GIVEN and not (data.get("reason") or "").strip():
+            raise ValidationError("Say why the dose was not given", "reason")
+
+
+class EffectInSchema(Schema):
+    effect = fields.String(required=True, validate=validate.Length(1, 2000))
+
+
+class DoseRecordSchema(Schema):
+    id = fields.Integer()
+    idempotency_key = fields.String()
+    visit_id = fields.Integer()
+    medication_id = fields.Integer()
+    version_id = fields.Integer()
+    name = fields.String(attribute="version.name")
+    slot = fields.String(allow_none=True)
+    outcome = fields.String()
+    reason = fields.String(allow_none=True)
+    prn_reason = fields.String(allow_none=True)
+    prn_effect = fields.String(allow_none=True)
+    prn_effect_at = fields.DateTime(allow_none=True)
+    worker_id = fields.Integer()
+    administered_at = fields.DateTime()
+    received_at = fields.DateTime()
+    flags = fields.List(fields.String())
+
+
+class DueDoseSchema(Schema):
+    medication_id = fields.Integer()
+    slot = fields.String()
+    due_at = fields.DateTime()
+    version = fields.Nested(VersionSchema)
+    record = fields.Nested(DoseRecordSchema, allow_none=True)
+
+
+class VisitDosesSchema(Schema):
+    visit_id = fields.Integer()
+    local_date = fields.Date()
+    require_doses_before_checkout = fields.Boolean()
+    shared_with_family = fields.Boolean()
+    due = fields.Nested(DueDoseSchema, many=True)
+    as_required = fields.Nested(VersionSchema, many=True, metadata={"description": "PRN medicines in force"})
+    records = fields.Nested(DoseRecordSchema, many=True, metadata={
+        "description": "Every record at the visit; a family member sees outcomes without the carers' notes"})
+
+
+class DoseResultSchema(Schema):
+    record = fields.Nested(DoseRecordSchema)
+    duplicate = fields.Boolean()
+
+
+class MarQuerySchema(Schema):
+    month = fields.String(required=True, validate=validate.Regexp(
+        r"^(19\d\d|2[01]\d\d|2200)-(0[1-9]|1[0-2])$", error="Use YYYY-MM"))
