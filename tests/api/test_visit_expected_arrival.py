@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from geopy.distance import geodesic
 from sqlalchemy import select
 
+from server.config import load_settings
 from server.extensions import db
 from server.monitoring.models import Alert
 from server.monitoring.scans import scan
@@ -18,7 +19,7 @@ from tests.conftest import headers_for
 from tests.factories import HOME
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-SETTINGS = {"travel_speed_kmh": 20, "prediction_lookahead_minutes": 120, "escalation_minutes": 15}
+SETTINGS = {**load_settings(), "travel_speed_kmh": 20, "prediction_lookahead_minutes": 120, "escalation_minutes": 15}
 # 25 km due north of the home: 0.2248 degrees of latitude here.
 FAR = (HOME[0] + 0.2248, HOME[1])
 

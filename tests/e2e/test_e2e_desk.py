@@ -170,7 +170,7 @@ def test_council_downloads_exports_that_parse_and_sees_kpi_charts(open_context, 
     expect(page.get_by_role("figure").filter(has_text="Punctuality by week")).to_contain_text("On time")
     screenshot(page, "council-kpis-desktop")
     page.get_by_label("Contract", exact=True).select_option(str(world.alpha.contract.id))
-    expect(page.get_by_label("Provider")).to_have_value(str(world.alpha.provider.id))
+    expect(page.get_by_label("Provider", exact=True)).to_have_value(str(world.alpha.provider.id))
     page.get_by_role("button", name="Show").click()
     alpha = select(func.count()).select_from(Visit).where(Visit.contract_id == world.alpha.contract.id)
 
