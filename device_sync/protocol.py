@@ -9,7 +9,7 @@ from datetime import timezone
 
 from marshmallow import Schema, fields, validate
 
-ITEM_TYPES = ("visit_event", "activity", "dose")
+ITEM_TYPES = ("visit_event", "activity", "dose", "dose_effect")
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 # Answers after which the device may forget an item: it is stored exactly once, or never will be.
 SETTLED = (ACCEPTED, DUPLICATE, REJECTED)

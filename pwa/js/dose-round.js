@@ -17,7 +17,8 @@ function slotText(slot) {
 
 function recordText(record) {
   const what = OUTCOME_LABELS[record.outcome] || record.outcome;
-  return `${what} ${formatTime(record.administered_at)}${record.reason ? ` – ${record.reason}` : ""}`;
+  const why = record.reason || record.prn_reason;
+  return `${what} ${formatTime(record.administered_at)}${why ? ` – ${why}` : ""}`;
 }
 
 function recorded(record) {
@@ -29,7 +30,7 @@ function recorded(record) {
 
 /**
  * The round as a list. state: dosesWithLocal(); open: the key of the form shown ("<medication>:<slot>" or null);
- * on.record(fields, button), on.open(key), on.refuse(text, control).
+ * on.record(fields, button), on.effect(fields, button), on.open(key), on.refuse(text, control).
  */
 export function doseRound(state, { enabled, open, on }) {
   return [
@@ -62,17 +63,21 @@ function dueRow(dose, enabled, open, on) {
     open === key ? notGivenForm(key, base, on) : h("div", { class: "dose-actions" }, given, notGiven));
 }
 
+function backButton(on) {
+  const back = h("button", { class: "btn btn--quiet btn--block", type: "button" }, "Back");
+  back.addEventListener("click", () => on.open(null));
+  return back;
+}
+
 function notGivenForm(key, base, on) {
   const name = `outcome-${key}`;
   const reason = h("textarea", { rows: 2, maxlength: 2000, dataset: { keep: `${name}-reason` } });
   const save = h("button", { class: "btn btn--primary btn--block", type: "submit" }, "Save");
-  const back = h("button", { class: "btn btn--quiet btn--block", type: "button" }, "Back");
-  back.addEventListener("click", () => on.open(null));
   const form = h("form", { class: "dose-form", novalidate: true },
     h("fieldset", {}, h("legend", {}, "What happened?"),
       DOSE_OUTCOMES.filter(([value]) => value !== "given").map(([value, label]) => h("label", { class: "check" },
         h("input", { type: "radio", name, value, dataset: { keep: `${name}-${value}` } }), label))),
-    field("Reason", reason), save, back);
+    field("Reason", reason), save, backButton(on));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const picked = form.querySelector(`input[name="${name}"]:checked`);
@@ -91,20 +96,50 @@ function prnRow({ version, given }, enabled, open, on) {
   give.addEventListener("click", () => on.open(key));
   return h("li", { class: "dose", dataset: { dose: key } }, heading(version, null),
     limits ? h("span", { class: "hint" }, `Limits: ${limits}`) : null,
-    given.map(recorded),
+    given.map((record) => givenRow(record, version.name, open, on)),
     open === key ? prnForm(version, on) : h("div", { class: "dose-actions" }, give));
 }
 
 function prnForm(version, on) {
   const why = h("textarea", { rows: 2, maxlength: 2000, dataset: { keep: `prn-${version.medication_id}` } });
   const save = h("button", { class: "btn btn--primary btn--block", type: "submit" }, "Record as given");
-  const back = h("button", { class: "btn btn--quiet btn--block", type: "button" }, "Back");
-  back.addEventListener("click", () => on.open(null));
-  const form = h("form", { class: "dose-form", novalidate: true }, field("Why is it needed?", why), save, back);
+  const form = h("form", { class: "dose-form", novalidate: true }, field("Why is it needed?", why), save, backButton(on));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     if (!why.value.trim()) return on.refuse(`Say why ${version.name} is needed.`, why);
     return on.record({ medication_id: version.medication_id, outcome: "given", prn_reason: why.value.trim() }, save);
+  });
+  return form;
+}
+
+// An as-required dose given at this visit, then its effect: once said, or a button to say it (later, offline too).
+function givenRow(record, name, open, on) {
+  if (record.outcome !== "given") return recorded(record);
+  const key = `effect:${record.idempotency_key}`;
+  let effect;
+  if (record.prn_effect) {
+    effect = h("p", { class: `step-done dose-effect${record.effect_pending ? " is-pending" : ""}` },
+      icon(record.effect_pending ? "upload" : "check"), `Effect: ${record.prn_effect}`,
+      record.effect_pending ? " · waiting to upload" : "");
+  } else if (open === key) {
+    effect = effectForm(record, name, on);
+  } else {
+    effect = h("button", { class: "btn", type: "button", "aria-label": `Record effect of ${name} given ${formatTime(record.administered_at)}` },
+      "Record effect");
+    effect.addEventListener("click", () => on.open(key));
+  }
+  return h("div", { class: "dose-given", dataset: { doseKey: record.idempotency_key } }, recorded(record), effect);
+}
+
+function effectForm(record, name, on) {
+  const text = h("textarea", { rows: 2, maxlength: 2000, dataset: { keep: `effect-${record.idempotency_key}` } });
+  const save = h("button", { class: "btn btn--primary btn--block", type: "submit" }, "Save effect");
+  const form = h("form", { class: "dose-form", novalidate: true },
+    field("What effect did it have?", text, "For example: pain eased after 30 min"), save, backButton(on));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (!text.value.trim()) return on.refuse(`Say what effect ${name} had.`, text);
+    return on.effect({ dose_key: record.idempotency_key, effect: text.value.trim() }, save);
   });
   return form;
 }

@@ -31,14 +31,16 @@ export async function deviceId() {
 }
 
 /** Queue a visit event ({visit_id, kind, device_time, lat, lon, accuracy_m, task, ...}). */
-export async function recordEvent(fields) {
-  const item = { type: "visit_event", idempotency_key: crypto.randomUUID(), device_id: await deviceId(), ...fields };
-  return enqueue(item, fields.visit_id);
-}
+export const recordEvent = (fields) => fromDevice("visit_event", fields);
 
 /** Queue a dose record ({visit_id, medication_id, slot, outcome, reason, prn_reason, administered_at}). */
-export async function recordDose(fields) {
-  const item = { type: "dose", idempotency_key: crypto.randomUUID(), device_id: await deviceId(), ...fields };
+export const recordDose = (fields) => fromDevice("dose", fields);
+
+/** Queue the effect of an as-required dose ({visit_id, dose_key: the dose's idempotency_key, effect, recorded_at}). */
+export const recordDoseEffect = (fields) => fromDevice("dose_effect", fields);
+
+async function fromDevice(type, fields) {
+  const item = { type, idempotency_key: crypto.randomUUID(), device_id: await deviceId(), ...fields };
   return enqueue(item, fields.visit_id);
 }
 
@@ -70,8 +72,12 @@ export const rejected = () => mine("rejected");
 /** Everything this device recorded for a visit, uploaded or not: the screen overlays it on the server's copy. */
 export async function forVisit(visitId) {
   const rows = await all("outbox", "visit_id", Number(visitId));
-  const at = (e) => e.item.device_time || e.item.administered_at;
-  return rows.filter((e) => e.user_id === userId).sort((a, b) => at(a).localeCompare(at(b)));
+  return rows.filter((e) => e.user_id === userId).sort((a, b) => itemTime(a.item).localeCompare(itemTime(b.item)));
+}
+
+/** When the worker did what an item records, by the phone's clock. */
+export function itemTime(item) {
+  return item.device_time || item.administered_at || item.recorded_at || item.occurred_at;
 }
 
 export async function dismiss(key) {

@@ -104,3 +104,22 @@ class DoseRecord(db.Model):
     flags: Mapped[list] = mapped_column(JSON, default=list)
 
     version: Mapped[MedicationVersion] = relationship(lazy="joined")
+
+
+class DoseEffect(db.Model):
+    """The effect of an as-required dose as a phone sent it, kept by its idempotency key so a replay stores nothing.
+
+    The latest said (by device time) is also the dose record's prn_effect, which is what every view shows.
+    """
+
+    __tablename__ = "dose_effects"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(36), unique=True)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    dose_record_id: Mapped[int] = mapped_column(ForeignKey("dose_records.id"), index=True)
+    effect: Mapped[str] = mapped_column(Text)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    device_id: Mapped[str | None] = mapped_column(String(64))

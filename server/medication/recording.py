@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
-from server.medication.models import GIVEN, DoseRecord, Medication
+from server.medication.models import GIVEN, DoseEffect, DoseRecord, Medication
 from server.medication.queries import (
     doses_due,
     records_by_visit,
@@ -120,7 +120,44 @@ def record_effect(visit: Visit, record_id: int, effect: str, now: datetime) -> D
     record = db.session.get(DoseRecord, record_id)
     if record is None or record.visit_id != visit.id:
         raise not_found("dose record")
+    _check_as_required(record)
+    _set_effect(record, effect, now)
+    return record
+
+
+def record_effect_once(*, worker_id: int, visit_id: int, data: dict, now: datetime) -> tuple[DoseEffect, bool]:
+    """An effect sent from a phone, stored once per idempotency key. Returns (effect, created); the caller commits."""
+    key = str(data["idempotency_key"])
+    dose_key = str(data["dose_key"])
+    payload_hash = content_hash({"dose_key": dose_key, "effect": data["effect"], "recorded_at": data["recorded_at"],
+                                 "device_id": data.get("device_id"), "visit_id": visit_id, "worker_id": worker_id})
+    visit, _ = visit_for_worker(visit_id, worker_id)
+    existing = _effect_by_key(key)
+    if existing is not None:
+        return check_replay(existing, payload_hash), False
+    record = _by_key(dose_key)
+    if record is None or record.visit_id != visit.id:
+        raise not_found("dose record")
+    _check_as_required(record)
+    said = DoseEffect(idempotency_key=key, payload_hash=payload_hash, dose_record_id=record.id, effect=data["effect"],
+                      worker_id=worker_id, recorded_at=data["recorded_at"], received_at=now,
+                      device_id=data.get("device_id"))
+    if not insert_once(said):  # a concurrent upload of the same key was first; the key is the only unique
+        return check_replay(_effect_by_key(key), payload_hash), False
+    _set_effect(record, said.effect, said.recorded_at)
+    return said, True
+
+
+def _effect_by_key(key: str) -> DoseEffect | None:
+    return db.session.scalar(select(DoseEffect).where(DoseEffect.idempotency_key == key))
+
+
+def _check_as_required(record: DoseRecord) -> None:
     if record.slot is not None or record.outcome != GIVEN:
         raise ApiError(409, "not_as_required", "Only an as-required dose that was given has an effect to record")
-    record.prn_effect, record.prn_effect_at = effect, now
-    return record
+
+
+def _set_effect(record: DoseRecord, effect: str, at: datetime) -> None:
+    """The latest said wins, so an effect uploaded late from a phone that was offline does not hide a newer one."""
+    if record.prn_effect_at is None or at >= record.prn_effect_at:
+        record.prn_effect, record.prn_effect_at = effect, at

@@ -108,6 +108,15 @@ class EffectInSchema(Schema):
     effect = fields.String(required=True, validate=validate.Length(1, 2000))
 
 
+class DoseEffectItemSchema(EffectInSchema):
+    """A dose_effect sync item: the dose is named by its own idempotency key, which a phone knows even offline."""
+
+    idempotency_key = fields.UUID(required=True)
+    dose_key = fields.UUID(required=True, metadata={"description": "The idempotency key of the as-required dose"})
+    recorded_at = AwareDateTime(required=True, metadata={"description": "Device time the effect was recorded"})
+    device_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+
+
 class DoseRecordSchema(Schema):
     id = fields.Integer()
     idempotency_key = fields.String()

@@ -18,8 +18,8 @@ from device_sync.protocol import ACCEPTED, DUPLICATE, REJECTED
 from server.auth.tenancy import Identity, get_client
 from server.errors import ApiError, invalid
 from server.extensions import db
-from server.medication.recording import record_dose
-from server.medication.schemas import DoseInSchema
+from server.medication.recording import record_dose, record_effect_once
+from server.medication.schemas import DoseEffectItemSchema, DoseInSchema
 from server.visits.activities import log_activity
 from server.visits.models import Visit, VisitEvent
 from server.visits.schemas import ActivityInSchema, EventInSchema
@@ -76,7 +76,10 @@ def _store(ident: Identity, item: dict, now: datetime, offset: float, skew_thres
     if kind == "dose":
         return record_dose(worker_id=ident.worker_id, visit_id=_item_id(item, "visit_id"),
                            data=DoseInSchema().load(body), now=now, clock_offset_s=offset)
-    raise invalid("type", "Must be visit_event, activity or dose")
+    if kind == "dose_effect":
+        return record_effect_once(worker_id=ident.worker_id, visit_id=_item_id(item, "visit_id"),
+                                  data=DoseEffectItemSchema().load(body), now=now)
+    raise invalid("type", "Must be visit_event, activity, dose or dose_effect")
 
 
 def _check_after_sent(event: VisitEvent, sent_at: datetime, now: datetime, threshold_s: float) -> None:

@@ -75,18 +75,25 @@ export async function render(main, { user, params }) {
     if (!root.contains(document.activeElement)) live.focus({ preventScroll: true });
   }
 
-  async function recordDose(fields, button) {
+  // Dose records and PRN effects go through the outbox like every event; the form closes on the saved answer.
+  async function queueDose(save, what, button) {
     if (busy) return;
     busy = true;
     button.disabled = true;
-    await outbox.recordDose({ visit_id: visitId, administered_at: new Date().toISOString(), ...fields });
+    await save();
     openDose = null;
-    const what = fields.outcome === "given" ? "Dose recorded as given" : "Dose recorded as not given";
     replace(live, message("ok", navigator.onLine ? `${what}.` : `${what}. Saved on this phone; it will upload when you are back online.`));
     busy = false;
     await draw();
     if (!root.contains(document.activeElement)) live.focus({ preventScroll: true });
   }
+
+  const recordDose = (fields, button) => queueDose(
+    () => outbox.recordDose({ visit_id: visitId, administered_at: new Date().toISOString(), ...fields }),
+    fields.outcome === "given" ? "Dose recorded as given" : "Dose recorded as not given", button);
+  const recordEffect = (fields, button) => queueDose(
+    () => outbox.recordDoseEffect({ visit_id: visitId, recorded_at: new Date().toISOString(), ...fields }),
+    "Effect recorded", button);
 
   async function draw() {
     const entries = await outbox.forVisit(visitId);
@@ -155,7 +162,7 @@ export async function render(main, { user, params }) {
       round && (round.due.length || round.asRequired.length) ? step(
         `Medication (${round.due.length - round.undone.length} of ${round.due.length} recorded)`, [
           doseRound(round, { enabled: checkedIn && !finished, open: openDose, on: {
-            record: recordDose, open: (key) => { openDose = key; draw(); }, refuse } }),
+            record: recordDose, effect: recordEffect, open: (key) => { openDose = key; draw(); }, refuse } }),
           !checkedIn ? h("p", { class: "hint" }, "Check in to record doses.") : null,
         ]) : null,
       step(`Tasks (${p.tasks.size} of ${visit.tasks.length} done)`, [

@@ -60,7 +60,7 @@ export async function render(main, { user }) {
     return h("section", { class: "panel problems", "aria-labelledby": "problems-title" },
       h("h2", { id: "problems-title" }, icon("alert"), "Not accepted by the office"),
       h("ul", {}, problems.map((p) => h("li", {},
-        `${p.item.kind || p.item.category} at ${formatTime(p.item.device_time || p.item.occurred_at)}: `,
+        `${p.item.kind || p.item.category || p.item.type.replace(/_/g, " ")} at ${formatTime(outbox.itemTime(p.item))}: `,
         p.error?.message || "refused", p.error?.details?.fields ? ` (${Object.values(p.error.details.fields).flat().join(" ")})` : "",
         " ", h("button", { class: "btn btn--small", type: "button", onClick: async () => { await outbox.dismiss(p.idempotency_key); draw(); } }, "Dismiss")))));
   }
