@@ -420,6 +420,10 @@ def _fixed_fees(top: _Table) -> dict[str, FixedFee]:
     if top.has("service_codes"):
         top.fail("fixed_fees", "a fixed fee cannot be combined with unit billing by [service_codes], which prices "
                                "every line by its units")
+    period = top.data.get("period")
+    if isinstance(period, dict) and (period.get("kind") == "flex" or period.get("cap_at_commissioned") is True):
+        top.fail("fixed_fees", "a fixed fee cannot be combined with a [period] rule that cuts the minutes past the "
+                               "commissioned total, which prices what it cuts by the hour")
     for visit_type in fees.data:
         if not VISIT_TYPE_PATTERN.match(visit_type):
             fees.fail(visit_type, 'a visit type is lower-case letters, digits and _ (at most 32), e.g. "sleep_in"')

@@ -307,6 +307,18 @@ def test_a_bad_fixed_fee_is_refused_naming_file_key_and_problem(tmp_path, text, 
     assert problem in str(caught.value) and str(path) in str(caught.value)
 
 
+@pytest.mark.parametrize("period", [
+    {"kind": "flex", "weeks": 4, "anchor": date(2026, 4, 6)},
+    {**VALID["period"], "cap_at_commissioned": True},
+])
+def test_fixed_fees_cannot_be_combined_with_a_period_that_cuts_minutes(tmp_path, period):
+    path = tmp_path / "council-set.toml"
+    path.write_text(toml_text(changed("period", period)) + "[fixed_fees.sleep_in]\namount_minor = 9000\n")
+    with pytest.raises(RuleSetError) as caught:
+        load_rule_set(path)
+    assert caught.value.key == "fixed_fees" and "cuts the minutes past the commissioned total" in caught.value.problem
+
+
 def test_fixed_fees_cannot_be_combined_with_unit_billing(tmp_path):
     data = {key: value for key, value in VALID.items() if key != "period"}
     path = tmp_path / "council-set.toml"
