@@ -106,6 +106,19 @@ def service_code(**kwargs) -> fields.String:
                          metadata=metadata, **kwargs)
 
 
+# A kind of visit as rule sets name it in [fixed_fees.<visit_type>]: "medication_prompt", "sleep_in".
+VISIT_TYPE_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
+
+
+def visit_type(**kwargs) -> fields.String:
+    """A visit's type; None (or leaving it out) is an ordinary visit, paid by its minutes."""
+    metadata = {"description": "Kind of visit, lower-case words joined by _, e.g. \"medication_prompt\", \"sleep_in\"; "
+                               "a rule set may pay it a fixed fee whatever its length", "example": "medication_prompt",
+                **kwargs.pop("metadata", {})}
+    kwargs.setdefault("allow_none", True)
+    return fields.String(validate=validate.Regexp(VISIT_TYPE_PATTERN), metadata=metadata, **kwargs)
+
+
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
 
 

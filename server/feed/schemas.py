@@ -5,7 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from device_sync.protocol import SETTLED
 from server.feed.models import SCOPES
-from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code
+from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code, visit_type
 from server.visits.schemas import MAX_CARERS, MAX_TASKS, EventInSchema
 
 UPSERT_STATUSES = ("created", "updated", "unchanged", "held", "rejected")
@@ -106,6 +106,7 @@ class VisitItemSchema(Schema):
     cancel_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 200),
                                   metadata={"description": "Set to cancel the visit"})
     service_code = service_code(load_default=None)
+    visit_type = visit_type(load_default=None)
 
 
 class FeedEventItemSchema(EventInSchema):

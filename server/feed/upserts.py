@@ -181,14 +181,16 @@ class VisitUpserts(Upserts):
         return {"client": client, "client_id": client.id, "planned_start": item["planned_start"],
                 "planned_minutes": item["planned_minutes"], "tasks": item["tasks"],
                 "carers_required": item["carers_required"] or max(1, len(worker_refs)),
-                "worker_ids": [self.workers[r] for r in worker_refs], "service_code": item["service_code"]}
+                "worker_ids": [self.workers[r] for r in worker_refs], "service_code": item["service_code"],
+                "visit_type": item["visit_type"]}
 
 
 def _changes(visit: Visit, plan: dict, cancel_reason: str | None) -> dict:
     """What the item would change, as {field: (now, wanted)}."""
     current = {"planned_start": visit.planned_start, "planned_minutes": visit.planned_minutes,
                "tasks": visit.tasks or [], "carers_required": visit.carers_required,
-               "worker_ids": [a.worker_id for a in visit.active_assignments], "service_code": visit.service_code}
+               "worker_ids": [a.worker_id for a in visit.active_assignments], "service_code": visit.service_code,
+               "visit_type": visit.visit_type}
     changes = {k: (v, plan[k]) for k, v in current.items() if plan[k] != v}
     if cancel_reason and visit.status != "cancelled":
         changes["cancel_reason"] = (None, cancel_reason)

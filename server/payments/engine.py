@@ -19,6 +19,10 @@ Each carer of a visit has a line (a double-up has two). A carer's line is:
                  awaits a coordinator's decision: 0 with the reason, until a coordinator resolves
                  it; never paid on a guess, never dropped
   not paid       a coordinator rejected the flagged visit for pay: 0, with their note
+  fixed fee      the visit's type has a fixed fee in the rule set ([fixed_fees.<visit_type>]): that amount
+                 for each carer who attended, whatever the minutes, in one "fixed_fee" step (no rounding,
+                 tolerance, cap, minimum, time bands or day enhancements); the line reports the fee's
+                 minutes, or the planned minutes
   paid           the steps below (after a "decision" step when a coordinator accepted a flagged visit)
 A carer with bill times from visit maintenance is judged and measured on them (a "bill_time" step
 first); units.py bills lines by service code after this engine.
@@ -54,7 +58,7 @@ from typing import Iterable
 
 from server.payments.bands import banded_price
 from server.payments.calendar import BANK_HOLIDAY, WEEKEND, DayKind, PayCalendar
-from server.payments.rules import ACTIVITY_CATEGORIES, RuleSet
+from server.payments.rules import ACTIVITY_CATEGORIES, FixedFee, RuleSet
 
 UTC = timezone.utc
 MINUTE = timedelta(minutes=1)
@@ -132,6 +136,7 @@ class VisitFacts:
     hold_flags: the visit's flags that hold its pay under the contract (visits/flags.py pay_holds).
     pay_decision: a coordinator's "accept" or "reject" of the flagged visit for pay, with its note.
     missed_reason: the reason code a coordinator gave for a missed visit (frustrated visits).
+    visit_type: the kind of visit ("sleep_in"), which may have a fixed fee under the rule set.
     """
 
     planned_start: datetime
@@ -145,6 +150,7 @@ class VisitFacts:
     pay_decision: str | None = None
     pay_decision_note: str | None = None
     missed_reason: str | None = None
+    visit_type: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "planned_start", _utc(self.planned_start, "planned_start"))
@@ -406,6 +412,9 @@ def pay_carer(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, calendar: Pa
                      held_reason=reason if outcome == HELD else None)
     if explain and visit.pay_decision and visit.flags:
         steps.append(Step("decision", 0, 0, _decision_note(visit)))
+    fee = rules.fixed_fees.get(visit.visit_type) if visit.visit_type else None
+    if fee is not None:
+        return _pay_fixed_fee(visit, carer, fee, rules, day, steps, explain)
 
     planned = visit.planned_minutes
     if carer.check_out is None:  # accepted without a check-out, under planned_when_accepted
@@ -435,6 +444,22 @@ def pay_carer(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, calendar: Pa
         steps.append(Step("minimum", minutes, paid, f"at least {rules.minimum_minutes} min per visit and carer"))
     priced = _price(paid, rules, day, explain, _band_from(visit, carer, rules), calendar) if rules.rates.bands else None
     return _line(carer.worker_id, PAID, paid, rules, day, steps, explain, priced=priced)
+
+
+def _pay_fixed_fee(visit: VisitFacts, carer: CarerFacts, fee: FixedFee, rules: RuleSet, day: DayKind,
+                   steps: list, explain: bool) -> Line:
+    """The fee for a delivered visit of its type, the same for every attending carer, whatever the minutes."""
+    minutes = visit.planned_minutes if fee.minutes is None else fee.minutes
+    if explain:
+        measured = None if carer.check_out is None else _whole(carer.check_in, carer.check_out)
+        length = "no check-out time" if measured is None else f"{measured} min measured"
+        reported = "the planned" if fee.minutes is None else "the fee's"
+        steps.append(Step("fixed_fee", measured or 0, minutes,
+                          f"{visit.visit_type.replace('_', ' ')} visit: a fixed fee of {fee.amount_minor} (minor "
+                          f"units) for each attending carer, whatever its length ({length}); no rounding, tolerance, "
+                          f"cap, minimum, time bands or day enhancements; {reported} {minutes} min reported"))
+    priced = (Decimal(1), fee.amount_minor, None)
+    return _line(carer.worker_id, PAID, minutes, rules, day, steps, explain, priced=priced)
 
 
 def _bill_time(carer: CarerFacts, calendar: PayCalendar, steps: list | None) -> CarerFacts:

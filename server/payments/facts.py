@@ -77,7 +77,7 @@ def visit_rows(contract_id: int, start: datetime | None = None, end: datetime | 
             VisitAssignment.manual, VisitAssignment.arrival_geofence, VisitAssignment.overrun_approved_minutes,
             _open_hold(VisitAssignment.worker_id).label("open_hold"),
             case((incomplete, _accepted_without_checkout(VisitAssignment.worker_id)), else_=false()).label("accepted"),
-            Visit.service_code, VisitMaintenance.bill_start, VisitMaintenance.bill_end,
+            Visit.service_code, Visit.visit_type, VisitMaintenance.bill_start, VisitMaintenance.bill_end,
             VisitMaintenance.reason_code.label("bill_reason"),
         )
         .select_from(Visit)
@@ -114,7 +114,7 @@ def visit_of(row, contract: Contract) -> VisitFacts:
     flags = tuple(row.flags or ())
     return VisitFacts(row.planned_start, row.planned_minutes, (), row.status, bool(row.overrun_approved),
                       row.visit_id, flags, contract_holds(contract, flags, row.started_at, row.ended_at, row.planned_minutes),
-                      row.pay_decision, row.pay_decision_note, missed_reason(row.status, row.reasons))
+                      row.pay_decision, row.pay_decision_note, missed_reason(row.status, row.reasons), row.visit_type)
 
 
 def carer_of(row) -> CarerFacts:
@@ -172,7 +172,8 @@ def visit_facts(visit: Visit) -> VisitFacts:
     return VisitFacts(visit.planned_start, visit.planned_minutes, tuple(carers), visit.status,
                       visit.overrun_approved, visit.id, flags,
                       contract_holds(visit.contract, flags, visit.started_at, visit.ended_at, visit.planned_minutes),
-                      visit.pay_decision, visit.pay_decision_note, missed_reason(visit.status, visit.reasons))
+                      visit.pay_decision, visit.pay_decision_note, missed_reason(visit.status, visit.reasons),
+                      visit.visit_type)
 
 
 def council_calendar(council: Council) -> PayCalendar:

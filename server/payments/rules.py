@@ -44,7 +44,7 @@ ACTUAL_ONLY_KEYS = ("rounding_unit_minutes", "rounding_direction", "tolerance_mi
                     "tolerance_percent_of_planned", "cap_minutes_over_planned", "pay_access_time", "double_up_pay")
 TOP_LEVEL_KEYS = ("description", "basis", "minimum_minutes", "missing_checkout", "paid_activity_categories",
                   *ACTUAL_ONLY_KEYS, "rates", "period", "frustrated", "service_codes",
-                  "visit_maintenance")
+                  "visit_maintenance", "fixed_fees")
 # Unit billing per service code (US electronic visit verification payers); see units.py.
 SERVICE_CODE_KEYS = ("description", "unit_minutes", "unit_rate_pence", "unit_rounding", "daily_unit_limit",
                      "carry_over", "authorisation_required")
@@ -60,6 +60,10 @@ RATE_KEYS = ("hourly_minor", "hourly_pence", "weekend_multiplier", "bank_holiday
 BAND_KEYS = ("name", "from", "to", "multiplier")
 PERIOD_KEYS = ("kind", "weeks", "anchor", "guaranteed_fraction", "cap_at_commissioned", "authorised_fraction")
 FRUSTRATED_KEYS = ("pay", "fixed_minor", "reasons")
+# [fixed_fees.<visit_type>]: a visit of that type is paid amount_minor per attending carer, whatever its length.
+FIXED_FEE_KEYS = ("amount_minor", "minutes")
+# The same as server.schemas.VISIT_TYPE_PATTERN (a unit test keeps them equal).
+VISIT_TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 CLOCK_PATTERN = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
 
@@ -168,6 +172,19 @@ class FrustratedRule:
 
 
 @dataclass(frozen=True)
+class FixedFee:
+    """What a delivered visit of one type pays each attending carer: amount_minor, not a rate times minutes.
+
+    minutes: the minutes the line reports as payable (for hours worked and period totals); None
+    reports the visit's planned minutes.
+    """
+
+    visit_type: str
+    amount_minor: int
+    minutes: int | None = None
+
+
+@dataclass(frozen=True)
 class RuleSet:
     """How a contract turns visit times into payable minutes and pence; see config/payment_rules/."""
 
@@ -189,6 +206,7 @@ class RuleSet:
     service_codes: dict[str, UnitRule] = field(default_factory=dict)
     visit_maintenance: MaintenanceRule | None = None
     frustrated: FrustratedRule | None = None
+    fixed_fees: dict[str, FixedFee] = field(default_factory=dict)
 
 
 _REQUIRED = object()
@@ -395,6 +413,28 @@ def _service_codes(top: _Table) -> dict[str, UnitRule]:
     return {code: _unit_rule(code, codes.table(code, SERVICE_CODE_KEYS, required=True)) for code in codes.data}
 
 
+def _fixed_fees(top: _Table) -> dict[str, FixedFee]:
+    fees = top.table("fixed_fees", (), required=False, open_keys=True)
+    if fees is None:
+        return {}
+    if top.has("service_codes"):
+        top.fail("fixed_fees", "a fixed fee cannot be combined with unit billing by [service_codes], which prices "
+                               "every line by its units")
+    period = top.data.get("period")
+    if isinstance(period, dict) and (period.get("kind") == "flex" or period.get("cap_at_commissioned") is True):
+        top.fail("fixed_fees", "a fixed fee cannot be combined with a [period] rule that cuts the minutes past the "
+                               "commissioned total, which prices what it cuts by the hour")
+    for visit_type in fees.data:
+        if not VISIT_TYPE_PATTERN.match(visit_type):
+            fees.fail(visit_type, 'a visit type is lower-case letters, digits and _ (at most 32), e.g. "sleep_in"')
+    return {visit_type: _fixed_fee(visit_type, fees.table(visit_type, FIXED_FEE_KEYS, required=True))
+            for visit_type in fees.data}
+
+
+def _fixed_fee(visit_type: str, table: _Table) -> FixedFee:
+    return FixedFee(visit_type, table.integer("amount_minor", 1, _REQUIRED), table.integer("minutes", 0, None))
+
+
 def _maintenance(table: _Table) -> MaintenanceRule:
     codes = table.codes("reason_codes")
     return MaintenanceRule(table.integer("window_days", 1, _REQUIRED), codes)
@@ -436,6 +476,7 @@ def _rule_set(name: str, top: _Table) -> RuleSet:
         service_codes=_service_codes(top),
         visit_maintenance=None if maintenance is None else _maintenance(maintenance),
         frustrated=None if frustrated is None else _frustrated(frustrated),
+        fixed_fees=_fixed_fees(top),
     )
 
 

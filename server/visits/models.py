@@ -85,6 +85,8 @@ class Visit(db.Model):
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
     # The payer's service code when this visit differs from its care package's (care/service_codes.py); None takes it.
     service_code: Mapped[str | None] = mapped_column(String(32))
+    # The kind of visit ("medication_prompt", "sleep_in") where a rule set pays it a fixed fee (payments/rules.py).
+    visit_type: Mapped[str | None] = mapped_column(String(32))
     # What visits/flags.py found, kept current as events and corrections arrive, so exports and KPIs filter on it.
     flags: Mapped[list] = mapped_column(JSON, default=list)
     # Why things went as they did: {"about": "task"|"short"|"missed", "code", "note", "task"?, "external_code"?}.

@@ -13,6 +13,8 @@ from server.extensions import db
 from server.visits.models import Visit, VisitAssignment
 from server.visits.service import cancel, refresh_state
 
+PAY_FIELDS = frozenset({"service_code", "visit_type"})
+
 
 def _workers_of_provider(worker_ids: list[int], provider_id: int) -> list[int]:
     if len(set(worker_ids)) != len(worker_ids):
@@ -30,7 +32,8 @@ def create_visit(ident: Identity, data: dict, now: datetime) -> Visit:
     worker_ids = _workers_of_provider(data["worker_ids"], provider_id)
     visit = Visit(client_id=client.id, contract_id=client.contract_id, provider_id=provider_id,
                   planned_start=data["planned_start"], planned_minutes=data["planned_minutes"],
-                  carers_required=data["carers_required"], tasks=data["tasks"], service_code=data["service_code"])
+                  carers_required=data["carers_required"], tasks=data["tasks"], service_code=data["service_code"],
+                  visit_type=data["visit_type"])
     db.session.add(visit)
     db.session.flush()
     _assign(visit, worker_ids, now)
@@ -39,16 +42,18 @@ def create_visit(ident: Identity, data: dict, now: datetime) -> Visit:
 
 
 def update_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> Visit:
-    # The service code is billing, not the plan: it may be set on a delivered visit, as a payer's coordinator does.
-    if visit.status in ("completed", "cancelled") and data.keys() - {"service_code"}:
+    # The service code and visit type are billing and pay, not the plan: they may be set on a delivered visit,
+    # as a payer's coordinator does.
+    if visit.status in ("completed", "cancelled") and data.keys() - PAY_FIELDS:
         raise invalid("status", f"A {visit.status} visit cannot be changed")
     changes = {}
     for field in ("planned_start", "planned_minutes", "tasks"):
         if field in data:
             changes[field] = str(data[field])
             setattr(visit, field, data[field])
-    if "service_code" in data:
-        changes["service_code"] = visit.service_code = data["service_code"]
+    for field in sorted(PAY_FIELDS & data.keys()):
+        changes[field] = data[field]
+        setattr(visit, field, data[field])
     if "worker_ids" in data:
         changes["worker_ids"] = _workers_of_provider(data["worker_ids"], visit.provider_id)
         _assign(visit, data["worker_ids"], now)

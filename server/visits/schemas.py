@@ -1,7 +1,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.care.models import SCORE_MAX, SCORE_MIN
-from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code
+from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code, visit_type
 from server.visits.flags import FLAGS
 from server.visits.models import (
     ACTIVITY_CATEGORIES, EVENT_KINDS, METHODS, PAY_DECISIONS, REASON_CODES, STATUSES, TASK_REASONS, VERDICTS,
@@ -177,6 +177,8 @@ class VisitSchema(Schema):
     cancel_reason = fields.String(allow_none=True)
     service_code = fields.String(allow_none=True, metadata={
         "description": "Set on this visit; null: the visit takes its care package's code"})
+    visit_type = fields.String(allow_none=True, metadata={
+        "description": "Kind of visit (\"medication_prompt\", \"sleep_in\"); null: an ordinary visit"})
     assignments = fields.Nested(AssignmentSchema, many=True, attribute="active_assignments")
     open_exceptions = fields.Method("_open_exceptions", metadata={"type": "array", "items": {"type": "string"}})
     council_id = fields.Integer(attribute="contract.council_id")
@@ -262,6 +264,7 @@ class VisitCreateSchema(Schema):
                         validate=validate.Length(max=MAX_TASKS))
     worker_ids = fields.List(key(), load_default=list, validate=validate.Length(max=MAX_CARERS))
     service_code = service_code(load_default=None)
+    visit_type = visit_type(load_default=None)
 
 
 class VisitUpdateSchema(Schema):
@@ -271,6 +274,7 @@ class VisitUpdateSchema(Schema):
     worker_ids = fields.List(key(), validate=validate.Length(max=MAX_CARERS))
     cancel_reason = fields.String(validate=validate.Length(1, 200))
     service_code = service_code(metadata={"description": "May be set on a completed visit, for billing"})
+    visit_type = visit_type(metadata={"description": "May be set on a completed visit, for pay"})
 
 
 class CorrectionInSchema(Schema):

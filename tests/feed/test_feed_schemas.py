@@ -54,6 +54,7 @@ BROKEN = [
     ("visits", lambda item: item.update(worker_refs=["A", "B", "C", "D", "E"])),
     ("visits", lambda item: item.update(service_code="T1019;DROP")),
     ("visits", lambda item: item.update(service_code="T" * 33)),
+    ("visits", lambda item: item.update(visit_type="Sleep In")),
     ("clients", lambda item: item["care_package"].update(service_code="")),
     ("events", lambda item: item.update(kind="teleport")),
     ("events", lambda item: item.update(visit_id=7)),  # and visit_ref: one or the other

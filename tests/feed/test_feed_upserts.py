@@ -151,6 +151,19 @@ def test_service_codes_travel_with_packages_and_visits(feed, world, planned):
     assert made["status"] == "created" and db.session.get(Visit, made["id"]).service_code == "S5130"
 
 
+def test_visit_types_travel_with_visits(feed, world, planned):
+    """A visit's type is set, changed and cleared like its plan; a new visit is created with it."""
+    assert statuses(feed("visits", visit_item(world, visit_type="sleep_in"))) == ["updated"]
+    assert statuses(feed("visits", visit_item(world, visit_type="sleep_in"))) == ["unchanged"]
+    db.session.expire_all()
+    assert db.session.get(Visit, planned["id"]).visit_type == "sleep_in"
+    assert statuses(feed("visits", visit_item(world))) == ["updated"]
+    db.session.expire_all()
+    assert db.session.get(Visit, planned["id"]).visit_type is None
+    made = feed("visits", visit_item(world, ref="V-9", visit_type="medication_prompt"))[0]
+    assert made["status"] == "created" and db.session.get(Visit, made["id"]).visit_type == "medication_prompt"
+
+
 def test_a_bad_item_is_rejected_alone(feed, world, planned):
     results = feed("visits", visit_item(world, ref="V-2", client_ref="nobody"),
                    visit_item(world, ref="V-3", worker_refs=["W-9"]),

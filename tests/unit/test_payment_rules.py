@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from server.payments.rules import (
-    ACTIVITY_CATEGORIES, ACTUAL_ONLY_KEYS, DEFAULT_DIRECTORY, PeriodRule, Rates, RuleSet, RuleSetError, load_rule_set,
-    load_rule_sets, rule_set_named,
+    ACTIVITY_CATEGORIES, ACTUAL_ONLY_KEYS, DEFAULT_DIRECTORY, VISIT_TYPE_PATTERN, FixedFee, PeriodRule, Rates, RuleSet,
+    RuleSetError, load_rule_set, load_rule_sets, rule_set_named,
 )
 
 SHIPPED = ("actual-by-minute", "banded", "commissioned", "flex-4-week", "guaranteed-85", "scheduled-then-authorised",
@@ -136,6 +136,12 @@ def test_activity_categories_match_the_visit_model():
     from server.visits.models import ACTIVITY_CATEGORIES as MODEL_CATEGORIES
 
     assert ACTIVITY_CATEGORIES == MODEL_CATEGORIES
+
+
+def test_visit_types_are_named_as_the_api_takes_them():
+    from server.schemas import VISIT_TYPE_PATTERN as API_PATTERN
+
+    assert VISIT_TYPE_PATTERN.pattern == API_PATTERN
 
 
 def test_rule_set_is_frozen():
@@ -264,6 +270,63 @@ def test_bad_file_is_refused_naming_file_key_and_problem(tmp_path, data, key, pr
     assert f"key '{key}'" in message
     assert problem in message
     assert (caught.value.path, caught.value.key) == (str(path), key)
+
+
+def test_fixed_fees_load_by_visit_type(tmp_path):
+    path = tmp_path / "council-set.toml"
+    path.write_text(toml_text(VALID) + "[fixed_fees.sleep_in]\namount_minor = 9000\n"
+                    "[fixed_fees.medication_prompt]\namount_minor = 850\nminutes = 15\n")
+    assert load_rule_set(path).fixed_fees == {"sleep_in": FixedFee("sleep_in", 9000),
+                                              "medication_prompt": FixedFee("medication_prompt", 850, 15)}
+
+
+FIXED_FEE_BAD = [
+    pytest.param("[fixed_fees.sleep_in]\namount_minor = 9000\nmultiplier = \"1.5\"\n", "fixed_fees.sleep_in.multiplier",
+                 "unknown key (allowed: amount_minor, minutes)", id="unknown-key-in-fixed-fee"),
+    pytest.param("[fixed_fees.Sleep-In]\namount_minor = 9000\n", "fixed_fees.Sleep-In",
+                 "a visit type is lower-case letters, digits and _", id="bad-visit-type"),
+    pytest.param("[fixed_fees.sleep_in]\nminutes = 600\n", "fixed_fees.sleep_in.amount_minor", "missing (required)",
+                 id="missing-amount"),
+    pytest.param("[fixed_fees.sleep_in]\namount_minor = 90.0\n", "fixed_fees.sleep_in.amount_minor",
+                 "must be a whole number, got a decimal", id="float-amount"),
+    pytest.param("[fixed_fees.sleep_in]\namount_minor = 0\n", "fixed_fees.sleep_in.amount_minor",
+                 "must be at least 1, got 0", id="zero-amount"),
+    pytest.param("[fixed_fees.sleep_in]\namount_minor = 9000\nminutes = -1\n", "fixed_fees.sleep_in.minutes",
+                 "must not be negative", id="negative-minutes"),
+    pytest.param("[fixed_fees]\nsleep_in = 9000\n", "fixed_fees.sleep_in", "must be a table", id="fee-not-a-table"),
+]
+
+
+@pytest.mark.parametrize("text,key,problem", FIXED_FEE_BAD)
+def test_a_bad_fixed_fee_is_refused_naming_file_key_and_problem(tmp_path, text, key, problem):
+    path = tmp_path / "council-set.toml"
+    path.write_text(toml_text(VALID) + text)
+    with pytest.raises(RuleSetError) as caught:
+        load_rule_set(path)
+    assert (caught.value.path, caught.value.key) == (str(path), key)
+    assert problem in str(caught.value) and str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("period", [
+    {"kind": "flex", "weeks": 4, "anchor": date(2026, 4, 6)},
+    {**VALID["period"], "cap_at_commissioned": True},
+])
+def test_fixed_fees_cannot_be_combined_with_a_period_that_cuts_minutes(tmp_path, period):
+    path = tmp_path / "council-set.toml"
+    path.write_text(toml_text(changed("period", period)) + "[fixed_fees.sleep_in]\namount_minor = 9000\n")
+    with pytest.raises(RuleSetError) as caught:
+        load_rule_set(path)
+    assert caught.value.key == "fixed_fees" and "cuts the minutes past the commissioned total" in caught.value.problem
+
+
+def test_fixed_fees_cannot_be_combined_with_unit_billing(tmp_path):
+    data = {key: value for key, value in VALID.items() if key != "period"}
+    path = tmp_path / "council-set.toml"
+    path.write_text(toml_text(data) + "[service_codes.T1019]\nunit_minutes = 15\nunit_rate_pence = 600\n"
+                    "unit_rounding = \"complete_units\"\n[fixed_fees.sleep_in]\namount_minor = 9000\n")
+    with pytest.raises(RuleSetError) as caught:
+        load_rule_set(path)
+    assert caught.value.key == "fixed_fees" and "unit billing" in caught.value.problem
 
 
 @pytest.mark.parametrize("key", ACTUAL_ONLY_KEYS)
