@@ -1,7 +1,7 @@
 """Visit types on visits, for rule sets that pay a fixed fee per type of visit
 
 Revision ID: 8d3366587aff
-Revises: a7d3e91c5f20
+Revises: d9fdcb5f2ed2
 Create Date: 2026-12-03 19:40:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '8d3366587aff'
-down_revision = 'a7d3e91c5f20'
+down_revision = 'd9fdcb5f2ed2'
 branch_labels = None
 depends_on = None
 
