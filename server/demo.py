@@ -66,9 +66,10 @@ def seed(now: datetime, rng_seed: int = 2026) -> list[tuple[str, str]]:
     db.session.add(council)
     db.session.flush()
     logins = [("council officer", "officer@council.demo")]
-    _login("officer@council.demo", "Olivia Officer", "council_officer", pw_hash, council_id=council.id)
+    officer = _login("officer@council.demo", "Olivia Officer", "council_officer", pw_hash, council_id=council.id)
 
     clients: list[Client] = []
+    contracts: list[Contract] = []
     for index, (name, slug, rule_set) in enumerate([("Lakeland Home Care", "lakeland", "actual-by-minute"),
                                                    ("Fellside Support", "fellside", "banded")]):
         provider = Provider(name=name, on_call_contact=f"oncall@{slug}.demo")
@@ -77,6 +78,7 @@ def seed(now: datetime, rng_seed: int = 2026) -> list[tuple[str, str]]:
         contract = Contract(council_id=council.id, provider_id=provider.id, reference=f"SLC-DOM-{index + 1:03d}",
                             payment_rule_set=rule_set, starts_on=date(2026, 4, 1))
         db.session.add(contract)
+        contracts.append(contract)
         workers = [Worker(provider_id=provider.id, name=n, staff_ref=f"{slug[:3].upper()}{i + 1:03d}",
                           phone=f"07700 900{index}{i:02d}")
                    for i, n in enumerate(WORKER_NAMES[index * 6:(index + 1) * 6])]
@@ -107,7 +109,18 @@ def seed(now: datetime, rng_seed: int = 2026) -> list[tuple[str, str]]:
     _log_non_contact_work(rng, clients, now)
     db.session.commit()
     scan(now, current_app.config["CAREMON"])  # mark what the past week missed, as the scheduler would have
+    _close_first_day(officer, contracts[0], week_start.date(), now)
     return logins
+
+
+def _close_first_day(officer: User, contract: Contract, day: date, now: datetime) -> None:
+    """The demo's first day closed for one contract, as a council closes a period, so that the officer's
+    repricing screen has a period to price."""
+    from server.auth.tenancy import Identity
+    from server.payments.periods import close_period
+
+    close_period(Identity(officer.id, "council_officer", council_id=officer.council_id), contract, day, day, now)
+    db.session.commit()
 
 
 def _client(rng: random.Random, contract: Contract, n: int) -> Client:

@@ -20,6 +20,7 @@ from server.auth.models import User
 from server.demo import PASSWORD, seed
 from server.directory.models import Client, Contract, Council, FamilyLink, Provider, Worker
 from server.extensions import db
+from server.payments.models import PaymentPeriod
 from server.visits.models import NonContactActivity, OutcomeProgress, Visit, VisitAssignment, VisitEvent
 from tests.servers import free_port
 
@@ -41,6 +42,8 @@ def test_demo_seeds_a_council_with_working_logins_and_runs_a_worker_could_do(app
     kinds = set(db.session.scalars(select(VisitEvent.kind).distinct()))
     assert {"arrival", "check_in", "task_done", "outcome_progress", "note", "check_out"} <= kinds
     assert count(OutcomeProgress) > 100 and count(NonContactActivity) >= 10
+    period = db.session.scalar(select(PaymentPeriod))  # the officer's repricing screen has a period to price
+    assert period.date_from == period.date_to and period.rows > 0
 
     for _role, email in logins:  # every printed login works with the printed password
         r = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
