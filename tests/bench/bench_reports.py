@@ -50,17 +50,20 @@ POPULATE = [
     """INSERT INTO providers (name) SELECT :tag || ' provider ' || p FROM generate_series(1, :providers) p""",
     """INSERT INTO contracts (council_id, provider_id, reference, payment_rule_set, geofence_radius_m,
            accuracy_limit_m, early_minutes, late_minutes, missed_minutes, no_checkout_minutes, short_percent,
-           overrun_minutes, hold_outside_geofence, hold_short_below_percent)
-       SELECT :council_id, id, :tag || '-' || id, 'actual-by-minute', 150, 100, 30, 30, 60, 60, 90, 0, true, 50
+           overrun_minutes, hold_outside_geofence, hold_short_below_percent, require_client_confirmation,
+           require_doses_before_checkout)
+       SELECT :council_id, id, :tag || '-' || id, 'actual-by-minute', 150, 100, 30, 30, 60, 60, 90, 0, true, 50,
+              false, false
        FROM providers WHERE name LIKE :tag || ' provider %' ORDER BY id""",
     """INSERT INTO workers (provider_id, name, active)
        SELECT ((SELECT array_agg(id ORDER BY id) FROM providers WHERE name LIKE :tag || ' provider %'))[1 + w / :workers],
               :tag || ' worker ' || w, true
        FROM generate_series(0, :providers * :workers - 1) w""",
-    """INSERT INTO clients (contract_id, name, reference, address, postcode, lat, lon, active, created_at)
+    """INSERT INTO clients (contract_id, name, reference, address, postcode, lat, lon, active, created_at,
+                            medication_shared_with_family)
        SELECT ((SELECT array_agg(id ORDER BY id) FROM contracts WHERE council_id = :council_id))[1 + c % :providers],
               :tag || ' client ' || c, :tag || '-' || c, c || ' Bench Road', 'LA9 4AA',
-              54.3 + (c % 100) * 0.001, -2.7 - (c % 97) * 0.001, true, now()
+              54.3 + (c % 100) * 0.001, -2.7 - (c % 97) * 0.001, true, now(), false
        FROM generate_series(0, :clients - 1) c""",
     """INSERT INTO care_packages (client_id, weekly_minutes, flex_weeks, starts_on)
        SELECT id, 7 * 110 - (id % 5) * 35, CASE WHEN id % 4 = 0 THEN 4 ELSE 1 END, DATE '2025-06-01'
