@@ -86,9 +86,12 @@ def wait_for_database(settings: dict) -> None:
     for attempt in itertools.count(1):
         try:
             with db.engine.connect() as connection:
-                if inspect(connection).has_table(SchedulerLock.__tablename__):
-                    return
-            reason = "no tables yet (caremon db upgrade)"
+                missing = set(db.metadata.tables) - set(inspect(connection).get_table_names())
+            if not missing:
+                return
+            # A migration still running has made some tables: a job started now would fail on the others.
+            some = len(missing) < len(db.metadata.tables)
+            reason = f"{'not all' if some else 'no'} tables yet (caremon db upgrade)"
         except DBAPIError as exc:
             if database_problem(exc) is None:
                 raise

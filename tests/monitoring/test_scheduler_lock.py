@@ -102,8 +102,30 @@ def test_a_scheduler_started_before_its_database_retries_with_capped_backoff_the
     output = "".join(scheduler.lines)
     assert "Traceback" not in output
     attempts = [line for line in scheduler.lines if "database unavailable" in line]
-    # One line each, saying why: no database file yet, then perhaps a moment with the file but no tables.
-    assert all("unable to open database file" in line or "no tables yet" in line for line in attempts)
+    # One line each, saying why: no database file yet, then perhaps a moment with the file but not all its tables.
+    assert all("unable to open database file" in line or "tables yet" in line for line in attempts)
     assert "unable to open database file" in attempts[0]
     waits = [float(w) for w in re.findall(r"retrying in ([0-9.]+) s", output)]
     assert waits[:4] == [0.1, 0.2, 0.4, 0.4] and max(waits) == 0.4
+
+
+def test_a_scheduler_waits_while_a_migration_has_made_only_some_tables(tmp_path):
+    """The lock's table alone is not a ready database: a job started then would fail on a table still to come."""
+    url = f"sqlite:///{tmp_path / 'caremon.db'}"
+    app = create_app(settings_for_tests(database_url=url))
+    with app.app_context():
+        db.metadata.tables["scheduler_locks"].create(db.engine)
+        db.engine.dispose()
+    scheduler = start_scheduler(url, scheduler_connect_backoff_s="0.1", scheduler_connect_backoff_max_s="0.2")
+    try:
+        assert wait_for(scheduler, "not all tables yet (caremon db upgrade)", 20), "".join(scheduler.lines[-30:])
+        assert "scheduler lock acquired" not in "".join(scheduler.lines)
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+        assert wait_for(scheduler, "scheduler lock acquired", 15), "".join(scheduler.lines[-30:])
+        assert wait_for(scheduler, "scan:", 10)
+    finally:
+        scheduler.kill()
+        scheduler.wait(5)
+    assert "Traceback" not in "".join(scheduler.lines)
