@@ -27,7 +27,10 @@ from server.extensions import db
 
 # Kept in the environment so that every import of this module (pytest's and `from tests.conftest import`)
 # and every server process a test starts agree on the run's database.
-RUN_ID = os.environ.setdefault("CAREMON_TEST_RUN_ID", f"{os.getpid()}_{secrets.token_hex(3)}")
+# Under pytest-xdist each worker adds its own name (inherited by its server processes), so workers never meet either.
+RUN_ID = "_".join(filter(None, (
+    os.environ.setdefault("CAREMON_TEST_RUN_ID", f"{os.getpid()}_{secrets.token_hex(3)}"),
+    os.environ.get("PYTEST_XDIST_WORKER"))))
 _RUN_DIR = Path(tempfile.gettempdir()) / f"caremon-test-{RUN_ID}"
 _RUN_DIR.mkdir(exist_ok=True)
 
