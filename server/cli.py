@@ -42,6 +42,7 @@ class CaremonGroup(FlaskGroup):
 
 
 @click.group(cls=CaremonGroup, create_app=_create_app, add_version_option=False)
+@click.version_option(package_name="caremon", prog_name="caremon", message="%(prog)s %(version)s")
 def main():
     """Caremon: electronic call monitoring for home care."""
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 import tomllib
-from pathlib import Path
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+from server.paths import shipped
+
+CONFIG_DIR = shipped("config")
 
 
 class SettingsError(RuntimeError):

@@ -18,7 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "config" / "payment_rules"
+from server.paths import shipped
+
+DEFAULT_DIRECTORY = shipped("config") / "payment_rules"
 
 BASES = ("actual", "planned")
 ROUNDING_DIRECTIONS = ("up", "down", "nearest")

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-PWA_DIR = Path(__file__).resolve().parent.parent.parent / "pwa"
+from server.paths import shipped
+
+PWA_DIR = shipped("pwa")
 
 # Explicit types: the host's mimetypes database may not know .webmanifest, or call .js text/plain.
 # Werkzeug adds "; charset=utf-8" to the text/* ones.
