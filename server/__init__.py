@@ -14,6 +14,7 @@ from server import limits
 from server.config import SettingsError, load_settings
 from server.errors import register_error_handlers
 from server.extensions import api, db, jwt, migrate
+from server.observability import web as observability
 from server.payments.rules import load_rule_sets
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
@@ -96,6 +97,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     jwt.init_app(app)
     api.init_app(app)
     register_error_handlers(app)
+    observability.init_app(app)
     _register_jwt_callbacks()
     _register_blueprints(app)
     return app

@@ -6,6 +6,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -13,7 +14,7 @@ from flask.cli import FlaskGroup
 from flask_migrate.cli import db as db_commands
 
 from server import create_app
-from server.config import SettingsError
+from server.config import SettingsError, load_settings
 from server.feed.commands import feed as feed_commands
 
 
@@ -64,7 +65,13 @@ def serve(host: str, port: int, workers: int):
     """Production web server (gunicorn); the scheduler runs separately (`caremon scheduler`)."""
     from gunicorn.app.wsgiapp import run
 
-    sys.argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), *GUNICORN_OPTIONS, "server.wsgi:app"]
+    from server.observability import logs
+
+    logs.configure(load_settings()["log_format"])
+    # Every worker writes its metrics here and /metrics sums them; a fresh folder per start forgets dead workers.
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="caremon-metrics-"))
+    sys.argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), *GUNICORN_OPTIONS,
+                "--config", "python:server.observability.gunicorn_conf", "server.wsgi:app"]
     run()
 
 
@@ -114,7 +121,9 @@ def demo(host: str, port: int, instance: str, reset: bool, no_serve: bool):
             click.echo(f"  {role:16} {email}")
     if no_serve:
         return
-    scheduler = subprocess.Popen([sys.executable, "-m", "server", "scheduler", "--quiet"], env=os.environ.copy())
+    # A terminal, not a log collector, reads the demo's scheduler.
+    scheduler = subprocess.Popen([sys.executable, "-m", "server", "scheduler", "--quiet"],
+                                 env={"CAREMON_LOG_FORMAT": "text", **os.environ})
     click.echo(f"\nOpen http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)\n")
     # SIGTERM ends the demo as Ctrl-C does, through the finally below, so its scheduler never outlives it.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -141,8 +150,9 @@ def scheduler(quiet: bool):
     import logging
 
     from server.monitoring.scheduler import run
+    from server.observability import logs
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logs.configure(load_settings()["log_format"])
     if quiet:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:

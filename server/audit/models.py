@@ -20,6 +20,8 @@ class AuditEntry(db.Model):
     object_type: Mapped[str] = mapped_column(String(64))
     object_id: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The id of the request (or job) that made the entry, as its log lines carry it.
+    request_id: Mapped[str | None] = mapped_column(String(64))
 
 
 # PostgreSQL refuses to change or delete an entry, whoever asks; the same statements run in the migration.

@@ -7,6 +7,7 @@ from sqlalchemy import insert
 
 from server.audit.models import AuditEntry
 from server.extensions import db
+from server.observability.context import request_id
 
 
 def record_at_once(action: str, object_type: str, object_id, *, user_id: int | None, now: datetime, **details) -> int:
@@ -14,14 +15,14 @@ def record_at_once(action: str, object_type: str, object_id, *, user_id: int | N
     with db.engine.begin() as conn:
         return conn.execute(insert(AuditEntry).values(
             at=now, user_id=user_id, action=action, object_type=object_type,
-            object_id=None if object_id is None else str(object_id), details=details,
+            object_id=None if object_id is None else str(object_id), details=details, request_id=request_id(),
         )).inserted_primary_key[0]
 
 
 def record(action: str, object_type: str, object_id, *, user_id: int | None, now: datetime, **details) -> AuditEntry:
     entry = AuditEntry(
         at=now, user_id=user_id, action=action, object_type=object_type,
-        object_id=None if object_id is None else str(object_id), details=details,
+        object_id=None if object_id is None else str(object_id), details=details, request_id=request_id(),
     )
     db.session.add(entry)
     return entry

@@ -10,6 +10,7 @@ from server.exports import evv
 from server.exports.fhir import FHIR_JSON, encounters_bundle
 from server.exports.schemas import EncounterQuerySchema, EvvExportSchema, EvvQuerySchema
 from server.extensions import db
+from server.observability.metrics import EXPORT_ROWS
 from server.payments.export import checksummed, encoded, spooled
 from server.reports.scope import resolve_scope
 
@@ -40,6 +41,7 @@ def export_evv(query):
     counter, digest = evv.Counter(), hashlib.sha256()
     rows = counter.counted(evv.evv_rows(scope.contracts, query["date_from"], query["date_to"]))
     spool = spooled(checksummed(encoded(evv.chunks_for(fmt, rows, header)), digest))
+    EXPORT_ROWS.labels("evv").inc(counter.rows)
     record("exports.evv", "export", None, user_id=ident.user_id, now=utcnow(), format=fmt, rows=counter.rows,
            sha256=digest.hexdigest(), **{k: header[k] for k in ("date_from", "date_to", "contract_id", "contracts")})
     db.session.commit()

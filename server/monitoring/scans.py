@@ -33,7 +33,7 @@ WAITING = ("late", "missed", "predicted_delay")
 def scan(now: datetime, settings: dict) -> dict:
     """One pass of every check; commits once at the end so each change lands with its notifications."""
     counts = {
-        "late": 0, "missed": 0, "no_checkout": 0, "arrived": 0, "predicted_delay": 0, "escalated": 0,
+        "late": 0, "missed": 0, "no_checkout": 0, "arrived": 0, "predicted_delay": 0, "escalated": 0, "scanned": 0,
     }
     counts["time_critical_dose"] = alert_overdue_doses(now, settings["medication_alert_after_minutes"])
     _late_and_missed(now, settings, counts)
@@ -50,6 +50,7 @@ def _late_and_missed(now: datetime, settings: dict, counts: dict) -> None:
         Visit.status.in_(OPEN_STATUSES), Visit.planned_start >= now - LOOKBACK, Visit.planned_start < now,
         Visit.started_at.is_(None)).order_by(Visit.planned_start, Visit.id))
     for visit in due:
+        counts["scanned"] += 1
         c = visit.contract
         late_at = visit.planned_start + timedelta(minutes=c.late_minutes)
         missed_at = max(visit.planned_start + timedelta(minutes=c.missed_minutes),

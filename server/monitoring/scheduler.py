@@ -14,13 +14,15 @@ import time
 from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy import inspect, text, update
+from prometheus_client import start_http_server
+from sqlalchemy import func, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from server.db_types import utcnow
 from server.errors import database_problem, database_reason
 from server.extensions import db
 from server.monitoring.models import SchedulerLock
+from server.observability import context, metrics
 
 log = logging.getLogger("caremon.scheduler")
 LOCK_NAME = "scheduler"
@@ -127,14 +129,23 @@ def generate_in_steps(now, settings: dict) -> int:
     return created
 
 
+def waiting(outbox) -> int:
+    """Messages of an outbox (notifications or webhook deliveries) still to send."""
+    return db.session.scalar(select(func.count()).select_from(outbox).where(outbox.status == "pending"))
+
+
 def run(app) -> None:
     """Wait for the lock, then run the jobs until the process is stopped or loses the lock."""
     from server.monitoring.scans import scan
     from server.notify.channels import channels_from_settings
+    from server.notify.models import Notification
     from server.notify.sender import drain
     from server.webhooks import delivery
+    from server.webhooks.models import WebhookDelivery
 
     settings = app.config["CAREMON"]
+    if settings["scheduler_metrics_port"]:
+        start_http_server(settings["scheduler_metrics_port"])
     with app.app_context():
         lock = acquire_lock(app)
         channels = channels_from_settings(settings)
@@ -145,18 +156,26 @@ def run(app) -> None:
                 if not lock.renew():
                     log.error("scheduler lock lost; stopping")
                     os._exit(1)
-                fn()
+                run_id = context.begin()  # each run's audit entries and log lines share an id
+                try:
+                    fn()
+                finally:
+                    context.end(run_id)
         return wrapped
 
     def scan_job():
-        log.info("scan: %s", scan(utcnow(), settings))
+        began = time.perf_counter()
+        counts = scan(utcnow(), settings)
+        metrics.count_scan(counts, time.perf_counter() - began)
+        log.info("scan: %s", counts)
 
     def outbox_job():
-        drain(channels, utcnow(), max_attempts=settings["notify_max_attempts"], backoff_s=settings["notify_backoff_s"],
-              backoff_max_s=settings["notify_backoff_max_s"])
+        counts = drain(channels, utcnow(), max_attempts=settings["notify_max_attempts"],
+                       backoff_s=settings["notify_backoff_s"], backoff_max_s=settings["notify_backoff_max_s"])
+        metrics.count_deliveries("notifications", counts, waiting(Notification))
 
     def webhooks_job():
-        delivery.drain(settings, utcnow())
+        metrics.count_deliveries("webhooks", delivery.drain(settings, utcnow()), waiting(WebhookDelivery))
 
     def generate_job():
         log.info("generated %d visits", generate_in_steps(utcnow(), settings))

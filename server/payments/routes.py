@@ -10,6 +10,7 @@ from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema, invalid
 from server.extensions import db
 from server.limits import allow_body
+from server.observability.metrics import EXPORT_ROWS
 from server.payments import authorisations, maintenance, periods, reconciliation, repricing
 from server.payments.export import FORMATS, Totals, checksummed, chunks_for, flagged, iter_export_rows, spooled
 from server.payments.rules import RuleSetError, load_rule_sets, rule_set_named
@@ -86,6 +87,7 @@ def export_visits(query):
     def closed(complete: bool, size: int) -> None:
         """The closing audit row: how many bytes went, and whether the client had them all."""
         db.session.rollback()  # end the reading transaction: the audit row gets one of its own
+        EXPORT_ROWS.labels("visits").inc(totals.rows)
         record("payments.export", "export", None, user_id=ident.user_id, now=utcnow(),
                started_at=started.isoformat(), started_entry_id=opened_id, complete=complete, format=fmt, date_from=header["date_from"],
                date_to=header["date_to"], provider_id=query["provider_id"], contract_id=query["contract_id"],

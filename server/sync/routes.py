@@ -8,6 +8,7 @@ from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
+from server.observability.metrics import count_sync
 from server.schemas import AwareDateTime, Schema
 from server.sync.service import store_batch
 
@@ -44,6 +45,7 @@ def upload(envelope):
                        {"max_items": settings["sync_max_items"], "max_bytes": settings["sync_max_bytes"]})
     result = store_batch(current_identity(), envelope, utcnow(), settings["clock_skew_threshold_s"])
     db.session.commit()
+    count_sync(result["results"])
     if os.environ.get("CAREMON_SYNC_CRASH_AFTER_COMMIT") == "1":
         # Fault injection for the exactly-once tests: die between commit and response.
         os._exit(1)
