@@ -222,9 +222,9 @@ def reconcile(invoice: Invoice) -> dict:
             period_lines.append({k: row[k] for k in ("row_kind", "date", "client_id", "client_reference", "visit_id",
                                                        "worker_id", "payable_minutes", "amount_pence", "detail")})
 
-    lines = [{"line_no": l.line_no, "visit_id": l.visit_id, "client_reference": l.client_reference,
-              "date": l.service_date.isoformat(), "minutes": l.minutes, "amount_pence": l.amount_pence}
-             for l in db.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
+    lines = [{"line_no": row.line_no, "visit_id": row.visit_id, "client_reference": row.client_reference,
+              "date": row.service_date.isoformat(), "minutes": row.minutes, "amount_pence": row.amount_pence}
+             for row in db.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
                                          .order_by(InvoiceLine.line_no))]
     by_visit: dict[int, list[dict]] = defaultdict(list)
     by_day: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -317,8 +317,8 @@ def reconcile(invoice: Invoice) -> dict:
                            "difference_amount_pence": sum(e["difference_amount_pence"] for e in mismatched)},
             "invoiced_not_delivered": total(not_delivered, "invoiced"),
             "delivered_not_invoiced": total(not_invoiced, "payable"),
-            "period_lines": {"count": len(period_lines), "minutes": sum(l["payable_minutes"] for l in period_lines),
-                             "amount_pence": sum(l["amount_pence"] for l in period_lines)},
+            "period_lines": {"count": len(period_lines), "minutes": sum(line["payable_minutes"] for line in period_lines),
+                             "amount_pence": sum(line["amount_pence"] for line in period_lines)},
         },
         "matched": matched,
         "mismatched": mismatched,

@@ -148,7 +148,7 @@ def test_workers_share_the_count_in_redis(app, world):
     for client in (first, second, first):
         assert login(from_address(client, address), email, "guess").status_code == 401
     assert_throttled(login(from_address(second, "10.255.255.1"), email, "guess"))
-    for i in range(2):
+    for _ in range(2):
         assert login(from_address(second, address), f"{uuid.uuid4().hex}@nowhere.example", "guess").status_code == 401
     assert_throttled(login(from_address(first, address), "w1@alpha.example", PASSWORD))
     assert db.session.scalar(select(LoginFailure.id)) is None

@@ -19,7 +19,7 @@ def test_parse_accepts_iso_and_british_dates_pounds_and_a_bom():
                           "12,,2026-11-23,30,12.50\n"
                           ",REF-1,24/11/2026,45,£18.75\n"
                           ",,,,\n".encode())
-    assert [(l["visit_id"], l["client_reference"], l["service_date"], l["minutes"], l["amount_pence"]) for l in lines] \
+    assert [(x["visit_id"], x["client_reference"], x["service_date"], x["minutes"], x["amount_pence"]) for x in lines] \
         == [(12, None, date(2026, 11, 23), 30, 1250), (None, "REF-1", date(2026, 11, 24), 45, 1875)]
 
 

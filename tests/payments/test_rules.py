@@ -48,7 +48,7 @@ def test_every_shipped_file_is_documented_in_place():
         lines = path.read_text().splitlines()
         keys = [line.split("=")[0].strip() for line in lines if "=" in line and not line.startswith(("#", " "))]
         for key in keys:
-            above = lines[lines.index(next(l for l in lines if l.split("=")[0].strip() == key)) - 1]
+            above = lines[lines.index(next(line for line in lines if line.split("=")[0].strip() == key)) - 1]
             assert above.startswith("#") or above.startswith("["), f"{path.name}: {key} has no comment above it"
 
 

@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 4970a36c2aac
-Revises: 
+Revises:
 Create Date: 2026-11-23 04:29:14.094815
 
 """
