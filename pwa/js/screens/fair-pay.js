@@ -133,6 +133,6 @@ export async function render(main, { user }) {
       h("h1", { id: "fairpay-title" }, t("fairpay.title")),
       h("p", { class: "hint" }, t("fairpay.intro")),
       form, results,
-      h("p", { class: "hint" }, t("fairpay.notes"))));
+      h("p", { class: "hint fairpay-notes" }, t("fairpay.notes"))));
   await load();
 }

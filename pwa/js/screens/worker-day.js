@@ -27,8 +27,7 @@ function visitCard(visit) {
   return h("li", { class: "card day-visit", dataset: { visitId: visit.visit_id } },
     h("h3", {}, `${clock(visit.check_in)}–${clock(visit.check_out)} · ${visit.client_name}`),
     h("p", { class: "day-place" }, place),
-    h("p", { class: "muted" }, t("fairpay.planned", { from: formatTime(visit.planned_start), to: formatTime(visit.planned_end) }),
-      " · ", t("fairpay.inOut", { in: clock(visit.check_in), out: clock(visit.check_out) })),
+    h("p", { class: "muted" }, t("fairpay.planned", { from: formatTime(visit.planned_start), to: formatTime(visit.planned_end) })),
     visit.tasks_done.length ? h("p", {}, t("fairpay.tasksDone", { tasks: visit.tasks_done.join(", ") })) : null,
     h("p", {}, t("fairpay.paidMinutes", { minutes: duration(visit.paid_minutes) }),
       visit.pay_outcome === "held" ? [" · ", h("span", { class: "chip tone-late" }, icon("clock"), t("fairpay.heldVisit"))] : null));
