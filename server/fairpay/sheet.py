@@ -15,7 +15,7 @@ def _text(value) -> str:
 
 
 def _clock(iso: str | None) -> str:
-    return datetime.fromisoformat(iso).strftime("%H:%M") if iso else "-"
+    return datetime.fromisoformat(iso).strftime("%H:%M") if iso else "not recorded"
 
 
 def _money(minor: int | None) -> str:
@@ -55,8 +55,8 @@ def _visit(pdf, visit: dict) -> None:
         pdf.cell(0, 5, _text(f"   travel {visit['travel_before_minutes']} min, waiting {visit['waiting_before_minutes']} min"),
                  new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "B", 10)
-    minutes = "-" if visit["minutes"] is None else f"{visit['minutes']} min"
-    pdf.cell(0, 6, _text(f"{_clock(visit['check_in'])} - {_clock(visit['check_out'])}  ({minutes})   "
+    minutes = "" if visit["minutes"] is None else f"  ({visit['minutes']} min)"
+    pdf.cell(0, 6, _text(f"{_clock(visit['check_in'])} - {_clock(visit['check_out'])}{minutes}   "
                          f"{visit['client_name']}"), border="T", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     place = ", ".join(part for part in (visit["address"], visit["postcode"]) if part)
