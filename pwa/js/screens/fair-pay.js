@@ -1,7 +1,7 @@
 // Fair pay for council officers and provider admins: each carer's days over a period, flagged below the minimum wage.
 import * as api from "../api.js";
 import { HOME } from "../auth.js";
-import { field, h, message, replace } from "../dom.js";
+import { field, h, message, options, replace } from "../dom.js";
 import { day, duration, money, verdict } from "../fair-pay-parts.js";
 import { t } from "../i18n.js";
 import { icon } from "../icons.js";
@@ -65,11 +65,25 @@ function daysTable(rows, showProvider) {
   })));
 }
 
+/** The providers the caller covers (from their contracts), or [] when that cannot be read. */
+async function providersOf() {
+  try {
+    const contracts = await api.get("/api/v1/contracts");
+    return [...new Map(contracts.map((c) => [c.provider_id, c.provider_name])).entries()];
+  } catch {
+    return [];
+  }
+}
+
 export async function render(main, { user }) {
+  const providers = user.role === "council_officer" ? await providersOf() : [];
   const today = localDate();
   const from = h("input", { type: "date", value: addDays(today, -14), required: true });
   const to = h("input", { type: "date", value: addDays(today, -1), required: true });
   const onlyBelow = h("input", { type: "checkbox" });
+  const provider = h("select", {}, h("option", { value: "" }, t("fairpay.allProviders")));
+  provider.append(...options(providers));
+  const query = () => ({ date_from: from.value, date_to: to.value, provider_id: provider.value });
   const status = h("div", { "aria-live": "polite" });
   const results = h("div");
   let body = null;
@@ -78,7 +92,7 @@ export async function render(main, { user }) {
   csv.addEventListener("click", async () => {
     csv.disabled = true;
     try {
-      const file = await api.download(REPORT, { date_from: from.value, date_to: to.value, format: "csv" }, "caremon-fair-pay.csv");
+      const file = await api.download(REPORT, { ...query(), format: "csv" }, "caremon-fair-pay.csv");
       replace(status, message("ok", t("fairpay.downloaded", { name: file.name })));
     } catch (err) {
       replace(status, message("error", t("fairpay.downloadFailed", { message: errorText(err) })));
@@ -106,7 +120,7 @@ export async function render(main, { user }) {
     }
     replace(status, h("p", { class: "muted" }, t("fairpay.loading")));
     try {
-      body = await api.get(REPORT, { date_from: from.value, date_to: to.value });
+      body = await api.get(REPORT, query());
       replace(status);
       draw();
     } catch (err) {
@@ -117,9 +131,11 @@ export async function render(main, { user }) {
   }
 
   onlyBelow.addEventListener("change", draw);
+  provider.addEventListener("change", load);
   const form = h("form", { class: "panel", "aria-labelledby": "fairpay-period" },
     h("h2", { id: "fairpay-period" }, t("fairpay.period")),
-    h("div", { class: "filters" }, field(t("fairpay.from"), from), field(t("fairpay.to"), to),
+    h("div", { class: "filters" }, providers.length > 1 ? field(t("fairpay.provider"), provider) : null,
+      field(t("fairpay.from"), from), field(t("fairpay.to"), to),
       h("div", {}, h("button", { class: "btn btn--primary", type: "submit" }, t("fairpay.show")))),
     h("label", { class: "check fairpay-check" }, onlyBelow, " ", t("fairpay.onlyBelow")),
     h("div", { class: "downloads" }, csv),
