@@ -213,8 +213,12 @@ def test_pay_rates_are_set_by_the_provider_admin(client, fp):
     # (120 paid + travel) x 1300 / 60, rounded half-up; the partner 41 x 1500 / 60 = 1025
     assert row_of(body, fp.acme.workers[0])["pay_minor"] == ((120 + 2 * t) * 1300 * 2 + 60) // 120
     assert row_of(body, fp.acme.workers[1])["pay_minor"] == 1025
-    for bad in ({"hourly_rate_minor": -1}, {"hourly_rate_minor": 12.5}, {"hourly_rate_minor": 100001}):
-        assert client.patch(f"/api/v1/workers/{fp.acme.workers[1].id}", json=bad, headers=h).status_code == 422
+    for bad in ({"hourly_rate_minor": -1}, {"hourly_rate_minor": 12.5}, {"hourly_rate_minor": 100001},
+                {"hourly_rate_minor": "1300"}):
+        r = client.patch(f"/api/v1/workers/{fp.acme.workers[1].id}", json={**bad, "name": "Renamed"}, headers=h)
+        assert r.status_code == 422 and "hourly_rate_minor" in r.get_json()["error"]["details"]["fields"]
+    db.session.expire_all()
+    assert (fp.acme.workers[1].hourly_rate_minor, fp.acme.workers[1].name) == (1500, "Acme Worker 2")  # nothing written
 
 
 def test_a_worker_reads_their_own_day(client, fp):
