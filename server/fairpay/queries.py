@@ -92,11 +92,26 @@ def travel_mode(worker: Worker) -> str:
     return getattr(worker, "travel_mode", None) or DEFAULT_MODE
 
 
+class Travel:
+    """The shared travel model, remembering each pair of homes: carers' runs repeat day after day, and a
+    geodesic costs far more than a dictionary look-up."""
+
+    def __init__(self, settings: Mapping):
+        self.model = travel_model(settings)
+        self.known: dict[tuple, int] = {}
+
+    def seconds(self, origin, destination, mode: str) -> int:
+        key = (origin, destination, mode)
+        if key not in self.known:
+            self.known[key] = self.model.seconds(origin, destination, mode)
+        return self.known[key]
+
+
 def days_of(worker: Worker, provider: Provider, stints: list[Stint], first: date, last: date, tz: str,
-            settings: Mapping) -> list[Day]:
+            settings: Mapping, travel: Travel) -> list[Day]:
     """The worker's days from first to last, with the shared travel model and the configured minimum wage."""
-    model, mode = travel_model(settings), travel_mode(worker)
-    days = working_days(worker.id, stints, tz=tz, travel=lambda a, b: model.seconds(a, b, mode),
+    mode = travel_mode(worker)
+    days = working_days(worker.id, stints, tz=tz, travel=lambda a, b: travel.seconds(a, b, mode),
                         break_minutes=settings["fair_pay_break_minutes"], policy=policy_of(worker, provider),
                         wages=minimum_wages(settings))
     return [day for day in days if first <= day.local_date <= last]

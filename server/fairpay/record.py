@@ -17,7 +17,7 @@ from server.directory.models import Client, Contract, Provider, Worker
 from server.extensions import db
 from server.fairpay.days import idle_day
 from server.fairpay.minimum_wage import minimum_wages
-from server.fairpay.queries import days_of, policy_of, priced_stints
+from server.fairpay.queries import Travel, days_of, policy_of, priced_stints
 from server.fairpay.report import day_figures
 from server.reports.csv_export import to_csv
 from server.timeutil import to_local
@@ -33,7 +33,7 @@ def day_record(ident: Identity, day: date, tz: str, settings: Mapping) -> dict:
     provider = db.session.get(Provider, worker.provider_id)
     contracts = db.session.scalars(select(Contract).where(Contract.provider_id == provider.id).order_by(Contract.id))
     priced = priced_stints(contracts, day, day, worker_id=worker.id).get(worker.id, [])
-    found = days_of(worker, provider, [p.stint for p in priced], day, day, tz, settings)
+    found = days_of(worker, provider, [p.stint for p in priced], day, day, tz, settings, Travel(settings))
     worked = found[0] if found else idle_day(worker.id, day, policy_of(worker, provider), minimum_wages(settings))
     by_visit = {p.stint.visit_id: p for p in priced}
     legs = {leg.to_visit_id: leg for leg in worked.legs}

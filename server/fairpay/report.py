@@ -16,7 +16,12 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from server.fairpay.days import Day, Summary, summarise
-from server.fairpay.queries import days_of, priced_stints, workers_with_providers
+from server.fairpay.queries import (
+    Travel,
+    days_of,
+    priced_stints,
+    workers_with_providers,
+)
 from server.reports.csv_export import to_csv
 from server.reports.scope import Scope
 
@@ -28,10 +33,11 @@ def fair_pay(scope: Scope, settings: Mapping, *, show_names: bool) -> dict:
     first, last = scope.period.first, scope.period.last
     stints = priced_stints(scope.contracts, first, last)
     people = workers_with_providers(stints)
-    rows, by_carer, by_provider = [], defaultdict(list), defaultdict(list)
+    rows, by_carer, by_provider, travel = [], defaultdict(list), defaultdict(list), Travel(settings)
     for worker_id, priced in stints.items():
         worker, provider = people[worker_id]
-        for day in days_of(worker, provider, [p.stint for p in priced], first, last, scope.period.tz, settings):
+        for day in days_of(worker, provider, [p.stint for p in priced], first, last, scope.period.tz, settings,
+                           travel):
             who = {"provider_id": provider.id, "provider_name": provider.name, "worker_id": worker.id,
                    "worker_name": worker.name if show_names else None, "staff_ref": worker.staff_ref}
             rows.append({**who, **day_figures(day)})
