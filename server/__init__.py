@@ -14,6 +14,7 @@ from server import limits
 from server.config import SettingsError, load_settings
 from server.errors import register_error_handlers
 from server.extensions import api, db, jwt, migrate
+from server.fairpay.minimum_wage import minimum_wages
 from server.observability import web as observability
 from server.payments.rules import load_rule_sets
 
@@ -84,6 +85,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     settings = load_settings(overrides)
     # A broken rule-set file stops the start, naming the file, key and problem, rather than a first export.
     load_rule_sets()
+    minimum_wages(settings)  # likewise a bad minimum-wage table
     app = Flask(__name__, static_folder=None)
     app.config.update(_flask_config(settings))
     if settings["proxy_hops"]:
@@ -104,7 +106,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 API_DOMAINS = ("auth", "directory", "care", "visits", "feedback", "reports", "payments", "monitoring", "notify",
-               "sync", "feed", "exports", "webhooks", "tags", "sms", "medication")
+               "sync", "feed", "exports", "webhooks", "tags", "sms", "medication", "fairpay")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -70,9 +70,12 @@ def seed(now: datetime, rng_seed: int = 2026) -> list[tuple[str, str]]:
 
     clients: list[Client] = []
     contracts: list[Contract] = []
-    for index, (name, slug, rule_set) in enumerate([("Lakeland Home Care", "lakeland", "actual-by-minute"),
-                                                   ("Fellside Support", "fellside", "banded")]):
-        provider = Provider(name=name, on_call_contact=f"oncall@{slug}.demo")
+    # Carers' pay for the fair-pay report: Lakeland pays contact time only, Fellside pays travel too.
+    for index, (name, slug, rule_set, rate, pays_travel) in enumerate([
+            ("Lakeland Home Care", "lakeland", "actual-by-minute", 1250, False),
+            ("Fellside Support", "fellside", "banded", 1300, True)]):
+        provider = Provider(name=name, on_call_contact=f"oncall@{slug}.demo", hourly_rate_minor=rate,
+                            pays_travel=pays_travel)
         db.session.add(provider)
         db.session.flush()
         contract = Contract(council_id=council.id, provider_id=provider.id, reference=f"SLC-DOM-{index + 1:03d}",

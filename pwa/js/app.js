@@ -12,6 +12,7 @@ const SCREENS = [
   [/^\/worker$/, () => import("./screens/worker.js"), ["worker"]],
   [/^\/worker\/visit\/(\d+)$/, () => import("./screens/visit.js"), ["worker"]],
   [/^\/worker\/activity$/, () => import("./screens/activity.js"), ["worker"]],
+  [/^\/worker\/day$/, () => import("./screens/worker-day.js"), ["worker"]],
   [/^\/coordinator$/, () => import("./screens/coordinator.js"), ["coordinator", "provider_admin"]],
   [/^\/clients\/(\d+)\/medication$/, () => import("./screens/medication.js"), ["coordinator", "provider_admin"]],
   [/^\/reports$/, () => import("./screens/reports.js"), ["coordinator", "provider_admin"]],
@@ -22,6 +23,7 @@ const SCREENS = [
   [/^\/family$/, () => import("./screens/family.js"), ["family"]],
   [/^\/council$/, () => import("./screens/council.js"), ["council_officer"]],
   [/^\/council\/periods$/, () => import("./screens/periods.js"), ["council_officer"]],
+  [/^\/fair-pay$/, () => import("./screens/fair-pay.js"), ["council_officer", "provider_admin"]],
 ];
 
 // Screens for someone not signed in: logging in, and a password reset link from an email.

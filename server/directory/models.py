@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db_types import BigId, UTCDateTime, utcnow
@@ -31,6 +31,10 @@ class Provider(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     # Who gets escalated missed-visit alerts out of hours (email address or phone number).
     on_call_contact: Mapped[str | None] = mapped_column(String(254))
+    # What the provider pays its carers, for the fair-pay report: the usual hourly rate (minor units; a
+    # worker's own rate wins) and whether travel time between visits is paid at that rate.
+    hourly_rate_minor: Mapped[int | None]
+    pays_travel: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Contract(db.Model):
@@ -76,6 +80,8 @@ class Worker(db.Model):
     staff_ref: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(default=True)
+    # The carer's hourly rate (minor units), where it differs from the provider's.
+    hourly_rate_minor: Mapped[int | None]
     # Last fix reported by the worker's phone, for travel predictions and the roster map.
     last_lat: Mapped[float | None] = mapped_column(Float)
     last_lon: Mapped[float | None] = mapped_column(Float)

@@ -77,12 +77,23 @@ class CouncilSchema(Schema):
                        "(default false)"})
 
 
+def hourly_rate(description: str) -> fields.Integer:
+    # At most 1000.00 an hour: anything larger is a typo.
+    return fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 100000),
+                          metadata={"description": description})
+
+
 class ProviderSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(validate=validate.Length(1, 200))
     # An email address or a phone number: escalated missed-visit alerts go there.
     on_call_contact = fields.String(allow_none=True, validate=[validate.Length(max=254), validate.Regexp(
         r"^([^@\s]+@[^@\s]+\.[^@\s]+|\+?[0-9][0-9 ]{6,20})$", error="An email address or a phone number")])
+    hourly_rate_minor = hourly_rate(
+        "The carers' usual hourly rate in minor units (1250 is £12.50); a worker's own rate wins. Used by the "
+        "fair-pay report")
+    pays_travel = fields.Boolean(metadata={
+        "description": "Travel time between visits is paid at the carer's hourly rate (the fair-pay report counts it)"})
 
 
 class WorkerSchema(Schema):
@@ -92,6 +103,7 @@ class WorkerSchema(Schema):
     staff_ref = fields.String(allow_none=True, validate=validate.Length(max=64))
     phone = fields.String(allow_none=True, validate=validate.Length(max=32))
     active = fields.Boolean()
+    hourly_rate_minor = hourly_rate("The carer's own hourly rate in minor units; null takes the provider's")
     last_lat = fields.Float(dump_only=True, allow_none=True)
     last_lon = fields.Float(dump_only=True, allow_none=True)
     last_seen_at = fields.DateTime(dump_only=True, allow_none=True)

@@ -9,6 +9,7 @@ import { LEGEND, legendChip } from "../status.js";
 import { clockTime, formatDay, localDate } from "../time.js";
 import { loadUndelivered, renderUndelivered, retry } from "../undelivered.js";
 import { renderVisitDetail } from "../visit-detail.js";
+import { t } from "../i18n.js";
 
 const POLL_MS = 10000;
 
@@ -36,7 +37,8 @@ export async function render(main, { user } = {}) {
         h("h1", {}, "Today's roster"), h("span", { class: "muted" }, formatDay(day)),
         h("span", { class: "spacer" }), updated, h("a", { class: "btn", href: "#/reports" }, "Reports and KPIs"),
         h("a", { class: "btn", href: "#/clients" }, "Clients and tags"),
-        user?.role === "provider_admin" && [h("a", { class: "btn", href: "#/api-clients" }, "API clients"),
+        user?.role === "provider_admin" && [h("a", { class: "btn", href: "#/fair-pay" }, t("fairpay.link")),
+          h("a", { class: "btn", href: "#/api-clients" }, "API clients"),
           h("a", { class: "btn", href: "#/feed-import" }, "Import CSV"),
           h("a", { class: "btn", href: "#/webhooks" }, "Webhooks")]),
       h("ul", { class: "legend", "aria-label": "Status key" }, LEGEND.map((st) => h("li", {}, legendChip(st)))),

@@ -1,5 +1,6 @@
 // The care worker's day: visits in order with time, address and state; works from the saved copy offline.
 import { h, message, replace } from "../dom.js";
+import { t } from "../i18n.js";
 import { icon } from "../icons.js";
 import * as outbox from "../outbox.js";
 import { loadRun, shownStatus } from "../run.js";
@@ -44,6 +45,7 @@ export async function render(main, { user }) {
         : h("p", { class: "card" }, "No visits on your run today."),
       h("div", { class: "actions" },
         h("a", { class: "btn btn--block", href: "#/worker/activity" }, icon("clock"), "Log non-contact work"),
+        h("a", { class: "btn btn--block", href: "#/worker/day" }, icon("download"), t("fairpay.myDay")),
         sync.pending > 0 ? h("button", {
           class: "btn btn--block", type: "button", disabled: !navigator.onLine,
           onClick: () => outbox.syncNow(),
