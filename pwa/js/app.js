@@ -22,6 +22,9 @@ const SCREENS = [
   [/^\/family$/, () => import("./screens/family.js"), ["family"]],
   [/^\/council$/, () => import("./screens/council.js"), ["council_officer"]],
   [/^\/council\/periods$/, () => import("./screens/periods.js"), ["council_officer"]],
+  [/^\/council\/outcome-payments$/, () => import("./screens/outcome-payments.js"), ["council_officer", "provider_admin"]],
+  [/^\/clients\/(\d+)\/outcomes$/, () => import("./screens/client-outcomes.js"),
+    ["coordinator", "provider_admin", "council_officer"]],
 ];
 
 // Screens for someone not signed in: logging in, and a password reset link from an email.
