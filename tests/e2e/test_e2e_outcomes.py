@@ -37,7 +37,7 @@ def test_officer_reads_the_outcome_payment_and_a_statement(open_context, world, 
     line = page.locator(".outcome-line")
     expect(line.locator('[data-testid="retained"]')).to_have_text("£500.00")
     expect(line.locator('[data-testid="released"]')).to_have_text("£89.28")
-    expect(line.locator('[data-testid="payable"]')).to_have_text("£9589.28")
+    expect(line.locator('[data-testid="payable"]')).to_have_text("£9,589.28")
     measures = page.get_by_role("table", name="Outcome measures for Alpha")
     expect(measures.locator("tr", has_text="Reablement packages")).to_contain_text("1 of 2 (50.0%)")
     expect(measures.locator("tr", has_text="Outcome reviews")).to_contain_text("Target missed")

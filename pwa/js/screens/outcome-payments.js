@@ -3,12 +3,11 @@
 import * as api from "../api.js";
 import { table } from "../charts.js";
 import { field, h, message, options, replace } from "../dom.js";
-import { t } from "../i18n.js";
+import { locale, t } from "../i18n.js";
 import { icon } from "../icons.js";
 
 function money(pence) {
-  const sign = pence < 0 ? "−" : "";
-  return `£${sign}${(Math.abs(pence) / 100).toFixed(2)}`;
+  return new Intl.NumberFormat(locale(), { style: "currency", currency: "GBP" }).format(pence / 100);
 }
 
 function resultCell(m) {
