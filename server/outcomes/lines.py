@@ -1,25 +1,25 @@
 """A closed period's outcome-payment line and a contract's weekly-budget report, as the API and CSV show them.
 
-The line is computed when read, from the period's frozen payment (amount_pence, or under the weekly-budget
-model the packages' budgets for its dates) and the outcome data as it stands, so a review recorded late
+The line is computed when read, from the period's frozen payment (amount_pence; under the weekly-budget
+model that is the packages' budget rows) and the outcome data as it stands, so a review recorded late
 still counts; the arithmetic is server/payments/outcome_pay.py.
 """
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date
 
 from server.directory.models import Contract
 from server.extensions import db
-from server.outcomes.payment_facts import measure_counts, package_facts
+from server.outcomes.payment_facts import measure_counts
+from server.payments.budget_facts import package_facts
 from server.payments.budgets import budget_line
 from server.payments.export import pounds
 from server.payments.models import PaymentPeriod
 from server.payments.outcome_pay import outcome_payment
 from server.payments.rules import rule_set_named
 from server.reports.csv_export import cell
-from server.timeutil import to_local
 
 CSV_COLUMNS = ("period_id", "contract_id", "contract_reference", "provider_id", "provider", "date_from", "date_to",
                "rule_set", "row", "measure", "target_percent", "weight", "cases", "met", "result_percent",
@@ -44,21 +44,16 @@ def budgets(contract: Contract, first: date, last: date, today: date) -> list[di
     return lines
 
 
-def period_line(period: PaymentPeriod, now: datetime) -> dict:
+def period_line(period: PaymentPeriod) -> dict:
     """The period's provider line: retained, each measure's result and release, with the explanation."""
     contract = db.session.get(Contract, period.contract_id)
-    today = to_local(now, contract.council.timezone).date()
     rules = rule_set_named(period.rule_set)
     head = {"period_id": period.id, "contract_id": contract.id, "contract_reference": contract.reference,
             "provider_id": contract.provider_id, "provider": contract.provider.name, "date_from": period.date_from,
             "date_to": period.date_to, "rule_set": rules.name, "model": rules.model}
     if rules.outcome_payments is None:
         return {**head, "lines": []}
-    if rules.model == "weekly_budget":
-        paid = sum(line["budget_minor"] for line in budgets(contract, period.date_from, period.date_to, today))
-    else:
-        paid = period.amount_pence
-    payment = outcome_payment(rules.outcome_payments, paid,
+    payment = outcome_payment(rules.outcome_payments, period.amount_pence,
                               measure_counts(contract, period.date_from, period.date_to))
     line = {
         "provider_id": contract.provider_id, "provider": contract.provider.name, "paid_pence": payment.paid_minor,

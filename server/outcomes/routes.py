@@ -93,7 +93,7 @@ def outcome_statement_pdf(query, client_id):
 def outcome_payments(query, period_id):
     """A closed period's outcome payment: the top-slice retained, each measure's result, what is released."""
     period = get_period(current_identity(), period_id)
-    answer = lines.period_line(period, utcnow())
+    answer = lines.period_line(period)
     if query["format"] == "csv":
         return Response(lines.as_csv(answer), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="caremon-outcome-payments-{period.id}.csv"'})

@@ -21,7 +21,7 @@ from server.payments.rules import (
 )
 
 SHIPPED = ("actual-by-minute", "banded", "commissioned", "flex-4-week", "guaranteed-85", "outcomes-top-slice",
-           "scheduled-then-authorised", "unsociable-hours", "us-evv-15min")
+           "scheduled-then-authorised", "unsociable-hours", "us-evv-15min", "weekly-budget")
 
 VALID = {
     "description": "test set",
