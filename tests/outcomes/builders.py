@@ -6,14 +6,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from server.care.models import CarePackage
 from server.db_types import utcnow
-from server.extensions import db
 from server.directory.models import Contract
+from server.extensions import db
 from server.outcomes.models import OutcomeReview
 from server.payments.models import PaymentPeriod
 from server.timeutil import local_range_bounds
 from server.visits.models import OutcomeProgress, VisitEvent
 from tests.factories import add, visit_for
-
 
 
 def _event(visit, worker, kind: str, at: datetime, payload: dict) -> VisitEvent:

@@ -99,8 +99,8 @@ def test_held_or_improved(pairs, expected):
 # ---- the weekly-budget model
 
 def package(**extra) -> PackageFacts:
-    base = dict(package_id=1, client_id=7, weekly_minutes=600, weekly_budget_minor=21_000,
-                starts_on=date(2026, 11, 2), ends_on=None)
+    base = {"package_id": 1, "client_id": 7, "weekly_minutes": 600, "weekly_budget_minor": 21_000,
+            "starts_on": date(2026, 11, 2), "ends_on": None}
     return PackageFacts(**{**base, **extra})
 
 
@@ -154,18 +154,21 @@ def test_outcome_payment_keys_load(tmp_path):
     assert rules.model == "per_visit"
 
 
+OP = "[outcome_payments]\ntop_slice_percent = 5\n"
+MEASURE = '[[outcome_payments.measures]]\nname = "{name}"\ntarget_percent = {target}\nweight = {weight}\n'
+
+
+def measure(name="reviews_on_time", target=90, weight=1) -> str:
+    return MEASURE.format(name=name, target=target, weight=weight)
+
+
 @pytest.mark.parametrize("body, key", [
-    ('[outcome_payments]\ntop_slice_percent = 101\n[[outcome_payments.measures]]\nname = "reviews_on_time"\n'
-     'target_percent = 90\nweight = 1\n', "outcome_payments.top_slice_percent"),
-    ('[outcome_payments]\ntop_slice_percent = 5.0\n', "outcome_payments.top_slice_percent"),
-    ('[outcome_payments]\ntop_slice_percent = 5\n', "outcome_payments.measures"),
-    ('[outcome_payments]\ntop_slice_percent = 5\n[[outcome_payments.measures]]\nname = "happiness"\n'
-     'target_percent = 90\nweight = 1\n', "outcome_payments.measures[0].name"),
-    ('[outcome_payments]\ntop_slice_percent = 5\n[[outcome_payments.measures]]\nname = "reviews_on_time"\n'
-     'target_percent = 90\nweight = 0\n', "outcome_payments.measures[0].weight"),
-    ('[outcome_payments]\ntop_slice_percent = 5\n[[outcome_payments.measures]]\nname = "reviews_on_time"\n'
-     'target_percent = 90\nweight = 1\n[[outcome_payments.measures]]\nname = "reviews_on_time"\n'
-     'target_percent = 80\nweight = 1\n', "outcome_payments.measures"),
+    ("[outcome_payments]\ntop_slice_percent = 101\n" + measure(), "outcome_payments.top_slice_percent"),
+    ("[outcome_payments]\ntop_slice_percent = 5.0\n", "outcome_payments.top_slice_percent"),
+    (OP, "outcome_payments.measures"),
+    (OP + measure(name="happiness"), "outcome_payments.measures[0].name"),
+    (OP + measure(weight=0), "outcome_payments.measures[0].weight"),
+    (OP + measure() + measure(target=80), "outcome_payments.measures"),
     ('model = "by_the_hour"\n', "model"),
     ('model = "weekly_budget"\n[period]\nkind = "flex"\nweeks = 4\nanchor = 2026-04-06\n', "period"),
 ])
