@@ -24,6 +24,9 @@ const SCREENS = [
   [/^\/council$/, () => import("./screens/council.js"), ["council_officer"]],
   [/^\/council\/periods$/, () => import("./screens/periods.js"), ["council_officer"]],
   [/^\/fair-pay$/, () => import("./screens/fair-pay.js"), ["council_officer", "provider_admin"]],
+  [/^\/council\/outcome-payments$/, () => import("./screens/outcome-payments.js"), ["council_officer", "provider_admin"]],
+  [/^\/clients\/(\d+)\/outcomes$/, () => import("./screens/client-outcomes.js"),
+    ["coordinator", "provider_admin", "council_officer"]],
 ];
 
 // Screens for someone not signed in: logging in, and a password reset link from an email.

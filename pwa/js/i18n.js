@@ -2,8 +2,14 @@
 // Each area keeps its messages in messages/<area>.js as { en: {...}, cy: {...} }, keys prefixed "<area>.".
 import common from "./messages/common.js";
 import fairpay from "./messages/fairpay.js";
+import outcomes from "./messages/outcomes.js";
 
-const AREAS = [common, fairpay];
+// One line an area, so areas added side by side merge cleanly.
+const AREAS = [
+  common,
+  fairpay,
+  outcomes,
+];
 export const LANGUAGES = { en: "English", cy: "Cymraeg" };
 const CATALOGUES = {
   en: Object.assign({}, ...AREAS.map((area) => area.en)),

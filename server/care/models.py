@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db_types import BigId, UTCDateTime, utcnow
@@ -37,6 +37,13 @@ class CarePackage(db.Model):
     ends_on: Mapped[date | None]
     # The payer's code for the service commissioned (HCPCS "T1019", "S5125"); its visits take it unless they set one.
     service_code: Mapped[str | None] = mapped_column(String(32))
+    # Reablement: short-term care meant to be reduced or ended by planned_end_on, to planned_weekly_minutes
+    # from the next day (0 = ended); payment by outcomes counts the packages reduced on time.
+    reablement: Mapped[bool] = mapped_column(default=False)
+    planned_end_on: Mapped[date | None]
+    planned_weekly_minutes: Mapped[int | None]
+    # Indicative weekly budget in the council's minor unit, paid whatever the minutes under the weekly-budget model.
+    weekly_budget_minor: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class VisitPattern(db.Model):

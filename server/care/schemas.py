@@ -23,11 +23,28 @@ class CarePackageSchema(Schema):
     ends_on = fields.Date(load_default=None, allow_none=True)
     service_code = service_code(load_default=None, metadata={
         "description": "Payer's service code (HCPCS \"T1019\", \"S5125\"); the package's visits take it"})
+    reablement = fields.Boolean(load_default=False, metadata={
+        "description": "Short-term reablement, to be reduced to planned_weekly_minutes after planned_end_on"})
+    planned_end_on = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "Local date by which a reablement package is planned to be reduced or ended"})
+    planned_weekly_minutes = fields.Integer(strict=True, load_default=None, allow_none=True,
+                                            validate=validate.Range(0, 7 * 24 * 60), metadata={
+        "description": "Weekly minutes planned from the day after planned_end_on (0: ended)"})
+    weekly_budget_minor = fields.Integer(strict=True, load_default=None, allow_none=True,
+                                         validate=validate.Range(0, 10**9), metadata={
+        "description": "Indicative weekly budget in the council's minor unit (pence)"})
 
     @validates_schema
     def _ordered(self, data, **_):
         if data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             raise ValidationError("ends_on is before starts_on", "ends_on")
+        if data.get("planned_end_on") and data["planned_end_on"] < data["starts_on"]:
+            raise ValidationError("planned_end_on is before starts_on", "planned_end_on")
+        planned = data.get("planned_weekly_minutes")
+        if planned is not None and planned > data["weekly_minutes"]:
+            raise ValidationError("A planned reduction cannot be more minutes than the package", "planned_weekly_minutes")
+        if (data.get("planned_end_on") or planned is not None) and not data.get("reablement"):
+            raise ValidationError("A planned reduction is for reablement packages", "reablement")
 
 
 class VisitPatternSchema(Schema):

@@ -39,7 +39,9 @@ from server.directory.models import Client, Contract
 from server.extensions import db
 from server.payments import facts
 from server.payments.calendar import PayCalendar
-from server.payments.engine import PAID, BlockTally, Line, pay_carer, payable_for_activity
+from server.payments.budget_facts import package_facts
+from server.payments.budgets import budget_line
+from server.payments.engine import PAID, BlockTally, Line, Step, pay_carer, payable_for_activity
 from server.payments.models import PaymentPeriod, PaymentSnapshot, ServiceAuthorisation
 from server.payments.rules import RuleSet, rule_set_named
 from server.payments.units import UnitBill, UnitBiller
@@ -187,9 +189,38 @@ class ContractExport:
         if self.rules.period is not None:
             for block in self.blocks_ending(first, last):
                 yield from self.settlement_rows(*block)
+        if self.rules.model == "weekly_budget":
+            yield from self.budget_rows(first, last)
+
+    def budget_rows(self, first: date, last: date) -> Iterator[dict]:
+        """Under the weekly-budget model, each package in force over first..last is paid its budget for those days."""
+        references = dict(db.session.execute(select(Client.id, Client.reference)
+                                             .where(Client.contract_id == self.contract.id)).all())
+        for package in package_facts(self.contract, first, last):
+            line = budget_line(package, first, last, today=last)  # the row's amount does not depend on the day
+            if not line.days:
+                continue
+            block_from = max(first, package.starts_on)
+            yield {
+                **_EMPTY, **self.base, "row_kind": "settlement", "date": last.isoformat(),
+                "client_id": package.client_id, "client_reference": references.get(package.client_id),
+                "planned_minutes": package.weekly_minutes, "outcome": PAID, "payable_minutes": 0,
+                "amount_pence": line.budget_minor, "amount": pounds(line.budget_minor),
+                "block_from": block_from.isoformat(), "block_to": min(last, package.ends_on or last).isoformat(),
+                "detail": f"weekly_budget: package {package.package_id}, {line.explanation[0]}",
+            }
 
     def price(self, row, explain: bool = False) -> Line:
-        return pay_carer(facts.visit_of(row, self.contract), facts.carer_of(row), self.rules, self.calendar, explain)
+        return self.budgeted(pay_carer(facts.visit_of(row, self.contract), facts.carer_of(row), self.rules,
+                                       self.calendar, explain))
+
+    def budgeted(self, line: Line) -> Line:
+        """Under the weekly-budget model a visit is monitored and measured but paid by its package's budget row."""
+        if self.rules.model != "weekly_budget":
+            return line
+        step = Step("weekly_budget", line.minutes, line.minutes, "paid by the care package's weekly budget, "
+                                                                 "not by the minute")
+        return replace(line, amount_pence=0, steps=(*line.steps, step) if line.steps else ())
 
     def priced(self, rows: Iterable, explain: bool = False, visit_ids=None) -> Iterator[tuple[Any, Line]]:
         """Each visit row with its carer's line, explained when asked (for the visits in visit_ids, or all).
@@ -207,7 +238,7 @@ class ContractExport:
             carers = tuple(facts.carer_of(row) for row in group)
             visit = replace(facts.visit_of(group[0], self.contract), carers=carers)
             for row, carer in zip(group, carers):
-                yield row, pay_carer(visit, carer, self.rules, self.calendar, explained(row))
+                yield row, self.budgeted(pay_carer(visit, carer, self.rules, self.calendar, explained(row)))
 
     def priced_visits(self, first: date, last: date, visit_ids=None, explain: bool = False) -> Iterator[tuple]:
         """(row, line, unit bill or None) for the visit rows over local dates first..last, in planned order.

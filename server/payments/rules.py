@@ -46,7 +46,18 @@ ACTUAL_ONLY_KEYS = ("rounding_unit_minutes", "rounding_direction", "tolerance_mi
                     "tolerance_percent_of_planned", "cap_minutes_over_planned", "pay_access_time", "double_up_pay")
 TOP_LEVEL_KEYS = ("description", "basis", "minimum_minutes", "missing_checkout", "paid_activity_categories",
                   *ACTUAL_ONLY_KEYS, "rates", "period", "frustrated", "service_codes",
-                  "visit_maintenance", "fixed_fees")
+                  "visit_maintenance", "fixed_fees", "model", "outcome_payments")
+# What a contract pays for: each visit's minutes (the engine), or each care package's indicative weekly
+# budget whatever the minutes (budgets.py); under "weekly_budget" visits are still monitored and exported.
+MODELS = ("per_visit", "weekly_budget")
+# [outcome_payments]: a top-slice of each period's payment held back and released against outcome measures
+# (outcome_pay.py). The measure names are the ones server.outcomes.payment_facts counts.
+OUTCOME_PAYMENT_KEYS = ("top_slice_percent", "measures")
+OUTCOME_MEASURE_KEYS = ("name", "target_percent", "weight", "release")
+OUTCOME_MEASURES = ("outcomes_held_or_improved", "reablement_on_time", "reviews_on_time")
+# on_target: a measure's share is released in full when its result reaches the target, else withheld;
+# pro_rata: released in proportion to result / target, in full at or above the target.
+OUTCOME_RELEASES = ("on_target", "pro_rata")
 # Unit billing per service code (US electronic visit verification payers); see units.py.
 SERVICE_CODE_KEYS = ("description", "unit_minutes", "unit_rate_pence", "unit_rounding", "daily_unit_limit",
                      "carry_over", "authorisation_required")
@@ -187,6 +198,24 @@ class FixedFee:
 
 
 @dataclass(frozen=True)
+class OutcomeMeasureRule:
+    """One agreed outcome measure: its target (a percentage of cases) and its weight in the top-slice."""
+
+    name: str
+    target_percent: Decimal
+    weight: int
+    release: str = "on_target"
+
+
+@dataclass(frozen=True)
+class OutcomePaymentRule:
+    """Payment by outcomes: top_slice_percent of a period's payment is retained, released per measure."""
+
+    top_slice_percent: Decimal
+    measures: tuple[OutcomeMeasureRule, ...]
+
+
+@dataclass(frozen=True)
 class RuleSet:
     """How a contract turns visit times into payable minutes and pence; see config/payment_rules/."""
 
@@ -209,6 +238,8 @@ class RuleSet:
     visit_maintenance: MaintenanceRule | None = None
     frustrated: FrustratedRule | None = None
     fixed_fees: dict[str, FixedFee] = field(default_factory=dict)
+    model: str = "per_visit"
+    outcome_payments: OutcomePaymentRule | None = None
 
 
 _REQUIRED = object()
@@ -284,6 +315,23 @@ class _Table:
         if too_low or (high is not None and value > high):
             bounds = f"{'above' if low_open else 'at least'} {low}" + (f" and at most {high}" if high is not None else "")
             self.fail(key, f"must be {bounds}, got {text!r}")
+        return value
+
+    def percent(self, key: str, default: Any = None) -> Decimal:
+        """A percentage 0 to 100, written as a whole number (5) or a decimal string ("2.5"), never a float."""
+        value = self.data.get(key, default)
+        if value is _REQUIRED:
+            self.fail(key, "missing (required)")
+        if type(value) is int:
+            return self._in_percent_range(key, Decimal(value), value)
+        if type(value) is not str:
+            self.fail(key, f'must be a whole number or a decimal string such as "2.5", got {_type_name(value)} '
+                           f"{value!r}")
+        return self.decimal(key, Decimal(0), Decimal(100))
+
+    def _in_percent_range(self, key: str, value: Decimal, written: Any) -> Decimal:
+        if not Decimal(0) <= value <= Decimal(100):
+            self.fail(key, f"must be at least 0 and at most 100, got {written!r}")
         return value
 
     def clock(self, key: str) -> time:
@@ -437,6 +485,35 @@ def _fixed_fee(visit_type: str, table: _Table) -> FixedFee:
     return FixedFee(visit_type, table.integer("amount_minor", 1, _REQUIRED), table.integer("minutes", 0, None))
 
 
+def _outcome_payments(table: _Table) -> OutcomePaymentRule:
+    top_slice = table.percent("top_slice_percent", _REQUIRED)
+    measures = []
+    for measure in table.tables("measures", OUTCOME_MEASURE_KEYS):
+        measures.append(OutcomeMeasureRule(
+            name=measure.choice("name", OUTCOME_MEASURES, _REQUIRED),
+            target_percent=measure.percent("target_percent", _REQUIRED),
+            weight=measure.integer("weight", 1, _REQUIRED),
+            release=measure.choice("release", OUTCOME_RELEASES, "on_target"),
+        ))
+    if not measures:
+        table.fail("measures", "list at least one measure ([[outcome_payments.measures]]) to release the "
+                               "top-slice against")
+    names = [m.name for m in measures]
+    if len(set(names)) != len(names):
+        table.fail("measures", "names a measure more than once")
+    return OutcomePaymentRule(top_slice, tuple(measures))
+
+
+def _model(top: _Table) -> str:
+    model = top.choice("model", MODELS, "per_visit")
+    if model == "weekly_budget":
+        for key in ("period", "service_codes", "fixed_fees"):
+            if top.has(key):
+                top.fail(key, 'cannot be combined with model = "weekly_budget", which pays each package\'s '
+                              "weekly budget whatever the minutes")
+    return model
+
+
 def _maintenance(table: _Table) -> MaintenanceRule:
     codes = table.codes("reason_codes")
     return MaintenanceRule(table.integer("window_days", 1, _REQUIRED), codes)
@@ -452,6 +529,7 @@ def _rule_set(name: str, top: _Table) -> RuleSet:
     period = top.table("period", PERIOD_KEYS, required=False)
     maintenance = top.table("visit_maintenance", MAINTENANCE_KEYS, required=False)
     frustrated = top.table("frustrated", FRUSTRATED_KEYS, required=False)
+    outcome_payments = top.table("outcome_payments", OUTCOME_PAYMENT_KEYS, required=False)
     cap = top.integer("cap_minutes_over_planned", 0, None)
     if period is not None and period.data.get("kind") == "raise_to_authorised" and basis == "actual" and cap != 0:
         top.fail("cap_minutes_over_planned", 'must be 0 under period kind "raise_to_authorised": each visit is '
@@ -479,6 +557,8 @@ def _rule_set(name: str, top: _Table) -> RuleSet:
         visit_maintenance=None if maintenance is None else _maintenance(maintenance),
         frustrated=None if frustrated is None else _frustrated(frustrated),
         fixed_fees=_fixed_fees(top),
+        model=_model(top),
+        outcome_payments=None if outcome_payments is None else _outcome_payments(outcome_payments),
     )
 
 

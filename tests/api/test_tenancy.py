@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Callable
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ from tests.conftest import headers_for
 from tests.factories import HOME, add, api_client_for, user, webhook_for
 from tests.factories import HOME, add, api_client_for, user
 from tests.medication.builders import dose, dose_body, medicine
+from tests.outcomes.builders import closed_period, review
 
 ALL = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 STAFF = ("coordinator", "provider_admin")
@@ -32,7 +33,7 @@ ADMIN = ("provider_admin",)
 USER_ADMINS = ("provider_admin", "council_officer")
 FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "exports", "webhooks", "tags"}
 WEBHOOK_OWNERS = ("provider_admin", "council_officer")
-FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "medication"}
+FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "medication", "outcomes"}
 
 
 @pytest.fixture
@@ -54,6 +55,10 @@ def tw(world):
     world.medicine = medicine(a.clients[0], a.admin)
     world.prn = medicine(a.clients[0], a.admin, name="Paracetamol", prn=True)
     world.prn_dose = dose(a.worker_users[0], a.visits[0], world.prn, slot=None, prn_reason="Headache")
+    world.review = review(a.clients[0], a.admin, date(2026, 11, 30))
+    world.period = closed_period(a.contract, date(2026, 11, 1), date(2026, 11, 30), 50_000, world.officer,
+                                 rule_set="outcomes-top-slice")
+    db.session.commit()
     return world
 
 
@@ -191,6 +196,24 @@ ENDPOINTS = [
              ("worker", *STAFF), lambda w: w.alpha.worker_users[0], 200, lambda w: {"effect": "Headache eased"}),
     Endpoint("mar_chart", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/mar.pdf?month=2026-11",
              (*STAFF, "council_officer"), lambda w: w.alpha.coordinator, 200),
+    Endpoint("list_outcome_reviews", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/outcome-reviews",
+             (*STAFF, "council_officer"), lambda w: w.officer, 200),
+    Endpoint("plan_outcome_review", "POST", lambda w: f"/api/v1/clients/{_client(w).id}/outcome-reviews", STAFF,
+             lambda w: w.alpha.coordinator, 201, lambda w: {"due_on": "2026-12-14"}),
+    Endpoint("update_outcome_review", "PATCH", lambda w: f"/api/v1/outcome-reviews/{w.review.id}", STAFF,
+             lambda w: w.alpha.admin, 200, lambda w: {"done_on": "2026-11-29"}),
+    Endpoint("outcome_statement", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/outcome-statement",
+             (*STAFF, "council_officer"), lambda w: w.alpha.coordinator, 200),
+    Endpoint("outcome_statement_pdf", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/outcome-statement.pdf",
+             (*STAFF, "council_officer"), lambda w: w.officer, 200),
+    Endpoint("period_outcome_payments", "GET", lambda w: f"/api/v1/periods/{w.period.id}/outcome-payments",
+             ("council_officer", "provider_admin"), lambda w: w.alpha.admin, 200),
+    Endpoint("period_outcome_payments_csv", "GET",
+             lambda w: f"/api/v1/periods/{w.period.id}/outcome-payments?format=csv",
+             ("council_officer", "provider_admin"), lambda w: w.officer, 200),
+    Endpoint("contract_weekly_budgets", "GET",
+             lambda w: f"/api/v1/contracts/{w.alpha.contract.id}/weekly-budgets?date_from=2026-11-01&date_to=2026-11-30",
+             ("council_officer", "provider_admin"), lambda w: w.officer, 200),
     Endpoint("create_visit_for_client", "POST", lambda w: "/api/v1/visits", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"client_id": _client(w).id, "planned_start": (w.start + timedelta(days=1)).isoformat(),

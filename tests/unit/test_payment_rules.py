@@ -20,8 +20,8 @@ from server.payments.rules import (
     RuleSetError, load_rule_set, load_rule_sets, rule_set_named,
 )
 
-SHIPPED = ("actual-by-minute", "banded", "commissioned", "flex-4-week", "guaranteed-85", "scheduled-then-authorised",
-           "unsociable-hours", "us-evv-15min")
+SHIPPED = ("actual-by-minute", "banded", "commissioned", "flex-4-week", "guaranteed-85", "outcomes-top-slice",
+           "scheduled-then-authorised", "unsociable-hours", "us-evv-15min", "weekly-budget")
 
 VALID = {
     "description": "test set",

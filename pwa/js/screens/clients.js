@@ -2,6 +2,7 @@
 // issued, printed, written to a sticker, revoked and reissued.
 import * as api from "../api.js";
 import { h, message, replace } from "../dom.js";
+import { t } from "../i18n.js";
 import { icon } from "../icons.js";
 import { canTap, writeNfc } from "../tag-reader.js";
 import { formatShortDay, formatTime, localDate } from "../time.js";
@@ -27,11 +28,14 @@ export async function render(main, { params }) {
 
 function clientsTable(clients) {
   return h("table", { class: "data" },
-    h("thead", {}, h("tr", {}, ["Client", "Address", "Geofence", ""].map((t) => h("th", { scope: "col" }, t)))),
+    h("thead", {}, h("tr", {}, ["Client", "Address", "Geofence", ""].map((col) => h("th", { scope: "col" }, col)))),
     h("tbody", {}, clients.map((c) => h("tr", {},
       h("td", {}, c.name), h("td", {}, c.address),
       h("td", {}, c.geofence_radius_m ? `${c.geofence_radius_m} m (this home)` : "contract's"),
-      h("td", {}, h("a", { class: "btn btn--small", href: `#/clients/${c.id}`, "aria-label": `Tag for ${c.name}` }, icon("qr"), "Tag"))))));
+      h("td", { class: "row-actions" },
+        h("a", { class: "btn btn--small", href: `#/clients/${c.id}`, "aria-label": `Tag for ${c.name}` }, icon("qr"), "Tag"),
+        h("a", { class: "btn btn--small", href: `#/clients/${c.id}/outcomes`,
+          "aria-label": t("outcomes.statement.linkFor", { name: c.name }) }, t("outcomes.statement.link")))))));
 }
 
 async function showTags(card, client) {

@@ -2,6 +2,7 @@
 import * as api from "../api.js";
 import { table } from "../charts.js";
 import { field, h, message, options, replace } from "../dom.js";
+import { t } from "../i18n.js";
 import { BILLING_FLAGS, FLAGS } from "../labels.js";
 
 function money(pence) {
@@ -69,7 +70,8 @@ export async function render(main) {
     status);
   main.append(h("section", { "aria-labelledby": "periods-title" },
     h("h1", { id: "periods-title" }, "Closed periods: what a contract change would cost"),
-    h("p", {}, h("a", { class: "btn btn--quiet btn--small", href: "#/council" }, "← Commissioning desk")),
+    h("p", {}, h("a", { class: "btn btn--quiet btn--small", href: "#/council" }, "← Commissioning desk"), " ",
+      h("a", { class: "btn btn--small", href: "#/council/outcome-payments" }, t("outcomes.payments.title"))),
     periods.length ? null : message("warn", "No period has been closed yet."),
     form, result));
 

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.outcomes.builders import seed_november
+
+
+@pytest.fixture
+def nov(world):
+    return seed_november(world)
