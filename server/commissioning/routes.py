@@ -11,7 +11,7 @@ from server.commissioning.schemas import (
     OfferInSchema,
     OfferListQuerySchema,
     OfferSchema,
-    ReasonSchema,
+    OfferReasonSchema,
     RiskQuerySchema,
     RiskSchema,
     ThresholdsSchema,
@@ -164,9 +164,8 @@ def set_zone_providers(body, zone_id):
     """Replace the zone's providers and shares (whole percents adding up to 100)."""
     ident = current_identity()
     result = zones.set_providers(ident, zones.get_zone(ident, zone_id), body["providers"], utcnow())
-    answer = ZoneProviderSchema(many=True).dump(result)
     db.session.commit()
-    return answer
+    return result
 
 
 @bp.post("/package-offers")
@@ -218,7 +217,7 @@ def accept_offer(offer_id):
 
 @bp.post("/package-offers/<int:offer_id>/decline")
 @roles_required("provider_admin")
-@bp.arguments(ReasonSchema)
+@bp.arguments(OfferReasonSchema)
 @bp.response(200, OfferSchema)
 def decline_offer(body, offer_id):
     """Say no, with a reason; the offer goes on to the next provider."""
@@ -227,7 +226,7 @@ def decline_offer(body, offer_id):
 
 @bp.post("/package-offers/<int:offer_id>/withdraw")
 @roles_required(*OFFICER)
-@bp.arguments(ReasonSchema)
+@bp.arguments(OfferReasonSchema)
 @bp.response(200, OfferSchema)
 def withdraw_offer(body, offer_id):
     return _answer(offer_id, lambda ident, offer: offers.withdraw(ident, offer, body["reason"], utcnow()))

@@ -174,7 +174,7 @@ class OfferListQuerySchema(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(OFFER_STATUSES))
 
 
-class ReasonSchema(Schema):
+class OfferReasonSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(1, 500))
 
 
