@@ -20,7 +20,9 @@ from server.directory.models import FamilyLink
 from server.extensions import db
 from server.tags.models import ClientTag
 from server.visits.models import VisitEvent, VisitException
+from server.db_types import utcnow
 from tests.api.dbstate import count, snapshot
+from tests.commissioning.builders import offer_in, zone_with_shares
 from tests.conftest import headers_for
 from tests.factories import HOME, add, api_client_for, user, webhook_for
 from tests.factories import HOME, add, api_client_for, user
@@ -32,7 +34,9 @@ ADMIN = ("provider_admin",)
 USER_ADMINS = ("provider_admin", "council_officer")
 FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "exports", "webhooks", "tags"}
 WEBHOOK_OWNERS = ("provider_admin", "council_officer")
-FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "medication"}
+FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "medication", "commissioning"}
+OFFICER = ("council_officer",)
+RANKED = ("council_officer", "provider_admin")
 
 
 @pytest.fixture
@@ -54,6 +58,9 @@ def tw(world):
     world.medicine = medicine(a.clients[0], a.admin)
     world.prn = medicine(a.clients[0], a.admin, name="Paracetamol", prn=True)
     world.prn_dose = dose(a.worker_users[0], a.visits[0], world.prn, slot=None, prn_reason="Headache")
+    # Northshire's zone shared by Alpha (80%) and Beta (20%), and a package offered there, now with Alpha.
+    world.zone = zone_with_shares(world, utcnow())
+    world.offer = offer_in(world, utcnow())
     return world
 
 
@@ -191,6 +198,25 @@ ENDPOINTS = [
              ("worker", *STAFF), lambda w: w.alpha.worker_users[0], 200, lambda w: {"effect": "Headache eased"}),
     Endpoint("mar_chart", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/mar.pdf?month=2026-11",
              (*STAFF, "council_officer"), lambda w: w.alpha.coordinator, 200),
+    Endpoint("get_risk_thresholds", "GET", lambda w: f"/api/v1/contracts/{w.alpha.contract.id}/risk-thresholds",
+             RANKED, lambda w: w.alpha.admin, 200),
+    Endpoint("put_risk_thresholds", "PUT", lambda w: f"/api/v1/contracts/{w.alpha.contract.id}/risk-thresholds",
+             OFFICER, lambda w: w.officer, 200, lambda w: {"thresholds": {"late_pct": {"amber": 4, "red": 8}}}),
+    *(Endpoint(f"zone_{name}", method, lambda w, path=path: f"/api/v1/zones/{w.zone.id}{path}", OFFICER,
+               lambda w: w.officer, ok, payload)
+      for name, method, path, ok, payload in (
+          ("get", "GET", "", 200, lambda w: None), ("update", "PATCH", "", 200, lambda w: {"name": "Kendal town"}),
+          ("archive", "DELETE", "", 204, lambda w: None), ("providers", "GET", "/providers", 200, lambda w: None),
+          ("set_providers", "PUT", "/providers", 200,
+           lambda w: {"providers": [{"contract_id": w.beta.contract.id, "share_pct": 100}]}))),
+    Endpoint("get_offer", "GET", lambda w: f"/api/v1/package-offers/{w.offer.id}", RANKED,
+             lambda w: w.alpha.admin, 200),
+    Endpoint("accept_offer", "POST", lambda w: f"/api/v1/package-offers/{w.offer.id}/accept", ("provider_admin",),
+             lambda w: w.alpha.admin, 200),
+    Endpoint("decline_offer", "POST", lambda w: f"/api/v1/package-offers/{w.offer.id}/decline", ("provider_admin",),
+             lambda w: w.alpha.admin, 200, lambda w: {"reason": "No carers free"}),
+    Endpoint("withdraw_offer", "POST", lambda w: f"/api/v1/package-offers/{w.offer.id}/withdraw", OFFICER,
+             lambda w: w.officer, 200, lambda w: {"reason": "Family found a provider"}),
     Endpoint("create_visit_for_client", "POST", lambda w: "/api/v1/visits", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"client_id": _client(w).id, "planned_start": (w.start + timedelta(days=1)).isoformat(),
