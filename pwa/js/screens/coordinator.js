@@ -3,6 +3,7 @@ import { acknowledge, loadAlerts, renderAlerts } from "../alerts.js";
 import * as api from "../api.js";
 import { renderBoard, scrollForNow } from "../board.js";
 import { h, keepingInputs, message, replace } from "../dom.js";
+import { t } from "../i18n.js";
 import { loadExceptions, renderExceptions } from "../exceptions.js";
 import { mapPanel, tileSettings } from "../map.js";
 import { LEGEND, legendChip } from "../status.js";
@@ -36,7 +37,9 @@ export async function render(main, { user } = {}) {
         h("h1", {}, "Today's roster"), h("span", { class: "muted" }, formatDay(day)),
         h("span", { class: "spacer" }), updated, h("a", { class: "btn", href: "#/reports" }, "Reports and KPIs"),
         h("a", { class: "btn", href: "#/clients" }, "Clients and tags"),
-        user?.role === "provider_admin" && [h("a", { class: "btn", href: "#/api-clients" }, "API clients"),
+        user?.role === "provider_admin" && [h("a", { class: "btn", href: "#/offers" }, t("commission.nav.offers")),
+          h("a", { class: "btn", href: "#/risk" }, t("commission.nav.risk")),
+          h("a", { class: "btn", href: "#/api-clients" }, "API clients"),
           h("a", { class: "btn", href: "#/feed-import" }, "Import CSV"),
           h("a", { class: "btn", href: "#/webhooks" }, "Webhooks")]),
       h("ul", { class: "legend", "aria-label": "Status key" }, LEGEND.map((st) => h("li", {}, legendChip(st)))),
