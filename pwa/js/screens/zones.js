@@ -4,13 +4,13 @@ import * as api from "../api.js";
 import { table } from "../charts.js";
 import { errorText } from "../commission-parts.js";
 import { field, h, message, options, replace } from "../dom.js";
-import { t } from "../i18n.js";
+import { locale, t } from "../i18n.js";
 import { zoneDrawing } from "../zone-drawing.js";
 
 const DEFAULT_HOURS = 24;
 
 function when(iso) {
-  return new Date(iso).toLocaleString("en-GB", { timeZone: "Europe/London", dateStyle: "short", timeStyle: "short" });
+  return new Date(iso).toLocaleString(locale(), { timeZone: "Europe/London", dateStyle: "short", timeStyle: "short" });
 }
 
 function statusChip(status) {
