@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from server.db_types import utcnow
 from server.directory.models import FamilyLink
 from server.extensions import db
 from server.tags.models import ClientTag
 from server.visits.models import VisitEvent, VisitException
-from server.db_types import utcnow
 from tests.api.dbstate import count, snapshot
 from tests.commissioning.builders import offer_in, zone_with_shares
 from tests.conftest import headers_for

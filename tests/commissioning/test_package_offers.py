@@ -12,7 +12,13 @@ from server.db_types import utcnow
 from server.directory.models import Client
 from server.extensions import db
 from tests.api.dbstate import snapshot
-from tests.commissioning.builders import SETTINGS, admin_of, offer_body, offer_in, zone_with_shares
+from tests.commissioning.builders import (
+    SETTINGS,
+    admin_of,
+    offer_body,
+    offer_in,
+    zone_with_shares,
+)
 from tests.conftest import headers_for
 
 

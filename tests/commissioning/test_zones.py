@@ -8,7 +8,12 @@ from server.commissioning.zones import district_of
 from server.db_types import utcnow
 from server.extensions import db
 from tests.api.dbstate import snapshot
-from tests.commissioning.builders import KENDAL_SQUARE, admin_of, offer_in, zone_with_shares
+from tests.commissioning.builders import (
+    KENDAL_SQUARE,
+    admin_of,
+    offer_in,
+    zone_with_shares,
+)
 from tests.conftest import headers_for
 
 
