@@ -10,8 +10,8 @@ from server.commissioning.schemas import (
     EvidenceSchema,
     OfferInSchema,
     OfferListQuerySchema,
-    OfferSchema,
     OfferReasonSchema,
+    OfferSchema,
     RiskQuerySchema,
     RiskSchema,
     ThresholdsSchema,
@@ -22,6 +22,7 @@ from server.commissioning.schemas import (
 )
 from server.commissioning.thresholds import defaults, effective
 from server.db_types import utcnow
+from server.errors import ErrorSchema
 from server.extensions import db
 from server.reports.csv_export import to_csv
 from server.reports.scope import resolve_scope
@@ -30,6 +31,8 @@ bp = Blueprint("commissioning", __name__, url_prefix="/api/v1",
                description="Provider risk ranking, zones with providers' shares, and care packages offered in turn")
 OFFICER = ("council_officer",)
 RANKED = ("council_officer", "provider_admin")
+NOT_YOURS = ("offer_not_yours_to_answer: the offer is with another provider or closed; "
+             "offer_lapsed: the time to answer has passed")
 
 
 def _settings() -> dict:
@@ -210,6 +213,7 @@ def _answer(offer_id, act):
 @bp.post("/package-offers/<int:offer_id>/accept")
 @roles_required("provider_admin")
 @bp.response(200, OfferSchema)
+@bp.alt_response(409, schema=ErrorSchema, description=NOT_YOURS)
 def accept_offer(offer_id):
     """Take the package: the client and the care package are created under the provider's contract."""
     return _answer(offer_id, lambda ident, offer: offers.accept(ident, offer, utcnow()))
@@ -219,6 +223,7 @@ def accept_offer(offer_id):
 @roles_required("provider_admin")
 @bp.arguments(OfferReasonSchema)
 @bp.response(200, OfferSchema)
+@bp.alt_response(409, schema=ErrorSchema, description=NOT_YOURS)
 def decline_offer(body, offer_id):
     """Say no, with a reason; the offer goes on to the next provider."""
     return _answer(offer_id, lambda ident, offer: offers.decline(ident, offer, body["reason"], _settings(), utcnow()))
@@ -228,5 +233,6 @@ def decline_offer(body, offer_id):
 @roles_required(*OFFICER)
 @bp.arguments(OfferReasonSchema)
 @bp.response(200, OfferSchema)
+@bp.alt_response(409, schema=ErrorSchema, description="offer_closed: the offer is already placed, unplaced or withdrawn")
 def withdraw_offer(body, offer_id):
     return _answer(offer_id, lambda ident, offer: offers.withdraw(ident, offer, body["reason"], utcnow()))

@@ -7,6 +7,7 @@ zone's council.
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 
@@ -46,10 +47,10 @@ def clean_polygon(geojson: dict) -> dict:
     """The polygon as stored (closed, outer ring only given), or a 422 saying what is wrong with it."""
     if not isinstance(geojson, dict) or geojson.get("type") != "Polygon":
         raise invalid("polygon", _("Give a GeoJSON Polygon"))
-    try:
-        polygon = shape(geojson)
-    except (ValueError, TypeError, IndexError, AttributeError):
-        raise invalid("polygon", _("The polygon's coordinates are not a list of [lon, lat] rings")) from None
+    rings = geojson.get("coordinates")
+    if not _rings(rings):
+        raise invalid("polygon", _("The polygon's coordinates are not a list of [lon, lat] rings"))
+    polygon = shape({"type": "Polygon", "coordinates": rings})
     if polygon.is_empty or len(set(polygon.exterior.coords)) < 3:
         raise invalid("polygon", _("A polygon needs at least three different points"))
     minx, miny, maxx, maxy = polygon.bounds
@@ -58,6 +59,15 @@ def clean_polygon(geojson: dict) -> dict:
     if not polygon.is_valid:
         raise invalid("polygon", _("The polygon is not valid: %(why)s", why=explain_validity(polygon)))
     return mapping(polygon) | {"coordinates": [[list(p) for p in ring] for ring in mapping(polygon)["coordinates"]]}
+
+
+def _rings(rings) -> bool:
+    """GeoJSON's shape for a polygon: up to 100 rings of 4 to 1,000 [lon, lat] pairs of finite numbers."""
+    def position(p):
+        return (isinstance(p, list) and len(p) == 2
+                and all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) for n in p))
+    return (isinstance(rings, list) and 0 < len(rings) <= 100
+            and all(isinstance(r, list) and 4 <= len(r) <= 1000 and all(position(p) for p in r) for r in rings))
 
 
 def contains(zone: Zone, postcode: str | None, lat: float | None, lon: float | None) -> bool:
