@@ -61,6 +61,7 @@ def test_officer_ranks_providers_and_places_a_package(open_context, app, size, l
     rows = page.get_by_role("table").locator("tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("AlphaClient1")
+    expect(page.locator("#main")).not_to_contain_text("null")
     check_screen(page, f"council-risk-visits-{lang}", size)
 
     page.goto("/#/council/zones")

@@ -28,7 +28,7 @@ export async function render(main, { params, user }) {
   }
   const contract = contracts.find((c) => String(c.id) === q.contract_id);
   const csv = { ...q, kpi, format: "csv" };
-  section.append(
+  section.append(h("div", {},
     h("p", {}, t("commission.visits.summary", { provider: contract?.provider_name ?? "", from: q.date_from,
       to: q.date_to, total: body.total })),
     body.total > body.rows.length ? h("p", { class: "hint" }, t("commission.visits.more", { shown: body.rows.length, total: body.total })) : null,
@@ -43,5 +43,5 @@ export async function render(main, { params, user }) {
         t("commission.col.flags"), t("commission.col.rating")],
       rows: body.rows.map((r) => [r.local_date, r.local_time, `${r.client_name}${r.client_reference ? ` (${r.client_reference})` : ""}`,
         r.status, r.flags.join(", ") || "—", r.family_rating ?? "—"]),
-    }) : message("ok", t("commission.visits.none")));
+    }) : message("ok", t("commission.visits.none"))));
 }
