@@ -144,10 +144,21 @@ def _my_turn(ident: Identity, offer: PackageOffer, now: datetime) -> OfferTurn:
     return turn
 
 
+def _close_turn(turn: OfferTurn, outcome: str, now: datetime, user_id: int | None = None,
+                reason: str | None = None) -> None:
+    """End a waiting turn, guarded by its state: of two answers racing (two admins, or an answer and the lapse
+    job), one wins and the other is told the offer is no longer waiting for it."""
+    moved = db.session.execute(update(OfferTurn).where(OfferTurn.id == turn.id, OfferTurn.outcome == TURN_WAITING)
+                               .values(outcome=outcome, answered_at=now, answered_by=user_id, reason=reason))
+    if not moved.rowcount:
+        raise ApiError(409, "offer_not_yours_to_answer", _("This offer is no longer waiting for your answer"))
+    db.session.refresh(turn)
+
+
 def accept(ident: Identity, offer: PackageOffer, now: datetime) -> PackageOffer:
     """Place the package with this provider: the client and the care package under its contract."""
     turn = _my_turn(ident, offer, now)
-    turn.outcome, turn.answered_at, turn.answered_by = TURN_ACCEPTED, now, ident.user_id
+    _close_turn(turn, TURN_ACCEPTED, now, ident.user_id)
     client = Client(contract_id=turn.contract_id, name=offer.client_name, address=offer.client_address,
                     postcode=offer.postcode, lat=offer.lat, lon=offer.lon, created_at=now)
     db.session.add(client)
@@ -163,7 +174,7 @@ def accept(ident: Identity, offer: PackageOffer, now: datetime) -> PackageOffer:
 
 def decline(ident: Identity, offer: PackageOffer, reason: str, settings: dict, now: datetime) -> PackageOffer:
     turn = _my_turn(ident, offer, now)
-    turn.outcome, turn.answered_at, turn.answered_by, turn.reason = TURN_DECLINED, now, ident.user_id, reason
+    _close_turn(turn, TURN_DECLINED, now, ident.user_id, reason)
     record("package_offer.decline", "package_offer", offer.id, user_id=ident.user_id, now=now,
            contract_id=turn.contract_id, reason=reason)
     _next_turn(offer, db.session.get(Zone, offer.zone_id), settings, now)
@@ -188,11 +199,10 @@ def lapse_turns(now: datetime, settings: dict) -> int:
     due = db.session.scalars(select(OfferTurn).where(
         OfferTurn.outcome == TURN_WAITING, OfferTurn.expires_at <= now).order_by(OfferTurn.expires_at, OfferTurn.id))
     for turn in list(due):
-        moved = db.session.execute(update(OfferTurn).where(
-            OfferTurn.id == turn.id, OfferTurn.outcome == TURN_WAITING).values(outcome=TURN_EXPIRED, answered_at=now))
-        if not moved.rowcount:
-            continue
-        db.session.refresh(turn)
+        try:
+            _close_turn(turn, TURN_EXPIRED, now)
+        except ApiError:
+            continue  # answered meanwhile
         offer = db.session.get(PackageOffer, turn.offer_id)
         db.session.refresh(offer)
         record("package_offer.lapse", "package_offer", offer.id, user_id=None, now=now, contract_id=turn.contract_id)
