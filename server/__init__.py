@@ -106,7 +106,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 API_DOMAINS = ("auth", "directory", "care", "visits", "feedback", "reports", "payments", "monitoring", "notify",
-               "sync", "feed", "exports", "webhooks", "tags", "sms", "medication", "fairpay", "outcomes")
+               "sync", "feed", "exports", "webhooks", "tags", "sms", "medication", "fairpay", "outcomes",
+               "commissioning")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -27,6 +27,11 @@ const SCREENS = [
   [/^\/council\/outcome-payments$/, () => import("./screens/outcome-payments.js"), ["council_officer", "provider_admin"]],
   [/^\/clients\/(\d+)\/outcomes$/, () => import("./screens/client-outcomes.js"),
     ["coordinator", "provider_admin", "council_officer"]],
+  [/^\/council\/risk$/, () => import("./screens/risk.js"), ["council_officer"]],
+  [/^\/risk$/, () => import("./screens/risk.js"), ["provider_admin"]],
+  [/^\/risk\/visits\?(.+)$/, () => import("./screens/risk-visits.js"), ["council_officer", "provider_admin"]],
+  [/^\/council\/zones$/, () => import("./screens/zones.js"), ["council_officer"]],
+  [/^\/offers$/, () => import("./screens/offers.js"), ["provider_admin"]],
 ];
 
 // Screens for someone not signed in: logging in, and a password reset link from an email.

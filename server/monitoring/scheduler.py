@@ -1,4 +1,5 @@
-"""`caremon scheduler`: one process in charge of the scans, the outboxes (notifications, webhooks) and visit generation.
+"""`caremon scheduler`: one process in charge of the scans, the outboxes (notifications, webhooks), visit generation
+and package offers whose time to answer has passed.
 
 Only the holder of the database lock runs jobs. PostgreSQL: a session advisory lock on a
 connection kept open, released by the server the moment the holder's process dies.
@@ -177,6 +178,14 @@ def run(app) -> None:
     def webhooks_job():
         metrics.count_deliveries("webhooks", delivery.drain(settings, utcnow()), waiting(WebhookDelivery))
 
+    def offers_job():
+        from server.commissioning.offers import lapse_turns
+
+        lapsed = lapse_turns(utcnow(), settings)
+        db.session.commit()
+        if lapsed:
+            log.info("package offers: %d turns lapsed and moved on", lapsed)
+
     def generate_job():
         log.info("generated %d visits", generate_in_steps(utcnow(), settings))
 
@@ -188,6 +197,8 @@ def run(app) -> None:
                       next_run_time=start, max_instances=1, coalesce=True)
     scheduler.add_job(job(webhooks_job), "interval", seconds=max(5, settings["scan_interval_s"] // 4),
                       next_run_time=start, max_instances=1, coalesce=True)
+    scheduler.add_job(job(offers_job), "interval", seconds=settings["scan_interval_s"], next_run_time=start,
+                      max_instances=1, coalesce=True)
     scheduler.add_job(job(generate_job), "interval", hours=1, next_run_time=start, max_instances=1, coalesce=True)
     scheduler.add_job(job(lambda: None), "interval", seconds=max(1, settings["scheduler_lease_s"] // 3))
     scheduler.start()

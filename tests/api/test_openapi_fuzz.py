@@ -27,19 +27,21 @@ from sqlalchemy import select
 from server import create_app
 from server.auth.tenancy import Identity
 from server.config import load_settings
+from server.db_types import utcnow
 from server.extensions import db
 from server.monitoring.models import Alert
 from server.monitoring.scans import scan
 from server.notify.models import Notification
 from server.notify.sender import drain
 from server.payments.models import Invoice
-from server.tags.models import ClientTag
 from server.payments.periods import close_period
+from server.tags.models import ClientTag
 from server.visits.models import VisitException
 from server.visits.reasons import codes_for
 from server.visits.schemas import EventInSchema
 from server.visits.service import record_event
 from tests.api.documented import OPENAPI_PATH, api_schema
+from tests.commissioning.builders import offer_in, zone_with_shares
 from tests.conftest import headers_for, settings_for_tests
 from tests.factories import api_client_for, webhook_for
 from tests.medication.builders import dose, medicine
@@ -96,8 +98,10 @@ def seeded(client, world) -> dict:
     period = close_period(officer, world.alpha.contract, world.start.date(), world.start.date(), world.start + 2 * DAY)
     prn = medicine(visit.client, world.alpha.admin, name="Paracetamol", prn=True)
     given = dose(world.alpha.worker_users[0], visit, prn, slot=None, prn_reason="Headache")
+    zone = zone_with_shares(world, utcnow())
+    offer = offer_in(world, utcnow())
     db.session.commit()
-    return {"medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
+    return {"contract_id": world.alpha.contract.id, "zone_id": zone.id, "offer_id": offer.id, "medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
             "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
             "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
             "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id, **first}

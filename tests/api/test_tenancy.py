@@ -16,14 +16,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from server.db_types import utcnow
 from server.directory.models import FamilyLink
 from server.extensions import db
 from server.tags.models import ClientTag
 from server.visits.models import VisitEvent, VisitException
 from tests.api.dbstate import count, snapshot
+from tests.commissioning.builders import offer_in, zone_with_shares
 from tests.conftest import headers_for
 from tests.factories import HOME, add, api_client_for, user, webhook_for
-from tests.factories import HOME, add, api_client_for, user
 from tests.medication.builders import dose, dose_body, medicine
 from tests.outcomes.builders import closed_period, review
 
@@ -31,9 +32,11 @@ ALL = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 STAFF = ("coordinator", "provider_admin")
 ADMIN = ("provider_admin",)
 USER_ADMINS = ("provider_admin", "council_officer")
-FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "exports", "webhooks", "tags"}
 WEBHOOK_OWNERS = ("provider_admin", "council_officer")
-FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "medication", "outcomes"}
+FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "exports", "webhooks", "tags", "medication",
+                         "outcomes", "commissioning"}
+OFFICER = ("council_officer",)
+RANKED = ("council_officer", "provider_admin")
 
 
 @pytest.fixture
@@ -58,6 +61,9 @@ def tw(world):
     world.review = review(a.clients[0], a.admin, date(2026, 11, 30))
     world.period = closed_period(a.contract, date(2026, 11, 1), date(2026, 11, 30), 50_000, world.officer,
                                  rule_set="outcomes-top-slice")
+    # Northshire's zone shared by Alpha (80%) and Beta (20%), and a package offered there, now with Alpha.
+    world.zone = zone_with_shares(world, utcnow())
+    world.offer = offer_in(world, utcnow())
     db.session.commit()
     return world
 
@@ -214,6 +220,25 @@ ENDPOINTS = [
     Endpoint("contract_weekly_budgets", "GET",
              lambda w: f"/api/v1/contracts/{w.alpha.contract.id}/weekly-budgets?date_from=2026-11-01&date_to=2026-11-30",
              ("council_officer", "provider_admin"), lambda w: w.officer, 200),
+    Endpoint("get_risk_thresholds", "GET", lambda w: f"/api/v1/contracts/{w.alpha.contract.id}/risk-thresholds",
+             RANKED, lambda w: w.alpha.admin, 200),
+    Endpoint("put_risk_thresholds", "PUT", lambda w: f"/api/v1/contracts/{w.alpha.contract.id}/risk-thresholds",
+             OFFICER, lambda w: w.officer, 200, lambda w: {"thresholds": {"late_pct": {"amber": 4, "red": 8}}}),
+    *(Endpoint(f"zone_{name}", method, lambda w, path=path: f"/api/v1/zones/{w.zone.id}{path}", OFFICER,
+               lambda w: w.officer, ok, payload)
+      for name, method, path, ok, payload in (
+          ("get", "GET", "", 200, lambda w: None), ("update", "PATCH", "", 200, lambda w: {"name": "Kendal town"}),
+          ("archive", "DELETE", "", 204, lambda w: None), ("providers", "GET", "/providers", 200, lambda w: None),
+          ("set_providers", "PUT", "/providers", 200,
+           lambda w: {"providers": [{"contract_id": w.beta.contract.id, "share_pct": 100}]}))),
+    Endpoint("get_offer", "GET", lambda w: f"/api/v1/package-offers/{w.offer.id}", RANKED,
+             lambda w: w.alpha.admin, 200),
+    Endpoint("accept_offer", "POST", lambda w: f"/api/v1/package-offers/{w.offer.id}/accept", ("provider_admin",),
+             lambda w: w.alpha.admin, 200),
+    Endpoint("decline_offer", "POST", lambda w: f"/api/v1/package-offers/{w.offer.id}/decline", ("provider_admin",),
+             lambda w: w.alpha.admin, 200, lambda w: {"reason": "No carers free"}),
+    Endpoint("withdraw_offer", "POST", lambda w: f"/api/v1/package-offers/{w.offer.id}/withdraw", OFFICER,
+             lambda w: w.officer, 200, lambda w: {"reason": "Family found a provider"}),
     Endpoint("create_visit_for_client", "POST", lambda w: "/api/v1/visits", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"client_id": _client(w).id, "planned_start": (w.start + timedelta(days=1)).isoformat(),

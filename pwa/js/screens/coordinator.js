@@ -3,13 +3,13 @@ import { acknowledge, loadAlerts, renderAlerts } from "../alerts.js";
 import * as api from "../api.js";
 import { renderBoard, scrollForNow } from "../board.js";
 import { h, keepingInputs, message, replace } from "../dom.js";
+import { t } from "../i18n.js";
 import { loadExceptions, renderExceptions } from "../exceptions.js";
 import { mapPanel, tileSettings } from "../map.js";
 import { LEGEND, legendChip } from "../status.js";
 import { clockTime, formatDay, localDate } from "../time.js";
 import { loadUndelivered, renderUndelivered, retry } from "../undelivered.js";
 import { renderVisitDetail } from "../visit-detail.js";
-import { t } from "../i18n.js";
 
 const POLL_MS = 10000;
 
@@ -38,6 +38,8 @@ export async function render(main, { user } = {}) {
         h("span", { class: "spacer" }), updated, h("a", { class: "btn", href: "#/reports" }, "Reports and KPIs"),
         h("a", { class: "btn", href: "#/clients" }, "Clients and tags"),
         user?.role === "provider_admin" && [h("a", { class: "btn", href: "#/fair-pay" }, t("fairpay.link")),
+          h("a", { class: "btn", href: "#/offers" }, t("commission.nav.offers")),
+          h("a", { class: "btn", href: "#/risk" }, t("commission.nav.risk")),
           h("a", { class: "btn", href: "#/api-clients" }, "API clients"),
           h("a", { class: "btn", href: "#/feed-import" }, "Import CSV"),
           h("a", { class: "btn", href: "#/webhooks" }, "Webhooks")]),

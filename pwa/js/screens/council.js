@@ -2,8 +2,8 @@
 import { field, h, options } from "../dom.js";
 import { feedQualitySection } from "../feed-quality.js";
 import { contractsFor, downloadButton, renderKpiDesk } from "../kpi-desk.js";
-import { FLAGS } from "../labels.js";
 import { t } from "../i18n.js";
+import { FLAGS } from "../labels.js";
 
 export async function render(main) {
   const contracts = await contractsFor(main);
@@ -20,8 +20,10 @@ export async function render(main) {
 
   const payable = (q, status) => [
     h("h3", {}, "Payable time: one row per carer per visit, with non-contact work and totals"),
-    h("p", {}, h("a", { class: "btn", href: "#/council/periods" }, "Closed periods: what a rule change would cost"),
-      " ", h("a", { class: "btn", href: "#/fair-pay" }, t("fairpay.link"))),
+    h("p", { class: "item-actions" }, h("a", { class: "btn", href: "#/council/periods" }, "Closed periods: what a rule change would cost"),
+      h("a", { class: "btn", href: "#/fair-pay" }, t("fairpay.link")),
+      h("a", { class: "btn", href: "#/council/risk" }, t("commission.nav.risk")),
+      h("a", { class: "btn", href: "#/council/zones" }, t("commission.nav.zones"))),
     h("div", { class: "downloads" }, [["CSV", "csv"], ["Excel", "xlsx"], ["JSON", "json"]].map(([label, format]) =>
       downloadButton(`Payable time (${label})`, "/api/v1/exports/visits", { ...q, format }, `caremon-payable.${format}`, status))),
   ];
