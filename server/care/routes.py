@@ -96,9 +96,8 @@ def update_visit_pattern(body, pattern_id):
     pattern = service.get_pattern(ident, pattern_id)
     client = get_client(ident, pattern.client_id)
     result = patterns.update_pattern(ident, pattern, client, body, utcnow(), _days_ahead())
-    answer = PatternChangeSchema().dump({"pattern": result["pattern"], "visits": result})
     db.session.commit()
-    return answer
+    return {"pattern": result["pattern"], "visits": result}
 
 
 @bp.patch("/outcomes/<int:outcome_id>")
