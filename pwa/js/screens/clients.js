@@ -89,7 +89,7 @@ async function liveTag(client, tag, act) {
 function history(tags) {
   return h("details", {}, h("summary", {}, t("admin.tags.all", { n: tags.length })),
     h("ul", {}, tags.map((tag) => h("li", {}, t(tag.active ? "admin.tags.inUse" : "admin.tags.revokedOn", {
-      version: tag.version, code: tag.code, when: when(tag.revoked_at) }))))));
+      version: tag.version, code: tag.code, when: when(tag.revoked_at) })))));
 }
 
 function when(iso) {
