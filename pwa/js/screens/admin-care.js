@@ -3,27 +3,32 @@
 // (the server runs the generation itself, saving nothing) before saving it.
 import * as api from "../api.js";
 import { field, h, message, options, replace } from "../dom.js";
-import { locale, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { localDate } from "../time.js";
 import { actor, dataTable, hoursMinutes, noticeArea, onSubmit } from "./admin-kit.js";
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 const MAX_CARERS = 4;
 
+/** Day and month names from the catalogue: the browser's own may lack Welsh. */
+const names = (key) => t(key).split(",");
+
 function weekdayName(iso, style = "short") {
-  // 2024-01-01 was a Monday: ISO weekday n falls on 2024-01-0n.
-  return new Intl.DateTimeFormat(locale(), { weekday: style, timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, iso)));
+  return names(style === "long" ? "admin.weekdaysLong" : "admin.weekdaysShort")[iso - 1];
 }
 
 function dayLabel(isoDate) {
-  return new Intl.DateTimeFormat(locale(), { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" })
-    .format(new Date(`${isoDate}T12:00:00Z`));
+  const d = new Date(`${isoDate}T12:00:00Z`);
+  return t("admin.dayLabel", { weekday: weekdayName(d.getUTCDay() || 7), day: d.getUTCDate(),
+    month: names("admin.monthsShort")[d.getUTCMonth()] });
 }
 
 function daysText(weekdays) {
   if (weekdays.length === 7) return t("admin.care.daily");
   return [...weekdays].sort().map((d) => weekdayName(d)).join(", ");
 }
+
+const carerCount = (n) => (n === 1 ? t("admin.care.carerOne") : t("admin.care.carerMany", { n }));
 
 const span = (from, until) => (until ? t("admin.care.fromUntil", { from: dayLabel(from), until: dayLabel(until) })
   : t("admin.care.fromOn", { from: dayLabel(from) }));
@@ -78,7 +83,7 @@ function patternsTable(patterns, names, { act, edit }) {
   return dataTable(null, [t("admin.care.visit"), t("admin.care.carers"), t("admin.care.when"), ""], patterns.map((p) => [
     h("span", {}, h("strong", {}, t("admin.care.patternLine", { time: p.start_time, length: hoursMinutes(p.duration_minutes) })),
       ` ${daysText(p.weekdays)}`),
-    [t("admin.care.carerCount", { n: p.carers_required }),
+    [carerCount(p.carers_required),
       p.worker_ids.length ? `: ${p.worker_ids.map((id) => names.get(id) || `#${id}`).join(", ")}` : ""],
     live(p) ? span(p.starts_on, p.ends_on) : h("span", { class: "chip" }, t("admin.care.endedChip")),
     h("div", { class: "row-actions" },
@@ -198,6 +203,6 @@ function previewList(result) {
     h("ol", { class: "plain-list admin-preview-list", "aria-label": t("admin.care.previewTitle", { n: visits.length }) },
       visits.map((v) => h("li", { dataset: { start: v.planned_start } },
         h("strong", {}, `${dayLabel(v.local_date)} ${v.local_time}`),
-        ` · ${hoursMinutes(v.planned_minutes)} · ${t("admin.care.carerCount", { n: v.carers_required })}`,
+        ` · ${hoursMinutes(v.planned_minutes)} · ${carerCount(v.carers_required)}`,
         v.workers.length ? ` · ${v.workers.join(", ")}` : ""))));
 }

@@ -19,9 +19,9 @@ export async function render(main, { params, go }) {
   const client = id ? await api.get(`/api/v1/clients/${id}`) : null;
   const notice = noticeArea();
   const title = client ? client.name : t("admin.client.new");
-  const sections = h("div", { class: "desk-side" });
-  main.append(h("div", { class: "desk" },
-    h("div", { class: "desk-main" }, h("section", { class: "panel" },
+  const sections = h("div", { class: "admin-client-side" });
+  main.append(h("div", { class: "admin-client" },
+    h("div", {}, h("section", { class: "panel" },
       adminBar(title, h("a", { class: "btn", href: client ? `#/clients/${client.id}` : "#/clients" }, t("admin.client.toList"))),
       notice,
       detailsForm({ client, contracts, clients, settings, notice, saved: (made) => go(`/admin/clients/${made.id}`) }))),
