@@ -64,7 +64,7 @@ def test_admin_adds_a_worker_who_accepts_the_invitation_and_is_later_switched_of
     page.get_by_label("Email").fill("nia@alpha.example")
     page.get_by_label("Mobile phone").fill("07700 900111")
     page.get_by_role("button", name="Add and send invitation").click()
-    expect(page.get_by_text("Invitation sent to nia@alpha.example.")).to_be_visible()
+    expect(page.get_by_text("Email with a login link sent to nia@alpha.example.")).to_be_visible()
     expect(page.get_by_role("cell", name="Nia Rees", exact=True)).to_be_visible()
 
     worker_phone, _ = open_context(PHONE)
