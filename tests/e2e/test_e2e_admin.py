@@ -61,7 +61,7 @@ def test_admin_adds_a_worker_who_accepts_the_invitation_and_is_later_switched_of
     page.get_by_role("link", name="Manage workers").click()
     expect(page.get_by_role("heading", name="Care workers")).to_be_visible()
     page.get_by_label("Name").fill("Nia Rees")
-    page.get_by_label("Email").fill("nia@alpha.example")
+    page.get_by_label("Email", exact=True).fill("nia@alpha.example")
     page.get_by_label("Mobile phone").fill("07700 900111")
     page.get_by_role("button", name="Add and send invitation").click()
     expect(page.get_by_text("Email with a login link sent to nia@alpha.example.")).to_be_visible()
@@ -114,7 +114,7 @@ def test_admin_adds_a_client_by_postcode_moves_the_pin_links_family_and_plans_vi
     assert moved.lat > 54.3262 and moved.lon > -2.7485
 
     page.get_by_label("Name", exact=True).nth(1).fill("Ffion Price")
-    page.get_by_label("Email").fill("ffion@home.example")
+    page.get_by_label("Email", exact=True).fill("ffion@home.example")
     page.get_by_label("Relationship").fill("Daughter")
     page.get_by_role("button", name="Link", exact=True).click()
     expect(page.get_by_text("Ffion Price is linked.")).to_be_visible()
