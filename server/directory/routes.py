@@ -171,8 +171,8 @@ def remove_family(client_id, link_id):
 @roles_required("provider_admin")
 @bp.arguments(GeocodeQuerySchema, location="query")
 @bp.response(200, PlaceSchema(many=True))
-@bp.alt_response(503, schema=ErrorSchema, description="geocoder_off: no geocoder is configured; "
-                 "geocoder_unavailable: it did not answer")
+@bp.alt_response(409, schema=ErrorSchema, description="geocoder_off: no geocoder is configured (setting geocoder)")
+@bp.alt_response(503, schema=ErrorSchema, description="geocoder_unavailable: the geocoder did not answer")
 def geocode(query):
     """Places matching an address or postcode, best first, for setting a client's home; nothing is saved."""
     return geocoding.lookup(query["q"], current_app.config["CAREMON"])

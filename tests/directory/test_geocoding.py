@@ -42,12 +42,12 @@ def test_an_address_gives_every_candidate_and_an_unknown_one_none(client, world,
     assert geocode(client, world.alpha.admin, "Nowhere Lane").get_json() == []
 
 
-def test_a_geocoder_that_does_not_answer_is_503_and_off_is_said_plainly(client, world, settings, monkeypatch):
+def test_a_geocoder_that_does_not_answer_is_503_and_one_switched_off_is_409(client, world, settings, monkeypatch):
     r = geocode(client, world.alpha.admin, "offline")
     assert r.status_code == 503 and r.get_json()["error"]["code"] == "geocoder_unavailable"
     monkeypatch.setitem(settings, "geocoder", "none")
     r = geocode(client, world.alpha.admin, "LA9 4AA")
-    assert r.status_code == 503 and r.get_json()["error"]["code"] == "geocoder_off"
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "geocoder_off"
 
 
 @pytest.mark.parametrize("q", ["", "x", "y" * 201])
