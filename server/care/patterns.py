@@ -119,7 +119,7 @@ def _weekly_context(client: Client, now: datetime, tz: str, replacing: VisitPatt
             "other_patterns_weekly_minutes": sum(len(set(p.weekdays)) * p.duration_minutes for p in others)}
 
 
-def after_create(pattern: VisitPattern, client: Client, now: datetime, days_ahead: int) -> int:
+def after_create(client: Client, now: datetime, days_ahead: int) -> int:
     """A new pattern's visits appear on the roster at once rather than at the scheduler's next hourly run."""
     return generate_visits(now, days_ahead, [client.id])
 

@@ -44,7 +44,7 @@ def _register(path: str, model, schema) -> None:
         client, now = get_client(ident, client_id), utcnow()
         obj = service.add(ident, client, model, body, now)
         if model is VisitPattern:
-            patterns.after_create(obj, client, now, _days_ahead())
+            patterns.after_create(client, now, _days_ahead())
         db.session.commit()
         return obj
 
