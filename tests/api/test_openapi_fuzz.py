@@ -26,7 +26,9 @@ from sqlalchemy import select
 
 from server import create_app
 from server.auth.tenancy import Identity
+from server.care.models import CarePackage, VisitPattern
 from server.config import load_settings
+from server.directory.models import FamilyLink
 from server.extensions import db
 from server.monitoring.models import Alert
 from server.monitoring.scans import scan
@@ -96,8 +98,14 @@ def seeded(client, world) -> dict:
     period = close_period(officer, world.alpha.contract, world.start.date(), world.start.date(), world.start + 2 * DAY)
     prn = medicine(visit.client, world.alpha.admin, name="Paracetamol", prn=True)
     given = dose(world.alpha.worker_users[0], visit, prn, slot=None, prn_reason="Headache")
+    pattern = VisitPattern(client_id=visit.client_id, weekdays=[1, 3, 5], start_time="08:00", duration_minutes=30,
+                           starts_on=world.start.date())
+    db.session.add(pattern)
     db.session.commit()
-    return {"medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
+    care = {"pattern_id": pattern.id,
+            "package_id": db.session.scalar(select(CarePackage.id).where(CarePackage.client_id == visit.client_id)),
+            "link_id": db.session.scalar(select(FamilyLink.id).where(FamilyLink.client_id == visit.client_id))}
+    return {**care, "medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
             "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
             "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
             "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id, **first}
