@@ -21,6 +21,7 @@ export default {
     "admin.weekdaysLong": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
     "admin.monthsShort": "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
     "admin.dayLabel": "{weekday} {day} {month}",
+    "admin.dayLabelYear": "{weekday} {day} {month} {year}",
     "admin.role.coordinator": "Coordinator",
     "admin.role.provider_admin": "Provider admin",
 
@@ -240,6 +241,7 @@ export default {
     "admin.weekdaysLong": "Dydd Llun,Dydd Mawrth,Dydd Mercher,Dydd Iau,Dydd Gwener,Dydd Sadwrn,Dydd Sul",
     "admin.monthsShort": "Ion,Chwef,Maw,Ebr,Mai,Meh,Gorff,Awst,Medi,Hyd,Tach,Rhag",
     "admin.dayLabel": "{weekday} {day} {month}",
+    "admin.dayLabelYear": "{weekday} {day} {month} {year}",
     "admin.role.coordinator": "Cydlynydd",
     "admin.role.provider_admin": "Gweinyddwr y darparwr",
 

@@ -19,8 +19,9 @@ function weekdayName(iso, style = "short") {
 
 function dayLabel(isoDate) {
   const d = new Date(`${isoDate}T12:00:00Z`);
-  return t("admin.dayLabel", { weekday: weekdayName(d.getUTCDay() || 7), day: d.getUTCDate(),
-    month: names("admin.monthsShort")[d.getUTCMonth()] });
+  const thisYear = d.getUTCFullYear() === new Date().getFullYear();
+  return t(thisYear ? "admin.dayLabel" : "admin.dayLabelYear", { weekday: weekdayName(d.getUTCDay() || 7),
+    day: d.getUTCDate(), month: names("admin.monthsShort")[d.getUTCMonth()], year: d.getUTCFullYear() });
 }
 
 function daysText(weekdays) {
