@@ -6,7 +6,7 @@ import { cached, forget, keep } from "./idb.js";
 export const HOME = {
   worker: "/worker",
   coordinator: "/coordinator",
-  provider_admin: "/coordinator",
+  provider_admin: "/admin",
   family: "/family",
   council_officer: "/council",
 };

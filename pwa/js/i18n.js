@@ -1,5 +1,6 @@
 // The PWA's one message catalogue: t("area.key", {name}) in the reader's language (English or Welsh).
 // Each area keeps its messages in messages/<area>.js as { en: {...}, cy: {...} }, keys prefixed "<area>.".
+import admin from "./messages/admin.js";
 import commission from "./messages/commission.js";
 import common from "./messages/common.js";
 import fairpay from "./messages/fairpay.js";
@@ -8,6 +9,7 @@ import outcomes from "./messages/outcomes.js";
 // One line an area, so areas added side by side merge cleanly.
 const AREAS = [
   common,
+  admin,
   commission,
   fairpay,
   outcomes,

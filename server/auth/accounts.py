@@ -1,17 +1,43 @@
-"""Administrators switching a login off or on and moving staff between provider roles.
+"""Administrators making logins, switching them off or on, and moving staff between provider roles.
 
 Each change ends the user's tokens at once (see service.end_sessions): a leaver's phone or a
 demoted coordinator's desktop is refused on its next request, not when its token expires.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
+
+from sqlalchemy import select
 
 from server.audit.service import record
 from server.auth.models import PROVIDER_ROLES, User
+from server.auth.passwords import hash_password
 from server.auth.service import end_sessions
 from server.auth.tenancy import Identity
 from server.errors import ApiError, invalid
+from server.extensions import db
+from server.i18n import _
+
+
+def new_login(email: str, name: str, password: str | None, role: str, **tenant) -> User:
+    """A login; without a password it gets an unguessable one nobody knows, to be replaced through an
+    invitation link."""
+    email = email.strip().lower()
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise invalid("email", _("This email already has a login"))
+    user = User(email=email, name=name, password_hash=hash_password(password or secrets.token_urlsafe(32)),
+                role=role, **tenant)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_staff(ident: Identity, data: dict, now: datetime) -> User:
+    """A coordinator's or provider admin's login in the admin's provider, to be invited by the caller."""
+    user = new_login(data["email"], data["name"], None, data["role"], provider_id=ident.provider_id)
+    record("user.create", "user", user.id, user_id=ident.user_id, now=now, role=data["role"])
+    return user
 
 
 def update_user(ident: Identity, user: User, data: dict, now: datetime) -> User:

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from flask import current_app, request
 from flask_jwt_extended import (
     create_access_token, create_refresh_token, decode_token, get_jwt, get_jwt_identity,
@@ -7,15 +5,16 @@ from flask_jwt_extended import (
 )
 from flask_smorest import Blueprint
 from jwt import InvalidTokenError
+from sqlalchemy import select
 
 from server.audit.service import record
 from server.auth import accounts, resets, service, throttle
 from server.auth.models import User
 from server.auth.schemas import (
     AccessTokenSchema, LoginSchema, LogoutSchema, ManagedUserSchema, PasswordChangeSchema, PasswordResetSchema,
-    ResetIssuedSchema, TokensSchema, UserSchema,
+    ResetIssuedSchema, StaffInviteSchema, TokensSchema, UserListQuerySchema, UserSchema,
 )
-from server.auth.tenancy import current_identity, get_user, roles_required
+from server.auth.tenancy import current_identity, get_user, roles_required, scope_users
 from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
@@ -152,9 +151,45 @@ def update_user(body, user_id):
 def issue_reset(user_id):
     """Emails the user a one-time link to choose a new password; their current password works until then."""
     ident = current_identity()
-    settings = current_app.config["CAREMON"]
-    token = resets.issue(ident, get_user(ident, user_id), now=utcnow(),
-                         valid_for=timedelta(hours=settings["password_reset_hours"]),
-                         public_url=settings["public_url"])
+    token = resets.send_link(ident, get_user(ident, user_id), utcnow(), current_app.config["CAREMON"])
     db.session.commit()
     return token
+
+
+@bp.post("/users/<int:user_id>/invitation")
+@roles_required(*ADMINS)
+@bp.response(202, ResetIssuedSchema)
+def resend_invitation(user_id):
+    """Emails the invitation again (a new one-time link to choose a password); earlier links still work once
+    until they expire."""
+    ident = current_identity()
+    token = resets.send_link(ident, get_user(ident, user_id), utcnow(), current_app.config["CAREMON"],
+                              invitation=True)
+    db.session.commit()
+    return token
+
+
+@bp.get("/users")
+@roles_required(*ADMINS)
+@bp.arguments(UserListQuerySchema, location="query")
+@bp.response(200, ManagedUserSchema(many=True))
+def list_users(query):
+    """The logins the caller administers (a provider admin: its staff, workers and the relatives of its
+    clients; a council officer: the council's officers), by name."""
+    stmt = scope_users(select(User), current_identity()).order_by(User.name, User.id)
+    if query["role"]:
+        stmt = stmt.where(User.role == query["role"])
+    return db.session.scalars(stmt).all()
+
+
+@bp.post("/users")
+@roles_required("provider_admin")
+@bp.arguments(StaffInviteSchema)
+@bp.response(201, ManagedUserSchema)
+def invite_staff(body):
+    """A coordinator or provider admin in the caller's provider, emailed a one-time link to choose a password."""
+    ident, now = current_identity(), utcnow()
+    user = accounts.create_staff(ident, body, now)
+    resets.send_link(ident, user, now, current_app.config["CAREMON"], invitation=True)
+    db.session.commit()
+    return user

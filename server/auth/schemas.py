@@ -2,7 +2,7 @@ from flask import current_app
 from marshmallow import ValidationError, fields, post_load, validate
 
 from server.auth import policy
-from server.auth.models import ROLES
+from server.auth.models import PROVIDER_ROLES, ROLES
 from server.schemas import Schema
 
 
@@ -16,9 +16,12 @@ def _meets_policy(password: str) -> None:
 
 def new_password(**kwargs) -> fields.String:
     """A password being chosen through the API, held to the password policy (server/auth/policy.py)."""
-    return fields.String(load_only=True, validate=_meets_policy, **kwargs, metadata={
-        "description": "At least password_min_length characters (10 unless configured), not easy to guess",
-        "maxLength": policy.MAX_LENGTH})
+    metadata = {"description": "At least password_min_length characters (10 unless configured), not easy to guess",
+                "maxLength": policy.MAX_LENGTH}
+    extra = kwargs.pop("metadata", {})
+    if "description" in extra:
+        metadata["description"] += f". {extra.pop('description')}"
+    return fields.String(load_only=True, validate=_meets_policy, **kwargs, metadata={**metadata, **extra})
 
 
 class LoginSchema(Schema):
@@ -80,3 +83,15 @@ class TokensSchema(Schema):
 
 class AccessTokenSchema(Schema):
     access_token = fields.String()
+
+
+class StaffInviteSchema(Schema):
+    """A coordinator or provider admin the admin invites into their provider."""
+
+    email = fields.Email(required=True, load_only=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, load_only=True, validate=validate.Length(1, 200))
+    role = fields.String(required=True, load_only=True, validate=validate.OneOf(PROVIDER_ROLES))
+
+
+class UserListQuerySchema(Schema):
+    role = fields.String(load_default=None, validate=validate.OneOf(ROLES))

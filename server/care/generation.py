@@ -46,20 +46,30 @@ def generate_visits(now: datetime, days_ahead: int, client_ids: list[int] | None
     created = 0
     for pattern in patterns:
         client = clients[pattern.client_id]
-        tz = client.contract.council.timezone
-        today = to_local(now, tz).date()
-        for offset in range(days_ahead + 1):
-            day = today + timedelta(days=offset)
-            if day.isoweekday() not in pattern.weekdays or day < pattern.starts_on:
-                continue
-            if pattern.ends_on and day > pattern.ends_on:
-                continue
-            start = local_wall_time_to_utc(day, pattern.start_time, tz)
+        for start in planned_starts(pattern, client.contract.council.timezone, now, days_ahead):
             if (pattern.id, start) in existing:
                 continue
             existing.add((pattern.id, start))
             created += _insert(pattern, client, start)
     return created
+
+
+def planned_starts(pattern, tz: str, now: datetime, days_ahead: int) -> list[datetime]:
+    """The UTC starts a pattern calls for on local dates from today to today + days_ahead.
+
+    Pure, so the admin's preview of a pattern not yet saved runs exactly what generation runs; `pattern`
+    is a VisitPattern or anything with its weekdays, start_time, starts_on and ends_on.
+    """
+    today = to_local(now, tz).date()
+    starts = []
+    for offset in range(days_ahead + 1):
+        day = today + timedelta(days=offset)
+        if day.isoweekday() not in pattern.weekdays or day < pattern.starts_on:
+            continue
+        if pattern.ends_on and day > pattern.ends_on:
+            continue
+        starts.append(local_wall_time_to_utc(day, pattern.start_time, tz))
+    return starts
 
 
 def _insert(pattern: VisitPattern, client: Client, start: datetime) -> bool:

@@ -1,12 +1,22 @@
+from flask import current_app
 from flask_smorest import Blueprint
 
 from server.auth.tenancy import current_identity, get_client, roles_required
-from server.care import service
+from server.care import patterns, service
 from server.care.models import CarePackage, Outcome, VisitPattern
-from server.care.schemas import CarePackageSchema, OutcomeSchema, VisitPatternSchema
+from server.care.schemas import (
+    CarePackageSchema,
+    OutcomeSchema,
+    PatternChangeSchema,
+    PatternPreviewInSchema,
+    PatternPreviewSchema,
+    VisitPatternSchema,
+)
 from server.db_types import utcnow
 from server.directory.service import update
+from server.errors import invalid
 from server.extensions import db
+from server.i18n import _
 
 bp = Blueprint("care", __name__, url_prefix="/api/v1", description="Outcomes, care packages, visit patterns")
 
@@ -31,13 +41,63 @@ def _register(path: str, model, schema) -> None:
     @bp.response(201, schema)
     def create_record(body, client_id):
         ident = current_identity()
-        obj = service.add(ident, get_client(ident, client_id), model, body, utcnow())
+        client, now = get_client(ident, client_id), utcnow()
+        obj = service.add(ident, client, model, body, now)
+        if model is VisitPattern:
+            patterns.after_create(client, now, _days_ahead())
         db.session.commit()
         return obj
 
 
+def _days_ahead() -> int:
+    return current_app.config["CAREMON"]["generate_days_ahead"]
+
+
+@bp.post("/clients/<int:client_id>/visit-patterns/preview")
+@roles_required("provider_admin")
+@bp.arguments(PatternPreviewInSchema)
+@bp.response(200, PatternPreviewSchema)
+def preview_visit_pattern(body, client_id):
+    """The visits a pattern would make over the next days, by the generation code itself; nothing is saved.
+    With pattern_id, the weekly totals leave out the pattern being replaced."""
+    ident = current_identity()
+    client = get_client(ident, client_id)
+    replacing = service.get_pattern(ident, body["pattern_id"]) if body["pattern_id"] else None
+    if replacing is not None and replacing.client_id != client.id:
+        raise invalid("pattern_id", _("Not a visit pattern of this client"))
+    return patterns.preview(client, body, utcnow(), body["days"], replacing)
+
+
 for _path, (_model, _schema) in RECORDS.items():
     _register(_path, _model, _schema)
+
+
+@bp.patch("/care-packages/<int:package_id>")
+@roles_required("provider_admin")
+@bp.arguments(CarePackageSchema(partial=True))
+@bp.response(200, CarePackageSchema)
+def update_care_package(body, package_id):
+    """Change the commissioned minutes, flex weeks, service code or dates; end a package by setting ends_on."""
+    ident = current_identity()
+    package = patterns.update_package(ident, service.get_package(ident, package_id), body, utcnow())
+    db.session.commit()
+    return package
+
+
+@bp.patch("/visit-patterns/<int:pattern_id>")
+@roles_required("provider_admin")
+@bp.arguments(VisitPatternSchema(partial=True))
+@bp.response(200, PatternChangeSchema)
+def update_visit_pattern(body, pattern_id):
+    """Change or end a pattern (ends_on, or active false). Future visits it made that have not started are
+    brought in line: cancelled where it no longer calls for them, given the new length, carers and tasks
+    where it does; visits under way or done are left as they were."""
+    ident = current_identity()
+    pattern = service.get_pattern(ident, pattern_id)
+    client = get_client(ident, pattern.client_id)
+    result = patterns.update_pattern(ident, pattern, client, body, utcnow(), _days_ahead())
+    db.session.commit()
+    return {"pattern": result["pattern"], "visits": result}
 
 
 @bp.patch("/outcomes/<int:outcome_id>")

@@ -36,7 +36,7 @@ class CarePackageSchema(Schema):
 
     @validates_schema
     def _ordered(self, data, **_):
-        if data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+        if data.get("ends_on") and data.get("starts_on") and data["ends_on"] < data["starts_on"]:
             raise ValidationError("ends_on is before starts_on", "ends_on")
         if data.get("planned_end_on") and data["planned_end_on"] < data["starts_on"]:
             raise ValidationError("planned_end_on is before starts_on", "planned_end_on")
@@ -61,3 +61,44 @@ class VisitPatternSchema(Schema):
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(load_default=None, allow_none=True)
     active = fields.Boolean(load_default=True)
+
+    @validates_schema
+    def _ordered(self, data, **_):
+        if data.get("ends_on") and data.get("starts_on") and data["ends_on"] < data["starts_on"]:
+            raise ValidationError("ends_on is before starts_on", "ends_on")
+
+
+class PatternPreviewInSchema(VisitPatternSchema):
+    days = fields.Integer(strict=True, load_default=14, validate=validate.Range(1, 28), metadata={
+        "description": "Local days to preview from today (default 14)"})
+    pattern_id = key(load_default=None, allow_none=True, metadata={
+        "description": "The pattern this one would replace: left out of the other patterns' weekly minutes"})
+
+
+class PreviewVisitSchema(Schema):
+    planned_start = fields.DateTime()
+    local_date = fields.Date()
+    local_time = fields.String()
+    planned_minutes = fields.Integer()
+    carers_required = fields.Integer()
+    workers = fields.List(fields.String())
+
+
+class PatternPreviewSchema(Schema):
+    visits = fields.List(fields.Nested(PreviewVisitSchema))
+    weekly_minutes = fields.Integer(metadata={"description": "Minutes a week this pattern plans (per visit, not per carer)"})
+    package_weekly_minutes = fields.Integer(allow_none=True, metadata={
+        "description": "Weekly minutes of the care package in force today; null when none is"})
+    other_patterns_weekly_minutes = fields.Integer(metadata={
+        "description": "Weekly minutes of the client's other active patterns"})
+
+
+class VisitChangesSchema(Schema):
+    cancelled = fields.Integer(metadata={"description": "Future visits the pattern no longer calls for, cancelled"})
+    changed = fields.Integer(metadata={"description": "Future visits given the new length, carers and tasks"})
+    created = fields.Integer(metadata={"description": "Visits generated for the changed pattern"})
+
+
+class PatternChangeSchema(Schema):
+    pattern = fields.Nested(VisitPatternSchema)
+    visits = fields.Nested(VisitChangesSchema)

@@ -7,16 +7,17 @@ from sqlalchemy import select
 
 from server.audit.service import record
 from server.auth.tenancy import Identity, get_client
-from server.care.models import Outcome
+from server.care.models import CarePackage, Outcome, VisitPattern
 from server.directory.models import Client, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
+from server.i18n import _
 
 
 def add(ident: Identity, client: Client, model, data: dict, now: datetime):
     """Create one of a client's care records (outcome, package, pattern) and audit it."""
     if "worker_ids" in data:
-        _check_workers(data["worker_ids"], client.contract.provider_id)
+        check_workers(data["worker_ids"], client.contract.provider_id)
     obj = model(client_id=client.id, **data)
     db.session.add(obj)
     db.session.flush()
@@ -29,16 +30,29 @@ def of_client(model, client: Client):
     return db.session.scalars(select(model).where(model.client_id == client.id).order_by(model.id)).all()
 
 
+def get_record(ident: Identity, model, record_id: int, what: str):
+    """One of a client's care records, 404 unless its client is in the caller's slice."""
+    obj = db.session.get(model, record_id)
+    if obj is None:
+        raise not_found(what)
+    get_client(ident, obj.client_id)
+    return obj
+
+
 def get_outcome(ident: Identity, outcome_id: int) -> Outcome:
-    outcome = db.session.get(Outcome, outcome_id)
-    if outcome is None:
-        raise not_found("outcome")
-    get_client(ident, outcome.client_id)  # 404 unless the client is in the caller's slice
-    return outcome
+    return get_record(ident, Outcome, outcome_id, "outcome")
 
 
-def _check_workers(worker_ids: list[int], provider_id: int) -> None:
+def get_package(ident: Identity, package_id: int) -> CarePackage:
+    return get_record(ident, CarePackage, package_id, "care package")
+
+
+def get_pattern(ident: Identity, pattern_id: int) -> VisitPattern:
+    return get_record(ident, VisitPattern, pattern_id, "visit pattern")
+
+
+def check_workers(worker_ids: list[int], provider_id: int) -> None:
     found = set(db.session.scalars(select(Worker.id).where(Worker.id.in_(worker_ids),
                                                            Worker.provider_id == provider_id)))
     if found != set(worker_ids):
-        raise invalid("worker_ids", f"Unknown workers: {sorted(set(worker_ids) - found)}")
+        raise invalid("worker_ids", _("Unknown workers: %(ids)s", ids=sorted(set(worker_ids) - found)))

@@ -87,6 +87,10 @@ class Worker(db.Model):
     last_lon: Mapped[float | None] = mapped_column(Float)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # The worker's own login (users.worker_id), shown to the admin beside the worker.
+    login = relationship("User", primaryjoin="User.worker_id == Worker.id", foreign_keys="User.worker_id",
+                         uselist=False, viewonly=True, lazy="selectin")
+
 
 class Client(db.Model):
     """A service user, commissioned under one contract (and so one provider and council)."""
@@ -130,3 +134,5 @@ class FamilyLink(db.Model):
     quiet_from: Mapped[str | None] = mapped_column(String(5))
     quiet_to: Mapped[str | None] = mapped_column(String(5))
     opted_out: Mapped[bool] = mapped_column(default=False)
+
+    user = relationship("User", viewonly=True, lazy="joined")

@@ -1,3 +1,4 @@
+from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -5,12 +6,14 @@ from server.auth.tenancy import (
     current_identity, get_client, roles_required, scope_clients, scope_contracts,
 )
 from server.db_types import utcnow
-from server.directory import service
+from server.auth.resets import send_link
+from server.directory import geocoding, service
 from server.directory.models import Client, Contract, FamilyLink, Worker
 from server.directory.schemas import (
-    ClientSchema, ClientUpdateSchema, ContractSchema, CouncilSchema, FamilyLinkSchema, FamilyMemberInSchema, ProviderSchema,
-    WorkerCreateSchema, WorkerSchema,
+    ClientSchema, ClientUpdateSchema, ContractSchema, CouncilSchema, FamilyLinkSchema, FamilyMemberInSchema,
+    GeocodeQuerySchema, PlaceSchema, ProviderSchema, WorkerCreateSchema, WorkerSchema,
 )
+from server.errors import ErrorSchema
 from server.extensions import db
 
 bp = Blueprint("directory", __name__, url_prefix="/api/v1", description="Contracts, workers, clients, family access")
@@ -77,8 +80,12 @@ def list_workers():
 @bp.arguments(WorkerCreateSchema)
 @bp.response(201, WorkerSchema)
 def create_worker(body):
-    """A worker and their login, in the admin's own provider."""
-    worker = service.create_worker(current_identity(), body, utcnow())
+    """A worker and their login, in the admin's own provider. Without a password the worker is emailed an
+    invitation: a one-time link to choose their own (valid invitation_hours)."""
+    ident, now = current_identity(), utcnow()
+    worker, login = service.create_worker(ident, body, now)
+    if body["password"] is None:
+        send_link(ident, login, now, current_app.config["CAREMON"], invitation=True)
     db.session.commit()
     return worker
 
@@ -140,8 +147,32 @@ def list_family(client_id):
 @bp.arguments(FamilyMemberInSchema)
 @bp.response(201, FamilyLinkSchema)
 def add_family(body, client_id):
-    """Give a relative a login that sees this client's visits and nothing else."""
-    ident = current_identity()
-    link = service.add_family_member(ident, get_client(ident, client_id), body, utcnow())
+    """Give a relative a login that sees this client's visits and nothing else, or link a relative who already
+    has a family login. A new login without a password is emailed an invitation to choose one."""
+    ident, now = current_identity(), utcnow()
+    link, user, created = service.add_family_member(ident, get_client(ident, client_id), body, now)
+    if created and body["password"] is None:
+        send_link(ident, user, now, current_app.config["CAREMON"], invitation=True)
     db.session.commit()
     return link
+
+
+@bp.delete("/clients/<int:client_id>/family/<int:link_id>")
+@roles_required("provider_admin")
+@bp.response(204)
+def remove_family(client_id, link_id):
+    """The relative no longer sees this client, from their next request; their login stays."""
+    ident = current_identity()
+    service.remove_family_link(ident, service.get_family_link(get_client(ident, client_id), link_id), utcnow())
+    db.session.commit()
+
+
+@bp.get("/geocode")
+@roles_required("provider_admin")
+@bp.arguments(GeocodeQuerySchema, location="query")
+@bp.response(200, PlaceSchema(many=True))
+@bp.alt_response(409, schema=ErrorSchema, description="geocoder_off: no geocoder is configured (setting geocoder)")
+@bp.alt_response(503, schema=ErrorSchema, description="geocoder_unavailable: the geocoder did not answer")
+def geocode(query):
+    """Places matching an address or postcode, best first, for setting a client's home; nothing is saved."""
+    return geocoding.lookup(query["q"], current_app.config["CAREMON"])

@@ -107,11 +107,16 @@ class WorkerSchema(Schema):
     last_lat = fields.Float(dump_only=True, allow_none=True)
     last_lon = fields.Float(dump_only=True, allow_none=True)
     last_seen_at = fields.DateTime(dump_only=True, allow_none=True)
+    user_id = fields.Integer(attribute="login.id", dump_only=True, allow_none=True, metadata={
+        "description": "The worker's login (for PATCH /users/{id} and invitations); null when they have none"})
+    email = fields.String(attribute="login.email", dump_only=True, allow_none=True)
+    login_active = fields.Boolean(attribute="login.active", dump_only=True, allow_none=True)
 
 
 class WorkerCreateSchema(WorkerSchema):
     email = fields.Email(required=True, load_only=True, validate=validate.Length(max=254))
-    password = new_password(required=True)
+    password = new_password(load_default=None, metadata={
+        "description": "Left out, the worker is emailed a one-time link to choose their own"})
 
 
 class ClientSchema(Schema):
@@ -138,9 +143,11 @@ class ClientUpdateSchema(ClientSchema):
 
 
 class FamilyMemberInSchema(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = fields.Email(required=True, validate=validate.Length(max=254), metadata={
+        "description": "A relative who already has a family login is linked with it; otherwise one is made"})
     name = fields.String(required=True, validate=validate.Length(1, 200))
-    password = new_password(required=True)
+    password = new_password(load_default=None, metadata={
+        "description": "For a new login only; left out, the relative is emailed a one-time link to choose their own"})
     relationship_label = fields.String(load_default=None, validate=validate.Length(max=64))
     phone = fields.String(load_default=None, validate=validate.Length(max=32))
 
@@ -148,6 +155,7 @@ class FamilyMemberInSchema(Schema):
 class FamilyLinkSchema(Schema):
     id = fields.Integer()
     user_id = fields.Integer()
+    name = fields.String(attribute="user.name")
     client_id = fields.Integer()
     relationship_label = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
@@ -156,3 +164,14 @@ class FamilyLinkSchema(Schema):
     quiet_from = fields.String(allow_none=True)
     quiet_to = fields.String(allow_none=True)
     opted_out = fields.Boolean()
+
+
+class GeocodeQuerySchema(Schema):
+    q = fields.String(required=True, validate=validate.Length(2, 200), metadata={
+        "description": "An address or a postcode"})
+
+
+class PlaceSchema(Schema):
+    address = fields.String()
+    lat = fields.Float()
+    lon = fields.Float()

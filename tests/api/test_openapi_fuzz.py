@@ -26,8 +26,10 @@ from sqlalchemy import select
 
 from server import create_app
 from server.auth.tenancy import Identity
+from server.care.models import CarePackage, VisitPattern
 from server.config import load_settings
 from server.db_types import utcnow
+from server.directory.models import FamilyLink
 from server.extensions import db
 from server.monitoring.models import Alert
 from server.monitoring.scans import scan
@@ -100,8 +102,14 @@ def seeded(client, world) -> dict:
     given = dose(world.alpha.worker_users[0], visit, prn, slot=None, prn_reason="Headache")
     zone = zone_with_shares(world, utcnow())
     offer = offer_in(world, utcnow())
+    pattern = VisitPattern(client_id=visit.client_id, weekdays=[1, 3, 5], start_time="08:00", duration_minutes=30,
+                           starts_on=world.start.date())
+    db.session.add(pattern)
     db.session.commit()
-    return {"contract_id": world.alpha.contract.id, "zone_id": zone.id, "offer_id": offer.id, "medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
+    care = {"pattern_id": pattern.id,
+            "package_id": db.session.scalar(select(CarePackage.id).where(CarePackage.client_id == visit.client_id)),
+            "link_id": db.session.scalar(select(FamilyLink.id).where(FamilyLink.client_id == visit.client_id))}
+    return {**care, "contract_id": world.alpha.contract.id, "zone_id": zone.id, "offer_id": offer.id, "medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
             "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
             "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
             "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id, **first}

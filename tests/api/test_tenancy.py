@@ -15,8 +15,10 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from server.db_types import utcnow
+from server.care.models import CarePackage, VisitPattern
 from server.directory.models import FamilyLink
 from server.extensions import db
 from server.tags.models import ClientTag
@@ -64,6 +66,10 @@ def tw(world):
     # Northshire's zone shared by Alpha (80%) and Beta (20%), and a package offered there, now with Alpha.
     world.zone = zone_with_shares(world, utcnow())
     world.offer = offer_in(world, utcnow())
+    world.family_link = db.session.scalar(select(FamilyLink).where(FamilyLink.user_id == a.family.id))
+    world.package = db.session.scalar(select(CarePackage).where(CarePackage.client_id == a.clients[0].id))
+    world.pattern = add(VisitPattern(client_id=a.clients[0].id, weekdays=[1, 2, 3, 4, 5, 6, 7], start_time="08:00",
+                                     duration_minutes=30, starts_on=world.start.date()))
     db.session.commit()
     return world
 
@@ -144,6 +150,18 @@ ENDPOINTS = [
              lambda w: w.alpha.admin, 201,
              lambda w: {"email": f"{uuid.uuid4().hex[:8]}@relative.example", "name": "Daughter",
                         "password": "long enough password"}),
+    Endpoint("remove_family", "DELETE", lambda w: f"/api/v1/clients/{_client(w).id}/family/{w.family_link.id}", ADMIN,
+             lambda w: w.alpha.admin, 204),
+    Endpoint("preview_visit_pattern", "POST", lambda w: f"/api/v1/clients/{_client(w).id}/visit-patterns/preview",
+             ADMIN, lambda w: w.alpha.admin, 200,
+             lambda w: {"weekdays": [1, 2, 3, 4, 5, 6, 7], "start_time": "08:00", "duration_minutes": 30,
+                        "carers_required": 2, "starts_on": "2026-12-01"}),
+    Endpoint("update_care_package", "PATCH", lambda w: f"/api/v1/care-packages/{w.package.id}", ADMIN,
+             lambda w: w.alpha.admin, 200, lambda w: {"weekly_minutes": 480}),
+    Endpoint("update_visit_pattern", "PATCH", lambda w: f"/api/v1/visit-patterns/{w.pattern.id}", ADMIN,
+             lambda w: w.alpha.admin, 200, lambda w: {"start_time": "09:00"}),
+    Endpoint("resend_invitation", "POST", lambda w: f"/api/v1/users/{w.alpha.worker_users[0].id}/invitation",
+             USER_ADMINS, lambda w: w.alpha.admin, 202),
     Endpoint("update_outcome", "PATCH", lambda w: f"/api/v1/outcomes/{w.alpha.outcomes[0].id}", ADMIN,
              lambda w: w.alpha.admin, 200, lambda w: {"title": "I can walk to the post box"}),
     Endpoint("get_council", "GET", lambda w: f"/api/v1/councils/{w.north.id}", ("council_officer",),
