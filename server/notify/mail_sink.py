@@ -25,7 +25,7 @@ class KeepToFolder:
         folder.mkdir(parents=True, exist_ok=True)
         self.count = len(list(folder.glob("*.eml")))
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):  # the name aiosmtpd calls
         self.count += 1
         path = self.folder / f"{self.count:05d}.eml"
         path.write_bytes(envelope.original_content or envelope.content)
