@@ -13,6 +13,7 @@ const SCREENS = [
   [/^\/worker\/visit\/(\d+)$/, () => import("./screens/visit.js"), ["worker"]],
   [/^\/worker\/activity$/, () => import("./screens/activity.js"), ["worker"]],
   [/^\/coordinator$/, () => import("./screens/coordinator.js"), ["coordinator", "provider_admin"]],
+  [/^\/messages$/, () => import("./screens/messages.js"), ["coordinator", "provider_admin"]],
   [/^\/clients\/(\d+)\/medication$/, () => import("./screens/medication.js"), ["coordinator", "provider_admin"]],
   [/^\/reports$/, () => import("./screens/reports.js"), ["coordinator", "provider_admin"]],
   [/^\/clients(?:\/(\d+))?$/, () => import("./screens/clients.js"), ["coordinator", "provider_admin"]],

@@ -2,6 +2,7 @@
 // feedback, with the forms to resolve an exception, enter a carer's real times or decide on pay.
 import * as api from "./api.js";
 import { field, h, message, options, replace } from "./dom.js";
+import { t } from "./i18n.js";
 import { icon } from "./icons.js";
 import {
   EVENT_FLAGS, EVENT_KINDS, PAY_DECISIONS, PAY_OUTCOMES, PAY_STEPS, REASON_CODES, exceptionLabel, flagLabel,
@@ -10,7 +11,7 @@ import {
 import { chip } from "./status.js";
 import { formatTime, timeRange, toInputValue } from "./time.js";
 
-export async function renderVisitDetail(container, visitId, { onClose, onChanged, flash }) {
+export async function renderVisitDetail(container, visitId, { onClose, onChanged, onEdit, flash }) {
   replace(container, h("p", { class: "muted" }, "Loading visit…"));
   let timeline;
   let feedback = [];
@@ -35,6 +36,7 @@ export async function renderVisitDetail(container, visitId, { onClose, onChanged
   const close = h("button", { class: "btn btn--small", type: "button" }, "Close");
   close.addEventListener("click", onClose);
   const open = exceptions.filter((e) => !e.resolved_at);
+  const missedOpen = open.some((e) => e.kind === "missed");
 
   async function act(fn, done) {
     try {
@@ -44,7 +46,7 @@ export async function renderVisitDetail(container, visitId, { onClose, onChanged
       return;
     }
     onChanged();
-    await renderVisitDetail(container, visitId, { onClose, onChanged, flash: done });
+    await renderVisitDetail(container, visitId, { onClose, onChanged, onEdit, flash: done });
   }
 
   replace(container,
@@ -56,8 +58,14 @@ export async function renderVisitDetail(container, visitId, { onClose, onChanged
         flagList(visit.flags),
         h("p", { class: "muted" }, visit.client.address),
         h("p", {}, h("a", { href: `#/clients/${visit.client.id}/medication` }, "Medication list and MAR chart"))),
-      close),
+      h("div", { class: "item-actions" },
+        onEdit && !["completed", "cancelled"].includes(visit.status)
+          ? h("button", { class: "btn btn--small btn--primary", type: "button", onClick: () => onEdit(visit) }, t("coord.detail.change"))
+          : null,
+        close)),
     status,
+    missedOpen ? message("warn", t("coord.detail.missedNeedsReason")) : null,
+    visit.cancel_reason ? h("p", {}, h("strong", {}, t("coord.detail.cancelledBecause")), " ", visit.cancel_reason) : null,
     visit.reasons?.length ? [h("h3", {}, "Reasons given"), reasonList(visit.reasons, names, reasonLabel)] : null,
     h("h3", {}, "What the phones recorded"),
     events.length ? h("ol", { class: "timeline" }, events.map((e) => h("li", {},
