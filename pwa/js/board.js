@@ -65,7 +65,7 @@ function block(visit, lane, ax, { onOpen, conflicts }) {
     class: ["block", `tone-${d.tone}`, width < NARROW_PX && "block--narrow", clash.length && "block--conflict"],
     type: "button", title: label, "aria-label": label,
     dataset: { visitId: visit.id, status: visit.status, minutes: visit.planned_minutes, lane,
-      conflict: clash.map((c) => c.kind).join(" ") || undefined },
+      ...(clash.length ? { conflict: [...new Set(clash.map((c) => c.kind))].join(" ") } : {}) },
   },
   h("strong", {}, visit.client.name),
   h("span", { class: "block-status" }, formatTime(visit.planned_start), " ", icon(d.icon), h("span", { class: "block-word" }, d.short),

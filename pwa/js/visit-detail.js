@@ -13,6 +13,9 @@ import { formatTime, timeRange, toInputValue } from "./time.js";
 
 export async function renderVisitDetail(container, visitId, { onClose, onChanged, onEdit, flash }) {
   replace(container, h("p", { class: "muted" }, "Loading visit…"));
+  // Another visit opened while this one loads wins: a slow answer must not draw over it.
+  container.dataset.visitId = String(visitId);
+  const stale = () => container.dataset.visitId !== String(visitId);
   let timeline;
   let feedback = [];
   let payable = null;
@@ -23,13 +26,14 @@ export async function renderVisitDetail(container, visitId, { onClose, onChanged
       api.get(`/api/v1/visits/${visitId}/payable`).catch(() => null),
     ]);
   } catch (err) {
-    replace(container, message("error", err.message));
+    if (!stale()) replace(container, message("error", err.message));
     return;
   }
   const { visit, events, exceptions, corrections } = timeline;
   // The council's own list; the shipped defaults if it cannot be read (offline, older server).
   const codes = await api.get(`/api/v1/councils/${visit.council_id}/reason-codes`)
     .catch(() => REASON_CODES.map(([code, label]) => ({ code, label, active: true })));
+  if (stale()) return;
   const reasonLabel = (code) => codes.find((c) => c.code === code)?.label || plain(code);
   const names = new Map(visit.assignments.map((a) => [a.worker_id, a.worker_name]));
   const status = h("div", { "aria-live": "polite" }, flash ? message("ok", flash) : null);

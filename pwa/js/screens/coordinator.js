@@ -75,14 +75,16 @@ export async function render(main, { user } = {}) {
       panel("exc-title", t("coord.desk.exceptions"), excCount, excBox),
       panel("undelivered-title", t("coord.desk.undelivered"), undeliveredCount, undeliveredBox))));
 
-  function plan(preset) {
-    openVisitDialog({ preset: { ...preset, day }, workers, visitOf, onSaved: () => refresh() });
+  async function plan(preset) {
+    // The button works before the first load has finished: the carers are then read for the dialog.
+    const carers = workers.length ? workers : await api.get("/api/v1/workers");
+    openVisitDialog({ preset: { ...preset, day }, workers: carers, visitOf, onSaved: () => refresh() });
   }
 
   function openVisit(id) {
     detail.hidden = false;
     renderVisitDetail(detail, id, {
-      onClose: () => { detail.hidden = true; replace(detail); },
+      onClose: () => { detail.hidden = true; delete detail.dataset.visitId; replace(detail); },
       onChanged: () => refresh(),
       onEdit: (visit) => openVisitDialog({
         visit, workers, visitOf, onSaved: () => { refresh(); openVisit(id); },
