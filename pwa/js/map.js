@@ -2,8 +2,9 @@
 // and answers, else over a plain outline (a grid and postcode sectors) that needs no server, and always
 // written out as a list too. Tile maths is our own (tiles.js): no third-party script.
 import { h, message, replace, s } from "./dom.js";
-import { lang, locale, t } from "./i18n.js";
-import { formatTime, localDate, ZONE } from "./time.js";
+import { shortDay } from "./day-names.js";
+import { lang, t } from "./i18n.js";
+import { formatTime, localDate } from "./time.js";
 import { fitView, project, TILE, tilesFor, tileUrl } from "./tiles.js";
 
 const W = 600;
@@ -39,13 +40,11 @@ export async function tileSettings() {
   }
 }
 
-const shortDay = () => new Intl.DateTimeFormat(locale(), { timeZone: ZONE, weekday: "short", day: "numeric", month: "short" });
-
 /** When a worker was last seen, never later than now (a phone's clock can run fast), with the day unless today. */
 export function seenText(iso, now = new Date()) {
   const at = new Date(Math.min(new Date(iso).getTime(), now.getTime()));
   const time = formatTime(at.toISOString());
-  return localDate(at) === localDate(now) ? t("coord.map.seenAt", { time }) : t("coord.map.seenOn", { day: shortDay().format(at), time });
+  return localDate(at) === localDate(now) ? t("coord.map.seenAt", { time }) : t("coord.map.seenOn", { day: shortDay(at), time });
 }
 
 function factsList(clients, workers) {

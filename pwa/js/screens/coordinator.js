@@ -2,10 +2,11 @@
 // visit detail and a map of positions.
 import { acknowledge, loadAlerts, renderAlerts } from "../alerts.js";
 import * as api from "../api.js";
+import { longDay } from "../day-names.js";
 import { renderBoard, scrollForNow } from "../board.js";
 import { h, keepingInputs, message, replace } from "../dom.js";
 import { loadExceptions, renderExceptions } from "../exceptions.js";
-import { locale, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { icon } from "../icons.js";
 import { mapPanel, tileSettings } from "../map.js";
 import { LEGEND, legendChip } from "../status.js";
@@ -16,10 +17,6 @@ import { conflictList, openVisitDialog } from "../visit-form.js";
 
 const POLL_MS = 10000;
 
-function formatDay(isoDate) {
-  return new Intl.DateTimeFormat(locale(), { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" })
-    .format(new Date(`${isoDate}T12:00:00Z`));
-}
 
 function failure(err) {
   return err.status === 0 ? t("coord.desk.offline") : err.message;
@@ -174,12 +171,12 @@ export async function render(main, { user } = {}) {
 
   function showDay(next) {
     day = next;
-    dayLabel.textContent = formatDay(day);
+    dayLabel.textContent = longDay(day);
     today.hidden = day === localDate();
     refresh();
   }
 
-  dayLabel.textContent = formatDay(day);
+  dayLabel.textContent = longDay(day);
   today.hidden = true;
   await refresh();
   const timer = setInterval(() => { if (!document.hidden) refresh(); }, POLL_MS);

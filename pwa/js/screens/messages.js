@@ -1,18 +1,15 @@
 // The coordinator's message log: what families and the on-call contact were sent on a day, delivered,
 // waiting or failed, with the words they read.
 import * as api from "../api.js";
+import { longDay } from "../day-names.js";
 import { h, message, replace } from "../dom.js";
-import { locale, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { icon } from "../icons.js";
 import { addDays, formatTime, localDate } from "../time.js";
 
 const STATES = ["all", "delivered", "pending", "failed", "suppressed"];
 const GLYPHS = { delivered: "check", pending: "clock", failed: "alert", suppressed: "dash" };
 
-function formatDay(isoDate) {
-  return new Intl.DateTimeFormat(locale(), { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" })
-    .format(new Date(`${isoDate}T12:00:00Z`));
-}
 
 function recipient(m) {
   const who = m.kind === "escalation" ? t("coord.messages.onCall") : m.recipient_name;
@@ -41,7 +38,7 @@ export async function render(main) {
   const tabs = h("div", { class: "tabs", role: "group", "aria-label": t("coord.messages.filter") });
 
   async function load() {
-    dayLabel.textContent = formatDay(day);
+    dayLabel.textContent = longDay(day);
     let answer;
     try {
       answer = await api.get("/api/v1/notify/messages", { date: day, state, limit: 500 });
