@@ -47,7 +47,7 @@ function conflictsByVisit(conflicts) {
   return found;
 }
 
-function block(visit, lane, ax, { onOpen, conflicts }) {
+function block(visit, lane, ax, { onOpen, onMove, conflicts }) {
   const d = describe(visit);
   const start = minuteOfDay(visit.planned_start);
   const flags = (visit.flags || []).map(flagLabel);
@@ -78,7 +78,36 @@ function block(visit, lane, ax, { onOpen, conflicts }) {
   el.style.width = `${width}px`;
   el.style.top = `${0.3 + lane * LANE_REM}rem`;
   el.addEventListener("click", () => onOpen(visit.id));
+  if (onMove && !["completed", "cancelled"].includes(visit.status)) {
+    el.draggable = true;
+    el.addEventListener("dragstart", (event) => {
+      event.dataTransfer.setData("text/plain", String(visit.id));
+      event.dataTransfer.effectAllowed = "move";
+      dragging = { visit, fromWorkerId: Number(el.closest(".board-row").dataset.workerId), grabPx: event.clientX - el.getBoundingClientRect().left };
+    });
+    el.addEventListener("dragend", () => { dragging = null; });
+  }
   return el;
+}
+
+// The block being dragged: a drop on a worker's row moves the visit to that worker, at the time dropped on.
+let dragging = null;
+
+function dropTarget(tr, worker, ax, onMove) {
+  tr.addEventListener("dragover", (event) => {
+    if (!dragging) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+  });
+  tr.addEventListener("drop", (event) => {
+    if (!dragging) return;
+    event.preventDefault();
+    const left = event.clientX - tr.getBoundingClientRect().left - dragging.grabPx;
+    const minute = Math.max(0, Math.min(24 * 60 - 5, ax.first + Math.round(((left / HOUR_PX) * 60) / 5) * 5));
+    const { visit, fromWorkerId } = dragging;
+    dragging = null;
+    onMove({ visit, fromWorkerId, toWorkerId: worker.id, minute });
+  });
 }
 
 function track(ax, children, laneCount, nowMinute) {
@@ -97,6 +126,7 @@ function placed(worker, visits, ax, opts) {
   const withLanes = lanes(sorted);
   const count = Math.max(0, ...withLanes.map(([, lane]) => lane + 1));
   const tr = track(ax, withLanes.map(([v, lane]) => block(v, lane, ax, opts)), count, opts.nowMinute);
+  if (opts.onMove) dropTarget(tr, worker, ax, opts.onMove);
   if (opts.onAdd) {
     // A click on an empty stretch of a worker's row plans a visit there, at the quarter hour clicked.
     tr.addEventListener("click", (event) => {
@@ -134,10 +164,10 @@ function rowsOf(workers, visits) {
   return ordered;
 }
 
-export function renderBoard({ workers, visits, conflicts = [], onOpen, onAdd, showNow }) {
+export function renderBoard({ workers, visits, conflicts = [], onOpen, onAdd, onMove, showNow }) {
   const ax = axis(visits);
   const nowMinute = showNow ? minuteOfDay(new Date().toISOString()) : null;
-  const opts = { onOpen, onAdd, nowMinute, conflicts: conflictsByVisit(conflicts) };
+  const opts = { onOpen, onAdd, onMove, nowMinute, conflicts: conflictsByVisit(conflicts) };
   const board = h("div", { class: "board", role: "region", "aria-label": t("coord.board.label"), tabindex: "0" },
     h("div", { class: "board-scale", "aria-hidden": "true" }, h("div", { class: "board-worker" }, t("coord.board.worker")),
       h("div", { class: "track" }, hourMarks(ax))),

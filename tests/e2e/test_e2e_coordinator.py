@@ -137,6 +137,20 @@ def test_plan_reschedule_reassign_and_cancel_with_conflict_warnings(open_context
     db.session.expire_all()
     assert [x.worker_id for x in db.session.get(Visit, world.visit_late.id).active_assignments] == [w0.id]
 
+    # Drag worker 1's 12:00 visit onto worker 2's row at 13:00.
+    board = page.locator(".board")
+    first, hour_px = int(board.get_attribute("data-first-minute")), float(board.get_attribute("data-hour-px"))
+    board.evaluate(f"(el) => {{ el.scrollLeft = {(12 * 60 - first) / 60 * hour_px - 200}; }}")
+    target = page.locator(f'.board-row[data-worker-id="{w1.id}"] .track')
+    board_block(page, world.visit_offline).drag_to(target, source_position={"x": 5, "y": 10},
+                                                   target_position={"x": (13 * 60 - first) / 60 * hour_px + 5, "y": 8})
+    expect(page.get_by_role("status").filter(has_text="AlphaClient2's visit moved to 13:00")).to_be_visible()
+    expect(page.locator(f'.board-row[data-worker-id="{w1.id}"] .block[data-visit-id="{world.visit_offline.id}"]')).to_be_visible()
+    db.session.expire_all()
+    dragged = db.session.get(Visit, world.visit_offline.id)
+    assert [x.worker_id for x in dragged.active_assignments] == [w1.id]
+    assert dragged.planned_start == world.visit_offline.planned_start + timedelta(hours=1)
+
     # Cancel needs a reason; with one, the visit is cancelled and the reason shown.
     dialog = open_dialog_for(page, created)
     dialog.get_by_role("button", name="Cancel visit").click()

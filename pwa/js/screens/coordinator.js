@@ -13,7 +13,7 @@ import { LEGEND, legendChip } from "../status.js";
 import { addDays, clockTime, localDate } from "../time.js";
 import { loadUndelivered, renderUndelivered, retry } from "../undelivered.js";
 import { renderVisitDetail } from "../visit-detail.js";
-import { conflictList, openVisitDialog } from "../visit-form.js";
+import { conflictList, localToUtc, openVisitDialog } from "../visit-form.js";
 
 const POLL_MS = 10000;
 
@@ -40,6 +40,7 @@ function panel(id, title, count, body) {
 export async function render(main, { user } = {}) {
   let day = localDate();
   const boardBox = h("div", { "aria-live": "off" });
+  const moveNote = h("div", { "aria-live": "polite" });
   const updated = h("span", { class: "updated", role: "status" });
   const dayLabel = h("span", { class: "muted day-label" });
   const count = () => h("span", { class: "count" }, "0");
@@ -63,6 +64,7 @@ export async function render(main, { user } = {}) {
       toolbar(user, dayNav, updated, newVisit),
       h("ul", { class: "legend", "aria-label": t("coord.desk.statusKey") }, LEGEND.map((st) => h("li", {}, legendChip(st)))),
       h("p", { class: "hint" }, t("coord.desk.boardHint")),
+      moveNote,
       boardBox,
       h("section", { class: "panel", "aria-labelledby": "map-title" }, h("h2", { id: "map-title" }, t("coord.map.title")), mapBox)),
     h("aside", { class: "desk-side" },
@@ -89,6 +91,26 @@ export async function render(main, { user } = {}) {
     });
   }
 
+  /** A block dropped on a row: the visit moves to that carer (or off everyone, on "Not assigned") and time. */
+  async function move({ visit, fromWorkerId, toWorkerId, minute }) {
+    const ids = visit.assignments.map((a) => a.worker_id);
+    const moved = fromWorkerId ? ids.map((id) => (id === fromWorkerId ? toWorkerId : id)) : [...ids, toWorkerId];
+    const workerIds = [...new Set(moved.filter(Boolean))];
+    const hhmm = `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+    const body = { planned_start: localToUtc(day, hhmm) };
+    if (workerIds.join() !== ids.join()) body.worker_ids = workerIds;
+    try {
+      const saved = await api.patch(`/api/v1/visits/${visit.id}`, body);
+      replace(moveNote, saved.warnings.length ? h("div", { class: "message message--warn", role: "alert" },
+        h("strong", {}, t("coord.desk.movedWithConflicts", { client: visit.client.name, time: hhmm })),
+        conflictList(saved.warnings, (id) => (id === saved.id ? saved : visitOf(id))))
+        : message("ok", t("coord.desk.moved", { client: visit.client.name, time: hhmm })));
+    } catch (err) {
+      replace(moveNote, message("error", err.fieldMessage ? err.fieldMessage() : err.message));
+    }
+    refresh();
+  }
+
   async function refreshBoard() {
     const [found, dayVisits, dayConflicts] = await Promise.all([
       api.get("/api/v1/workers"),
@@ -101,6 +123,7 @@ export async function render(main, { user } = {}) {
     const board = renderBoard({
       workers, visits, conflicts: dayConflicts.conflicts, onOpen: openVisit, showNow: localDate() === day,
       onAdd: ({ workerId, minute }) => plan({ workerId, minute }),
+      onMove: move,
     });
     replace(boardBox, board);
     board.scrollLeft = old && old.dataset.day === day ? old.scrollLeft : scrollForNow(board);
