@@ -138,6 +138,7 @@ def test_plan_reschedule_reassign_and_cancel_with_conflict_warnings(open_context
     assert [x.worker_id for x in db.session.get(Visit, world.visit_late.id).active_assignments] == [w0.id]
 
     # Drag worker 1's 12:00 visit onto worker 2's row at 13:00.
+    noon = db.session.get(Visit, world.visit_offline.id).planned_start
     board = page.locator(".board")
     first, hour_px = int(board.get_attribute("data-first-minute")), float(board.get_attribute("data-hour-px"))
     board.evaluate(f"(el) => {{ el.scrollLeft = {(12 * 60 - first) / 60 * hour_px - 200}; }}")
@@ -149,7 +150,7 @@ def test_plan_reschedule_reassign_and_cancel_with_conflict_warnings(open_context
     db.session.expire_all()
     dragged = db.session.get(Visit, world.visit_offline.id)
     assert [x.worker_id for x in dragged.active_assignments] == [w1.id]
-    assert dragged.planned_start == world.visit_offline.planned_start + timedelta(hours=1)
+    assert dragged.planned_start == noon + timedelta(hours=1)
 
     # Cancel needs a reason; with one, the visit is cancelled and the reason shown.
     dialog = open_dialog_for(page, created)
