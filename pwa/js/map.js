@@ -104,10 +104,14 @@ function outline(view, clients, lat) {
     if (!sector) continue;
     sectors.set(sector, [...(sectors.get(sector) || []), project(view, c.lat, c.lon)]);
   }
-  const labels = [...sectors].map(([sector, points]) => {
+  // Sectors with most homes first; a name that would sit on one already placed is left out, not overprinted.
+  const placed = [];
+  const labels = [...sectors].sort((a, b) => b[1].length - a[1].length).flatMap(([sector, points]) => {
     const x = points.reduce((sum, [px]) => sum + px, 0) / points.length;
     const y = points.reduce((sum, [, py]) => sum + py, 0) / points.length;
-    return s("text", { x, y: y - 14, class: "postcode-label", "text-anchor": "middle", dataset: { postcode: sector } }, sector);
+    if (placed.some(([px, py]) => Math.abs(px - x) < 60 && Math.abs(py - y) < 22)) return [];
+    placed.push([x, y]);
+    return [s("text", { x, y: y - 14, class: "postcode-label", "text-anchor": "middle", dataset: { postcode: sector } }, sector)];
   });
   return [s("rect", { x: 0, y: 0, width: W, height: H, fill: "#eef3f1" }), lines, labels];
 }
