@@ -105,6 +105,7 @@ def demo(host: str, port: int, instance: str, reset: bool, no_serve: bool):
     os.environ.setdefault("CAREMON_DATABASE_URL", f"sqlite:///{database}")
     os.environ.setdefault("CAREMON_SECRET_KEY", secret_file.read_text().strip())
     os.environ.setdefault("CAREMON_COOKIE_SECURE", "false")  # the demo serves plain http on localhost
+    mail = None if no_serve else demo_mail_sink(folder / "demo-mail")
 
     app = create_app()
     with app.app_context():
@@ -124,6 +125,8 @@ def demo(host: str, port: int, instance: str, reset: bool, no_serve: bool):
     # A terminal, not a log collector, reads the demo's scheduler.
     scheduler = subprocess.Popen([sys.executable, "-m", "server", "scheduler", "--quiet"],
                                  env={"CAREMON_LOG_FORMAT": "text", **os.environ})
+    if mail:
+        click.echo(f"Demo emails are delivered to a local mail sink and kept in {folder / 'demo-mail'}")
     click.echo(f"\nOpen http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)\n")
     # SIGTERM ends the demo as Ctrl-C does, through the finally below, so its scheduler never outlives it.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -131,12 +134,26 @@ def demo(host: str, port: int, instance: str, reset: bool, no_serve: bool):
         # run_simple, not app.run: Flask ignores app.run() inside its own CLI.
         run_simple(host, port, app, threaded=True)
     finally:
+        if mail:
+            mail.stop()
         scheduler.terminate()
         try:
             scheduler.wait(10)
         except subprocess.TimeoutExpired:
             scheduler.kill()
             scheduler.wait()
+
+
+def demo_mail_sink(folder: Path):
+    """A local mail server for the demo's emails, unless a mail server is configured; the scheduler sends to it
+    through the environment it inherits. Returns the running sink, or None."""
+    if os.environ.get("CAREMON_SMTP_HOST"):
+        return None
+    from server.notify import mail_sink
+
+    sink = mail_sink.start(folder)
+    os.environ["CAREMON_SMTP_HOST"], os.environ["CAREMON_SMTP_PORT"] = "127.0.0.1", str(sink.port)
+    return sink
 
 
 def _interrupt(_signum, _frame):

@@ -108,7 +108,9 @@ def seed(now: datetime, rng_seed: int = 2026) -> list[tuple[str, str]]:
     week_start = (to_local(now, council.timezone) - timedelta(days=3)).replace(hour=0, minute=0, second=0)
     generate_visits(now=week_start, days_ahead=7)
     db.session.commit()
-    _play_past_visits(rng, now)
+    # The family's relative's latest visit already over was missed: the family is told, and the coordinator's
+    # message log shows that email delivered (to the demo's mail sink).
+    _play_past_visits(rng, now, missed=_last_visit_over(clients[0], now))
     _log_non_contact_work(rng, clients, now)
     db.session.commit()
     scan(now, current_app.config["CAREMON"])  # mark what the past week missed, as the scheduler would have
@@ -159,8 +161,15 @@ def _care_plan(rng: random.Random, client: Client, workers: list[Worker], n: int
                                starts_on=date(2026, 4, 1)))
 
 
-def _play_past_visits(rng: random.Random, now: datetime) -> None:
-    """Check-ins and check-outs for visits already over, with the usual mix of real-world trouble."""
+def _last_visit_over(client: Client, now: datetime) -> int | None:
+    return db.session.scalar(db.select(Visit.id).where(
+        Visit.client_id == client.id, Visit.planned_start < now - timedelta(minutes=90))
+        .order_by(Visit.planned_start.desc()).limit(1))
+
+
+def _play_past_visits(rng: random.Random, now: datetime, missed: int | None = None) -> None:
+    """Check-ins and check-outs for visits already over, with the usual mix of real-world trouble; nobody
+    comes to the visit `missed`."""
     visits = db.session.scalars(db.select(Visit).where(Visit.planned_start < now - timedelta(minutes=90))
                                 .order_by(Visit.planned_start)).all()
     outcomes = defaultdict(list)
@@ -168,7 +177,7 @@ def _play_past_visits(rng: random.Random, now: datetime) -> None:
         outcomes[outcome.client_id].append(outcome)
     for visit in visits:
         roll = rng.random()
-        if roll < 0.02:
+        if roll < 0.02 or visit.id == missed:
             continue  # missed: nobody came (the scheduler marks it)
         delay = rng.choice([-6, -3, 0, 2, 4, 7, 11]) if roll < 0.9 else rng.randint(35, 55)
         stay = visit.planned_minutes + rng.choice([-12, -5, -2, 0, 1, 3, 6])

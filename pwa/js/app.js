@@ -14,6 +14,7 @@ const SCREENS = [
   [/^\/worker\/activity$/, () => import("./screens/activity.js"), ["worker"]],
   [/^\/worker\/day$/, () => import("./screens/worker-day.js"), ["worker"]],
   [/^\/coordinator$/, () => import("./screens/coordinator.js"), ["coordinator", "provider_admin"]],
+  [/^\/messages$/, () => import("./screens/messages.js"), ["coordinator", "provider_admin"]],
   [/^\/clients\/(\d+)\/medication$/, () => import("./screens/medication.js"), ["coordinator", "provider_admin"]],
   [/^\/reports$/, () => import("./screens/reports.js"), ["coordinator", "provider_admin"]],
   [/^\/clients(?:\/(\d+))?$/, () => import("./screens/clients.js"), ["coordinator", "provider_admin"]],

@@ -27,6 +27,9 @@ export async function login(email, password) {
 
 /** The signed-in user: from the server when it answers, else the copy kept on this device. */
 export async function currentUser() {
+  // No session cookie and no profile on this device: nobody is signed in here, and asking would only put a 401
+  // in the console. With a profile kept (a worker's phone offline), the server is asked as before.
+  if (!api.cookie("csrf_access_token") && !api.cookie("csrf_refresh_token") && !(await cached("me"))) return null;
   try {
     const me = await api.get("/api/v1/auth/me");
     await keep("me", me);

@@ -3,6 +3,7 @@
 import admin from "./messages/admin.js";
 import commission from "./messages/commission.js";
 import common from "./messages/common.js";
+import coord from "./messages/coord.js";
 import fairpay from "./messages/fairpay.js";
 import outcomes from "./messages/outcomes.js";
 
@@ -11,6 +12,7 @@ const AREAS = [
   common,
   admin,
   commission,
+  coord,
   fairpay,
   outcomes,
 ];

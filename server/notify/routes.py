@@ -7,11 +7,13 @@ from server.directory.models import FamilyLink
 from server.directory.schemas import FamilyLinkSchema
 from server.errors import ErrorSchema, not_found
 from server.extensions import db
-from server.notify import subscriptions, undelivered
+from server.notify import log, subscriptions, undelivered
 from server.notify.channels import vapid_key
 from server.notify.models import PushSubscription
+from server.timeutil import to_local
+from server.visits.queries import tenant_timezone
 from server.notify.schemas import (
-    PreferencesSchema, PushSubscriptionInSchema, PushSubscriptionSchema, RetryInSchema, UndeliveredPageSchema,
+    MessagePageSchema, MessageQuerySchema, PreferencesSchema, PushSubscriptionInSchema, PushSubscriptionSchema, RetryInSchema, UndeliveredPageSchema,
     UndeliveredQuerySchema, UndeliveredSchema, UnsubscribeSchema, VapidKeySchema,
 )
 
@@ -69,6 +71,20 @@ def preferences(body):
 @bp.response(200, FamilyLinkSchema(many=True))
 def get_preferences():
     return db.session.scalars(select(FamilyLink).where(FamilyLink.user_id == current_identity().user_id)).all()
+
+
+@bp.get("/messages")
+@roles_required(*STAFF)
+@bp.arguments(MessageQuerySchema, location="query")
+@bp.response(200, MessagePageSchema)
+def list_messages(query):
+    """Messages about the provider's visits queued on a local day: delivered, pending, failed or suppressed
+    (the relative opted out), with channel, redacted recipient and visit."""
+    ident = current_identity()
+    tz = tenant_timezone(ident)
+    day = query["date"] or to_local(utcnow(), tz).date()
+    items, next_cursor = log.messages(ident.provider_id, day, tz, query["state"], query["cursor"], query["limit"])
+    return {"date": day, "counts": log.counts(ident.provider_id, day, tz), "items": items, "next_cursor": next_cursor}
 
 
 @bp.get("/undelivered")

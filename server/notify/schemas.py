@@ -1,9 +1,10 @@
 from marshmallow import fields, validate
 
 from server.care.schemas import TIME_OF_DAY
+from server.notify.log import STATES
 from server.notify.models import CHANNELS
 from server.notify.undelivered import UNDELIVERED
-from server.schemas import Schema
+from server.schemas import LocalDate, Schema
 
 
 class PushKeysSchema(Schema):
@@ -68,3 +69,39 @@ class UndeliveredPageSchema(Schema):
 
 class RetryInSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(1, 200))
+
+
+class MessageQuerySchema(Schema):
+    date = LocalDate(load_default=None, metadata={"description": "Local day the messages were queued (default today)"})
+    state = fields.String(load_default="all", validate=validate.OneOf((*STATES, "all")))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=200))
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
+
+
+class MessageSchema(Schema):
+    id = fields.Integer()
+    visit_id = fields.Integer()
+    client_name = fields.String()
+    visit_start = fields.DateTime()
+    kind = fields.String(metadata={"description": "delay, missed, arrival (to family) or escalation (to on-call)"})
+    channel = fields.String()
+    recipient = fields.String(attribute="recipient_shown", metadata={
+        "description": "Redacted: enough of the address or number to tell two apart"})
+    recipient_name = fields.String(allow_none=True, metadata={"description": "The user it went to, if any"})
+    subject = fields.String()
+    body = fields.String()
+    state = fields.String(metadata={"description": ", ".join(STATES)})
+    status = fields.String(metadata={"description": "The outbox's own status behind the state"})
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+    next_attempt_at = fields.DateTime()
+
+
+class MessagePageSchema(Schema):
+    date = fields.Date()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "The day's messages in each state"})
+    items = fields.Nested(MessageSchema, many=True)
+    next_cursor = fields.String(allow_none=True)

@@ -47,7 +47,7 @@ def update_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> Vi
     if visit.status in ("completed", "cancelled") and data.keys() - PAY_FIELDS:
         raise invalid("status", f"A {visit.status} visit cannot be changed")
     changes = {}
-    for field in ("planned_start", "planned_minutes", "tasks"):
+    for field in ("planned_start", "planned_minutes", "tasks", "carers_required"):
         if field in data:
             changes[field] = str(data[field])
             setattr(visit, field, data[field])
@@ -57,7 +57,7 @@ def update_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> Vi
     if "worker_ids" in data:
         changes["worker_ids"] = _workers_of_provider(data["worker_ids"], visit.provider_id)
         _assign(visit, data["worker_ids"], now)
-    if data.keys() & {"planned_start", "planned_minutes", "tasks"}:
+    if data.keys() & {"planned_start", "planned_minutes", "tasks", "carers_required"}:
         refresh_state(visit)  # punctuality and flags are measured against the plan
     if "cancel_reason" in data:
         cancel(visit, data["cancel_reason"], now)

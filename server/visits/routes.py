@@ -6,12 +6,13 @@ from server.db_types import utcnow
 from server.directory.service import get_worker
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
-from server.visits import activities, confirmation, planning, queries, resolution, service
+from server.visits import activities, confirmation, conflicts, planning, queries, resolution, service
 from server.visits.models import Visit
 from server.visits.schemas import (
-    ActivityInSchema, ActivitySchema, ConfirmationPinSchema, ConfirmationPinStateSchema, CorrectionInSchema, CorrectionSchema, EventInSchema, EventResultSchema,
+    ActivityInSchema, ActivitySchema, ConfirmationPinSchema, ConfirmationPinStateSchema, ConflictListSchema,
+    ConflictQuerySchema, CorrectionInSchema, CorrectionSchema, EventInSchema, EventResultSchema,
     ExceptionResolveSchema, ExceptionSchema, PayDecisionInSchema, RunQuerySchema, RunSchema, TimelineSchema,
-    VisitCreateSchema, VisitListQuerySchema, VisitPageSchema, VisitSchema, VisitUpdateSchema,
+    VisitChangedSchema, VisitCreateSchema, VisitListQuerySchema, VisitPageSchema, VisitSchema, VisitUpdateSchema,
 )
 
 EVENT_RESULT = EventResultSchema()
@@ -47,11 +48,32 @@ def list_visits(query):
 @bp.post("/visits")
 @roles_required(*STAFF)
 @bp.arguments(VisitCreateSchema)
-@bp.response(201, VisitSchema)
+@bp.response(201, VisitChangedSchema)
 def create_visit(body):
+    """Plan a visit; warnings name any carer it double-books or leaves too little time to travel."""
     visit = planning.create_visit(current_identity(), body, utcnow())
+    return _with_warnings(visit, 201)
+
+
+def _with_warnings(visit, status):
+    """The saved visit with the conflicts it is now part of, dumped before the commit from what the session holds."""
+    queries.attach_open_exceptions([visit])
+    visit.warnings = conflicts.conflicts_of(visit, current_app.config["CAREMON"])
+    answer = VisitChangedSchema().dump(visit)
     db.session.commit()
-    return visit
+    return jsonify(answer), status
+
+
+@bp.get("/visits/conflicts")
+@roles_required(*STAFF)
+@bp.arguments(ConflictQuerySchema, location="query")
+@bp.response(200, ConflictListSchema)
+def list_conflicts(query):
+    """Carers double-booked on a local day, or without the time to travel between consecutive visits
+    (the shared travel model, by car)."""
+    ident = current_identity()
+    found = conflicts.conflicts_on(ident, query["date"], queries.tenant_timezone(ident), current_app.config["CAREMON"])
+    return {"date": query["date"], "conflicts": found}
 
 
 @bp.get("/visits/<int:visit_id>")
@@ -64,13 +86,12 @@ def visit_timeline(visit_id):
 @bp.patch("/visits/<int:visit_id>")
 @roles_required(*STAFF)
 @bp.arguments(VisitUpdateSchema)
-@bp.response(200, VisitSchema)
+@bp.response(200, VisitChangedSchema)
 def update_visit(body, visit_id):
-    """Reschedule, change tasks, reassign carers, or cancel (give cancel_reason)."""
+    """Reschedule, change tasks, reassign carers, or cancel (cancel_reason alone); warnings as for a new visit."""
     ident = current_identity()
     visit = planning.update_visit(ident, get_visit(ident, visit_id), body, utcnow())
-    db.session.commit()
-    return visit
+    return _with_warnings(visit, 200)
 
 
 @bp.post("/visits/<int:visit_id>/events")

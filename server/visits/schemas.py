@@ -267,14 +267,51 @@ class VisitCreateSchema(Schema):
     visit_type = visit_type(load_default=None)
 
 
+class ConflictSchema(Schema):
+    kind = fields.String(metadata={"description": "double_booked: the carer is on both visits at once; travel_time: "
+                                                  "less time between them than the journey takes"})
+    worker_id = fields.Integer()
+    worker_name = fields.String(allow_none=True)
+    visit_ids = fields.List(fields.Integer(), metadata={"description": "The earlier visit, then the later one"})
+    overlap_s = fields.Integer(allow_none=True, metadata={"description": "double_booked: seconds both run at once"})
+    gap_s = fields.Integer(allow_none=True, metadata={"description": "travel_time: seconds between the two"})
+    travel_s = fields.Integer(allow_none=True, metadata={"description": "travel_time: seconds the journey takes"})
+
+
+class ConflictQuerySchema(Schema):
+    date = LocalDate(required=True)
+
+
+class ConflictListSchema(Schema):
+    date = fields.Date()
+    conflicts = fields.Nested(ConflictSchema, many=True)
+
+
+class VisitChangedSchema(VisitSchema):
+    warnings = fields.Nested(ConflictSchema, many=True, metadata={
+        "description": "Conflicts the visit is now part of; saved all the same, for the coordinator to judge"})
+
+
 class VisitUpdateSchema(Schema):
     planned_start = AwareDateTime()
     planned_minutes = fields.Integer(strict=True, validate=validate.Range(5, 24 * 60))
     tasks = fields.List(fields.String(validate=validate.Length(1, 200)), validate=validate.Length(max=MAX_TASKS))
     worker_ids = fields.List(key(), validate=validate.Length(max=MAX_CARERS))
-    cancel_reason = fields.String(validate=validate.Length(1, 200))
+    cancel_reason = fields.String(validate=validate.Length(1, 200), metadata={
+        "description": "Cancels the visit; nothing else may change with it"})
+    carers_required = fields.Integer(strict=True, validate=validate.Range(1, MAX_CARERS))
     service_code = service_code(metadata={"description": "May be set on a completed visit, for billing"})
     visit_type = visit_type(metadata={"description": "May be set on a completed visit, for pay"})
+
+    @validates_schema
+    def _cancel_alone(self, data, **_):
+        if "cancel_reason" not in data:
+            return
+        if not data["cancel_reason"].strip():
+            raise ValidationError("Say why the visit is cancelled", "cancel_reason")
+        if data.keys() - {"cancel_reason"}:
+            raise ValidationError("A cancellation changes nothing else: send the other changes on their own",
+                                  "cancel_reason")
 
 
 class CorrectionInSchema(Schema):

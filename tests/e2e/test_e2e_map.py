@@ -125,23 +125,39 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_map_falls_back_to_the_list_when_tiles_do_not_load(open_context, app, monkeypatch):
+def test_map_falls_back_to_the_outline_when_tiles_do_not_load(open_context, app, monkeypatch):
     unreachable = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setitem(app.config["CAREMON"], "map_tile_url", f"{unreachable}/{{z}}/{{x}}/{{y}}.png")
     world = seed_positions()
     page = signed_in(open_context, world.alpha.coordinator)
     panel = page.get_by_role("region", name="Where everyone is")
-    expect(panel).to_contain_text("The map could not be loaded; the list shows where everyone is.")
-    expect(panel.locator(".map-figure")).to_have_count(0)
+    expect(panel).to_contain_text("Map tiles could not be loaded; the outline and the list show where everyone is.")
+    expect(panel.locator('.map-figure[data-state="vector"]')).to_have_count(1)
+    expect(panel.locator("image")).to_have_count(0)
     positions = panel.get_by_role("list", name="Workers' last known positions")
     expect(positions).to_contain_text("Alpha Worker 1: seen")
     expect(positions).to_contain_text("Alpha Worker 2: seen")
     check_screen(page, "coordinator-map-list", "desktop")
 
 
-def test_without_a_tile_server_the_map_is_the_plain_list(open_context, app):
+def test_without_a_tile_server_homes_and_carers_are_drawn_on_a_plain_outline(open_context, app):
     world = seed_positions()
     page = signed_in(open_context, world.alpha.coordinator)
     panel = page.get_by_role("region", name="Where everyone is")
     expect(panel.get_by_role("list", name="Workers' last known positions")).to_contain_text("Alpha Worker 2: seen")
-    assert panel.locator("svg, .map-figure, .message").count() == 0
+    figure = panel.locator(".map-figure")
+    expect(figure).to_have_attribute("data-state", "vector")
+    assert panel.locator("image, .message").count() == 0  # no tile asked for, nothing gone wrong
+    # The markers are placed by the same Web Mercator arithmetic as over tiles: relative positions agree.
+    z = int(figure.get_attribute("data-zoom"))
+    w1, w2 = world.alpha.workers
+    m1, m2 = (figure.locator(f'.marker-worker[data-worker-id="{w.id}"]') for w in (w1, w2))
+    (x1, y1), (x2, y2) = slippy(w1.last_lat, w1.last_lon, z), slippy(w2.last_lat, w2.last_lon, z)
+    assert float(m2.get_attribute("data-x")) - float(m1.get_attribute("data-x")) == pytest.approx(x2 - x1, abs=0.01)
+    assert float(m2.get_attribute("data-y")) - float(m1.get_attribute("data-y")) == pytest.approx(y2 - y1, abs=0.01)
+    expect(figure.locator(".postcode-label")).to_have_text(["LA9 4"])
+    expect(figure).to_contain_text("Plain outline: grid and postcode sectors")
+    figure.scroll_into_view_if_needed()
+    check_screen(page, "coordinator-map-outline", "desktop")
+    page.set_viewport_size(PHONE)
+    check_screen(page, "coordinator-map-outline", "phone")

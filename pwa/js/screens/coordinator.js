@@ -1,79 +1,140 @@
-// The coordinator's desk: live roster board, alerts, exception queue, visit detail and a map of positions.
+// The coordinator's desk: the day's roster board (planned from here), conflicts, alerts, exceptions,
+// visit detail and a map of positions.
 import { acknowledge, loadAlerts, renderAlerts } from "../alerts.js";
 import * as api from "../api.js";
+import { longDay } from "../day-names.js";
 import { renderBoard, scrollForNow } from "../board.js";
 import { h, keepingInputs, message, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import { loadExceptions, renderExceptions } from "../exceptions.js";
+import { icon } from "../icons.js";
 import { mapPanel, tileSettings } from "../map.js";
 import { LEGEND, legendChip } from "../status.js";
-import { clockTime, formatDay, localDate } from "../time.js";
+import { addDays, clockTime, localDate } from "../time.js";
 import { loadUndelivered, renderUndelivered, retry } from "../undelivered.js";
 import { renderVisitDetail } from "../visit-detail.js";
+import { conflictList, localToUtc, openVisitDialog } from "../visit-form.js";
 
 const POLL_MS = 10000;
 
+
+function failure(err) {
+  return err.status === 0 ? t("coord.desk.offline") : err.message;
+}
+
+function toolbar(user, dayNav, updated, newVisit) {
+  return h("div", { class: "toolbar" },
+    h("h1", {}, t("coord.desk.title")), dayNav, h("span", { class: "spacer" }), updated, newVisit,
+    h("a", { class: "btn", href: "#/messages" }, icon("bell"), t("coord.desk.messages")),
+    h("a", { class: "btn", href: "#/reports" }, t("coord.desk.reports")),
+    h("a", { class: "btn", href: "#/clients" }, t("coord.desk.clients")),
+    user?.role === "provider_admin" && [h("a", { class: "btn", href: "#/fair-pay" }, t("fairpay.link")),
+      h("a", { class: "btn", href: "#/offers" }, t("commission.nav.offers")),
+      h("a", { class: "btn", href: "#/risk" }, t("commission.nav.risk")),
+      h("a", { class: "btn", href: "#/api-clients" }, t("coord.desk.apiClients")),
+      h("a", { class: "btn", href: "#/feed-import" }, t("coord.desk.importCsv")),
+      h("a", { class: "btn", href: "#/webhooks" }, t("coord.desk.webhooks"))]);
+}
+
+function panel(id, title, count, body) {
+  return h("section", { class: "panel", "aria-labelledby": id }, h("h2", { id }, title, " ", count), body);
+}
+
 export async function render(main, { user } = {}) {
-  const day = localDate();
+  let day = localDate();
   const boardBox = h("div", { "aria-live": "off" });
+  const moveNote = h("div", { "aria-live": "polite" });
   const updated = h("span", { class: "updated", role: "status" });
-  const alertsBox = h("div");
-  const alertsCount = h("span", { class: "count" }, "0");
-  const excBox = h("div");
-  const excCount = h("span", { class: "count" }, "0");
-  const mapBox = h("div");
-  const undeliveredBox = h("div");
-  const undeliveredCount = h("span", { class: "count" }, "0");
+  const dayLabel = h("span", { class: "muted day-label" });
+  const count = () => h("span", { class: "count" }, "0");
+  const [alertsCount, excCount, undeliveredCount, conflictCount] = [count(), count(), count(), count()];
+  const [alertsBox, excBox, mapBox, undeliveredBox, conflictBox] = [h("div"), h("div"), h("div"), h("div"), h("div")];
   const detail = h("section", { class: "panel detail", "aria-labelledby": "detail-title", hidden: true });
   const drawMap = mapPanel(mapBox, await tileSettings());
   let workers = [];
   let visits = [];
-  let timer = null;
   let lastOk = null;
+  const visitOf = (id) => visits.find((v) => v.id === id);
+
+  const shift = (n) => h("button", { class: "btn btn--small", type: "button", "aria-label": t(n < 0 ? "coord.desk.previousDay" : "coord.desk.nextDay"),
+    onClick: () => showDay(addDays(day, n)) }, n < 0 ? "‹" : "›");
+  const today = h("button", { class: "btn btn--small", type: "button", onClick: () => showDay(localDate()) }, t("coord.desk.today"));
+  const dayNav = h("span", { class: "day-nav" }, shift(-1), dayLabel, shift(1), today);
+  const newVisit = h("button", { class: "btn btn--primary", type: "button", onClick: () => plan({ day }) }, t("coord.desk.newVisit"));
 
   main.append(h("div", { class: "desk" },
     h("div", { class: "desk-main" },
-      h("div", { class: "toolbar" },
-        h("h1", {}, "Today's roster"), h("span", { class: "muted" }, formatDay(day)),
-        h("span", { class: "spacer" }), updated, h("a", { class: "btn", href: "#/reports" }, "Reports and KPIs"),
-        h("a", { class: "btn", href: "#/clients" }, "Clients and tags"),
-        user?.role === "provider_admin" && [h("a", { class: "btn", href: "#/fair-pay" }, t("fairpay.link")),
-          h("a", { class: "btn", href: "#/offers" }, t("commission.nav.offers")),
-          h("a", { class: "btn", href: "#/risk" }, t("commission.nav.risk")),
-          h("a", { class: "btn", href: "#/api-clients" }, "API clients"),
-          h("a", { class: "btn", href: "#/feed-import" }, "Import CSV"),
-          h("a", { class: "btn", href: "#/webhooks" }, "Webhooks")]),
-      h("ul", { class: "legend", "aria-label": "Status key" }, LEGEND.map((st) => h("li", {}, legendChip(st)))),
+      toolbar(user, dayNav, updated, newVisit),
+      h("ul", { class: "legend", "aria-label": t("coord.desk.statusKey") }, LEGEND.map((st) => h("li", {}, legendChip(st)))),
+      h("p", { class: "hint" }, t("coord.desk.boardHint")),
+      moveNote,
       boardBox,
-      h("section", { class: "panel", "aria-labelledby": "map-title" }, h("h2", { id: "map-title" }, "Where everyone is"), mapBox)),
+      h("section", { class: "panel", "aria-labelledby": "map-title" }, h("h2", { id: "map-title" }, t("coord.map.title")), mapBox)),
     h("aside", { class: "desk-side" },
       detail,
-      h("section", { class: "panel", "aria-labelledby": "alerts-title" },
-        h("h2", { id: "alerts-title" }, "Alerts ", alertsCount), alertsBox),
-      h("section", { class: "panel", "aria-labelledby": "exc-title" },
-        h("h2", { id: "exc-title" }, "Exceptions to resolve ", excCount), excBox),
-      h("section", { class: "panel", "aria-labelledby": "undelivered-title" },
-        h("h2", { id: "undelivered-title" }, "Messages not delivered ", undeliveredCount), undeliveredBox))));
+      panel("conflicts-title", t("coord.desk.conflicts"), conflictCount, conflictBox),
+      panel("alerts-title", t("coord.desk.alerts"), alertsCount, alertsBox),
+      panel("exc-title", t("coord.desk.exceptions"), excCount, excBox),
+      panel("undelivered-title", t("coord.desk.undelivered"), undeliveredCount, undeliveredBox))));
+
+  async function plan(preset) {
+    // The button works before the first load has finished: the carers are then read for the dialog.
+    const carers = workers.length ? workers : await api.get("/api/v1/workers");
+    openVisitDialog({ preset: { ...preset, day }, workers: carers, visitOf, onSaved: () => refresh() });
+  }
 
   function openVisit(id) {
     detail.hidden = false;
     renderVisitDetail(detail, id, {
-      onClose: () => { detail.hidden = true; replace(detail); },
+      onClose: () => { detail.hidden = true; delete detail.dataset.visitId; replace(detail); },
       onChanged: () => refresh(),
+      onEdit: (visit) => openVisitDialog({
+        visit, workers, visitOf, onSaved: () => { refresh(); openVisit(id); },
+      }),
     });
   }
 
+  /** A block dropped on a row: the visit moves to that carer (or off everyone, on "Not assigned") and time. */
+  async function move({ visit, fromWorkerId, toWorkerId, minute }) {
+    const ids = visit.assignments.map((a) => a.worker_id);
+    const moved = fromWorkerId ? ids.map((id) => (id === fromWorkerId ? toWorkerId : id)) : [...ids, toWorkerId];
+    const workerIds = [...new Set(moved.filter(Boolean))];
+    const hhmm = `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+    const body = { planned_start: localToUtc(day, hhmm) };
+    if (workerIds.join() !== ids.join()) body.worker_ids = workerIds;
+    try {
+      const saved = await api.patch(`/api/v1/visits/${visit.id}`, body);
+      replace(moveNote, saved.warnings.length ? h("div", { class: "message message--warn", role: "alert" },
+        h("strong", {}, t("coord.desk.movedWithConflicts", { client: visit.client.name, time: hhmm })),
+        conflictList(saved.warnings, (id) => (id === saved.id ? saved : visitOf(id))))
+        : message("ok", t("coord.desk.moved", { client: visit.client.name, time: hhmm })));
+    } catch (err) {
+      replace(moveNote, message("error", err.fieldMessage ? err.fieldMessage() : err.message));
+    }
+    refresh();
+  }
+
   async function refreshBoard() {
-    [workers, visits] = await Promise.all([
+    const [found, dayVisits, dayConflicts] = await Promise.all([
       api.get("/api/v1/workers"),
       api.getAll("/api/v1/visits", { date_from: day, date_to: day, limit: 500 }),
+      api.get("/api/v1/visits/conflicts", { date: day }),
     ]);
+    [workers, visits] = [found, dayVisits];
     const focused = document.activeElement?.closest?.(".block")?.dataset.visitId;
     const old = boardBox.querySelector(".board");
-    const board = renderBoard({ workers, visits, onOpen: openVisit, showNow: localDate() === day });
+    const board = renderBoard({
+      workers, visits, conflicts: dayConflicts.conflicts, onOpen: openVisit, showNow: localDate() === day,
+      onAdd: ({ workerId, minute }) => plan({ workerId, minute }),
+      onMove: move,
+    });
     replace(boardBox, board);
-    board.scrollLeft = old ? old.scrollLeft : scrollForNow(board);
+    board.scrollLeft = old && old.dataset.day === day ? old.scrollLeft : scrollForNow(board);
+    board.dataset.day = day;
     if (focused) boardBox.querySelector(`.block[data-visit-id="${focused}"]`)?.focus({ preventScroll: true });
+    conflictCount.textContent = String(dayConflicts.conflicts.length);
+    replace(conflictBox, dayConflicts.conflicts.length ? conflictList(dayConflicts.conflicts, visitOf)
+      : h("p", { class: "muted" }, t("coord.desk.noConflicts")));
     const clients = [...new Map(visits.map((v) => [v.client.id, v.client])).values()];
     drawMap({ clients, workers: workers.filter((w) => w.active !== false) });
   }
@@ -84,7 +145,7 @@ export async function render(main, { user } = {}) {
       alertsCount.textContent = String(alerts.length);
       replace(alertsBox, renderAlerts(alerts, {
         onOpen: openVisit,
-        visitOf: (id) => visits.find((v) => v.id === id),
+        visitOf,
         onAcknowledge: async (a) => {
           try {
             await acknowledge(a);
@@ -99,7 +160,7 @@ export async function render(main, { user } = {}) {
       }));
     } catch (err) {
       alertsCount.textContent = "–";
-      replace(alertsBox, message("warn", `Alerts could not be loaded: ${err.status === 0 ? "offline" : err.message}`));
+      replace(alertsBox, message("warn", t("coord.desk.alertsFailed", { reason: failure(err) })));
     }
   }
 
@@ -123,18 +184,27 @@ export async function render(main, { user } = {}) {
   }
 
   async function refresh() {
-    // The board first: alerts name their visit by its time from today's visits.
+    // The board first: alerts name their visit by its time from the day's visits.
     const board = await Promise.allSettled([refreshBoard()]);
     const results = [...board, ...await Promise.allSettled([refreshAlerts(), refreshExceptions(), refreshUndelivered()])];
     const failed = results.find((r) => r.status === "rejected");
     if (!failed) lastOk = clockTime();
     updated.textContent = failed
-      ? `Not refreshed (${failed.reason.status === 0 ? "offline" : failed.reason.message}). Last update: ${lastOk || "none"}`
-      : `Updated ${lastOk}`;
+      ? t("coord.desk.notRefreshed", { reason: failure(failed.reason), last: lastOk || t("coord.desk.none") })
+      : t("coord.desk.updated", { time: lastOk });
     if (failed && !visits.length) replace(boardBox, message("error", failed.reason.message));
   }
 
+  function showDay(next) {
+    day = next;
+    dayLabel.textContent = longDay(day);
+    today.hidden = day === localDate();
+    refresh();
+  }
+
+  dayLabel.textContent = longDay(day);
+  today.hidden = true;
   await refresh();
-  timer = setInterval(() => { if (!document.hidden) refresh(); }, POLL_MS);
+  const timer = setInterval(() => { if (!document.hidden) refresh(); }, POLL_MS);
   return () => clearInterval(timer);
 }
