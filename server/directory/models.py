@@ -31,6 +31,8 @@ class Provider(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     # Who gets escalated missed-visit alerts out of hours (email address or phone number).
     on_call_contact: Mapped[str | None] = mapped_column(String(254))
+    # The office's phone number, for carers to call from the run screen with one tap.
+    office_phone: Mapped[str | None] = mapped_column(String(32))
 
 
 class Contract(db.Model):
@@ -102,6 +104,8 @@ class Client(db.Model):
     confirmation_pin_hash: Mapped[str | None] = mapped_column(String(200))
     # The client agrees that their family may see which doses were given or refused.
     medication_shared_with_family: Mapped[bool] = mapped_column(default=False)
+    # The client agrees that their family may read the care log: tasks done, outcome progress, shareable notes.
+    share_care_log_with_family: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

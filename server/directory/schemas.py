@@ -83,6 +83,9 @@ class ProviderSchema(Schema):
     # An email address or a phone number: escalated missed-visit alerts go there.
     on_call_contact = fields.String(allow_none=True, validate=[validate.Length(max=254), validate.Regexp(
         r"^([^@\s]+@[^@\s]+\.[^@\s]+|\+?[0-9][0-9 ]{6,20})$", error="An email address or a phone number")])
+    office_phone = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^\+?[0-9][0-9 ]{6,20}$", error="A phone number, e.g. 01539 123456 or +44 1539 123456"), metadata={
+        "description": "The office's phone number; carers call it with one tap from their run"})
 
 
 class WorkerSchema(Schema):
@@ -116,6 +119,9 @@ class ClientSchema(Schema):
         "description": "Geofence radius for this home in metres, overriding the contract's (null: the contract's)"})
     medication_shared_with_family = fields.Boolean(metadata={
         "description": "The client agrees that their family may see which doses were given or refused"})
+    share_care_log_with_family = fields.Boolean(metadata={
+        "description": "The client agrees that their family may read the care log (tasks done, outcome progress, "
+                       "notes marked shareable); off until set"})
     active = fields.Boolean()
 
 
