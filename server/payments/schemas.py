@@ -206,13 +206,20 @@ class PeriodSchema(Schema):
     checksum = fields.String(metadata={"description": "sha256 of this period's CSV export"})
 
 
+class _AsExported(fields.Nested):
+    """An export row as the export and the snapshots hold it, already JSON; documented as ExportRow."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
 class PeriodAdjustmentsSchema(Schema):
     period = fields.Nested(PeriodSchema)
-    carried = fields.List(fields.Nested(ExportRowSchema), metadata={
+    carried = fields.List(_AsExported(ExportRowSchema), metadata={
         "description": "Adjustment rows this period paid: corrections to earlier closed periods, as frozen"})
-    later = fields.List(fields.Nested(ExportRowSchema), metadata={
+    later = fields.List(_AsExported(ExportRowSchema), metadata={
         "description": "Corrections to this period paid in later closed periods"})
-    pending = fields.List(fields.Nested(ExportRowSchema), metadata={
+    pending = fields.List(_AsExported(ExportRowSchema), metadata={
         "description": "Corrections to this period made since the last close, paid when the next period closes"})
 
 

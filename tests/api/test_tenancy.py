@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Callable
 from urllib.parse import urlsplit
@@ -17,6 +17,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from server.directory.models import FamilyLink
+from server.feedback.models import FamilyMessage
+from server.payments.models import Invoice, PaymentPeriod
+from server.timeutil import local_range_bounds
 from server.extensions import db
 from server.tags.models import ClientTag
 from server.visits.models import VisitEvent, VisitException
@@ -54,6 +57,17 @@ def tw(world):
     world.medicine = medicine(a.clients[0], a.admin)
     world.prn = medicine(a.clients[0], a.admin, name="Paracetamol", prn=True)
     world.prn_dose = dose(a.worker_users[0], a.visits[0], world.prn, slot=None, prn_reason="Headache")
+    a.clients[0].share_care_log_with_family = True
+    world.family_message = add(FamilyMessage(client_id=a.clients[0].id, provider_id=a.provider.id,
+                                             user_id=a.family.id, body="Please call me", created_at=world.start))
+    start, end = local_range_bounds(date(2026, 11, 1), date(2026, 11, 7), "Europe/London")
+    world.period = add(PaymentPeriod(contract_id=a.contract.id, date_from=date(2026, 11, 1), date_to=date(2026, 11, 7),
+                                     starts_at=start, ends_at=end, rule_set="actual-by-minute", closed_at=world.start,
+                                     closed_by=world.officer.id))
+    world.invoice = add(Invoice(contract_id=a.contract.id, provider_id=a.provider.id, date_from=date(2026, 11, 1),
+                                date_to=date(2026, 11, 7), checksum="0" * 64, lines=0, minutes=0, amount_pence=0,
+                                uploaded_by=a.admin.id, uploaded_at=world.start))
+    db.session.commit()
     return world
 
 
@@ -191,6 +205,19 @@ ENDPOINTS = [
              ("worker", *STAFF), lambda w: w.alpha.worker_users[0], 200, lambda w: {"effect": "Headache eased"}),
     Endpoint("mar_chart", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/mar.pdf?month=2026-11",
              (*STAFF, "council_officer"), lambda w: w.alpha.coordinator, 200),
+    Endpoint("care_log", "GET",
+             lambda w: f"/api/v1/clients/{_client(w).id}/care-log?date_from=2026-11-01&date_to=2026-11-30",
+             ("family", *STAFF), lambda w: w.alpha.family, 200),
+    Endpoint("read_family_message", "POST", lambda w: f"/api/v1/family-messages/{w.family_message.id}/read", STAFF,
+             lambda w: w.alpha.coordinator, 200),
+    Endpoint("period_adjustments", "GET", lambda w: f"/api/v1/periods/{w.period.id}/adjustments",
+             (*STAFF, "council_officer"), lambda w: w.officer, 200),
+    Endpoint("next_period", "GET", lambda w: f"/api/v1/contracts/{w.alpha.contract.id}/next-period",
+             (*STAFF, "council_officer"), lambda w: w.officer, 200),
+    Endpoint("invoice_reconciliation", "GET", lambda w: f"/api/v1/invoices/{w.invoice.id}/reconciliation",
+             ("provider_admin", "council_officer"), lambda w: w.officer, 200),
+    Endpoint("send_family_message", "POST", lambda w: "/api/v1/family-messages", ("family",),
+             lambda w: w.alpha.family, 201, lambda w: {"client_id": _client(w).id, "body": "Mum has a cold"}),
     Endpoint("create_visit_for_client", "POST", lambda w: "/api/v1/visits", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"client_id": _client(w).id, "planned_start": (w.start + timedelta(days=1)).isoformat(),
@@ -253,7 +280,8 @@ def test_matrix_covers_every_foundation_route_that_takes_an_id(app, tw):
     assert with_ids - covered == set()
 
 
-PATHS_WITH_IDS = [e for e in ENDPOINTS if e.name not in ("create_visit_for_client", "create_client_under_contract")]
+PATHS_WITH_IDS = [e for e in ENDPOINTS if e.name not in ("create_visit_for_client", "create_client_under_contract",
+                                                         "send_family_message")]
 
 
 @pytest.mark.parametrize("endpoint", PATHS_WITH_IDS, ids=str)
