@@ -22,6 +22,7 @@ const SCREENS = [
   [/^\/family$/, () => import("./screens/family.js"), ["family"]],
   [/^\/council$/, () => import("./screens/council.js"), ["council_officer"]],
   [/^\/council\/periods$/, () => import("./screens/periods.js"), ["council_officer"]],
+  [/^\/council\/invoices$/, () => import("./screens/invoices.js"), ["council_officer"]],
 ];
 
 // Screens for someone not signed in: logging in, and a password reset link from an email.

@@ -1,8 +1,11 @@
 // The PWA's one message catalogue: t("area.key", {name}) in the reader's language (English or Welsh).
 // Each area keeps its messages in messages/<area>.js as { en: {...}, cy: {...} }, keys prefixed "<area>.".
 import common from "./messages/common.js";
+import council from "./messages/council.js";
+import family from "./messages/family.js";
+import worker from "./messages/worker.js";
 
-const AREAS = [common];
+const AREAS = [common, council, family, worker];
 export const LANGUAGES = { en: "English", cy: "Cymraeg" };
 const CATALOGUES = {
   en: Object.assign({}, ...AREAS.map((area) => area.en)),
