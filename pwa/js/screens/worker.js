@@ -1,12 +1,12 @@
 // The care worker's day: the next visit first, with a tap to call the office and a link to directions, then every
 // visit in order with time, address and state; works from the saved copy offline.
 import { h, message, replace } from "../dom.js";
-import { t } from "../i18n.js";
+import { locale, t } from "../i18n.js";
 import { icon } from "../icons.js";
 import * as outbox from "../outbox.js";
 import { directionsLink, loadRun, nextVisit, officeLink, shownStatus } from "../run.js";
 import { chip } from "../status.js";
-import { formatDay, formatTime, timeRange } from "../time.js";
+import { formatTime, timeRange } from "../time.js";
 
 const REFRESH_MS = 60000;
 
@@ -37,7 +37,8 @@ export async function render(main, { user }) {
     replace(root,
       h("div", { class: "worker-head" },
         h("h1", { id: "run-title" }, t("worker.title")),
-        h("span", { class: "muted" }, formatDay(run.date))),
+        h("span", { class: "muted" }, new Date(`${run.date}T12:00:00Z`).toLocaleDateString(locale(),
+          { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" }))),
       savedAt ? h("p", { class: "message message--warn stale-note", role: "status" },
         t("worker.offline_saved_at", { time: formatTime(savedAt) })) : null,
       clockWarning(sync.lastSync),
