@@ -94,6 +94,7 @@ function uploadForm(contracts, periods, onUploaded) {
       });
       clearErrors(form);
       file.value = "";
+      reference.value = "";
       replace(status, message("ok", t("council.uploaded", { lines: invoice.lines })));
       onUploaded(invoice);
     } catch (err) {

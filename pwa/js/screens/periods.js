@@ -85,6 +85,8 @@ function closeForm(contracts, onClosed) {
     try {
       const next = await api.get(`/api/v1/contracts/${contract.value}/next-period`);
       [from.value, to.value] = [next.date_from, next.date_to];
+      // Nothing has ended since the last close: the button waits until the officer picks other dates.
+      submit.disabled = !next.closable;
       replace(about, next.closable
         ? t("council.next_period", { dates: dateRange(next.date_from, next.date_to), visits: next.visits })
         : t("council.nothing_to_close", { date: shortDate(next.closed_to), from: shortDate(next.date_from) }));
@@ -93,7 +95,9 @@ function closeForm(contracts, onClosed) {
     }
   }
   contract.addEventListener("change", suggest);
-  for (const input of [from, to]) input.addEventListener("input", () => { confirming = false; replace(status); });
+  for (const input of [from, to]) {
+    input.addEventListener("input", () => { confirming = false; submit.disabled = false; replace(status); });
+  }
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -120,11 +124,10 @@ function closeForm(contracts, onClosed) {
         amount: money(period.amount_pence) })));
     } catch (err) {
       confirming = false;
+      submit.disabled = false;
       const rest = err.status === 422 ? showServerErrors(form, err, { date_from: from, date_to: to, contract_id: contract })
         : err.message;
       replace(status, rest ? message("error", rest) : null);
-    } finally {
-      submit.disabled = false;
     }
   });
   return { form, ready: suggest() };
