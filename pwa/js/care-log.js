@@ -2,7 +2,8 @@
 // shared), grouped by week with only the latest week open, shown only where the relative agrees to share it.
 import * as api from "./api.js";
 import { h, message, nextId } from "./dom.js";
-import { locale, t } from "./i18n.js";
+import { dayMonth } from "./date-words.js";
+import { t } from "./i18n.js";
 import { icon } from "./icons.js";
 import { addDays, formatTime, localDate } from "./time.js";
 
@@ -11,11 +12,6 @@ const WEEKS = 4;
 function monday(isoDate) {
   const weekday = (new Date(`${isoDate}T12:00:00Z`).getUTCDay() + 6) % 7;
   return addDays(isoDate, -weekday);
-}
-
-function dayMonth(isoDate, weekday = false) {
-  return new Date(`${isoDate}T12:00:00Z`).toLocaleDateString(locale(), {
-    timeZone: "UTC", day: "numeric", month: "long", ...(weekday ? { weekday: "long" } : {}) });
 }
 
 function tasks(entry) {

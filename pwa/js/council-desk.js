@@ -1,4 +1,5 @@
 // Parts the council officer's screens share: the desk's own navigation, money, dates and plain data tables.
+import { fullDate } from "./date-words.js";
 import { h } from "./dom.js";
 import { locale, t } from "./i18n.js";
 
@@ -24,11 +25,8 @@ export function signed(value, show = String) {
   return value < 0 ? `−${show(-value)}` : show(0);
 }
 
-/** "12 Nov 2026" for an ISO date, in the reader's language. */
-export function shortDate(iso) {
-  return iso ? new Date(`${iso}T12:00:00Z`).toLocaleDateString(locale(), { timeZone: "UTC", day: "numeric",
-    month: "short", year: "numeric" }) : "";
-}
+/** "12 November 2026" for an ISO date, in the reader's language. */
+export const shortDate = (iso) => fullDate(iso);
 
 export function dateRange(from, to) {
   return t("council.date_range", { from: shortDate(from), to: shortDate(to) });

@@ -2,10 +2,11 @@
 // care log (where the client agrees), a say on how a delivered visit went, and a message to the provider's office.
 import * as api from "../api.js";
 import { careLogPanel } from "../care-log.js";
+import { dayMonth } from "../date-words.js";
 import { field, h, message, nextId, replace } from "../dom.js";
 import { clearErrors, showErrors, showServerErrors } from "../field-errors.js";
 import { pinPanel } from "../family-pin.js";
-import { locale, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { icon } from "../icons.js";
 import * as push from "../push.js";
 import { chip } from "../status.js";
@@ -27,10 +28,7 @@ function weekBounds(today) {
 }
 
 /** "Tuesday 24 November" in the reader's language. */
-export function dayName(isoDate) {
-  return new Date(`${isoDate}T12:00:00Z`).toLocaleDateString(locale(), { timeZone: "UTC", weekday: "long", day: "numeric",
-    month: "long" });
-}
+const dayName = (isoDate) => dayMonth(isoDate, true);
 
 /** "Sam", "Sam and Ali", "Sam, Ali and Jo". */
 function names(list) {

@@ -1,7 +1,8 @@
 // The care worker's day: the next visit first, with a tap to call the office and a link to directions, then every
 // visit in order with time, address and state; works from the saved copy offline.
+import { dayMonth } from "../date-words.js";
 import { h, message, replace } from "../dom.js";
-import { locale, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { icon } from "../icons.js";
 import * as outbox from "../outbox.js";
 import { directionsLink, loadRun, nextVisit, officeLink, shownStatus } from "../run.js";
@@ -37,8 +38,7 @@ export async function render(main, { user }) {
     replace(root,
       h("div", { class: "worker-head" },
         h("h1", { id: "run-title" }, t("worker.title")),
-        h("span", { class: "muted" }, new Date(`${run.date}T12:00:00Z`).toLocaleDateString(locale(),
-          { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" }))),
+        h("span", { class: "muted" }, dayMonth(run.date, true))),
       savedAt ? h("p", { class: "message message--warn stale-note", role: "status" },
         t("worker.offline_saved_at", { time: formatTime(savedAt) })) : null,
       clockWarning(sync.lastSync),
