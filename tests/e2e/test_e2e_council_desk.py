@@ -29,7 +29,7 @@ def officer_page(open_context, world, size=DESKTOP, welsh=False):
         context.add_init_script(WELSH)
     page = context.new_page()
     log_in(page, world.officer.email, None)
-    expect(page.locator(".desk-nav")).to_be_visible()
+    expect(page.locator(".desk-nav")).to_be_visible(timeout=15000)
     return page
 
 

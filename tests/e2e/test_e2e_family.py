@@ -55,7 +55,7 @@ def family_page(open_context, world, size=PHONE, welsh=False):
         context.add_init_script(WELSH)
     page = context.new_page()
     log_in(page, world.alpha.family.email, None)
-    expect(page.locator(".care-log")).to_be_visible()
+    expect(page.locator(".care-log")).to_be_visible(timeout=15000)
     return page
 
 

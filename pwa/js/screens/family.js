@@ -206,10 +206,9 @@ export async function render(main) {
   }
 
   clients = await api.get("/api/v1/clients").catch(() => []);
-  replace(office, await officePanel(clients));
-  const [notify, pins] = await Promise.all([notifyPanel(), pinPanel()]);
-  replace(settings, notify, pins);
-  await Promise.all([load(), drawLogs()]);
+  // The visits are drawn as soon as they come; the log, the office form and the settings fill in beside them.
+  await Promise.all([load(), drawLogs(), officePanel(clients).then((panel) => replace(office, panel)),
+    Promise.all([notifyPanel(), pinPanel()]).then((panels) => replace(settings, panels))]);
   const timer = setInterval(() => { if (!document.hidden) load(); }, POLL_MS);
   return () => clearInterval(timer);
 }
