@@ -25,6 +25,7 @@ from schemathesis.checks import (
 from sqlalchemy import select
 
 from server import create_app
+from server.feedback.models import FamilyMessage
 from server.auth.tenancy import Identity
 from server.config import load_settings
 from server.extensions import db
@@ -96,11 +97,15 @@ def seeded(client, world) -> dict:
     period = close_period(officer, world.alpha.contract, world.start.date(), world.start.date(), world.start + 2 * DAY)
     prn = medicine(visit.client, world.alpha.admin, name="Paracetamol", prn=True)
     given = dose(world.alpha.worker_users[0], visit, prn, slot=None, prn_reason="Headache")
+    message = FamilyMessage(client_id=visit.client_id, provider_id=world.alpha.provider.id, user_id=world.alpha.family.id,
+                            body="Please call me", created_at=world.start)
+    db.session.add(message)
     db.session.commit()
     return {"medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
             "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
             "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
-            "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id, **first}
+            "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id,
+            "contract_id": world.alpha.contract.id, "message_id": message.id, **first}
 
 
 class Refusing:
