@@ -55,7 +55,8 @@ class CareLogVisitSchema(Schema):
     started_at = fields.DateTime(allow_none=True)
     ended_at = fields.DateTime(allow_none=True)
     carers = fields.List(fields.String())
-    tasks = fields.List(fields.Nested(CareLogTaskSchema), metadata={"description": "The visit's tasks, each ticked or not"})
+    tasks = fields.List(fields.Nested(CareLogTaskSchema), metadata={
+        "description": "The visit's tasks, each ticked or not"})
     outcomes = fields.List(fields.Nested(CareLogOutcomeSchema), metadata={
         "description": "Progress scored against the client's outcomes at this visit"})
     notes = fields.List(fields.Nested(CareLogNoteSchema), metadata={
@@ -70,7 +71,8 @@ class CareLogSchema(Schema):
     shared_with_family = fields.Boolean()
     score_min = fields.Integer()
     score_max = fields.Integer()
-    visits = fields.List(fields.Nested(CareLogVisitSchema), metadata={"description": "Visits a carer came to, newest first"})
+    visits = fields.List(fields.Nested(CareLogVisitSchema), metadata={
+        "description": "Visits a carer came to, newest first"})
 
 
 class FamilyMessageInSchema(Schema):

@@ -317,7 +317,8 @@ def next_period(contract: Contract, now: datetime) -> dict:
         start = last + timedelta(days=1)
     else:
         first_visit = db.session.scalar(select(func.min(Visit.planned_start)).where(Visit.contract_id == contract.id))
-        start = to_local(first_visit, tz).date() if first_visit else (yesterday.replace(day=1) - timedelta(days=1)).replace(day=1)
+        last_month = (yesterday.replace(day=1) - timedelta(days=1)).replace(day=1)
+        start = to_local(first_visit, tz).date() if first_visit else last_month
     month_end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     end = min(month_end, yesterday)
     closable = end >= start

@@ -227,7 +227,8 @@ class NextPeriodSchema(Schema):
     contract_id = fields.Integer()
     date_from = fields.Date()
     date_to = fields.Date()
-    closable = fields.Boolean(metadata={"description": "False while the next period has not ended (closed to yesterday)"})
+    closable = fields.Boolean(metadata={
+        "description": "False while the next period has not ended (closed to yesterday)"})
     closed_to = fields.Date(allow_none=True, metadata={"description": "The last closed date, if any"})
     visits = fields.Integer(metadata={"description": "Visits (not cancelled) planned in date_from..date_to"})
 

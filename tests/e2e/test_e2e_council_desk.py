@@ -62,7 +62,8 @@ def test_officer_uploads_an_invoice_and_reads_it_line_by_line(open_context, app,
     form = page.locator("form[aria-labelledby=upload-title]")
     form.get_by_label("Contract").select_option(str(world.alpha.contract.id))
     # The dates start where the care does: today's first visit, not an empty month.
-    expect(form.get_by_label("Invoice covers from")).to_have_value(world.alpha.visits[0].planned_start.date().isoformat())
+    first_visit = world.alpha.visits[0].planned_start.date().isoformat()
+    expect(form.get_by_label("Invoice covers from")).to_have_value(first_visit)
 
     # The template downloads with the columns the format names.
     form.locator("summary", has_text="CSV format and template").click()
@@ -139,10 +140,10 @@ def test_officer_closes_the_next_period_and_sees_its_adjustments(open_context, a
 
     # A coordinator corrects the visit afterwards: the period shows the correction waiting for the next close.
     assignment = db.session.scalar(select(VisitAssignment).where(VisitAssignment.visit_id == past.id))
-    answer = app.test_client().post(f"/api/v1/visits/{past.id}/corrections", headers=headers_for(world.alpha.coordinator),
-                                    json={"worker_id": assignment.worker_id, "check_in_at": past.planned_start.isoformat(),
-                                          "check_out_at": (past.planned_start + timedelta(minutes=45)).isoformat(),
-                                          "reason_code": "no_signal"})
+    correction = {"worker_id": assignment.worker_id, "check_in_at": past.planned_start.isoformat(),
+                  "check_out_at": (past.planned_start + timedelta(minutes=45)).isoformat(), "reason_code": "no_signal"}
+    answer = app.test_client().post(f"/api/v1/visits/{past.id}/corrections", json=correction,
+                                    headers=headers_for(world.alpha.coordinator))
     assert answer.status_code == 201, answer.get_json()
     page.get_by_role("row", name=re.compile("N-A")).get_by_role("button", name="Adjustments").click()
     pending = page.get_by_role("table", name="Corrections to this period waiting for the next close")

@@ -107,7 +107,8 @@ def test_family_messages_the_office_and_its_coordinators_are_told(open_context, 
     text = panel.get_by_label("Your message")
     panel.get_by_role("button", name="Send to the office").click()
     expect(text).to_have_attribute("aria-invalid", "true")
-    expect(page.locator(f"#{text.get_attribute('aria-describedby').split()[-1]}")).to_have_text("Write your message first.")
+    error_id = text.get_attribute("aria-describedby").split()[-1]
+    expect(page.locator(f"#{error_id}")).to_have_text("Write your message first.")
     expect(text).to_be_focused()
     assert db.session.scalar(select(FamilyMessage.id)) is None
 

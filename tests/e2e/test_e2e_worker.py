@@ -288,7 +288,8 @@ def test_activity_errors_show_beside_each_field_and_in_view(open_context, app):
         note = page.locator(f"#{error_id}")
         expect(note).to_have_text(text)
         # The message sits in the control's own field, right under it.
-        assert note.evaluate("(el, id) => el.closest('.field').contains(document.getElementById(id))", control.get_attribute("id"))
+        assert note.evaluate("(el, id) => el.closest('.field').contains(document.getElementById(id))",
+                             control.get_attribute("id"))
     expect(client).to_be_focused()
     assert in_view(page, client)
     screenshot(page, "worker-activity-errors-phone")

@@ -13,7 +13,8 @@ from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
 from tests.factories import visit_for
 
-CSV = "visit_id,client_reference,date,minutes,amount\n{visit},,2026-11-23,45,18.75\n,REF-AlphaClient2,2026-11-23,30,13.00\n"
+CSV = ("visit_id,client_reference,date,minutes,amount\n{visit},,2026-11-23,45,18.75\n"
+       ",REF-AlphaClient2,2026-11-23,30,13.00\n")
 
 
 @pytest.fixture
@@ -69,7 +70,8 @@ def test_a_period_shows_corrections_pending_then_paid_by_the_next(client, pw):
     visit = a.visits[0]
     day_before = pw.start - timedelta(days=1)  # 22 November, inside the first period
     visit.planned_start = day_before
-    visit.assignments[0].checked_in_at, visit.assignments[0].checked_out_at = day_before, day_before + timedelta(minutes=40)
+    carer = visit.assignments[0]
+    carer.checked_in_at, carer.checked_out_at = day_before, day_before + timedelta(minutes=40)
     db.session.commit()
     first = client.post("/api/v1/periods", json={"contract_id": a.contract.id, "date_from": "2026-11-16",
                                                  "date_to": "2026-11-22"}, headers=headers_for(pw.officer)).get_json()
@@ -82,7 +84,8 @@ def test_a_period_shows_corrections_pending_then_paid_by_the_next(client, pw):
         "check_out_at": (day_before + timedelta(minutes=30)).isoformat(), "reason_code": "no_signal"})
     assert r.status_code == 201, r.get_json()
     [pending] = client.get(url, headers=headers_for(pw.officer)).get_json()["pending"]
-    assert (pending["visit_id"], pending["payable_minutes"], pending["adjusts_period_id"]) == (visit.id, -10, first["id"])
+    assert (pending["visit_id"], pending["payable_minutes"], pending["adjusts_period_id"]) == (
+        visit.id, -10, first["id"])
 
     second = client.post("/api/v1/periods", json={"contract_id": a.contract.id, "date_from": "2026-11-23",
                                                   "date_to": "2026-11-29"}, headers=headers_for(pw.officer)).get_json()
