@@ -7,7 +7,7 @@ from server.visits.models import (  # noqa: F401
     NonContactActivity, OutcomeProgress, Visit, VisitAssignment, VisitConfirmation, VisitCorrection, VisitEvent,
     VisitException,
 )
-from server.feedback.models import VisitFeedback  # noqa: F401
+from server.feedback.models import FamilyMessage, VisitFeedback  # noqa: F401
 from server.medication.models import DoseRecord, Medication, MedicationVersion  # noqa: F401
 from server.payments.models import ContingencyGrant, Invoice, InvoiceLine, PaymentPeriod, PaymentSnapshot  # noqa: F401
 from server.monitoring.models import Alert, SchedulerLock  # noqa: F401

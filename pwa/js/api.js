@@ -73,7 +73,8 @@ async function errorFrom(res) {
 export async function request(method, path, { body, query, as = "json", retry = true, file } = {}) {
   const headers = { Accept: as === "json" ? "application/json" : "*/*" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (file !== undefined) headers["Content-Type"] = file.type || "application/octet-stream";
+  // A FormData body sets its own multipart type and boundary.
+  if (file !== undefined && !(file instanceof FormData)) headers["Content-Type"] = file.type || "application/octet-stream";
   if (UNSAFE.has(method)) {
     const csrf = cookie("csrf_access_token");
     if (csrf) headers["X-CSRF-TOKEN"] = csrf;
@@ -105,7 +106,7 @@ export const get = (path, query) => request("GET", path, { query });
 export const post = (path, body = {}) => request("POST", path, { body });
 export const put = (path, body = {}) => request("PUT", path, { body });
 export const patch = (path, body = {}) => request("PATCH", path, { body });
-/** Send a file (a Blob) as the whole body, typed as the file is. */
+/** Send a file (a Blob, typed as the file is) or a multipart FormData as the whole body. */
 export const postFile = (path, file, query) => request("POST", path, { file, query });
 
 /** Every page of a cursor-paged list. */

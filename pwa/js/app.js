@@ -37,6 +37,7 @@ const SCREENS = [
   [/^\/risk\/visits\?(.+)$/, () => import("./screens/risk-visits.js"), ["council_officer", "provider_admin"]],
   [/^\/council\/zones$/, () => import("./screens/zones.js"), ["council_officer"]],
   [/^\/offers$/, () => import("./screens/offers.js"), ["provider_admin"]],
+  [/^\/council\/invoices$/, () => import("./screens/invoices.js"), ["council_officer"]],
 ];
 
 // Screens for someone not signed in: logging in, and a password reset link from an email.

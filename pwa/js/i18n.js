@@ -4,8 +4,11 @@ import admin from "./messages/admin.js";
 import commission from "./messages/commission.js";
 import common from "./messages/common.js";
 import coord from "./messages/coord.js";
+import council from "./messages/council.js";
 import fairpay from "./messages/fairpay.js";
+import family from "./messages/family.js";
 import outcomes from "./messages/outcomes.js";
+import worker from "./messages/worker.js";
 
 // One line an area, so areas added side by side merge cleanly.
 const AREAS = [
@@ -13,8 +16,11 @@ const AREAS = [
   admin,
   commission,
   coord,
+  council,
   fairpay,
+  family,
   outcomes,
+  worker,
 ];
 export const LANGUAGES = { en: "English", cy: "Cymraeg" };
 const CATALOGUES = {

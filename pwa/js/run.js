@@ -55,7 +55,7 @@ export function progress(timeline, workerId, entries) {
     seen.set(e.idempotency_key, {
       kind: e.kind, at: e.device_time, pending: false, geofence: e.verdict ?? e.geofence, method: e.method, accuracy_m: e.accuracy_m,
       lat: e.lat, task: e.payload?.task, text: e.payload?.text, outcome_id: e.payload?.outcome_id,
-      score: e.payload?.score, comment: e.payload?.comment,
+      score: e.payload?.score, comment: e.payload?.comment, shareable: Boolean(e.payload?.shareable),
     });
   }
   for (const entry of entries) {
@@ -64,7 +64,7 @@ export function progress(timeline, workerId, entries) {
     seen.set(entry.idempotency_key, {
       kind: i.kind, at: i.device_time, pending: entry.state === "pending", geofence: null, method: i.method,
       accuracy_m: i.accuracy_m, lat: i.lat, task: i.task, text: i.text, outcome_id: i.outcome_id,
-      score: i.score, comment: i.comment,
+      score: i.score, comment: i.comment, shareable: Boolean(i.shareable),
     });
   }
   const steps = [...seen.values()].sort((a, b) => a.at.localeCompare(b.at));
@@ -86,4 +86,25 @@ export function shownStatus(visit, entries) {
   const kinds = new Set(entries.filter((e) => e.state !== "rejected").map((e) => e.item.kind));
   const local = kinds.has("check_out") ? "completed" : kinds.has("check_in") ? "in_progress" : null;
   return local && RANK[local] > (RANK[visit.status] ?? 0) ? local : visit.status;
+}
+
+// Visits still to be done, in the order a carer works through them; the one under way counts first.
+const STILL_TO_DO = ["in_progress", "en_route", "late", "scheduled"];
+
+/** The visit to go to now: the one under way, else the first of the run still to be done (null when none). */
+export function nextVisit(visits, statusOf) {
+  const open = visits.filter((v) => STILL_TO_DO.includes(statusOf(v)));
+  return open.find((v) => statusOf(v) === "in_progress") || open[0] || null;
+}
+
+/** A tel: link to the visit's provider's office, or null when the provider has not given a number. */
+export function officeLink(visit) {
+  const number = (visit.office_phone || "").replace(/[^\d+]/g, "");
+  return number ? `tel:${number}` : null;
+}
+
+/** A geo: link the phone's maps app opens with directions to the client's home (its fix, labelled by address). */
+export function directionsLink(client) {
+  const label = encodeURIComponent(`${client.address}${client.postcode ? `, ${client.postcode}` : ""}`);
+  return `geo:${client.lat},${client.lon}?q=${client.lat},${client.lon}(${label})`;
 }

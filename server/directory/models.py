@@ -35,6 +35,8 @@ class Provider(db.Model):
     # worker's own rate wins) and whether travel time between visits is paid at that rate.
     hourly_rate_minor: Mapped[int | None]
     pays_travel: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The office's phone number, for carers to call from the run screen with one tap.
+    office_phone: Mapped[str | None] = mapped_column(String(32))
 
 
 class Contract(db.Model):
@@ -112,6 +114,8 @@ class Client(db.Model):
     confirmation_pin_hash: Mapped[str | None] = mapped_column(String(200))
     # The client agrees that their family may see which doses were given or refused.
     medication_shared_with_family: Mapped[bool] = mapped_column(default=False)
+    # The client agrees that their family may read the care log: tasks done, outcome progress, shareable notes.
+    share_care_log_with_family: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

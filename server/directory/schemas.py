@@ -94,6 +94,9 @@ class ProviderSchema(Schema):
         "fair-pay report")
     pays_travel = fields.Boolean(metadata={
         "description": "Travel time between visits is paid at the carer's hourly rate (the fair-pay report counts it)"})
+    office_phone = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^\+?[0-9][0-9 ]{6,20}$", error="A phone number, e.g. 01539 123456 or +44 1539 123456"), metadata={
+        "description": "The office's phone number; carers call it with one tap from their run"})
 
 
 class WorkerSchema(Schema):
@@ -133,6 +136,9 @@ class ClientSchema(Schema):
         "description": "Geofence radius for this home in metres, overriding the contract's (null: the contract's)"})
     medication_shared_with_family = fields.Boolean(metadata={
         "description": "The client agrees that their family may see which doses were given or refused"})
+    share_care_log_with_family = fields.Boolean(metadata={
+        "description": "The client agrees that their family may read the care log (tasks done, outcome progress, "
+                       "notes marked shareable); off until set"})
     active = fields.Boolean()
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import islice
 
 from sqlalchemy import and_, exists, func, insert, or_, select
@@ -288,3 +288,45 @@ def grant_contingency(ident: Identity, client: Client, data: dict, now: datetime
            block_from=block_first.isoformat(), block_to=block_last.isoformat())
     grant.block_from, grant.block_to = block_first, block_last
     return grant
+
+
+def period_adjustments(period: PaymentPeriod) -> dict:
+    """The corrections a period touches: those it paid for earlier periods, those later periods paid for it,
+    and those to it still waiting for the contract's next close."""
+    carried, later = [], []
+    for snapshot in db.session.scalars(select(PaymentSnapshot).where(
+            PaymentSnapshot.contract_id == period.contract_id, PaymentSnapshot.kind == "adjustment",
+            PaymentSnapshot.period_id >= period.id).order_by(PaymentSnapshot.period_id, PaymentSnapshot.seq)):
+        if snapshot.period_id == period.id:
+            carried.append(snapshot.row)
+        elif snapshot.row.get("adjusts_period_id") == period.id:
+            later.append(snapshot.row)
+    contract = db.session.get(Contract, period.contract_id)
+    export = ContractExport(contract, period.date_to, period.date_to)
+    pending = [row for row in pending_adjustments(export) if row["adjusts_period_id"] == period.id]
+    return {"period": period, "carried": carried, "later": later, "pending": pending}
+
+
+def next_period(contract: Contract, now: datetime) -> dict:
+    """The period an officer would close next: from the day after the last closed one (or the contract's first
+    visit) to the end of that month, or yesterday if sooner; never an empty stretch before the first visit."""
+    tz = contract.council.timezone
+    yesterday = to_local(now, tz).date() - timedelta(days=1)
+    last = db.session.scalar(select(func.max(PaymentPeriod.date_to)).where(PaymentPeriod.contract_id == contract.id))
+    if last is not None:
+        start = last + timedelta(days=1)
+    else:
+        first_visit = db.session.scalar(select(func.min(Visit.planned_start)).where(Visit.contract_id == contract.id))
+        last_month = (yesterday.replace(day=1) - timedelta(days=1)).replace(day=1)
+        start = to_local(first_visit, tz).date() if first_visit else last_month
+    month_end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    end = min(month_end, yesterday)
+    closable = end >= start
+    if not closable:
+        end = start
+    begin, finish = local_range_bounds(start, end, tz)
+    visits = db.session.scalar(select(func.count()).select_from(Visit).where(
+        Visit.contract_id == contract.id, Visit.planned_start >= begin, Visit.planned_start < finish,
+        Visit.status != "cancelled"))
+    return {"contract_id": contract.id, "date_from": start, "date_to": end, "closable": closable,
+            "closed_to": last, "visits": visits}

@@ -17,7 +17,8 @@ from server.payments.rules import RuleSetError, load_rule_sets, rule_set_named
 from server.payments.schemas import (
     AuthorisationInSchema, AuthorisationListQuerySchema, AuthorisationSchema, ContingencyInSchema, ContingencySchema,
     ExportQuerySchema, ExportSchema, InvoiceListQuerySchema, InvoiceQuerySchema, InvoiceSchema, MaintenanceInSchema,
-    MaintenanceSchema, PayableSchema, PeriodCloseSchema, PeriodListQuerySchema, PeriodSchema, ReconciliationSchema,
+    MaintenanceSchema, NextPeriodSchema, PayableSchema, PeriodAdjustmentsSchema, PeriodCloseSchema,
+    PeriodListQuerySchema, PeriodSchema, ReconciliationSchema,
     RepricingQuerySchema, RepricingSchema, RuleSetSummarySchema,
 )
 from server.reports.scope import resolve_scope
@@ -146,6 +147,25 @@ def list_periods(query):
     return periods.list_periods(ident, query["contract_id"])
 
 
+@bp.get("/periods/<int:period_id>/adjustments")
+@roles_required(*OFFICER, *STAFF)
+@bp.response(200, PeriodAdjustmentsSchema)
+@rule_sets_usable
+def period_adjustments(period_id):
+    """A closed period's corrections: those it paid for earlier periods, those paid for it later, and those to it
+    waiting for the next close."""
+    return periods.period_adjustments(repricing.get_period(current_identity(), period_id))
+
+
+@bp.get("/contracts/<int:contract_id>/next-period")
+@roles_required(*OFFICER, *STAFF)
+@bp.response(200, NextPeriodSchema)
+def next_period(contract_id):
+    """The period to close next for a contract: after the last closed one (or from its first visit) to the month's
+    end or yesterday, with how many visits it holds."""
+    return periods.next_period(get_contract(current_identity(), contract_id), utcnow())
+
+
 @bp.post("/contingency")
 @roles_required(*OFFICER)
 @bp.arguments(ContingencyInSchema)
@@ -232,6 +252,8 @@ def visit_maintenance(visit_id):
     return maintenance.maintenance_of(get_visit(current_identity(), visit_id))
 
 
+# Windows browsers label a .csv file application/vnd.ms-excel.
+CSV_TYPES = ("text/csv", "application/csv", "text/plain", "application/vnd.ms-excel")
 INVOICE_BODY = {"content": {
     "text/csv": {"schema": {"type": "string"}},
     "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
@@ -242,14 +264,15 @@ INVOICE_BODY = {"content": {
 
 @bp.post("/invoices")
 @allow_body(reconciliation.MAX_BYTES + 64 * 1024)  # the file, and room for a multipart form around it
-@roles_required("provider_admin")
+@roles_required(*OFFICER, "provider_admin")
 @bp.arguments(InvoiceQuerySchema, location="query")
 @bp.doc(requestBody=INVOICE_BODY)
 @bp.response(201, InvoiceSchema)
 @bp.alt_response(413, schema=ErrorSchema, description="payload_too_large: the file is over the size limit")
 @bp.alt_response(415, schema=ErrorSchema, description="unsupported_media_type: send text/csv or multipart/form-data")
 def upload_invoice(query):
-    """Upload the provider's invoice for a contract's period, as CSV (raw text/csv or a multipart file)."""
+    """Upload the provider's invoice for a contract's period, as CSV (raw text/csv or a multipart file); the
+    provider's administrator sends it, or the council officer it was sent to."""
     ident = current_identity()
     contract = get_contract(ident, query["contract_id"])
     if request.mimetype == "multipart/form-data":
@@ -257,7 +280,7 @@ def upload_invoice(query):
         if upload is None:
             raise invalid("file", "Attach the invoice CSV as the form field 'file'")
         content, filename = upload.read(), upload.filename
-    elif request.mimetype in ("text/csv", "application/csv", "text/plain"):
+    elif request.mimetype in CSV_TYPES:
         content, filename = request.get_data(), None
     else:
         raise ApiError(415, "unsupported_media_type", "Send the invoice as text/csv or multipart/form-data")

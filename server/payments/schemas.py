@@ -206,6 +206,33 @@ class PeriodSchema(Schema):
     checksum = fields.String(metadata={"description": "sha256 of this period's CSV export"})
 
 
+class _AsExported(fields.Nested):
+    """An export row as the export and the snapshots hold it, already JSON; documented as ExportRow."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
+class PeriodAdjustmentsSchema(Schema):
+    period = fields.Nested(PeriodSchema)
+    carried = fields.List(_AsExported(ExportRowSchema), metadata={
+        "description": "Adjustment rows this period paid: corrections to earlier closed periods, as frozen"})
+    later = fields.List(_AsExported(ExportRowSchema), metadata={
+        "description": "Corrections to this period paid in later closed periods"})
+    pending = fields.List(_AsExported(ExportRowSchema), metadata={
+        "description": "Corrections to this period made since the last close, paid when the next period closes"})
+
+
+class NextPeriodSchema(Schema):
+    contract_id = fields.Integer()
+    date_from = fields.Date()
+    date_to = fields.Date()
+    closable = fields.Boolean(metadata={
+        "description": "False while the next period has not ended (closed to yesterday)"})
+    closed_to = fields.Date(allow_none=True, metadata={"description": "The last closed date, if any"})
+    visits = fields.Integer(metadata={"description": "Visits (not cancelled) planned in date_from..date_to"})
+
+
 class InvoiceQuerySchema(LocalPeriodSchema):
     contract_id = key(strict=False, required=True)
     reference = fields.String(load_default=None, validate=validate.Length(1, 64),

@@ -67,6 +67,8 @@ class EventInSchema(Schema):
                          metadata={"description": "The short code printed on the home's label, as typed"})
     confirmation = fields.Nested(ConfirmationInSchema, load_default=None, allow_none=True, metadata={
         "description": "At check-out: the client's or family's confirmation of the visit (PIN or signature)"})
+    shareable = fields.Boolean(load_default=None, allow_none=True, metadata={
+        "description": "Notes only: the carer shares this note with the family's care log (where the client agrees)"})
 
     @validates_schema
     def _presence_given(self, data, **_):
@@ -79,6 +81,11 @@ class EventInSchema(Schema):
                 raise ValidationError(f"A {method} check needs {name}", name)
             if name != needs and data.get(name) is not None:
                 raise ValidationError(f"Not used with method {method}", name)
+
+    @validates_schema
+    def _shared_notes_only(self, data, **_):
+        if data.get("shareable") is not None and data.get("kind") != "note":
+            raise ValidationError("Only a note can be shared with the family", "shareable")
 
     @validates_schema
     def _fix_complete(self, data, **_):
@@ -214,6 +221,8 @@ class ReasonSchema(Schema):
 
 
 class RunVisitSchema(VisitSchema):
+    office_phone = fields.String(attribute="contract.provider.office_phone", allow_none=True, metadata={
+        "description": "The provider's office phone number, for the carer to call from the run"})
     outcomes = fields.Method("_outcomes", metadata={"type": "array", "items": {"type": "object"},
                                                     "description": "The client's outcomes, to record progress on"})
 

@@ -35,8 +35,8 @@ from server.visits.signals import before_check_out
 CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",
                   "task", "text", "outcome_id", "score", "comment", "task_reasons", "short_reason")
 # Content added later: hashed only when given, so an event stored before them is still its own retry.
-PRESENCE_FIELDS = ("method", "tag", "code")
-PAYLOAD_FIELDS = ("task", "text", "outcome_id", "score", "comment", "task_reasons", "short_reason")
+ADDED_FIELDS = ("method", "tag", "code", "shareable")
+PAYLOAD_FIELDS = ("task", "text", "outcome_id", "score", "comment", "task_reasons", "short_reason", "shareable")
 
 
 def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
@@ -54,7 +54,7 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
     skew = _clock_skew(data["device_time"], now, clock_offset_s, skew_threshold_s)
     # The worker is part of the content: a key replayed by anyone else is a conflict, never their event.
     payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS}
-                                | {k: data[k] for k in PRESENCE_FIELDS if data.get(k) is not None}
+                                | {k: data[k] for k in ADDED_FIELDS if data.get(k) is not None}
                                 | ({"confirmation": confirmation.hashed_content(data["confirmation"])}
                                    if data.get("confirmation") else {})
                                 | {"visit_id": visit_id, "worker_id": worker_id})

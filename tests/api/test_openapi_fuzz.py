@@ -25,6 +25,7 @@ from schemathesis.checks import (
 from sqlalchemy import select
 
 from server import create_app
+from server.feedback.models import FamilyMessage
 from server.auth.tenancy import Identity
 from server.care.models import CarePackage, VisitPattern
 from server.config import load_settings
@@ -105,6 +106,9 @@ def seeded(client, world) -> dict:
     pattern = VisitPattern(client_id=visit.client_id, weekdays=[1, 3, 5], start_time="08:00", duration_minutes=30,
                            starts_on=world.start.date())
     db.session.add(pattern)
+    message = FamilyMessage(client_id=visit.client_id, provider_id=world.alpha.provider.id, user_id=world.alpha.family.id,
+                            body="Please call me", created_at=world.start)
+    db.session.add(message)
     db.session.commit()
     care = {"pattern_id": pattern.id,
             "package_id": db.session.scalar(select(CarePackage.id).where(CarePackage.client_id == visit.client_id)),
@@ -112,7 +116,8 @@ def seeded(client, world) -> dict:
     return {**care, "contract_id": world.alpha.contract.id, "zone_id": zone.id, "offer_id": offer.id, "medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
             "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
             "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
-            "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id, **first}
+            "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id,
+            "contract_id": world.alpha.contract.id, "message_id": message.id, **first}
 
 
 class Refusing:

@@ -20,6 +20,9 @@ from sqlalchemy import select
 from server.db_types import utcnow
 from server.care.models import CarePackage, VisitPattern
 from server.directory.models import FamilyLink
+from server.feedback.models import FamilyMessage
+from server.payments.models import Invoice, PaymentPeriod
+from server.timeutil import local_range_bounds
 from server.extensions import db
 from server.tags.models import ClientTag
 from server.visits.models import VisitEvent, VisitException
@@ -70,6 +73,12 @@ def tw(world):
     world.package = db.session.scalar(select(CarePackage).where(CarePackage.client_id == a.clients[0].id))
     world.pattern = add(VisitPattern(client_id=a.clients[0].id, weekdays=[1, 2, 3, 4, 5, 6, 7], start_time="08:00",
                                      duration_minutes=30, starts_on=world.start.date()))
+    a.clients[0].share_care_log_with_family = True
+    world.family_message = add(FamilyMessage(client_id=a.clients[0].id, provider_id=a.provider.id,
+                                             user_id=a.family.id, body="Please call me", created_at=world.start))
+    world.invoice = add(Invoice(contract_id=a.contract.id, provider_id=a.provider.id, date_from=date(2026, 11, 1),
+                                date_to=date(2026, 11, 7), checksum="0" * 64, lines=0, minutes=0, amount_pence=0,
+                                uploaded_by=a.admin.id, uploaded_at=world.start))
     db.session.commit()
     return world
 
@@ -257,6 +266,17 @@ ENDPOINTS = [
              lambda w: w.alpha.admin, 200, lambda w: {"reason": "No carers free"}),
     Endpoint("withdraw_offer", "POST", lambda w: f"/api/v1/package-offers/{w.offer.id}/withdraw", OFFICER,
              lambda w: w.officer, 200, lambda w: {"reason": "Family found a provider"}),
+    Endpoint("care_log", "GET",
+             lambda w: f"/api/v1/clients/{_client(w).id}/care-log?date_from=2026-11-01&date_to=2026-11-30",
+             ("family", *STAFF), lambda w: w.alpha.family, 200),
+    Endpoint("read_family_message", "POST", lambda w: f"/api/v1/family-messages/{w.family_message.id}/read", STAFF,
+             lambda w: w.alpha.coordinator, 200),
+    Endpoint("period_adjustments", "GET", lambda w: f"/api/v1/periods/{w.period.id}/adjustments",
+    Endpoint("next_period", "GET", lambda w: f"/api/v1/contracts/{w.alpha.contract.id}/next-period",
+    Endpoint("invoice_reconciliation", "GET", lambda w: f"/api/v1/invoices/{w.invoice.id}/reconciliation",
+             ("provider_admin", "council_officer"), lambda w: w.officer, 200),
+    Endpoint("send_family_message", "POST", lambda w: "/api/v1/family-messages", ("family",),
+             lambda w: w.alpha.family, 201, lambda w: {"client_id": _client(w).id, "body": "Mum has a cold"}),
     Endpoint("create_visit_for_client", "POST", lambda w: "/api/v1/visits", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"client_id": _client(w).id, "planned_start": (w.start + timedelta(days=1)).isoformat(),
@@ -319,7 +339,8 @@ def test_matrix_covers_every_foundation_route_that_takes_an_id(app, tw):
     assert with_ids - covered == set()
 
 
-PATHS_WITH_IDS = [e for e in ENDPOINTS if e.name not in ("create_visit_for_client", "create_client_under_contract")]
+PATHS_WITH_IDS = [e for e in ENDPOINTS if e.name not in ("create_visit_for_client", "create_client_under_contract",
+                                                         "send_family_message")]
 
 
 @pytest.mark.parametrize("endpoint", PATHS_WITH_IDS, ids=str)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.visits.models import NonContactActivity, OutcomeProgress, Visit, VisitEvent, VisitException
-from tests.e2e.conftest import PHONE, log_in, screenshot, wait_until
+from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot, signed_in, wait_until
 from tests.e2e.seed import HOME_2, seed_today
 from tests.factories import HOME
 
@@ -200,3 +200,105 @@ def test_expired_access_cookie_is_refreshed_without_logging_in_again(open_contex
     after = {c["name"]: c["value"] for c in context.cookies()}
     assert after["access_token_cookie"] and after["access_token_cookie"] != before["access_token_cookie"]
     assert after["refresh_token_cookie"] == before["refresh_token_cookie"]
+
+
+# Chosen before the app loads, as the language menu would have left it (not in about:blank, which has no storage).
+WELSH = "if (location.protocol.startsWith('http')) localStorage.setItem('caremon.lang', 'cy');"
+
+
+def in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def test_next_visit_comes_first_with_a_call_to_the_office_and_directions(open_context, app):
+    world = seed_today()
+    a = world.alpha
+    a.provider.office_phone = "01539 720 123"
+    db.session.commit()
+    first = a.visits[0]  # the factory's 07:30 visit: the first of worker 1's run, still to be done
+    _, page = worker_page(open_context, world)
+    card = page.get_by_role("region", name="Next visit")
+    expect(card).to_contain_text("AlphaClient1")
+    assert card.get_attribute("data-visit-id") == str(first.id)
+    call = card.get_by_role("link", name="Call the office")
+    expect(call).to_have_attribute("href", "tel:01539720123")
+    directions = card.get_by_role("link", name="Directions")
+    expect(directions).to_have_attribute("href", re.compile(
+        rf"^geo:{first.client.lat},{first.client.lon}\?q={first.client.lat},{first.client.lon}\(1%20AlphaClient1"))
+    # Each of the card's actions is a thumb-sized target on a phone.
+    for link in card.get_by_role("link").all():
+        box = link.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, link.inner_text()
+    screenshot(page, "worker-next-visit-phone")
+
+    card.get_by_role("link", name="Open this visit").click()
+    expect(page.locator("#visit-title")).to_have_text("AlphaClient1")
+    page.get_by_role("button", name="Check in").click()
+    expect(page.get_by_text(re.compile(r"Checked in: location within"))).to_be_visible()
+    page.get_by_label("Add a note").fill("Enjoyed the garden today")
+    page.get_by_label("Share this note with the family").check()
+    page.get_by_role("button", name="Save note").click()
+    page.get_by_label("Add a note").fill("Bruise on left arm")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text(re.compile("Bruise on left arm"))).to_be_visible()
+    badge_pending(page, 0)
+    notes = [e for e in events_of(first.id) if e.kind == "note"]
+    assert [(e.payload["text"], e.payload.get("shareable")) for e in notes] == [
+        ("Enjoyed the garden today", True), ("Bruise on left arm", None)]
+
+    page.get_by_role("link", name="Today's run").click()
+    card = page.get_by_role("region", name="You are at this visit now")
+    expect(card.get_by_role("link", name="Continue this visit")).to_be_visible()
+
+
+def test_next_visit_card_in_welsh_at_phone_and_desktop(open_context, app):
+    world = seed_today()
+    world.alpha.provider.office_phone = "+44 1539 720123"
+    db.session.commit()
+    for size, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        context, _ = open_context(size, geolocation={"latitude": HOME[0], "longitude": HOME[1], "accuracy": 12},
+                                  permissions=["geolocation"])
+        context.add_init_script(WELSH)
+        page = context.new_page()
+        log_in(page, world.alpha.worker_users[0].email, None)
+        card = page.get_by_role("region", name="Ymweliad nesaf")
+        expect(card.get_by_role("link", name="Ffonio'r swyddfa")).to_have_attribute("href", "tel:+441539720123")
+        expect(page.get_by_role("heading", name="Rownd heddiw")).to_be_visible()
+        screenshot(page, f"worker-next-visit-cy-{name}")
+    page = signed_in(open_context, world.alpha.worker_users[0], DESKTOP)
+    expect(page.get_by_role("region", name="Next visit")).to_be_visible()
+    screenshot(page, "worker-next-visit-desktop")
+
+
+def test_activity_errors_show_beside_each_field_and_in_view(open_context, app):
+    world = seed_today()
+    _, page = worker_page(open_context, world)
+    page.get_by_role("link", name="Log non-contact work").click()
+    form = page.locator("form")
+    form.get_by_label("Minutes spent").fill("0")
+    form.get_by_role("button", name="Save").click()
+    client = form.get_by_label("Client")
+    minutes = form.get_by_label("Minutes spent")
+    for control, text in ((client, "Choose the client."), (minutes, "Minutes must be a whole number from 1 to 1440."),
+                          (form.get_by_label("Type of work"), "Choose the type of work.")):
+        expect(control).to_have_attribute("aria-invalid", "true")
+        error_id = control.get_attribute("aria-describedby").split()[-1]
+        note = page.locator(f"#{error_id}")
+        expect(note).to_have_text(text)
+        # The message sits in the control's own field, right under it.
+        assert note.evaluate("(el, id) => el.closest('.field').contains(document.getElementById(id))",
+                             control.get_attribute("id"))
+    expect(client).to_be_focused()
+    assert in_view(page, client)
+    screenshot(page, "worker-activity-errors-phone")
+    assert fresh(NonContactActivity) == []
+
+    client.select_option(str(world.alpha.clients[1].id))
+    form.get_by_label("Type of work").select_option("liaising_family")
+    minutes.fill("20")
+    form.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    assert page.locator(".field-error").count() == 0
+    expect(client).not_to_have_attribute("aria-invalid", "true")

@@ -17,10 +17,15 @@ PAST = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 
 @pytest.fixture
 def fw(app):
-    """The factory world with its visits in the past, so there is something to rate."""
+    """The factory world with its visits in the past and delivered, so there is something to rate."""
     from tests.factories import make_world
 
-    return make_world(start=PAST)
+    world = make_world(start=PAST)
+    for side in (world.alpha, world.beta, world.gamma):
+        for visit in side.visits:
+            visit.status, visit.started_at, visit.ended_at = "completed", PAST, PAST + timedelta(minutes=30)
+    db.session.commit()
+    return world
 
 
 def url(visit_id: int) -> str:
@@ -83,6 +88,19 @@ def test_future_cancelled_and_missed_visits_cannot_be_rated(client, fw):
     r = client.post(url(cancelled.id), json={"rating": 5}, headers=headers_for(a.family))
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "visit_cancelled"
     assert count(VisitFeedback) == 0
+
+
+@pytest.mark.parametrize("status", ["scheduled", "en_route", "late", "in_progress"])
+def test_only_a_completed_visit_can_be_rated(client, fw, status):
+    """A carer still at the door, or one not yet come, has not delivered the visit: nothing to rate yet."""
+    visit = fw.alpha.visits[0]
+    visit.status = status
+    visit.ended_at = None
+    db.session.commit()
+    before = snapshot()
+    r = client.post(url(visit.id), json={"rating": 4}, headers=headers_for(fw.alpha.family))
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "visit_not_delivered"
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("body, field", [

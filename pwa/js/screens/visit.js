@@ -13,6 +13,7 @@ import { chip } from "../status.js";
 import { signaturePad } from "../signature-pad.js";
 import { canScan, canTap, readNfc, scanQr } from "../tag-reader.js";
 import { formatTime, timeRange } from "../time.js";
+import { shareToggle } from "../note-share.js";
 
 export async function render(main, { user, params }) {
   const visitId = Number(params[0]);
@@ -366,7 +367,8 @@ export async function render(main, { user, params }) {
   function noteForm() {
     const text = h("textarea", { rows: 3, maxlength: 4000, dataset: { keep: "note" } });
     const save = h("button", { class: "btn btn--block", type: "submit" }, "Save note");
-    const form = h("form", {}, field("Add a note", text), save);
+    const share = shareToggle();
+    const form = h("form", {}, field("Add a note", text), share.node, save);
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       if (!text.value.trim()) {
@@ -374,7 +376,7 @@ export async function render(main, { user, params }) {
         text.focus();
         return;
       }
-      record("note", { text: text.value.trim() }, { button: save, clear: [text] });
+      record("note", { text: text.value.trim(), ...share.fields() }, { button: save, clear: [text] });
     });
     return form;
   }
