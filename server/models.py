@@ -16,3 +16,4 @@ from server.feed.models import ApiClient, ExternalRef  # noqa: F401
 from server.webhooks.models import Webhook, WebhookDelivery  # noqa: F401
 from server.tags.models import ClientTag  # noqa: F401
 from server.sms.models import InboundSms  # noqa: F401
+from server.planner.models import Plan  # noqa: F401

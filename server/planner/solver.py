@@ -1,0 +1,158 @@
+"""OR-Tools' vehicle routing solver on a Problem: each carer's shift a vehicle, each visit's place a node.
+
+Time windows are the cumul ranges of one time dimension (visit minutes plus travel, by each carer's
+mode); breaks are fixed intervals of the shift; skills, gender, refusals and kept assignments are
+the vehicles allowed at a node; a double-up's places are tied to one start and to being served
+together. Leaving a visit out costs far more than any travel, so the solver leaves one out only
+when it cannot be fitted. It starts from the greedy plan and improves it by guided local search
+until the time limit; its answer is checked (checks.py) and the greedy plan kept if it fails.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from server.planner.checks import violations
+from server.planner.greedy import greedy
+from server.planner.problem import Problem, Solution
+
+log = logging.getLogger(__name__)
+# Cost of leaving one carer's place at a visit unserved, in minutes of travel: more than any day's driving.
+DROP_PENALTY = 100_000
+
+
+def solve(problem: Problem, time_limit_s: float) -> Solution:
+    began = time.monotonic()
+    start = greedy(problem)
+    if not problem.stops or not problem.shifts:
+        return start
+    model = _Model(problem)
+    found = model.solve(start, time_limit_s)
+    if found is None:
+        start.notes.append("The solver found no plan; this is the greedy plan")
+        return start
+    broken = violations(problem, found)
+    if broken:
+        log.error("solver plan broke %d rules (first: %s); keeping the greedy plan", len(broken), broken[0])
+        start.notes.append("The solver's plan broke a rule; this is the greedy plan")
+        return start
+    found.seconds = time.monotonic() - began
+    return found
+
+
+class _Model:
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        stops, shifts = problem.stops, problem.shifts
+        self.manager = pywrapcp.RoutingIndexManager(len(stops) + 1, len(shifts), 0)
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        self.index = [self.manager.NodeToIndex(k + 1) for k in range(len(stops))]
+        self._keep_alive = []  # Python callbacks must outlive the solve
+        self.time = self._time_dimension()
+        self._costs()
+        self._stops()
+        self._shifts()
+        self._double_ups()
+
+    def _node_matrix(self, mode: str, with_visit: bool) -> np.ndarray:
+        """Node to node minutes (node 0 the open start and end of every run); with_visit adds the visit's time."""
+        places = np.array([s.place for s in self.problem.stops], dtype=int)
+        travel = np.asarray(self.problem.travel[mode], dtype=np.int64)[np.ix_(places, places)]
+        matrix = np.zeros((len(places) + 1, len(places) + 1), dtype=np.int64)
+        matrix[1:, 1:] = travel
+        if with_visit:
+            matrix[1:, :] += np.array([s.minutes for s in self.problem.stops], dtype=np.int64)[:, None]
+        return matrix
+
+    def _time_dimension(self):
+        modes = sorted({shift.mode for shift in self.problem.shifts})
+        transit = {m: self.routing.RegisterTransitMatrix(self._node_matrix(m, True).tolist()) for m in modes}
+        horizon = max(max(s.end for s in self.problem.shifts), max(s.latest + s.minutes for s in self.problem.stops))
+        self.routing.AddDimensionWithVehicleTransits(
+            [transit[shift.mode] for shift in self.problem.shifts], horizon, horizon + 1, False, "time")
+        return self.routing.GetDimensionOrDie("time")
+
+    def _costs(self):
+        """Travel minutes, plus the continuity penalty on arriving at a client who knows other carers."""
+        travel = {m: self._node_matrix(m, False) for m in {s.mode for s in self.problem.shifts}}
+        classes: dict[tuple, int] = {}
+        for v, shift in enumerate(self.problem.shifts):
+            penalty = tuple(self.problem.continuity_cost(shift, stop) for stop in self.problem.stops)
+            signature = (shift.mode, penalty if any(penalty) else None)
+            if signature not in classes:
+                classes[signature] = self._cost_callback(travel[shift.mode], penalty if any(penalty) else None)
+            self.routing.SetArcCostEvaluatorOfVehicle(classes[signature], v)
+
+    def _cost_callback(self, travel: np.ndarray, penalty) -> int:
+        if penalty is None:
+            return self.routing.RegisterTransitMatrix(travel.tolist())
+        rows, extra, node = travel.tolist(), (0, *penalty), self.manager.IndexToNode
+
+        def cost(from_index, to_index):
+            to = node(to_index)
+            return rows[node(from_index)][to] + extra[to]
+
+        self._keep_alive.append(cost)
+        return self.routing.RegisterTransitCallback(cost)
+
+    def _stops(self):
+        problem = self.problem
+        for stop, index in zip(problem.stops, self.index):
+            allowed = [v for v, shift in enumerate(problem.shifts) if problem.may_serve(shift, stop)]
+            # The vehicle variable's domain, -1 being "not served" (SetAllowedVehiclesForIndex reads an empty list
+            # as "any vehicle").
+            self.routing.VehicleVar(index).SetValues(allowed if stop.fixed_worker else [-1, *allowed])
+            if stop.fixed_worker is None:
+                self.time.CumulVar(index).SetRange(stop.earliest, stop.latest)
+                self.routing.AddDisjunction([index], DROP_PENALTY)
+            else:
+                self.time.CumulVar(index).SetRange(stop.planned, stop.planned)
+
+    def _shifts(self):
+        solver = self.routing.solver()
+        visit_minutes = [0] * self.routing.Size()
+        for stop, index in zip(self.problem.stops, self.index):
+            visit_minutes[index] = stop.minutes
+        for v, shift in enumerate(self.problem.shifts):
+            self.time.CumulVar(self.routing.Start(v)).SetRange(shift.start, shift.end)
+            self.time.CumulVar(self.routing.End(v)).SetRange(shift.start, shift.end)
+            if shift.breaks:
+                breaks = [solver.FixedDurationIntervalVar(b, b, e - b, False, f"break {v}.{k}")
+                          for k, (b, e) in enumerate(shift.breaks)]
+                self.time.SetBreakIntervalsOfVehicle(breaks, v, visit_minutes)
+
+    def _double_ups(self):
+        solver = self.routing.solver()
+        for stops in self.problem.visits().values():
+            first = self.index[stops[0].key]
+            for other in stops[1:]:
+                index = self.index[other.key]
+                solver.Add(self.time.CumulVar(first) == self.time.CumulVar(index))
+                solver.Add(self.routing.ActiveVar(first) == self.routing.ActiveVar(index))
+
+    def solve(self, start: Solution, time_limit_s: float) -> Solution | None:
+        params = pywrapcp.DefaultRoutingSearchParameters()
+        params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+        params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+        params.time_limit.FromMilliseconds(max(100, int(time_limit_s * 1000)))
+        self.routing.CloseModelWithParameters(params)
+        initial = self.routing.ReadAssignmentFromRoutes(
+            [[self.index[key] for key, _ in route] for route in start.routes], True)
+        if initial is not None:
+            found = self.routing.SolveFromAssignmentWithParameters(initial, params)
+        else:
+            found = self.routing.SolveWithParameters(params)
+        return None if found is None else self._read(found)
+
+    def _read(self, assignment) -> Solution:
+        routes = []
+        for v in range(len(self.problem.shifts)):
+            route, index = [], assignment.Value(self.routing.NextVar(self.routing.Start(v)))
+            while not self.routing.IsEnd(index):
+                route.append((self.manager.IndexToNode(index) - 1, assignment.Min(self.time.CumulVar(index))))
+                index = assignment.Value(self.routing.NextVar(index))
+            routes.append(route)
+        return Solution(routes=routes, solver="or-tools")
