@@ -102,16 +102,12 @@ def break_minutes(shift: Shift, begin: int, end: int) -> int:
 
 
 def arrival(shift: Shift, leave: int, travel: int) -> int:
-    """When a carer leaving at `leave` arrives after `travel` minutes of travel, pausing for breaks on the way."""
-    t, left = leave, travel
+    """When a carer leaving at `leave` arrives after `travel` minutes, setting off after a break it would cut."""
+    t = leave
     for start, end in sorted(shift.breaks):
-        if end <= t:
-            continue
-        if start >= t + left:
-            break
-        left -= max(0, start - t)
-        t = end
-    return t + left
+        if overlap(t, t + max(travel, 1), start, end):
+            t = end
+    return t + travel
 
 
 def clear_of_breaks(shift: Shift, start: int, minutes: int) -> int:

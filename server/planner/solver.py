@@ -34,13 +34,32 @@ def solve(problem: Problem, time_limit_s: float) -> Solution:
     if found is None:
         start.notes.append("The solver found no plan; this is the greedy plan")
         return start
-    broken = violations(problem, found)
-    if broken:
-        log.error("solver plan broke %d rules (first: %s); keeping the greedy plan", len(broken), broken[0])
-        start.notes.append("The solver's plan broke a rule; this is the greedy plan")
-        return start
+    found = repair(problem, found)
     found.seconds = time.monotonic() - began
+    if (len(found.served()), -found.travel_minutes(problem)) < (len(start.served()), -start.travel_minutes(problem)):
+        start.notes.append("The solver's plan served fewer visits; this is the greedy plan")
+        return start
     return found
+
+
+def repair(problem: Problem, solution: Solution) -> Solution:
+    """Take out of the plan each visit (all its places) that breaks a rule, until none does."""
+    while broken := violations(problem, solution):
+        bad = set()
+        for text in broken:
+            words = text.replace(":", "").split()
+            for name, value in zip(words, words[1:]):
+                if name == "stop" and value.isdigit():
+                    bad.add(problem.stops[int(value)].visit_id)
+                elif name == "visit" and value.isdigit():
+                    bad.add(int(value))
+        bad_keys = {stop.key for stop in problem.stops if stop.visit_id in bad and stop.fixed_worker is None}
+        if not bad_keys:
+            log.error("plan broke a rule it cannot repair: %s", broken[0])
+            return Solution(routes=[[] for _ in solution.routes], solver=solution.solver)
+        solution.routes = [[(k, t) for k, t in route if k not in bad_keys] for route in solution.routes]
+        solution.notes.append(f"{len(bad)} visits taken out by repair")
+    return solution
 
 
 class _Model:
@@ -112,17 +131,24 @@ class _Model:
                 self.time.CumulVar(index).SetRange(stop.planned, stop.planned)
 
     def _shifts(self):
+        """Working hours bound each run; a visit on a carer with a break ends before it or starts after it.
+
+        (OR-Tools' own break intervals left every visit unserved on days of many runs, so breaks are kept
+        as these choices; travel cut by a break is caught by checks.py and repaired.)"""
         solver = self.routing.solver()
-        visit_minutes = [0] * self.routing.Size()
-        for stop, index in zip(self.problem.stops, self.index):
-            visit_minutes[index] = stop.minutes
         for v, shift in enumerate(self.problem.shifts):
             self.time.CumulVar(self.routing.Start(v)).SetRange(shift.start, shift.end)
             self.time.CumulVar(self.routing.End(v)).SetRange(shift.start, shift.end)
-            if shift.breaks:
-                breaks = [solver.FixedDurationIntervalVar(b, b, e - b, False, f"break {v}.{k}")
-                          for k, (b, e) in enumerate(shift.breaks)]
-                self.time.SetBreakIntervalsOfVehicle(breaks, v, visit_minutes)
+            for b_start, b_end in shift.breaks:
+                for stop, index in zip(self.problem.stops, self.index):
+                    if stop.fixed_worker is not None or not self.problem.may_serve(shift, stop):
+                        continue
+                    if stop.latest + stop.minutes <= b_start or stop.earliest >= b_end:
+                        continue
+                    cumul = self.time.CumulVar(index)
+                    solver.Add(solver.IsDifferentCstVar(self.routing.VehicleVar(index), v)
+                               + solver.IsLessOrEqualCstVar(cumul, b_start - stop.minutes)
+                               + solver.IsGreaterOrEqualCstVar(cumul, b_end) >= 1)
 
     def _double_ups(self):
         solver = self.routing.solver()
