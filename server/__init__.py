@@ -102,7 +102,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 API_DOMAINS = ("auth", "directory", "care", "visits", "feedback", "reports", "payments", "monitoring", "notify",
-               "sync", "feed", "exports", "webhooks", "tags", "sms", "medication")
+               "sync", "feed", "exports", "webhooks", "tags", "sms", "medication", "planner")
 
 
 def _register_blueprints(app: Flask) -> None:

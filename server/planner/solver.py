@@ -20,6 +20,8 @@ from server.planner.greedy import greedy
 from server.planner.problem import Problem, Solution
 
 log = logging.getLogger(__name__)
+# Search time grows with the day, up to the time limit: a handful of visits needs a fraction of a second.
+SECONDS_PER_STOP = 0.04
 # Cost of leaving one carer's place at a visit unserved, in minutes of travel: more than any day's driving.
 DROP_PENALTY = 100_000
 
@@ -30,7 +32,7 @@ def solve(problem: Problem, time_limit_s: float) -> Solution:
     if not problem.stops or not problem.shifts:
         return start
     model = _Model(problem)
-    found = model.solve(start, time_limit_s)
+    found = model.solve(start, min(time_limit_s, 0.1 + SECONDS_PER_STOP * len(problem.stops)))
     if found is None:
         start.notes.append("The solver found no plan; this is the greedy plan")
         return start
