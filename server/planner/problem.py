@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Stop:
-    key: int
+    key: int  # its index in Problem.stops
     visit_id: int
     copy: int
     place: int

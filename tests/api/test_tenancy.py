@@ -25,6 +25,7 @@ from tests.conftest import headers_for
 from tests.factories import HOME, add, api_client_for, user, webhook_for
 from tests.factories import HOME, add, api_client_for, user
 from tests.medication.builders import dose, dose_body, medicine
+from tests.planner.builders import done_plan
 
 ALL = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 STAFF = ("coordinator", "provider_admin")
@@ -32,7 +33,7 @@ ADMIN = ("provider_admin",)
 USER_ADMINS = ("provider_admin", "council_officer")
 FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "exports", "webhooks", "tags"}
 WEBHOOK_OWNERS = ("provider_admin", "council_officer")
-FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "medication"}
+FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "medication", "planner"}
 
 
 @pytest.fixture
@@ -54,6 +55,7 @@ def tw(world):
     world.medicine = medicine(a.clients[0], a.admin)
     world.prn = medicine(a.clients[0], a.admin, name="Paracetamol", prn=True)
     world.prn_dose = dose(a.worker_users[0], a.visits[0], world.prn, slot=None, prn_reason="Headache")
+    world.plan = done_plan(a, world.start.date())
     return world
 
 
@@ -191,6 +193,9 @@ ENDPOINTS = [
              ("worker", *STAFF), lambda w: w.alpha.worker_users[0], 200, lambda w: {"effect": "Headache eased"}),
     Endpoint("mar_chart", "GET", lambda w: f"/api/v1/clients/{_client(w).id}/mar.pdf?month=2026-11",
              (*STAFF, "council_officer"), lambda w: w.alpha.coordinator, 200),
+    Endpoint("read_plan", "GET", lambda w: f"/api/v1/plans/{w.plan.id}", STAFF, lambda w: w.alpha.coordinator, 200),
+    Endpoint("publish_plan", "POST", lambda w: f"/api/v1/plans/{w.plan.id}/publish", STAFF,
+             lambda w: w.alpha.admin, 200),
     Endpoint("create_visit_for_client", "POST", lambda w: "/api/v1/visits", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"client_id": _client(w).id, "planned_start": (w.start + timedelta(days=1)).isoformat(),
