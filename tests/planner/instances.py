@@ -11,8 +11,12 @@ KENDAL = (54.3280, -2.7460)
 
 
 def day_problem(visits: int, carers: int, seed: int = 1, clients: int | None = None, double_ups: float = 0.05,
-                radius_km: float = 8.0, with_rules: bool = True, flex: int = 15) -> Problem:
-    """A day of visits 07:00-21:30 for clients spread over radius_km, carers on early, late and long shifts."""
+                radius_km: float = 8.0, with_rules: bool = True, flex: int = 15, spread: int = 90,
+                peaks: bool = True) -> Problem:
+    """A day of visits 07:00-21:30 for clients spread over radius_km, carers on early, late and long shifts.
+
+    With peaks, visits bunch at breakfast, lunch, tea and bed times (more than the carers can cover); without,
+    they spread over the day and nearly all can be served, so two plans' travel can be compared fairly."""
     rng = random.Random(seed)
     clients = clients or max(1, visits // 2)
     deg = radius_km / 111
@@ -23,7 +27,10 @@ def day_problem(visits: int, carers: int, seed: int = 1, clients: int | None = N
     stops, key = [], 0
     for visit_id in range(1, visits + 1):
         client = rng.randrange(clients)
-        planned = rng.choice((7 * 60, 8 * 60, 12 * 60, 13 * 60, 17 * 60, 19 * 60, 21 * 60)) + rng.randrange(0, 90, 5)
+        if peaks:
+            planned = rng.choice((7 * 60, 8 * 60, 12 * 60, 13 * 60, 17 * 60, 19 * 60, 21 * 60)) + rng.randrange(0, spread, 5)
+        else:
+            planned = rng.randrange(7 * 60, 21 * 60 + 30, 5)
         minutes = rng.choice((15, 30, 30, 30, 45, 60))
         skills, gender = client_rules[client]
         for copy in range(2 if rng.random() < double_ups else 1):
