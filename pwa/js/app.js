@@ -15,6 +15,7 @@ const SCREENS = [
   [/^\/coordinator$/, () => import("./screens/coordinator.js"), ["coordinator", "provider_admin"]],
   [/^\/clients\/(\d+)\/medication$/, () => import("./screens/medication.js"), ["coordinator", "provider_admin"]],
   [/^\/reports$/, () => import("./screens/reports.js"), ["coordinator", "provider_admin"]],
+  [/^\/planner$/, () => import("./screens/planner.js"), ["coordinator", "provider_admin"]],
   [/^\/clients(?:\/(\d+))?$/, () => import("./screens/clients.js"), ["coordinator", "provider_admin"]],
   [/^\/api-clients$/, () => import("./screens/api-clients.js"), ["provider_admin"]],
   [/^\/feed-import$/, () => import("./screens/feed-import.js"), ["provider_admin"]],

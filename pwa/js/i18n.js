@@ -1,8 +1,9 @@
 // The PWA's one message catalogue: t("area.key", {name}) in the reader's language (English or Welsh).
 // Each area keeps its messages in messages/<area>.js as { en: {...}, cy: {...} }, keys prefixed "<area>.".
 import common from "./messages/common.js";
+import planner from "./messages/planner.js";
 
-const AREAS = [common];
+const AREAS = [common, planner];
 export const LANGUAGES = { en: "English", cy: "Cymraeg" };
 const CATALOGUES = {
   en: Object.assign({}, ...AREAS.map((area) => area.en)),

@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from server.directory.models import Provider
-from server.medication.overdue import alert_overdue_doses
 from server.extensions import db
+from server.medication.overdue import alert_overdue_doses
 from server.monitoring.alerts import raise_alert, resolve_alerts
 from server.monitoring.models import Alert
 from server.monitoring.prediction import expected_arrival, open_check_ins
-from server.travel import travel_model
 from server.notify.messages import notify_family, notify_on_call, told_of_absence
+from server.travel import travel_model
 from server.visits.models import OPEN_STATUSES, Visit
 from server.visits.service import open_exception
 from server.webhooks.events import visit_changed

@@ -11,7 +11,14 @@ import heapq
 import time
 from dataclasses import dataclass
 
-from server.planner.problem import Problem, Shift, Solution, Stop, arrival, clear_of_breaks
+from server.planner.problem import (
+    Problem,
+    Shift,
+    Solution,
+    Stop,
+    arrival,
+    clear_of_breaks,
+)
 
 
 @dataclass
@@ -46,7 +53,7 @@ class _Run:
         self.take(stop, stop.planned)
 
 
-def greedy(problem: Problem, travel_weight: int = 1) -> Solution:
+def greedy(problem: Problem) -> Solution:
     began = time.monotonic()
     runs = [_Run(shift, shift.start, None, [], []) for shift in problem.shifts]
     for stop in sorted(problem.stops, key=lambda s: s.planned):
@@ -64,7 +71,7 @@ def greedy(problem: Problem, travel_weight: int = 1) -> Solution:
         run = runs[i]
         if at != run.time:
             continue  # taken as a partner meanwhile: its newer entry stands
-        moved = _extend(problem, runs, i, open_stops, allowed, siblings, travel_weight)
+        moved = _extend(problem, runs, i, open_stops, allowed, siblings)
         if not moved and run.fixed:
             run.take_fixed()
             moved = [i]
@@ -73,7 +80,7 @@ def greedy(problem: Problem, travel_weight: int = 1) -> Solution:
     return Solution(routes=[run.route for run in runs], solver="greedy", seconds=time.monotonic() - began)
 
 
-def _extend(problem, runs, i, open_stops, allowed, siblings, travel_weight) -> list[int]:
+def _extend(problem, runs, i, open_stops, allowed, siblings) -> list[int]:
     """Give run i its soonest next visit (with partners for a double-up): the runs that moved, none if none fits."""
     run = runs[i]
     options = []
@@ -82,8 +89,8 @@ def _extend(problem, runs, i, open_stops, allowed, siblings, travel_weight) -> l
         start = run.start_for(problem, stop)
         if start is not None:
             travel = problem.minutes(run.shift, run.last, stop) if run.last else 0
-            options.append((start + (travel_weight - 1) * travel, start, key))
-    for _, start, key in sorted(options):
+            options.append((start, travel, key))
+    for start, _, key in sorted(options):
         stop = open_stops[key]
         team = _team(problem, runs, i, stop, start, open_stops, allowed, siblings[stop.visit_id])
         if team is None:

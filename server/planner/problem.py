@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class Solution:
     def route_travel(self, problem: Problem, shift_index: int) -> int:
         shift, route = problem.shifts[shift_index], self.routes[shift_index]
         return sum(problem.minutes(shift, problem.stops[a], problem.stops[b])
-                   for (a, _), (b, _) in zip(route, route[1:]))
+                   for (a, _), (b, _) in pairwise(route))
 
     def served(self) -> dict[int, tuple[int, int]]:
         """Stop key to (shift index, start)."""

@@ -15,15 +15,18 @@ import time
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from server.planner.checks import violations
+from server.planner.checks import breaches
 from server.planner.greedy import greedy
 from server.planner.problem import Problem, Solution
 
 log = logging.getLogger(__name__)
 # Search time grows with the day, up to the time limit: a handful of visits needs a fraction of a second.
 SECONDS_PER_STOP = 0.04
-# Cost of leaving one carer's place at a visit unserved, in minutes of travel: more than any day's driving.
-DROP_PENALTY = 100_000
+# Arc costs are travel minutes times this, so that moving a visit a minute from its planned start (cost 1)
+# weighs a quarter of a minute's travel: visits keep their times unless moving them saves travel.
+TRAVEL_WEIGHT = 4
+# Cost of leaving one carer's place at a visit unserved: more than any day's driving.
+DROP_PENALTY = 1_000_000
 
 
 def solve(problem: Problem, time_limit_s: float) -> Solution:
@@ -46,18 +49,11 @@ def solve(problem: Problem, time_limit_s: float) -> Solution:
 
 def repair(problem: Problem, solution: Solution) -> Solution:
     """Take out of the plan each visit (all its places) that breaks a rule, until none does."""
-    while broken := violations(problem, solution):
-        bad = set()
-        for text in broken:
-            words = text.replace(":", "").split()
-            for name, value in zip(words, words[1:]):
-                if name == "stop" and value.isdigit():
-                    bad.add(problem.stops[int(value)].visit_id)
-                elif name == "visit" and value.isdigit():
-                    bad.add(int(value))
+    while found := breaches(problem, solution):
+        bad = set().union(*(visits for _, visits in found))
         bad_keys = {stop.key for stop in problem.stops if stop.visit_id in bad and stop.fixed_worker is None}
         if not bad_keys:
-            log.error("plan broke a rule it cannot repair: %s", broken[0])
+            log.error("plan broke a rule it cannot repair: %s", found[0][0])
             return Solution(routes=[[] for _ in solution.routes], solver=solution.solver)
         solution.routes = [[(k, t) for k, t in route if k not in bad_keys] for route in solution.routes]
         solution.notes.append(f"{len(bad)} visits taken out by repair")
@@ -98,10 +94,10 @@ class _Model:
 
     def _costs(self):
         """Travel minutes, plus the continuity penalty on arriving at a client who knows other carers."""
-        travel = {m: self._node_matrix(m, False) for m in {s.mode for s in self.problem.shifts}}
+        travel = {m: self._node_matrix(m, False) * TRAVEL_WEIGHT for m in {s.mode for s in self.problem.shifts}}
         classes: dict[tuple, int] = {}
         for v, shift in enumerate(self.problem.shifts):
-            penalty = tuple(self.problem.continuity_cost(shift, stop) for stop in self.problem.stops)
+            penalty = tuple(self.problem.continuity_cost(shift, stop) * TRAVEL_WEIGHT for stop in self.problem.stops)
             signature = (shift.mode, penalty if any(penalty) else None)
             if signature not in classes:
                 classes[signature] = self._cost_callback(travel[shift.mode], penalty if any(penalty) else None)
@@ -128,6 +124,8 @@ class _Model:
             self.routing.VehicleVar(index).SetValues(allowed if stop.fixed_worker else [-1, *allowed])
             if stop.fixed_worker is None:
                 self.time.CumulVar(index).SetRange(stop.earliest, stop.latest)
+                self.time.SetCumulVarSoftLowerBound(index, stop.planned, 1)
+                self.time.SetCumulVarSoftUpperBound(index, stop.planned, 1)
                 self.routing.AddDisjunction([index], DROP_PENALTY)
             else:
                 self.time.CumulVar(index).SetRange(stop.planned, stop.planned)

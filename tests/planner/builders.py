@@ -1,7 +1,7 @@
 """A provider's day to plan, in the factory world: Alpha's carers, clients with needs, visits without carers."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from server.extensions import db
 from server.timeutil import local_wall_time_to_utc
@@ -12,7 +12,7 @@ TZ = "Europe/London"
 
 def plan_day() -> date:
     """A day ahead of the real clock (the API plans from now), the same weekday every run."""
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     return today + timedelta(days=28 - today.weekday())  # a Monday four weeks or so ahead
 
 

@@ -1,7 +1,7 @@
 """From the database to the planner's numbers: who works when, where the visits are, who the client knows."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from server.config import load_settings
 from server.extensions import db
@@ -10,7 +10,7 @@ from tests.factories import visit_for
 from tests.planner.builders import TZ, alpha_day
 
 SETTINGS = load_settings()
-NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def build(world, day, **settings):

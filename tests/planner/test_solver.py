@@ -76,6 +76,14 @@ def test_a_kept_assignment_stays_and_the_run_works_around_it():
         assert solution.served()[2][1] >= 540 + 30 + 10
 
 
+def test_visits_keep_their_planned_times_unless_moving_them_helps():
+    problem = Problem(stops=[stop(0, 0, 480), stop(1, 1, 600), stop(2, 2, 515)], shifts=[Shift(1, 420, 900)],
+                      travel=TRAVEL)
+    served = solve(problem, time_limit_s=1).served()
+    # 08:00 and 10:00 stay; 08:35 (30-minute visit at 08:00 plus a 20-minute drive) moves to 08:50.
+    assert [served[k][1] for k in (0, 1, 2)] == [480, 600, 530]
+
+
 def test_travel_does_not_run_through_a_break():
     shift = Shift(1, 420, 900, breaks=((600, 630),))
     assert arrival(shift, 590, 20) == 650

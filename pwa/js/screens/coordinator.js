@@ -4,6 +4,7 @@ import * as api from "../api.js";
 import { renderBoard, scrollForNow } from "../board.js";
 import { h, keepingInputs, message, replace } from "../dom.js";
 import { loadExceptions, renderExceptions } from "../exceptions.js";
+import { t } from "../i18n.js";
 import { mapPanel, tileSettings } from "../map.js";
 import { LEGEND, legendChip } from "../status.js";
 import { clockTime, formatDay, localDate } from "../time.js";
@@ -34,7 +35,8 @@ export async function render(main, { user } = {}) {
     h("div", { class: "desk-main" },
       h("div", { class: "toolbar" },
         h("h1", {}, "Today's roster"), h("span", { class: "muted" }, formatDay(day)),
-        h("span", { class: "spacer" }), updated, h("a", { class: "btn", href: "#/reports" }, "Reports and KPIs"),
+        h("span", { class: "spacer" }), updated, h("a", { class: "btn", href: "#/planner" }, t("planner.link")),
+        h("a", { class: "btn", href: "#/reports" }, "Reports and KPIs"),
         h("a", { class: "btn", href: "#/clients" }, "Clients and tags"),
         user?.role === "provider_admin" && [h("a", { class: "btn", href: "#/api-clients" }, "API clients"),
           h("a", { class: "btn", href: "#/feed-import" }, "Import CSV"),
