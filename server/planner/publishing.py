@@ -27,7 +27,7 @@ def publish(ident: Identity, plan: Plan, now: datetime) -> Plan:
     expected = {int(k): v for k, v in plan.result["fingerprints"].items()}
     # Locked for the rest of the transaction, so no change slips in between the check and the writes.
     visits = {v.id: v for v in db.session.scalars(select(Visit).where(
-        Visit.id.in_(expected), Visit.provider_id == plan.provider_id).with_for_update()).unique()}
+        Visit.id.in_(expected), Visit.provider_id == plan.provider_id).with_for_update(of=Visit)).unique()}
     changed = sorted(v for v in expected if v not in visits or fingerprint(visits[v]) != expected[v])
     if changed:
         raise ApiError(409, "plan_stale", _("Visits changed since the plan was made; plan again"),
