@@ -17,7 +17,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from server.planner.checks import breaches
 from server.planner.greedy import greedy
-from server.planner.problem import Problem, Solution
+from server.planner.problem import Problem, Solution, arrival, clear_of_breaks
 
 log = logging.getLogger(__name__)
 # Search time grows with the day, up to the time limit: a handful of visits needs a fraction of a second.
@@ -39,10 +39,11 @@ def solve(problem: Problem, time_limit_s: float) -> Solution:
     if found is None:
         start.notes.append("The solver found no plan; this is the greedy plan")
         return start
-    found = repair(problem, found)
+    found = fill_gaps(problem, repair(problem, found))
     found.seconds = time.monotonic() - began
     if (len(found.served()), -found.travel_minutes(problem)) < (len(start.served()), -start.travel_minutes(problem)):
-        start.notes.append("The solver's plan served fewer visits; this is the greedy plan")
+        start.notes.append(f"The solver's plan served {len(found.served())} places, the greedy plan "
+                           f"{len(start.served())}; this is the greedy plan")
         return start
     return found
 
@@ -58,6 +59,44 @@ def repair(problem: Problem, solution: Solution) -> Solution:
         solution.routes = [[(k, t) for k, t in route if k not in bad_keys] for route in solution.routes]
         solution.notes.append(f"{len(bad)} visits taken out by repair")
     return solution
+
+
+def fill_gaps(problem: Problem, solution: Solution) -> Solution:
+    """Put each unserved one-carer visit where a run has room for it, at the least added travel, earliest first."""
+    served = solution.served()
+    routes = [list(route) for route in solution.routes]
+    waiting = [stops[0] for stops in problem.visits().values() if len(stops) == 1 and stops[0].key not in served]
+    for stop in sorted(waiting, key=lambda s: s.planned):
+        best = None
+        for s, route in enumerate(routes):
+            shift = problem.shifts[s]
+            if problem.may_serve(shift, stop):
+                for position in range(len(route) + 1):
+                    option = _insertion(problem, shift, route, position, stop)
+                    if option and (best is None or option[0] < best[0]):
+                        best = (option[0], s, position, option[1])
+        if best:
+            _, s, position, start = best
+            routes[s].insert(position, (stop.key, start))
+    filled = Solution(routes=routes, solver=solution.solver, notes=solution.notes)
+    return solution if breaches(problem, filled) else filled
+
+
+def _insertion(problem: Problem, shift, route, position: int, stop) -> tuple[int, int] | None:
+    """(added travel, start) of the stop put at this position of the run, or None if it does not fit."""
+    before = problem.stops[route[position - 1][0]] if position else None
+    after = problem.stops[route[position][0]] if position < len(route) else None
+    leave = route[position - 1][1] + before.minutes if before else shift.start
+    start = max(arrival(shift, leave, problem.minutes(shift, before, stop) if before else 0), stop.earliest)
+    start = clear_of_breaks(shift, start, stop.minutes)
+    if start > stop.latest or start + stop.minutes > shift.end:
+        return None
+    if after and arrival(shift, start + stop.minutes, problem.minutes(shift, stop, after)) > route[position][1]:
+        return None
+    added = (problem.minutes(shift, before, stop) if before else 0) + (problem.minutes(shift, stop, after) if after else 0)
+    if before and after:
+        added -= problem.minutes(shift, before, after)
+    return added, start
 
 
 class _Model:
