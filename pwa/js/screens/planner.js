@@ -106,7 +106,7 @@ function unassignedTable(rows) {
 }
 
 function runCard(run, moved) {
-  const title = t("planner.run_head", { name: run.worker_name, visits: run.stops.length, travel: run.travel_minutes });
+  const title = t(run.stops.length === 1 ? "planner.run_head_one" : "planner.run_head", { name: run.worker_name, visits: run.stops.length, travel: run.travel_minutes });
   return h("section", { class: "panel", "data-testid": "plan-run" },
     h("h3", {}, title, " ", h("span", { class: "muted" }, `· ${formatDay(run.date)} · ${t(`planner.mode_${run.travel_mode}`)}`)),
     h("div", { class: "table-wrap" }, h("table", { class: "data" },
