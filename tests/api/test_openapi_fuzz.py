@@ -43,6 +43,7 @@ from tests.api.documented import OPENAPI_PATH, api_schema
 from tests.conftest import headers_for, settings_for_tests
 from tests.factories import api_client_for, webhook_for
 from tests.medication.builders import dose, medicine
+from tests.planner.builders import done_plan
 
 MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)
@@ -96,8 +97,9 @@ def seeded(client, world) -> dict:
     period = close_period(officer, world.alpha.contract, world.start.date(), world.start.date(), world.start + 2 * DAY)
     prn = medicine(visit.client, world.alpha.admin, name="Paracetamol", prn=True)
     given = dose(world.alpha.worker_users[0], visit, prn, slot=None, prn_reason="Headache")
+    plan = done_plan(world.alpha, world.start.date())
     db.session.commit()
-    return {"medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
+    return {"plan_id": plan.id, "medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
             "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
             "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
             "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id, **first}
