@@ -6,7 +6,7 @@ The day is made up around Kendal (tests/planner/instances.py): 400 clients withi
 over 07:00-21:30 with 15 minutes' flex, carers on early, late and long shifts (long ones with a break),
 some walking, some with the hoist skill, some clients asking for a female carer. The greedy plan is
 the floor: the solver's plan must keep every hard rule, serve at least as many visits, travel at least
-20 % less, and be found within 30 seconds (the plan_time_limit_s it is given is 20).
+20 % less, and be found within 30 seconds (the plan_time_limit_s it is given is 25, greedy start included).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from server.planner.solver import solve
 from tests.bench.harness import Result, standalone
 from tests.planner.instances import day_problem
 
-TIME_LIMIT_S = 20
+TIME_LIMIT_S = 25
 
 
 def measure(quick: bool = False) -> list[Result]:
