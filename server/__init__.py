@@ -107,7 +107,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 API_DOMAINS = ("auth", "directory", "care", "visits", "feedback", "reports", "payments", "monitoring", "notify",
                "sync", "feed", "exports", "webhooks", "tags", "sms", "medication", "fairpay", "outcomes",
-               "commissioning")
+               "commissioning", "planner")
 
 
 def _register_blueprints(app: Flask) -> None:

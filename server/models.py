@@ -18,3 +18,4 @@ from server.tags.models import ClientTag  # noqa: F401
 from server.sms.models import InboundSms  # noqa: F401
 from server.outcomes.models import OutcomeReview  # noqa: F401
 from server.commissioning.models import OfferTurn, PackageOffer, RiskThresholds, Zone, ZoneProvider  # noqa: F401
+from server.planner.models import Plan  # noqa: F401

@@ -17,6 +17,7 @@ const SCREENS = [
   [/^\/messages$/, () => import("./screens/messages.js"), ["coordinator", "provider_admin"]],
   [/^\/clients\/(\d+)\/medication$/, () => import("./screens/medication.js"), ["coordinator", "provider_admin"]],
   [/^\/reports$/, () => import("./screens/reports.js"), ["coordinator", "provider_admin"]],
+  [/^\/planner$/, () => import("./screens/planner.js"), ["coordinator", "provider_admin"]],
   [/^\/clients(?:\/(\d+))?$/, () => import("./screens/clients.js"), ["coordinator", "provider_admin"]],
   [/^\/admin$/, () => import("./screens/admin.js"), ["provider_admin"]],
   [/^\/admin\/workers$/, () => import("./screens/admin-workers.js"), ["provider_admin"]],

@@ -8,6 +8,7 @@ import council from "./messages/council.js";
 import fairpay from "./messages/fairpay.js";
 import family from "./messages/family.js";
 import outcomes from "./messages/outcomes.js";
+import planner from "./messages/planner.js";
 import worker from "./messages/worker.js";
 
 // One line an area, so areas added side by side merge cleanly.
@@ -20,6 +21,7 @@ const AREAS = [
   fairpay,
   family,
   outcomes,
+  planner,
   worker,
 ];
 export const LANGUAGES = { en: "English", cy: "Cymraeg" };

@@ -10,6 +10,10 @@ from server.db_types import BigId, UTCDateTime, utcnow
 from server.extensions import db
 
 
+# A worker's gender, where a client asks for a carer of one (clients.carer_gender).
+GENDERS = ("female", "male")
+
+
 class Council(db.Model):
     __tablename__ = "councils"
 
@@ -66,6 +70,8 @@ class Contract(db.Model):
     require_client_confirmation: Mapped[bool] = mapped_column(default=False)
     # Check-out is refused while a dose due at the visit has no record (medication/checkout.py).
     require_doses_before_checkout: Mapped[bool] = mapped_column(default=False)
+    # Minutes either side of the planned start the planner may move a visit; None takes plan_flex_minutes.
+    plan_flex_minutes: Mapped[int | None]
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
 
@@ -88,6 +94,15 @@ class Worker(db.Model):
     last_lat: Mapped[float | None] = mapped_column(Float)
     last_lon: Mapped[float | None] = mapped_column(Float)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the planner needs (server/planner): how they travel (server/travel MODES), what they may do, and when
+    # they work. working_hours maps ISO weekday "1".."7" to {"start": "HH:MM", "end": "HH:MM", "breaks":
+    # [["HH:MM", "HH:MM"], ...]} in local time; None works the configured plan day every day; a day not listed is
+    # off. unavailable_dates lists ISO dates of leave and sickness.
+    travel_mode: Mapped[str] = mapped_column(String(24), default="car", server_default="car")
+    gender: Mapped[str | None] = mapped_column(String(16))
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    working_hours: Mapped[dict | None] = mapped_column(JSON)
+    unavailable_dates: Mapped[list] = mapped_column(JSON, default=list)
 
     # The worker's own login (users.worker_id), shown to the admin beside the worker.
     login = relationship("User", primaryjoin="User.worker_id == Worker.id", foreign_keys="User.worker_id",
@@ -116,6 +131,11 @@ class Client(db.Model):
     medication_shared_with_family: Mapped[bool] = mapped_column(default=False)
     # The client agrees that their family may read the care log: tasks done, outcome progress, shareable notes.
     share_care_log_with_family: Mapped[bool] = mapped_column(default=False)
+    # The planner sends only carers holding every required skill, of the gender asked for (GENDERS), and
+    # never a carer the client will not have in their home.
+    required_skills: Mapped[list] = mapped_column(JSON, default=list)
+    carer_gender: Mapped[str | None] = mapped_column(String(16))
+    excluded_worker_ids: Mapped[list] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,6 +1,10 @@
+import re
 from datetime import date
 
 from marshmallow import ValidationError, fields, validate, validates
+
+from server.directory.models import GENDERS
+from server.travel import MODES
 
 from server.auth.schemas import new_password
 from server.payments.calendar import holiday_calendars
@@ -37,6 +41,9 @@ class ContractSchema(Schema):
     require_client_confirmation = fields.Boolean(metadata={
         "description": "The client or a family member confirms each visit on the carer's phone at check-out, "
                        "with the family's PIN or a signature (default false)"})
+    plan_flex_minutes = fields.Integer(allow_none=True, metadata={
+        "description": "Minutes either side of the planned start the planner may move a visit "
+                       "(null: the plan_flex_minutes setting, 15)"})
 
 
 class DeclaredHolidaySchema(Schema):
@@ -99,6 +106,34 @@ class ProviderSchema(Schema):
         "description": "The office's phone number; carers call it with one tap from their run"})
 
 
+HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+SKILL = fields.String(validate=validate.Length(1, 64))
+
+
+def _minutes(value: str) -> int:
+    if not isinstance(value, str) or not HHMM.match(value):
+        raise ValidationError(f"{value!r} is not a local time written HH:MM")
+    return int(value[:2]) * 60 + int(value[3:])
+
+
+def check_working_hours(hours: dict) -> None:
+    """Each weekday's shift ends after it starts, and each break lies inside it."""
+    for day, shift in hours.items():
+        if day not in {str(d) for d in range(1, 8)}:
+            raise ValidationError(f"{day!r} is not an ISO weekday 1 (Monday) to 7 (Sunday)")
+        if not isinstance(shift, dict) or set(shift) - {"start", "end", "breaks"}:
+            raise ValidationError(f"Day {day}: give start, end and breaks")
+        start, end = _minutes(shift.get("start")), _minutes(shift.get("end"))
+        if end <= start:
+            raise ValidationError(f"Day {day}: the shift ends before it starts")
+        for pair in shift.get("breaks") or []:
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise ValidationError(f"Day {day}: a break is [start, end]")
+            b_start, b_end = map(_minutes, pair)
+            if not start <= b_start < b_end <= end:
+                raise ValidationError(f"Day {day}: a break must lie inside the shift")
+
+
 class WorkerSchema(Schema):
     id = fields.Integer(dump_only=True)
     provider_id = fields.Integer(dump_only=True)
@@ -114,6 +149,27 @@ class WorkerSchema(Schema):
         "description": "The worker's login (for PATCH /users/{id} and invitations); null when they have none"})
     email = fields.String(attribute="login.email", dump_only=True, allow_none=True)
     login_active = fields.Boolean(attribute="login.active", dump_only=True, allow_none=True)
+    travel_mode = fields.String(validate=validate.OneOf(MODES))
+    gender = fields.String(allow_none=True, validate=validate.OneOf(GENDERS))
+    skills = fields.List(SKILL, validate=validate.Length(max=50))
+    working_hours = fields.Dict(allow_none=True, metadata={
+        "description": 'ISO weekday ("1" Monday) to {"start": "07:00", "end": "15:00", "breaks": [["11:30", '
+                       '"12:00"]]}, local time; a day not listed is off; null works the plan day every day'})
+    unavailable_dates = fields.List(fields.String(), validate=validate.Length(max=400), metadata={
+        "description": "Days of leave or sickness (YYYY-MM-DD): the planner gives no visits on them"})
+
+    @validates("unavailable_dates")
+    def _dates(self, value, **_):
+        for day in value:
+            try:
+                date.fromisoformat(day)
+            except ValueError:
+                raise ValidationError(f"{day!r} is not a date written YYYY-MM-DD") from None
+
+    @validates("working_hours")
+    def _hours(self, value, **_):
+        if value is not None:
+            check_working_hours(value)
 
 
 class WorkerCreateSchema(WorkerSchema):
@@ -139,6 +195,12 @@ class ClientSchema(Schema):
     share_care_log_with_family = fields.Boolean(metadata={
         "description": "The client agrees that their family may read the care log (tasks done, outcome progress, "
                        "notes marked shareable); off until set"})
+    required_skills = fields.List(SKILL, validate=validate.Length(max=50), metadata={
+        "description": "The planner sends only carers holding all of these"})
+    carer_gender = fields.String(allow_none=True, validate=validate.OneOf(GENDERS), metadata={
+        "description": "The client accepts only carers of this gender"})
+    excluded_worker_ids = fields.List(fields.Integer(), validate=validate.Length(max=200), metadata={
+        "description": "Carers the client will not have in their home"})
     active = fields.Boolean()
 
 

@@ -1,21 +1,17 @@
-"""Will the carer make it? Estimated from where they are, at a steady travel speed."""
+"""Will the carer make it? Estimated from where they are, by the shared travel model at their travel mode."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from geopy.distance import geodesic
 from sqlalchemy import select
 
 from server.extensions import db
+from server.travel import TravelModel
 from server.visits.models import Visit, VisitAssignment
 
 # A check-in older than this with no check-out is a forgotten check-out, not where the carer is now. Bounding the
 # search by planned start also lets it use the (status, planned_start) index instead of the carer's whole history.
 STILL_THERE = timedelta(hours=12)
-
-
-def travel_time(origin: tuple[float, float], destination: tuple[float, float], speed_kmh: float) -> timedelta:
-    return timedelta(hours=geodesic(origin, destination).km / speed_kmh)
 
 
 def open_check_ins(worker_ids, now: datetime) -> dict[int, Visit]:
@@ -29,7 +25,7 @@ def open_check_ins(worker_ids, now: datetime) -> dict[int, Visit]:
     return {worker_id: visit for worker_id, visit in rows}
 
 
-def expected_arrival(visit: Visit, worker, now: datetime, speed_kmh: float,
+def expected_arrival(visit: Visit, worker, now: datetime, travel: TravelModel,
                      busy: Visit | None) -> tuple[datetime, str] | None:
     """When the worker can be at this visit's door, and why; None when nothing is known of them.
 
@@ -38,10 +34,14 @@ def expected_arrival(visit: Visit, worker, now: datetime, speed_kmh: float,
     last known fix.
     """
     home = (visit.client.lat, visit.client.lon)
+
+    def travel_time(origin):
+        return timedelta(seconds=travel.seconds(origin, home, worker.travel_mode))
+
     if busy is not None and busy.id != visit.id:
         leaves = max(now, busy.planned_start + timedelta(minutes=busy.planned_minutes))
-        return leaves + travel_time((busy.client.lat, busy.client.lon), home, speed_kmh), \
+        return leaves + travel_time((busy.client.lat, busy.client.lon)), \
             f"still at {busy.client.name}'s visit"
     if worker.last_lat is None or worker.last_seen_at is None or worker.last_seen_at < now - timedelta(hours=2):
         return None
-    return now + travel_time((worker.last_lat, worker.last_lon), home, speed_kmh), "travelling from last position"
+    return now + travel_time((worker.last_lat, worker.last_lon)), "travelling from last position"

@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from server.directory.models import Provider
-from server.medication.overdue import alert_overdue_doses
 from server.extensions import db
+from server.medication.overdue import alert_overdue_doses
 from server.monitoring.alerts import raise_alert, resolve_alerts
 from server.monitoring.models import Alert
 from server.monitoring.prediction import expected_arrival, open_check_ins
 from server.notify.messages import notify_family, notify_on_call, told_of_absence
+from server.travel import travel_model
 from server.visits.models import OPEN_STATUSES, Visit
 from server.visits.service import open_exception
 from server.webhooks.events import visit_changed
@@ -78,7 +79,7 @@ def _late_and_missed(now: datetime, settings: dict, counts: dict) -> None:
 
 def _best_estimate(visit: Visit, now: datetime, settings: dict) -> datetime | None:
     busy = open_check_ins([a.worker_id for a in visit.active_assignments], now)
-    estimates = [expected_arrival(visit, a.worker, now, settings["travel_speed_kmh"], busy.get(a.worker_id))
+    estimates = [expected_arrival(visit, a.worker, now, travel_model(settings), busy.get(a.worker_id))
                  for a in visit.active_assignments]
     return min((e[0] for e in estimates if e), default=None)
 
@@ -130,7 +131,7 @@ def _predicted(now: datetime, settings: dict, counts: dict) -> None:
     for visit in coming:
         threshold = visit.planned_start + timedelta(minutes=visit.contract.late_minutes)
         for a in visit.active_assignments:
-            estimate = expected_arrival(visit, a.worker, now, settings["travel_speed_kmh"], busy.get(a.worker_id))
+            estimate = expected_arrival(visit, a.worker, now, travel_model(settings), busy.get(a.worker_id))
             if estimate is None or estimate[0] <= threshold:
                 continue
             arrival, why = estimate

@@ -48,6 +48,7 @@ from tests.commissioning.builders import offer_in, zone_with_shares
 from tests.conftest import headers_for, settings_for_tests
 from tests.factories import api_client_for, webhook_for
 from tests.medication.builders import dose, medicine
+from tests.planner.builders import done_plan
 
 MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)
@@ -109,11 +110,12 @@ def seeded(client, world) -> dict:
     message = FamilyMessage(client_id=visit.client_id, provider_id=world.alpha.provider.id, user_id=world.alpha.family.id,
                             body="Please call me", created_at=world.start)
     db.session.add(message)
+    plan = done_plan(world.alpha, world.start.date())
     db.session.commit()
     care = {"pattern_id": pattern.id,
             "package_id": db.session.scalar(select(CarePackage.id).where(CarePackage.client_id == visit.client_id)),
             "link_id": db.session.scalar(select(FamilyLink.id).where(FamilyLink.client_id == visit.client_id))}
-    return {**care, "contract_id": world.alpha.contract.id, "zone_id": zone.id, "offer_id": offer.id, "medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
+    return {**care, "plan_id": plan.id, "contract_id": world.alpha.contract.id, "zone_id": zone.id, "offer_id": offer.id, "medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
             "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
             "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
             "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id,

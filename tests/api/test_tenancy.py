@@ -32,6 +32,7 @@ from tests.conftest import headers_for
 from tests.factories import HOME, add, api_client_for, user, webhook_for
 from tests.medication.builders import dose, dose_body, medicine
 from tests.outcomes.builders import closed_period, review
+from tests.planner.builders import done_plan
 
 ALL = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 STAFF = ("coordinator", "provider_admin")
@@ -39,7 +40,7 @@ ADMIN = ("provider_admin",)
 USER_ADMINS = ("provider_admin", "council_officer")
 WEBHOOK_OWNERS = ("provider_admin", "council_officer")
 FOUNDATION_BLUEPRINTS = {"auth", "directory", "care", "visits", "feed", "exports", "webhooks", "tags", "medication",
-                         "outcomes", "commissioning"}
+                         "outcomes", "commissioning", "planner"}
 OFFICER = ("council_officer",)
 RANKED = ("council_officer", "provider_admin")
 
@@ -79,6 +80,7 @@ def tw(world):
     world.invoice = add(Invoice(contract_id=a.contract.id, provider_id=a.provider.id, date_from=date(2026, 11, 1),
                                 date_to=date(2026, 11, 7), checksum="0" * 64, lines=0, minutes=0, amount_pence=0,
                                 uploaded_by=a.admin.id, uploaded_at=world.start))
+    world.plan = done_plan(a, world.start.date())
     db.session.commit()
     return world
 
@@ -277,6 +279,8 @@ ENDPOINTS = [
              ("provider_admin", "council_officer"), lambda w: w.officer, 200),
     Endpoint("send_family_message", "POST", lambda w: "/api/v1/family-messages", ("family",),
              lambda w: w.alpha.family, 201, lambda w: {"client_id": _client(w).id, "body": "Mum has a cold"}),
+    Endpoint("read_plan", "GET", lambda w: f"/api/v1/plans/{w.plan.id}", STAFF, lambda w: w.alpha.coordinator, 200),
+    Endpoint("publish_plan", "POST", lambda w: f"/api/v1/plans/{w.plan.id}/publish", STAFF,
     Endpoint("create_visit_for_client", "POST", lambda w: "/api/v1/visits", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"client_id": _client(w).id, "planned_start": (w.start + timedelta(days=1)).isoformat(),

@@ -1,6 +1,7 @@
 """A delayed visit's new expected time on the visit listing, as the scheduler estimated it.
 
-Alpha Worker 1 was last seen 25 km from AlphaClient1's home; at 20 km/h that is 75 minutes away,
+Alpha Worker 1 was last seen 25 km from AlphaClient1's home; by car at 20 km/h (the shared travel model with
+a road factor of 1, so the figures stay worked out by hand) that is 75 minutes away,
 so for a 09:00 visit scanned at 08:30 the scheduler expects them at 09:45, past the 09:30 late line.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tests.conftest import headers_for
 from tests.factories import HOME
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-SETTINGS = {**load_settings(), "travel_speed_kmh": 20, "prediction_lookahead_minutes": 120, "escalation_minutes": 15}
+SETTINGS = {**load_settings(), "travel_road_factor": 1.0, "travel_speed_car_kmh": 20, "prediction_lookahead_minutes": 120, "escalation_minutes": 15}
 # 25 km due north of the home: 0.2248 degrees of latitude here.
 FAR = (HOME[0] + 0.2248, HOME[1])
 
@@ -44,7 +45,7 @@ def test_family_listing_carries_the_expected_arrival_of_a_predicted_delay(client
     far_away(world, scanned)
     assert scan(scanned, SETTINGS)["predicted_delay"] == 1
 
-    travel = timedelta(hours=geodesic(FAR, HOME).km / 20)
+    travel = timedelta(seconds=round(geodesic(FAR, HOME).km / 20 * 3600))
     assert timedelta(minutes=74) < travel < timedelta(minutes=76)
     [alert] = db.session.scalars(select(Alert).where(Alert.visit_id == visit.id)).all()
     assert alert.expected_arrival == scanned + travel
@@ -83,7 +84,7 @@ def test_a_visit_gone_late_without_warning_carries_the_schedulers_estimate(clien
     scanned = START + timedelta(minutes=35)
     far_away(world, scanned)
     scan(scanned, SETTINGS)
-    travel = timedelta(hours=geodesic(FAR, HOME).km / 20)
+    travel = timedelta(seconds=round(geodesic(FAR, HOME).km / 20 * 3600))
     late = listing(client, world.alpha.family)[visit.id]
     assert late["status"] == "late"
     assert datetime.fromisoformat(late["expected_arrival"]) == scanned + travel

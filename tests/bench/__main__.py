@@ -12,7 +12,7 @@ import time
 
 from tests.bench.harness import table, write_json
 
-BENCHMARKS = ("checkin", "sync", "scan", "export", "reports", "feed")
+BENCHMARKS = ("checkin", "sync", "scan", "export", "reports", "feed", "planner")
 
 
 def main() -> int:

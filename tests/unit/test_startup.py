@@ -11,10 +11,10 @@ from server.payments.rules import RuleSetError
 
 def test_environment_overrides_keep_the_defaults_types():
     settings = load_settings(environ={"CAREMON_SCAN_INTERVAL_S": "15", "CAREMON_COOKIE_SECURE": "false",
-                                      "CAREMON_TRAVEL_SPEED_KMH": "32", "CAREMON_DATABASE_URL": "sqlite:///x.db"})
+                                      "CAREMON_TRAVEL_SPEED_CAR_KMH": "32", "CAREMON_DATABASE_URL": "sqlite:///x.db"})
     assert settings["scan_interval_s"] == 15
     assert settings["cookie_secure"] is False
-    assert settings["travel_speed_kmh"] == 32
+    assert settings["travel_speed_car_kmh"] == 32
     assert settings["database_url"] == "sqlite:///x.db"
     assert load_settings(environ={})["scan_interval_s"] == 60
 

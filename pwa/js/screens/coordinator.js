@@ -25,6 +25,7 @@ function failure(err) {
 function toolbar(user, dayNav, updated, newVisit) {
   return h("div", { class: "toolbar" },
     h("h1", {}, t("coord.desk.title")), dayNav, h("span", { class: "spacer" }), updated, newVisit,
+    h("a", { class: "btn", href: "#/planner" }, t("planner.link")),
     h("a", { class: "btn", href: "#/messages" }, icon("bell"), t("coord.desk.messages")),
     h("a", { class: "btn", href: "#/reports" }, t("coord.desk.reports")),
     h("a", { class: "btn", href: "#/clients" }, t("coord.desk.clients")),

@@ -1,0 +1,34 @@
+from marshmallow import fields, validate
+
+from server.planner.models import STATUSES
+from server.schemas import Schema, key
+
+
+class PlanInSchema(Schema):
+    date = fields.Date(required=True, metadata={"description": "First local day to plan"})
+    provider_id = key(load_default=None, metadata={"description": "Your provider (the only one you may plan)"})
+    days = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 7), metadata={
+        "description": "Days from date to plan, each on its own (a week at most)"})
+    replan_assigned = fields.Boolean(load_default=False, metadata={
+        "description": "Plan visits that already have carers too; otherwise they keep them"})
+    time_limit_s = fields.Integer(strict=True, load_default=None, validate=validate.Range(1, 600), metadata={
+        "description": "Seconds the solver may take per day (at most the plan_time_limit_s setting)"})
+
+
+class PlanSchema(Schema):
+    id = fields.Integer()
+    provider_id = fields.Integer()
+    date = fields.Date(attribute="day")
+    days = fields.Integer()
+    options = fields.Dict()
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={
+        "description": "queued, running, done (ready to publish), failed, or published"})
+    result = fields.Dict(allow_none=True, metadata={
+        "description": "assignments (visit_id, worker_ids, start, moved_minutes), runs (worker_id, stops with "
+                       "travel_minutes, travel_minutes), unassigned (visit_id, reason, message), fingerprints, "
+                       "travel_minutes, solver, seconds"})
+    error = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
