@@ -4,7 +4,7 @@ import { h } from "./dom.js";
 import { locale, t } from "./i18n.js";
 
 const PAGES = [["/council", "council.nav_kpis"], ["/council/invoices", "council.nav_invoices"],
-  ["/council/periods", "council.nav_periods"]];
+  ["/council/periods", "council.nav_periods"], ["/council/outcome-payments", "outcomes.payments.title"]];
 
 /** Links between the desk's screens, the current one marked for assistive tech. */
 export function deskNav(current) {
