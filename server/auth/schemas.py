@@ -3,6 +3,7 @@ from marshmallow import ValidationError, fields, post_load, validate
 
 from server.auth import policy
 from server.auth.models import ROLES
+from server.i18n import LANGUAGES
 from server.schemas import Schema
 
 
@@ -53,6 +54,13 @@ class UserSchema(Schema):
     provider_id = fields.Integer(allow_none=True)
     council_id = fields.Integer(allow_none=True)
     worker_id = fields.Integer(allow_none=True)
+    language = fields.String(metadata={"description": "The user's language: en (English) or cy (Cymraeg)"})
+
+
+class LanguageChoiceSchema(Schema):
+    """What a signed-in person may change about their own login."""
+
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
 
 
 class ManagedUserSchema(UserSchema):

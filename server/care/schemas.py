@@ -2,6 +2,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.schemas import Schema, key, service_code
 from server.visits.schemas import MAX_CARERS, MAX_TASKS
+from server.i18n import _
 
 TIME_OF_DAY = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour local time")
 
@@ -25,9 +26,9 @@ class CarePackageSchema(Schema):
         "description": "Payer's service code (HCPCS \"T1019\", \"S5125\"); the package's visits take it"})
 
     @validates_schema
-    def _ordered(self, data, **_):
+    def _ordered(self, data, **_kwargs):
         if data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            raise ValidationError("ends_on is before starts_on", "ends_on")
+            raise ValidationError(_("ends_on is before starts_on"), "ends_on")
 
 
 class VisitPatternSchema(Schema):

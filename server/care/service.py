@@ -11,6 +11,7 @@ from server.care.models import Outcome
 from server.directory.models import Client, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
+from server.i18n import _
 
 
 def add(ident: Identity, client: Client, model, data: dict, now: datetime):
@@ -32,7 +33,7 @@ def of_client(model, client: Client):
 def get_outcome(ident: Identity, outcome_id: int) -> Outcome:
     outcome = db.session.get(Outcome, outcome_id)
     if outcome is None:
-        raise not_found("outcome")
+        raise not_found(_("Outcome not found"))
     get_client(ident, outcome.client_id)  # 404 unless the client is in the caller's slice
     return outcome
 
@@ -41,4 +42,4 @@ def _check_workers(worker_ids: list[int], provider_id: int) -> None:
     found = set(db.session.scalars(select(Worker.id).where(Worker.id.in_(worker_ids),
                                                            Worker.provider_id == provider_id)))
     if found != set(worker_ids):
-        raise invalid("worker_ids", f"Unknown workers: {sorted(set(worker_ids) - found)}")
+        raise invalid("worker_ids", _("Unknown workers: %(ids)s", ids=sorted(set(worker_ids) - found)))

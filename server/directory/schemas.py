@@ -5,6 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates
 from server.auth.schemas import new_password
 from server.payments.calendar import holiday_calendars
 from server.schemas import Schema, key, latitude, longitude
+from server.i18n import _
 
 
 class ContractSchema(Schema):
@@ -44,13 +45,13 @@ class DeclaredHolidaySchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 100))
 
     @validates("date")
-    def _a_date(self, value, **_):
+    def _a_date(self, value, **_kwargs):
         try:
             date.fromisoformat(value)
         except ValueError:
-            raise ValidationError("Not a date written YYYY-MM-DD") from None
+            raise ValidationError(_("Not a date written YYYY-MM-DD")) from None
         if len(value) != 10:
-            raise ValidationError("Not a date written YYYY-MM-DD")
+            raise ValidationError(_("Not a date written YYYY-MM-DD"))
 
 
 class CouncilSchema(Schema):
@@ -68,10 +69,10 @@ class CouncilSchema(Schema):
         "description": "Digits of the minor unit (2: pence, cents); amounts are whole minor units"})
 
     @validates("extra_holidays")
-    def _each_day_once(self, value, **_):
+    def _each_day_once(self, value, **_kwargs):
         days = [day.get("date") for day in value]
         if len(set(days)) != len(days):
-            raise ValidationError("A date is declared more than once")
+            raise ValidationError(_("A date is declared more than once"))
     require_doses_before_checkout = fields.Boolean(metadata={
         "description": "Check-out is refused (409 doses_not_recorded) while a dose due at the visit has no record "
                        "(default false)"})

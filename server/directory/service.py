@@ -13,12 +13,13 @@ from server.auth.tenancy import Identity, get_contract
 from server.directory.models import Client, Council, FamilyLink, Provider, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
+from server.i18n import _
 
 
 def _new_login(email: str, name: str, password: str, role: str, **tenant) -> User:
     email = email.strip().lower()
     if db.session.scalar(select(User.id).where(User.email == email)):
-        raise invalid("email", "This email already has a login")
+        raise invalid("email", _("This email already has a login"))
     user = User(email=email, name=name, password_hash=hash_password(password), role=role, **tenant)
     db.session.add(user)
     return user
@@ -38,7 +39,7 @@ def create_worker(ident: Identity, data: dict, now: datetime) -> Worker:
 def get_provider(ident: Identity, provider_id: int) -> Provider:
     provider = db.session.get(Provider, provider_id)
     if provider is None or provider.id != ident.provider_id:
-        raise not_found("provider")
+        raise not_found(_("Provider not found"))
     return provider
 
 
@@ -46,14 +47,14 @@ def get_council(ident: Identity, council_id: int) -> Council:
     """The officer's own council; any other is not found."""
     council = db.session.get(Council, council_id)
     if council is None or council.id != ident.council_id:
-        raise not_found("council")
+        raise not_found(_("Council not found"))
     return council
 
 
 def get_worker(ident: Identity, worker_id: int) -> Worker:
     worker = db.session.get(Worker, worker_id)
     if worker is None or worker.provider_id != ident.provider_id:
-        raise not_found("worker")
+        raise not_found(_("Worker not found"))
     return worker
 
 

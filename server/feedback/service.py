@@ -12,22 +12,23 @@ from server.extensions import db
 from server.feedback.models import VisitFeedback
 from server.unique import insert_once
 from server.visits.models import Visit
+from server.i18n import _
 
 
 def give_feedback(ident: Identity, visit: Visit, data: dict, now: datetime) -> VisitFeedback:
     """A family member's one rating of a visit that has begun (a future, cancelled or missed one has nothing to rate)."""
     if visit.status == "cancelled":
-        raise ApiError(409, "visit_cancelled", "This visit was cancelled, so there is nothing to rate")
+        raise ApiError(409, "visit_cancelled", _("This visit was cancelled, so there is nothing to rate"))
     if visit.status == "missed":
-        raise ApiError(409, "visit_missed", "Nobody came to this visit, so there is nothing to rate; the office "
-                                            "has been told")
+        raise ApiError(409, "visit_missed", _("Nobody came to this visit, so there is nothing to rate; the office "
+                                            "has been told"))
     if visit.planned_start > now:
-        raise ApiError(409, "visit_not_started", "You can say how a visit went once it has started")
+        raise ApiError(409, "visit_not_started", _("You can say how a visit went once it has started"))
     comment = (data.get("comment") or "").strip() or None
     feedback = VisitFeedback(visit_id=visit.id, user_id=ident.user_id, rating=data["rating"],
                              comment=comment, created_at=now)
     if not insert_once(feedback):
-        raise ApiError(409, "feedback_exists", "You have already said how this visit went")
+        raise ApiError(409, "feedback_exists", _("You have already said how this visit went"))
     _attach_relationships(visit, [feedback])
     return feedback
 

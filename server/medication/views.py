@@ -11,6 +11,7 @@ from server.medication.queries import (
 )
 from server.medication.schedule import as_required, local_date
 from server.visits.models import Visit
+from server.i18n import _
 
 # Carers' words stay with the care team: a family sees what happened, not why.
 PRIVATE_FIELDS = ("reason", "prn_reason", "prn_effect")
@@ -19,8 +20,8 @@ PRIVATE_FIELDS = ("reason", "prn_reason", "prn_effect")
 def visit_doses(ident: Identity, visit: Visit) -> dict:
     family = ident.role == "family"
     if family and not visit.client.medication_shared_with_family:
-        raise ApiError(403, "medication_not_shared", "Medication records are shared with family only where the "
-                                                     "client agrees")
+        raise ApiError(403, "medication_not_shared", _("Medication records are shared with family only where the "
+                                                     "client agrees"))
     day = local_date(visit.planned_start, visit_zone(visit))
     stored = records_by_visit([visit.id])[visit.id]
     shown = {r.id: _without_notes(r) if family else r for r in stored}

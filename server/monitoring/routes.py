@@ -10,6 +10,7 @@ from server.monitoring.models import Alert
 from server.monitoring.schemas import AlertQuerySchema, AlertSchema
 from server.visits import reasons
 from server.visits.schemas import ReasonCodeSchema, ReasonCodeUpdateSchema
+from server.i18n import _
 
 bp = Blueprint("monitoring", __name__, url_prefix="/api/v1", description="Late, missed and predicted-delay alerts; the councils' reason codes for missed visits and exceptions")
 STAFF = ("coordinator", "provider_admin")
@@ -44,9 +45,9 @@ def acknowledge(alert_id):
     ident = current_identity()
     alert = db.session.get(Alert, alert_id)
     if alert is None or alert.provider_id != ident.provider_id:
-        raise not_found("alert")
+        raise not_found(_("Alert not found"))
     if alert.acknowledged_at is not None:
-        raise ApiError(409, "already_acknowledged", "This alert is already acknowledged")
+        raise ApiError(409, "already_acknowledged", _("This alert is already acknowledged"))
     alert.acknowledged_at, alert.acknowledged_by = utcnow(), ident.user_id
     db.session.commit()
     alert.client_name = db.session.get(Client, alert.client_id).name

@@ -16,6 +16,7 @@ from server.monitoring.models import Alert
 from server.pagination import page
 from server.timeutil import local_day_bounds, local_range_bounds, to_local
 from server.visits.models import Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
+from server.i18n import _
 
 
 def tenant_timezone(ident: Identity) -> str:
@@ -68,7 +69,7 @@ def list_visits(ident: Identity, filters: dict) -> tuple[list[Visit], str | None
     if first or last:
         first, last = first or last, last or first
         if last < first:
-            raise invalid("date_to", "date_to is before date_from")
+            raise invalid("date_to", _("date_to is before date_from"))
         start, end = local_range_bounds(first, last, tz)
         stmt = stmt.where(Visit.planned_start >= start, Visit.planned_start < end)
     status = filters.get("status")

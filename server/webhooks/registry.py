@@ -20,6 +20,7 @@ from server.webhooks import urls
 from server.webhooks.models import PING, Webhook, WebhookDelivery
 from server.webhooks.publish import enqueue
 from server.webhooks.secrets import new_secret, seal
+from server.i18n import _
 
 
 def _owned(ident: Identity):
@@ -49,7 +50,7 @@ def list_webhooks(ident: Identity) -> list[Webhook]:
 def get_webhook(ident: Identity, pk: int) -> Webhook:
     found = db.session.scalar(_owned(ident).where(Webhook.id == pk))
     if found is None:
-        raise not_found("webhook")
+        raise not_found(_("Webhook not found"))
     return _with_last_status([found])[0]
 
 
