@@ -35,6 +35,9 @@ def _flask_config(settings: dict) -> dict:
         "JWT_COOKIE_SECURE": settings["cookie_secure"],
         "JWT_COOKIE_SAMESITE": "Strict",
         "JWT_COOKIE_CSRF_PROTECT": True,
+        # Cookies expire with their tokens, so the PWA can tell from the readable CSRF cookies whether it holds a
+        # session and whether its access token needs renewing, without a request that ends in 401.
+        "JWT_SESSION_COOKIE": False,
         "JWT_REFRESH_COOKIE_PATH": "/api/v1/auth",
         "API_TITLE": "Caremon",
         "API_VERSION": "v1",

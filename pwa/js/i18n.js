@@ -1,8 +1,10 @@
 // The PWA's one message catalogue: t("area.key", {name}) in the reader's language (English or Welsh).
 // Each area keeps its messages in messages/<area>.js as { en: {...}, cy: {...} }, keys prefixed "<area>.".
+import auth from "./messages/auth.js";
 import common from "./messages/common.js";
+import shell from "./messages/shell.js";
 
-const AREAS = [common];
+const AREAS = [common, shell, auth];
 export const LANGUAGES = { en: "English", cy: "Cymraeg" };
 const CATALOGUES = {
   en: Object.assign({}, ...AREAS.map((area) => area.en)),
@@ -11,9 +13,12 @@ const CATALOGUES = {
 const STORE = "caremon.lang";
 
 let current = pick(localStorage.getItem(STORE) || document.documentElement.lang || "en");
+document.documentElement.lang = locale();
 
+/** "cy", "cy-GB" and "CY" are Welsh; anything we do not have is English. */
 function pick(lang) {
-  return Object.hasOwn(CATALOGUES, lang) ? lang : "en";
+  const primary = String(lang).split("-")[0].toLowerCase();
+  return Object.hasOwn(CATALOGUES, primary) ? primary : "en";
 }
 
 /** The language in use: "en" or "cy". */
@@ -26,11 +31,15 @@ export function locale() {
   return `${current}-GB`;
 }
 
-/** Choose the language (kept on this device; the server keeps the user's own choice). */
+/** Choose the language (kept on this device; the server keeps the user's own choice); screens hear
+ * "caremon:language" and draw themselves again. */
 export function setLang(next) {
-  current = pick(next);
-  localStorage.setItem(STORE, current);
-  document.documentElement.lang = current;
+  const chosen = pick(next);
+  localStorage.setItem(STORE, chosen);
+  if (chosen === current) return;
+  current = chosen;
+  document.documentElement.lang = locale();
+  window.dispatchEvent(new CustomEvent("caremon:language", { detail: current }));
 }
 
 /** The message for key, with {placeholders} filled from vars; English if Welsh lacks it, the key if both do. */
