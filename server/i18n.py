@@ -14,11 +14,8 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_babel import Babel, Domain
-from flask_jwt_extended import get_jwt, verify_jwt_in_request
-from flask_jwt_extended.exceptions import JWTExtendedException
-from jwt import PyJWTError
 
 LANGUAGES = ("en", "cy")
 DEFAULT_LANGUAGE = "en"
@@ -58,15 +55,12 @@ babel = Babel()
 
 
 def _user_language() -> str | None:
-    """The signed-in person's choice; None for anonymous callers, API clients and tokens that fail their check."""
+    """The signed-in person's choice, from the token this request already verified (verifying here would run the
+    token checks again, and they may themselves need a message); None for anonymous callers and API clients."""
     from server.auth.models import User
     from server.extensions import db
 
-    try:
-        verify_jwt_in_request(optional=True)
-        claims = get_jwt()
-    except (JWTExtendedException, PyJWTError):
-        return None
+    claims = g.get("_jwt_extended_jwt") or {}
     if not claims.get("sub") or "api_client_id" in claims:
         return None
     user = db.session.get(User, int(claims["sub"]))

@@ -2,9 +2,11 @@
 // Each area keeps its messages in messages/<area>.js as { en: {...}, cy: {...} }, keys prefixed "<area>.".
 import auth from "./messages/auth.js";
 import common from "./messages/common.js";
+import labels from "./messages/labels.js";
 import shell from "./messages/shell.js";
+import visit from "./messages/visit.js";
 
-const AREAS = [common, shell, auth];
+const AREAS = [common, shell, auth, labels, visit];
 export const LANGUAGES = { en: "English", cy: "Cymraeg" };
 const CATALOGUES = {
   en: Object.assign({}, ...AREAS.map((area) => area.en)),
