@@ -4,9 +4,12 @@ import auth from "./messages/auth.js";
 import common from "./messages/common.js";
 import labels from "./messages/labels.js";
 import shell from "./messages/shell.js";
+import medication from "./messages/medication.js";
+import confirm from "./messages/confirm.js";
+import activity from "./messages/activity.js";
 import visit from "./messages/visit.js";
 
-const AREAS = [common, shell, auth, labels, visit];
+const AREAS = [common, shell, auth, labels, visit, activity, confirm, medication];
 export const LANGUAGES = { en: "English", cy: "Cymraeg" };
 const CATALOGUES = {
   en: Object.assign({}, ...AREAS.map((area) => area.en)),

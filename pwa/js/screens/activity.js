@@ -2,6 +2,7 @@
 import * as api from "../api.js";
 import { field, h, message, options, replace } from "../dom.js";
 import { cached, keep } from "../idb.js";
+import { t } from "../i18n.js";
 import { CATEGORIES } from "../labels.js";
 import * as outbox from "../outbox.js";
 import { formatTime, toInputValue } from "../time.js";
@@ -26,32 +27,32 @@ export async function render(main, { user }) {
   const root = h("section", { class: "worker", "aria-labelledby": "activity-title" });
   main.append(root);
   const clients = await clientsFor(user).catch(() => []);
-  const client = h("select", { required: true }, h("option", { value: "" }, "Choose a client"),
+  const client = h("select", { required: true }, h("option", { value: "" }, t("activity.choose_client")),
     options(clients.map((c) => [c.id, `${c.name} – ${c.address}`])));
-  const category = h("select", { required: true }, h("option", { value: "" }, "Choose what you did"), options(CATEGORIES));
+  const category = h("select", { required: true }, h("option", { value: "" }, t("activity.choose_what")), options(CATEGORIES));
   const minutes = h("input", { type: "number", min: 1, max: 1440, step: 1, inputmode: "numeric", required: true });
   const when = h("input", { type: "datetime-local", value: toInputValue(), required: true });
   const note = h("textarea", { rows: 3, maxlength: 4000 });
   const status = h("div", { "aria-live": "polite" });
   const recent = h("div");
   const form = h("form", { class: "step", novalidate: true },
-    field("Client", client),
-    field("Type of work", category),
-    field("Minutes spent", minutes),
-    field("When", when),
-    field("Note (optional)", note),
-    h("button", { class: "btn btn--primary btn--block", type: "submit" }, "Save"),
+    field(t("activity.client"), client),
+    field(t("activity.type"), category),
+    field(t("activity.minutes"), minutes),
+    field(t("activity.when"), when),
+    field(t("activity.note"), note),
+    h("button", { class: "btn btn--primary btn--block", type: "submit" }, t("common.save")),
     status);
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const problems = [];
-    if (!client.value) problems.push([client, "Choose the client."]);
-    if (!category.value) problems.push([category, "Choose the type of work."]);
+    if (!client.value) problems.push([client, t("activity.need_client")]);
+    if (!category.value) problems.push([category, t("activity.need_type")]);
     const mins = Number(minutes.value);
-    if (!Number.isInteger(mins) || mins < 1 || mins > 1440) problems.push([minutes, "Minutes must be a whole number from 1 to 1440."]);
+    if (!Number.isInteger(mins) || mins < 1 || mins > 1440) problems.push([minutes, t("activity.need_minutes")]);
     const at = new Date(when.value);
-    if (!when.value || Number.isNaN(at.getTime())) problems.push([when, "Give the date and time."]);
+    if (!when.value || Number.isNaN(at.getTime())) problems.push([when, t("activity.need_when")]);
     for (const el of [client, category, minutes, when]) el.removeAttribute("aria-invalid");
     if (problems.length) {
       for (const [el] of problems) el.setAttribute("aria-invalid", "true");
@@ -63,7 +64,7 @@ export async function render(main, { user }) {
       client_id: Number(client.value), category: category.value, minutes: mins,
       note: note.value.trim() || null, occurred_at: at.toISOString(),
     });
-    replace(status, message("ok", navigator.onLine ? "Saved." : "Saved on this phone; it will upload when you are back online."));
+    replace(status, message("ok", t(navigator.onLine ? "visit.saved" : "visit.saved_offline")));
     minutes.value = "";
     note.value = "";
     drawRecent();
@@ -71,14 +72,14 @@ export async function render(main, { user }) {
 
   async function drawRecent() {
     const mine = (await outbox.pending()).filter((e) => e.item.type === "activity");
-    replace(recent, mine.length ? h("section", { class: "step" }, h("h2", {}, "Waiting to upload"),
-      h("ul", {}, mine.map((e) => h("li", {}, `${labelOf(e.item.category)}, ${e.item.minutes} min at ${formatTime(e.item.occurred_at)}`)))) : null);
+    replace(recent, mine.length ? h("section", { class: "step" }, h("h2", {}, t("activity.waiting")),
+      h("ul", {}, mine.map((e) => h("li", {}, t("activity.waiting_item", { what: labelOf(e.item.category), n: e.item.minutes, time: formatTime(e.item.occurred_at) }))))) : null);
   }
 
   replace(root,
-    h("p", {}, h("a", { href: "#/worker", class: "btn btn--quiet btn--small" }, "← Today's run")),
-    h("h1", { id: "activity-title" }, "Log non-contact work"),
-    h("p", { class: "hint" }, "Work for a client away from a visit. It is paid where your contract says so."),
+    h("p", {}, h("a", { href: "#/worker", class: "btn btn--quiet btn--small" }, t("visit.back_to_run"))),
+    h("h1", { id: "activity-title" }, t("activity.title")),
+    h("p", { class: "hint" }, t("activity.intro")),
     form, recent);
   drawRecent();
   return outbox.onChange(drawRecent);
