@@ -4,12 +4,14 @@ import auth from "./messages/auth.js";
 import common from "./messages/common.js";
 import labels from "./messages/labels.js";
 import shell from "./messages/shell.js";
+import reports from "./messages/reports.js";
+import integrations from "./messages/integrations.js";
 import medication from "./messages/medication.js";
 import confirm from "./messages/confirm.js";
 import activity from "./messages/activity.js";
 import visit from "./messages/visit.js";
 
-const AREAS = [common, shell, auth, labels, visit, activity, confirm, medication];
+const AREAS = [common, shell, auth, labels, visit, activity, confirm, medication, integrations, reports];
 export const LANGUAGES = { en: "English", cy: "Cymraeg" };
 const CATALOGUES = {
   en: Object.assign({}, ...AREAS.map((area) => area.en)),
@@ -40,9 +42,9 @@ export function locale() {
  * "caremon:language" and draw themselves again. */
 export function setLang(next) {
   const chosen = pick(next);
-  localStorage.setItem(STORE, chosen);
   if (chosen === current) return;
   current = chosen;
+  localStorage.setItem(STORE, current);
   document.documentElement.lang = locale();
   window.dispatchEvent(new CustomEvent("caremon:language", { detail: current }));
 }
