@@ -35,12 +35,28 @@ export function formatTime(iso) {
   return iso ? format(CLOCK).format(new Date(iso)) : "";
 }
 
+const knows = new Map();
+
+/** Whether this browser's Intl has the language's names (some Chromium builds carry English only). */
+function intlKnows(lang) {
+  if (!knows.has(lang)) knows.set(lang, Intl.DateTimeFormat.supportedLocalesOf([lang]).length > 0);
+  return knows.get(lang);
+}
+
+/** "Friday 4 December" / "dydd Gwener 4 Rhagfyr" (or short), from Intl, else from the catalogue's names. */
+function dayWords(isoDate, length) {
+  const d = new Date(`${isoDate}T12:00:00Z`);
+  if (intlKnows(locale())) return format(length === "long" ? DAY_NAME : SHORT_DAY).format(d);
+  return t("shell.date_words", { weekday: t(`shell.day_${length}_${d.getUTCDay()}`), day: d.getUTCDate(),
+    month: t(`shell.month_${length}_${d.getUTCMonth()}`) });
+}
+
 export function formatDay(isoDate) {
-  return format(DAY_NAME).format(new Date(`${isoDate}T12:00:00Z`));
+  return dayWords(isoDate, "long");
 }
 
 export function formatShortDay(isoDate) {
-  return format(SHORT_DAY).format(new Date(`${isoDate}T12:00:00Z`));
+  return dayWords(isoDate, "short");
 }
 
 /** Minutes after local midnight, for placing a visit on the roster's time axis. */
