@@ -33,7 +33,7 @@ def _welsh() -> dict[str, str]:
 def test_every_api_message_has_a_welsh_translation_and_none_is_stale():
     source, welsh = _source_messages(), _welsh()
     assert len(source) > 100  # the extraction really found the messages
-    assert sorted(source - welsh.keys()) == [], "run the .po update in server/translations/README"
+    assert sorted(source - welsh.keys()) == [], "add them to the Welsh .po (README: English and Welsh)"
     assert sorted(welsh.keys() - source) == [], "these Welsh messages are no longer used"
     assert [m for m, text in welsh.items() if not text.strip()] == []
     assert [m for m, text in welsh.items() if sorted(PLACEHOLDER.findall(m)) != sorted(PLACEHOLDER.findall(text))] == []
