@@ -12,7 +12,7 @@ export const canTap = () => "NDEFReader" in window;
 /** The first QR payload seen by the camera shown in `video`; stops the camera when found or aborted. */
 export async function scanQr(video, signal) {
   const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
-  const stop = () => stream.getTracks().forEach((t) => t.stop());
+  const stop = () => stream.getTracks().forEach((track) => track.stop());
   signal.addEventListener("abort", stop, { once: true });
   try {
     video.srcObject = stream;

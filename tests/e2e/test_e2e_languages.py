@@ -108,10 +108,10 @@ def test_first_load_of_every_home_makes_no_failed_request(open_context, app):
         context, _ = open_context(DESKTOP)
         page = context.new_page()
         log_in(page, user.email, None)
-        expect(page.locator(ready).first).to_be_visible()
+        expect(page.locator(ready).first).to_be_visible(timeout=20000)
         failures = watch_failures(page)
         page.reload()
-        expect(page.locator(ready).first).to_be_visible()
+        expect(page.locator(ready).first).to_be_visible(timeout=20000)
         page.wait_for_load_state("networkidle")
         if user.role == "family":
             # The family screen asks for each visit's doses and is refused (403) where the client has not agreed

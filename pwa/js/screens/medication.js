@@ -54,7 +54,7 @@ function medicineForm(current, onSave) {
     onSave({
       name: name.value.trim(), dmd_code: dmd.value.trim() || null, strength: strength.value.trim() || null,
       dose: dose.value.trim(), route: route.value, instructions: instructions.value.trim() || null,
-      times: prn.checked ? [] : times.value.split(",").map((t) => t.trim()).filter(Boolean),
+      times: prn.checked ? [] : times.value.split(",").map((time) => time.trim()).filter(Boolean),
       time_critical: critical.checked, prn: prn.checked,
       prn_max_per_day: prn.checked && maxPerDay.value ? Number(maxPerDay.value) : null,
       starts_on: starts.value, ends_on: ends.value || null, reason: reason.value.trim() || null,
