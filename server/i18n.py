@@ -16,6 +16,9 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from flask import g, has_request_context, request
 from flask_babel import Babel, Domain
+from flask_jwt_extended import get_jwt, verify_jwt_in_request
+from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt import PyJWTError
 
 LANGUAGES = ("en", "cy")
 DEFAULT_LANGUAGE = "en"
@@ -54,13 +57,31 @@ domain = PoDomain(translation_directories=[str(TRANSLATIONS_DIR)], domain=DOMAIN
 babel = Babel()
 
 
+def _token_claims() -> dict:
+    """The request's verified token: the one the view already checked, else checked now (a request refused before
+    its view, say for bad input, still has a reader). The check may itself need a message (a refused API client
+    token): that inner message is chosen without a user, so the check never recurses."""
+    from server.errors import ApiError
+
+    claims = g.get("_jwt_extended_jwt")
+    if claims or getattr(request, "_caremon_checking_token", False):
+        return claims or {}
+    request._caremon_checking_token = True
+    try:
+        verify_jwt_in_request(optional=True)
+        return get_jwt()
+    except (JWTExtendedException, PyJWTError, ApiError):
+        return {}
+    finally:
+        request._caremon_checking_token = False
+
+
 def _user_language() -> str | None:
-    """The signed-in person's choice, from the token this request already verified (verifying here would run the
-    token checks again, and they may themselves need a message); None for anonymous callers and API clients."""
+    """The signed-in person's choice; None for anonymous callers, API clients and tokens that fail their check."""
     from server.auth.models import User
     from server.extensions import db
 
-    claims = g.get("_jwt_extended_jwt") or {}
+    claims = _token_claims()
     if not claims.get("sub") or "api_client_id" in claims:
         return None
     user = db.session.get(User, int(claims["sub"]))
