@@ -13,8 +13,8 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from server.errors import ApiError, error_body
-from server.schemas import MAX_KEY
 from server.i18n import _
+from server.schemas import MAX_KEY
 
 # Deeper than any body the API takes (a sync batch is three levels), shallower than the decoder's recursion.
 MAX_JSON_DEPTH = 100

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import and_, or_
 
 from server.errors import invalid
-from server.schemas import MAX_KEY
 from server.i18n import _
+from server.schemas import MAX_KEY
 
 
 def encode_cursor(moment: datetime, row_id: int) -> str:

@@ -10,8 +10,9 @@ from datetime import datetime, timezone
 from typing import ClassVar
 
 import marshmallow
-from server.i18n import N_, _
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+
+from server.i18n import N_, _
 
 NUL_MESSAGE = N_("Text may not contain the NUL character (\\u0000)")
 

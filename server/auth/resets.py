@@ -19,8 +19,8 @@ from server.auth.service import set_password
 from server.auth.tenancy import Identity
 from server.errors import ApiError
 from server.extensions import db
-from server.notify.models import Notification
 from server.i18n import _
+from server.notify.models import Notification
 
 
 def _digest(raw: str) -> str:

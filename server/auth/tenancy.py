@@ -16,8 +16,8 @@ from server.auth.models import PROVIDER_ROLES, User
 from server.directory.models import Client, Contract, FamilyLink
 from server.errors import ApiError, not_found
 from server.extensions import db
-from server.visits.models import Visit, VisitAssignment
 from server.i18n import _
+from server.visits.models import Visit, VisitAssignment
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from server.i18n import _
 from server.schemas import Schema, key, service_code
 from server.visits.schemas import MAX_CARERS, MAX_TASKS
-from server.i18n import _
 
 TIME_OF_DAY = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour local time")
 

@@ -3,9 +3,9 @@ from datetime import date
 from marshmallow import ValidationError, fields, validate, validates
 
 from server.auth.schemas import new_password
+from server.i18n import _
 from server.payments.calendar import holiday_calendars
 from server.schemas import Schema, key, latitude, longitude
-from server.i18n import _
 
 
 class ContractSchema(Schema):

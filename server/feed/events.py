@@ -10,8 +10,8 @@ from server.auth.tenancy import Identity, get_visit
 from server.errors import not_found
 from server.feed import refs
 from server.feed.models import REF_VISIT, REF_WORKER
-from server.visits.service import record_event
 from server.i18n import _
+from server.visits.service import record_event
 
 REFERENCE_FIELDS = ("worker_ref", "visit_ref", "visit_id")
 

@@ -5,9 +5,9 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from device_sync.protocol import SETTLED
 from server.feed.models import SCOPES
+from server.i18n import _
 from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code, visit_type
 from server.visits.schemas import MAX_CARERS, MAX_TASKS, EventInSchema
-from server.i18n import _
 
 UPSERT_STATUSES = ("created", "updated", "unchanged", "held", "rejected")
 

@@ -20,10 +20,10 @@ from server.errors import invalid, not_found
 from server.extensions import db
 from server.feed import refs
 from server.feed.models import REF_CLIENT, REF_VISIT, REF_WORKER
+from server.i18n import _
 from server.visits import planning
 from server.visits.models import Visit, VisitAssignment
 from server.visits.service import cancel, open_exception
-from server.i18n import _
 
 CREATED, UPDATED, UNCHANGED, HELD = "created", "updated", "unchanged", "held"
 FEED_CHANGE = "feed_change"

@@ -10,9 +10,9 @@ from server.directory.models import FamilyLink
 from server.errors import ApiError
 from server.extensions import db
 from server.feedback.models import VisitFeedback
+from server.i18n import _
 from server.unique import insert_once
 from server.visits.models import Visit
-from server.i18n import _
 
 
 def give_feedback(ident: Identity, visit: Visit, data: dict, now: datetime) -> VisitFeedback:

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from server.errors import ApiError
+from server.i18n import _
 from server.medication.queries import doses_due, records_by_visit, unrecorded
 from server.visits.signals import before_check_out
-from server.i18n import _
 
 
 def _label(dose) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
+from server.i18n import _
 from server.medication.models import GIVEN, DoseEffect, DoseRecord, Medication
 from server.medication.queries import (
     doses_due,
@@ -26,7 +27,6 @@ from server.unique import insert_once
 from server.visits.idempotency import check_replay, content_hash
 from server.visits.models import Visit
 from server.visits.service import open_exception, visit_for_worker
-from server.i18n import _
 
 CONTENT_FIELDS = ("medication_id", "slot", "outcome", "reason", "prn_reason", "administered_at", "device_id")
 OVERDUE_ALERT = "time_critical_dose"
@@ -60,8 +60,8 @@ def record_dose(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         existing = _by_key(key)
         if existing is not None:  # a concurrent request stored the same key between our read and insert
             return check_replay(existing, payload_hash), False
-        raise ApiError(409, "dose_already_recorded", _("%(name)s (%(slot)s) is already recorded at this visit", name=version.name,
-                                                        slot=slot),
+        raise ApiError(409, "dose_already_recorded",
+                       _("%(name)s (%(slot)s) is already recorded at this visit", name=version.name, slot=slot),
                        {"medication_id": version.medication_id, "slot": slot})
     _follow_up(visit, record, now)
     return record, True

@@ -1,9 +1,9 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.care.schemas import TIME_OF_DAY
+from server.i18n import _
 from server.medication.models import GIVEN, OUTCOMES, ROUTES
 from server.schemas import AwareDateTime, LocalDate, Schema, key
-from server.i18n import _
 
 SLOT = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|visit)$", error="Use HH:MM or visit")
 

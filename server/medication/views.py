@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from server.auth.tenancy import Identity
 from server.errors import ApiError
+from server.i18n import _
 from server.medication.queries import (
     doses_due,
     medicines_by_client,
@@ -11,7 +12,6 @@ from server.medication.queries import (
 )
 from server.medication.schedule import as_required, local_date
 from server.visits.models import Visit
-from server.i18n import _
 
 # Carers' words stay with the care team: a family sees what happened, not why.
 PRIVATE_FIELDS = ("reason", "prn_reason", "prn_effect")

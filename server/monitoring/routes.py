@@ -6,11 +6,11 @@ from server.db_types import utcnow
 from server.directory.models import Client
 from server.errors import ApiError, ErrorSchema, not_found
 from server.extensions import db
+from server.i18n import _
 from server.monitoring.models import Alert
 from server.monitoring.schemas import AlertQuerySchema, AlertSchema
 from server.visits import reasons
 from server.visits.schemas import ReasonCodeSchema, ReasonCodeUpdateSchema
-from server.i18n import _
 
 bp = Blueprint("monitoring", __name__, url_prefix="/api/v1", description="Late, missed and predicted-delay alerts; the councils' reason codes for missed visits and exceptions")
 STAFF = ("coordinator", "provider_admin")

@@ -5,10 +5,10 @@ from sqlalchemy import select
 
 from server.errors import ApiError
 from server.extensions import db
+from server.i18n import _
 from server.notify import endpoints
 from server.notify.models import PushSubscription
 from server.unique import insert_once
-from server.i18n import _
 
 
 def subscribe(user_id: int, endpoint: str, keys: dict) -> PushSubscription:

@@ -13,10 +13,10 @@ from server.audit.service import record
 from server.directory.models import Client
 from server.errors import ApiError, not_found
 from server.extensions import db
+from server.i18n import _
 from server.notify.models import Notification
 from server.pagination import page
 from server.visits.models import Visit
-from server.i18n import _
 
 UNDELIVERED = ("failed", "uncertain")
 

@@ -14,9 +14,9 @@ from server.auth.tenancy import Identity, scope_contracts
 from server.directory.models import Client, Contract
 from server.errors import invalid
 from server.extensions import db
+from server.i18n import _
 from server.payments import facts
 from server.payments.models import ServiceAuthorisation
-from server.i18n import _
 
 
 def create_authorisation(ident: Identity, client: Client, data: dict, now: datetime) -> ServiceAuthorisation:

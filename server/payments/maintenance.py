@@ -15,10 +15,10 @@ from server.audit.service import record
 from server.auth.tenancy import Identity
 from server.errors import ApiError, invalid
 from server.extensions import db
+from server.i18n import _
 from server.payments import facts
 from server.payments.models import VisitMaintenance
 from server.visits.models import Visit
-from server.i18n import _
 
 
 def maintain_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> VisitMaintenance:

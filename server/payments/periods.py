@@ -31,6 +31,7 @@ from server.auth.tenancy import Identity, scope_contracts
 from server.directory.models import Client, Contract
 from server.errors import ApiError, invalid
 from server.extensions import db
+from server.i18n import _
 from server.payments import facts
 from server.payments.engine import Payable
 from server.payments.export import ContractExport, Totals, checksummed, csv_chunks, encoded, pounds, subject_of
@@ -38,7 +39,6 @@ from server.payments.models import ContingencyGrant, PaymentPeriod, PaymentSnaps
 from server.timeutil import local_range_bounds, to_local
 from server.visits.models import NonContactActivity, Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
 from server.webhooks.events import period_closed
-from server.i18n import _
 
 BATCH = 500
 SNAPSHOT_BATCH = 1000

@@ -22,9 +22,9 @@ from server.auth.tenancy import Identity, scope_contracts
 from server.directory.models import Contract
 from server.errors import ApiError, not_found
 from server.extensions import db
+from server.i18n import _
 from server.payments.export import ContractExport
 from server.payments.models import Invoice, InvoiceLine
-from server.i18n import _
 
 COLUMNS = ("visit_id", "client_reference", "date", "minutes", "amount", "description")
 REQUIRED = ("date", "minutes", "amount")

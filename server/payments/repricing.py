@@ -15,10 +15,10 @@ from server.auth.tenancy import Identity, scope_contracts
 from server.directory.models import Contract
 from server.errors import not_found
 from server.extensions import db
+from server.i18n import _
 from server.payments.export import ContractExport
 from server.payments.models import PaymentPeriod
 from server.payments.rules import RuleSet, rule_set_named
-from server.i18n import _
 
 NO_FLAG = "none"
 

@@ -10,10 +10,10 @@ from server.auth.tenancy import Identity, get_contract, scope_contracts
 from server.directory.models import Contract
 from server.errors import invalid, not_found
 from server.extensions import db
+from server.i18n import _
 from server.reports.periods import Period
 from server.visits.models import Visit
 from server.visits.queries import has_flag, tenant_timezone
-from server.i18n import _
 
 
 @dataclass(frozen=True)

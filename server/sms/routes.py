@@ -4,11 +4,11 @@ from flask_smorest import Blueprint
 from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
+from server.i18n import _
 from server.notify.channels import sms_gateway
 from server.notify.inbound import SignatureRefused
 from server.sms import checkins
 from server.sms.schemas import InboundResultSchema
-from server.i18n import _
 
 bp = Blueprint("sms", __name__, url_prefix="/api/v1/sms", description="Texts from care workers through the SMS gateway")
 # The most a gateway's webhook body may carry: one text and its envelope.

@@ -8,9 +8,9 @@ from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
+from server.i18n import _
 from server.schemas import AwareDateTime, Schema
 from server.sync.service import store_batch
-from server.i18n import _
 
 
 class EnvelopeSchema(BatchRequestSchema, Schema):

@@ -18,13 +18,13 @@ from device_sync.protocol import ACCEPTED, DUPLICATE, REJECTED
 from server.auth.tenancy import Identity, get_client
 from server.errors import ApiError, invalid
 from server.extensions import db
+from server.i18n import _
 from server.medication.recording import record_dose, record_effect_once
 from server.medication.schemas import DoseEffectItemSchema, DoseInSchema
 from server.visits.activities import log_activity
 from server.visits.models import Visit, VisitEvent
 from server.visits.schemas import ActivityInSchema, EventInSchema
 from server.visits.service import open_exception, record_event
-from server.i18n import _
 
 # An event whose device time is later than the device's own clock when the batch left.
 AFTER_SENT = "device_time_after_sent"

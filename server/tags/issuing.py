@@ -13,10 +13,10 @@ from server.auth.tenancy import Identity
 from server.directory.models import Client
 from server.errors import ApiError, not_found
 from server.extensions import db
+from server.i18n import _
 from server.tags import signing
 from server.tags.models import ClientTag
 from server.unique import insert_once
-from server.i18n import _
 
 CODE_DIGITS = 6
 # Codes drawn before giving up: the provider would need hundreds of thousands of tags to get this far.

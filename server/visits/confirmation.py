@@ -21,8 +21,8 @@ from server.auth.tenancy import Identity
 from server.directory.models import Client
 from server.errors import invalid
 from server.extensions import db
-from server.visits.models import Visit, VisitConfirmation, VisitEvent
 from server.i18n import _
+from server.visits.models import Visit, VisitConfirmation, VisitEvent
 
 PNG_DATA_URL = "data:image/png;base64,"
 # A signature pad's drawing, however large the screen.

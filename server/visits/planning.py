@@ -10,9 +10,9 @@ from server.auth.tenancy import Identity, get_client
 from server.directory.models import Worker
 from server.errors import invalid
 from server.extensions import db
+from server.i18n import _
 from server.visits.models import Visit, VisitAssignment
 from server.visits.service import cancel, refresh_state
-from server.i18n import _
 
 PAY_FIELDS = frozenset({"service_code", "visit_type"})
 

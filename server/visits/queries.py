@@ -12,11 +12,11 @@ from server.care.models import Outcome
 from server.directory.models import Client, Contract, Council
 from server.errors import invalid
 from server.extensions import db
+from server.i18n import _
 from server.monitoring.models import Alert
 from server.pagination import page
 from server.timeutil import local_day_bounds, local_range_bounds, to_local
 from server.visits.models import Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
-from server.i18n import _
 
 
 def tenant_timezone(ident: Identity) -> str:

@@ -15,9 +15,9 @@ from server.auth.tenancy import Identity, scope_contracts
 from server.directory.models import Contract
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
+from server.i18n import _
 from server.unique import insert_once
 from server.visits.models import DEFAULT_REASON_CODES, ReasonCode
-from server.i18n import _
 
 
 def visible_council(ident: Identity, council_id: int) -> int:

@@ -9,11 +9,11 @@ from server.audit.service import record
 from server.auth.tenancy import Identity
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
+from server.i18n import _
 from server.monitoring.alerts import resolve_alerts
 from server.visits.models import Visit, VisitCorrection, VisitException
 from server.visits.reasons import usable
 from server.visits.service import refresh_state
-from server.i18n import _
 
 # Exceptions that the scheduler or the event service also raise as alerts, per carer.
 EXCEPTION_ALERTS = ("outside_geofence", "no_checkout")

@@ -15,12 +15,12 @@ from server.audit.service import record
 from server.auth.tenancy import Identity
 from server.errors import not_found
 from server.extensions import db
+from server.i18n import _
 from server.pagination import page
 from server.webhooks import urls
 from server.webhooks.models import PING, Webhook, WebhookDelivery
 from server.webhooks.publish import enqueue
 from server.webhooks.secrets import new_secret, seal
-from server.i18n import _
 
 
 def _owned(ident: Identity):
