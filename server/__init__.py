@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from server import limits
+from server import i18n, limits
 from server.config import SettingsError, load_settings
 from server.errors import register_error_handlers
 from server.extensions import api, db, jwt, migrate
@@ -37,6 +37,9 @@ def _flask_config(settings: dict) -> dict:
         "JWT_COOKIE_SECURE": settings["cookie_secure"],
         "JWT_COOKIE_SAMESITE": "Strict",
         "JWT_COOKIE_CSRF_PROTECT": True,
+        # Cookies expire with their tokens, so the PWA can tell from the readable CSRF cookies whether it holds a
+        # session and whether its access token needs renewing, without a request that ends in 401.
+        "JWT_SESSION_COOKIE": False,
         "JWT_REFRESH_COOKIE_PATH": "/api/v1/auth",
         "API_TITLE": "Caremon",
         "API_VERSION": "v1",
@@ -98,6 +101,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     jwt.init_app(app)
     api.init_app(app)
+    i18n.init_app(app)
     register_error_handlers(app)
     observability.init_app(app)
     _register_jwt_callbacks()
@@ -123,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_jwt_callbacks() -> None:
     from server.auth.service import token_refused
     from server.errors import error_body
+    from server.i18n import _
     from server.feed import clients as api_clients
 
     @jwt.token_in_blocklist_loader
@@ -141,16 +146,16 @@ def _register_jwt_callbacks() -> None:
 
     @jwt.expired_token_loader
     def _expired(_header, _payload):
-        return error_body(401, "token_expired", "Token has expired")
+        return error_body(401, "token_expired", _("Token has expired"))
 
     @jwt.revoked_token_loader
     def _revoked_reply(_header, _payload):
-        return error_body(401, "token_revoked", "Token has been revoked")
+        return error_body(401, "token_revoked", _("Token has been revoked"))
 
     @jwt.needs_fresh_token_loader
     def _not_fresh(_header, _payload):
-        return error_body(401, "fresh_token_required", "Fresh token required")
+        return error_body(401, "fresh_token_required", _("Fresh token required"))
 
     @jwt.user_lookup_error_loader
     def _no_user(_header, _payload):
-        return error_body(401, "unauthorized", "User not found")
+        return error_body(401, "unauthorized", _("User not found"))

@@ -15,6 +15,7 @@ from flask import Blueprint
 from server import MIGRATIONS_DIR
 from server.errors import ApiError
 from server.extensions import db
+from server.i18n import _
 
 bp = Blueprint("health", __name__)
 
@@ -30,7 +31,7 @@ def readyz():
     with db.engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
     if current != _heads():
-        raise ApiError(503, "migrations_pending", "The database schema is not at the latest migration",
+        raise ApiError(503, "migrations_pending", _("The database schema is not at the latest migration"),
                        {"current": sorted(current), "head": sorted(_heads())})
     return {"status": "ready", "revision": sorted(current)}
 

@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from server.errors import ApiError, error_body
+from server.i18n import _
 from server.schemas import MAX_KEY
 
 # Deeper than any body the API takes (a sync batch is three levels), shallower than the decoder's recursion.
@@ -66,7 +67,7 @@ def _bound_body() -> None:
 
 
 def _too_large(limit: int) -> ApiError:
-    return ApiError(413, "payload_too_large", f"The request body is larger than {limit} bytes",
+    return ApiError(413, "payload_too_large", _("The request body is larger than %(limit)s bytes", limit=limit),
                     {"max_bytes": limit})
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_
 
 from server.errors import invalid
+from server.i18n import _
 from server.schemas import MAX_KEY
 
 
@@ -23,7 +24,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         moment, row_id = None, None
     # Only what encode_cursor writes: a naive time or an out-of-range key would fail in the database instead.
     if moment is None or moment.tzinfo is None or type(row_id) is not int or not 0 <= row_id <= MAX_KEY:
-        raise invalid("cursor", "Not a cursor from this list")
+        raise invalid("cursor", _("Not a cursor from this list"))
     return moment, row_id
 
 

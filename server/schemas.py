@@ -12,7 +12,9 @@ from typing import ClassVar
 import marshmallow
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
-NUL_MESSAGE = "Text may not contain the NUL character (\\u0000)"
+from server.i18n import N_, _
+
+NUL_MESSAGE = N_("Text may not contain the NUL character (\\u0000)")
 
 
 class Schema(marshmallow.Schema):
@@ -20,14 +22,14 @@ class Schema(marshmallow.Schema):
     column (SQLite would), so both databases refuse it the same way, before any write."""
 
     @pre_load
-    def _refuse_nul(self, data, **_):
+    def _refuse_nul(self, data, **_kwargs):
         if not isinstance(data, Mapping):
             return data
         errors = {}
         for name, field in self.load_fields.items():
             key = field.data_key or name
             if key in data and _holds_nul(field, data[key]):
-                errors[key] = [NUL_MESSAGE]
+                errors[key] = [_(NUL_MESSAGE)]
         if errors:
             raise ValidationError(errors)
         return data
@@ -136,8 +138,8 @@ class LocalPeriodSchema(Schema):
     date_to = LocalDate(required=True, metadata={"description": "Last local date, inclusive"})
 
     @validates_schema
-    def _period(self, data, **_):
+    def _period(self, data, **_kwargs):
         if data["date_to"] < data["date_from"]:
-            raise ValidationError("date_to is before date_from", "date_to")
+            raise ValidationError(_("date_to is before date_from"), "date_to")
         if (data["date_to"] - data["date_from"]).days >= self.max_days:
-            raise ValidationError(f"A period covers at most {self.max_days} days", "date_to")
+            raise ValidationError(_("A period covers at most %(days)s days", days=self.max_days), "date_to")

@@ -18,6 +18,8 @@ export class ApiError extends Error {
   }
 }
 
+import { lang, t } from "./i18n.js";
+
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const AUTH_PATHS = ["/api/v1/auth/login", "/api/v1/auth/refresh"];
 
@@ -63,15 +65,28 @@ async function errorFrom(res) {
     body = null;
   }
   const e = body?.error || {};
-  return new ApiError(res.status, e.code || "http_error", e.message || res.statusText || "Request failed", e.details || {});
+  return new ApiError(res.status, e.code || "http_error", e.message || res.statusText || t("shell.request_failed"),
+    e.details || {});
 }
 
 /**
- * One API call. Throws ApiError; status 0 with code "offline" when the network is unreachable.
- * An expired (or missing) access cookie is refreshed once and the call repeated.
+ * Whether this browser holds a session: the readable CSRF cookies live exactly as long as their tokens
+ * (the server sets them with the tokens' max-age), so no request is needed to know, and none is made to fail.
+ */
+export function hasSession() {
+  return Boolean(cookie("csrf_access_token") || cookie("csrf_refresh_token"));
+}
+
+/**
+ * One API call, with messages in the reader's language. Throws ApiError; status 0 with code "offline" when
+ * the network is unreachable. An access cookie that has expired is renewed first from the refresh cookie;
+ * one the server refuses anyway is refreshed once and the call repeated.
  */
 export async function request(method, path, { body, query, as = "json", retry = true, file } = {}) {
-  const headers = { Accept: as === "json" ? "application/json" : "*/*" };
+  if (retry && !AUTH_PATHS.includes(path) && !cookie("csrf_access_token") && cookie("csrf_refresh_token")) {
+    await refreshSession();
+  }
+  const headers = { Accept: as === "json" ? "application/json" : "*/*", "Accept-Language": lang() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   // A FormData body sets its own multipart type and boundary.
   if (file !== undefined && !(file instanceof FormData)) headers["Content-Type"] = file.type || "application/octet-stream";
@@ -86,7 +101,7 @@ export async function request(method, path, { body, query, as = "json", retry = 
       body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
   } catch {
-    throw new ApiError(0, "offline", "No connection to Caremon");
+    throw new ApiError(0, "offline", t("shell.no_connection"));
   }
   if (res.status === 401 && retry && !AUTH_PATHS.includes(path)) {
     const err = await errorFrom(res);

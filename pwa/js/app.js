@@ -1,6 +1,8 @@
 // Boot and routing: who is signed in, which screen their role gets, and the shared top bar.
+import * as api from "./api.js";
 import { currentUser, HOME, logout, ROLE_NAMES } from "./auth.js";
 import { h, replace } from "./dom.js";
+import { lang, setLang, t } from "./i18n.js";
 import { icon } from "./icons.js";
 import * as outbox from "./outbox.js";
 import { registerServiceWorker } from "./update.js";
@@ -83,8 +85,31 @@ function showUser() {
   document.getElementById("sync-badge").hidden = !user || user.role !== "worker";
 }
 
+/** The shell's fixed words (marked data-i18n in index.html) and the switch offering the other language. */
+function showLanguage() {
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  const other = lang() === "cy" ? "en" : "cy";
+  const button = document.getElementById("language");
+  button.textContent = t("shell.language_switch");
+  button.lang = other;
+  button.setAttribute("aria-label", t("shell.language_switch_label"));
+}
+
+/** The choice is the person's: kept on this device at once, and on their account when online. */
+async function switchLanguage() {
+  setLang(lang() === "cy" ? "en" : "cy");
+  if (!session.user) return;
+  session.user = { ...session.user, language: lang() };
+  try {
+    await api.patch("/api/v1/auth/me", { language: lang() });
+  } catch {
+    // Offline: this device keeps the choice; the account learns it at the next switch.
+  }
+}
+
 function signedIn(user) {
   session.user = user;
+  if (user.language) setLang(user.language); // the account's choice follows the person to every device
   outbox.setUser(user.id);
   showUser();
   go(HOME[user.role]);
@@ -93,7 +118,8 @@ function signedIn(user) {
 function showBadge(s) {
   const badge = document.getElementById("sync-badge");
   badge.classList.toggle("is-waiting", s.pending > 0);
-  const text = s.pending === 0 ? "All uploaded" : s.syncing ? `Uploading ${s.pending}…` : `${s.pending} waiting to upload`;
+  const text = s.pending === 0 ? t("shell.badge_all_uploaded")
+    : t(s.syncing ? "shell.badge_uploading" : "shell.badge_waiting", { n: s.pending });
   replace(badge, icon(s.pending > 0 ? "upload" : "cloud"), h("span", { "data-testid": "pending-count" }, text));
   badge.dataset.pending = String(s.pending);
 }
@@ -103,11 +129,13 @@ async function confirmLogout() {
   if (!pending) return true;
   return new Promise((resolve) => {
     const dialog = h("dialog", { class: "card", "aria-labelledby": "logout-title" },
-      h("h2", { id: "logout-title" }, "Log out with records not uploaded?"),
-      h("p", {}, `${pending} record(s) are still on this phone. They stay here and upload the next time you log in on this phone.`),
+      h("h2", { id: "logout-title" }, t("shell.logout_title")),
+      h("p", {}, t("shell.logout_body", { n: pending })),
       h("div", { class: "item-actions" },
-        h("button", { class: "btn btn--danger", type: "button", onClick: () => { dialog.close(); resolve(true); } }, "Log out anyway"),
-        h("button", { class: "btn btn--primary", type: "button", onClick: () => { dialog.close(); resolve(false); } }, "Stay logged in")));
+        h("button", { class: "btn btn--danger", type: "button", onClick: () => { dialog.close(); resolve(true); } },
+          t("shell.logout_anyway")),
+        h("button", { class: "btn btn--primary", type: "button", onClick: () => { dialog.close(); resolve(false); } },
+          t("shell.stay"))));
     dialog.addEventListener("close", () => { dialog.remove(); resolve(false); });
     document.body.append(dialog);
     dialog.showModal();
@@ -137,6 +165,13 @@ async function boot() {
   });
   document.querySelector(".skip-link").addEventListener("click", (e) => { e.preventDefault(); main.focus(); });
   document.getElementById("logout").addEventListener("click", onLogout);
+  document.getElementById("language").addEventListener("click", switchLanguage);
+  window.addEventListener("caremon:language", () => {
+    showLanguage();
+    showUser();
+    outbox.summary().then(showBadge);
+    route();
+  });
   document.getElementById("password-link").prepend(icon("key"));
   window.addEventListener("online", showNetwork);
   window.addEventListener("offline", showNetwork);
@@ -144,16 +179,18 @@ async function boot() {
   window.addEventListener("caremon:signed-out", () => {
     if (!session.user) return;
     session.user = null;
-    session.notice = "Your session has ended. Please log in again; nothing you recorded on this device is lost.";
+    session.notice = t("shell.session_ended");
     outbox.setUser(null);
     showUser();
     go("/login");
   });
+  showLanguage();
   showNetwork();
   outbox.onChange(showBadge);
   outbox.startAutoSync();
   session.user = await currentUser();
   if (session.user) outbox.setUser(session.user.id);
+  if (session.user?.language) setLang(session.user.language);
   showUser();
   route();
 }

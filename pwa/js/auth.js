@@ -1,6 +1,7 @@
 // Who is signed in. The session lives in httpOnly cookies; only the profile (name, role) is kept
 // on the device so the app can open offline.
 import * as api from "./api.js";
+import { t } from "./i18n.js";
 import { cached, forget, keep } from "./idb.js";
 
 export const HOME = {
@@ -11,13 +12,11 @@ export const HOME = {
   council_officer: "/council",
 };
 
-export const ROLE_NAMES = {
-  worker: "Care worker",
-  coordinator: "Coordinator",
-  provider_admin: "Provider admin",
-  family: "Family",
-  council_officer: "Council officer",
-};
+/** A role in words, in the reader's language: ROLE_NAMES.worker is "Care worker" or "Gweithiwr gofal". */
+export const ROLE_NAMES = Object.fromEntries(Object.keys(HOME).map((role) => [role, undefined]));
+for (const role of Object.keys(ROLE_NAMES)) {
+  Object.defineProperty(ROLE_NAMES, role, { get: () => t(`auth.role_${role}`), enumerable: true });
+}
 
 export async function login(email, password) {
   const body = await api.post("/api/v1/auth/login", { email, password });
@@ -25,11 +24,13 @@ export async function login(email, password) {
   return body.user;
 }
 
-/** The signed-in user: from the server when it answers, else the copy kept on this device. */
+/** The signed-in user: from the server when it answers, else the copy kept on this device; nobody, without
+ * asking, when this browser holds no session (so a first visit makes no request bound to fail). */
 export async function currentUser() {
-  // No session cookie and no profile on this device: nobody is signed in here, and asking would only put a 401
-  // in the console. With a profile kept (a worker's phone offline), the server is asked as before.
-  if (!api.cookie("csrf_access_token") && !api.cookie("csrf_refresh_token") && !(await cached("me"))) return null;
+  if (!api.hasSession()) {
+    await forget("me");
+    return null;
+  }
   try {
     const me = await api.get("/api/v1/auth/me");
     await keep("me", me);

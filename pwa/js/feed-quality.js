@@ -2,6 +2,7 @@
 // located, whether visits get both ends, and which items were refused and why (GET /api/v1/reports/feed-quality).
 import * as api from "./api.js";
 import { h, message } from "./dom.js";
+import { t } from "./i18n.js";
 
 /** Seconds as "45 s", "3 min 5 s" or "2 h 10 min"; an em dash when there is nothing to measure. */
 export function duration(seconds) {
@@ -13,23 +14,22 @@ export function duration(seconds) {
   return `${sign}${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
-const share = (pct, part, whole) => (pct === null ? "—" : `${pct}% (${part} of ${whole})`);
+const share = (pct, part, whole) => (pct === null ? "—" : t("reports.share", { pct, part, whole }));
 
 function rejections(list) {
-  if (!list.length) return "None";
+  if (!list.length) return t("reports.none");
   return h("ul", { class: "plain-list" }, list.map((r) => h("li", {},
-    `${r.items} ${r.kind} from ${r.source_system}: ${r.reason.replaceAll("_", " ")}`)));
+    t("reports.rejected_item", { n: r.items, kind: r.kind, source: r.source_system, reason: r.reason.replaceAll("_", " ") }))));
 }
 
-const HEADINGS = ["Provider", "Events", "Lag (median)", "Lag (95%)", "Verified location",
-  "Visits with check-in and check-out", "Rejected items"];
+const HEADINGS = ["reports.fq_provider", "reports.fq_events", "reports.fq_lag_median", "reports.fq_lag_p95", "reports.fq_verified", "reports.fq_both", "reports.fq_rejected"];
 
 function row(r) {
   const cells = [r.provider_name, String(r.events), duration(r.lag_median_s), duration(r.lag_p95_s),
     share(r.verified_pct, r.verified, r.events), share(r.both_events_pct, r.both_events, r.visits),
     rejections(r.rejections)];
   return h("tr", {}, cells.map((cell, i) =>
-    h(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, dataset: { label: HEADINGS[i] } }, cell)));
+    h(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, dataset: { label: t(HEADINGS[i]) } }, cell)));
 }
 
 /** The officer's section: one row per provider of the period's contracts. */
@@ -38,14 +38,14 @@ export async function feedQualitySection(q) {
   try {
     const report = await api.get("/api/v1/reports/feed-quality", q);
     body = h("table", { class: "data" },
-      h("caption", {}, "Events sent by providers' own systems, for visits in the period"),
-      h("thead", {}, h("tr", {}, HEADINGS.map((t) => h("th", { scope: "col" }, t)))),
+      h("caption", {}, t("reports.fq_caption")),
+      h("thead", {}, h("tr", {}, HEADINGS.map((key) => h("th", { scope: "col" }, t(key))))),
       h("tbody", {}, report.rows.map(row)));
   } catch (err) {
-    body = message("error", `The feed quality could not be loaded: ${err.message}`);
+    body = message("error", t("reports.fq_failed", { reason: err.message }));
   }
   return h("section", { class: "panel", "aria-labelledby": "feed-quality-title" },
-    h("h2", { id: "feed-quality-title" }, "Provider feed quality"),
-    h("p", { class: "muted" }, "Lag is the time from the carer's phone recording an event to Caremon receiving it."),
+    h("h2", { id: "feed-quality-title" }, t("reports.fq_title")),
+    h("p", { class: "muted" }, t("reports.fq_lag_hint")),
     h("div", { class: "table-scroll" }, body));
 }

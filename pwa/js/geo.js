@@ -1,17 +1,19 @@
 // Where the phone is, with how sure it is. A refusal or failure is an answer too: the event is still
 // recorded, without a position, and the server marks it unverified for the coordinator to review.
 
+import { t } from "./i18n.js";
+
 const MESSAGES = {
-  denied: "Location is switched off for Caremon, so this is recorded as unverified. Your coordinator will review it. You can allow location in your browser settings.",
-  unavailable: "Your phone could not find its location, so this is recorded as unverified.",
-  timeout: "Finding your location took too long, so this is recorded as unverified.",
-  unsupported: "This browser cannot share a location, so this is recorded as unverified.",
+  denied: "visit.geo_denied",
+  unavailable: "visit.geo_unavailable",
+  timeout: "visit.geo_timeout",
+  unsupported: "visit.geo_unsupported",
 };
 
 export function locate({ timeout = 15000 } = {}) {
   return new Promise((resolve) => {
     if (!("geolocation" in navigator)) {
-      resolve({ error: "unsupported", message: MESSAGES.unsupported });
+      resolve({ error: "unsupported", message: t(MESSAGES.unsupported) });
       return;
     }
     navigator.geolocation.getCurrentPosition(
@@ -20,7 +22,7 @@ export function locate({ timeout = 15000 } = {}) {
       }),
       (err) => {
         const reason = { 1: "denied", 2: "unavailable", 3: "timeout" }[err.code] || "unavailable";
-        resolve({ error: reason, message: MESSAGES[reason] });
+        resolve({ error: reason, message: t(MESSAGES[reason]) });
       },
       { enableHighAccuracy: true, timeout, maximumAge: 30000 },
     );
@@ -28,6 +30,6 @@ export function locate({ timeout = 15000 } = {}) {
 }
 
 export function describeFix(fix) {
-  if (!fix || fix.lat === undefined || fix.lat === null) return "no location (unverified)";
-  return `location within ${Math.round(fix.accuracy_m)} m`;
+  if (!fix || fix.lat === undefined || fix.lat === null) return t("visit.geo_none");
+  return t("visit.geo_within", { metres: Math.round(fix.accuracy_m) });
 }

@@ -3,6 +3,7 @@
 // by the caller's role, so both screens ask the same endpoints.
 import * as api from "./api.js";
 import { field, h, message, options, replace } from "./dom.js";
+import { t } from "./i18n.js";
 import { icon } from "./icons.js";
 import { kpiCharts, REPORT_TITLES } from "./kpi-charts.js";
 import { addDays, localDate } from "./time.js";
@@ -12,14 +13,14 @@ export const REPORTS = ["punctuality", "missed", "delivery", "verification", "fl
 
 /** Named periods ending today (or last month), each [value, label, (today) => [from, to]]. */
 const PERIODS = [
-  ["4w", "Last 4 weeks", (t) => [addDays(t, -27), t]],
-  ["12w", "Last 12 weeks", (t) => [addDays(t, -83), t]],
-  ["month", "This month so far", (t) => [`${t.slice(0, 8)}01`, t]],
-  ["last-month", "Last month", (t) => {
-    const end = addDays(`${t.slice(0, 8)}01`, -1);
+  ["4w", "reports.last_4w", (today) => [addDays(today, -27), today]],
+  ["12w", "reports.last_12w", (today) => [addDays(today, -83), today]],
+  ["month", "reports.this_month", (today) => [`${today.slice(0, 8)}01`, today]],
+  ["last-month", "reports.last_month", (today) => {
+    const end = addDays(`${today.slice(0, 8)}01`, -1);
     return [`${end.slice(0, 8)}01`, end];
   }],
-  ["custom", "Chosen dates", null],
+  ["custom", "reports.chosen", null],
 ];
 
 function errorText(err) {
@@ -43,9 +44,9 @@ export function downloadButton(label, path, query, fallback, status) {
     btn.disabled = true;
     try {
       const file = await api.download(path, query, fallback);
-      replace(status, message("ok", `Downloaded ${file.name}.`));
+      replace(status, message("ok", t("common.downloaded", { name: file.name })));
     } catch (err) {
-      replace(status, message("error", `Download failed: ${errorText(err)}`));
+      replace(status, message("error", t("reports.download_failed", { reason: errorText(err) })));
     } finally {
       btn.disabled = false;
     }
@@ -62,7 +63,7 @@ export function downloadButton(label, path, query, fallback, status) {
 export async function renderKpiDesk(main, { title, filters = [], query = () => ({}), exports = () => [],
   sections = () => [] }) {
   const today = localDate();
-  const period = h("select", {}, options(PERIODS.map(([value, label]) => [value, label]), "4w"));
+  const period = h("select", {}, options(PERIODS.map(([value, label]) => [value, t(label)]), "4w"));
   const [first, last] = PERIODS[0][2](today);
   const from = h("input", { type: "date", value: first, required: true });
   const to = h("input", { type: "date", value: last, required: true });
@@ -71,19 +72,19 @@ export async function renderKpiDesk(main, { title, filters = [], query = () => (
   const charts = h("div", { class: "kpis" });
   const extra = h("div");
   const form = h("form", { class: "panel", "aria-labelledby": "filters-title" },
-    h("h2", { id: "filters-title" }, "Period and filters"),
+    h("h2", { id: "filters-title" }, t("reports.filters")),
     h("div", { class: "filters" },
-      filters, field("Period", period), field("From", from), field("To", to),
-      h("div", {}, h("button", { class: "btn btn--primary", type: "submit" }, "Show"))),
+      filters, field(t("reports.period"), period), field(t("reports.from"), from), field(t("reports.to"), to),
+      h("div", {}, h("button", { class: "btn btn--primary", type: "submit" }, t("reports.show")))),
     status);
 
   main.append(h("section", { "aria-labelledby": "kpi-desk-title" },
     h("h1", { id: "kpi-desk-title" }, title),
     form,
     h("section", { class: "panel", "aria-labelledby": "exports-title" },
-      h("h2", { id: "exports-title" }, icon("download"), "Downloads"), downloads),
+      h("h2", { id: "exports-title" }, icon("download"), t("reports.downloads")), downloads),
     extra,
-    h("section", { "aria-labelledby": "kpi-title" }, h("h2", { id: "kpi-title" }, "Key performance indicators"), charts)));
+    h("section", { "aria-labelledby": "kpi-title" }, h("h2", { id: "kpi-title" }, t("reports.kpis")), charts)));
 
   period.addEventListener("change", () => {
     const chosen = PERIODS.find(([value]) => value === period.value);
@@ -95,24 +96,24 @@ export async function renderKpiDesk(main, { title, filters = [], query = () => (
   function drawDownloads(q) {
     replace(downloads,
       exports(q, status),
-      h("h3", {}, "KPI reports"),
+      h("h3", {}, t("reports.kpi_reports")),
       h("div", { class: "downloads" }, REPORTS.map((name) => downloadButton(
-        `${REPORT_TITLES[name]} (CSV)`, `/api/v1/reports/${name}`, { ...q, format: "csv" }, `caremon-${name}.csv`, status))));
+        t("reports.csv", { title: REPORT_TITLES[name] }), `/api/v1/reports/${name}`, { ...q, format: "csv" }, `caremon-${name}.csv`, status))));
   }
 
   async function load(e) {
     e?.preventDefault();
     if (!from.value || !to.value || to.value < from.value) {
-      replace(status, message("error", "Choose a period whose end is not before its start."));
+      replace(status, message("error", t("reports.bad_period")));
       return;
     }
     const q = { date_from: from.value, date_to: to.value, ...query() };
     drawDownloads(q);
-    replace(charts, h("p", { class: "muted" }, "Loading KPIs…"));
+    replace(charts, h("p", { class: "muted" }, t("reports.loading")));
     Promise.all(sections(q)).then((nodes) => replace(extra, nodes));
     const results = await Promise.allSettled(REPORTS.map((name) => api.get(`/api/v1/reports/${name}`, q)));
     const failed = results.find((r) => r.status === "rejected");
-    replace(status, failed ? message("error", `Some reports could not be loaded: ${errorText(failed.reason)}`) : null);
+    replace(status, failed ? message("error", t("reports.some_failed", { reason: errorText(failed.reason) })) : null);
     replace(charts, kpiCharts(Object.fromEntries(REPORTS.map((name, i) => [name, results[i].value ?? null]))));
   }
 

@@ -1,141 +1,67 @@
-// Words for the API's codes, in the language coordinators and families use.
+// Words for the API's codes, in the language coordinators and families use, and in the reader's language:
+// each list reads its words from the catalogue (messages/labels.js) when used, so a switch of language shows at once.
+import { t } from "./i18n.js";
 
-export const EXCEPTION_KINDS = {
-  no_geolocation: "No location on check-in/out",
-  outside_geofence: "Checked in away from the home",
-  missing_check_in: "No check-in",
-  no_checkout: "No check-out",
-  checkout_before_checkin: "Check-out before check-in",
-  event_after_cancel: "Recorded after cancellation",
-  not_assigned: "Worker not assigned",
-  clock_skew: "Phone clock wrong",
-  missed: "Missed: say why",
-  tag_invalid: "Home tag not valid",
-  dose_not_given: "Dose refused or not given",
-};
+/** { code: words } whose words are looked up on each read. */
+function words(prefix, codes) {
+  const out = {};
+  for (const code of codes) Object.defineProperty(out, code, { get: () => t(`${prefix}.${code}`), enumerable: true });
+  return Object.freeze(out);
+}
+
+/** [[code, words], ...] for option lists, the words looked up on each read. */
+function pairs(prefix, codes) {
+  return Object.freeze(codes.map((code) => {
+    const pair = [code];
+    Object.defineProperty(pair, 1, { get: () => t(`${prefix}.${code}`), enumerable: true });
+    return Object.freeze(pair);
+  }));
+}
+
+export const EXCEPTION_KINDS = words("labels.exception_kinds", ["no_geolocation", "outside_geofence", "missing_check_in", "no_checkout", "checkout_before_checkin", "event_after_cancel", "not_assigned", "clock_skew", "missed", "tag_invalid", "dose_not_given"]);
 
 // A visit's flags (GET /visits/<id> "flags"), as the office reads them.
-export const FLAGS = {
-  early: "Started early",
-  late: "Started late",
-  short: "Shorter than planned",
-  overrun: "Longer than planned",
-  outside_geofence: "Away from the home",
-  unverified_location: "Location not verified",
-  tag_invalid: "Home tag not valid",
-  tasks_not_done: "Tasks not done",
-  client_unconfirmed: "Not confirmed by client or family",
-  understaffed: "Fewer carers than planned",
-  clock_skew: "Phone clock wrong",
-  manual_times: "Times entered by the office",
-};
+export const FLAGS = words("labels.flags", ["early", "late", "short", "overrun", "outside_geofence", "unverified_location", "tag_invalid", "tasks_not_done", "client_unconfirmed", "understaffed", "clock_skew", "manual_times"]);
 
 // Marks unit billing puts on a visit's line (payments/units.py), and the group of lines with no flag.
-export const BILLING_FLAGS = {
-  over_authorisation: "Over the authorisation",
-  over_daily_limit: "Over the daily unit limit",
-  no_authorisation: "No authorisation",
-  none: "No flag",
-};
+export const BILLING_FLAGS = words("labels.billing_flags", ["over_authorisation", "over_daily_limit", "no_authorisation", "none"]);
 
 // Marks on a single recorded event.
-export const EVENT_FLAGS = {
-  clock_skew: "phone clock wrong",
-  after_cancel: "after the visit was cancelled",
-  reassigned: "from a carer no longer on the visit",
-  out_of_order: "arrived before the check-in",
-  after_correction: "after the office entered times",
-};
+export const EVENT_FLAGS = words("labels.event_flags", ["clock_skew", "after_cancel", "reassigned", "out_of_order", "after_correction"]);
 
 // Why a carer left a task undone (check-out).
 // Dose outcomes (server/medication/models.py OUTCOMES); every one but "given" needs a reason.
-export const DOSE_OUTCOMES = [
-  ["given", "Given"],
-  ["refused", "Refused"],
-  ["not_available", "Not available"],
-  ["already_taken", "Already taken"],
-  ["not_given", "Not given (other reason)"],
-];
+export const DOSE_OUTCOMES = pairs("labels.dose_outcomes", ["given", "refused", "not_available", "already_taken", "not_given"]);
 
-export const TASK_REASONS = [
-  ["refused", "Client refused"],
-  ["not_needed", "Not needed today"],
-  ["no_time", "No time"],
-  ["other", "Other (say why)"],
-];
+export const TASK_REASONS = pairs("labels.task_reasons", ["refused", "not_needed", "no_time", "other"]);
 
-export const PAY_DECISIONS = { accept: "Accepted for pay", reject: "Rejected for pay" };
+export const PAY_DECISIONS = words("labels.pay_decisions", ["accept", "reject"]);
 
 // The payment rules' steps, as named in a payable explanation.
-export const PAY_STEPS = {
-  actual: "Measured time", access_time: "Access time", rounding: "Rounding", tolerance: "Tolerance", cap: "Cap",
-  minimum: "Minimum", rate: "Rate", basis: "Basis", hold: "Held", status: "Not payable", decision: "Office decision",
-  activity_category: "Category",
-};
+export const PAY_STEPS = words("labels.pay_steps", ["actual", "access_time", "rounding", "tolerance", "cap", "minimum", "rate", "basis", "hold", "status", "decision", "activity_category"]);
 
-export const PAY_OUTCOMES = {
-  paid: "paid", held: "held", not_delivered: "not delivered", not_paid: "not paid", scheduled: "not yet due",
-};
+export const PAY_OUTCOMES = words("labels.pay_outcomes", ["paid", "held", "not_delivered", "not_paid", "scheduled"]);
 
-export const REASON_CODES = [
-  ["phone_lost_or_broken", "Phone lost or broken"],
-  ["no_signal", "No signal"],
-  ["forgot_to_log", "Forgot to log"],
-  ["used_client_phone", "Used the client's phone"],
-  ["client_in_hospital", "Client in hospital"],
-  ["client_declined", "Client declined the visit"],
-  ["client_not_home", "Client not at home"],
-  ["no_access", "Could not get into the home"],
-  ["carer_unavailable", "No carer available"],
-  ["carer_delayed", "Carer delayed at another visit"],
-  ["travel_disruption", "Travel disruption (weather, roads)"],
-  ["system_fault", "System fault"],
-  ["confirmed_with_client", "Confirmed with the client"],
-  ["other", "Other (say why in the note)"],
-];
+export const REASON_CODES = pairs("labels.reason_codes", ["phone_lost_or_broken", "no_signal", "forgot_to_log", "used_client_phone", "client_in_hospital", "client_declined", "client_not_home", "no_access", "carer_unavailable", "carer_delayed", "travel_disruption", "system_fault", "confirmed_with_client", "other"]);
 
-export const CATEGORIES = [
-  ["liaising_health_social", "Liaising with health or social care staff"],
-  ["liaising_family", "Liaising with family"],
-  ["care_planning", "Care and support planning"],
-  ["review", "Review"],
-  ["gaining_access", "Gaining access to the home"],
-];
+export const CATEGORIES = pairs("labels.categories", ["liaising_health_social", "liaising_family", "care_planning", "review", "gaining_access"]);
 
-export const EVENT_KINDS = {
-  arrival: "Arrived at the door",
-  check_in: "Checked in",
-  check_out: "Checked out",
-  task_done: "Task done",
-  note: "Note",
-  outcome_progress: "Outcome progress",
-};
+export const EVENT_KINDS = words("labels.event_kinds", ["arrival", "check_in", "check_out", "task_done", "note", "outcome_progress"]);
 
 // How a carer showed presence at the door (an event's "method").
-export const METHODS = {
-  gps: "GPS",
-  qr: "home's QR code",
-  nfc: "home's NFC sticker",
-  code: "home's code typed",
-  sms: "text message",
-  manual: "entered by the office",
-};
+export const METHODS = words("labels.methods", ["gps", "qr", "nfc", "code", "sms", "manual"]);
 
-export const GEOFENCE = {
-  verified: "location verified",
-  unverified: "location too rough (unverified)",
-  outside: "outside the home's area",
-  none: "no location",
-  invalid: "not this home's tag (revoked, another home's or altered)",
-};
+export const GEOFENCE = words("labels.geofence", ["verified", "unverified", "outside", "none", "invalid"]);
 
 /** An event's presence in words: how it was shown, and whether it verified. */
 export function presenceText(e) {
   if (e.method && e.method !== "gps") {
-    return `${METHODS[e.method] || e.method}: ${e.verdict === "verified" ? "verified" : GEOFENCE[e.verdict] || e.verdict}`;
+    const verdict = e.verdict === "verified" ? t("labels.verified") : GEOFENCE[e.verdict] || e.verdict;
+    return `${METHODS[e.method] || e.method}: ${verdict}`;
   }
-  const away = e.distance_m !== null && e.distance_m !== undefined ? ` (${Math.round(e.distance_m)} m from home)` : "";
-  return `${GEOFENCE[e.geofence] || e.geofence}${away}`;
+  const where = GEOFENCE[e.geofence] || e.geofence;
+  if (e.distance_m === null || e.distance_m === undefined) return where;
+  return t("labels.from_home", { where, metres: Math.round(e.distance_m) });
 }
 
 export function exceptionLabel(kind) {

@@ -1,17 +1,15 @@
 // The form for choosing a new password, shared by changing one's own and redeeming an emailed reset link.
 import { field, h, message, replace } from "./dom.js";
-
-const HINT = "At least 10 characters. A few unrelated words are easy to remember and hard to guess.";
+import { t } from "./i18n.js";
 
 function minutes(seconds) {
-  const m = Math.ceil((seconds || 60) / 60);
-  return m === 1 ? "a minute" : `${m} minutes`;
+  return Math.ceil((seconds || 60) / 60);
 }
 
 /** What went wrong, in the words of the field the server named when it named one. */
 function explain(err) {
-  if (err.status === 0) return "No connection. Setting a password needs the internet.";
-  if (err.status === 429) return `Too many wrong passwords. Try again in ${minutes(err.details.retry_after)}.`;
+  if (err.status === 0) return t("auth.password_offline");
+  if (err.status === 429) return t("auth.password_throttled", { minutes: minutes(err.details.retry_after) });
   const fields = err.details?.fields || {};
   const said = fields.new_password || fields.current_password;
   return said ? [].concat(said).join(" ") : err.message;
@@ -27,7 +25,7 @@ export function passwordForm({ title, before = [], submitLabel, missing = () => 
   const status = h("div", { "aria-live": "polite" });
   const submit = h("button", { class: "btn btn--primary", type: "submit" }, submitLabel);
   const form = h("form", { class: "card", novalidate: true }, h("h1", {}, title), before,
-    field("New password", fresh, HINT), field("New password again", again), submit, status);
+    field(t("auth.new_password"), fresh, t("auth.password_hint")), field(t("auth.new_password_again"), again), submit, status);
   const refuse = (input, text) => {
     replace(status, message("error", text));
     input.focus();
@@ -36,10 +34,10 @@ export function passwordForm({ title, before = [], submitLabel, missing = () => 
     e.preventDefault();
     const empty = missing();
     if (empty) return refuse(...empty);
-    if (!fresh.value) return refuse(fresh, "Enter a new password.");
-    if (fresh.value !== again.value) return refuse(again, "The two new passwords are not the same.");
+    if (!fresh.value) return refuse(fresh, t("auth.enter_new"));
+    if (fresh.value !== again.value) return refuse(again, t("auth.not_same"));
     submit.disabled = true;
-    replace(status, h("p", { class: "muted" }, "Saving…"));
+    replace(status, h("p", { class: "muted" }, t("auth.saving")));
     try {
       await send(fresh.value);
       const shown = done();

@@ -1,5 +1,6 @@
 // Delay notifications on this device: a Web Push subscription made with the server's VAPID key.
 import * as api from "./api.js";
+import { t } from "./i18n.js";
 
 function keyBytes(base64url) {
   const padded = `${base64url}${"=".repeat((4 - (base64url.length % 4)) % 4)}`.replace(/-/g, "+").replace(/_/g, "/");
@@ -23,7 +24,7 @@ export async function subscribe() {
   const body = await api.get("/api/v1/notify/vapid-public-key");
   const key = body.public_key || body.key || body.vapid_public_key;
   const permission = await Notification.requestPermission();
-  if (permission !== "granted") throw new Error("Notifications were not allowed in this browser.");
+  if (permission !== "granted") throw new Error(t("shell.push_not_allowed"));
   const reg = await navigator.serviceWorker.ready;
   const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
   const json = sub.toJSON();

@@ -1,6 +1,7 @@
 // Reading the tag fixed in a client's home: its QR code through the camera (the browser's
 // BarcodeDetector where it has one, else the jsQR decoder shipped in vendor/), or its NFC sticker
 // (Web NFC). Only reads: the payload is judged by the server when the event arrives.
+import { t } from "./i18n.js";
 
 const SCAN_EVERY_MS = 200;
 let jsQRLoading = null;
@@ -11,7 +12,7 @@ export const canTap = () => "NDEFReader" in window;
 /** The first QR payload seen by the camera shown in `video`; stops the camera when found or aborted. */
 export async function scanQr(video, signal) {
   const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
-  const stop = () => stream.getTracks().forEach((t) => t.stop());
+  const stop = () => stream.getTracks().forEach((track) => track.stop());
   signal.addEventListener("abort", stop, { once: true });
   try {
     video.srcObject = stream;
@@ -39,7 +40,7 @@ export async function readNfc(signal) {
       const text = message.records.find((r) => r.recordType === "text" || r.recordType === "url");
       if (text) resolve(new TextDecoder(text.encoding || "utf-8").decode(text.data));
     });
-    reader.addEventListener("readingerror", () => reject(new Error("The sticker could not be read; tap again.")));
+    reader.addEventListener("readingerror", () => reject(new Error(t("confirm.sticker_unreadable"))));
     signal.addEventListener("abort", () => resolve(null), { once: true });
   });
 }
@@ -75,7 +76,7 @@ function loadJsQR() {
     const script = document.createElement("script");
     script.src = "/vendor/jsQR.js";
     script.onload = () => resolve(window.jsQR);
-    script.onerror = () => { jsQRLoading = null; reject(new Error("The QR decoder could not be loaded.")); };
+    script.onerror = () => { jsQRLoading = null; reject(new Error(t("confirm.qr_decoder"))); };
     document.head.append(script);
   });
   return jsQRLoading;

@@ -1,4 +1,5 @@
-"""Administrators making logins, switching them off or on, and moving staff between provider roles.
+"""Administrators making logins, switching them off or on and moving staff between provider roles; a person's own
+language.
 
 Each change ends the user's tokens at once (see service.end_sessions): a leaver's phone or a
 demoted coordinator's desktop is refused on its next request, not when its token expires.
@@ -43,7 +44,7 @@ def create_staff(ident: Identity, data: dict, now: datetime) -> User:
 def update_user(ident: Identity, user: User, data: dict, now: datetime) -> User:
     if user.id == ident.user_id:
         # Nobody locks themselves out, or leaves a provider without an administrator, by mistake.
-        raise ApiError(403, "own_account", "Another administrator must change your own login")
+        raise ApiError(403, "own_account", _("Another administrator must change your own login"))
     if "role" in data and data["role"] != user.role:
         _change_role(ident, user, data["role"], now)
     if "active" in data:
@@ -54,7 +55,7 @@ def update_user(ident: Identity, user: User, data: dict, now: datetime) -> User:
 def _change_role(ident: Identity, user: User, role: str, now: datetime) -> None:
     # Other roles hang on their own record (a worker, a family link, a council) and are made with it.
     if user.role not in PROVIDER_ROLES or role not in PROVIDER_ROLES:
-        raise invalid("role", "Only coordinators and provider admins can swap roles, with each other")
+        raise invalid("role", _("Only coordinators and provider admins can swap roles, with each other"))
     record("user.role_change", "user", user.id, user_id=ident.user_id, now=now, before=user.role, after=role)
     user.role = role
     end_sessions(user)
@@ -66,3 +67,11 @@ def set_active(by_user_id: int, user: User, active: bool, now: datetime) -> None
     user.active = active
     end_sessions(user)
     record("user.deactivate" if not active else "user.reactivate", "user", user.id, user_id=by_user_id, now=now)
+
+
+def set_language(user: User, language: str, now: datetime) -> User:
+    """The person's own choice; it changes no permission, so their tokens stay valid."""
+    if user.language != language:
+        record("user.language", "user", user.id, user_id=user.id, now=now, before=user.language, after=language)
+        user.language = language
+    return user

@@ -79,7 +79,8 @@ def redeem(raw: str, password: str, now: datetime) -> User:
         .values(used_at=now).returning(PasswordResetToken.user_id)
         .execution_options(synchronize_session=False)).first()
     if used is None:
-        raise ApiError(400, "invalid_reset_token", "This reset link has expired or was already used; ask for a new one")
+        raise ApiError(400, "invalid_reset_token",
+                       _("This reset link has expired or was already used; ask for a new one"))
     user = db.session.get(User, used.user_id)
     db.session.execute(
         update(PasswordResetToken)

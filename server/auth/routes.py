@@ -12,12 +12,14 @@ from server.auth import accounts, resets, service, throttle
 from server.auth.models import User
 from server.auth.schemas import (
     AccessTokenSchema, LoginSchema, LogoutSchema, ManagedUserSchema, PasswordChangeSchema, PasswordResetSchema,
+    LanguageChoiceSchema,
     ResetIssuedSchema, StaffInviteSchema, TokensSchema, UserListQuerySchema, UserSchema,
 )
 from server.auth.tenancy import current_identity, get_user, roles_required, scope_users
 from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
+from server.i18n import _
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login, tokens, passwords and user accounts")
 ADMINS = ("provider_admin", "council_officer")
@@ -55,7 +57,7 @@ def login(body):
     if user is None:
         throttle.failed(body["email"], address, now)
         db.session.commit()  # the failure counts, and stays in the audit log, although the answer is 401
-        raise ApiError(401, "invalid_credentials", "Email or password is wrong")
+        raise ApiError(401, "invalid_credentials", _("Email or password is wrong"))
     db.session.commit()
     return _signed_in(user)
 
@@ -101,6 +103,16 @@ def me():
     return db.session.get(User, current_identity().user_id)
 
 
+@bp.patch("/auth/me")
+@bp.arguments(LanguageChoiceSchema)
+@bp.response(200, UserSchema)
+def update_me(body):
+    """Sets the signed-in person's own language, used by the PWA on every device and for API messages."""
+    user = accounts.set_language(db.session.get(User, current_identity().user_id), body["language"], utcnow())
+    db.session.commit()
+    return user
+
+
 @bp.post("/auth/password")
 @bp.arguments(PasswordChangeSchema)
 @bp.response(200, TokensSchema)
@@ -116,8 +128,8 @@ def change_password(body):
     if not service.change_password(user, body["current_password"], body["new_password"], now):
         throttle.failed(user.email, address, now)
         db.session.commit()  # the failure counts, and stays in the audit log
-        raise ApiError(422, "wrong_password", "The current password is wrong",
-                       {"fields": {"current_password": ["The current password is wrong"]}})
+        message = _("The current password is wrong")
+        raise ApiError(422, "wrong_password", message, {"fields": {"current_password": [message]}})
     db.session.commit()
     return _signed_in(user)
 

@@ -3,6 +3,7 @@ from marshmallow import ValidationError, fields, post_load, validate
 
 from server.auth import policy
 from server.auth.models import PROVIDER_ROLES, ROLES
+from server.i18n import LANGUAGES
 from server.schemas import Schema
 
 
@@ -56,6 +57,13 @@ class UserSchema(Schema):
     provider_id = fields.Integer(allow_none=True)
     council_id = fields.Integer(allow_none=True)
     worker_id = fields.Integer(allow_none=True)
+    language = fields.String(metadata={"description": "The user's language: en (English) or cy (Cymraeg)"})
+
+
+class LanguageChoiceSchema(Schema):
+    """What a signed-in person may change about their own login."""
+
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
 
 
 class ManagedUserSchema(UserSchema):
@@ -68,6 +76,7 @@ class ManagedUserSchema(UserSchema):
     provider_id = fields.Integer(dump_only=True, allow_none=True)
     council_id = fields.Integer(dump_only=True, allow_none=True)
     worker_id = fields.Integer(dump_only=True, allow_none=True)
+    language = fields.String(dump_only=True)  # each person chooses their own (PATCH /auth/me)
     active = fields.Boolean()
 
 

@@ -16,6 +16,7 @@ from server.auth.models import PROVIDER_ROLES, User
 from server.directory.models import Client, Contract, FamilyLink
 from server.errors import ApiError, not_found
 from server.extensions import db
+from server.i18n import _
 from server.visits.models import Visit, VisitAssignment
 
 
@@ -73,7 +74,7 @@ def roles_required(*roles: str):
         @wraps(fn)
         def wrapper(*args, **kwargs):
             if current_identity().role not in roles:
-                raise ApiError(403, "forbidden", "Your role cannot use this endpoint")
+                raise ApiError(403, "forbidden", _("Your role cannot use this endpoint"))
             return fn(*args, **kwargs)
 
         return wrapper
@@ -138,26 +139,26 @@ def scope_users(stmt, ident: Identity):
 def get_user(ident: Identity, user_id: int) -> User:
     user = db.session.scalar(scope_users(select(User).where(User.id == user_id), ident))
     if user is None:
-        raise not_found("user")
+        raise not_found(_("User not found"))
     return user
 
 
 def get_visit(ident: Identity, visit_id: int) -> Visit:
     visit = db.session.scalar(scope_visits(select(Visit).where(Visit.id == visit_id), ident))
     if visit is None:
-        raise not_found("visit")
+        raise not_found(_("Visit not found"))
     return visit
 
 
 def get_client(ident: Identity, client_id: int) -> Client:
     client = db.session.scalar(scope_clients(select(Client).where(Client.id == client_id), ident))
     if client is None:
-        raise not_found("client")
+        raise not_found(_("Client not found"))
     return client
 
 
 def get_contract(ident: Identity, contract_id: int) -> Contract:
     contract = db.session.scalar(scope_contracts(select(Contract).where(Contract.id == contract_id), ident))
     if contract is None:
-        raise not_found("contract")
+        raise not_found(_("Contract not found"))
     return contract

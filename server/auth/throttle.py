@@ -22,6 +22,7 @@ from sqlalchemy import delete, select
 from server.auth.models import LoginFailure
 from server.errors import ApiError
 from server.extensions import db
+from server.i18n import _
 
 DATABASE = "database"
 
@@ -95,7 +96,7 @@ def check(email: str, address: str, now: datetime) -> None:
         return
     wait = _counts().wait_seconds(email, address, now)
     if wait:
-        raise ApiError(429, "rate_limited", f"Too many failed logins; try again in {wait} seconds",
+        raise ApiError(429, "rate_limited", _("Too many failed logins; try again in %(wait)s seconds", wait=wait),
                        {"retry_after": wait}, headers={"Retry-After": str(wait)})
 
 

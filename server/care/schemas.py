@@ -1,5 +1,6 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from server.i18n import _
 from server.schemas import Schema, key, service_code
 from server.visits.schemas import MAX_CARERS, MAX_TASKS
 
@@ -35,16 +36,17 @@ class CarePackageSchema(Schema):
         "description": "Indicative weekly budget in the council's minor unit (pence)"})
 
     @validates_schema
-    def _ordered(self, data, **_):
+    def _ordered(self, data, **_kwargs):
         if data.get("ends_on") and data.get("starts_on") and data["ends_on"] < data["starts_on"]:
-            raise ValidationError("ends_on is before starts_on", "ends_on")
+            raise ValidationError(_("ends_on is before starts_on"), "ends_on")
         if data.get("planned_end_on") and data["planned_end_on"] < data["starts_on"]:
-            raise ValidationError("planned_end_on is before starts_on", "planned_end_on")
+            raise ValidationError(_("planned_end_on is before starts_on"), "planned_end_on")
         planned = data.get("planned_weekly_minutes")
         if planned is not None and planned > data["weekly_minutes"]:
-            raise ValidationError("A planned reduction cannot be more minutes than the package", "planned_weekly_minutes")
+            raise ValidationError(_("A planned reduction cannot be more minutes than the package"),
+                                  "planned_weekly_minutes")
         if (data.get("planned_end_on") or planned is not None) and not data.get("reablement"):
-            raise ValidationError("A planned reduction is for reablement packages", "reablement")
+            raise ValidationError(_("A planned reduction is for reablement packages"), "reablement")
 
 
 class VisitPatternSchema(Schema):

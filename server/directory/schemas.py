@@ -7,6 +7,7 @@ from server.directory.models import GENDERS
 from server.travel import MODES
 
 from server.auth.schemas import new_password
+from server.i18n import _
 from server.payments.calendar import holiday_calendars
 from server.schemas import Schema, key, latitude, longitude
 
@@ -51,13 +52,13 @@ class DeclaredHolidaySchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 100))
 
     @validates("date")
-    def _a_date(self, value, **_):
+    def _a_date(self, value, **_kwargs):
         try:
             date.fromisoformat(value)
         except ValueError:
-            raise ValidationError("Not a date written YYYY-MM-DD") from None
+            raise ValidationError(_("Not a date written YYYY-MM-DD")) from None
         if len(value) != 10:
-            raise ValidationError("Not a date written YYYY-MM-DD")
+            raise ValidationError(_("Not a date written YYYY-MM-DD"))
 
 
 class CouncilSchema(Schema):
@@ -75,10 +76,10 @@ class CouncilSchema(Schema):
         "description": "Digits of the minor unit (2: pence, cents); amounts are whole minor units"})
 
     @validates("extra_holidays")
-    def _each_day_once(self, value, **_):
+    def _each_day_once(self, value, **_kwargs):
         days = [day.get("date") for day in value]
         if len(set(days)) != len(days):
-            raise ValidationError("A date is declared more than once")
+            raise ValidationError(_("A date is declared more than once"))
     require_doses_before_checkout = fields.Boolean(metadata={
         "description": "Check-out is refused (409 doses_not_recorded) while a dose due at the visit has no record "
                        "(default false)"})

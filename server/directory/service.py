@@ -30,7 +30,7 @@ def create_worker(ident: Identity, data: dict, now: datetime) -> tuple[Worker, U
 def get_provider(ident: Identity, provider_id: int) -> Provider:
     provider = db.session.get(Provider, provider_id)
     if provider is None or provider.id != ident.provider_id:
-        raise not_found("provider")
+        raise not_found(_("Provider not found"))
     return provider
 
 
@@ -38,14 +38,14 @@ def get_council(ident: Identity, council_id: int) -> Council:
     """The officer's own council; any other is not found."""
     council = db.session.get(Council, council_id)
     if council is None or council.id != ident.council_id:
-        raise not_found("council")
+        raise not_found(_("Council not found"))
     return council
 
 
 def get_worker(ident: Identity, worker_id: int) -> Worker:
     worker = db.session.get(Worker, worker_id)
     if worker is None or worker.provider_id != ident.provider_id:
-        raise not_found("worker")
+        raise not_found(_("Worker not found"))
     return worker
 
 

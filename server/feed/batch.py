@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from server.errors import ApiError
 from server.extensions import db
+from server.i18n import _
 
 REJECTED = "rejected"
 log = logging.getLogger("caremon.feed")
@@ -29,19 +30,19 @@ def _one(item, schema: Schema, store: Callable[[dict], dict], key_field: str) ->
         with db.session.begin_nested():
             return store(schema.load(item))
     except ValidationError as exc:
-        return rejected(key_field, key, ApiError(422, "validation_error", "Invalid input", {"fields": exc.messages}))
+        return rejected(key_field, key, ApiError(422, "validation_error", _("Invalid input"), {"fields": exc.messages}))
     except ApiError as exc:
         return rejected(key_field, key, exc)
     except IntegrityError:
         # Another request stored the same reference at the same moment: this item is settled by sending it again.
-        return rejected(key_field, key, ApiError(409, "conflict", "Stored by another request at the same moment; "
-                                                 "send the item again"))
+        return rejected(key_field, key, ApiError(409, "conflict", _("Stored by another request at the same moment; "
+                                                 "send the item again")))
     except OperationalError:
         raise
     except Exception:
         # The savepoint is rolled back, so nothing of the item stays; the log keeps its key to trace it by.
         log.exception("feed item %r refused after an unexpected error", key)
-        return rejected(key_field, key, ApiError(500, "internal_error", "The server could not store this item"))
+        return rejected(key_field, key, ApiError(500, "internal_error", _("The server could not store this item")))
 
 
 def rejected(key_field: str, key, exc: ApiError) -> dict:

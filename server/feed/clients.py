@@ -18,6 +18,7 @@ from server.auth.tenancy import Identity
 from server.errors import ApiError, not_found
 from server.extensions import db
 from server.feed.models import ApiClient
+from server.i18n import _
 
 # Endpoints an API client's token opens (the feed blueprint); everything else answers 403.
 FEED_BLUEPRINT = "feed"
@@ -40,7 +41,7 @@ def get_api_client(ident: Identity, pk: int) -> ApiClient:
     """Another provider's API client is not found."""
     found = db.session.scalar(select(ApiClient).where(ApiClient.id == pk, ApiClient.provider_id == ident.provider_id))
     if found is None:
-        raise not_found("api client")
+        raise not_found(_("API client not found"))
     return found
 
 
@@ -60,7 +61,7 @@ def create(ident: Identity, data: dict, now: datetime) -> tuple[ApiClient, str]:
 def rotate(ident: Identity, api_client: ApiClient, now: datetime) -> str:
     """A new secret; the old secret and every token issued with it stop working."""
     if api_client.revoked_at is not None:
-        raise ApiError(409, "revoked", "A revoked API client cannot be rotated; create a new one")
+        raise ApiError(409, "revoked", _("A revoked API client cannot be rotated; create a new one"))
     secret = _new_secret()
     api_client.secret_hash, api_client.rotated_at = _hash(secret), now
     api_client.token_version = ApiClient.token_version + 1  # in SQL, so two rotations at once both count
@@ -100,5 +101,5 @@ def token_refused(payload: dict) -> bool:
     if row is None or row[0] is not None or row[1] != payload["ver"]:
         return True
     if request.blueprint != FEED_BLUEPRINT:
-        raise ApiError(403, "forbidden", "An API client's token opens only the provider feed")
+        raise ApiError(403, "forbidden", _("An API client's token opens only the provider feed"))
     return False

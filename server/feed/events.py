@@ -10,6 +10,7 @@ from server.auth.tenancy import Identity, get_visit
 from server.errors import not_found
 from server.feed import refs
 from server.feed.models import REF_VISIT, REF_WORKER
+from server.i18n import _
 from server.visits.service import record_event
 
 REFERENCE_FIELDS = ("worker_ref", "visit_ref", "visit_id")
@@ -26,13 +27,13 @@ class EventStore:
     def __call__(self, item: dict) -> dict:
         worker_id = self.workers.get(item["worker_ref"])
         if worker_id is None:
-            raise not_found("worker")
+            raise not_found(_("Worker not found"))
         if item["visit_id"] is not None:
             visit_id = get_visit(self.ident, item["visit_id"]).id  # another provider's visit is not found
         else:
             visit_id = self.visits.get(item["visit_ref"])
             if visit_id is None:
-                raise not_found("visit")
+                raise not_found(_("Visit not found"))
         data = {k: v for k, v in item.items() if k not in REFERENCE_FIELDS}
         event, created = record_event(worker_id=worker_id, visit_id=visit_id, data=data, now=self.now,
                                       skew_threshold_s=self.skew_threshold_s, source_system=self.source)

@@ -23,6 +23,7 @@ from server.feed.schemas import (
     FeedEventAnswerSchema, FeedEventItemSchema, ImportQuerySchema, ImportReportSchema, OAuthErrorSchema,
     TokenRequestSchema, TokenSchema, UpsertAnswerSchema, VisitItemSchema, WorkerItemSchema,
 )
+from server.i18n import _
 
 bp = Blueprint("feed", __name__, url_prefix="/api/v1",
                description="The open provider feed: API clients, client-credentials tokens, batches from a "
@@ -38,7 +39,8 @@ def scope_required(scope: str):
         @wraps(fn)
         def wrapper(*args, **kwargs):
             if scope not in current_identity().scopes:
-                raise ApiError(403, "forbidden", f"This endpoint needs an API client token with scope {scope}")
+                raise ApiError(403, "forbidden",
+                               _("This endpoint needs an API client token with scope %(scope)s", scope=scope))
             return fn(*args, **kwargs)
 
         return wrapper
@@ -159,7 +161,7 @@ def _run_batch(body: dict, kind: str, schema, store_for, key_field: str) -> list
     """store_for(ident, source, items, now) prepares the batch and gives the function that stores one item."""
     settings = current_app.config["CAREMON"]
     if len(body["items"]) > settings["feed_max_items"]:
-        raise ApiError(413, "batch_too_large", "The batch has too many items; send fewer at a time",
+        raise ApiError(413, "batch_too_large", _("The batch has too many items; send fewer at a time"),
                        {"max_items": settings["feed_max_items"]})
     ident, now = current_identity(), utcnow()
     source = db.session.get(ApiClient, ident.api_client_id).name
@@ -244,7 +246,7 @@ def feed_import(query):
     feed_file = _uploaded_file(query["kind"])
     limit = current_app.config["CAREMON"]["feed_max_items"]
     if len(feed_file.rows) > limit:
-        raise ApiError(413, "batch_too_large", "The file has too many rows; split it", {"max_items": limit})
+        raise ApiError(413, "batch_too_large", _("The file has too many rows; split it"), {"max_items": limit})
     report = imports.import_file(current_identity(), feed_file, utcnow(), dry_run=query["dry_run"])
     if query["dry_run"]:
         db.session.rollback()
@@ -260,7 +262,7 @@ def _uploaded_file(kind: str) -> files.FeedFile:
     try:
         return files.read(data.decode("utf-8"), kind)
     except UnicodeDecodeError:
-        raise invalid("file", "Save the CSV as UTF-8") from None
+        raise invalid("file", _("Save the CSV as UTF-8")) from None
     except files.FeedFileError as exc:
         raise invalid("file", str(exc)) from None
 

@@ -5,6 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from device_sync.protocol import SETTLED
 from server.feed.models import SCOPES
+from server.i18n import _
 from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code, visit_type
 from server.visits.schemas import MAX_CARERS, MAX_TASKS, EventInSchema
 
@@ -117,9 +118,9 @@ class FeedEventItemSchema(EventInSchema):
     visit_id = key(load_default=None)
 
     @validates_schema
-    def _one_visit(self, data, **_):
+    def _one_visit(self, data, **_kwargs):
         if (data.get("visit_ref") is None) == (data.get("visit_id") is None):
-            raise ValidationError("Give visit_ref or visit_id, not both", "visit_ref")
+            raise ValidationError(_("Give visit_ref or visit_id, not both"), "visit_ref")
 
 
 class UpsertResultSchema(Schema):

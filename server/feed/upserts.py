@@ -20,6 +20,7 @@ from server.errors import invalid, not_found
 from server.extensions import db
 from server.feed import refs
 from server.feed.models import REF_CLIENT, REF_VISIT, REF_WORKER
+from server.i18n import _
 from server.visits import planning
 from server.visits.models import Visit, VisitAssignment
 from server.visits.service import cancel, open_exception
@@ -84,7 +85,7 @@ class ClientUpserts(Upserts):
     def _values(self, item: dict) -> dict:
         contract_id = self.contracts.get(item["contract_reference"])
         if contract_id is None:
-            raise invalid("contract_reference", "Not one of this provider's contracts")
+            raise invalid("contract_reference", _("Not one of this provider's contracts"))
         return {"contract_id": contract_id, **{k: item[k] for k in (
             "name", "address", "postcode", "lat", "lon", "access_notes", "active")}}
 
@@ -153,12 +154,12 @@ class VisitUpserts(Upserts):
     def update(self, visit: Visit, item: dict) -> list[str] | dict:
         plan = self._plan(item)
         if visit.client_id != plan.pop("client").id:
-            raise invalid("client_ref", "A visit cannot move to another client; cancel it and send a new one")
+            raise invalid("client_ref", _("A visit cannot move to another client; cancel it and send a new one"))
         changes = _changes(visit, plan, item["cancel_reason"])
         if not changes:
             return []
         if visit.status == "cancelled":
-            raise invalid("cancel_reason", "A cancelled visit cannot be changed; send a new visit")
+            raise invalid("cancel_reason", _("A cancelled visit cannot be changed; send a new visit"))
         if visit.status in DELIVERED or visit.started_at is not None:
             return _hold(visit, item["ref"], changes, self.source, self.now)
         if "carers_required" in changes:
@@ -171,13 +172,13 @@ class VisitUpserts(Upserts):
         """The item in Caremon's own ids, every reference checked within the provider."""
         client = self.clients.get(item["client_ref"])
         if client is None:
-            raise not_found("client")
+            raise not_found(_("Client not found"))
         worker_refs = item["worker_refs"]
         if len(set(worker_refs)) != len(worker_refs):
-            raise invalid("worker_refs", "A worker is listed twice")
+            raise invalid("worker_refs", _("A worker is listed twice"))
         unknown = [r for r in worker_refs if self.workers.get(r) not in self.active_workers]
         if unknown:
-            raise invalid("worker_refs", f"Unknown or inactive workers: {unknown}")
+            raise invalid("worker_refs", _("Unknown or inactive workers: %(refs)s", refs=unknown))
         return {"client": client, "client_id": client.id, "planned_start": item["planned_start"],
                 "planned_minutes": item["planned_minutes"], "tasks": item["tasks"],
                 "carers_required": item["carers_required"] or max(1, len(worker_refs)),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from server.errors import ApiError
+from server.i18n import _
 from server.medication.queries import doses_due, records_by_visit, unrecorded
 from server.visits.signals import before_check_out
 
@@ -11,12 +12,13 @@ def _label(dose) -> str:
 
 
 @before_check_out.connect
-def refuse_check_out(visit, **_):
+def refuse_check_out(visit, **_kwargs):
     if not visit.contract.require_doses_before_checkout:
         return
     left = unrecorded(doses_due([visit])[visit.id], records_by_visit([visit.id])[visit.id])
     if left:
         raise ApiError(409, "doses_not_recorded",
-                       f"Record every dose due before checking out; not yet recorded: {', '.join(map(_label, left))}",
+                       _("Record every dose due before checking out; not yet recorded: %(doses)s",
+                         doses=", ".join(map(_label, left))),
                        {"doses": [{"medication_id": d.medication_id, "name": d.version.name, "slot": d.slot}
                                   for d in left]})

@@ -11,6 +11,7 @@ from server.care.models import VisitPattern
 from server.directory.models import Client
 from server.errors import invalid, not_found
 from server.extensions import db
+from server.i18n import _
 from server.medication.models import Medication, MedicationVersion
 
 VERSION_FIELDS = ("name", "dmd_code", "strength", "dose", "route", "instructions", "times", "visit_pattern_ids",
@@ -24,7 +25,7 @@ def get_medication(ident: Identity, medication_id: int) -> Medication:
     medication = db.session.scalar(select(Medication).where(Medication.id == medication_id,
                                                             Medication.client_id.in_(visible)))
     if medication is None:
-        raise not_found("medication")
+        raise not_found(_("Medication not found"))
     return medication
 
 
@@ -68,4 +69,4 @@ def _check_patterns(client_id: int, data: dict) -> None:
     found = set(db.session.scalars(select(VisitPattern.id).where(VisitPattern.id.in_(wanted),
                                                                  VisitPattern.client_id == client_id)))
     if wanted - found:
-        raise invalid("visit_pattern_ids", f"Not this client's visit patterns: {sorted(wanted - found)}")
+        raise invalid("visit_pattern_ids", _("Not this client's visit patterns: %(ids)s", ids=sorted(wanted - found)))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
+from server.i18n import _
 from server.medication.models import GIVEN, DoseEffect, DoseRecord, Medication
 from server.medication.queries import (
     doses_due,
@@ -39,12 +40,12 @@ def record_dose(*, worker_id: int, visit_id: int, data: dict, now: datetime,
     payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS}
                                 | {"visit_id": visit_id, "worker_id": worker_id})
     # Tenancy first, so a known key opens nothing on a visit the worker was never on.
-    visit, _ = visit_for_worker(visit_id, worker_id)
+    visit, _assignment = visit_for_worker(visit_id, worker_id)
     existing = _by_key(key)
     if existing is not None:
         return check_replay(existing, payload_hash), False
     if visit.status == "cancelled":
-        raise ApiError(409, "visit_cancelled", "This visit was cancelled, so no dose is due at it")
+        raise ApiError(409, "visit_cancelled", _("This visit was cancelled, so no dose is due at it"))
     version, slot = _what_was_given(visit, data)
     record = DoseRecord(
         idempotency_key=key, payload_hash=payload_hash, visit_id=visit.id, client_id=visit.client_id,
@@ -59,7 +60,8 @@ def record_dose(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         existing = _by_key(key)
         if existing is not None:  # a concurrent request stored the same key between our read and insert
             return check_replay(existing, payload_hash), False
-        raise ApiError(409, "dose_already_recorded", f"{version.name} ({slot}) is already recorded at this visit",
+        raise ApiError(409, "dose_already_recorded",
+                       _("%(name)s (%(slot)s) is already recorded at this visit", name=version.name, slot=slot),
                        {"medication_id": version.medication_id, "slot": slot})
     _follow_up(visit, record, now)
     return record, True
@@ -73,18 +75,18 @@ def _what_was_given(visit: Visit, data: dict):
     """The version recorded and its slot: a dose due at this visit, or an as-required medicine in force."""
     medication = db.session.get(Medication, data["medication_id"])
     if medication is None or medication.client_id != visit.client_id:
-        raise invalid("medication_id", "Not on this client's medication list")
+        raise invalid("medication_id", _("Not on this client's medication list"))
     slot = data.get("slot")
     if slot is not None:
         due = [d for d in doses_due([visit])[visit.id] if d.medication_id == medication.id and d.slot == slot]
         if not due:
-            raise invalid("slot", "No dose of this medicine is due at this visit at that time")
+            raise invalid("slot", _("No dose of this medicine is due at this visit at that time"))
         return due[0].version, slot
     version = in_force(medication.versions, local_date(visit.planned_start, visit_zone(visit)))
     if version is None or not version.prn:
-        raise invalid("slot", "Name the dose's slot: this medicine is not an as-required one in force today")
+        raise invalid("slot", _("Name the dose's slot: this medicine is not an as-required one in force today"))
     if data["outcome"] == GIVEN and not (data.get("prn_reason") or "").strip():
-        raise invalid("prn_reason", "Say why an as-required dose was given")
+        raise invalid("prn_reason", _("Say why an as-required dose was given"))
     return version, None
 
 
@@ -119,7 +121,7 @@ def record_effect(visit: Visit, record_id: int, effect: str, now: datetime) -> D
     """The effect of an as-required dose, said later; a second say replaces the first."""
     record = db.session.get(DoseRecord, record_id)
     if record is None or record.visit_id != visit.id:
-        raise not_found("dose record")
+        raise not_found(_("Dose record not found"))
     _check_as_required(record)
     _set_effect(record, effect, now)
     return record
@@ -131,13 +133,13 @@ def record_effect_once(*, worker_id: int, visit_id: int, data: dict, now: dateti
     dose_key = str(data["dose_key"])
     payload_hash = content_hash({"dose_key": dose_key, "effect": data["effect"], "recorded_at": data["recorded_at"],
                                  "device_id": data.get("device_id"), "visit_id": visit_id, "worker_id": worker_id})
-    visit, _ = visit_for_worker(visit_id, worker_id)
+    visit, _assignment = visit_for_worker(visit_id, worker_id)
     existing = _effect_by_key(key)
     if existing is not None:
         return check_replay(existing, payload_hash), False
     record = _by_key(dose_key)
     if record is None or record.visit_id != visit.id:
-        raise not_found("dose record")
+        raise not_found(_("Dose record not found"))
     _check_as_required(record)
     said = DoseEffect(idempotency_key=key, payload_hash=payload_hash, dose_record_id=record.id, effect=data["effect"],
                       worker_id=worker_id, recorded_at=data["recorded_at"], received_at=now,
@@ -154,7 +156,7 @@ def _effect_by_key(key: str) -> DoseEffect | None:
 
 def _check_as_required(record: DoseRecord) -> None:
     if record.slot is not None or record.outcome != GIVEN:
-        raise ApiError(409, "not_as_required", "Only an as-required dose that was given has an effect to record")
+        raise ApiError(409, "not_as_required", _("Only an as-required dose that was given has an effect to record"))
 
 
 def _set_effect(record: DoseRecord, effect: str, at: datetime) -> None:

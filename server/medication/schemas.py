@@ -1,6 +1,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.care.schemas import TIME_OF_DAY
+from server.i18n import _
 from server.medication.models import GIVEN, OUTCOMES, ROUTES
 from server.schemas import AwareDateTime, LocalDate, Schema, key
 
@@ -35,17 +36,17 @@ class MedicationInSchema(Schema):
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=400))
 
     @validates_schema
-    def _when_due(self, data, **_):
+    def _when_due(self, data, **_kwargs):
         if data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            raise ValidationError("ends_on is before starts_on", "ends_on")
+            raise ValidationError(_("ends_on is before starts_on"), "ends_on")
         if len(set(data["times"])) != len(data["times"]):
-            raise ValidationError("Each time once", "times")
+            raise ValidationError(_("Each time once"), "times")
         if data["prn"] and (data["times"] or data["visit_pattern_ids"]):
-            raise ValidationError("An as-required medicine is never due at set times", "prn")
+            raise ValidationError(_("An as-required medicine is never due at set times"), "prn")
         if not data["prn"] and not (data["times"] or data["visit_pattern_ids"]):
-            raise ValidationError("Say when it is due: times, visit_pattern_ids, or prn", "times")
+            raise ValidationError(_("Say when it is due: times, visit_pattern_ids, or prn"), "times")
         if not data["prn"] and (data["prn_max_per_day"] or data["prn_min_interval_minutes"]):
-            raise ValidationError("Limits are for as-required medicines", "prn_max_per_day")
+            raise ValidationError(_("Limits are for as-required medicines"), "prn_max_per_day")
 
 
 class MedicationChangeSchema(MedicationInSchema):
@@ -99,9 +100,9 @@ class DoseInSchema(Schema):
     device_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
 
     @validates_schema
-    def _reason_given(self, data, **_):
+    def _reason_given(self, data, **_kwargs):
         if data["outcome"] != GIVEN and not (data.get("reason") or "").strip():
-            raise ValidationError("Say why the dose was not given", "reason")
+            raise ValidationError(_("Say why the dose was not given"), "reason")
 
 
 class EffectInSchema(Schema):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from server.auth.tenancy import Identity
 from server.errors import ApiError
+from server.i18n import _
 from server.medication.queries import (
     doses_due,
     medicines_by_client,
@@ -19,8 +20,8 @@ PRIVATE_FIELDS = ("reason", "prn_reason", "prn_effect")
 def visit_doses(ident: Identity, visit: Visit) -> dict:
     family = ident.role == "family"
     if family and not visit.client.medication_shared_with_family:
-        raise ApiError(403, "medication_not_shared", "Medication records are shared with family only where the "
-                                                     "client agrees")
+        raise ApiError(403, "medication_not_shared", _("Medication records are shared with family only where the "
+                                                     "client agrees"))
     day = local_date(visit.planned_start, visit_zone(visit))
     stored = records_by_visit([visit.id])[visit.id]
     shown = {r.id: _without_notes(r) if family else r for r in stored}

@@ -6,6 +6,7 @@ from server.db_types import utcnow
 from server.directory.models import Client
 from server.errors import ApiError, ErrorSchema, not_found
 from server.extensions import db
+from server.i18n import _
 from server.monitoring.models import Alert
 from server.monitoring.schemas import AlertQuerySchema, AlertSchema
 from server.visits import reasons
@@ -44,9 +45,9 @@ def acknowledge(alert_id):
     ident = current_identity()
     alert = db.session.get(Alert, alert_id)
     if alert is None or alert.provider_id != ident.provider_id:
-        raise not_found("alert")
+        raise not_found(_("Alert not found"))
     if alert.acknowledged_at is not None:
-        raise ApiError(409, "already_acknowledged", "This alert is already acknowledged")
+        raise ApiError(409, "already_acknowledged", _("This alert is already acknowledged"))
     alert.acknowledged_at, alert.acknowledged_by = utcnow(), ident.user_id
     db.session.commit()
     alert.client_name = db.session.get(Client, alert.client_id).name

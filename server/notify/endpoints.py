@@ -12,6 +12,7 @@ import ipaddress
 from socket import SOCK_STREAM, gaierror, getaddrinfo
 from urllib.parse import urlsplit
 
+from server.i18n import N_, _
 from server.notify.sender import Undeliverable
 
 
@@ -32,21 +33,23 @@ def public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return True
 
 
-def check(url: str, what: str = "push endpoint") -> None:
+def check(url: str, what: str = N_("push endpoint")) -> None:
     """Raise NotPublic or Unresolvable, or return when every address of the URL's host is public; `what` names
     the URL in the messages (webhooks share the check)."""
-    parts = urlsplit(url)
+    parts, what = urlsplit(url), _(what)
     try:
         port = parts.port or 443
     except ValueError:
-        raise NotPublic(f"{what} has an invalid port") from None
+        raise NotPublic(_("The %(what)s has an invalid port", what=what)) from None
     if parts.scheme != "https" or not parts.hostname:
-        raise NotPublic(f"{what} must be an https URL")
+        raise NotPublic(_("The %(what)s must be an https URL", what=what))
     try:
         infos = getaddrinfo(parts.hostname, port, type=SOCK_STREAM)
     except (gaierror, UnicodeError) as exc:
-        raise Unresolvable(f"{what} host {parts.hostname} does not resolve: {exc}") from None
-    for *_, sockaddr in infos:
+        raise Unresolvable(_("The %(what)s host %(host)s does not resolve: %(reason)s", what=what,
+                                         host=parts.hostname, reason=exc)) from None
+    for *_info, sockaddr in infos:
         address = ipaddress.ip_address(sockaddr[0].split("%")[0])  # drop an IPv6 scope id
         if not public(address):
-            raise NotPublic(f"{what} host {parts.hostname} resolves to {address}, which is not public")
+            raise NotPublic(_("The %(what)s host %(host)s resolves to %(address)s, which is not public",
+                              what=what, host=parts.hostname, address=address))

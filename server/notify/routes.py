@@ -16,6 +16,7 @@ from server.notify.schemas import (
     MessagePageSchema, MessageQuerySchema, PreferencesSchema, PushSubscriptionInSchema, PushSubscriptionSchema, RetryInSchema, UndeliveredPageSchema,
     UndeliveredQuerySchema, UndeliveredSchema, UnsubscribeSchema, VapidKeySchema,
 )
+from server.i18n import _
 
 bp = Blueprint("notify", __name__, url_prefix="/api/v1/notify",
                description="Push subscriptions, family preferences and undelivered messages")
@@ -48,7 +49,7 @@ def unsubscribe(body):
     removed = db.session.execute(delete(PushSubscription).where(
         PushSubscription.endpoint == body["endpoint"], PushSubscription.user_id == ident.user_id)).rowcount
     if not removed:
-        raise not_found("subscription")
+        raise not_found(_("Subscription not found"))
     db.session.commit()
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from server.errors import ApiError
 from server.extensions import db
+from server.i18n import _
 from server.notify import endpoints
 from server.notify.models import PushSubscription
 from server.unique import insert_once
@@ -21,8 +22,8 @@ def subscribe(user_id: int, endpoint: str, keys: dict) -> PushSubscription:
             return sub
         sub = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
     if sub.user_id != user_id:
-        raise ApiError(409, "push_endpoint_taken", "This push endpoint is registered to another account",
-                       {"fields": {"endpoint": ["registered to another account"]}})
+        raise ApiError(409, "push_endpoint_taken", _("This push endpoint is registered to another account"),
+                       {"fields": {"endpoint": [_("This push endpoint is registered to another account")]}})
     sub.p256dh, sub.auth = keys["p256dh"], keys["auth"]
     db.session.flush()
     return sub

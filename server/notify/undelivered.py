@@ -13,6 +13,7 @@ from server.audit.service import record
 from server.directory.models import Client
 from server.errors import ApiError, not_found
 from server.extensions import db
+from server.i18n import _
 from server.notify.models import Notification
 from server.pagination import page
 from server.visits.models import Visit
@@ -37,7 +38,7 @@ def get_undelivered(provider_id: int, notification_id: int) -> Notification:
     row = db.session.get(Notification, notification_id)
     visit = db.session.get(Visit, row.visit_id) if row is not None and row.visit_id is not None else None
     if visit is None or visit.provider_id != provider_id:
-        raise not_found("notification")
+        raise not_found(_("Notification not found"))
     row.client_name = visit.client.name
     return row
 
@@ -45,7 +46,8 @@ def get_undelivered(provider_id: int, notification_id: int) -> Notification:
 def retry(row: Notification, *, user_id: int, reason: str, now: datetime) -> Notification:
     """Back to the outbox with a fresh set of attempts; the audit log keeps who, why and what went before."""
     if row.status not in UNDELIVERED:
-        raise ApiError(409, "not_undelivered", f"This notification is {row.status}, not failed or uncertain")
+        raise ApiError(409, "not_undelivered",
+                       _("This notification is %(status)s, not failed or uncertain", status=row.status))
     record("notification.retry", "notification", row.id, user_id=user_id, now=now, reason=reason,
            status=row.status, attempts=row.attempts, last_error=row.last_error)
     row.status, row.attempts, row.next_attempt_at = "pending", 0, now

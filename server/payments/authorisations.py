@@ -14,16 +14,18 @@ from server.auth.tenancy import Identity, scope_contracts
 from server.directory.models import Client, Contract
 from server.errors import invalid
 from server.extensions import db
+from server.i18n import _
 from server.payments import facts
 from server.payments.models import ServiceAuthorisation
 
 
 def create_authorisation(ident: Identity, client: Client, data: dict, now: datetime) -> ServiceAuthorisation:
     """Authorise units (or minutes) of a code the client's contract bills by units; the caller commits."""
-    rules, _ = facts.contract_rules(client.contract)
+    rules = facts.contract_rules(client.contract)[0]
     if data["service_code"] not in rules.service_codes:
-        billed = ", ".join(rules.service_codes) or "none"
-        raise invalid("service_code", f"{rules.name} does not bill {data['service_code']!r} by units (billed: {billed})")
+        billed = ", ".join(rules.service_codes) or _("none")
+        raise invalid("service_code", _("%(rules)s does not bill %(code)r by units (billed: %(billed)s)",
+                                        rules=rules.name, code=data["service_code"], billed=billed))
     auth = ServiceAuthorisation(contract_id=client.contract_id, client_id=client.id, created_by=ident.user_id,
                                 created_at=now, **data)
     db.session.add(auth)

@@ -15,6 +15,7 @@ from server.audit.service import record
 from server.auth.tenancy import Identity
 from server.errors import ApiError, invalid
 from server.extensions import db
+from server.i18n import _
 from server.payments import facts
 from server.payments.models import VisitMaintenance
 from server.visits.models import Visit
@@ -22,22 +23,23 @@ from server.visits.models import Visit
 
 def maintain_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> VisitMaintenance:
     """Set one carer's bill times at a visit within the rule set's window; the caller commits."""
-    rules, _ = facts.contract_rules(visit.contract)
+    rules = facts.contract_rules(visit.contract)[0]
     allowed = rules.visit_maintenance
     if allowed is None:
-        raise ApiError(422, "maintenance_not_allowed", f"{rules.name} does not allow visit maintenance")
+        raise ApiError(422, "maintenance_not_allowed",
+                       _("%(rules)s does not allow visit maintenance", rules=rules.name))
     closes = visit.planned_start + timedelta(days=allowed.window_days)
     if now > closes:
         raise ApiError(422, "maintenance_window_closed",
-                       f"Visit maintenance closes {allowed.window_days} days after the visit",
+                       _("Visit maintenance closes %(days)s days after the visit", days=allowed.window_days),
                        {"closed_at": closes.isoformat(), "window_days": allowed.window_days})
     if data["reason_code"] not in allowed.reason_codes:
-        raise invalid("reason_code", f"Must be one of: {', '.join(allowed.reason_codes)}")
+        raise invalid("reason_code", _("Must be one of: %(codes)s", codes=", ".join(allowed.reason_codes)))
     # A carer taken off the visit still counts if their phone recorded times there (facts.py).
     assignment = next((a for a in visit.assignments if a.worker_id == data["worker_id"] and (
         a.removed_at is None or a.checked_in_at is not None or a.checked_out_at is not None)), None)
     if assignment is None:
-        raise invalid("worker_id", "This carer is not on the visit")
+        raise invalid("worker_id", _("This carer is not on the visit"))
     entry = VisitMaintenance(visit_id=visit.id, created_by=ident.user_id, created_at=now, **data)
     db.session.add(entry)
     db.session.flush()

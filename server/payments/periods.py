@@ -31,6 +31,7 @@ from server.auth.tenancy import Identity, scope_contracts
 from server.directory.models import Client, Contract
 from server.errors import ApiError, invalid
 from server.extensions import db
+from server.i18n import _
 from server.payments import facts
 from server.payments.engine import Payable
 from server.payments.export import ContractExport, Totals, checksummed, csv_chunks, encoded, pounds, subject_of
@@ -176,13 +177,14 @@ def close_period(ident: Identity, contract: Contract, date_from: date, date_to: 
     """
     tz = contract.council.timezone
     if date_to >= to_local(now, tz).date():
-        raise invalid("date_to", "The period has not ended yet; close it from the day after date_to")
+        raise invalid("date_to", _("The period has not ended yet; close it from the day after date_to"))
     latest = db.session.scalar(select(PaymentPeriod).where(
         PaymentPeriod.contract_id == contract.id, PaymentPeriod.date_to >= date_from)
         .order_by(PaymentPeriod.date_to.desc()).limit(1))
     if latest is not None:
         raise ApiError(409, "period_overlap",
-                       f"This contract is closed up to {latest.date_to}; a new period must start after that",
+                       _("This contract is closed up to %(date)s; a new period must start after that",
+                         date=latest.date_to),
                        {"period_id": latest.id, "closed_to": latest.date_to.isoformat()})
 
     export = ContractExport(contract, date_from, date_to)
@@ -211,7 +213,7 @@ def close_period(ident: Identity, contract: Contract, date_from: date, date_to: 
             yield row
 
     digest, totals = hashlib.sha256(), Totals()
-    for _ in checksummed(encoded(csv_chunks(frozen(), totals)), digest):
+    for _chunk in checksummed(encoded(csv_chunks(frozen(), totals)), digest):
         pass
     _store(pending)
     period.rows, period.held_rows = totals.rows, totals.held_rows
@@ -275,9 +277,10 @@ def list_periods(ident: Identity, contract_id: int | None) -> list[PaymentPeriod
 def grant_contingency(ident: Identity, client: Client, data: dict, now: datetime) -> ContingencyGrant:
     """Authorise extra minutes for a client in the flex block holding on_date; the caller commits."""
     contract = client.contract
-    rules, _ = facts.contract_rules(contract)
+    rules = facts.contract_rules(contract)[0]
     if rules.period is None or rules.period.kind != "flex":
-        raise invalid("client_id", f"This client's contract pays under {rules.name}, which has no flexible total")
+        raise invalid("client_id", _("This client's contract pays under %(rules)s, which has no flexible total",
+                                     rules=rules.name))
     grant = ContingencyGrant(contract_id=contract.id, client_id=client.id, on_date=data["on_date"],
                              minutes=data["minutes"], reason=data["reason"], granted_by=ident.user_id, granted_at=now)
     db.session.add(grant)

@@ -22,6 +22,7 @@ from server.auth.tenancy import Identity, scope_contracts
 from server.directory.models import Contract
 from server.errors import ApiError, not_found
 from server.extensions import db
+from server.i18n import _
 from server.payments.export import ContractExport
 from server.payments.models import Invoice, InvoiceLine
 
@@ -85,7 +86,8 @@ def _line(number: int, raw: dict) -> dict:
 def parse_invoice(content: bytes) -> list[dict]:
     """The invoice's lines, or InvoiceError naming each bad line (line 1 is the header)."""
     if len(content) > MAX_BYTES:
-        raise ApiError(413, "payload_too_large", f"An invoice file may be at most {MAX_BYTES // (1024 * 1024)} MB")
+        raise ApiError(413, "payload_too_large",
+                       _("An invoice file may be at most %(mb)s MB", mb=MAX_BYTES // (1024 * 1024)))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -151,7 +153,7 @@ def get_invoice(ident: Identity, invoice_id: int) -> Invoice:
     invoice = db.session.scalar(select(Invoice).where(
         Invoice.id == invoice_id, Invoice.contract_id.in_(scope_contracts(select(Contract.id), ident))))
     if invoice is None:
-        raise not_found("invoice")
+        raise not_found(_("Invoice not found"))
     return invoice
 
 

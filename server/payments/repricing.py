@@ -15,6 +15,7 @@ from server.auth.tenancy import Identity, scope_contracts
 from server.directory.models import Contract
 from server.errors import not_found
 from server.extensions import db
+from server.i18n import _
 from server.payments.export import ContractExport
 from server.payments.models import PaymentPeriod
 from server.payments.rules import RuleSet, rule_set_named
@@ -26,7 +27,7 @@ def get_period(ident: Identity, period_id: int) -> PaymentPeriod:
     period = db.session.scalar(select(PaymentPeriod).where(
         PaymentPeriod.id == period_id, PaymentPeriod.contract_id.in_(scope_contracts(select(Contract.id), ident))))
     if period is None:
-        raise not_found("period")
+        raise not_found(_("Period not found"))
     return period
 
 

@@ -22,6 +22,7 @@ from server.payments.schemas import (
     RepricingQuerySchema, RepricingSchema, RuleSetSummarySchema,
 )
 from server.reports.scope import resolve_scope
+from server.i18n import _
 
 bp = Blueprint("payments", __name__, url_prefix="/api/v1",
                description="Payable time per visit, council exports, closed periods, invoice reconciliation")
@@ -201,7 +202,7 @@ def reprice_period(query, period_id):
     try:
         rule_set_named(query["rule_set"])
     except RuleSetError as exc:
-        raise invalid("rule_set", "No such payment rule set") from exc
+        raise invalid("rule_set", _("No such payment rule set")) from exc
     return repricing.reprice(period, query["rule_set"])
 
 
@@ -278,16 +279,16 @@ def upload_invoice(query):
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
-            raise invalid("file", "Attach the invoice CSV as the form field 'file'")
+            raise invalid("file", _("Attach the invoice CSV as the form field 'file'"))
         content, filename = upload.read(), upload.filename
     elif request.mimetype in CSV_TYPES:
         content, filename = request.get_data(), None
     else:
-        raise ApiError(415, "unsupported_media_type", "Send the invoice as text/csv or multipart/form-data")
+        raise ApiError(415, "unsupported_media_type", _("Send the invoice as text/csv or multipart/form-data"))
     try:
         invoice = reconciliation.store_invoice(ident, contract, query, content, filename, utcnow())
     except reconciliation.InvoiceError as exc:
-        raise ApiError(422, "validation_error", "Invalid input", {"fields": {"file": exc.messages}}) from exc
+        raise ApiError(422, "validation_error", _("Invalid input"), {"fields": {"file": exc.messages}}) from exc
     db.session.commit()
     return invoice
 

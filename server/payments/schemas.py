@@ -5,6 +5,7 @@ from server.payments.rules import NAME_PATTERN
 from server.payments.units import UNIT_FLAGS
 from server.schemas import AwareDateTime, LocalDate, LocalPeriodSchema, Schema, decimal_string, key, service_code
 from server.visits.flags import FLAGS
+from server.i18n import _
 
 class ExportQuerySchema(LocalPeriodSchema):
     provider_id = key(strict=False, load_default=None, metadata={"description": "Only this provider's contracts"})
@@ -350,9 +351,9 @@ class AuthorisationInSchema(LocalPeriodSchema):
     note = fields.String(load_default=None, validate=validate.Length(max=2000))
 
     @validates_schema
-    def _one_amount(self, data, **_):
+    def _one_amount(self, data, **_kwargs):
         if (data.get("units") is None) == (data.get("minutes") is None):
-            raise ValidationError("Give units or minutes, not both", "units")
+            raise ValidationError(_("Give units or minutes, not both"), "units")
 
 
 class AuthorisationSchema(Schema):
@@ -382,9 +383,9 @@ class MaintenanceInSchema(Schema):
     note = fields.String(load_default=None, validate=validate.Length(max=2000))
 
     @validates_schema
-    def _ordered(self, data, **_):
+    def _ordered(self, data, **_kwargs):
         if data["bill_end"] <= data["bill_start"]:
-            raise ValidationError("bill_end must be after bill_start", "bill_end")
+            raise ValidationError(_("bill_end must be after bill_start"), "bill_end")
 
 
 class MaintenanceSchema(Schema):

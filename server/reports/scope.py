@@ -10,6 +10,7 @@ from server.auth.tenancy import Identity, get_contract, scope_contracts
 from server.directory.models import Contract
 from server.errors import invalid, not_found
 from server.extensions import db
+from server.i18n import _
 from server.reports.periods import Period
 from server.visits.models import Visit
 from server.visits.queries import has_flag, tenant_timezone
@@ -64,16 +65,16 @@ def resolve_scope(ident: Identity, *, date_from: date, date_to: date,
     if contract_id is not None:
         contract = get_contract(ident, contract_id)
         if provider_id is not None and contract.provider_id != provider_id:
-            raise invalid("provider_id", "The contract is with another provider")
+            raise invalid("provider_id", _("The contract is with another provider"))
         stmt = stmt.where(Contract.id == contract_id)
     if provider_id is not None:
         stmt = stmt.where(Contract.provider_id == provider_id)
     contracts = tuple(db.session.scalars(stmt))
     if provider_id is not None and not contracts:
-        raise not_found("provider")
+        raise not_found(_("Provider not found"))
     zones = {c.council.timezone for c in contracts}
     if len(zones) > 1:
-        raise invalid("contract_id", "These contracts are in different time zones; choose one contract")
+        raise invalid("contract_id", _("These contracts are in different time zones; choose one contract"))
     tz = zones.pop() if zones else tenant_timezone(ident)
     return Scope(Period(date_from, date_to, tz), contracts, contract_id, provider_id, flag)
 

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
+from server.i18n import _
 from server.notify.channels import sms_gateway
 from server.notify.inbound import SignatureRefused
 from server.sms import checkins
@@ -29,13 +30,13 @@ def inbound():
     settings = current_app.config["CAREMON"]
     gateway = sms_gateway(settings)
     if not callable(getattr(gateway, "inbound", None)):
-        raise ApiError(403, "sms_inbound_disabled", "The configured SMS gateway takes no texts in")
+        raise ApiError(403, "sms_inbound_disabled", _("The configured SMS gateway takes no texts in"))
     if (request.content_length or 0) > MAX_BODY:
-        raise ApiError(413, "payload_too_large", "The body is too large for a text")
+        raise ApiError(413, "payload_too_large", _("The body is too large for a text"))
     try:
         text = gateway.inbound(request.headers, request.get_data(cache=False)[:MAX_BODY])
     except SignatureRefused as exc:
-        raise ApiError(401, "bad_signature", f"Refused: {exc}") from exc
+        raise ApiError(401, "bad_signature", _("Refused: %(reason)s", reason=exc)) from exc
     row, created = checkins.receive(text, utcnow(), settings["sms_default_region"])
     answer = InboundResultSchema().dump(row) | {"duplicate": not created}
     db.session.commit()

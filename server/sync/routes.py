@@ -8,6 +8,7 @@ from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
+from server.i18n import _
 from server.observability.metrics import count_sync
 from server.schemas import AwareDateTime, Schema
 from server.sync.service import store_batch
@@ -28,7 +29,7 @@ def _limit_size():
     """Refuse an oversized batch before reading it: the device splits its queue and tries again."""
     settings = current_app.config["CAREMON"]
     if request.content_length is not None and request.content_length > settings["sync_max_bytes"]:
-        raise ApiError(413, "batch_too_large", "The batch is too large; send fewer items at a time",
+        raise ApiError(413, "batch_too_large", _("The batch is too large; send fewer items at a time"),
                        {"max_items": settings["sync_max_items"], "max_bytes": settings["sync_max_bytes"]})
 
 
@@ -41,7 +42,7 @@ def upload(envelope):
     """Answers every item: accepted, duplicate (already stored) or rejected with its reason."""
     settings = current_app.config["CAREMON"]
     if len(envelope["items"]) > settings["sync_max_items"]:
-        raise ApiError(413, "batch_too_large", "The batch has too many items; send fewer at a time",
+        raise ApiError(413, "batch_too_large", _("The batch has too many items; send fewer at a time"),
                        {"max_items": settings["sync_max_items"], "max_bytes": settings["sync_max_bytes"]})
     result = store_batch(current_identity(), envelope, utcnow(), settings["clock_skew_threshold_s"])
     db.session.commit()

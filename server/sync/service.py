@@ -18,6 +18,7 @@ from device_sync.protocol import ACCEPTED, DUPLICATE, REJECTED
 from server.auth.tenancy import Identity, get_client
 from server.errors import ApiError, invalid
 from server.extensions import db
+from server.i18n import _
 from server.medication.recording import record_dose, record_effect_once
 from server.medication.schemas import DoseEffectItemSchema, DoseInSchema
 from server.visits.activities import log_activity
@@ -48,7 +49,7 @@ def _store_item(ident: Identity, item: dict, now: datetime, sent_at: datetime, o
             if created and isinstance(record, VisitEvent):
                 _check_after_sent(record, sent_at, now, skew_threshold_s)
     except ValidationError as exc:
-        return _rejected(key, ApiError(422, "validation_error", "Invalid input", {"fields": exc.messages}))
+        return _rejected(key, ApiError(422, "validation_error", _("Invalid input"), {"fields": exc.messages}))
     except ApiError as exc:
         return _rejected(key, exc)
     except OperationalError:
@@ -57,7 +58,7 @@ def _store_item(ident: Identity, item: dict, now: datetime, sent_at: datetime, o
         # The savepoint is rolled back, so nothing of the item stays; the log keeps the key to trace it by.
         log.exception("sync item %r (%r) from worker %s refused after an unexpected error",
                       key, item.get("type"), ident.worker_id)
-        return _rejected(key, ApiError(500, "internal_error", "The server could not store this item"))
+        return _rejected(key, ApiError(500, "internal_error", _("The server could not store this item")))
     return {"idempotency_key": record.idempotency_key, "status": ACCEPTED if created else DUPLICATE,
             "id": record.id, "flags": list(getattr(record, "flags", None) or [])}
 
@@ -79,7 +80,7 @@ def _store(ident: Identity, item: dict, now: datetime, offset: float, skew_thres
     if kind == "dose_effect":
         return record_effect_once(worker_id=ident.worker_id, visit_id=_item_id(item, "visit_id"),
                                   data=DoseEffectItemSchema().load(body), now=now)
-    raise invalid("type", "Must be visit_event, activity, dose or dose_effect")
+    raise invalid("type", _("Must be visit_event, activity, dose or dose_effect"))
 
 
 def _check_after_sent(event: VisitEvent, sent_at: datetime, now: datetime, threshold_s: float) -> None:
@@ -101,13 +102,13 @@ def _refuse_nul(item: dict) -> None:
     """A NUL character is never meant in a text, and PostgreSQL cannot store one."""
     for field, value in item.items():
         if isinstance(value, str) and "\x00" in value:
-            raise invalid(field, "Must not contain a NUL character")
+            raise invalid(field, _("Must not contain a NUL character"))
 
 
 def _item_id(item: dict, field: str) -> int:
     value = item.get(field)
     if type(value) is not int or not 0 < value < 2**63:
-        raise invalid(field, "Must be a whole number id")
+        raise invalid(field, _("Must be a whole number id"))
     return value
 
 

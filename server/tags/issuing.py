@@ -13,6 +13,7 @@ from server.auth.tenancy import Identity
 from server.directory.models import Client
 from server.errors import ApiError, not_found
 from server.extensions import db
+from server.i18n import _
 from server.tags import signing
 from server.tags.models import ClientTag
 from server.unique import insert_once
@@ -43,7 +44,7 @@ def tags_of(client: Client) -> list[ClientTag]:
 def get_tag(client: Client, tag_id: int) -> ClientTag:
     tag = db.session.get(ClientTag, tag_id)
     if tag is None or tag.client_id != client.id:
-        raise not_found("tag")
+        raise not_found(_("Tag not found"))
     return tag
 
 
@@ -53,7 +54,7 @@ def issue(ident: Identity, client: Client, now: datetime) -> ClientTag:
     if old is not None:
         _revoke(ident, old, now)
     version = (db.session.scalar(select(func.max(ClientTag.version)).where(ClientTag.client_id == client.id)) or 0) + 1
-    for _ in range(CODE_ATTEMPTS):
+    for _attempt in range(CODE_ATTEMPTS):
         tag = ClientTag(client_id=client.id, provider_id=client.contract.provider_id, version=version,
                         code=f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}", issued_at=now,
                         issued_by=ident.user_id)
@@ -61,12 +62,12 @@ def issue(ident: Identity, client: Client, now: datetime) -> ClientTag:
             record("tags.issue", "client_tag", tag.id, user_id=ident.user_id, now=now, client_id=client.id,
                    version=version)
             return tag
-    raise ApiError(503, "no_code_free", "No free tag code was found; try again")
+    raise ApiError(503, "no_code_free", _("No free tag code was found; try again"))
 
 
 def revoke(ident: Identity, tag: ClientTag, now: datetime) -> ClientTag:
     if tag.revoked_at is not None:
-        raise ApiError(409, "already_revoked", "This tag is already revoked")
+        raise ApiError(409, "already_revoked", _("This tag is already revoked"))
     return _revoke(ident, tag, now)
 
 

@@ -21,6 +21,7 @@ from server.auth.tenancy import Identity
 from server.directory.models import Client
 from server.errors import invalid
 from server.extensions import db
+from server.i18n import _
 from server.visits.models import Visit, VisitConfirmation, VisitEvent
 
 PNG_DATA_URL = "data:image/png;base64,"
@@ -36,14 +37,14 @@ def set_pin(ident: Identity, client: Client, pin: str, now: datetime) -> None:
 def signature_png(data_url: str) -> bytes:
     """The drawn signature's PNG bytes, or 422: a data URL of anything else is not a signature."""
     if not data_url.startswith(PNG_DATA_URL):
-        raise invalid("confirmation", "A signature is a PNG data URL")
+        raise invalid("confirmation", _("A signature is a PNG data URL"))
     try:
         png = base64.b64decode(data_url[len(PNG_DATA_URL):], validate=True)
         if len(png) > MAX_SIGNATURE_BYTES:
-            raise invalid("confirmation", "The signature image is too large")
+            raise invalid("confirmation", _("The signature image is too large"))
         Image.open(io.BytesIO(png)).verify()
     except (binascii.Error, UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise invalid("confirmation", "The signature is not a readable PNG") from exc
+        raise invalid("confirmation", _("The signature is not a readable PNG")) from exc
     return png
 
 

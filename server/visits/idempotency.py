@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 from server.errors import ApiError
+from server.i18n import _
 
 
 def content_hash(content: dict) -> str:
@@ -22,6 +23,6 @@ def check_replay(existing, payload_hash: str):
     """Same key and content: the stored record. Same key, other content: 409 and nothing written."""
     if existing.payload_hash != payload_hash:
         raise ApiError(409, "idempotency_conflict",
-                       "This idempotency key was already used for different content",
+                       _("This idempotency key was already used for different content"),
                        {"idempotency_key": existing.idempotency_key})
     return existing

@@ -10,6 +10,7 @@ from server.auth.tenancy import Identity, get_client
 from server.directory.models import Worker
 from server.errors import invalid
 from server.extensions import db
+from server.i18n import _
 from server.visits.models import Visit, VisitAssignment
 from server.visits.service import cancel, refresh_state
 
@@ -18,11 +19,11 @@ PAY_FIELDS = frozenset({"service_code", "visit_type"})
 
 def _workers_of_provider(worker_ids: list[int], provider_id: int) -> list[int]:
     if len(set(worker_ids)) != len(worker_ids):
-        raise invalid("worker_ids", "A worker is listed twice")
+        raise invalid("worker_ids", _("A worker is listed twice"))
     found = set(db.session.scalars(select(Worker.id).where(
         Worker.id.in_(worker_ids), Worker.provider_id == provider_id, Worker.active.is_(True))))
     if found != set(worker_ids):
-        raise invalid("worker_ids", f"Unknown workers: {sorted(set(worker_ids) - found)}")
+        raise invalid("worker_ids", _("Unknown workers: %(ids)s", ids=sorted(set(worker_ids) - found)))
     return worker_ids
 
 
@@ -45,7 +46,7 @@ def update_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> Vi
     # The service code and visit type are billing and pay, not the plan: they may be set on a delivered visit,
     # as a payer's coordinator does.
     if visit.status in ("completed", "cancelled") and data.keys() - PAY_FIELDS:
-        raise invalid("status", f"A {visit.status} visit cannot be changed")
+        raise invalid("status", _("A %(status)s visit cannot be changed", status=visit.status))
     changes = {}
     for field in ("planned_start", "planned_minutes", "tasks", "carers_required"):
         if field in data:

@@ -12,6 +12,7 @@ from server.care.models import Outcome
 from server.directory.models import Client, Contract, Council
 from server.errors import invalid
 from server.extensions import db
+from server.i18n import _
 from server.monitoring.models import Alert
 from server.pagination import page
 from server.timeutil import local_day_bounds, local_range_bounds, to_local
@@ -68,7 +69,7 @@ def list_visits(ident: Identity, filters: dict) -> tuple[list[Visit], str | None
     if first or last:
         first, last = first or last, last or first
         if last < first:
-            raise invalid("date_to", "date_to is before date_from")
+            raise invalid("date_to", _("date_to is before date_from"))
         start, end = local_range_bounds(first, last, tz)
         stmt = stmt.where(Visit.planned_start >= start, Visit.planned_start < end)
     status = filters.get("status")

@@ -15,6 +15,7 @@ from server.auth.tenancy import Identity, scope_contracts
 from server.directory.models import Contract
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
+from server.i18n import _
 from server.unique import insert_once
 from server.visits.models import DEFAULT_REASON_CODES, ReasonCode
 
@@ -27,7 +28,7 @@ def visible_council(ident: Identity, council_id: int) -> int:
     elif db.session.scalar(scope_contracts(select(Contract.id).where(Contract.council_id == council_id), ident)
                            .limit(1)) is not None:
         return council_id
-    raise not_found("council")
+    raise not_found(_("Council not found"))
 
 
 def codes_for(council_id: int) -> list[ReasonCode]:
@@ -45,7 +46,7 @@ def usable(council_id: int, code: str) -> ReasonCode:
     """An active code of the council, or a 422 naming the field."""
     found = next((c for c in codes_for(council_id) if c.code == code and c.active), None)
     if found is None:
-        raise invalid("reason_code", "Not one of the council's reason codes")
+        raise invalid("reason_code", _("Not one of the council's reason codes"))
     return found
 
 
@@ -54,7 +55,7 @@ def add_code(ident: Identity, council_id: int, data: dict, now: datetime) -> Rea
     row = ReasonCode(council_id=council_id, code=data["code"], label=data["label"],
                      external_code=data.get("external_code"), active=data.get("active", True))
     if not insert_once(row):
-        raise ApiError(409, "duplicate_code", "The council already has this code", {"code": data["code"]})
+        raise ApiError(409, "duplicate_code", _("The council already has this code"), {"code": data["code"]})
     record("reason_code.add", "reason_code", row.id, user_id=ident.user_id, now=now, council_id=council_id,
            code=row.code)
     return row
@@ -63,7 +64,7 @@ def add_code(ident: Identity, council_id: int, data: dict, now: datetime) -> Rea
 def update_code(ident: Identity, council_id: int, code_id: int, data: dict, now: datetime) -> ReasonCode:
     row = db.session.get(ReasonCode, code_id)
     if row is None or row.council_id != council_id:
-        raise not_found("reason_code")
+        raise not_found(_("Reason code not found"))
     for name in ("label", "external_code", "active"):
         if name in data:
             setattr(row, name, data[name])

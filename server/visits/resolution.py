@@ -9,6 +9,7 @@ from server.audit.service import record
 from server.auth.tenancy import Identity
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
+from server.i18n import _
 from server.monitoring.alerts import resolve_alerts
 from server.visits.models import Visit, VisitCorrection, VisitException
 from server.visits.reasons import usable
@@ -22,7 +23,7 @@ def correct_times(ident: Identity, visit: Visit, data: dict, now: datetime) -> V
     """Enter a carer's real times with a reason; closes that carer's open exceptions."""
     assignment = next((a for a in visit.assignments if a.worker_id == data["worker_id"]), None)
     if assignment is None:
-        raise invalid("worker_id", "This worker is not on the visit")
+        raise invalid("worker_id", _("This worker is not on the visit"))
     correction = VisitCorrection(
         visit_id=visit.id, worker_id=data["worker_id"], check_in_at=data["check_in_at"],
         check_out_at=data["check_out_at"], reason_code=data["reason_code"], note=data.get("note"),
@@ -59,9 +60,9 @@ def resolve_exception(ident: Identity, visit: Visit, exception_id: int, data: di
     with one of the council's reason codes."""
     exc = db.session.get(VisitException, exception_id)
     if exc is None or exc.visit_id != visit.id:
-        raise not_found("exception")
+        raise not_found(_("Exception not found"))
     if exc.resolved_at is not None:
-        raise ApiError(409, "already_resolved", "This exception is already resolved")
+        raise ApiError(409, "already_resolved", _("This exception is already resolved"))
     code = usable(visit.contract.council_id, data["reason_code"])
     exc.resolved_at, exc.resolved_by, exc.reason_code = now, ident.user_id, code.code
     exc.resolution = data["reason_code"] + (f": {data['note']}" if data.get("note") else "")
@@ -79,7 +80,7 @@ def resolve_exception(ident: Identity, visit: Visit, exception_id: int, data: di
 def decide_pay(ident: Identity, visit: Visit, data: dict, now: datetime) -> Visit:
     """Accept a flagged visit for pay as recorded, or reject it, with a note; a later decision replaces it."""
     if not visit.flags:
-        raise ApiError(409, "not_flagged", "Only a flagged visit needs a decision on pay")
+        raise ApiError(409, "not_flagged", _("Only a flagged visit needs a decision on pay"))
     visit.pay_decision, visit.pay_decision_note = data["decision"], data["note"]
     visit.pay_decided_by, visit.pay_decided_at = ident.user_id, now
     record("visit.pay_decision", "visit", visit.id, user_id=ident.user_id, now=now, decision=data["decision"],

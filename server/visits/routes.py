@@ -14,6 +14,7 @@ from server.visits.schemas import (
     ExceptionResolveSchema, ExceptionSchema, PayDecisionInSchema, RunQuerySchema, RunSchema, TimelineSchema,
     VisitChangedSchema, VisitCreateSchema, VisitListQuerySchema, VisitPageSchema, VisitSchema, VisitUpdateSchema,
 )
+from server.i18n import _
 
 EVENT_RESULT = EventResultSchema()
 bp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Runs, visits, events, exceptions, non-contact work")
@@ -31,7 +32,7 @@ def run(query):
     elif ident.is_provider_staff and query["worker_id"]:
         worker_id = get_worker(ident, query["worker_id"]).id  # another provider's worker is not found
     else:
-        raise ApiError(403, "forbidden", "Only a worker, or a coordinator naming a worker, has a run")
+        raise ApiError(403, "forbidden", _("Only a worker, or a coordinator naming a worker, has a run"))
     day, visits = queries.run_for(ident, worker_id, query["date"], utcnow())
     return {"date": day, "worker_id": worker_id, "visits": visits}
 

@@ -6,6 +6,7 @@ from server.visits.flags import FLAGS
 from server.visits.models import (
     ACTIVITY_CATEGORIES, EVENT_KINDS, METHODS, PAY_DECISIONS, REASON_CODES, STATUSES, TASK_REASONS, VERDICTS,
 )
+from server.i18n import _
 
 # Ways a phone may show presence; a text comes through the SMS gateway, manual times from a coordinator.
 PHONE_METHODS = ("gps", "qr", "nfc", "code")
@@ -17,9 +18,9 @@ class TaskReasonSchema(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
     @validates_schema
-    def _other_explained(self, data, **_):
+    def _other_explained(self, data, **_kwargs):
         if data["reason"] == "other" and not (data.get("note") or "").strip():
-            raise ValidationError("Say why in a note when the reason is other", "note")
+            raise ValidationError(_("Say why in a note when the reason is other"), "note")
 
 # The most a visit may list: tasks on its checklist, and carers (a double-up is two).
 MAX_TASKS = 50
@@ -34,9 +35,9 @@ class ConfirmationInSchema(Schema):
     signer_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
     @validates_schema
-    def _one_way(self, data, **_):
+    def _one_way(self, data, **_kwargs):
         if (data.get("pin") is None) == (data.get("signature") is None):
-            raise ValidationError("Give either a pin or a signature", "pin")
+            raise ValidationError(_("Give either a pin or a signature"), "pin")
 
 
 class EventInSchema(Schema):
@@ -71,35 +72,35 @@ class EventInSchema(Schema):
         "description": "Notes only: the carer shares this note with the family's care log (where the client agrees)"})
 
     @validates_schema
-    def _presence_given(self, data, **_):
+    def _presence_given(self, data, **_kwargs):
         method = data.get("method") or "gps"
         if method != "gps" and data.get("kind") not in ("arrival", "check_in", "check_out"):
-            raise ValidationError("Only an arrival, check-in or check-out shows presence", "method")
+            raise ValidationError(_("Only an arrival, check-in or check-out shows presence"), "method")
         needs = {"qr": "tag", "nfc": "tag", "code": "code"}.get(method)
         for name in ("tag", "code"):
             if name == needs and not data.get(name):
-                raise ValidationError(f"A {method} check needs {name}", name)
+                raise ValidationError(_("A %(method)s check needs %(name)s", method=method, name=name), name)
             if name != needs and data.get(name) is not None:
-                raise ValidationError(f"Not used with method {method}", name)
+                raise ValidationError(_("Not used with method %(method)s", method=method), name)
 
     @validates_schema
-    def _shared_notes_only(self, data, **_):
+    def _shared_notes_only(self, data, **_kwargs):
         if data.get("shareable") is not None and data.get("kind") != "note":
-            raise ValidationError("Only a note can be shared with the family", "shareable")
+            raise ValidationError(_("Only a note can be shared with the family"), "shareable")
 
     @validates_schema
-    def _fix_complete(self, data, **_):
+    def _fix_complete(self, data, **_kwargs):
         if (data.get("lat") is None) != (data.get("lon") is None):
-            raise ValidationError("Give both lat and lon, or neither", "lat")
+            raise ValidationError(_("Give both lat and lon, or neither"), "lat")
 
     @validates_schema
-    def _reasons_at_check_out(self, data, **_):
+    def _reasons_at_check_out(self, data, **_kwargs):
         for name in ("task_reasons", "short_reason", "confirmation"):
             if data.get(name) and data.get("kind") != "check_out":
-                raise ValidationError("Only a check-out carries reasons", name)
+                raise ValidationError(_("Only a check-out carries reasons"), name)
         tasks = [r["task"] for r in data.get("task_reasons") or ()]
         if len(tasks) != len(set(tasks)):
-            raise ValidationError("One reason per task", "task_reasons")
+            raise ValidationError(_("One reason per task"), "task_reasons")
 
 
 class EventSchema(Schema):
@@ -337,14 +338,14 @@ class CorrectionInSchema(Schema):
                                                  "of the whole overrun: the cap moves by exactly that much")})
 
     @validates_schema
-    def _ordered(self, data, **_):
+    def _ordered(self, data, **_kwargs):
         if data["check_out_at"] <= data["check_in_at"]:
-            raise ValidationError("Check-out must be after check-in", "check_out_at")
+            raise ValidationError(_("Check-out must be after check-in"), "check_out_at")
 
     @validates_schema
-    def _one_approval(self, data, **_):
+    def _one_approval(self, data, **_kwargs):
         if data.get("approve_overrun") and data.get("approve_overrun_minutes") is not None:
-            raise ValidationError("Approve the whole overrun or a number of minutes, not both",
+            raise ValidationError(_("Approve the whole overrun or a number of minutes, not both"),
                                   "approve_overrun_minutes")
 
 
@@ -439,6 +440,6 @@ class PayDecisionInSchema(Schema):
     note = fields.String(required=True, validate=validate.Length(1, 2000))
 
     @validates_schema
-    def _note_said(self, data, **_):
+    def _note_said(self, data, **_kwargs):
         if not data["note"].strip():
-            raise ValidationError("Say why in the note", "note")
+            raise ValidationError(_("Say why in the note"), "note")

@@ -30,6 +30,7 @@ from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitE
 from server.webhooks.events import visit_changed
 from server.webhooks.models import VISIT_COMPLETED
 from server.visits.signals import before_check_out
+from server.i18n import _
 
 # Event fields that make up its content; the rest (receipt time, clock offset) belongs to the delivery.
 CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",
@@ -119,10 +120,10 @@ def visit_for_worker(visit_id: int, worker_id: int) -> tuple[Visit, VisitAssignm
     visit = db.session.get(Visit, visit_id, options=[joinedload(Visit.client).lazyload(Client.contract),
                                                      joinedload(Visit.assignments)])
     if visit is None:
-        raise not_found("visit")
+        raise not_found(_("Visit not found"))
     mine = [a for a in visit.assignments if a.worker_id == worker_id]
     if not mine:
-        raise not_found("visit")
+        raise not_found(_("Visit not found"))
     mine.sort(key=lambda a: a.removed_at is not None)
     return visit, mine[0]
 
@@ -130,20 +131,20 @@ def visit_for_worker(visit_id: int, worker_id: int) -> tuple[Visit, VisitAssignm
 def _validate_content(visit: Visit, data: dict) -> None:
     kind = data["kind"]
     if kind == "task_done" and data.get("task") not in (visit.tasks or []):
-        raise invalid("task", "Not one of this visit's tasks")
+        raise invalid("task", _("Not one of this visit's tasks"))
     for given in data.get("task_reasons") or ():
         if given["task"] not in (visit.tasks or []):
-            raise invalid("task_reasons", f"Not one of this visit's tasks: {given['task']}")
+            raise invalid("task_reasons", _("Not one of this visit's tasks: %(task)s", task=given["task"]))
     if (data.get("confirmation") or {}).get("signature"):
         confirmation.signature_png(data["confirmation"]["signature"])
     if kind == "note" and not (data.get("text") or "").strip():
-        raise invalid("text", "A note needs text")
+        raise invalid("text", _("A note needs text"))
     if kind == "outcome_progress":
         if data.get("score") is None:
-            raise invalid("score", "Outcome progress needs a score")
+            raise invalid("score", _("Outcome progress needs a score"))
         outcome = db.session.get(Outcome, data.get("outcome_id")) if data.get("outcome_id") else None
         if outcome is None or outcome.client_id != visit.client_id or not outcome.active:
-            raise invalid("outcome_id", "Unknown outcome for this client")
+            raise invalid("outcome_id", _("Unknown outcome for this client"))
 
 
 def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: datetime) -> None:

@@ -15,6 +15,7 @@ from server.audit.service import record
 from server.auth.tenancy import Identity
 from server.errors import not_found
 from server.extensions import db
+from server.i18n import _
 from server.pagination import page
 from server.webhooks import urls
 from server.webhooks.models import PING, Webhook, WebhookDelivery
@@ -49,7 +50,7 @@ def list_webhooks(ident: Identity) -> list[Webhook]:
 def get_webhook(ident: Identity, pk: int) -> Webhook:
     found = db.session.scalar(_owned(ident).where(Webhook.id == pk))
     if found is None:
-        raise not_found("webhook")
+        raise not_found(_("Webhook not found"))
     return _with_last_status([found])[0]
 
 

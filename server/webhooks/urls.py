@@ -9,11 +9,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from server.errors import ApiError
+from server.i18n import N_
 from server.notify import endpoints
 from server.notify.endpoints import NotPublic, Unresolvable
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-WHAT = "webhook URL"
+WHAT = N_("webhook URL")
 
 
 def _local_http(url: str) -> bool:

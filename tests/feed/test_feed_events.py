@@ -89,7 +89,7 @@ def test_another_providers_client_cannot_reach_the_visit(client, setup, world):
     del by_id["visit_ref"]
     before = snapshot("feed_rejections")
     results = post({**by_id, "visit_id": visit_id}, event("check_in", start), who=beta)
-    assert [r["error"]["message"] for r in results] == ["visit not found", "visit not found"]
+    assert [r["error"]["message"] for r in results] == ["Visit not found", "Visit not found"]
     assert snapshot("feed_rejections") == before  # only the refusals are counted, for the feed quality report
     assert db.session.execute(db.select(FeedRejection.kind, FeedRejection.reason, FeedRejection.items)).all() == [
         ("events", "not_found", 2)]

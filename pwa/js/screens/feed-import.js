@@ -2,16 +2,18 @@
 // answer, then import for real. Rows are stored as the provider feed stores them (docs/FEED.md, "CSV files").
 import * as api from "../api.js";
 import { field, h, message, options, replace } from "../dom.js";
+import { t } from "../i18n.js";
 
-const KINDS = [["clients", "Clients"], ["workers", "Care workers"], ["visits", "Planned visits"]];
+const KINDS = [["clients", "integrations.kind_clients"], ["workers", "integrations.kind_workers"], ["visits", "integrations.kind_visits"]];
 const STATUS_TEXT = {
-  created: "New", updated: "Updated", unchanged: "Unchanged", held: "Held for a coordinator", rejected: "Rejected",
+  created: "integrations.row_created", updated: "integrations.row_updated", unchanged: "integrations.row_unchanged", held: "integrations.row_held",
+  rejected: "integrations.row_rejected",
 };
 
 export async function render(main) {
-  const kind = h("select", { name: "kind" }, options(KINDS, "clients"));
+  const kind = h("select", { name: "kind" }, options(KINDS.map(([value, key]) => [value, t(key)]), "clients"));
   const file = h("input", { type: "file", name: "file", accept: ".csv,text/csv", required: true });
-  const importBtn = h("button", { class: "btn btn--primary", type: "button", disabled: true }, "Import accepted rows");
+  const importBtn = h("button", { class: "btn btn--primary", type: "button", disabled: true }, t("integrations.import_accepted"));
   const status = h("div", { "aria-live": "polite" });
   const reportBox = h("div");
   let checked = null; // the file and kind the last dry run was for
@@ -19,10 +21,10 @@ export async function render(main) {
   const send = async (dryRun) => {
     const chosen = file.files[0];
     if (!chosen) {
-      replace(status, message("error", "Choose a CSV file first."));
+      replace(status, message("error", t("integrations.choose_file")));
       return;
     }
-    replace(status, message("ok", dryRun ? "Checking…" : "Importing…"));
+    replace(status, message("ok", t(dryRun ? "integrations.checking" : "integrations.importing")));
     try {
       const report = await api.postFile("/api/v1/feed/import", new Blob([chosen], { type: "text/csv" }),
         { kind: kind.value, dry_run: dryRun });
@@ -37,10 +39,9 @@ export async function render(main) {
     importBtn.disabled = !checked;
   };
   const form = h("form", { class: "card" },
-    h("h2", {}, "1. Check a file"),
-    h("div", { class: "filters" }, field("The file holds", kind), field("CSV file", file,
-      "A header row of column names, then one row per record; nothing is stored while checking.")),
-    h("button", { class: "btn", type: "submit" }, "Check file"));
+    h("h2", {}, t("integrations.step_check")),
+    h("div", { class: "filters" }, field(t("integrations.file_holds"), kind), field(t("integrations.csv_file"), file, t("integrations.csv_hint"))),
+    h("button", { class: "btn", type: "submit" }, t("integrations.check_file")));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     send(true);
@@ -49,21 +50,18 @@ export async function render(main) {
   importBtn.addEventListener("click", () => send(false));
 
   main.append(h("section", { class: "panel" },
-    h("nav", { class: "toolbar", "aria-label": "Desk" }, h("h1", {}, "Import from a spreadsheet"),
-      h("span", { class: "spacer" }), h("a", { class: "btn", href: "#/coordinator" }, "Back to today's roster")),
-    h("p", { class: "muted" }, "Bring in your clients, care workers and planned visits from a CSV file, named by your "
-      + "own references. Importing the same file again changes nothing."),
+    h("nav", { class: "toolbar", "aria-label": t("common.desk") }, h("h1", {}, t("integrations.import_title")),
+      h("span", { class: "spacer" }), h("a", { class: "btn", href: "#/coordinator" }, t("common.back_to_roster"))),
+    h("p", { class: "muted" }, t("integrations.import_intro")),
     form,
-    h("div", { class: "card" }, h("h2", {}, "2. Import"), h("p", { class: "muted" },
-      "Stores the rows the check accepted; rejected rows are listed with their reasons to fix and import again."),
+    h("div", { class: "card" }, h("h2", {}, t("integrations.step_import")), h("p", { class: "muted" }, t("integrations.import_hint")),
     importBtn),
     status, reportBox));
 }
 
 function summary(report) {
-  const done = report.dry_run ? "would be accepted" : "accepted";
-  const text = `${report.rows} rows: ${report.accepted} ${done}, ${report.rejected} rejected.`
-    + (report.dry_run ? " Nothing was stored." : "");
+  const counts = { rows: report.rows, accepted: report.accepted, rejected: report.rejected };
+  const text = report.dry_run ? t("integrations.summary_dry", counts) : t("integrations.summary", counts);
   return message(report.rejected ? "warn" : "ok", text);
 }
 
@@ -79,13 +77,13 @@ function fieldProblems(fields, prefix = "") {
     : fieldProblems(problems, `${prefix}${name}.`)));
 }
 
-const HEADINGS = ["Line", "Reference", "Result", "Reason"];
+const HEADINGS = ["integrations.line", "integrations.reference", "integrations.result", "integrations.reason"];
 
 function reportTable(report) {
   return h("table", { class: "data" },
-    h("caption", {}, report.dry_run ? "What each row would be" : "What each row became"),
-    h("thead", {}, h("tr", {}, HEADINGS.map((t) => h("th", { scope: "col" }, t)))),
+    h("caption", {}, t(report.dry_run ? "integrations.would_be" : "integrations.became")),
+    h("thead", {}, h("tr", {}, HEADINGS.map((key) => h("th", { scope: "col" }, t(key))))),
     h("tbody", {}, report.results.map((r) => h("tr", { class: r.status === "rejected" ? "row--rejected" : null },
-      [String(r.line), r.ref ?? "", STATUS_TEXT[r.status] ?? r.status, reason(r.error)].map((text, i) =>
-        h("td", { dataset: { label: HEADINGS[i] } }, text))))));
+      [String(r.line), r.ref ?? "", STATUS_TEXT[r.status] ? t(STATUS_TEXT[r.status]) : r.status, reason(r.error)].map((text, i) =>
+        h("td", { dataset: { label: t(HEADINGS[i]) } }, text))))));
 }

@@ -2,6 +2,7 @@
 // history (who changed it, when, why), a form to add one or record a change, and the month's MAR chart as a PDF.
 import * as api from "../api.js";
 import { field, h, message, options, replace } from "../dom.js";
+import { t } from "../i18n.js";
 import { icon } from "../icons.js";
 import { localDate } from "../time.js";
 
@@ -10,16 +11,17 @@ const ROUTES = ["oral", "sublingual", "buccal", "inhaled", "topical", "transderm
 
 function when(v) {
   if (v.prn) {
-    const limits = [v.prn_max_per_day && `at most ${v.prn_max_per_day} a day`,
-      v.prn_min_interval_minutes && `${v.prn_min_interval_minutes} min apart`].filter(Boolean);
-    return `as required${limits.length ? ` (${limits.join(", ")})` : ""}`;
+    const limits = [v.prn_max_per_day && t("medication.max_a_day", { n: v.prn_max_per_day }),
+      v.prn_min_interval_minutes && t("medication.apart", { n: v.prn_min_interval_minutes })].filter(Boolean);
+    return limits.length ? t("medication.as_required_limits", { limits: limits.join(", ") }) : t("medication.as_required_short");
   }
-  const parts = [...v.times, ...v.visit_pattern_ids.map((id) => `visits of pattern ${id}`)];
-  return `${parts.join(", ")}${v.weekdays ? ` on days ${v.weekdays.join(", ")}` : " daily"}`;
+  const parts = [...v.times, ...v.visit_pattern_ids.map((id) => t("medication.pattern_visits", { id }))].join(", ");
+  return v.weekdays ? t("medication.on_days", { parts, days: v.weekdays.join(", ") }) : t("medication.daily", { parts });
 }
 
 function versionLine(v) {
-  return h("li", {}, `v${v.number} from ${v.starts_on}${v.ends_on ? ` to ${v.ends_on}` : ""}: ${v.dose}, ${when(v)} – `,
+  const span = v.ends_on ? t("medication.from_to", { from: v.starts_on, to: v.ends_on }) : t("medication.from", { from: v.starts_on });
+  return h("li", {}, `v${v.number} ${span}: ${v.dose}, ${when(v)} – `,
     h("span", { class: "muted" }, `${v.changed_by_name}, ${v.created_at.slice(0, 10)}${v.reason ? `: ${v.reason}` : ""}`));
 }
 
@@ -39,20 +41,20 @@ function medicineForm(current, onSave) {
   const ends = h("input", { type: "date", value: v.ends_on || "" });
   const reason = h("input", { maxlength: 400, required: Boolean(current) });
   const form = h("form", { class: "panel medicine-form", novalidate: true },
-    h("h2", {}, current ? `Change ${current.name}` : "Add a medicine"),
+    h("h2", {}, current ? t("medication.change_title", { name: current.name }) : t("medication.add_title")),
     h("div", { class: "filters" },
-      field("Name", name), field("NHS dm+d code (optional)", dmd), field("Strength", strength), field("Dose", dose),
-      field("Route", route), field("Due at local times", times, "HH:MM, separated by commas"),
-      h("label", { class: "check" }, critical, "Time-critical"), h("label", { class: "check" }, prn, "As required (PRN)"),
-      field("PRN: most a day", maxPerDay), field("Instructions", instructions), field("From", starts),
-      field("Until (stop date)", ends), field(current ? "Why it changed" : "Reason (optional)", reason)),
-    h("button", { class: "btn btn--primary", type: "submit" }, current ? "Save change" : "Add medicine"));
+      field(t("medication.name"), name), field(t("medication.dmd"), dmd), field(t("medication.strength"), strength), field(t("medication.dose"), dose),
+      field(t("medication.route"), route), field(t("medication.times"), times, t("medication.times_hint")),
+      h("label", { class: "check" }, critical, t("medication.time_critical")), h("label", { class: "check" }, prn, t("medication.as_required")),
+      field(t("medication.prn_max"), maxPerDay), field(t("medication.instructions"), instructions), field(t("medication.starts"), starts),
+      field(t("medication.ends"), ends), field(t(current ? "medication.why_changed" : "medication.reason_optional"), reason)),
+    h("button", { class: "btn btn--primary", type: "submit" }, t(current ? "medication.save_change" : "medication.add")));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     onSave({
       name: name.value.trim(), dmd_code: dmd.value.trim() || null, strength: strength.value.trim() || null,
       dose: dose.value.trim(), route: route.value, instructions: instructions.value.trim() || null,
-      times: prn.checked ? [] : times.value.split(",").map((t) => t.trim()).filter(Boolean),
+      times: prn.checked ? [] : times.value.split(",").map((time) => time.trim()).filter(Boolean),
       time_critical: critical.checked, prn: prn.checked,
       prn_max_per_day: prn.checked && maxPerDay.value ? Number(maxPerDay.value) : null,
       starts_on: starts.value, ends_on: ends.value || null, reason: reason.value.trim() || null,
@@ -67,13 +69,13 @@ function consentToggle(client, status) {
   box.addEventListener("change", async () => {
     try {
       await api.patch(`/api/v1/clients/${client.id}`, { medication_shared_with_family: box.checked });
-      replace(status, message("ok", box.checked ? "Family members can now see dose outcomes." : "Dose outcomes are no longer shown to family."));
+      replace(status, message("ok", t(box.checked ? "medication.shared_on" : "medication.shared_off")));
     } catch (err) {
       box.checked = !box.checked;
       replace(status, message("error", err.message));
     }
   });
-  return h("label", { class: "check" }, box, "The client agrees that their family may see which doses were given or refused");
+  return h("label", { class: "check" }, box, t("medication.consent"));
 }
 
 export async function render(main, { params, user }) {
@@ -87,7 +89,7 @@ export async function render(main, { params, user }) {
     try {
       if (editing) await api.post(`/api/v1/medications/${editing.id}/versions`, body);
       else await api.post(`/api/v1/clients/${clientId}/medications`, body);
-      replace(status, message("ok", editing ? `Saved the change to ${body.name}.` : `Added ${body.name}.`));
+      replace(status, message("ok", t(editing ? "medication.saved_change" : "medication.added", { name: body.name })));
       editing = null;
       await draw();
     } catch (err) {
@@ -102,36 +104,36 @@ export async function render(main, { params, user }) {
       [client, medicines] = await Promise.all([api.get(`/api/v1/clients/${clientId}`),
         api.get(`/api/v1/clients/${clientId}/medications`)]);
     } catch (err) {
-      replace(root, message("error", err.status === 404 ? "This client is not one of yours." : err.message));
+      replace(root, message("error", err.status === 404 ? t("medication.not_yours") : err.message));
       return;
     }
     const month = h("input", { type: "month", value: localDate().slice(0, 7) });
-    const pdf = h("button", { class: "btn", type: "button" }, icon("download"), "MAR chart (PDF)");
+    const pdf = h("button", { class: "btn", type: "button" }, icon("download"), t("medication.mar_pdf"));
     pdf.addEventListener("click", () => api.download(`/api/v1/clients/${clientId}/mar.pdf`, { month: month.value },
       `mar-${month.value}.pdf`)
-      .then((file) => replace(status, message("ok", `Downloaded ${file.name}.`)))
+      .then((file) => replace(status, message("ok", t("common.downloaded", { name: file.name }))))
       .catch((err) => replace(status, message("error", err.fieldMessage ? err.fieldMessage() : err.message))));
-    const chart = h("div", { class: "filters" }, field("Month", month), h("div", {}, pdf));
+    const chart = h("div", { class: "filters" }, field(t("medication.month"), month), h("div", {}, pdf));
     const rows = medicines.map((m) => {
       const current = m.versions[m.versions.length - 1];
-      const change = h("button", { class: "btn btn--small", type: "button" }, "Change");
+      const change = h("button", { class: "btn btn--small", type: "button" }, t("medication.change"));
       change.addEventListener("click", () => { editing = { id: m.id, ...current }; draw(); });
       return h("li", { class: "panel medicine", dataset: { medication: m.id } },
         h("h3", {}, current.name, " ", h("span", { class: "muted" }, [current.strength, current.route].filter(Boolean).join(" · ")),
-          current.time_critical ? h("span", { class: "chip tone-late" }, icon("clock"), "Time-critical") : null),
+          current.time_critical ? h("span", { class: "chip tone-late" }, icon("clock"), t("medication.time_critical")) : null),
         h("p", {}, `${current.dose}, ${when(current)}${current.dmd_code ? ` · dm+d ${current.dmd_code}` : ""}`),
         current.instructions ? h("p", { class: "hint" }, current.instructions) : null,
-        h("details", {}, h("summary", {}, `History (${m.versions.length} version${m.versions.length === 1 ? "" : "s"})`),
+        h("details", {}, h("summary", {}, t("medication.history", { n: m.versions.length })),
           h("ul", {}, m.versions.map(versionLine))),
         change);
     });
     replace(root,
-      h("nav", { class: "toolbar", "aria-label": "Desk" }, h("a", { class: "btn", href: "#/coordinator" }, "Back to today's roster")),
-      h("h1", { id: "medication-title" }, `Medication: ${client.name}`),
+      h("nav", { class: "toolbar", "aria-label": t("common.desk") }, h("a", { class: "btn", href: "#/coordinator" }, t("common.back_to_roster"))),
+      h("h1", { id: "medication-title" }, t("medication.title", { name: client.name })),
       status,
       user.role === "provider_admin" ? consentToggle(client, status) : null,
-      h("section", { class: "panel", "aria-label": "MAR chart" }, h("h2", {}, icon("download"), "Monthly administration chart"), chart),
-      medicines.length ? h("ul", { class: "medicines" }, rows) : h("p", { class: "muted" }, "No medicines on the list yet."),
+      h("section", { class: "panel", "aria-label": t("medication.mar") }, h("h2", {}, icon("download"), t("medication.monthly_chart")), chart),
+      medicines.length ? h("ul", { class: "medicines" }, rows) : h("p", { class: "muted" }, t("medication.none")),
       medicineForm(editing, save));
   }
 

@@ -12,6 +12,7 @@ import { loadVisit, outcomesFor, progress, shownStatus } from "../run.js";
 import { chip } from "../status.js";
 import { signaturePad } from "../signature-pad.js";
 import { canScan, canTap, readNfc, scanQr } from "../tag-reader.js";
+import { t } from "../i18n.js";
 import { formatTime, timeRange } from "../time.js";
 import { shareToggle } from "../note-share.js";
 
@@ -40,8 +41,8 @@ export async function render(main, { user, params }) {
       outcomes = await outcomesFor(user.id, visitId);
       doses = await loadDoses(visitId).catch(() => null);
     } catch (err) {
-      replace(root, backLink(), message("error", err.status === 404 ? "This visit is not on your run." :
-        err.status === 0 ? "You are offline and this visit is not saved on the phone." : err.message));
+      replace(root, backLink(), message("error", err.status === 404 ? t("visit.not_on_run") :
+        err.status === 0 ? t("visit.offline_not_saved") : err.message));
       return;
     }
     await draw();
@@ -56,7 +57,7 @@ export async function render(main, { user, params }) {
     }
     let fix = {};
     if (withLocation) {
-      replace(live, message("ok", "Finding your location…"));
+      replace(live, message("ok", t("visit.finding_location")));
       fix = await locate();
     }
     await outbox.recordEvent({
@@ -67,9 +68,11 @@ export async function render(main, { user, params }) {
       if (el.type === "radio") el.checked = false;
       else el.value = "";
     }
-    const saved = navigator.onLine ? "Saved." : "Saved on this phone; it will upload when you are back online.";
+    const saved = t(navigator.onLine ? "visit.saved" : "visit.saved_offline");
     if (fix.error) replace(live, message("warn", `${fix.message} ${saved}`));
-    else replace(live, message("ok", withLocation ? `${labelOf(kind)}: ${describeFix(fix)}. ${saved}` : `${labelOf(kind)}${navigator.onLine ? "." : `. ${saved}`}`));
+    else if (withLocation) replace(live, message("ok", t("visit.recorded_at", { what: labelOf(kind), where: describeFix(fix), saved })));
+    else replace(live, message("ok", navigator.onLine ? t("visit.recorded", { what: labelOf(kind) })
+      : t("visit.recorded_offline", { what: labelOf(kind), saved })));
     busy = false;
     await draw();
     // The tapped button is gone (replaced by what was recorded): keep keyboard users at the result.
@@ -83,7 +86,8 @@ export async function render(main, { user, params }) {
     button.disabled = true;
     await save();
     openDose = null;
-    replace(live, message("ok", navigator.onLine ? `${what}.` : `${what}. Saved on this phone; it will upload when you are back online.`));
+    replace(live, message("ok", navigator.onLine ? t("visit.recorded", { what })
+      : t("visit.recorded_offline", { what, saved: t("visit.saved_offline") })));
     busy = false;
     await draw();
     if (!root.contains(document.activeElement)) live.focus({ preventScroll: true });
@@ -91,10 +95,10 @@ export async function render(main, { user, params }) {
 
   const recordDose = (fields, button) => queueDose(
     () => outbox.recordDose({ visit_id: visitId, administered_at: new Date().toISOString(), ...fields }),
-    fields.outcome === "given" ? "Dose recorded as given" : "Dose recorded as not given", button);
+    t(fields.outcome === "given" ? "visit.dose_given" : "visit.dose_not_given"), button);
   const recordEffect = (fields, button) => queueDose(
     () => outbox.recordDoseEffect({ visit_id: visitId, recorded_at: new Date().toISOString(), ...fields }),
-    "Effect recorded", button);
+    t("visit.effect_recorded"), button);
 
   async function draw() {
     const entries = await outbox.forVisit(visitId);
@@ -121,10 +125,10 @@ export async function render(main, { user, params }) {
     const others = visit.assignments.filter((a) => a.worker_id !== user.worker_id).map((a) => a.worker_name);
 
     const arriveBtn = h("button", { class: "btn btn--block", type: "button", disabled: Boolean(p.arrival || checkedIn) },
-      icon("door"), "Arrived");
+      icon("door"), t("visit.arrived"));
     arriveBtn.addEventListener("click", () => record("arrival", {}, { withLocation: true, button: arriveBtn }));
     const checkInBtn = h("button", { class: "btn btn--primary btn--block", type: "button", disabled: checkedIn },
-      icon("play"), "Check in");
+      icon("play"), t("visit.check_in"));
     checkInBtn.addEventListener("click", () => record("check_in", {}, { withLocation: true, button: checkInBtn }));
     const checkOut = (presence, button) => {
       if (unticked.length || leavingEarly) {
@@ -136,7 +140,7 @@ export async function render(main, { user, params }) {
       }
     };
     const checkOutBtn = h("button", { class: "btn btn--primary btn--block", type: "button", disabled: !checkedIn || finished },
-      icon("check"), "Check out");
+      icon("check"), t("visit.check_out"));
     const unticked = visit.tasks.filter((task) => !p.tasks.has(task));
     const round = doses ? dosesWithLocal(doses, entries) : null;
     // The contract asks for every due dose to be recorded before the visit can end.
@@ -149,40 +153,40 @@ export async function render(main, { user, params }) {
       backLink(),
       h("header", { class: "visit-head" },
         h("h1", { id: "visit-title" }, visit.client.name),
-        h("p", {}, chip({ ...visit, status }), " ", h("span", { class: "muted" }, timeRange(visit), ` · ${visit.planned_minutes} min`)),
+        h("p", {}, chip({ ...visit, status }), " ", h("span", { class: "muted" }, timeRange(visit), ` · ${t("visit.minutes", { n: visit.planned_minutes })}`)),
         h("p", { class: "run-address" }, icon("pin"), " ", visit.client.address, visit.client.postcode ? `, ${visit.client.postcode}` : ""),
-        visit.client.access_notes ? h("p", { class: "access-note" }, h("strong", {}, "Access: "), visit.client.access_notes) : null,
-        others.length ? h("p", {}, `Double-up with ${others.join(", ")}`) : null,
-        savedAt ? h("p", { class: "hint" }, "Offline: showing the copy saved on this phone.") : null),
+        visit.client.access_notes ? h("p", { class: "access-note" }, h("strong", {}, t("visit.access")), visit.client.access_notes) : null,
+        others.length ? h("p", {}, t("visit.double_up", { names: others.join(", ") })) : null,
+        savedAt ? h("p", { class: "hint" }, t("visit.offline_copy")) : null),
       live,
-      step("Arrive and check in", [
-        p.arrival ? done(`Arrived ${formatTime(p.arrival.at)}`, p.arrival) : checkedIn ? null : arriveBtn,
-        p.checkIn ? done(`Checked in ${formatTime(p.checkIn.at)} · ${fixText(p.checkIn)}`, p.checkIn) : checkInBtn,
+      step(t("visit.step_arrive"), [
+        p.arrival ? done(t("visit.arrived_at", { time: formatTime(p.arrival.at) }), p.arrival) : checkedIn ? null : arriveBtn,
+        p.checkIn ? done(t("visit.checked_in_at", { time: formatTime(p.checkIn.at), fix: fixText(p.checkIn) }), p.checkIn) : checkInBtn,
         p.checkIn ? null : tagChoices("check_in", (presence) => record("check_in", presence)),
       ]),
       round && (round.due.length || round.asRequired.length) ? step(
-        `Medication (${round.due.length - round.undone.length} of ${round.due.length} recorded)`, [
+        t("visit.step_medication", { done: round.due.length - round.undone.length, due: round.due.length }), [
           doseRound(round, { enabled: checkedIn && !finished, open: openDose, on: {
             record: recordDose, effect: recordEffect, open: (key) => { openDose = key; draw(); }, refuse } }),
-          !checkedIn ? h("p", { class: "hint" }, "Check in to record doses.") : null,
+          !checkedIn ? h("p", { class: "hint" }, t("visit.check_in_for_doses")) : null,
         ]) : null,
-      step(`Tasks (${p.tasks.size} of ${visit.tasks.length} done)`, [
+      step(t("visit.step_tasks", { done: p.tasks.size, total: visit.tasks.length }), [
         visit.tasks.length ? h("ul", { class: "tasks" }, visit.tasks.map((task) => taskRow(task, p.tasks.get(task), checkedIn)))
-          : h("p", { class: "muted" }, "No tasks listed for this visit."),
+          : h("p", { class: "muted" }, t("visit.no_tasks")),
       ]),
-      outcomes.length ? step("Outcome progress", outcomes.map((o) => outcomeForm(o, p.outcomes.filter((x) => x.outcome_id === o.id), checkedIn))) : null,
-      step("Notes", [
+      outcomes.length ? step(t("visit.step_outcomes"), outcomes.map((o) => outcomeForm(o, p.outcomes.filter((x) => x.outcome_id === o.id), checkedIn))) : null,
+      step(t("visit.step_notes"), [
         p.notes.map((n) => done(`${formatTime(n.at)}: ${n.text}`, n)),
         noteForm(),
       ]),
-      step("Check out", [
-        p.checkOut ? done(`Checked out ${formatTime(p.checkOut.at)} · ${fixText(p.checkOut)}`, p.checkOut)
+      step(t("visit.check_out"), [
+        p.checkOut ? done(t("visit.checked_out_at", { time: formatTime(p.checkOut.at), fix: fixText(p.checkOut) }), p.checkOut)
           : confirming && checkedIn ? confirmationForm(visit)
             : askingReasons && checkedIn ? reasonsForm(unticked, leavingEarly, visit) : checkOutBtn,
         checkedIn && !finished && !askingReasons && !confirming ? tagChoices("check_out", (presence) => checkOut(presence)) : null,
-        !checkedIn && !finished ? h("p", { class: "hint" }, "Check in first.") : null,
+        !checkedIn && !finished ? h("p", { class: "hint" }, t("visit.check_in_first")) : null,
         dosesFirst.length && !finished ? h("p", { class: "hint", dataset: { testid: "doses-first" } },
-          `Record every dose due first: ${dosesFirst.map((d) => `${d.version.name} (${d.slot})`).join(", ")}.`) : null,
+          t("visit.doses_first", { doses: dosesFirst.map((d) => `${d.version.name} (${d.slot})`).join(", ") })) : null,
       ]));
   }
 
@@ -190,9 +194,9 @@ export async function render(main, { user, params }) {
     if (doneStep) {
       return h("li", { class: "task is-done" }, h("span", { class: "task-name" }, task),
         h("span", { class: `step-done${doneStep.pending ? " is-pending" : ""}` }, icon(doneStep.pending ? "upload" : "check"),
-          doneStep.pending ? "Done · waiting to upload" : "Done"));
+          t(doneStep.pending ? "visit.done_waiting" : "visit.done")));
     }
-    const btn = h("button", { class: "btn", type: "button", disabled: !enabled, "aria-label": `Mark ${task} done` }, icon("check"), "Mark done");
+    const btn = h("button", { class: "btn", type: "button", disabled: !enabled, "aria-label": t("visit.mark_task_done", { task }) }, icon("check"), t("visit.mark_done"));
     btn.addEventListener("click", () => record("task_done", { task }, { button: btn }));
     return h("li", { class: "task" }, h("span", { class: "task-name" }, task), btn);
   }
@@ -200,24 +204,24 @@ export async function render(main, { user, params }) {
   function outcomeForm(outcome, recorded, enabled) {
     const name = nextId("score");
     const scores = h("fieldset", { class: "scores", "aria-describedby": `${name}-hint` },
-      h("legend", {}, "Score", h("span", { class: "visually-hidden" }, ` for ${outcome.title}`)),
+      h("legend", {}, t("visit.score"), h("span", { class: "visually-hidden" }, ` ${t("visit.score_for", { title: outcome.title })}`)),
       [1, 2, 3, 4, 5].map((n) => h("label", { class: "score" },
-        h("input", { type: "radio", name, value: n, disabled: !enabled, "aria-label": `${n} of 5`, dataset: { keep: `outcome-${outcome.id}-${n}` } }),
+        h("input", { type: "radio", name, value: n, disabled: !enabled, "aria-label": t("visit.n_of_5", { n }), dataset: { keep: `outcome-${outcome.id}-${n}` } }),
         h("span", { "aria-hidden": "true" }, String(n)))));
     const comment = h("textarea", { rows: 2, disabled: !enabled, maxlength: 4000, dataset: { keep: `outcome-${outcome.id}-comment` } });
-    const save = h("button", { class: "btn btn--block", type: "submit", disabled: !enabled }, "Save progress");
+    const save = h("button", { class: "btn btn--block", type: "submit", disabled: !enabled }, t("visit.save_progress"));
     const form = h("form", { class: "outcome" },
       h("h3", {}, outcome.title),
-      recorded.map((r) => done(`Recorded ${r.score}/5${r.comment ? ` – ${r.comment}` : ""}`, r)),
+      recorded.map((r) => done(t("visit.recorded_score", { score: r.score }) + (r.comment ? ` – ${r.comment}` : ""), r)),
       scores,
-      h("p", { class: "hint", id: `${name}-hint` }, "1 = not achieved, 5 = fully achieved"),
-      field("Comment (optional)", comment),
+      h("p", { class: "hint", id: `${name}-hint` }, t("visit.score_hint")),
+      field(t("visit.comment_optional"), comment),
       save);
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const picked = form.querySelector(`input[name="${name}"]:checked`);
       if (!picked) {
-        replace(live, message("error", `Choose a score from 1 to 5 for “${outcome.title}”.`));
+        replace(live, message("error", t("visit.choose_score", { title: outcome.title })));
         return;
       }
       record("outcome_progress", { outcome_id: outcome.id, score: Number(picked.value), comment: comment.value.trim() || null },
@@ -234,32 +238,32 @@ export async function render(main, { user, params }) {
       return {
         task, note, name,
         el: h("fieldset", { class: "reason-set", dataset: { task } },
-          h("legend", {}, `Why was “${task}” not done?`),
+          h("legend", {}, t("visit.why_not_done", { task })),
           TASK_REASONS.map(([value, label]) => h("label", { class: "check" },
             h("input", { type: "radio", name, value, dataset: { keep: `${name}-${value}` } }), label)),
-          field("Note (needed for other)", note)),
+          field(t("visit.note_for_other"), note)),
       };
     });
     const early = leavingEarly ? h("textarea", { rows: 2, maxlength: 2000, dataset: { keep: "short-reason" } }) : null;
-    const confirm = h("button", { class: "btn btn--primary btn--block", type: "submit" }, icon("check"), "Check out");
-    const back = h("button", { class: "btn btn--quiet btn--block", type: "button" }, "Back to the visit");
+    const confirm = h("button", { class: "btn btn--primary btn--block", type: "submit" }, icon("check"), t("visit.check_out"));
+    const back = h("button", { class: "btn btn--quiet btn--block", type: "button" }, t("visit.back_to_visit"));
     back.addEventListener("click", () => { askingReasons = false; draw(); });
     const form = h("form", { class: "checkout-reasons", novalidate: true },
-      h("p", {}, unticked.length ? `${unticked.length} of ${visit.tasks.length} tasks not ticked. ` : "",
-        leavingEarly ? `You are leaving before the planned ${visit.planned_minutes} minutes.` : ""),
-      taskSets.map((t) => t.el),
-      early ? field("Why are you leaving early?", early) : null,
+      h("p", {}, unticked.length ? `${t("visit.not_ticked", { n: unticked.length, total: visit.tasks.length })} ` : "",
+        leavingEarly ? t("visit.leaving_early", { minutes: visit.planned_minutes }) : ""),
+      taskSets.map((set) => set.el),
+      early ? field(t("visit.why_early"), early) : null,
       confirm, back);
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const taskReasons = [];
-      for (const t of taskSets) {
-        const picked = form.querySelector(`input[name="${t.name}"]:checked`);
-        if (!picked) return refuse(`Choose why “${t.task}” was not done.`, t.el.querySelector("input"));
-        if (picked.value === "other" && !t.note.value.trim()) return refuse(`Say why “${t.task}” was not done.`, t.note);
-        taskReasons.push({ task: t.task, reason: picked.value, note: t.note.value.trim() || undefined });
+      for (const set of taskSets) {
+        const picked = form.querySelector(`input[name="${set.name}"]:checked`);
+        if (!picked) return refuse(t("visit.choose_why", { task: set.task }), set.el.querySelector("input"));
+        if (picked.value === "other" && !set.note.value.trim()) return refuse(t("visit.say_why", { task: set.task }), set.note);
+        taskReasons.push({ task: set.task, reason: picked.value, note: set.note.value.trim() || undefined });
       }
-      if (early && !early.value.trim()) return refuse("Say why you are leaving early.", early);
+      if (early && !early.value.trim()) return refuse(t("visit.say_why_early"), early);
       askingReasons = false;
       const presence = outPresence;
       outPresence = null;
@@ -283,10 +287,10 @@ export async function render(main, { user, params }) {
   function confirmationForm(visit) {
     const pinSet = visit.client.confirmation_pin_set;
     const pin = pinSet ? h("input", { type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 8 }) : null;
-    const pad = signaturePad({ label: "Signature: draw with a finger" });
+    const pad = signaturePad({ label: t("visit.signature_label") });
     const signer = h("input", { type: "text", maxlength: 200, autocomplete: "off" });
-    const confirm = h("button", { class: "btn btn--primary btn--block", type: "submit" }, icon("check"), "Confirm and check out");
-    const skip = h("button", { class: "btn btn--quiet btn--block", type: "button" }, "Nobody can confirm: check out");
+    const confirm = h("button", { class: "btn btn--primary btn--block", type: "submit" }, icon("check"), t("visit.confirm_and_check_out"));
+    const skip = h("button", { class: "btn btn--quiet btn--block", type: "button" }, t("visit.nobody_confirms"));
     const send = (given, button) => {
       const { extra, presence } = confirming;
       confirming = null;
@@ -294,19 +298,19 @@ export async function render(main, { user, params }) {
     };
     skip.addEventListener("click", () => send(undefined, skip));
     const form = h("form", { class: "confirm-visit", novalidate: true },
-      h("p", {}, `Ask ${visit.client.name} or a family member to confirm this visit.`),
-      pin ? field("Family PIN", pin, "Typed by the client or family, not by you") : null,
-      h("p", { class: "hint" }, pin ? "Or sign below:" : "Sign below:"),
+      h("p", {}, t("visit.ask_confirm", { name: visit.client.name })),
+      pin ? field(t("visit.family_pin"), pin, t("visit.family_pin_hint")) : null,
+      h("p", { class: "hint" }, t(pin ? "visit.or_sign_below" : "visit.sign_below")),
       pad.el,
-      field("Name of the person signing (optional)", signer),
+      field(t("visit.signer_name"), signer),
       confirm, skip);
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       if (pin?.value) {
-        if (!/^[0-9]{4,8}$/.test(pin.value)) return refuse("The PIN is 4 to 8 digits.", pin);
+        if (!/^[0-9]{4,8}$/.test(pin.value)) return refuse(t("visit.pin_digits"), pin);
         return send({ pin: pin.value }, confirm);
       }
-      if (pad.isEmpty()) return refuse(pin ? "Type the family PIN or sign." : "Please sign in the box.", pin || pad.el);
+      if (pad.isEmpty()) return refuse(t(pin ? "visit.pin_or_sign" : "visit.please_sign"), pin || pad.el);
       send({ signature: pad.dataUrl(), signer_name: signer.value.trim() || undefined }, confirm);
     });
     return form;
@@ -318,12 +322,12 @@ export async function render(main, { user, params }) {
     const code = h("input", { id, type: "text", inputmode: "numeric", autocomplete: "off", maxlength: 8,
       pattern: "[0-9 ]{4,9}", dataset: { keep: id } });
     const form = h("form", { class: "tag-code", novalidate: true },
-      field("Or type the code on the label", code, "The 6 digits under the QR code in the home"),
-      h("button", { class: "btn btn--block", type: "submit" }, "Use code"));
+      field(t("visit.type_code"), code, t("visit.type_code_hint")),
+      h("button", { class: "btn btn--block", type: "submit" }, t("visit.use_code")));
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const digits = code.value.replace(/\s/g, "");
-      if (!/^[0-9]{4,8}$/.test(digits)) return refuse("Type the digits printed on the label.", code);
+      if (!/^[0-9]{4,8}$/.test(digits)) return refuse(t("visit.type_digits"), code);
       use({ method: "code", code: digits });
     });
     const start = async (how) => {
@@ -337,24 +341,24 @@ export async function render(main, { user, params }) {
         else draw();
       }, (err) => {
         reading = null;
-        replace(live, message("error", `${err.message || err.name}. Type the code on the label instead.`));
+        replace(live, message("error", t("visit.tag_failed", { reason: err.message || err.name })));
         draw();
       });
     };
     if (reading?.kind === kind) {
-      const stop = h("button", { class: "btn btn--quiet btn--block", type: "button" }, "Stop");
+      const stop = h("button", { class: "btn btn--quiet btn--block", type: "button" }, t("visit.stop"));
       stop.addEventListener("click", () => reading.abort.abort());
-      return h("div", { class: "tag-reading", role: "group", "aria-label": "Reading the home's tag" },
-        reading.how === "qr" ? h("video", { class: "tag-camera", "aria-label": "Camera: point it at the QR code" })
-          : h("p", { class: "hint" }, "Hold the phone against the Caremon sticker."),
+      return h("div", { class: "tag-reading", role: "group", "aria-label": t("visit.reading_tag") },
+        reading.how === "qr" ? h("video", { class: "tag-camera", "aria-label": t("visit.camera_label") })
+          : h("p", { class: "hint" }, t("visit.hold_phone")),
         stop);
     }
-    const scan = h("button", { class: "btn btn--block", type: "button" }, icon("camera"), "Scan the QR code");
+    const scan = h("button", { class: "btn btn--block", type: "button" }, icon("camera"), t("visit.scan_qr"));
     scan.addEventListener("click", () => start("qr"));
-    const tap = h("button", { class: "btn btn--block", type: "button" }, icon("nfc"), "Tap the sticker");
+    const tap = h("button", { class: "btn btn--block", type: "button" }, icon("nfc"), t("visit.tap_sticker"));
     tap.addEventListener("click", () => start("nfc"));
     return h("details", { class: "tag-choices" },
-      h("summary", {}, "No location? Use the home's tag"),
+      h("summary", {}, t("visit.no_location_use_tag")),
       canScan() ? scan : null, canTap() ? tap : null, form);
   }
 
@@ -366,13 +370,13 @@ export async function render(main, { user, params }) {
 
   function noteForm() {
     const text = h("textarea", { rows: 3, maxlength: 4000, dataset: { keep: "note" } });
-    const save = h("button", { class: "btn btn--block", type: "submit" }, "Save note");
+    const save = h("button", { class: "btn btn--block", type: "submit" }, t("visit.save_note"));
     const share = shareToggle();
-    const form = h("form", {}, field("Add a note", text), share.node, save);
+    const form = h("form", {}, field(t("visit.add_note"), text), share.node, save);
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       if (!text.value.trim()) {
-        replace(live, message("error", "Write the note first."));
+        replace(live, message("error", t("visit.write_note_first")));
         text.focus();
         return;
       }
@@ -390,14 +394,14 @@ export async function render(main, { user, params }) {
 const SHORT_SHARE = 0.9;
 
 function backLink() {
-  return h("p", {}, h("a", { href: "#/worker", class: "btn btn--quiet btn--small" }, "← Today's run"));
+  return h("p", {}, h("a", { href: "#/worker", class: "btn btn--quiet btn--small" }, t("visit.back_to_run")));
 }
 
 function step(title, children) {
   return h("section", { class: "step" }, h("h2", {}, title), h("div", { class: "actions" }, children));
 }
 
-const TAG_NAMES = { qr: "QR code", nfc: "sticker", code: "code", sms: "text" };
+const TAG_NAMES = { qr: "visit.tag_qr", nfc: "visit.tag_sticker", code: "visit.tag_code", sms: "visit.tag_text" };
 
 // Only the door events carry a location the office checks; a note or a score has none to verify.
 function unverified(stepInfo) {
@@ -410,24 +414,27 @@ function unverified(stepInfo) {
 function done(text, stepInfo) {
   const warn = unverified(stepInfo);
   return h("p", { class: `step-done${stepInfo.pending ? " is-pending" : ""}${warn ? " is-unverified" : ""}` },
-    icon(stepInfo.pending ? "upload" : warn ? "alert" : "check"), text, stepInfo.pending ? " · waiting to upload" : "");
+    icon(stepInfo.pending ? "upload" : warn ? "alert" : "check"), text, stepInfo.pending ? ` · ${t("visit.waiting_upload")}` : "");
 }
 
 function fixText(stepInfo) {
-  const tag = TAG_NAMES[stepInfo.method];
-  if (tag && stepInfo.geofence === "verified") return `home's ${tag} verified`;
-  if (tag && stepInfo.geofence === "invalid") return `${tag} not valid for this home: the office will review`;
-  if (tag) return `home's ${tag}, checked when it uploads`;
-  if (stepInfo.geofence === "verified") return `location verified${stepInfo.accuracy_m ? ` (±${Math.round(stepInfo.accuracy_m)} m)` : ""}`;
-  if (stepInfo.geofence === "outside") return "location outside the home's area: the office will review";
-  if (stepInfo.geofence === "none" || (stepInfo.geofence === null && (stepInfo.lat === undefined || stepInfo.lat === null))) {
-    return "no location: unverified, the office will review";
+  const tag = TAG_NAMES[stepInfo.method] && t(TAG_NAMES[stepInfo.method]);
+  if (tag && stepInfo.geofence === "verified") return t("visit.fix_tag_verified", { tag });
+  if (tag && stepInfo.geofence === "invalid") return t("visit.fix_tag_invalid", { tag });
+  if (tag) return t("visit.fix_tag_pending", { tag });
+  if (stepInfo.geofence === "verified") {
+    return stepInfo.accuracy_m ? t("visit.fix_verified_within", { metres: Math.round(stepInfo.accuracy_m) }) : t("visit.fix_verified");
   }
-  if (stepInfo.geofence === "unverified") return "location too rough: unverified";
+  if (stepInfo.geofence === "outside") return t("visit.fix_outside");
+  if (stepInfo.geofence === "none" || (stepInfo.geofence === null && (stepInfo.lat === undefined || stepInfo.lat === null))) {
+    return t("visit.fix_none");
+  }
+  if (stepInfo.geofence === "unverified") return t("visit.fix_rough");
   return describeFix(stepInfo);
 }
 
 function labelOf(kind) {
-  return { arrival: "Arrived", check_in: "Checked in", check_out: "Checked out", task_done: "Task done",
-    note: "Note saved", outcome_progress: "Progress recorded" }[kind] || kind;
+  const key = { arrival: "visit.arrived", check_in: "visit.checked_in", check_out: "visit.checked_out",
+    task_done: "visit.task_done", note: "visit.note_saved", outcome_progress: "visit.progress_recorded" }[kind];
+  return key ? t(key) : kind;
 }
