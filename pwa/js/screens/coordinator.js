@@ -7,7 +7,7 @@ import { renderBoard, scrollForNow } from "../board.js";
 import { h, keepingInputs, message, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import { loadExceptions, renderExceptions } from "../exceptions.js";
-import { loadUnread, unreadBadge } from "../family-inbox.js";
+import { loadUnread, showUnread, unreadBadge } from "../family-inbox.js";
 import { icon } from "../icons.js";
 import { mapPanel, tileSettings } from "../map.js";
 import { LEGEND, legendChip } from "../status.js";
@@ -63,7 +63,8 @@ export async function render(main, { user } = {}) {
   const today = h("button", { class: "btn btn--small", type: "button", onClick: () => showDay(localDate()) }, t("coord.desk.today"));
   const dayNav = h("span", { class: "day-nav" }, shift(-1), dayLabel, shift(1), today);
   const newVisit = h("button", { class: "btn btn--primary", type: "button", onClick: () => plan({ day }) }, t("coord.desk.newVisit"));
-  const inbox = h("a", { class: "btn", href: "#/messages" }, icon("bell"), t("coord.desk.messages"));
+  const unread = unreadBadge();
+  const inbox = h("a", { class: "btn", href: "#/messages" }, icon("bell"), t("coord.desk.messages"), unread);
 
   main.append(h("div", { class: "desk" },
     h("div", { class: "desk-main" },
@@ -188,9 +189,9 @@ export async function render(main, { user } = {}) {
 
   /** Families' unread messages on the Messages button, which then opens straight on them. */
   async function refreshInbox() {
-    const unread = await loadUnread();
-    replace(inbox, icon("bell"), t("coord.desk.messages"), unreadBadge(unread));
-    inbox.href = unread ? "#/messages/families" : "#/messages";
+    const n = await loadUnread();
+    showUnread(unread, n);
+    inbox.href = n ? "#/messages/families" : "#/messages";
   }
 
   async function refresh() {

@@ -4,7 +4,7 @@ import * as api from "../api.js";
 import { longDay, shortDay } from "../day-names.js";
 import { h, message, replace } from "../dom.js";
 import { t } from "../i18n.js";
-import { loadUnread, unreadBadge } from "../family-inbox.js";
+import { loadUnread, showUnread, unreadBadge } from "../family-inbox.js";
 import { icon } from "../icons.js";
 import { addDays, formatTime, localDate } from "../time.js";
 
@@ -35,10 +35,13 @@ const when = (iso) => t("coord.messages.family.when", { day: shortDay(new Date(i
 
 function familyItem(m, markRead) {
   const unread = !m.read_at;
-  return h("li", { class: `message-item${unread ? " unread" : ""}`, dataset: { familyMessageId: m.id, read: String(!unread) } },
-    h("p", { class: "message-head" },
-      unread && [h("span", { class: "message-state state-unread" }, icon("mail"), ` ${t("coord.messages.family.unread")}`), " · "],
-      h("strong", {}, m.client_name), " · ", t("coord.messages.family.from", { who: m.author_name }), " · ", when(m.created_at)),
+  const flag = h("span", { class: "message-state state-unread" }, icon("mail"),
+    ` ${t("coord.messages.family.unread")}`);
+  const attrs = { class: `message-item${unread ? " unread" : ""}`,
+    dataset: { familyMessageId: m.id, read: String(!unread) } };
+  return h("li", attrs,
+    h("p", { class: "message-head" }, unread && [flag, " · "], h("strong", {}, m.client_name), " · ",
+      t("coord.messages.family.from", { who: m.author_name }), " · ", when(m.created_at)),
     h("p", { class: "message-body" }, m.body),
     unread ? h("button", { class: "btn", type: "button", onClick: (e) => markRead(m, e.currentTarget) },
       icon("check"), t("coord.messages.family.markRead"))
@@ -49,7 +52,7 @@ function familyItem(m, markRead) {
 async function renderFamilies(main) {
   const list = h("div", { "aria-live": "polite" });
   const note = h("div", { role: "status" });
-  const badge = h("span");
+  const badge = unreadBadge();
 
   async function markRead(m, button) {
     button.disabled = true;
@@ -72,7 +75,7 @@ async function renderFamilies(main) {
       replace(list, message("error", err.status === 0 ? t("coord.desk.offline") : err.message));
       return;
     }
-    replace(badge, unreadBadge(items.filter((m) => !m.read_at).length));
+    showUnread(badge, items.filter((m) => !m.read_at).length);
     replace(list, items.length ? h("ul", { class: "plain-list messages" }, items.map((m) => familyItem(m, markRead)))
       : h("p", { class: "muted" }, t("coord.messages.family.none")));
   }
@@ -100,8 +103,8 @@ function header(dayNav, view, badge) {
 export async function render(main, { params = [] } = {}) {
   if (params[0] === "families") return renderFamilies(main);
   let day = localDate();
-  const badge = h("span");
-  loadUnread().then((n) => replace(badge, unreadBadge(n)), () => {}); // the log below reports the server's trouble
+  const badge = unreadBadge();
+  loadUnread().then((n) => showUnread(badge, n), () => {}); // the log below reports the server's trouble
   let state = "all";
   const list = h("div", { "aria-live": "polite" });
   const dayLabel = h("span", { class: "day-label" });
@@ -130,8 +133,8 @@ export async function render(main, { params = [] } = {}) {
   const move = (n, label) => h("button", { class: "btn btn--small", type: "button", "aria-label": label,
     onClick: () => { day = addDays(day, n); load(); } }, n < 0 ? "‹" : "›");
   main.append(h("div", { class: "messages-screen" },
-    header(h("span", { class: "day-nav" }, move(-1, t("coord.desk.previousDay")), dayLabel, move(1, t("coord.desk.nextDay"))),
-      "sent", badge),
+    header(h("span", { class: "day-nav" }, move(-1, t("coord.desk.previousDay")), dayLabel,
+      move(1, t("coord.desk.nextDay"))), "sent", badge),
     h("p", { class: "hint" }, t("coord.messages.hint")),
     tabs, list));
   await load();
