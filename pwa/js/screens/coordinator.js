@@ -7,6 +7,7 @@ import { renderBoard, scrollForNow } from "../board.js";
 import { h, keepingInputs, message, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import { loadExceptions, renderExceptions } from "../exceptions.js";
+import { loadUnread, showUnread, unreadBadge } from "../family-inbox.js";
 import { icon } from "../icons.js";
 import { mapPanel, tileSettings } from "../map.js";
 import { LEGEND, legendChip } from "../status.js";
@@ -22,11 +23,11 @@ function failure(err) {
   return err.status === 0 ? t("coord.desk.offline") : err.message;
 }
 
-function toolbar(user, dayNav, updated, newVisit) {
+function toolbar(user, dayNav, updated, newVisit, inbox) {
   return h("div", { class: "toolbar" },
     h("h1", {}, t("coord.desk.title")), dayNav, h("span", { class: "spacer" }), updated, newVisit,
     h("a", { class: "btn", href: "#/planner" }, t("planner.link")),
-    h("a", { class: "btn", href: "#/messages" }, icon("bell"), t("coord.desk.messages")),
+    inbox,
     h("a", { class: "btn", href: "#/reports" }, t("coord.desk.reports")),
     h("a", { class: "btn", href: "#/clients" }, t("coord.desk.clients")),
     user?.role === "provider_admin" && [h("a", { class: "btn", href: "#/fair-pay" }, t("fairpay.link")),
@@ -62,10 +63,12 @@ export async function render(main, { user } = {}) {
   const today = h("button", { class: "btn btn--small", type: "button", onClick: () => showDay(localDate()) }, t("coord.desk.today"));
   const dayNav = h("span", { class: "day-nav" }, shift(-1), dayLabel, shift(1), today);
   const newVisit = h("button", { class: "btn btn--primary", type: "button", onClick: () => plan({ day }) }, t("coord.desk.newVisit"));
+  const unread = unreadBadge();
+  const inbox = h("a", { class: "btn", href: "#/messages" }, icon("bell"), t("coord.desk.messages"), unread);
 
   main.append(h("div", { class: "desk" },
     h("div", { class: "desk-main" },
-      toolbar(user, dayNav, updated, newVisit),
+      toolbar(user, dayNav, updated, newVisit, inbox),
       h("ul", { class: "legend", "aria-label": t("coord.desk.statusKey") }, LEGEND.map((st) => h("li", {}, legendChip(st)))),
       h("p", { class: "hint" }, t("coord.desk.boardHint")),
       moveNote,
@@ -184,10 +187,18 @@ export async function render(main, { user } = {}) {
     })));
   }
 
+  /** Families' unread messages on the Messages button, which then opens straight on them. */
+  async function refreshInbox() {
+    const n = await loadUnread();
+    showUnread(unread, n);
+    inbox.href = n ? "#/messages/families" : "#/messages";
+  }
+
   async function refresh() {
     // The board first: alerts name their visit by its time from the day's visits.
     const board = await Promise.allSettled([refreshBoard()]);
-    const results = [...board, ...await Promise.allSettled([refreshAlerts(), refreshExceptions(), refreshUndelivered()])];
+    const results = [...board, ...await Promise.allSettled([refreshAlerts(), refreshExceptions(), refreshUndelivered(),
+      refreshInbox()])];
     const failed = results.find((r) => r.status === "rejected");
     if (!failed) lastOk = clockTime();
     updated.textContent = failed
