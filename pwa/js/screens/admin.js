@@ -39,6 +39,9 @@ export async function render(main, { user }) {
         text: t("admin.home.importText"), action: t("admin.home.importAction") })),
     h("p", { class: "admin-more" }, t("admin.home.more"), " ",
       h("a", { href: "#/reports" }, t("admin.home.reports")), " · ",
+      h("a", { href: "#/offers" }, t("commission.nav.offers")), " · ",
+      h("a", { href: "#/risk" }, t("commission.nav.risk")), " · ",
+      h("a", { href: "#/fair-pay" }, t("fairpay.link")), " · ",
       h("a", { href: "#/api-clients" }, t("admin.home.apiClients")), " · ",
       h("a", { href: "#/webhooks" }, t("admin.home.webhooks")))));
 }
