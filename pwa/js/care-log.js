@@ -56,6 +56,10 @@ export async function careLogPanel(client, withName) {
   const first = addDays(monday(today), -7 * (WEEKS - 1));
   const title = h("h2", { id }, icon("check"), withName ? t("family.log_title_for", { name: client.name }) : t("family.log_title"));
   const panel = h("section", { class: "panel care-log", "aria-labelledby": id, dataset: { clientId: client.id } }, title);
+  if (!client.share_care_log_with_family) {  // asking would only be refused (403)
+    panel.append(h("p", { class: "muted" }, t("family.log_not_shared")));
+    return panel;
+  }
   let log;
   try {
     log = await api.get(`/api/v1/clients/${client.id}/care-log`, { date_from: first, date_to: today });

@@ -61,9 +61,10 @@ export async function render(main) {
     await Promise.all(due.map(async (v) => {
       feedback.set(v.id, await api.get(`/api/v1/visits/${v.id}/feedback`).catch(() => []));
     }));
-    // Dose outcomes of today's visits so far; a client who has not agreed to share them answers 403 (nothing shown).
+    // Dose outcomes of today's visits so far, for relatives who have agreed to share them (others would answer 403).
+    const sharing = new Set(clients.filter((c) => c.medication_shared_with_family).map((c) => c.id));
     const begun = visits.filter((v) => new Date(v.planned_start).getTime() <= now && v.status !== "cancelled"
-      && localDate(new Date(v.planned_start)) === today);
+      && localDate(new Date(v.planned_start)) === today && sharing.has(v.client_id));
     await Promise.all(begun.map(async (v) => {
       medication.set(v.id, await api.get(`/api/v1/visits/${v.id}/doses`).catch(() => null));
     }));
