@@ -172,24 +172,32 @@ class _Model:
                 self.time.CumulVar(index).SetRange(stop.planned, stop.planned)
 
     def _shifts(self):
-        """Working hours bound each run; a visit on a carer with a break ends before it or starts after it.
+        """Working hours bound each run; on a carer with a break, each visit ends before it or starts after it.
 
-        (OR-Tools' own break intervals left every visit unserved on days of many runs, so breaks are kept
-        as these choices; travel cut by a break is caught by checks.py and repaired.)"""
-        solver = self.routing.solver()
+        (OR-Tools' own break intervals left every visit unserved on days of many runs, and would not take the
+        greedy plan as a start, so breaks are kept as these choices.)"""
         for v, shift in enumerate(self.problem.shifts):
             self.time.CumulVar(self.routing.Start(v)).SetRange(shift.start, shift.end)
             self.time.CumulVar(self.routing.End(v)).SetRange(shift.start, shift.end)
             for b_start, b_end in shift.breaks:
                 for stop, index in zip(self.problem.stops, self.index):
-                    if stop.fixed_worker is not None or not self.problem.may_serve(shift, stop):
-                        continue
-                    if stop.latest + stop.minutes <= b_start or stop.earliest >= b_end:
-                        continue
-                    cumul = self.time.CumulVar(index)
-                    solver.Add(solver.IsDifferentCstVar(self.routing.VehicleVar(index), v)
-                               + solver.IsLessOrEqualCstVar(cumul, b_start - stop.minutes)
-                               + solver.IsGreaterOrEqualCstVar(cumul, b_end) >= 1)
+                    if self.problem.may_serve(shift, stop) and stop.earliest < b_end:
+                        self._clear_of_break(v, stop, index, b_start, b_end)
+
+    def _clear_of_break(self, v: int, stop, index: int, b_start: int, b_end: int):
+        """On carer v, the visit starts after the break, or it ends before it and so does the journey on.
+
+        The journey on is clear of the break when the wait after it (the time dimension's slack) holds the
+        whole break, or when the next visit too is before the break: checks.py's rule that the minutes between
+        two visits hold the travel plus any break."""
+        solver = self.routing.solver()
+        cumul, slack = self.time.CumulVar(index), self.time.SlackVar(index)
+        before = solver.IsLessOrEqualCstVar(cumul, b_start - stop.minutes)
+        journey_clear = solver.Max(solver.IsGreaterOrEqualCstVar(slack, b_end - b_start),
+                                   solver.IsLessOrEqualCstVar(cumul + self.time.TransitVar(index) + slack, b_start))
+        solver.Add(solver.IsDifferentCstVar(self.routing.VehicleVar(index), v)
+                   + solver.IsGreaterOrEqualCstVar(cumul, b_end)
+                   + before * journey_clear >= 1)
 
     def _double_ups(self):
         solver = self.routing.solver()
