@@ -176,12 +176,16 @@ class _Model:
 
         (OR-Tools' own break intervals left every visit unserved on days of many runs, and would not take the
         greedy plan as a start, so breaks are kept as these choices.)"""
+        longest = {mode: self._node_matrix(mode, False).max(axis=1) for mode in {s.mode for s in self.problem.shifts}}
         for v, shift in enumerate(self.problem.shifts):
             self.time.CumulVar(self.routing.Start(v)).SetRange(shift.start, shift.end)
             self.time.CumulVar(self.routing.End(v)).SetRange(shift.start, shift.end)
             for b_start, b_end in shift.breaks:
                 for stop, index in zip(self.problem.stops, self.index):
-                    if self.problem.may_serve(shift, stop) and stop.earliest < b_end:
+                    # A visit starting after the break, or ending early enough to make any journey before it,
+                    # cannot meet it: leaving those out keeps the search quick.
+                    near = stop.latest + stop.minutes + longest[shift.mode][stop.key + 1] > b_start
+                    if near and stop.earliest < b_end and self.problem.may_serve(shift, stop):
                         self._clear_of_break(v, stop, index, b_start, b_end)
 
     def _clear_of_break(self, v: int, stop, index: int, b_start: int, b_end: int):
