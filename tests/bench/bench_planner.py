@@ -40,7 +40,8 @@ def measure(quick: bool = False) -> list[Result]:
                "travel_below_greedy_pct": round(100 * (greedy_travel - travel) / max(1, greedy_travel), 1),
                "broken_rules": len(broken), "seconds": round(seconds, 1), "solver": plan.solver, "notes": plan.notes}
     return [
-        Result("planner travel minutes (greedy = floor)", travel, "min", floor=greedy_travel, target=0.8, higher_is_better=False, details=details),
+        Result("planner travel minutes (greedy = floor)", travel, "min", floor=greedy_travel, target=0.8,
+               higher_is_better=False, details=details),
         Result("planner visits served (greedy = floor)", len(plan.served()), "stops",
                floor=len(baseline.served()), target=1.0, higher_is_better=True),
         Result("planner broken hard rules", len(broken), "rules"),
