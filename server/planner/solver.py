@@ -37,14 +37,15 @@ def solve(problem: Problem, time_limit_s: float) -> Solution:
     start = greedy(problem)
     if not problem.stops or not problem.shifts:
         return start
-    # The limit covers the whole answer: what the greedy plan and the models took comes off the search.
-    budget = max(0.1, min(time_limit_s - (time.monotonic() - began), SECONDS_PER_STOP * len(problem.stops)))
-    found = _Model(problem, keep_times=False).solve(start, budget * (1 - RETIME_SHARE),
-                                                    routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
+    # The limit covers the whole answer: what the greedy plan and building the models take comes off the search.
+    deadline = min(began + time_limit_s, time.monotonic() + SECONDS_PER_STOP * len(problem.stops))
+    search = _Model(problem, keep_times=False)
+    seconds = (deadline - time.monotonic()) * (1 - RETIME_SHARE)
+    found = search.solve(start, max(0.1, seconds), routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
     if found is None:
         start.notes.append("The solver found no plan; this is the greedy plan")
         return start
-    found = retime(problem, found, time_limit_s - (time.monotonic() - began))
+    found = retime(problem, found, deadline)
     found = fill_gaps(problem, repair(problem, found))
     found.seconds = time.monotonic() - began
     if (len(found.served()), -found.travel_minutes(problem)) < (len(start.served()), -start.travel_minutes(problem)):
@@ -54,16 +55,15 @@ def solve(problem: Problem, time_limit_s: float) -> Solution:
     return found
 
 
-def retime(problem: Problem, routes: Solution, seconds: float) -> Solution:
+def retime(problem: Problem, routes: Solution, deadline: float) -> Solution:
     """The routes found, each visit moved as near its planned start as they allow.
 
     The search leaves start times out of its cost: weighing them on every move costs OR-Tools a linear
     program per route changed, which slowed it some fivefold. With the routes found, one short descent
     that weighs them puts visits back near their planned times (and may still trim travel)."""
-    if seconds < 0.2:
-        return routes
+    model = _Model(problem, keep_times=True)
     descent = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
-    timed = _Model(problem, keep_times=True).solve(routes, seconds, descent, from_scratch=False)
+    timed = model.solve(routes, max(0.1, deadline - time.monotonic()), descent, from_scratch=False)
     return routes if timed is None else timed
 
 
