@@ -5,7 +5,8 @@ mode); breaks are fixed intervals of the shift; skills, gender, refusals and kep
 the vehicles allowed at a node; a double-up's places are tied to one start and to being served
 together. Leaving a visit out costs far more than any travel, so the solver leaves one out only
 when it cannot be fitted. It starts from the greedy plan and improves it by guided local search
-until the time limit; its answer is checked (checks.py) and the greedy plan kept if it fails.
+on travel alone, then moves visits back near their planned times on the routes found (retime); its
+answer is checked (checks.py) and the greedy plan kept if it fails.
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ SECONDS_PER_STOP = 0.04
 TRAVEL_WEIGHT = 4
 # Cost of leaving one carer's place at a visit unserved: more than any day's driving.
 DROP_PENALTY = 1_000_000
+# Of the search time, what putting visits back near their planned times may take (see retime).
+RETIME_SHARE = 0.15
 
 
 def solve(problem: Problem, time_limit_s: float) -> Solution:
@@ -34,13 +37,15 @@ def solve(problem: Problem, time_limit_s: float) -> Solution:
     start = greedy(problem)
     if not problem.stops or not problem.shifts:
         return start
-    model = _Model(problem)
-    # The limit covers the whole answer: what the greedy plan and the model took comes off the search.
-    budget = min(time_limit_s - (time.monotonic() - began), SECONDS_PER_STOP * len(problem.stops))
-    found = model.solve(start, max(0.1, budget))
+    # The limit covers the whole answer: what the greedy plan and building the models take comes off the search.
+    deadline = min(began + time_limit_s, time.monotonic() + SECONDS_PER_STOP * len(problem.stops))
+    search = _Model(problem, keep_times=False)
+    seconds = (deadline - time.monotonic()) * (1 - RETIME_SHARE)
+    found = search.solve(start, max(0.1, seconds), routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
     if found is None:
         start.notes.append("The solver found no plan; this is the greedy plan")
         return start
+    found = retime(problem, found, deadline)
     found = fill_gaps(problem, repair(problem, found))
     found.seconds = time.monotonic() - began
     if (len(found.served()), -found.travel_minutes(problem)) < (len(start.served()), -start.travel_minutes(problem)):
@@ -48,6 +53,18 @@ def solve(problem: Problem, time_limit_s: float) -> Solution:
                            f"{len(start.served())}; this is the greedy plan")
         return start
     return found
+
+
+def retime(problem: Problem, routes: Solution, deadline: float) -> Solution:
+    """The routes found, each visit moved as near its planned start as they allow.
+
+    The search leaves start times out of its cost: weighing them on every move costs OR-Tools a linear
+    program per route changed, which slowed it some fivefold. With the routes found, one short descent
+    that weighs them puts visits back near their planned times (and may still trim travel)."""
+    model = _Model(problem, keep_times=True)
+    descent = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+    timed = model.solve(routes, max(0.1, deadline - time.monotonic()), descent, from_scratch=False)
+    return routes if timed is None else timed
 
 
 def repair(problem: Problem, solution: Solution) -> Solution:
@@ -102,8 +119,8 @@ def _insertion(problem: Problem, shift, route, position: int, stop) -> tuple[int
 
 
 class _Model:
-    def __init__(self, problem: Problem):
-        self.problem = problem
+    def __init__(self, problem: Problem, keep_times: bool):
+        self.problem, self.keep_times = problem, keep_times
         stops, shifts = problem.stops, problem.shifts
         self.manager = pywrapcp.RoutingIndexManager(len(stops) + 1, len(shifts), 0)
         self.routing = pywrapcp.RoutingModel(self.manager)
@@ -165,31 +182,44 @@ class _Model:
             self.routing.VehicleVar(index).SetValues(allowed if stop.fixed_worker else [-1, *allowed])
             if stop.fixed_worker is None:
                 self.time.CumulVar(index).SetRange(stop.earliest, stop.latest)
-                self.time.SetCumulVarSoftLowerBound(index, stop.planned, 1)
-                self.time.SetCumulVarSoftUpperBound(index, stop.planned, 1)
+                if self.keep_times:
+                    self.time.SetCumulVarSoftLowerBound(index, stop.planned, 1)
+                    self.time.SetCumulVarSoftUpperBound(index, stop.planned, 1)
                 self.routing.AddDisjunction([index], DROP_PENALTY)
             else:
                 self.time.CumulVar(index).SetRange(stop.planned, stop.planned)
 
     def _shifts(self):
-        """Working hours bound each run; a visit on a carer with a break ends before it or starts after it.
+        """Working hours bound each run; on a carer with a break, each visit ends before it or starts after it.
 
-        (OR-Tools' own break intervals left every visit unserved on days of many runs, so breaks are kept
-        as these choices; travel cut by a break is caught by checks.py and repaired.)"""
-        solver = self.routing.solver()
+        (OR-Tools' own break intervals left every visit unserved on days of many runs, and would not take the
+        greedy plan as a start, so breaks are kept as these choices.)"""
+        longest = {mode: self._node_matrix(mode, False).max(axis=1) for mode in {s.mode for s in self.problem.shifts}}
         for v, shift in enumerate(self.problem.shifts):
             self.time.CumulVar(self.routing.Start(v)).SetRange(shift.start, shift.end)
             self.time.CumulVar(self.routing.End(v)).SetRange(shift.start, shift.end)
             for b_start, b_end in shift.breaks:
                 for stop, index in zip(self.problem.stops, self.index):
-                    if stop.fixed_worker is not None or not self.problem.may_serve(shift, stop):
-                        continue
-                    if stop.latest + stop.minutes <= b_start or stop.earliest >= b_end:
-                        continue
-                    cumul = self.time.CumulVar(index)
-                    solver.Add(solver.IsDifferentCstVar(self.routing.VehicleVar(index), v)
-                               + solver.IsLessOrEqualCstVar(cumul, b_start - stop.minutes)
-                               + solver.IsGreaterOrEqualCstVar(cumul, b_end) >= 1)
+                    # A visit starting after the break, or ending early enough to make any journey before it,
+                    # cannot meet it: leaving those out keeps the search quick.
+                    near = stop.latest + stop.minutes + longest[shift.mode][stop.key + 1] > b_start
+                    if near and stop.earliest < b_end and self.problem.may_serve(shift, stop):
+                        self._clear_of_break(v, stop, index, b_start, b_end)
+
+    def _clear_of_break(self, v: int, stop, index: int, b_start: int, b_end: int):
+        """On carer v, the visit starts after the break, or it ends before it and so does the journey on.
+
+        The journey on is clear of the break when the wait after it (the time dimension's slack) holds the
+        whole break, or when the next visit too is before the break: checks.py's rule that the minutes between
+        two visits hold the travel plus any break."""
+        solver = self.routing.solver()
+        cumul, slack = self.time.CumulVar(index), self.time.SlackVar(index)
+        before = solver.IsLessOrEqualCstVar(cumul, b_start - stop.minutes)
+        journey_clear = solver.Max(solver.IsGreaterOrEqualCstVar(slack, b_end - b_start),
+                                   solver.IsLessOrEqualCstVar(cumul + self.time.TransitVar(index) + slack, b_start))
+        solver.Add(solver.IsDifferentCstVar(self.routing.VehicleVar(index), v)
+                   + solver.IsGreaterOrEqualCstVar(cumul, b_end)
+                   + before * journey_clear >= 1)
 
     def _double_ups(self):
         solver = self.routing.solver()
@@ -200,10 +230,12 @@ class _Model:
                 solver.Add(self.time.CumulVar(first) == self.time.CumulVar(index))
                 solver.Add(self.routing.ActiveVar(first) == self.routing.ActiveVar(index))
 
-    def solve(self, start: Solution, time_limit_s: float) -> Solution | None:
+    def solve(self, start: Solution, time_limit_s: float, metaheuristic: int,
+              from_scratch: bool = True) -> Solution | None:
+        """The best plan found from `start` (or, if OR-Tools cannot read it in and from_scratch, from nothing)."""
         params = pywrapcp.DefaultRoutingSearchParameters()
         params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-        params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+        params.local_search_metaheuristic = metaheuristic
         # Reading the greedy plan in runs under the limit the model was closed with (and may take all of
         # it): a tenth of the time for that, the rest for the search.
         params.time_limit.FromMilliseconds(max(50, int(time_limit_s * 100)))
@@ -213,8 +245,10 @@ class _Model:
             [[self.index[key] for key, _ in route] for route in start.routes], True)
         if initial is not None:
             found = self.routing.SolveFromAssignmentWithParameters(initial, params)
-        else:
+        elif from_scratch:
             found = self.routing.SolveWithParameters(params)
+        else:
+            found = None
         return None if found is None else self._read(found)
 
     def _read(self, assignment) -> Solution:
