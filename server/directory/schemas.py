@@ -102,8 +102,8 @@ class ProviderSchema(Schema):
         "fair-pay report")
     pays_travel = fields.Boolean(metadata={
         "description": "Travel time between visits is paid at the carer's hourly rate (the fair-pay report counts it)"})
-    office_phone = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^\+?[0-9][0-9 ]{6,20}$", error="A phone number, e.g. 01539 123456 or +44 1539 123456"), metadata={
+    office_phone = fields.String(allow_none=True, validate=[validate.Length(max=32), validate.Regexp(
+        r"^\+?[0-9][0-9 ]{6,20}$", error="A phone number, e.g. 01539 123456 or +44 1539 123456")], metadata={
         "description": "The office's phone number; carers call it with one tap from their run"})
 
 
@@ -156,7 +156,7 @@ class WorkerSchema(Schema):
     working_hours = fields.Dict(allow_none=True, metadata={
         "description": 'ISO weekday ("1" Monday) to {"start": "07:00", "end": "15:00", "breaks": [["11:30", '
                        '"12:00"]]}, local time; a day not listed is off; null works the plan day every day'})
-    unavailable_dates = fields.List(fields.String(), validate=validate.Length(max=400), metadata={
+    unavailable_dates = fields.List(fields.String(validate=validate.Length(max=10)), validate=validate.Length(max=400), metadata={
         "description": "Days of leave or sickness (YYYY-MM-DD): the planner gives no visits on them"})
 
     @validates("unavailable_dates")

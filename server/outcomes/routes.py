@@ -88,7 +88,9 @@ def outcome_statement_pdf(query, client_id):
 @roles_required(*OFFICER, "provider_admin")
 @bp.arguments(OutcomePaymentQuerySchema, location="query")
 @bp.response(200, OutcomePaymentsSchema)
-@bp.alt_response(200, description="format=csv: a row per measure and a total row", content_type="text/csv")
+@bp.doc(responses={"200": {
+    "description": "The outcome payment as JSON, or with format=csv a row per measure and a total row",
+    "content": {"application/json": {"schema": OutcomePaymentsSchema}, "text/csv": {"schema": {"type": "string"}}}}})
 @rule_sets_usable
 def outcome_payments(query, period_id):
     """A closed period's outcome payment: the top-slice retained, each measure's result, what is released."""

@@ -48,6 +48,7 @@ from tests.commissioning.builders import offer_in, zone_with_shares
 from tests.conftest import headers_for, settings_for_tests
 from tests.factories import api_client_for, webhook_for
 from tests.medication.builders import dose, medicine
+from tests.outcomes.builders import review
 from tests.planner.builders import done_plan
 
 MINUTE = timedelta(minutes=1)
@@ -111,6 +112,7 @@ def seeded(client, world) -> dict:
                             body="Please call me", created_at=world.start)
     db.session.add(message)
     plan = done_plan(world.alpha, world.start.date())
+    outcome_review = review(visit.client, world.alpha.admin, world.start.date())
     db.session.commit()
     care = {"pattern_id": pattern.id,
             "package_id": db.session.scalar(select(CarePackage.id).where(CarePackage.client_id == visit.client_id)),
@@ -119,7 +121,7 @@ def seeded(client, world) -> dict:
             "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
             "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
             "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id,
-            "contract_id": world.alpha.contract.id, "message_id": message.id, **first}
+            "contract_id": world.alpha.contract.id, "message_id": message.id, "review_id": outcome_review.id, **first}
 
 
 class Refusing:
