@@ -79,7 +79,7 @@ def test_a_request_waits_for_a_short_write_to_finish(world, push_dns, write):
 @sqlite_only
 @WRITES
 def test_a_lock_held_past_the_busy_timeout_is_503_database_busy_not_500(world, push_dns, write):
-    holder = hold_write_lock(1.0)
+    holder = hold_write_lock(3.0)  # long enough that a request slowed by a busy machine still meets the lock
     with app_waiting(0.2).test_client() as client:
         response = write(client, world, 8)
     holder.join()
