@@ -19,7 +19,10 @@ def violations(problem: Problem, solution: Solution) -> list[str]:
 def breaches(problem: Problem, solution: Solution) -> list[Breach]:
     found: list[Breach] = []
     seen: dict[int, tuple[int, int]] = {}
-    visit = lambda *keys: frozenset(problem.stops[k].visit_id for k in keys)
+
+    def visit(*keys):
+        return frozenset(problem.stops[k].visit_id for k in keys)
+
     for s, route in enumerate(solution.routes):
         shift = problem.shifts[s]
         for key, start in route:

@@ -162,7 +162,10 @@ def result(day: Day, solution: Solution) -> dict:
     """The plan as the coordinator reviews it: assignments, each carer's run, and what was left out and why."""
     problem, epoch = day.problem, day.epoch
     served = solution.served()
-    at = lambda minute: (epoch + timedelta(minutes=minute)).isoformat()
+
+    def at(minute):
+        return (epoch + timedelta(minutes=minute)).isoformat()
+
     assignments, unassigned = [], []
     for visit_id, stops in problem.visits().items():
         if visit_id not in day.planned_ids:

@@ -121,7 +121,7 @@ def seeded(client, world) -> dict:
             "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
             "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
             "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id,
-            "contract_id": world.alpha.contract.id, "message_id": message.id, "review_id": outcome_review.id, **first}
+            "message_id": message.id, "review_id": outcome_review.id, **first}
 
 
 class Refusing:
