@@ -65,7 +65,7 @@ class VisitPatternSchema(Schema):
     active = fields.Boolean(load_default=True)
 
     @validates_schema
-    def _ordered(self, data, **_):
+    def _ordered(self, data, **_kwargs):
         if data.get("ends_on") and data.get("starts_on") and data["ends_on"] < data["starts_on"]:
             raise ValidationError("ends_on is before starts_on", "ends_on")
 

@@ -24,7 +24,7 @@ class RiskQuerySchema(LocalPeriodSchema):
         "description": "How many periods of the same length the trend shows, the one asked for last (default 6)"})
 
     @validates_schema
-    def _bounded(self, data, **_):
+    def _bounded(self, data, **_kwargs):
         days = (data["date_to"] - data["date_from"]).days + 1
         if days * data["periods"] > 731:
             raise ValidationError("The trend may cover at most 731 days: fewer periods or a shorter one", "periods")

@@ -160,7 +160,7 @@ class WorkerSchema(Schema):
         "description": "Days of leave or sickness (YYYY-MM-DD): the planner gives no visits on them"})
 
     @validates("unavailable_dates")
-    def _dates(self, value, **_):
+    def _dates(self, value, **_kwargs):
         for day in value:
             try:
                 date.fromisoformat(day)
@@ -168,7 +168,7 @@ class WorkerSchema(Schema):
                 raise ValidationError(f"{day!r} is not a date written YYYY-MM-DD") from None
 
     @validates("working_hours")
-    def _hours(self, value, **_):
+    def _hours(self, value, **_kwargs):
         if value is not None:
             check_working_hours(value)
 

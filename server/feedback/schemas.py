@@ -80,7 +80,7 @@ class FamilyMessageInSchema(Schema):
     body = fields.String(required=True, validate=validate.Length(1, 2000))
 
     @validates_schema
-    def _said(self, data, **_):
+    def _said(self, data, **_kwargs):
         if not data["body"].strip():
             raise ValidationError("Write a message", "body")
 

@@ -15,7 +15,7 @@ class ReviewUpdateSchema(Schema):
     notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
 
     @validates_schema
-    def _something(self, data, **_):
+    def _something(self, data, **_kwargs):
         if not data:
             raise ValidationError("Send at least one of due_on, done_on, notes", "_schema")
 
@@ -40,7 +40,7 @@ class StatementQuerySchema(Schema):
     date_to = LocalDate(load_default=None)
 
     @validates_schema
-    def _ordered(self, data, **_):
+    def _ordered(self, data, **_kwargs):
         first, last = data["date_from"], data["date_to"]
         if first and last and last < first:
             raise ValidationError("date_to is before date_from", "date_to")

@@ -314,7 +314,7 @@ class VisitUpdateSchema(Schema):
     visit_type = visit_type(metadata={"description": "May be set on a completed visit, for pay"})
 
     @validates_schema
-    def _cancel_alone(self, data, **_):
+    def _cancel_alone(self, data, **_kwargs):
         if "cancel_reason" not in data:
             return
         if not data["cancel_reason"].strip():
