@@ -1,10 +1,10 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from server.i18n import _
+from server.i18n import N_, _
 from server.schemas import Schema, key, service_code
 from server.visits.schemas import MAX_CARERS, MAX_TASKS
 
-TIME_OF_DAY = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour local time")
+TIME_OF_DAY = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error=N_("Use HH:MM, 24-hour local time"))
 
 
 class OutcomeSchema(Schema):

@@ -1,5 +1,6 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from server.i18n import _
 from server.schemas import LocalDate, LocalPeriodSchema, Schema
 
 
@@ -17,7 +18,7 @@ class ReviewUpdateSchema(Schema):
     @validates_schema
     def _something(self, data, **_kwargs):
         if not data:
-            raise ValidationError("Send at least one of due_on, done_on, notes", "_schema")
+            raise ValidationError(_("Send at least one of due_on, done_on, notes"), "_schema")
 
 
 class ReviewSchema(Schema):
@@ -43,9 +44,9 @@ class StatementQuerySchema(Schema):
     def _ordered(self, data, **_kwargs):
         first, last = data["date_from"], data["date_to"]
         if first and last and last < first:
-            raise ValidationError("date_to is before date_from", "date_to")
+            raise ValidationError(_("date_to is before date_from"), "date_to")
         if first and last and (last - first).days >= LocalPeriodSchema.max_days:
-            raise ValidationError(f"A statement covers at most {LocalPeriodSchema.max_days} days", "date_to")
+            raise ValidationError(_("A statement covers at most %(days)s days", days=LocalPeriodSchema.max_days), "date_to")
 
 
 class ProgressSchema(Schema):

@@ -1,12 +1,19 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.care.models import SCORE_MAX, SCORE_MIN
+from server.i18n import _
 from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code, visit_type
 from server.visits.flags import FLAGS
 from server.visits.models import (
-    ACTIVITY_CATEGORIES, EVENT_KINDS, METHODS, PAY_DECISIONS, REASON_CODES, STATUSES, TASK_REASONS, VERDICTS,
+    ACTIVITY_CATEGORIES,
+    EVENT_KINDS,
+    METHODS,
+    PAY_DECISIONS,
+    REASON_CODES,
+    STATUSES,
+    TASK_REASONS,
+    VERDICTS,
 )
-from server.i18n import _
 
 # Ways a phone may show presence; a text comes through the SMS gateway, manual times from a coordinator.
 PHONE_METHODS = ("gps", "qr", "nfc", "code")
