@@ -115,3 +115,13 @@ def test_an_unknown_language_is_refused_and_changes_nothing(client, world):
     assert r.status_code == 422 and "language" in r.get_json()["error"]["details"]["fields"]
     db.session.expire_all()
     assert db.session.get(User, worker.id).language == "en"
+
+
+def test_a_missing_record_names_what_is_missing_in_the_readers_language(client, world):
+    """not_found takes a whole message, so each kind of record says which one is missing, in Welsh too."""
+    admin = world.alpha.admin
+    english = client.patch("/api/v1/care-packages/987654", json={"ends_on": "2026-12-31"}, headers=headers_for(admin))
+    assert english.status_code == 404 and english.get_json()["error"]["message"] == "Care package not found"
+    _speaks(admin, "cy")
+    welsh = client.patch("/api/v1/care-packages/987654", json={"ends_on": "2026-12-31"}, headers=headers_for(admin))
+    assert welsh.get_json()["error"]["message"] == "Heb ddod o hyd i'r pecyn gofal"

@@ -30,7 +30,7 @@ class LoginSchema(Schema):
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
     @post_load
-    def _one_spelling(self, data, **_):
+    def _one_spelling(self, data, **_kwargs):
         data["email"] = data["email"].lower()
         return data
 

@@ -1,10 +1,10 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from server.i18n import _
+from server.i18n import N_, _
 from server.schemas import Schema, key, service_code
 from server.visits.schemas import MAX_CARERS, MAX_TASKS
 
-TIME_OF_DAY = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour local time")
+TIME_OF_DAY = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error=N_("Use HH:MM, 24-hour local time"))
 
 
 class OutcomeSchema(Schema):
@@ -65,7 +65,7 @@ class VisitPatternSchema(Schema):
     active = fields.Boolean(load_default=True)
 
     @validates_schema
-    def _ordered(self, data, **_):
+    def _ordered(self, data, **_kwargs):
         if data.get("ends_on") and data.get("starts_on") and data["ends_on"] < data["starts_on"]:
             raise ValidationError("ends_on is before starts_on", "ends_on")
 

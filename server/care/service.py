@@ -30,25 +30,26 @@ def of_client(model, client: Client):
     return db.session.scalars(select(model).where(model.client_id == client.id).order_by(model.id)).all()
 
 
-def get_record(ident: Identity, model, record_id: int, what: str):
-    """One of a client's care records, 404 unless its client is in the caller's slice."""
+def get_record(ident: Identity, model, record_id: int, missing: str):
+    """One of a client's care records, 404 (with the caller's translated `missing` message) unless its client
+    is in the caller's slice."""
     obj = db.session.get(model, record_id)
     if obj is None:
-        raise not_found(what)
+        raise not_found(missing)
     get_client(ident, obj.client_id)
     return obj
 
 
 def get_outcome(ident: Identity, outcome_id: int) -> Outcome:
-    return get_record(ident, Outcome, outcome_id, "outcome")
+    return get_record(ident, Outcome, outcome_id, _("Outcome not found"))
 
 
 def get_package(ident: Identity, package_id: int) -> CarePackage:
-    return get_record(ident, CarePackage, package_id, "care package")
+    return get_record(ident, CarePackage, package_id, _("Care package not found"))
 
 
 def get_pattern(ident: Identity, pattern_id: int) -> VisitPattern:
-    return get_record(ident, VisitPattern, pattern_id, "visit pattern")
+    return get_record(ident, VisitPattern, pattern_id, _("Visit pattern not found"))
 
 
 def check_workers(worker_ids: list[int], provider_id: int) -> None:

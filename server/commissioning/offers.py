@@ -124,7 +124,7 @@ def scope_offers(stmt, ident: Identity):
 def get_offer(ident: Identity, offer_id: int) -> PackageOffer:
     offer = db.session.scalar(scope_offers(select(PackageOffer).where(PackageOffer.id == offer_id), ident))
     if offer is None:
-        raise not_found("package offer")
+        raise not_found(_("Package offer not found"))
     return offer
 
 

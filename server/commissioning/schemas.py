@@ -6,6 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from server.commissioning.evidence import BEHIND
 from server.commissioning.models import OFFER_STATUSES, TURN_OUTCOMES
 from server.commissioning.thresholds import KPIS
+from server.i18n import _
 from server.schemas import (
     LocalDate,
     LocalPeriodSchema,
@@ -24,10 +25,10 @@ class RiskQuerySchema(LocalPeriodSchema):
         "description": "How many periods of the same length the trend shows, the one asked for last (default 6)"})
 
     @validates_schema
-    def _bounded(self, data, **_):
+    def _bounded(self, data, **_kwargs):
         days = (data["date_to"] - data["date_from"]).days + 1
         if days * data["periods"] > 731:
-            raise ValidationError("The trend may cover at most 731 days: fewer periods or a shorter one", "periods")
+            raise ValidationError(_("The trend may cover at most 731 days: fewer periods or a shorter one"), "periods")
 
 
 class EvidenceQuerySchema(LocalPeriodSchema):

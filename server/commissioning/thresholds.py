@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from server.i18n import N_
+
 GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
 SEVERITY = {NONE: -1, GREEN: 0, AMBER: 1, RED: 2}
 
@@ -45,9 +47,9 @@ def effective(settings: dict, own: dict | None) -> dict[str, dict[str, float]]:
 def problem(name: str, amber: float, red: float) -> str | None:
     """Why a pair of lines cannot work, or None: red must be at least as bad as amber."""
     if BY_NAME[name].worse == "higher" and red < amber:
-        return "red must be at or above amber: more is worse for this KPI"
+        return N_("red must be at or above amber: more is worse for this KPI")
     if BY_NAME[name].worse == "lower" and red > amber:
-        return "red must be at or below amber: less is worse for this KPI"
+        return N_("red must be at or below amber: less is worse for this KPI")
     return None
 
 

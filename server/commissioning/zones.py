@@ -86,7 +86,7 @@ def zones_of(ident: Identity, active_only: bool = True) -> list[Zone]:
 def get_zone(ident: Identity, zone_id: int) -> Zone:
     zone = db.session.get(Zone, zone_id)
     if zone is None or ident.role != "council_officer" or zone.council_id != ident.council_id:
-        raise not_found("zone")
+        raise not_found(_("Zone not found"))
     return zone
 
 

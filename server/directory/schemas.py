@@ -3,13 +3,12 @@ from datetime import date
 
 from marshmallow import ValidationError, fields, validate, validates
 
-from server.directory.models import GENDERS
-from server.travel import MODES
-
 from server.auth.schemas import new_password
-from server.i18n import _
+from server.directory.models import GENDERS
+from server.i18n import N_, _
 from server.payments.calendar import holiday_calendars
 from server.schemas import Schema, key, latitude, longitude
+from server.travel import MODES
 
 
 class ContractSchema(Schema):
@@ -71,7 +70,7 @@ class CouncilSchema(Schema):
         "description": 'GB-ENG (England and Wales), GB-SCT, GB-NIR, US (federal) or US-<state> (federal + state)'})
     extra_holidays = fields.List(fields.Nested(DeclaredHolidaySchema), validate=validate.Length(max=366), metadata={
         "description": "Days the council declares holidays on top of the calendar's"})
-    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$", error="An ISO 4217 code such as GBP or USD"))
+    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$", error=N_("An ISO 4217 code such as GBP or USD")))
     minor_unit = fields.Integer(strict=True, validate=validate.Range(0, 4), metadata={
         "description": "Digits of the minor unit (2: pence, cents); amounts are whole minor units"})
 
@@ -96,14 +95,14 @@ class ProviderSchema(Schema):
     name = fields.String(validate=validate.Length(1, 200))
     # An email address or a phone number: escalated missed-visit alerts go there.
     on_call_contact = fields.String(allow_none=True, validate=[validate.Length(max=254), validate.Regexp(
-        r"^([^@\s]+@[^@\s]+\.[^@\s]+|\+?[0-9][0-9 ]{6,20})$", error="An email address or a phone number")])
+        r"^([^@\s]+@[^@\s]+\.[^@\s]+|\+?[0-9][0-9 ]{6,20})$", error=N_("An email address or a phone number"))])
     hourly_rate_minor = hourly_rate(
         "The carers' usual hourly rate in minor units (1250 is £12.50); a worker's own rate wins. Used by the "
         "fair-pay report")
     pays_travel = fields.Boolean(metadata={
         "description": "Travel time between visits is paid at the carer's hourly rate (the fair-pay report counts it)"})
     office_phone = fields.String(allow_none=True, validate=[validate.Length(max=32), validate.Regexp(
-        r"^\+?[0-9][0-9 ]{6,20}$", error="A phone number, e.g. 01539 123456 or +44 1539 123456")], metadata={
+        r"^\+?[0-9][0-9 ]{6,20}$", error=N_("A phone number, e.g. 01539 123456 or +44 1539 123456"))], metadata={
         "description": "The office's phone number; carers call it with one tap from their run"})
 
 
@@ -113,7 +112,7 @@ SKILL = fields.String(validate=validate.Length(1, 64))
 
 def _minutes(value: str) -> int:
     if not isinstance(value, str) or not HHMM.match(value):
-        raise ValidationError(f"{value!r} is not a local time written HH:MM")
+        raise ValidationError(_("%(value)r is not a local time written HH:MM", value=value))
     return int(value[:2]) * 60 + int(value[3:])
 
 
@@ -121,18 +120,18 @@ def check_working_hours(hours: dict) -> None:
     """Each weekday's shift ends after it starts, and each break lies inside it."""
     for day, shift in hours.items():
         if day not in {str(d) for d in range(1, 8)}:
-            raise ValidationError(f"{day!r} is not an ISO weekday 1 (Monday) to 7 (Sunday)")
+            raise ValidationError(_("%(day)r is not an ISO weekday 1 (Monday) to 7 (Sunday)", day=day))
         if not isinstance(shift, dict) or set(shift) - {"start", "end", "breaks"}:
-            raise ValidationError(f"Day {day}: give start, end and breaks")
+            raise ValidationError(_("Day %(day)s: give start, end and breaks", day=day))
         start, end = _minutes(shift.get("start")), _minutes(shift.get("end"))
         if end <= start:
-            raise ValidationError(f"Day {day}: the shift ends before it starts")
+            raise ValidationError(_("Day %(day)s: the shift ends before it starts", day=day))
         for pair in shift.get("breaks") or []:
             if not isinstance(pair, list) or len(pair) != 2:
-                raise ValidationError(f"Day {day}: a break is [start, end]")
+                raise ValidationError(_("Day %(day)s: a break is [start, end]", day=day))
             b_start, b_end = map(_minutes, pair)
             if not start <= b_start < b_end <= end:
-                raise ValidationError(f"Day {day}: a break must lie inside the shift")
+                raise ValidationError(_("Day %(day)s: a break must lie inside the shift", day=day))
 
 
 class WorkerSchema(Schema):
@@ -160,15 +159,15 @@ class WorkerSchema(Schema):
         "description": "Days of leave or sickness (YYYY-MM-DD): the planner gives no visits on them"})
 
     @validates("unavailable_dates")
-    def _dates(self, value, **_):
+    def _dates(self, value, **_kwargs):
         for day in value:
             try:
                 date.fromisoformat(day)
             except ValueError:
-                raise ValidationError(f"{day!r} is not a date written YYYY-MM-DD") from None
+                raise ValidationError(_("%(day)r is not a date written YYYY-MM-DD", day=day)) from None
 
     @validates("working_hours")
-    def _hours(self, value, **_):
+    def _hours(self, value, **_kwargs):
         if value is not None:
             check_working_hours(value)
 

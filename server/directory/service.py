@@ -107,7 +107,7 @@ def add_family_member(ident: Identity, client: Client, data: dict, now: datetime
 def get_family_link(client: Client, link_id: int) -> FamilyLink:
     link = db.session.get(FamilyLink, link_id)
     if link is None or link.client_id != client.id:
-        raise not_found("family link")
+        raise not_found(_("Family link not found"))
     return link
 
 

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import format_date
+
+from server.i18n import N_, _
 from server.payments.export import pounds
 
-OUTCOMES = {"paid": "paid", "held": "held for a coordinator", "not_paid": "not paid", "not_delivered": "not delivered",
-            "scheduled": "not yet due"}
+OUTCOMES = {"paid": N_("paid"), "held": N_("held for a coordinator"), "not_paid": N_("not paid"),
+            "not_delivered": N_("not delivered"), "scheduled": N_("not yet due")}
 
 
 def _text(value) -> str:
@@ -15,11 +18,11 @@ def _text(value) -> str:
 
 
 def _clock(iso: str | None) -> str:
-    return datetime.fromisoformat(iso).strftime("%H:%M") if iso else "not recorded"
+    return datetime.fromisoformat(iso).strftime("%H:%M") if iso else _("not recorded")
 
 
 def _money(minor: int | None) -> str:
-    return "not recorded" if minor is None else pounds(minor)
+    return _("not recorded") if minor is None else pounds(minor)
 
 
 def render_pdf(record: dict, now: datetime) -> bytes:
@@ -28,20 +31,22 @@ def render_pdf(record: dict, now: datetime) -> bytes:
 
     worker = record["worker"]
     pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_title(f"Day record {worker['name']} {record['date']}")
+    pdf.set_title(_("Day record %(name)s %(date)s", name=worker["name"], date=record["date"].isoformat()))
     pdf.set_auto_page_break(True, margin=14)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, _text(f"Day record - {worker['name']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, _text(_("Day record - %(name)s", name=worker["name"])), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
-    pdf.cell(0, 5, _text(f"{record['date']:%A %d %B %Y}   Staff ref {worker['staff_ref'] or '-'}   "
-                         f"{record['provider_name']}   Times in {record['timezone']}   Printed {now:%Y-%m-%d %H:%M} UTC"),
+    pdf.cell(0, 5, _text(_("%(date)s   Staff ref %(ref)s   %(provider)s   Times in %(zone)s   Printed %(at)s UTC",
+                           date=format_date(record["date"], "full"), ref=worker["staff_ref"] or "-",
+                           provider=record["provider_name"], zone=record["timezone"],
+                           at=now.strftime("%Y-%m-%d %H:%M"))),
              new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     for visit in record["visits"]:
         _visit(pdf, visit)
     if not record["visits"]:
-        pdf.cell(0, 6, "No visits were recorded on this day.", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, _text(_("No visits were recorded on this day.")), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     _summary(pdf, record["summary"])
     return bytes(pdf.output())
@@ -52,42 +57,44 @@ def _visit(pdf, visit: dict) -> None:
         pdf.add_page()
     if visit["travel_before_minutes"] is not None:
         pdf.set_font("Helvetica", "I", 8)
-        pdf.cell(0, 5, _text(f"   travel {visit['travel_before_minutes']} min, waiting {visit['waiting_before_minutes']} min"),
+        pdf.cell(0, 5, _text(_("   travel %(travel)s min, waiting %(waiting)s min", travel=visit["travel_before_minutes"],
+                               waiting=visit["waiting_before_minutes"])),
                  new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "B", 10)
-    minutes = "" if visit["minutes"] is None else f"  ({visit['minutes']} min)"
+    minutes = "" if visit["minutes"] is None else _("  (%(minutes)s min)", minutes=visit["minutes"])
     pdf.cell(0, 6, _text(f"{_clock(visit['check_in'])} - {_clock(visit['check_out'])}{minutes}   "
                          f"{visit['client_name']}"), border="T", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     place = ", ".join(part for part in (visit["address"], visit["postcode"]) if part)
     pdf.cell(0, 5, _text(place), new_x="LMARGIN", new_y="NEXT")
-    outcome = OUTCOMES.get(visit["pay_outcome"], visit["pay_outcome"])
+    outcome = _(OUTCOMES[visit["pay_outcome"]]) if visit["pay_outcome"] in OUTCOMES else visit["pay_outcome"]
     held = f" ({visit['held_reason'].replace('_', ' ')})" if visit["held_reason"] else ""
-    pdf.cell(0, 5, _text(f"Planned {_clock(visit['planned_start'])} - {_clock(visit['planned_end'])}   "
-                         f"Paid minutes {visit['paid_minutes']}, {outcome}{held}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, _text(_("Planned %(start)s - %(end)s   Paid minutes %(minutes)s, %(outcome)s",
+                           start=_clock(visit["planned_start"]), end=_clock(visit["planned_end"]),
+                           minutes=visit["paid_minutes"], outcome=outcome) + held), new_x="LMARGIN", new_y="NEXT")
     if visit["tasks_done"]:
-        pdf.multi_cell(0, 5, _text("Tasks done: " + ", ".join(visit["tasks_done"])), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, _text(_("Tasks done: %(tasks)s", tasks=", ".join(visit["tasks_done"]))), new_x="LMARGIN", new_y="NEXT")
 
 
 def _summary(pdf, summary: dict) -> None:
     if pdf.will_page_break(70):
         pdf.add_page()
     pdf.set_font("Helvetica", "B", 11)
-    pdf.cell(0, 7, "The day", border="T", new_x="LMARGIN", new_y="NEXT")
-    below = {True: "yes", False: "no", None: "cannot tell"}[summary["below_minimum"]]
+    pdf.cell(0, 7, _text(_("The day")), border="T", new_x="LMARGIN", new_y="NEXT")
+    below = {True: _("yes"), False: _("no"), None: _("cannot tell")}[summary["below_minimum"]]
     lines = [
-        ("Time in visits", f"{summary['contact_minutes']} min"),
-        ("Travel between visits", f"{summary['travel_minutes']} min"),
-        ("Waiting between visits", f"{summary['waiting_minutes']} min"),
-        ("Working time (first check-in to last check-out)", f"{summary['working_minutes']} min"),
-        ("Paid visit minutes", f"{summary['paid_minutes']} min"),
-        ("Visits held for a coordinator", str(summary["held_visits"])),
-        ("Hourly rate", _money(summary["hourly_rate_minor"])),
-        ("Travel paid", "yes" if summary["pays_travel"] else "no"),
-        ("Pay for the day", _money(summary["pay_minor"])),
-        ("Pay per hour worked", _money(summary["effective_hourly_minor"])),
-        ("Minimum wage per hour", _money(summary["minimum_hourly_minor"])),
-        ("Below the minimum wage", below),
+        (_("Time in visits"), _("%(minutes)s min", minutes=summary["contact_minutes"])),
+        (_("Travel between visits"), _("%(minutes)s min", minutes=summary["travel_minutes"])),
+        (_("Waiting between visits"), _("%(minutes)s min", minutes=summary["waiting_minutes"])),
+        (_("Working time (first check-in to last check-out)"), _("%(minutes)s min", minutes=summary["working_minutes"])),
+        (_("Paid visit minutes"), _("%(minutes)s min", minutes=summary["paid_minutes"])),
+        (_("Visits held for a coordinator"), str(summary["held_visits"])),
+        (_("Hourly rate"), _money(summary["hourly_rate_minor"])),
+        (_("Travel paid"), _("yes") if summary["pays_travel"] else _("no")),
+        (_("Pay for the day"), _money(summary["pay_minor"])),
+        (_("Pay per hour worked"), _money(summary["effective_hourly_minor"])),
+        (_("Minimum wage per hour"), _money(summary["minimum_hourly_minor"])),
+        (_("Below the minimum wage"), below),
     ]
     pdf.set_font("Helvetica", "", 9)
     for label, value in lines:
@@ -95,6 +102,7 @@ def _summary(pdf, summary: dict) -> None:
         pdf.cell(0, 5, _text(value), border="B", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("Helvetica", "", 7)
-    pdf.multi_cell(0, 4, "Travel is estimated from the distance between homes. Paid minutes are those the contract "
-                         "pays; a held visit counts when a coordinator resolves it. Time between visits longer than "
-                         "travel plus the break allowance is your own time and is not counted.")
+    pdf.multi_cell(0, 4, _text(_(
+        "Travel is estimated from the distance between homes. Paid minutes are those the contract pays; a held visit "
+        "counts when a coordinator resolves it. Time between visits longer than travel plus the break allowance is "
+        "your own time and is not counted.")))

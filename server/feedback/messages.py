@@ -73,7 +73,7 @@ def get_for_staff(ident: Identity, message_id: int) -> FamilyMessage:
     message = db.session.scalar(select(FamilyMessage).where(
         FamilyMessage.id == message_id, FamilyMessage.provider_id == ident.provider_id))
     if message is None:
-        raise not_found("family message")
+        raise not_found(_("Family message not found"))
     return message
 
 

@@ -1,6 +1,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.feedback.models import RATING_MAX, RATING_MIN
+from server.i18n import _
 from server.schemas import LocalPeriodSchema, Schema, key
 
 
@@ -80,9 +81,9 @@ class FamilyMessageInSchema(Schema):
     body = fields.String(required=True, validate=validate.Length(1, 2000))
 
     @validates_schema
-    def _said(self, data, **_):
+    def _said(self, data, **_kwargs):
         if not data["body"].strip():
-            raise ValidationError("Write a message", "body")
+            raise ValidationError(_("Write a message"), "body")
 
 
 class FamilyMessageQuerySchema(Schema):

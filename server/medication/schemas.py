@@ -1,11 +1,11 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.care.schemas import TIME_OF_DAY
-from server.i18n import _
+from server.i18n import N_, _
 from server.medication.models import GIVEN, OUTCOMES, ROUTES
 from server.schemas import AwareDateTime, LocalDate, Schema, key
 
-SLOT = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|visit)$", error="Use HH:MM or visit")
+SLOT = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|visit)$", error=N_("Use HH:MM or visit"))
 
 
 class MedicationInSchema(Schema):
@@ -13,7 +13,7 @@ class MedicationInSchema(Schema):
 
     name = fields.String(required=True, validate=validate.Length(1, 200))
     dmd_code = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
-        r"^[0-9]{6,18}$", error="An NHS dm+d code is 6 to 18 digits"),
+        r"^[0-9]{6,18}$", error=N_("An NHS dm+d code is 6 to 18 digits")),
         metadata={"description": "NHS dictionary of medicines and devices (dm+d) code, optional"})
     strength = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     dose = fields.String(required=True, validate=validate.Length(1, 100), metadata={"example": "1 tablet"})
@@ -163,4 +163,4 @@ class DoseResultSchema(Schema):
 
 class MarQuerySchema(Schema):
     month = fields.String(required=True, validate=validate.Regexp(
-        r"^(19\d\d|2[01]\d\d|2200)-(0[1-9]|1[0-2])$", error="Use YYYY-MM"))
+        r"^(19\d\d|2[01]\d\d|2200)-(0[1-9]|1[0-2])$", error=N_("Use YYYY-MM")))

@@ -10,6 +10,7 @@ from server.auth.tenancy import Identity, get_client
 from server.directory.models import Client
 from server.errors import not_found
 from server.extensions import db
+from server.i18n import _
 from server.outcomes.models import OutcomeReview
 
 
@@ -21,7 +22,7 @@ def of_client(client: Client) -> list[OutcomeReview]:
 def get_review(ident: Identity, review_id: int) -> OutcomeReview:
     review = db.session.get(OutcomeReview, review_id)
     if review is None:
-        raise not_found("outcome review")
+        raise not_found(_("Outcome review not found"))
     get_client(ident, review.client_id)  # 404 unless the client is in the caller's slice
     return review
 

@@ -1,5 +1,6 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from server.i18n import _
 from server.schemas import LocalDate, LocalPeriodSchema, Schema
 
 
@@ -15,9 +16,9 @@ class ReviewUpdateSchema(Schema):
     notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
 
     @validates_schema
-    def _something(self, data, **_):
+    def _something(self, data, **_kwargs):
         if not data:
-            raise ValidationError("Send at least one of due_on, done_on, notes", "_schema")
+            raise ValidationError(_("Send at least one of due_on, done_on, notes"), "_schema")
 
 
 class ReviewSchema(Schema):
@@ -40,12 +41,12 @@ class StatementQuerySchema(Schema):
     date_to = LocalDate(load_default=None)
 
     @validates_schema
-    def _ordered(self, data, **_):
+    def _ordered(self, data, **_kwargs):
         first, last = data["date_from"], data["date_to"]
         if first and last and last < first:
-            raise ValidationError("date_to is before date_from", "date_to")
+            raise ValidationError(_("date_to is before date_from"), "date_to")
         if first and last and (last - first).days >= LocalPeriodSchema.max_days:
-            raise ValidationError(f"A statement covers at most {LocalPeriodSchema.max_days} days", "date_to")
+            raise ValidationError(_("A statement covers at most %(days)s days", days=LocalPeriodSchema.max_days), "date_to")
 
 
 class ProgressSchema(Schema):

@@ -40,7 +40,7 @@ def _heading(pdf, s: dict) -> None:
     _line(pdf, _("Reference %(ref)s   Provider %(provider)s   Contract %(contract)s", ref=s["client_reference"] or "-",
                  provider=s["provider"], contract=s["contract_reference"]))
     _line(pdf, _("Period %(first)s to %(last)s   Printed %(at)s UTC", first=s["date_from"].isoformat(),
-                 last=s["date_to"].isoformat(), at=f"{s['generated_at']:%Y-%m-%d %H:%M}"))
+                 last=s["date_to"].isoformat(), at=s["generated_at"].strftime("%Y-%m-%d %H:%M")))
     pdf.ln(2)
 
 

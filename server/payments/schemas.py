@@ -1,11 +1,12 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from server.i18n import N_, _
 from server.payments.export import FORMATS
 from server.payments.rules import NAME_PATTERN
 from server.payments.units import UNIT_FLAGS
 from server.schemas import AwareDateTime, LocalDate, LocalPeriodSchema, Schema, decimal_string, key, service_code
 from server.visits.flags import FLAGS
-from server.i18n import _
+
 
 class ExportQuerySchema(LocalPeriodSchema):
     provider_id = key(strict=False, load_default=None, metadata={"description": "Only this provider's contracts"})
@@ -401,7 +402,7 @@ class MaintenanceSchema(Schema):
 
 
 class RepricingQuerySchema(Schema):
-    rule_set = fields.String(required=True, validate=validate.Regexp(NAME_PATTERN, error="No such payment rule set"),
+    rule_set = fields.String(required=True, validate=validate.Regexp(NAME_PATTERN, error=N_("No such payment rule set")),
                              metadata={"description": "The rule set to price the period under, by file name"})
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from server.directory.models import Worker
 from server.extensions import db
-from server.i18n import _
+from server.i18n import N_, _
 from server.planner.problem import Problem, Shift, Solution, Stop
 from server.timeutil import local_day_bounds, local_wall_time_to_utc
 from server.travel import travel_model
@@ -25,12 +25,12 @@ from server.travel.osrm import osrm_matrix
 from server.visits.models import Visit, VisitAssignment
 
 REASONS = {
-    "no_skilled_carer": "No carer has the skills this client needs",
-    "no_carer_of_gender": "No carer of the gender this client asks for",
-    "all_carers_refused": "The client has refused every carer who could come",
-    "no_carer_working": "No suitable carer is working at this time",
-    "too_few_carers": "Too few suitable carers are working at this time for a double-up",
-    "runs_full": "No suitable carer has room in their run within the time window",
+    "no_skilled_carer": N_("No carer has the skills this client needs"),
+    "no_carer_of_gender": N_("No carer of the gender this client asks for"),
+    "all_carers_refused": N_("The client has refused every carer who could come"),
+    "no_carer_working": N_("No suitable carer is working at this time"),
+    "too_few_carers": N_("Too few suitable carers are working at this time for a double-up"),
+    "runs_full": N_("No suitable carer has room in their run within the time window"),
 }
 
 

@@ -19,7 +19,7 @@ STAFF = ("coordinator", "provider_admin")
 def get_plan(ident: Identity, plan_id: int) -> Plan:
     plan = db.session.scalar(select(Plan).where(Plan.id == plan_id, Plan.provider_id == ident.provider_id))
     if plan is None:
-        raise not_found("plan")
+        raise not_found(_("Plan not found"))
     return plan
 
 
@@ -32,7 +32,7 @@ def create_plan(body):
     """Start planning (a background job): poll GET /plans/<id> until done, then publish it."""
     ident = current_identity()
     if body["provider_id"] not in (None, ident.provider_id):
-        raise not_found("provider")
+        raise not_found(_("Provider not found"))
     busy = db.session.scalar(select(Plan.id).where(Plan.provider_id == ident.provider_id,
                                                    Plan.status.in_((QUEUED, RUNNING))))
     if busy is not None:

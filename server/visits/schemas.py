@@ -1,12 +1,19 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.care.models import SCORE_MAX, SCORE_MIN
+from server.i18n import _
 from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code, visit_type
 from server.visits.flags import FLAGS
 from server.visits.models import (
-    ACTIVITY_CATEGORIES, EVENT_KINDS, METHODS, PAY_DECISIONS, REASON_CODES, STATUSES, TASK_REASONS, VERDICTS,
+    ACTIVITY_CATEGORIES,
+    EVENT_KINDS,
+    METHODS,
+    PAY_DECISIONS,
+    REASON_CODES,
+    STATUSES,
+    TASK_REASONS,
+    VERDICTS,
 )
-from server.i18n import _
 
 # Ways a phone may show presence; a text comes through the SMS gateway, manual times from a coordinator.
 PHONE_METHODS = ("gps", "qr", "nfc", "code")
@@ -314,7 +321,7 @@ class VisitUpdateSchema(Schema):
     visit_type = visit_type(metadata={"description": "May be set on a completed visit, for pay"})
 
     @validates_schema
-    def _cancel_alone(self, data, **_):
+    def _cancel_alone(self, data, **_kwargs):
         if "cancel_reason" not in data:
             return
         if not data["cancel_reason"].strip():

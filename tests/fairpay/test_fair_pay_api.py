@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
+import zlib
 from types import SimpleNamespace
 
 import pytest
@@ -268,3 +270,18 @@ def test_only_care_workers_have_a_day_record(client, fp, who):
 @pytest.mark.parametrize("query", [{}, {"date": "23/11/2026"}, {"date": "2026-11-23", "format": "xlsx"}])
 def test_a_bad_day_record_query_is_refused(client, fp, query):
     assert client.get(RECORD, query_string=query, headers=headers_for(fp.worker)).status_code == 422
+
+
+def _pdf_text(data: bytes) -> str:
+    """The PDF's page text: fpdf2 writes each page as one zlib stream."""
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S)
+    return "".join(zlib.decompress(s).decode("latin-1") for s in streams if s.startswith(b"x"))
+
+
+def test_the_day_record_pdf_is_in_the_workers_language(client, fp):
+    fp.worker.language = "cy"
+    db.session.commit()
+    r = client.get(RECORD, query_string={"date": "2026-11-23", "format": "pdf"}, headers=headers_for(fp.worker))
+    text = _pdf_text(r.data)
+    assert "Cofnod diwrnod" in text and "Dydd Llun" in text and "Tâl am y diwrnod" in text
+    assert "Day record" not in text

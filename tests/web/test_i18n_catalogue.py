@@ -22,8 +22,11 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # t("area.key") and t('area.key', {...}) with a literal key; keys built at run time are checked where they are made.
 USED_KEY = re.compile(r"""\bt\(\s*(["'])([a-z][\w-]*\.[\w.-]+)\1""")
 
+# The files come on stdin: together they are larger than one command-line argument may be (128 kB on Linux).
 READER = """
-const files = JSON.parse(process.argv[1]);
+let input = "";
+for await (const chunk of process.stdin) input += chunk;
+const files = JSON.parse(input);
 const out = {};
 for (const [name, source] of Object.entries(files)) {
   out[name] = (await import(`data:text/javascript;base64,${source}`)).default;
@@ -40,7 +43,7 @@ def areas() -> dict[str, dict]:
             pytest.fail("node is missing: apt-get install -y nodejs")
         pytest.skip("node is missing: apt-get install -y nodejs to check the PWA's catalogues")
     files = {path.stem: base64.b64encode(path.read_bytes()).decode() for path in sorted(MESSAGES.glob("*.js"))}
-    done = subprocess.run([node, "--input-type=module", "-e", READER, json.dumps(files)],
+    done = subprocess.run([node, "--input-type=module", "-e", READER], input=json.dumps(files),
                           capture_output=True, text=True, timeout=30, check=True)
     return json.loads(done.stdout)
 
