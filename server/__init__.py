@@ -6,9 +6,9 @@ from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import i18n, limits
 from server.config import SettingsError, load_settings
@@ -127,8 +127,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_jwt_callbacks() -> None:
     from server.auth.service import token_refused
     from server.errors import error_body
-    from server.i18n import _
     from server.feed import clients as api_clients
+    from server.i18n import _
 
     @jwt.token_in_blocklist_loader
     def _revoked(_header, payload):

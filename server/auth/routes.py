@@ -1,7 +1,14 @@
 from flask import current_app, request
 from flask_jwt_extended import (
-    create_access_token, create_refresh_token, decode_token, get_jwt, get_jwt_identity,
-    jwt_required, set_access_cookies, set_refresh_cookies, unset_jwt_cookies,
+    create_access_token,
+    create_refresh_token,
+    decode_token,
+    get_jwt,
+    get_jwt_identity,
+    jwt_required,
+    set_access_cookies,
+    set_refresh_cookies,
+    unset_jwt_cookies,
 )
 from flask_smorest import Blueprint
 from jwt import InvalidTokenError
@@ -11,9 +18,18 @@ from server.audit.service import record
 from server.auth import accounts, resets, service, throttle
 from server.auth.models import User
 from server.auth.schemas import (
-    AccessTokenSchema, LoginSchema, LogoutSchema, ManagedUserSchema, PasswordChangeSchema, PasswordResetSchema,
+    AccessTokenSchema,
     LanguageChoiceSchema,
-    ResetIssuedSchema, StaffInviteSchema, TokensSchema, UserListQuerySchema, UserSchema,
+    LoginSchema,
+    LogoutSchema,
+    ManagedUserSchema,
+    PasswordChangeSchema,
+    PasswordResetSchema,
+    ResetIssuedSchema,
+    StaffInviteSchema,
+    TokensSchema,
+    UserListQuerySchema,
+    UserSchema,
 )
 from server.auth.tenancy import current_identity, get_user, roles_required, scope_users
 from server.db_types import utcnow

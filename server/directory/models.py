@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from server.db_types import BigId, UTCDateTime, utcnow
 from server.extensions import db
 
-
 # A worker's gender, where a client asks for a carer of one (clients.carer_gender).
 GENDERS = ("female", "male")
 

@@ -2,16 +2,29 @@ from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from server.auth.resets import send_link
 from server.auth.tenancy import (
-    current_identity, get_client, roles_required, scope_clients, scope_contracts,
+    current_identity,
+    get_client,
+    roles_required,
+    scope_clients,
+    scope_contracts,
 )
 from server.db_types import utcnow
-from server.auth.resets import send_link
 from server.directory import geocoding, service
 from server.directory.models import Client, Contract, FamilyLink, Worker
 from server.directory.schemas import (
-    ClientSchema, ClientUpdateSchema, ContractSchema, CouncilSchema, FamilyLinkSchema, FamilyMemberInSchema,
-    GeocodeQuerySchema, PlaceSchema, ProviderSchema, WorkerCreateSchema, WorkerSchema,
+    ClientSchema,
+    ClientUpdateSchema,
+    ContractSchema,
+    CouncilSchema,
+    FamilyLinkSchema,
+    FamilyMemberInSchema,
+    GeocodeQuerySchema,
+    PlaceSchema,
+    ProviderSchema,
+    WorkerCreateSchema,
+    WorkerSchema,
 )
 from server.errors import ErrorSchema
 from server.extensions import db

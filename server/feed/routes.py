@@ -19,9 +19,21 @@ from server.extensions import db
 from server.feed import batch, clients, events, files, imports, rejections, upserts
 from server.feed.models import EVENTS_WRITE, FEED_WRITE, ApiClient
 from server.feed.schemas import (
-    ApiClientInSchema, ApiClientSchema, ApiClientSecretSchema, ClientItemSchema, FeedBatchSchema,
-    FeedEventAnswerSchema, FeedEventItemSchema, ImportQuerySchema, ImportReportSchema, OAuthErrorSchema,
-    TokenRequestSchema, TokenSchema, UpsertAnswerSchema, VisitItemSchema, WorkerItemSchema,
+    ApiClientInSchema,
+    ApiClientSchema,
+    ApiClientSecretSchema,
+    ClientItemSchema,
+    FeedBatchSchema,
+    FeedEventAnswerSchema,
+    FeedEventItemSchema,
+    ImportQuerySchema,
+    ImportReportSchema,
+    OAuthErrorSchema,
+    TokenRequestSchema,
+    TokenSchema,
+    UpsertAnswerSchema,
+    VisitItemSchema,
+    WorkerItemSchema,
 )
 from server.i18n import _
 

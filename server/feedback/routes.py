@@ -6,8 +6,13 @@ from server.errors import ErrorSchema
 from server.extensions import db
 from server.feedback import care_log, messages, service
 from server.feedback.schemas import (
-    CareLogQuerySchema, CareLogSchema, FamilyMessageInSchema, FamilyMessageQuerySchema, FamilyMessageSchema,
-    FeedbackInSchema, FeedbackSchema,
+    CareLogQuerySchema,
+    CareLogSchema,
+    FamilyMessageInSchema,
+    FamilyMessageQuerySchema,
+    FamilyMessageSchema,
+    FeedbackInSchema,
+    FeedbackSchema,
 )
 
 bp = Blueprint("feedback", __name__, url_prefix="/api/v1",

@@ -7,16 +7,25 @@ from server.directory.models import FamilyLink
 from server.directory.schemas import FamilyLinkSchema
 from server.errors import ErrorSchema, not_found
 from server.extensions import db
+from server.i18n import _
 from server.notify import log, subscriptions, undelivered
 from server.notify.channels import vapid_key
 from server.notify.models import PushSubscription
+from server.notify.schemas import (
+    MessagePageSchema,
+    MessageQuerySchema,
+    PreferencesSchema,
+    PushSubscriptionInSchema,
+    PushSubscriptionSchema,
+    RetryInSchema,
+    UndeliveredPageSchema,
+    UndeliveredQuerySchema,
+    UndeliveredSchema,
+    UnsubscribeSchema,
+    VapidKeySchema,
+)
 from server.timeutil import to_local
 from server.visits.queries import tenant_timezone
-from server.notify.schemas import (
-    MessagePageSchema, MessageQuerySchema, PreferencesSchema, PushSubscriptionInSchema, PushSubscriptionSchema, RetryInSchema, UndeliveredPageSchema,
-    UndeliveredQuerySchema, UndeliveredSchema, UnsubscribeSchema, VapidKeySchema,
-)
-from server.i18n import _
 
 bp = Blueprint("notify", __name__, url_prefix="/api/v1/notify",
                description="Push subscriptions, family preferences and undelivered messages")

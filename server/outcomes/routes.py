@@ -8,8 +8,15 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.outcomes import lines, reviews, statement_pdf, statements
 from server.outcomes.schemas import (
-    BudgetQuerySchema, BudgetReportSchema, OutcomePaymentQuerySchema, OutcomePaymentsSchema, ReviewInSchema,
-    ReviewSchema, ReviewUpdateSchema, StatementQuerySchema, StatementSchema,
+    BudgetQuerySchema,
+    BudgetReportSchema,
+    OutcomePaymentQuerySchema,
+    OutcomePaymentsSchema,
+    ReviewInSchema,
+    ReviewSchema,
+    ReviewUpdateSchema,
+    StatementQuerySchema,
+    StatementSchema,
 )
 from server.payments.repricing import get_period
 from server.payments.routes import rule_sets_usable

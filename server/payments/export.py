@@ -38,9 +38,9 @@ from server.care.service_codes import PackageCodes
 from server.directory.models import Client, Contract
 from server.extensions import db
 from server.payments import facts
-from server.payments.calendar import PayCalendar
 from server.payments.budget_facts import package_facts
 from server.payments.budgets import budget_line
+from server.payments.calendar import PayCalendar
 from server.payments.engine import PAID, BlockTally, Line, Step, pay_carer, payable_for_activity
 from server.payments.models import PaymentPeriod, PaymentSnapshot, ServiceAuthorisation
 from server.payments.rules import RuleSet, rule_set_named

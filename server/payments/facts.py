@@ -18,9 +18,9 @@ from server.directory.models import Client, Contract, Council, Worker
 from server.extensions import db
 from server.payments.calendar import CouncilHolidays, PayCalendar
 from server.payments.engine import ActivityFacts, CarerFacts, Payable, VisitFacts, payable_for_visit
-from server.payments.units import Authorisation
 from server.payments.models import ContingencyGrant, ServiceAuthorisation, VisitMaintenance
 from server.payments.rules import RuleSet, rule_set_named
+from server.payments.units import Authorisation
 from server.visits.flags import MINUTE, pay_holds
 from server.visits.models import NonContactActivity, Visit, VisitAssignment, VisitException
 

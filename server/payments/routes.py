@@ -9,20 +9,37 @@ from server.auth.tenancy import current_identity, get_client, get_contract, get_
 from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema, invalid
 from server.extensions import db
+from server.i18n import _
 from server.limits import allow_body
 from server.observability.metrics import EXPORT_ROWS
 from server.payments import authorisations, maintenance, periods, reconciliation, repricing
 from server.payments.export import FORMATS, Totals, checksummed, chunks_for, flagged, iter_export_rows, spooled
 from server.payments.rules import RuleSetError, load_rule_sets, rule_set_named
 from server.payments.schemas import (
-    AuthorisationInSchema, AuthorisationListQuerySchema, AuthorisationSchema, ContingencyInSchema, ContingencySchema,
-    ExportQuerySchema, ExportSchema, InvoiceListQuerySchema, InvoiceQuerySchema, InvoiceSchema, MaintenanceInSchema,
-    MaintenanceSchema, NextPeriodSchema, PayableSchema, PeriodAdjustmentsSchema, PeriodCloseSchema,
-    PeriodListQuerySchema, PeriodSchema, ReconciliationSchema,
-    RepricingQuerySchema, RepricingSchema, RuleSetSummarySchema,
+    AuthorisationInSchema,
+    AuthorisationListQuerySchema,
+    AuthorisationSchema,
+    ContingencyInSchema,
+    ContingencySchema,
+    ExportQuerySchema,
+    ExportSchema,
+    InvoiceListQuerySchema,
+    InvoiceQuerySchema,
+    InvoiceSchema,
+    MaintenanceInSchema,
+    MaintenanceSchema,
+    NextPeriodSchema,
+    PayableSchema,
+    PeriodAdjustmentsSchema,
+    PeriodCloseSchema,
+    PeriodListQuerySchema,
+    PeriodSchema,
+    ReconciliationSchema,
+    RepricingQuerySchema,
+    RepricingSchema,
+    RuleSetSummarySchema,
 )
 from server.reports.scope import resolve_scope
-from server.i18n import _
 
 bp = Blueprint("payments", __name__, url_prefix="/api/v1",
                description="Payable time per visit, council exports, closed periods, invoice reconciliation")

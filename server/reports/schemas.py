@@ -8,6 +8,7 @@ from server.reports.delivery import FLEX_WEEKS
 from server.schemas import LocalPeriodSchema, Schema, key
 from server.visits.flags import FLAGS
 
+
 class ReportQuerySchema(LocalPeriodSchema):
     max_days = 731  # two years side by side; a daily series is one CASE branch a day
     contract_id = key(strict=False, load_default=None)

@@ -6,15 +6,33 @@ from server.db_types import utcnow
 from server.directory.service import get_worker
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
+from server.i18n import _
 from server.visits import activities, confirmation, conflicts, planning, queries, resolution, service
 from server.visits.models import Visit
 from server.visits.schemas import (
-    ActivityInSchema, ActivitySchema, ConfirmationPinSchema, ConfirmationPinStateSchema, ConflictListSchema,
-    ConflictQuerySchema, CorrectionInSchema, CorrectionSchema, EventInSchema, EventResultSchema,
-    ExceptionResolveSchema, ExceptionSchema, PayDecisionInSchema, RunQuerySchema, RunSchema, TimelineSchema,
-    VisitChangedSchema, VisitCreateSchema, VisitListQuerySchema, VisitPageSchema, VisitSchema, VisitUpdateSchema,
+    ActivityInSchema,
+    ActivitySchema,
+    ConfirmationPinSchema,
+    ConfirmationPinStateSchema,
+    ConflictListSchema,
+    ConflictQuerySchema,
+    CorrectionInSchema,
+    CorrectionSchema,
+    EventInSchema,
+    EventResultSchema,
+    ExceptionResolveSchema,
+    ExceptionSchema,
+    PayDecisionInSchema,
+    RunQuerySchema,
+    RunSchema,
+    TimelineSchema,
+    VisitChangedSchema,
+    VisitCreateSchema,
+    VisitListQuerySchema,
+    VisitPageSchema,
+    VisitSchema,
+    VisitUpdateSchema,
 )
-from server.i18n import _
 
 EVENT_RESULT = EventResultSchema()
 bp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Runs, visits, events, exceptions, non-contact work")

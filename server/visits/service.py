@@ -18,6 +18,7 @@ from server.db_types import utcnow
 from server.directory.models import Client, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
+from server.i18n import _
 from server.monitoring.alerts import raise_alert, resolve_alerts
 from server.monitoring.models import ALERT_KINDS
 from server.unique import insert_once
@@ -25,12 +26,11 @@ from server.visits import confirmation
 from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for
 from server.visits.geofence import judge as judge_fix
 from server.visits.idempotency import check_replay, content_hash
-from server.visits.presence import presence_verdict
 from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
+from server.visits.presence import presence_verdict
+from server.visits.signals import before_check_out
 from server.webhooks.events import visit_changed
 from server.webhooks.models import VISIT_COMPLETED
-from server.visits.signals import before_check_out
-from server.i18n import _
 
 # Event fields that make up its content; the rest (receipt time, clock offset) belongs to the delivery.
 CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",

@@ -7,7 +7,12 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.webhooks import delivery, registry
 from server.webhooks.schemas import (
-    DeliveryPageSchema, DeliveryQuerySchema, DeliverySchema, WebhookInSchema, WebhookPatchSchema, WebhookSchema,
+    DeliveryPageSchema,
+    DeliveryQuerySchema,
+    DeliverySchema,
+    WebhookInSchema,
+    WebhookPatchSchema,
+    WebhookSchema,
     WebhookSecretSchema,
 )
 

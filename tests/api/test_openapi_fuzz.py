@@ -25,13 +25,13 @@ from schemathesis.checks import (
 from sqlalchemy import select
 
 from server import create_app
-from server.feedback.models import FamilyMessage
 from server.auth.tenancy import Identity
 from server.care.models import CarePackage, VisitPattern
 from server.config import load_settings
 from server.db_types import utcnow
 from server.directory.models import FamilyLink
 from server.extensions import db
+from server.feedback.models import FamilyMessage
 from server.monitoring.models import Alert
 from server.monitoring.scans import scan
 from server.notify.models import Notification

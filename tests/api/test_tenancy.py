@@ -17,13 +17,12 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from server.db_types import utcnow
 from server.care.models import CarePackage, VisitPattern
+from server.db_types import utcnow
 from server.directory.models import FamilyLink
-from server.feedback.models import FamilyMessage
-from server.payments.models import Invoice, PaymentPeriod
-from server.timeutil import local_range_bounds
 from server.extensions import db
+from server.feedback.models import FamilyMessage
+from server.payments.models import Invoice
 from server.tags.models import ClientTag
 from server.visits.models import VisitEvent, VisitException
 from tests.api.dbstate import count, snapshot

@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from server import create_app  # noqa: E402
-from server.extensions import db  # noqa: E402
 from server.directory.models import Worker  # noqa: E402
+from server.extensions import db  # noqa: E402
 from server.visits.models import Visit, VisitAssignment, VisitEvent  # noqa: E402
 from tests.bench.harness import Result, standalone  # noqa: E402
 from tests.conftest import TEST_SECRET, ensure_database, headers_for  # noqa: E402

@@ -12,21 +12,20 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import openpyxl
-
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from server.db_types import utcnow
-from server.extensions import db
 from server.directory.models import FamilyLink
+from server.extensions import db
 from server.feedback.models import VisitFeedback
 from server.monitoring.models import Alert
 from server.notify.models import Notification, PushSubscription
+from server.timeutil import to_local
 from server.visits.models import Visit, VisitException
 from server.visits.service import record_event
 from tests.e2e.conftest import PHONE, log_in, screenshot, signed_in
-from server.timeutil import to_local
 from tests.e2e.seed import mark_late, scan_at, seed_today
 from tests.e2e.test_e2e_shell import check_screen
 from tests.factories import HOME

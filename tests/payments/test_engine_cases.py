@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from server.payments.engine import HELD, NOT_DELIVERED, PAID, payable_for_visit, pay_carer
+from server.payments.engine import HELD, NOT_DELIVERED, PAID, pay_carer, payable_for_visit
 from tests.payments.engine_helpers import CALENDAR, carer, rules, visit
 
 MON = "2026-11-23"  # an ordinary Monday

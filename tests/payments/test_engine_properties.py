@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.payments.engine import (
-    HELD, PAID, BlockTally, CarerFacts, VisitFacts, amount_pence, multiplier_for, pay_carer, payable_for_visit,
+    HELD,
+    PAID,
+    BlockTally,
+    CarerFacts,
+    VisitFacts,
+    amount_pence,
+    multiplier_for,
+    pay_carer,
+    payable_for_visit,
 )
 from server.payments.rules import load_rule_sets
 from tests.payments.engine_helpers import CALENDAR

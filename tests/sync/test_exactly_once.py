@@ -22,8 +22,8 @@ from device_sync.client import SyncClient
 from server.extensions import db
 from server.visits.models import VisitEvent
 from tests.conftest import headers_for
-from tests.servers import Server
 from tests.factories import HOME
+from tests.servers import Server
 
 pytestmark = pytest.mark.slow
 

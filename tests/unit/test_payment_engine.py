@@ -13,12 +13,22 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.payments.calendar import PayCalendar
 from server.payments.engine import (
-    HELD, NOT_DELIVERED, NOT_PAID, PAID, ActivityFacts, CarerFacts, VisitFacts, amount_pence, multiplier_for,
-    payable_for_activity, payable_for_visit,
+    HELD,
+    NOT_DELIVERED,
+    NOT_PAID,
+    PAID,
+    ActivityFacts,
+    CarerFacts,
+    VisitFacts,
+    amount_pence,
+    multiplier_for,
+    payable_for_activity,
+    payable_for_visit,
 )
 from server.payments.rules import Rates, load_rule_sets
 

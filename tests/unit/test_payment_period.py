@@ -12,11 +12,18 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.payments.calendar import PayCalendar
 from server.payments.engine import (
-    BlockTally, CarerFacts, Payable, VisitFacts, amount_pence, payable_for_period, payable_for_visit,
+    BlockTally,
+    CarerFacts,
+    Payable,
+    VisitFacts,
+    amount_pence,
+    payable_for_period,
+    payable_for_visit,
 )
 from server.payments.rules import Rates, load_rule_sets
 

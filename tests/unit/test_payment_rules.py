@@ -16,8 +16,18 @@ from pathlib import Path
 import pytest
 
 from server.payments.rules import (
-    ACTIVITY_CATEGORIES, ACTUAL_ONLY_KEYS, DEFAULT_DIRECTORY, VISIT_TYPE_PATTERN, FixedFee, PeriodRule, Rates, RuleSet,
-    RuleSetError, load_rule_set, load_rule_sets, rule_set_named,
+    ACTIVITY_CATEGORIES,
+    ACTUAL_ONLY_KEYS,
+    DEFAULT_DIRECTORY,
+    VISIT_TYPE_PATTERN,
+    FixedFee,
+    PeriodRule,
+    Rates,
+    RuleSet,
+    RuleSetError,
+    load_rule_set,
+    load_rule_sets,
+    rule_set_named,
 )
 
 SHIPPED = ("actual-by-minute", "banded", "commissioned", "flex-4-week", "guaranteed-85", "outcomes-top-slice",

@@ -6,7 +6,12 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from server.timeutil import (
-    local_day_bounds, local_range_bounds, local_wall_time_to_utc, minutes_between, to_local, zone,
+    local_day_bounds,
+    local_range_bounds,
+    local_wall_time_to_utc,
+    minutes_between,
+    to_local,
+    zone,
 )
 
 UTC = timezone.utc

@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-23 04:29:14.094815
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import server.db_types
-
 
 # revision identifiers, used by Alembic.
 revision = '4970a36c2aac'

@@ -5,8 +5,8 @@ Revises: 5b1e0c7d2a94
 Create Date: 2026-12-01 21:40:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '8d2f6a1c3e57'
 down_revision = '5b1e0c7d2a94'

@@ -5,11 +5,10 @@ Revises: b7e41c9d2a60
 Create Date: 2026-12-04 15:29:59.042719
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import server.db_types
-
 
 # revision identifiers, used by Alembic.
 revision = 'ad69f7cefa51'

@@ -5,8 +5,8 @@ Revises: 4970a36c2aac
 Create Date: 2026-11-23 07:31:39.598508
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = 'cac569c5f0c0'
 down_revision = '4970a36c2aac'
