@@ -100,7 +100,7 @@ def test_field_messages_are_welsh_too(client, world):
 def test_a_user_sets_their_own_language_and_sees_it_on_me(client, world):
     worker = world.alpha.worker_users[0]
     headers = headers_for(worker)
-    assert client.get("/api/v1/auth/me", headers=headers).get_json()["language"] == "en"
+    assert client.get("/api/v1/auth/me", headers=headers).get_json()["language"] is None  # not chosen yet
     r = client.patch("/api/v1/auth/me", json={"language": "cy"}, headers=headers)
     assert r.status_code == 200 and r.get_json()["language"] == "cy"
     assert client.get("/api/v1/auth/me", headers=headers).get_json()["language"] == "cy"
@@ -114,7 +114,7 @@ def test_an_unknown_language_is_refused_and_changes_nothing(client, world):
     r = client.patch("/api/v1/auth/me", json={"language": "fr"}, headers=headers_for(worker))
     assert r.status_code == 422 and "language" in r.get_json()["error"]["details"]["fields"]
     db.session.expire_all()
-    assert db.session.get(User, worker.id).language == "en"
+    assert db.session.get(User, worker.id).language is None
 
 
 def test_a_missing_record_names_what_is_missing_in_the_readers_language(client, world):

@@ -28,8 +28,9 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Travels in every token; raising it refuses all tokens issued before (role, password, active changes).
     token_version: Mapped[int] = mapped_column(default=0, server_default="0")
-    # The PWA's and the API messages' language for this person: "en" or "cy" (server/i18n.py LANGUAGES).
-    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    # The PWA's and the API messages' language for this person: "en" or "cy" (server/i18n.py LANGUAGES); null until
+    # they choose, when their device's choice or their browser's language serves.
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -57,7 +57,8 @@ class UserSchema(Schema):
     provider_id = fields.Integer(allow_none=True)
     council_id = fields.Integer(allow_none=True)
     worker_id = fields.Integer(allow_none=True)
-    language = fields.String(metadata={"description": "The user's language: en (English) or cy (Cymraeg)"})
+    language = fields.String(allow_none=True, metadata={
+        "description": "The user's language: en (English) or cy (Cymraeg); null until they choose one"})
 
 
 class LanguageChoiceSchema(Schema):

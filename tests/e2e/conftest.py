@@ -103,9 +103,10 @@ def log_in(page, email: str, password: str) -> None:
     from tests.factories import PASSWORD
 
     page.goto("/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password or PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    # By the fields' own names, so signing in works whatever the page's language.
+    page.locator('input[name="email"]').fill(email)
+    page.locator('input[name="password"]').fill(password or PASSWORD)
+    page.locator('form button[type="submit"]').click()
 
 
 def signed_in(open_context, user, size=DESKTOP):

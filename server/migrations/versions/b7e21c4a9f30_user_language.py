@@ -16,7 +16,8 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('language', sa.String(length=8), server_default='en', nullable=False))
+        # Null until the person chooses: their device's or browser's language serves until then.
+        batch_op.add_column(sa.Column('language', sa.String(length=8), nullable=True))
 
 
 def downgrade():
