@@ -109,9 +109,15 @@ def log_in(page, email: str, password: str) -> None:
     page.locator('form button[type="submit"]').click()
 
 
-def signed_in(open_context, user, size=DESKTOP):
-    """A new page in a fresh context of that size, logged in as the user."""
+# Chosen before the app loads, as a person would have chosen it on that device earlier.
+WELSH = "if (location.protocol.startsWith('http')) localStorage.setItem('caremon.lang', 'cy')"
+
+
+def signed_in(open_context, user, size=DESKTOP, lang: str = "en"):
+    """A new page in a fresh context of that size, logged in as the user, reading in lang (en or cy)."""
     context, _ = open_context(size)
+    if lang == "cy":
+        context.add_init_script(WELSH)
     page = context.new_page()
     log_in(page, user.email, None)
     return page

@@ -13,13 +13,12 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.feedback.models import VisitFeedback
 from tests.commissioning.builders import offer_in, zone_with_shares
-from tests.e2e.conftest import DESKTOP, PHONE, log_in
+from tests.e2e.conftest import DESKTOP, PHONE, signed_in
 from tests.e2e.test_e2e_shell import check_screen
 from tests.factories import add, make_world
 
 pytestmark = pytest.mark.e2e
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
-WELSH = "if (location.protocol.startsWith('http')) localStorage.setItem('caremon.lang', 'cy')"
 
 
 def seed():
@@ -35,20 +34,12 @@ def seed():
     return w
 
 
-def page_for(open_context, user, size, lang):
-    context, _ = open_context(SIZES[size])
-    if lang == "cy":
-        context.add_init_script(WELSH)
-    page = context.new_page()
-    log_in(page, user.email, None)
-    return page
-
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
 @pytest.mark.parametrize("size", list(SIZES))
 def test_officer_ranks_providers_and_places_a_package(open_context, app, size, lang):
     w = seed()
-    page = page_for(open_context, w.officer, size, lang)
+    page = signed_in(open_context, w.officer, SIZES[size], lang)
     expect(page.locator("#kpi-desk-title")).to_be_visible()
     page.goto("/#/council/risk")
     ranking = page.get_by_role("table")
@@ -101,7 +92,7 @@ def test_officer_ranks_providers_and_places_a_package(open_context, app, size, l
 def test_provider_admin_answers_offers(open_context, app, size, lang):
     w = seed()
     second = offer_in(w, utcnow(), client_name="Mrs Cerys Example")
-    page = page_for(open_context, w.alpha.admin, size, lang)
+    page = signed_in(open_context, w.alpha.admin, SIZES[size], lang)
     expect(page.locator("#logout")).to_be_visible()  # signed in, on the admin's home
     page.goto("/#/offers")
     cards = page.locator(".offer-card")

@@ -12,7 +12,7 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.timeutil import local_wall_time_to_utc, to_local
 from server.visits.models import VisitAssignment
-from tests.e2e.conftest import DESKTOP, PHONE, log_in
+from tests.e2e.conftest import DESKTOP, PHONE, signed_in
 from tests.e2e.test_e2e_desk import download
 from tests.e2e.test_e2e_shell import check_screen
 from tests.factories import make_world, visit_for
@@ -21,7 +21,6 @@ pytestmark = pytest.mark.e2e
 ZONE = "Europe/London"
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
 # Also runs in documents without storage (about:blank), where reading localStorage throws.
-WELSH = "try { localStorage.setItem('caremon.lang', 'cy'); } catch (e) { /* no storage here */ }"
 
 
 def seed():
@@ -53,14 +52,6 @@ def seed():
     return world
 
 
-def open_as(open_context, user, size, lang):
-    context, _ = open_context(SIZES[size])
-    if lang == "cy":
-        context.add_init_script(WELSH)
-    page = context.new_page()
-    log_in(page, user.email, None)
-    return page
-
 
 def rows(page) -> list[list[str]]:
     return page.locator("table.fairpay-table").evaluate(
@@ -71,7 +62,7 @@ def rows(page) -> list[list[str]]:
 @pytest.mark.parametrize("size", SIZES)
 def test_officer_reads_fair_pay_by_carer_and_day(open_context, app, size, lang):
     world = seed()
-    page = open_as(open_context, world.officer, size, lang)
+    page = signed_in(open_context, world.officer, SIZES[size], lang)
     page.get_by_role("link", name="Tâl teg" if lang == "cy" else "Fair pay", exact=True).click()
     # The desk behind may still be loading its KPIs on a busy machine: allow the report its turn.
     expect(page.locator("table.fairpay-table")).to_be_visible(timeout=20000)
@@ -98,7 +89,7 @@ def test_officer_reads_fair_pay_by_carer_and_day(open_context, app, size, lang):
 
 def test_provider_admin_sees_names_and_downloads_the_csv(open_context, app, tmp_path):
     world = seed()
-    page = open_as(open_context, world.alpha.admin, "desktop", "en")
+    page = signed_in(open_context, world.alpha.admin, SIZES["desktop"], "en")
     page.get_by_role("link", name="Fair pay").click()
     expect(page.locator("table.fairpay-table")).to_contain_text("Alpha Worker 1")
     expect(page.locator('[data-testid="days-below"]')).to_have_text("1")
@@ -112,7 +103,7 @@ def test_provider_admin_sees_names_and_downloads_the_csv(open_context, app, tmp_
 @pytest.mark.parametrize("size", SIZES)
 def test_worker_reads_and_downloads_their_day(open_context, app, size, lang, tmp_path):
     world = seed()
-    page = open_as(open_context, world.alpha.worker_users[0], size, lang)
+    page = signed_in(open_context, world.alpha.worker_users[0], SIZES[size], lang)
     page.get_by_role("link", name="Cofnod fy niwrnod" if lang == "cy" else "My day record").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cofnod fy niwrnod" if lang == "cy" else "My day record")
     page.get_by_label("Diwrnod" if lang == "cy" else "Day", exact=True).fill(world.day.isoformat())
