@@ -19,6 +19,7 @@ from flask_babel import Babel, Domain
 from flask_jwt_extended import get_jwt, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt import PyJWTError
+from sqlalchemy.exc import SQLAlchemyError
 
 LANGUAGES = ("en", "cy")
 DEFAULT_LANGUAGE = "en"
@@ -81,10 +82,14 @@ def _user_language() -> str | None:
     from server.auth.models import User
     from server.extensions import db
 
-    claims = _token_claims()
-    if not claims.get("sub") or "api_client_id" in claims:
+    try:
+        claims = _token_claims()  # the token's check reads the blocklist
+        if not claims.get("sub") or "api_client_id" in claims:
+            return None
+        user = db.session.get(User, int(claims["sub"]))
+    except SQLAlchemyError:  # the database is down: the answer (a 503) still needs words
+        db.session.rollback()
         return None
-    user = db.session.get(User, int(claims["sub"]))
     return user.language if user is not None else None
 
 

@@ -76,7 +76,12 @@ def test_a_welsh_user_gets_welsh_error_messages(client, world):
 
 def test_the_users_choice_beats_the_browsers_language(client, world):
     coordinator = world.alpha.coordinator
-    r = client.get("/api/v1/visits/987654", headers={**headers_for(coordinator), "Accept-Language": "cy"})
+    headers = {**headers_for(coordinator), "Accept-Language": "cy"}
+    # Until they choose, the browser's language serves; once they choose English, English it is.
+    assert client.get("/api/v1/visits/987654", headers=headers).get_json()["error"]["message"] == \
+        "Heb ddod o hyd i'r ymweliad"
+    assert client.patch("/api/v1/auth/me", json={"language": "en"}, headers=headers).status_code == 200
+    r = client.get("/api/v1/visits/987654", headers=headers)
     assert r.get_json()["error"]["message"] == "Visit not found"
 
 

@@ -77,7 +77,7 @@ class ManagedUserSchema(UserSchema):
     provider_id = fields.Integer(dump_only=True, allow_none=True)
     council_id = fields.Integer(dump_only=True, allow_none=True)
     worker_id = fields.Integer(dump_only=True, allow_none=True)
-    language = fields.String(dump_only=True)  # each person chooses their own (PATCH /auth/me)
+    language = fields.String(dump_only=True, allow_none=True)  # each person chooses their own (PATCH /auth/me)
     active = fields.Boolean()
 
 

@@ -142,7 +142,7 @@ def test_me_describes_the_caller_without_secrets(client, world):
     assert r.status_code == 200
     assert r.get_json() == {"id": world.officer.id, "email": "officer@northshire.example", "name": "Officer",
                             "role": "council_officer", "provider_id": None, "council_id": world.north.id,
-                            "worker_id": None, "language": "en"}
+                            "worker_id": None, "language": None}
 
 
 def test_requests_without_a_token_are_401(client, world):

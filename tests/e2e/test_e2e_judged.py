@@ -43,7 +43,7 @@ def test_check_out_asks_why_tasks_were_left_and_the_visit_ended_early_offline(op
     context.set_offline(True)
     page.get_by_role("button", name="Check out").click()
     form = page.locator("form.checkout-reasons")
-    expect(form).to_contain_text("2 of 3 tasks not ticked")
+    expect(form).to_contain_text("Tasks not ticked: 2 of 3")
     expect(form.locator("fieldset legend")).to_have_text(["Why was “Medication” not done?",
                                                           "Why was “Check fluids” not done?"])
     form.get_by_role("button", name="Check out").click()

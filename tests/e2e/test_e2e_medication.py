@@ -169,7 +169,7 @@ def test_coordinator_keeps_the_list_and_prints_the_mar_chart(open_context, app, 
     expect(page.get_by_text("Saved the change to Levodopa.")).to_be_visible()
     row = page.locator(f'[data-medication="{world.levodopa.id}"]')
     expect(row).to_contain_text("2 tablets, 10:00 daily")
-    row.get_by_text("History (2 versions)").click()
+    row.get_by_text("History (versions: 2)").click()
     expect(row).to_contain_text("Neurologist review")
     page.get_by_label("The client agrees that their family may see").check()
     expect(page.get_by_text("Family members can now see dose outcomes.")).to_be_visible()
