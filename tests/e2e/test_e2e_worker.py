@@ -240,6 +240,7 @@ def test_next_visit_comes_first_with_a_call_to_the_office_and_directions(open_co
     page.get_by_label("Add a note").fill("Enjoyed the garden today")
     page.get_by_label("Share this note with the family").check()
     page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text(re.compile("Enjoyed the garden today"))).to_be_visible()  # saved before the next one
     page.get_by_label("Add a note").fill("Bruise on left arm")
     page.get_by_role("button", name="Save note").click()
     expect(page.get_by_text(re.compile("Bruise on left arm"))).to_be_visible()
