@@ -6,6 +6,7 @@ read it in their inbox. The email says who wrote about whom, not what: the words
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import select
@@ -43,11 +44,14 @@ def _tell_coordinators(message: FamilyMessage, client: Client, now: datetime) ->
     text = _("%(name)s has sent the office a message about %(first)s. Read it in Caremon under Family messages.",
              name=message.user.name, first=first)
     coordinators = db.session.scalars(select(User).where(
-        User.provider_id == message.provider_id, User.role == "coordinator", User.active.is_(True)))
+        User.provider_id == message.provider_id, User.role == "coordinator", User.active.is_(True))).all()
+    devices = defaultdict(list)  # each coordinator's push subscriptions, in one query for them all
+    for sub in db.session.scalars(select(PushSubscription).where(
+            PushSubscription.user_id.in_([user.id for user in coordinators]))):
+        devices[sub.user_id].append(sub)
     queued = 0
     for user in coordinators:
-        routes = [("email", user.email)] + [("push", str(sub.id)) for sub in db.session.scalars(
-            select(PushSubscription).where(PushSubscription.user_id == user.id))]
+        routes = [("email", user.email)] + [("push", str(sub.id)) for sub in devices[user.id]]
         for channel, recipient in routes:
             queued += insert_once(Notification(
                 dedupe_key=f"{KIND}:{message.id}:{user.id}:{channel}:{recipient}"[:120], channel=channel,
