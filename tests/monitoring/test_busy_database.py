@@ -106,8 +106,8 @@ def many_clients_with_daily_visits(world, count: int) -> None:
 def test_generating_a_fortnight_of_visits_never_starves_a_coordinators_request(app, world):
     """The scheduler's generation job over many clients while a coordinator plans visits: every one is 201.
 
-    Each request may wait one second at most for the lock, much less than the whole run takes, so this
-    passes only because generation commits a few clients at a time.
+    Each request may wait 2.5 seconds at most for the lock (room for a busy machine's scheduling), much less
+    than the whole run takes, so this passes only because generation commits a few clients at a time.
     """
     many_clients_with_daily_visits(world, 20)
     settings = {**load_settings(), "generate_days_ahead": 14, "generate_clients_per_commit": 1}
@@ -117,7 +117,7 @@ def test_generating_a_fortnight_of_visits_never_starves_a_coordinators_request(a
             return generate_in_steps(NOW, settings)
 
     statuses = []
-    with ThreadPoolExecutor(1) as pool, app_waiting(1.0).test_client() as client:
+    with ThreadPoolExecutor(1) as pool, app_waiting(2.5).test_client() as client:
         generation = pool.submit(generate)
         while not generation.done() and len(statuses) < 200:
             statuses.append(plan_visit(client, world, len(statuses) % 24).status_code)
