@@ -1,10 +1,11 @@
-"""The greedy nearest-feasible-carer plan: the solver's starting point, its fallback, and the benchmark's baseline.
+"""The greedy nearest-feasible-carer plan: the solver's fallback and the benchmark's baseline; runs built forward.
 
 Visits are taken in order of planned start, and each goes to the nearest carer who can take it next on
 their run: the least travel from their last visit (a carer yet to start is at no distance), the soonest
 able to start it among equally near ones. Taking it must break no window, break, end of the carer's day
 or kept assignment still ahead of them; a double-up goes to the nearest carers able to start it at one
-minute. A visit no carer can take stays unserved.
+minute. A visit no carer can take stays unserved. The runs built forward in time, kept assignments in
+place, serve rolling.py too.
 """
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from server.planner.problem import (
 
 
 @dataclass
-class _Run:
+class Run:
+    """One carer's run as it is built forward in time, with the kept visits still ahead of it."""
     shift: Shift
     time: int
     last: Stop | None
@@ -31,8 +33,7 @@ class _Run:
 
     def start_for(self, problem: Problem, stop: Stop, at_least: int | None = None) -> int | None:
         """The earliest start of the stop next on this run (not before at_least), or None if it cannot be."""
-        travel = problem.minutes(self.shift, self.last, stop) if self.last else 0
-        start = max(arrival(self.shift, self.time, travel), stop.earliest, at_least or 0)
+        start = max(arrival(self.shift, self.time, self.travel_to(problem, stop)), stop.earliest, at_least or 0)
         start = clear_of_breaks(self.shift, start, stop.minutes)
         if start > stop.latest or start + stop.minutes > self.shift.end:
             return None
@@ -44,45 +45,62 @@ class _Run:
                 return None
         return start
 
+    def travel_to(self, problem: Problem, stop: Stop) -> int:
+        """Minutes from the run's last visit; a carer yet to start is at no distance."""
+        return problem.minutes(self.shift, self.last, stop) if self.last else 0
+
     def take(self, stop: Stop, start: int) -> None:
         self.route.append((stop.key, start))
         self.time, self.last = start + stop.minutes, stop
 
-    def take_fixed(self) -> None:
-        stop = self.fixed.pop(0)
-        self.take(stop, stop.planned)
+    def take_kept(self, until: int) -> None:
+        """Take the kept visits planned up to `until`."""
+        while self.fixed and self.fixed[0].planned <= until:
+            stop = self.fixed.pop(0)
+            self.take(stop, stop.planned)
 
 
-def greedy(problem: Problem) -> Solution:
-    began = time.monotonic()
-    runs = [_Run(shift, shift.start, None, [], []) for shift in problem.shifts]
+def empty_runs(problem: Problem) -> list[Run]:
+    runs = [Run(shift, shift.start, None, [], []) for shift in problem.shifts]
     for stop in sorted(problem.stops, key=lambda s: s.planned):
         if stop.fixed_worker is not None:
             for run in runs:
                 if run.shift.worker_id == stop.fixed_worker:
                     run.fixed.append(stop)
-    open_visits = [stops for stops in problem.visits().values() if stops[0].fixed_worker is None]
-    for stops in sorted(open_visits, key=lambda stops: (stops[0].planned, stops[0].visit_id)):
-        for run in runs:
-            while run.fixed and run.fixed[0].planned <= stops[0].planned:
-                run.take_fixed()
-        team = _nearest_team(problem, runs, stops)
-        for run, stop, start in team or ():
-            run.take(stop, start)
+    return runs
+
+
+def open_visits(problem: Problem) -> list[list[Stop]]:
+    """The visits to plan (each as its stops), in order of planned start."""
+    visits = [stops for stops in problem.visits().values() if stops[0].fixed_worker is None]
+    return sorted(visits, key=lambda stops: (stops[0].planned, stops[0].visit_id))
+
+
+def finished(runs: list[Run], solver: str, began: float) -> Solution:
     for run in runs:
-        while run.fixed:
-            run.take_fixed()
-    return Solution(routes=[run.route for run in runs], solver="greedy", seconds=time.monotonic() - began)
+        run.take_kept(until=max((s.planned for s in run.fixed), default=0))
+    return Solution(routes=[run.route for run in runs], solver=solver, seconds=time.monotonic() - began)
 
 
-def _nearest_team(problem: Problem, runs: list[_Run], stops: list[Stop]) -> list | None:
+def greedy(problem: Problem) -> Solution:
+    began = time.monotonic()
+    runs = empty_runs(problem)
+    for stops in open_visits(problem):
+        for run in runs:
+            run.take_kept(until=stops[0].planned)
+        for run, stop, start in nearest_team(problem, runs, stops) or ():
+            run.take(stop, start)
+    return finished(runs, "greedy", began)
+
+
+def nearest_team(problem: Problem, runs: list[Run], stops: list[Stop]) -> list | None:
     """(run, stop, start) for each of the visit's places, nearest carers first; None when too few can take it."""
     first = stops[0]
     options = []
     for i, run in enumerate(runs):
         if problem.may_serve(run.shift, first) and (start := run.start_for(problem, first)) is not None:
-            options.append((problem.minutes(run.shift, run.last, first) if run.last else 0, start, i))
-    team: list[tuple[_Run, int]] = []
+            options.append((run.travel_to(problem, first), start, i))
+    team: list[tuple[Run, int]] = []
     for _, start, i in sorted(options):
         if runs[i].shift.worker_id in {run.shift.worker_id for run, _ in team}:
             continue

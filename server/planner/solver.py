@@ -4,9 +4,10 @@ Time windows are the cumul ranges of one time dimension (visit minutes plus trav
 mode); breaks are fixed intervals of the shift; skills, gender, refusals and kept assignments are
 the vehicles allowed at a node; a double-up's places are tied to one start and to being served
 together. Leaving a visit out costs far more than any travel, so the solver leaves one out only
-when it cannot be fitted. It starts from the greedy plan and improves it by guided local search
-on travel alone, then moves visits back near their planned times on the routes found (retime); its
-answer is checked (checks.py) and the greedy plan kept if it fails.
+when it cannot be fitted. It starts from the rolling-horizon plan (rolling.py), or the greedy one
+when that serves more, and improves it by guided local search on travel alone, then moves visits
+back near their planned times on the routes found (retime); its answer is checked (checks.py) and
+the starting plan kept if it fails or serves fewer visits.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from server.planner.checks import breaches
 from server.planner.greedy import greedy
 from server.planner.problem import Problem, Solution, arrival, clear_of_breaks
+from server.planner.rolling import rolling
 
 log = logging.getLogger(__name__)
 # Search time grows with the day, up to the time limit: a handful of visits needs a fraction of a second.
@@ -37,20 +39,21 @@ def solve(problem: Problem, time_limit_s: float) -> Solution:
     start = greedy(problem)
     if not problem.stops or not problem.shifts:
         return start
-    # The limit covers the whole answer: what the greedy plan and building the models take comes off the search.
+    start = max(rolling(problem), start, key=lambda plan: len(plan.served()))
+    # The limit covers the whole answer: what the first plans and building the models take comes off the search.
     deadline = min(began + time_limit_s, time.monotonic() + SECONDS_PER_STOP * len(problem.stops))
     search = _Model(problem, keep_times=False)
     seconds = (deadline - time.monotonic()) * (1 - RETIME_SHARE)
     found = search.solve(start, max(0.1, seconds), routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
     if found is None:
-        start.notes.append("The solver found no plan; this is the greedy plan")
+        start.notes.append(f"The solver found no plan; this is the {start.solver} plan")
         return start
     found = retime(problem, found, deadline)
     found = fill_gaps(problem, repair(problem, found))
     found.seconds = time.monotonic() - began
     if (len(found.served()), -found.travel_minutes(problem)) < (len(start.served()), -start.travel_minutes(problem)):
-        start.notes.append(f"The solver's plan served {len(found.served())} places, the greedy plan "
-                           f"{len(start.served())}; this is the greedy plan")
+        start.notes.append(f"The solver's plan served {len(found.served())} places, the {start.solver} plan "
+                           f"{len(start.served())}; this is the {start.solver} plan")
         return start
     return found
 
