@@ -1,4 +1,4 @@
-"""The greedy nearest-feasible-carer plan: the solver's fallback and the benchmark's baseline; runs built forward.
+"""The greedy nearest-feasible-carer plan: the benchmark's baseline and the solver's floor; runs built forward.
 
 Visits are taken in order of planned start, and each goes to the nearest carer who can take it next on
 their run: the least travel from their last visit (a carer yet to start is at no distance), the soonest
