@@ -4,9 +4,10 @@ Time windows are the cumul ranges of one time dimension (visit minutes plus trav
 mode); breaks are fixed intervals of the shift; skills, gender, refusals and kept assignments are
 the vehicles allowed at a node; a double-up's places are tied to one start and to being served
 together. Leaving a visit out costs far more than any travel, so the solver leaves one out only
-when it cannot be fitted. It starts from the greedy plan and improves it by guided local search
-on travel alone, then moves visits back near their planned times on the routes found (retime); its
-answer is checked (checks.py) and the greedy plan kept if it fails.
+when it cannot be fitted. It starts from the rolling-horizon plan (rolling.py), or the greedy one
+when that serves more, and improves it by guided local search on travel alone until the time limit,
+then moves visits back near their planned times on the routes found (timing.py); its answer is
+checked (checks.py) and the starting plan kept if it fails or serves fewer visits.
 """
 from __future__ import annotations
 
@@ -19,17 +20,14 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from server.planner.checks import breaches
 from server.planner.greedy import greedy
 from server.planner.problem import Problem, Solution, arrival, clear_of_breaks
+from server.planner.rolling import rolling
+from server.planner.timing import retime
 
 log = logging.getLogger(__name__)
 # Search time grows with the day, up to the time limit: a handful of visits needs a fraction of a second.
 SECONDS_PER_STOP = 0.04
-# Arc costs are travel minutes times this, so that moving a visit a minute from its planned start (cost 1)
-# weighs a quarter of a minute's travel: visits keep their times unless moving them saves travel.
-TRAVEL_WEIGHT = 4
 # Cost of leaving one carer's place at a visit unserved: more than any day's driving.
 DROP_PENALTY = 1_000_000
-# Of the search time, what putting visits back near their planned times may take (see retime).
-RETIME_SHARE = 0.15
 
 
 def solve(problem: Problem, time_limit_s: float) -> Solution:
@@ -37,34 +35,20 @@ def solve(problem: Problem, time_limit_s: float) -> Solution:
     start = greedy(problem)
     if not problem.stops or not problem.shifts:
         return start
-    # The limit covers the whole answer: what the greedy plan and building the models take comes off the search.
+    start = retime(problem, max(rolling(problem), start, key=lambda plan: len(plan.served())))
+    # The limit covers the whole answer: what the first plans and building the model take comes off the search.
     deadline = min(began + time_limit_s, time.monotonic() + SECONDS_PER_STOP * len(problem.stops))
-    search = _Model(problem, keep_times=False)
-    seconds = (deadline - time.monotonic()) * (1 - RETIME_SHARE)
-    found = search.solve(start, max(0.1, seconds), routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
+    found = _Model(problem).solve(start, max(0.1, deadline - time.monotonic()))
     if found is None:
-        start.notes.append("The solver found no plan; this is the greedy plan")
+        start.notes.append(f"The solver found no plan; this is the {start.solver} plan")
         return start
-    found = retime(problem, found, deadline)
-    found = fill_gaps(problem, repair(problem, found))
+    found = retime(problem, fill_gaps(problem, repair(problem, found)))
     found.seconds = time.monotonic() - began
     if (len(found.served()), -found.travel_minutes(problem)) < (len(start.served()), -start.travel_minutes(problem)):
-        start.notes.append(f"The solver's plan served {len(found.served())} places, the greedy plan "
-                           f"{len(start.served())}; this is the greedy plan")
+        start.notes.append(f"The solver's plan served {len(found.served())} places, the {start.solver} plan "
+                           f"{len(start.served())}; this is the {start.solver} plan")
         return start
     return found
-
-
-def retime(problem: Problem, routes: Solution, deadline: float) -> Solution:
-    """The routes found, each visit moved as near its planned start as they allow.
-
-    The search leaves start times out of its cost: weighing them on every move costs OR-Tools a linear
-    program per route changed, which slowed it some fivefold. With the routes found, one short descent
-    that weighs them puts visits back near their planned times (and may still trim travel)."""
-    model = _Model(problem, keep_times=True)
-    descent = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
-    timed = model.solve(routes, max(0.1, deadline - time.monotonic()), descent, from_scratch=False)
-    return routes if timed is None else timed
 
 
 def repair(problem: Problem, solution: Solution) -> Solution:
@@ -119,8 +103,8 @@ def _insertion(problem: Problem, shift, route, position: int, stop) -> tuple[int
 
 
 class _Model:
-    def __init__(self, problem: Problem, keep_times: bool):
-        self.problem, self.keep_times = problem, keep_times
+    def __init__(self, problem: Problem):
+        self.problem = problem
         stops, shifts = problem.stops, problem.shifts
         self.manager = pywrapcp.RoutingIndexManager(len(stops) + 1, len(shifts), 0)
         self.routing = pywrapcp.RoutingModel(self.manager)
@@ -152,10 +136,10 @@ class _Model:
 
     def _costs(self):
         """Travel minutes, plus the continuity penalty on arriving at a client who knows other carers."""
-        travel = {m: self._node_matrix(m, False) * TRAVEL_WEIGHT for m in {s.mode for s in self.problem.shifts}}
+        travel = {m: self._node_matrix(m, False) for m in {s.mode for s in self.problem.shifts}}
         classes: dict[tuple, int] = {}
         for v, shift in enumerate(self.problem.shifts):
-            penalty = tuple(self.problem.continuity_cost(shift, stop) * TRAVEL_WEIGHT for stop in self.problem.stops)
+            penalty = tuple(self.problem.continuity_cost(shift, stop) for stop in self.problem.stops)
             signature = (shift.mode, penalty if any(penalty) else None)
             if signature not in classes:
                 classes[signature] = self._cost_callback(travel[shift.mode], penalty if any(penalty) else None)
@@ -182,9 +166,6 @@ class _Model:
             self.routing.VehicleVar(index).SetValues(allowed if stop.fixed_worker else [-1, *allowed])
             if stop.fixed_worker is None:
                 self.time.CumulVar(index).SetRange(stop.earliest, stop.latest)
-                if self.keep_times:
-                    self.time.SetCumulVarSoftLowerBound(index, stop.planned, 1)
-                    self.time.SetCumulVarSoftUpperBound(index, stop.planned, 1)
                 self.routing.AddDisjunction([index], DROP_PENALTY)
             else:
                 self.time.CumulVar(index).SetRange(stop.planned, stop.planned)
@@ -230,13 +211,12 @@ class _Model:
                 solver.Add(self.time.CumulVar(first) == self.time.CumulVar(index))
                 solver.Add(self.routing.ActiveVar(first) == self.routing.ActiveVar(index))
 
-    def solve(self, start: Solution, time_limit_s: float, metaheuristic: int,
-              from_scratch: bool = True) -> Solution | None:
-        """The best plan found from `start` (or, if OR-Tools cannot read it in and from_scratch, from nothing)."""
+    def solve(self, start: Solution, time_limit_s: float) -> Solution | None:
+        """The best plan guided local search finds from `start` (or, if OR-Tools cannot read it in, from nothing)."""
         params = pywrapcp.DefaultRoutingSearchParameters()
         params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-        params.local_search_metaheuristic = metaheuristic
-        # Reading the greedy plan in runs under the limit the model was closed with (and may take all of
+        params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+        # Reading the first plan in runs under the limit the model was closed with (and may take all of
         # it): a tenth of the time for that, the rest for the search.
         params.time_limit.FromMilliseconds(max(50, int(time_limit_s * 100)))
         self.routing.CloseModelWithParameters(params)
@@ -245,10 +225,8 @@ class _Model:
             [[self.index[key] for key, _ in route] for route in start.routes], True)
         if initial is not None:
             found = self.routing.SolveFromAssignmentWithParameters(initial, params)
-        elif from_scratch:
-            found = self.routing.SolveWithParameters(params)
         else:
-            found = None
+            found = self.routing.SolveWithParameters(params)
         return None if found is None else self._read(found)
 
     def _read(self, assignment) -> Solution:
