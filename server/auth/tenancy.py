@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 
 from server.auth.models import PROVIDER_ROLES, User
 from server.directory.models import Client, Contract, FamilyLink
-from server.errors import ApiError, not_found
+from server.errors import ApiError, invalid, not_found
 from server.extensions import db
 from server.i18n import _
 from server.visits.models import Visit, VisitAssignment
@@ -162,3 +162,26 @@ def get_contract(ident: Identity, contract_id: int) -> Contract:
     if contract is None:
         raise not_found(_("Contract not found"))
     return contract
+
+
+def covered_contracts(ident: Identity, contract_id: int | None = None,
+                      provider_id: int | None = None) -> tuple[Contract, ...]:
+    """The caller's contracts narrowed by the filters; a contract or provider outside their slice is a 404.
+
+    The contracts share one time zone: a provider working for councils in different zones must pick
+    one contract, since a local date would otherwise mean two things at once.
+    """
+    stmt = scope_contracts(select(Contract), ident).order_by(Contract.id)
+    if contract_id is not None:
+        contract = get_contract(ident, contract_id)
+        if provider_id is not None and contract.provider_id != provider_id:
+            raise invalid("provider_id", _("The contract is with another provider"))
+        stmt = stmt.where(Contract.id == contract_id)
+    if provider_id is not None:
+        stmt = stmt.where(Contract.provider_id == provider_id)
+    contracts = tuple(db.session.scalars(stmt))
+    if provider_id is not None and not contracts:
+        raise not_found(_("Provider not found"))
+    if len({c.council.timezone for c in contracts}) > 1:
+        raise invalid("contract_id", _("These contracts are in different time zones; choose one contract"))
+    return contracts

@@ -26,9 +26,9 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
 from server.care.service_codes import PackageCodes
+from server.cells import cell
 from server.directory.models import Client, Contract, Worker
 from server.extensions import db
-from server.reports.csv_export import cell
 from server.timeutil import local_range_bounds, zone
 from server.visits.models import Visit, VisitAssignment, VisitEvent
 

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from flask_babel import format_date
 
+from server.cells import pounds
 from server.i18n import N_, _
-from server.payments.export import pounds
 
 OUTCOMES = {"paid": N_("paid"), "held": N_("held for a coordinator"), "not_paid": N_("not paid"),
             "not_delivered": N_("not delivered"), "scheduled": N_("not yet due")}

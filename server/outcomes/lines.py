@@ -10,16 +10,15 @@ import csv
 import io
 from datetime import date
 
+from server.cells import cell, pounds
 from server.directory.models import Contract
 from server.extensions import db
 from server.outcomes.payment_facts import measure_counts
 from server.payments.budget_facts import package_facts
 from server.payments.budgets import budget_line
-from server.payments.export import pounds
 from server.payments.models import PaymentPeriod
 from server.payments.outcome_pay import outcome_payment
 from server.payments.rules import rule_set_named
-from server.reports.csv_export import cell
 
 CSV_COLUMNS = ("period_id", "contract_id", "contract_reference", "provider_id", "provider", "date_from", "date_to",
                "rule_set", "row", "measure", "target_percent", "weight", "cases", "met", "result_percent",

@@ -12,7 +12,7 @@ For each contract the period's local dates are walked in order:
   - open dates are computed live: visit rows in planned order, then non-contact rows, then a
     settlement row per client for each guaranteed/flex block whose last day falls in them;
   - if the export reaches past the contract's last closed period, adjustment rows follow: what
-    changed in closed periods since they were closed (periods.py), as differences.
+    changed in closed periods since they were closed (adjustments.py), as differences.
 """
 from __future__ import annotations
 
@@ -35,9 +35,11 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select, text
 
 from server.care.service_codes import PackageCodes
+from server.cells import FORMULA_START, cell, pounds
 from server.directory.models import Client, Contract
 from server.extensions import db
 from server.payments import facts
+from server.payments.adjustments import pending_adjustments
 from server.payments.budget_facts import package_facts
 from server.payments.budgets import budget_line
 from server.payments.calendar import PayCalendar
@@ -45,7 +47,6 @@ from server.payments.engine import PAID, BlockTally, Line, Step, pay_carer, paya
 from server.payments.models import PaymentPeriod, PaymentSnapshot, ServiceAuthorisation
 from server.payments.rules import RuleSet, rule_set_named
 from server.payments.units import UnitBill, UnitBiller
-from server.reports.csv_export import FORMULA_START, cell
 from server.timeutil import local_range_bounds
 
 COLUMNS = (
@@ -85,13 +86,6 @@ CURRENCY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
 _in_order = itemgetter(*COLUMNS)
 
 
-def pounds(pence: int) -> str:
-    """Whole pence as pounds with two decimals ("-12.05"), for spreadsheet readers."""
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}{whole}.{part:02d}"
-
-
 def reason_texts(reasons) -> list[str]:
     """A visit's reasons as short lines: "task Lunch: refused", "short: <note>", "missed: client_in_hospital [H1]"."""
     texts = []
@@ -102,16 +96,6 @@ def reason_texts(reasons) -> list[str]:
             code += f" [{r['external_code']}]"
         texts.append(": ".join(part for part in (head, code, r.get("note")) if part))
     return texts
-
-
-def subject_of(row: dict) -> str:
-    """What a row pays for; an adjustment row has the subject of the row it corrects."""
-    kind = row["adjusts_kind"] if row["row_kind"] == "adjustment" else row["row_kind"]
-    if kind == "visit":
-        return f"v{row['visit_id']}:{row['worker_id'] or 0}"
-    if kind == "non_contact":
-        return f"a{row['activity_id']}"
-    return f"s{row['client_id']}:{row['block_from']}"
 
 
 @dataclass(frozen=True)
@@ -149,8 +133,6 @@ class ContractExport:
             else:
                 yield from self.live(segment.first, segment.last)
         if self.periods and self.last > self.periods[-1].date_to:
-            from server.payments.periods import pending_adjustments
-
             yield from pending_adjustments(self)
 
     def segments(self) -> list[Segment]:

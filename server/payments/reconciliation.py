@@ -206,28 +206,164 @@ def _entry(match_on: str, key: dict, invoiced: list[dict], payable: _Payable | N
     }
 
 
-def reconcile(invoice: Invoice) -> dict:
-    contract = db.session.get(Contract, invoice.contract_id)
-    visits: dict[int, _Payable] = {}
-    statuses: dict[int, str] = {}
-    activities: dict[tuple[str | None, str], list[dict]] = defaultdict(list)
-    period_lines = []
-    for row in ContractExport(contract, invoice.date_from, invoice.date_to).rows():
+PERIOD_LINE_FIELDS = ("row_kind", "date", "client_id", "client_reference", "visit_id", "worker_id",
+                      "payable_minutes", "amount_pence", "detail")
+
+
+class _Delivered:
+    """The payable side of an invoice: the export rows of its contract and dates, grouped for matching."""
+
+    def __init__(self, invoice: Invoice):
+        self.visits: dict[int, _Payable] = {}
+        self.statuses: dict[int, str] = {}
+        self.activities: dict[tuple[str | None, str], list[dict]] = defaultdict(list)
+        self.period_lines: list[dict] = []
+        contract = db.session.get(Contract, invoice.contract_id)
+        for row in ContractExport(contract, invoice.date_from, invoice.date_to).rows():
+            self.add(row)
+
+    def add(self, row: dict) -> None:
         kind = row["row_kind"]
         if kind == "visit":
-            visits.setdefault(row["visit_id"], _Payable(row["date"], row["client_reference"])).add(row)
-            statuses[row["visit_id"]] = row["visit_status"]
+            self.visits.setdefault(row["visit_id"], _Payable(row["date"], row["client_reference"])).add(row)
+            self.statuses[row["visit_id"]] = row["visit_status"]
         elif kind == "non_contact":
             if row["payable_minutes"] or row["amount_pence"]:
-                activities[(row["client_reference"], row["date"])].append(row)
+                self.activities[(row["client_reference"], row["date"])].append(row)
         else:
-            period_lines.append({k: row[k] for k in ("row_kind", "date", "client_id", "client_reference", "visit_id",
-                                                       "worker_id", "payable_minutes", "amount_pence", "detail")})
+            self.period_lines.append({k: row[k] for k in PERIOD_LINE_FIELDS})
 
-    lines = [{"line_no": row.line_no, "visit_id": row.visit_id, "client_reference": row.client_reference,
-              "date": row.service_date.isoformat(), "minutes": row.minutes, "amount_pence": row.amount_pence}
-             for row in db.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
-                                         .order_by(InvoiceLine.line_no))]
+    def unclaimed_by_day(self, claimed_visits: set[int]) -> dict[tuple[str | None, str], _Payable]:
+        """What each client-day has payable besides the visits that invoice lines claimed by id."""
+        days: dict[tuple[str | None, str], _Payable] = {}
+        for visit_id, payable in self.visits.items():
+            if payable.payable and visit_id not in claimed_visits:
+                key = (payable.client_reference, payable.date)
+                days.setdefault(key, _Payable(payable.date, payable.client_reference))
+                days[key].minutes += payable.minutes
+                days[key].pence += payable.pence
+        for key, rows in self.activities.items():
+            days.setdefault(key, _Payable(key[1], key[0]))
+            for row in rows:
+                days[key].add(row)
+        return days
+
+    def totals(self) -> tuple[int, int]:
+        """All payable minutes and pence of visits and non-contact work (period lines apart)."""
+        activity_rows = [row for rows in self.activities.values() for row in rows]
+        return (sum(p.minutes for p in self.visits.values()) + sum(r["payable_minutes"] for r in activity_rows),
+                sum(p.pence for p in self.visits.values()) + sum(r["amount_pence"] for r in activity_rows))
+
+
+class _Findings:
+    """Invoice lines compared with payable time: matched, mismatched, and invoiced but not delivered."""
+
+    def __init__(self):
+        self.matched: list[dict] = []
+        self.mismatched: list[dict] = []
+        self.not_delivered: list[dict] = []
+
+    def compared(self, entry: dict, *differences: str) -> None:
+        """File an entry by its differences: minutes and amount, then any others given."""
+        money = [name for name, field in (("minutes", "difference_minutes"), ("amount", "difference_amount_pence"))
+                 if entry[field]]
+        entry["differences"] = [*money, *differences]
+        (self.mismatched if entry["differences"] else self.matched).append(entry)
+
+
+def _invoice_lines(invoice: Invoice) -> list[dict]:
+    return [{"line_no": row.line_no, "visit_id": row.visit_id, "client_reference": row.client_reference,
+             "date": row.service_date.isoformat(), "minutes": row.minutes, "amount_pence": row.amount_pence}
+            for row in db.session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
+                                        .order_by(InvoiceLine.line_no))]
+
+
+def _match_visit_lines(by_visit: dict[int, list[dict]], delivered: _Delivered, findings: _Findings) -> set[int]:
+    """Compare the lines naming a visit with its payable time; the visits they claimed."""
+    claimed: set[int] = set()
+    for visit_id, invoiced in sorted(by_visit.items()):
+        payable = delivered.visits.get(visit_id)
+        key = {"visit_id": visit_id, "client_reference": invoiced[0]["client_reference"], "date": invoiced[0]["date"]}
+        if payable is None or not payable.payable:
+            reason = payable.why_not(delivered.statuses.get(visit_id)) if payable else \
+                "no visit with this id under this contract in the invoice's dates"
+            findings.not_delivered.append(_entry("visit", key, invoiced, payable, reason))
+            continue
+        claimed.add(visit_id)
+        entry = _entry("visit", {**key, "client_reference": payable.client_reference, "date": payable.date},
+                       invoiced, payable)
+        differs = {"date": any(line["date"] != payable.date for line in invoiced),
+                   "client_reference": any(line["client_reference"] not in (None, payable.client_reference)
+                                           for line in invoiced)}
+        findings.compared(entry, *(name for name, differ in differs.items() if differ))
+    return claimed
+
+
+def _match_day_lines(by_day: dict[tuple[str, str], list[dict]], days: dict[tuple[str | None, str], _Payable],
+                     findings: _Findings) -> set[tuple]:
+    """Compare the lines naming a client's day with what that day has payable; the days they claimed."""
+    claimed: set[tuple] = set()
+    for (reference, day), invoiced in sorted(by_day.items()):
+        payable = days.get((reference, day))
+        key = {"visit_id": None, "client_reference": reference, "date": day}
+        if payable is None or not payable.payable:
+            findings.not_delivered.append(_entry("client_day", key, invoiced, None,
+                                                 "nothing payable for this client reference on this date"))
+            continue
+        claimed.add((reference, day))
+        findings.compared(_entry("client_day", key, invoiced, payable))
+    return claimed
+
+
+def _not_invoiced(delivered: _Delivered, claimed_visits: set[int], claimed_days: set[tuple]) -> list[dict]:
+    """Payable visits and non-contact work that no invoice line claimed."""
+    entries = []
+    for visit_id, payable in sorted(delivered.visits.items()):
+        day = (payable.client_reference, payable.date)
+        if payable.payable and visit_id not in claimed_visits and day not in claimed_days:
+            entries.append(_entry("visit", {"visit_id": visit_id, "client_reference": payable.client_reference,
+                                            "date": payable.date}, [], payable, "delivered, not on the invoice"))
+    for (reference, day), rows in sorted(delivered.activities.items(), key=lambda item: (item[0][0] or "", item[0][1])):
+        if (reference, day) not in claimed_days:
+            payable = _Payable(day, reference)
+            for row in rows:
+                payable.add(row)
+            entries.append(_entry("client_day", {"visit_id": None, "client_reference": reference, "date": day},
+                                  [], payable, "paid non-contact work, not on the invoice"))
+    return entries
+
+
+def _total(entries: list[dict], side: str) -> dict:
+    return {"count": len(entries), "minutes": sum(e[f"{side}_minutes"] for e in entries),
+            "amount_pence": sum(e[f"{side}_amount_pence"] for e in entries)}
+
+
+def _summary(invoice: Invoice, lines: int, delivered: _Delivered, findings: _Findings, not_invoiced: list[dict]) -> dict:
+    payable_minutes, payable_pence = delivered.totals()
+    period_lines = delivered.period_lines
+    return {
+        "invoiced": {"lines": lines, "minutes": invoice.minutes, "amount_pence": invoice.amount_pence},
+        "payable": {"minutes": payable_minutes, "amount_pence": payable_pence},
+        "difference": {"minutes": invoice.minutes - payable_minutes,
+                       "amount_pence": invoice.amount_pence - payable_pence},
+        "matched": _total(findings.matched, "invoiced"),
+        "mismatched": {**_total(findings.mismatched, "invoiced"),
+                       "difference_minutes": sum(e["difference_minutes"] for e in findings.mismatched),
+                       "difference_amount_pence": sum(e["difference_amount_pence"] for e in findings.mismatched)},
+        "invoiced_not_delivered": _total(findings.not_delivered, "invoiced"),
+        "delivered_not_invoiced": _total(not_invoiced, "payable"),
+        "period_lines": {"count": len(period_lines), "minutes": sum(line["payable_minutes"] for line in period_lines),
+                         "amount_pence": sum(line["amount_pence"] for line in period_lines)},
+    }
+
+
+def reconcile(invoice: Invoice) -> dict:
+    """The invoice's lines matched against the council's own export of its contract and dates.
+
+    Lines naming a visit are matched first; lines naming a client's day then take what is left of that day.
+    """
+    delivered = _Delivered(invoice)
+    lines = _invoice_lines(invoice)
     by_visit: dict[int, list[dict]] = defaultdict(list)
     by_day: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for line in lines:
@@ -236,95 +372,16 @@ def reconcile(invoice: Invoice) -> dict:
         else:
             by_day[(line["client_reference"], line["date"])].append(line)
 
-    matched, mismatched, not_delivered = [], [], []
-    claimed_visits: set[int] = set()
-    for visit_id, invoiced in sorted(by_visit.items()):
-        payable = visits.get(visit_id)
-        key = {"visit_id": visit_id, "client_reference": invoiced[0]["client_reference"], "date": invoiced[0]["date"]}
-        if payable is None or not payable.payable:
-            reason = payable.why_not(statuses.get(visit_id)) if payable else \
-                "no visit with this id under this contract in the invoice's dates"
-            not_delivered.append(_entry("visit", key, invoiced, payable, reason))
-            continue
-        claimed_visits.add(visit_id)
-        entry = _entry("visit", {**key, "client_reference": payable.client_reference, "date": payable.date},
-                       invoiced, payable)
-        if entry["difference_minutes"]:
-            entry["differences"].append("minutes")
-        if entry["difference_amount_pence"]:
-            entry["differences"].append("amount")
-        if any(line["date"] != payable.date for line in invoiced):
-            entry["differences"].append("date")
-        if any(line["client_reference"] not in (None, payable.client_reference) for line in invoiced):
-            entry["differences"].append("client_reference")
-        (mismatched if entry["differences"] else matched).append(entry)
-
-    day_payables: dict[tuple[str | None, str], _Payable] = {}
-    for visit_id, payable in visits.items():
-        if payable.payable and visit_id not in claimed_visits:
-            key = (payable.client_reference, payable.date)
-            day_payables.setdefault(key, _Payable(payable.date, payable.client_reference))
-            day_payables[key].minutes += payable.minutes
-            day_payables[key].pence += payable.pence
-    for key, rows in activities.items():
-        day_payables.setdefault(key, _Payable(key[1], key[0]))
-        for row in rows:
-            day_payables[key].add(row)
-
-    claimed_days: set[tuple] = set()
-    for (reference, day), invoiced in sorted(by_day.items()):
-        payable = day_payables.get((reference, day))
-        key = {"visit_id": None, "client_reference": reference, "date": day}
-        if payable is None or not payable.payable:
-            not_delivered.append(_entry("client_day", key, invoiced, None,
-                                        "nothing payable for this client reference on this date"))
-            continue
-        claimed_days.add((reference, day))
-        entry = _entry("client_day", key, invoiced, payable)
-        if entry["difference_minutes"]:
-            entry["differences"].append("minutes")
-        if entry["difference_amount_pence"]:
-            entry["differences"].append("amount")
-        (mismatched if entry["differences"] else matched).append(entry)
-
-    not_invoiced = []
-    for visit_id, payable in sorted(visits.items()):
-        if payable.payable and visit_id not in claimed_visits and (payable.client_reference, payable.date) not in claimed_days:
-            not_invoiced.append(_entry("visit", {"visit_id": visit_id, "client_reference": payable.client_reference,
-                                                 "date": payable.date}, [], payable, "delivered, not on the invoice"))
-    for (reference, day), rows in sorted(activities.items(), key=lambda item: (item[0][0] or "", item[0][1])):
-        if (reference, day) not in claimed_days:
-            payable = _Payable(day, reference)
-            for row in rows:
-                payable.add(row)
-            not_invoiced.append(_entry("client_day", {"visit_id": None, "client_reference": reference, "date": day},
-                                       [], payable, "paid non-contact work, not on the invoice"))
-
-    def total(entries, side):
-        return {"count": len(entries), "minutes": sum(e[f"{side}_minutes"] for e in entries),
-                "amount_pence": sum(e[f"{side}_amount_pence"] for e in entries)}
-
-    payable_minutes = sum(p.minutes for p in visits.values()) + sum(r["payable_minutes"] for rs in activities.values() for r in rs)
-    payable_pence = sum(p.pence for p in visits.values()) + sum(r["amount_pence"] for rs in activities.values() for r in rs)
+    findings = _Findings()
+    claimed_visits = _match_visit_lines(by_visit, delivered, findings)
+    claimed_days = _match_day_lines(by_day, delivered.unclaimed_by_day(claimed_visits), findings)
+    not_invoiced = _not_invoiced(delivered, claimed_visits, claimed_days)
     return {
         "invoice": invoice,
-        "summary": {
-            "invoiced": {"lines": len(lines), "minutes": invoice.minutes, "amount_pence": invoice.amount_pence},
-            "payable": {"minutes": payable_minutes, "amount_pence": payable_pence},
-            "difference": {"minutes": invoice.minutes - payable_minutes,
-                           "amount_pence": invoice.amount_pence - payable_pence},
-            "matched": total(matched, "invoiced"),
-            "mismatched": {**total(mismatched, "invoiced"),
-                           "difference_minutes": sum(e["difference_minutes"] for e in mismatched),
-                           "difference_amount_pence": sum(e["difference_amount_pence"] for e in mismatched)},
-            "invoiced_not_delivered": total(not_delivered, "invoiced"),
-            "delivered_not_invoiced": total(not_invoiced, "payable"),
-            "period_lines": {"count": len(period_lines), "minutes": sum(line["payable_minutes"] for line in period_lines),
-                             "amount_pence": sum(line["amount_pence"] for line in period_lines)},
-        },
-        "matched": matched,
-        "mismatched": mismatched,
-        "invoiced_not_delivered": not_delivered,
+        "summary": _summary(invoice, len(lines), delivered, findings, not_invoiced),
+        "matched": findings.matched,
+        "mismatched": findings.mismatched,
+        "invoiced_not_delivered": findings.not_delivered,
         "delivered_not_invoiced": not_invoiced,
-        "period_lines": period_lines,
+        "period_lines": delivered.period_lines,
     }

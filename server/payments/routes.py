@@ -5,14 +5,21 @@ from flask import Response, request, stream_with_context
 from flask_smorest import Blueprint
 
 from server.audit.service import record, record_at_once
-from server.auth.tenancy import current_identity, get_client, get_contract, get_visit, roles_required
+from server.auth.tenancy import (
+    covered_contracts,
+    current_identity,
+    get_client,
+    get_contract,
+    get_visit,
+    roles_required,
+)
 from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema, invalid
 from server.extensions import db
 from server.i18n import _
 from server.limits import allow_body
 from server.observability.metrics import EXPORT_ROWS
-from server.payments import authorisations, maintenance, periods, reconciliation, repricing
+from server.payments import authorisations, contingency, maintenance, payable, periods, reconciliation, repricing
 from server.payments.export import FORMATS, Totals, checksummed, chunks_for, flagged, iter_export_rows, spooled
 from server.payments.rules import RuleSetError, load_rule_sets, rule_set_named
 from server.payments.schemas import (
@@ -39,7 +46,6 @@ from server.payments.schemas import (
     RepricingSchema,
     RuleSetSummarySchema,
 )
-from server.reports.scope import resolve_scope
 
 bp = Blueprint("payments", __name__, url_prefix="/api/v1",
                description="Payable time per visit, council exports, closed periods, invoice reconciliation")
@@ -67,7 +73,7 @@ def rule_sets_usable(fn):
 @rule_sets_usable
 def visit_payable(visit_id):
     """Payable minutes and pence of one visit, each carer's line with every rule applied, in order."""
-    return periods.visit_payable(get_visit(current_identity(), visit_id))
+    return payable.visit_payable(get_visit(current_identity(), visit_id))
 
 
 @bp.get("/exports/visits")
@@ -85,9 +91,7 @@ def visit_payable(visit_id):
 def export_visits(query):
     """Export a period's payable time for the caller's contracts (one provider or contract with the filters)."""
     ident = current_identity()
-    scope = resolve_scope(ident, date_from=query["date_from"], date_to=query["date_to"],
-                          contract_id=query["contract_id"], provider_id=query["provider_id"])
-    contracts = list(scope.contracts)
+    contracts = list(covered_contracts(ident, query["contract_id"], query["provider_id"]))
     for contract in contracts:
         rule_set_named(contract.payment_rule_set)
     fmt, started = query["format"], utcnow()
@@ -192,7 +196,7 @@ def next_period(contract_id):
 def grant_contingency(body):
     """Authorise extra minutes for a client's flex block (flex rule sets only)."""
     ident = current_identity()
-    grant = periods.grant_contingency(ident, get_client(ident, body["client_id"]), body, utcnow())
+    grant = contingency.grant_contingency(ident, get_client(ident, body["client_id"]), body, utcnow())
     db.session.commit()
     return grant
 

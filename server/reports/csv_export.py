@@ -4,10 +4,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import date, datetime
 
-# A cell starting with one of these is a formula to a spreadsheet; client names are user input.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from server.cells import cell
 
 
 def to_csv(columns: tuple[str, ...], lines: Iterable[dict]) -> str:
@@ -17,18 +15,6 @@ def to_csv(columns: tuple[str, ...], lines: Iterable[dict]) -> str:
     for line in lines:
         writer.writerow([cell(line.get(column)) for column in columns])
     return out.getvalue()
-
-
-def cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_START) else value
-    return str(value)
 
 
 def rows_and_total(label_column: str):

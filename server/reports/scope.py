@@ -4,13 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
-from server.auth.tenancy import Identity, get_contract, scope_contracts
+from server.auth.tenancy import Identity, covered_contracts
 from server.directory.models import Contract
-from server.errors import invalid, not_found
-from server.extensions import db
-from server.i18n import _
 from server.reports.periods import Period
 from server.visits.models import Visit
 from server.visits.queries import has_flag, tenant_timezone
@@ -55,27 +50,10 @@ class Scope:
 
 def resolve_scope(ident: Identity, *, date_from: date, date_to: date,
                   contract_id: int | None = None, provider_id: int | None = None, flag: str | None = None) -> Scope:
-    """The caller's contracts narrowed by the filters; a contract or provider outside their slice is a 404.
-
-    Periods are in the covered council's local dates. A provider working for
-    councils in different time zones must pick one contract, since a local week
-    would otherwise mean two things at once.
-    """
-    stmt = scope_contracts(select(Contract), ident).order_by(Contract.id)
-    if contract_id is not None:
-        contract = get_contract(ident, contract_id)
-        if provider_id is not None and contract.provider_id != provider_id:
-            raise invalid("provider_id", _("The contract is with another provider"))
-        stmt = stmt.where(Contract.id == contract_id)
-    if provider_id is not None:
-        stmt = stmt.where(Contract.provider_id == provider_id)
-    contracts = tuple(db.session.scalars(stmt))
-    if provider_id is not None and not contracts:
-        raise not_found(_("Provider not found"))
-    zones = {c.council.timezone for c in contracts}
-    if len(zones) > 1:
-        raise invalid("contract_id", _("These contracts are in different time zones; choose one contract"))
-    tz = zones.pop() if zones else tenant_timezone(ident)
+    """The caller's contracts narrowed by the filters (auth.tenancy.covered_contracts), over local dates
+    of the covered council (of the caller's own when no contract is covered)."""
+    contracts = covered_contracts(ident, contract_id, provider_id)
+    tz = contracts[0].council.timezone if contracts else tenant_timezone(ident)
     return Scope(Period(date_from, date_to, tz), contracts, contract_id, provider_id, flag)
 
 

@@ -3,14 +3,35 @@
 Rates in the shipped rule sets: 2500p an hour; weekends x1.2 (3000p/h); England and Wales
 bank holidays x1.5 (3750p/h). Pence = minutes x rate / 60, rounded half-up.
 Times are local London wall-clock times (see engine_helpers).
+
+A second table (ROUND_CASES) replaces the rates by round numbers (2400p an hour = 40p a minute;
+weekend x1.25 = 50p; bank holiday x1.5 = 60p) for the edge cases the first does not hold, so every
+amount can be checked in one's head; the shipped rates are checked for consistency only.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from server.payments.engine import HELD, NOT_DELIVERED, PAID, pay_carer, payable_for_visit
+from server.payments.engine import (
+    HELD,
+    NOT_DELIVERED,
+    NOT_PAID,
+    PAID,
+    ActivityFacts,
+    CarerFacts,
+    VisitFacts,
+    amount_pence,
+    pay_carer,
+    payable_for_activity,
+    payable_for_visit,
+)
+from server.payments.rules import Rates, load_rule_sets
 from tests.payments.engine_helpers import CALENDAR, carer, rules, visit
 
 MON = "2026-11-23"  # an ordinary Monday
@@ -181,11 +202,13 @@ def test_clock_change_explanation_shows_both_offsets():
     line = pay_carer(visit("2026-03-29 00:30", 60), carer("2026-03-29 00:30", "2026-03-29 02:30"),
                      rules("actual-by-minute"), CALENDAR)
     assert "00:30:00 GMT" in line.steps[0].note and "02:30:00 BST" in line.steps[0].note
+    assert "60 min 0 s" in line.steps[0].note
     assert line.steps[0].after == 60
 
 
 @pytest.mark.parametrize("arrival, minutes", [
     ("2026-11-23 08:50", 40),   # arrived 10 minutes before check-in: paid from arrival (09:30 - 08:50)
+    ("2026-11-23 08:50:30", 39),  # a part minute of access time is dropped
     ("2026-11-23 09:05", 30),   # an arrival after check-in adds nothing
     (None, 30),
 ])
@@ -193,6 +216,7 @@ def test_access_time_when_the_rule_set_pays_it(arrival, minutes):
     paying = replace(rules("actual-by-minute"), pay_access_time=True)
     line = pay_carer(visit(f"{MON} 09:00", 30), carer(f"{MON} 09:00", f"{MON} 09:30", arrival=arrival), paying, CALENDAR)
     assert line.minutes == minutes
+    assert (line.steps[1].rule, line.steps[1].after) == ("access_time", minutes)
     unpaid = pay_carer(visit(f"{MON} 09:00", 30), carer(f"{MON} 09:00", f"{MON} 09:30", arrival=arrival),
                        rules("actual-by-minute"), CALENDAR)
     assert unpaid.minutes == 30
@@ -217,10 +241,223 @@ def test_explain_false_gives_the_same_money_without_steps():
     assert lean.steps == () and full.steps
 
 
-def test_naive_times_are_refused():
-    from datetime import datetime
+# ---- at round rates
 
-    from server.payments.engine import CarerFacts
+UTC = timezone.utc
+LONDON = ZoneInfo("Europe/London")
+SHIPPED = load_rule_sets()
+TEST_RATES = Rates(2400, Decimal("1.25"), Decimal("1.5"))
+ROUND_RULES = {name: dataclasses.replace(rules, rates=TEST_RATES) for name, rules in SHIPPED.items()}
 
-    with pytest.raises(ValueError, match="timezone-aware"):
-        CarerFacts(1, datetime(2026, 11, 23, 9, 0), None)
+
+def pay(facts: VisitFacts, rules):
+    return payable_for_visit(facts, rules, CALENDAR)
+
+
+def local(y, mo, d, h, mi, s=0, fold=0) -> datetime:
+    return datetime(y, mo, d, h, mi, s, fold=fold, tzinfo=LONDON)
+
+
+# A Tuesday in January (GMT), 08:00.
+TUE = local(2026, 1, 13, 8, 0)
+
+
+def after(minutes: float, base: datetime = TUE) -> datetime:
+    return base + timedelta(minutes=minutes)
+
+
+def carer_facts(check_in, check_out, worker=1, arrival=None, **extra) -> CarerFacts:
+    return CarerFacts(worker, check_in, check_out, arrival=arrival, **extra)
+
+
+def visit_facts(planned_minutes, *carers, start=TUE, status="completed", approved=False) -> VisitFacts:
+    return VisitFacts(start, planned_minutes, carers, status=status, overrun_approved=approved)
+
+
+def stay(minutes: float, planned: int = 30, start=TUE, **options) -> VisitFacts:
+    """One carer checked in at the planned start for `minutes` (fractions are seconds)."""
+    return visit_facts(planned, carer_facts(start, after(minutes, start)), start=start, **options)
+
+
+ROUND_CASES = [
+    pytest.param("actual-by-minute", stay(45 + 59 / 60), [(45, 1800, None)], id="abm-planned-plus-15-and-59s"),
+    pytest.param("actual-by-minute", stay(0), [(30, 1200, None)], id="abm-zero-minutes-paid-minimum"),
+    pytest.param("actual-by-minute", visit_facts(30, carer_facts(TUE, after(30), worker=1), carer_facts(None, None, worker=2)),
+                 [(30, 1200, None), (0, 0, None)], id="abm-double-up-second-carer-recorded-nothing"),
+    pytest.param("actual-by-minute",
+                 visit_facts(120, carer_facts(local(2026, 10, 25, 0, 30), local(2026, 10, 25, 1, 30, fold=0)),
+                             start=local(2026, 10, 25, 0, 30)),
+                 [(60, 3000, None)], id="abm-clocks-back-2026-first-0130"),
+    pytest.param("actual-by-minute", stay(45, planned=45, start=local(2026, 12, 24, 23, 30)), [(45, 1800, None)],
+                 id="abm-christmas-eve-start-into-christmas-day-is-weekday"),
+    pytest.param("actual-by-minute", visit_facts(30, carer_facts(TUE, after(40), arrival=after(-10))), [(40, 1600, None)],
+                 id="abm-access-time-not-paid"),
+    pytest.param("banded", stay(24 + 59 / 60), [(15, 600, None)], id="banded-24m59s-below-tolerance"),
+    pytest.param("banded", stay(61, approved=True), [(60, 2400, None)], id="banded-overrun-approved"),
+    pytest.param("banded", stay(38, planned=45), [(30, 1200, None)], id="banded-planned-45-actual-38"),
+    pytest.param("banded", stay(40, planned=45), [(45, 1800, None)], id="banded-planned-45-actual-40"),
+    pytest.param("banded", stay(22, planned=20), [(20, 800, None)], id="banded-planned-off-band-not-below-planned"),
+    pytest.param("commissioned", stay(15, planned=15), [(15, 600, None)], id="commissioned-no-minimum"),
+    pytest.param("commissioned", visit_facts(45, carer_facts(TUE, after(45), worker=1), carer_facts(TUE, after(10), worker=2)),
+                 [(45, 1800, None), (45, 1800, None)], id="commissioned-double-up"),
+    pytest.param("commissioned", stay(45, planned=45, start=local(2026, 1, 18, 8, 0)), [(45, 2250, None)],
+                 id="commissioned-sunday"),
+    pytest.param("guaranteed-85", stay(10), [(30, 1200, None)], id="guaranteed-visit-minimum"),
+    pytest.param("flex-4-week", stay(50), [(45, 1800, None)], id="flex-visit-cap"),
+]
+
+
+@pytest.mark.parametrize("rule_set,facts,expected", ROUND_CASES)
+def test_round_case(rule_set, facts, expected):
+    payable = pay(facts, ROUND_RULES[rule_set])
+    assert [(line.minutes, line.amount_pence, line.held_reason) for line in payable.lines] == expected
+    assert [line.outcome for line in payable.lines] == [
+        HELD if reason else PAID if minutes else NOT_DELIVERED for minutes, _, reason in expected]
+    assert [line.held for line in payable.lines] == [reason is not None for _, _, reason in expected]
+    assert payable.minutes == sum(minutes for minutes, _, _ in expected)
+    assert payable.amount_pence == sum(pence for _, pence, _ in expected)
+    assert payable.held == any(reason for _, _, reason in expected)
+    assert [line.worker_id for line in payable.lines] == [c.worker_id for c in facts.carers]
+    assert payable.rule_set == rule_set
+
+
+@pytest.mark.parametrize("rule_set,facts,expected", ROUND_CASES)
+def test_round_case_explains_every_minute(rule_set, facts, expected):
+    """Steps chain: each starts where the last ended, and the last ends at the line's minutes."""
+    for line in pay(facts, ROUND_RULES[rule_set]).lines:
+        assert line.steps
+        assert line.steps[0].before == 0
+        for earlier, later in zip(line.steps, line.steps[1:]):
+            assert later.before == earlier.after
+        assert line.steps[-1].after == line.minutes
+        assert all(step.note for step in line.steps)
+
+
+def test_steps_for_planned_basis():
+    line = pay(stay(20, planned=45), ROUND_RULES["commissioned"]).lines[0]
+    assert [(s.rule, s.before, s.after) for s in line.steps] == [
+        ("actual", 0, 20), ("basis", 20, 45), ("minimum", 45, 45), ("rate", 45, 45)]
+
+
+def test_banded_steps_show_band_then_tolerance():
+    line = pay(stay(26), ROUND_RULES["banded"]).lines[0]
+    assert [(s.rule, s.before, s.after) for s in line.steps] == [
+        ("actual", 0, 26), ("access_time", 26, 26), ("rounding", 26, 15), ("tolerance", 15, 30),
+        ("cap", 30, 30), ("minimum", 30, 30), ("rate", 30, 30)]
+    assert "paid as planned" in line.steps[3].note
+
+
+def test_approved_overrun_is_explained():
+    line = pay(stay(50, approved=True), ROUND_RULES["actual-by-minute"]).lines[0]
+    assert "approved by a coordinator" in line.steps[4].note
+
+
+def test_held_line_explains_the_hold():
+    line = pay(visit_facts(30, carer_facts(TUE, None)), ROUND_RULES["actual-by-minute"]).lines[0]
+    assert [step.rule for step in line.steps] == ["hold"]
+    assert "no check-out" in line.steps[0].note and "coordinator" in line.steps[0].note
+
+
+def test_manual_times_are_marked_in_the_explanation():
+    facts = visit_facts(30, carer_facts(TUE, after(30), manual=True))
+    assert "entered by a coordinator" in pay(facts, ROUND_RULES["actual-by-minute"]).lines[0].steps[0].note
+
+
+def test_same_result_for_utc_and_local_inputs():
+    start, end = local(2026, 10, 25, 0, 30), local(2026, 10, 25, 1, 30, fold=1)
+    in_zone = visit_facts(120, carer_facts(start, end), start=start)
+    in_utc = visit_facts(120, carer_facts(start.astimezone(UTC), end.astimezone(UTC)), start=start.astimezone(UTC))
+    assert pay(in_zone, ROUND_RULES["actual-by-minute"]) == pay(in_utc, ROUND_RULES["actual-by-minute"])
+    assert in_zone.planned_start.tzinfo is UTC
+
+
+@pytest.mark.parametrize("direction,minutes,expected", [
+    ("down", 29, 15), ("up", 16, 30), ("up", 15, 15), ("nearest", 22, 15), ("nearest", 23, 30),
+    ("nearest", 7, 15),
+])
+def test_rounding_directions(direction, minutes, expected):
+    """Planned 90 keeps the tolerance out of the way; minimum 15 lifts a 0 band."""
+    rules = dataclasses.replace(ROUND_RULES["banded"], rounding_direction=direction)
+    assert pay(stay(minutes, planned=90), rules).lines[0].minutes == expected
+
+
+def test_nearest_sends_an_exact_half_up():
+    rules = dataclasses.replace(ROUND_RULES["banded"], rounding_unit_minutes=10, rounding_direction="nearest",
+                                minimum_minutes=0)
+    assert pay(stay(25, planned=90), rules).lines[0].minutes == 30
+    assert pay(stay(24, planned=90), rules).lines[0].minutes == 20
+
+
+@pytest.mark.parametrize("status", ["completed", "cancelled"])
+def test_a_visit_with_no_carer_still_has_a_line_saying_why_nothing_is_paid(status):
+    payable = pay(VisitFacts(TUE, 30, [], status=status), ROUND_RULES["actual-by-minute"])
+    assert [(line.worker_id, line.outcome, line.minutes) for line in payable.lines] == [(None, NOT_DELIVERED, 0)]
+    assert payable.amount_pence == 0 and not payable.held
+    assert payable.lines[0].steps[0].rule == "status"
+
+
+@pytest.mark.parametrize("make", [
+    pytest.param(lambda: VisitFacts(datetime(2026, 1, 13, 8, 0), 30, []), id="naive-planned-start"),
+    pytest.param(lambda: CarerFacts(1, datetime(2026, 1, 13, 8, 0), None), id="naive-check-in"),
+    pytest.param(lambda: VisitFacts(TUE, -1, []), id="negative-planned"),
+    pytest.param(lambda: VisitFacts(TUE, True, []), id="bool-planned"),
+    pytest.param(lambda: ActivityFacts("gardening", 10, TUE), id="unknown-category"),
+    pytest.param(lambda: ActivityFacts("review", -10, TUE), id="negative-activity-minutes"),
+])
+def test_facts_refuse_what_cannot_be_paid_correctly(make):
+    with pytest.raises(ValueError):
+        make()
+
+
+@pytest.mark.parametrize("minutes,hourly,multiplier,expected", [
+    (60, 2400, Decimal(1), 2400),
+    (1, 2430, Decimal(1), 41),          # 40.5 -> 41: half-up, not to even
+    (1, 2370, Decimal(1), 40),          # 39.5 -> 40
+    (1, 2350, Decimal(1), 39),          # 39.1666...
+    (3, 2475, Decimal("1.2"), 149),     # 148.5 -> 149
+    (45, 2500, Decimal("1.5"), 2813),   # 2812.5 -> 2813
+    (0, 2500, Decimal("2"), 0),
+])
+def test_amount_is_decimal_rounded_half_up(minutes, hourly, multiplier, expected):
+    assert amount_pence(minutes, hourly, multiplier) == expected
+
+
+def test_shipped_rates_are_applied():
+    rules = SHIPPED["actual-by-minute"]
+    weekday = pay(stay(45, planned=45), rules).lines[0]
+    christmas = pay(stay(45, planned=45, start=local(2026, 12, 25, 9, 0)), rules).lines[0]
+    assert weekday.amount_pence == amount_pence(45, rules.rates.hourly_pence)
+    assert christmas.amount_pence == amount_pence(45, rules.rates.hourly_pence, rules.rates.bank_holiday_multiplier)
+    assert (christmas.day.kind, christmas.day.name, christmas.multiplier) == (
+        "bank_holiday", "Christmas Day", rules.rates.bank_holiday_multiplier)
+
+
+def test_line_carries_exact_money_and_the_day_kind():
+    payable = pay(visit_facts(30, carer_facts(TUE, after(35), 1), carer_facts(TUE, None, 2), start=local(2026, 1, 17, 8, 0)),
+                  ROUND_RULES["actual-by-minute"])
+    paid, held = payable.lines
+    assert (paid.minutes, paid.amount_pence, paid.multiplier, paid.held) == (35, 1750, Decimal("1.25"), False)
+    assert isinstance(paid.amount_pence, int) and isinstance(paid.multiplier, Decimal)
+    assert (paid.day.local_date, paid.day.kind, paid.day.name) == (date(2026, 1, 17), "weekend", "Saturday")
+    assert (held.outcome, held.held, held.held_reason) == (HELD, True, "no_checkout")
+    assert (payable.minutes, payable.amount_pence, payable.held) == (35, 1750, True)
+
+
+# ---- non-contact activity
+
+@pytest.mark.parametrize("rule_set,category,when,expected", [
+    pytest.param("actual-by-minute", "liaising_health_social", TUE, (20, 800), id="paid-category"),
+    pytest.param("actual-by-minute", "gaining_access", local(2026, 12, 25, 9, 0), (20, 1200),
+                 id="paid-on-bank-holiday"),
+    pytest.param("actual-by-minute", "liaising_family", TUE, (0, 0), id="unpaid-category"),
+    pytest.param("flex-4-week", "review", local(2026, 1, 17, 9, 0), (20, 1000), id="paid-on-saturday"),
+    pytest.param("commissioned", "care_planning", TUE, (0, 0), id="commissioned-pays-none"),
+])
+def test_non_contact_activity(rule_set, category, when, expected):
+    line = payable_for_activity(ActivityFacts(category, 20, when, worker_id=9), ROUND_RULES[rule_set], CALENDAR)
+    assert (line.minutes, line.amount_pence) == expected
+    assert line.outcome == (PAID if expected[0] else NOT_PAID)
+    assert line.worker_id == 9 and not line.held
+    assert line.steps[0].rule == "activity_category" and line.steps[0].before == 20
+    assert line.steps[-1].after == line.minutes
+    assert ("is not paid" in line.steps[0].note) == (expected[0] == 0)

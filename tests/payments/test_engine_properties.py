@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -213,3 +214,56 @@ def test_raised_to_the_authorised_total_only_when_the_share_is_reached(minutes, 
     reached = result.delivered_minutes * 100 >= authorised * 95
     assert result.minutes == (max(authorised, result.delivered_minutes) if reached else result.delivered_minutes)
     assert result.amount_pence >= result.delivered_pence
+
+
+@st.composite
+def checked_in_visits(draw, carers=st.integers(1, 2)):
+    """Visits whose carers all checked in, some without checking out (or out before in)."""
+    start = draw(instants)
+    planned = draw(st.integers(0, 240))
+    people = []
+    for worker in range(1, draw(carers) + 1):
+        check_in = start + timedelta(seconds=draw(st.integers(-3600, 7200)))
+        check_out = draw(st.one_of(st.none(), st.integers(-600, 6 * 3600).map(
+            lambda s, at=check_in: at + timedelta(seconds=s))))
+        people.append(CarerFacts(worker, check_in, check_out))
+    return VisitFacts(start, planned, people, overrun_approved=draw(st.booleans()))
+
+
+@settings(deadline=None)
+@given(facts=checked_in_visits(), name=st.sampled_from(sorted(RULE_SETS)))
+def test_amount_is_the_minutes_at_the_day_rate_and_held_without_a_check_out(facts, name):
+    rules = RULE_SETS[name]
+    payable = payable_for_visit(facts, rules, CALENDAR)
+    multiplier = multiplier_for(CALENDAR.day(facts.planned_start), rules)
+    for c, line in zip(facts.carers, payable.lines, strict=True):
+        assert line.minutes >= 0 and line.amount_pence >= 0
+        if rules.rates.bands:  # priced by time of day: only bounded by the day rate and the highest band
+            top = max([multiplier, *(band.multiplier for band in rules.rates.bands)])
+            assert amount_pence(line.minutes, rules.rates.hourly_pence, multiplier) <= line.amount_pence
+            assert line.amount_pence <= amount_pence(line.minutes, rules.rates.hourly_pence, top)
+        else:
+            assert line.amount_pence == amount_pence(line.minutes, rules.rates.hourly_pence, multiplier)
+        assert line.held == (c.check_out is None or c.check_out < c.check_in)
+        if line.held:
+            assert line.minutes == 0 and line.held_reason
+    assert payable.minutes == sum(line.minutes for line in payable.lines)
+    assert payable.amount_pence == sum(line.amount_pence for line in payable.lines)
+
+
+@settings(deadline=None)
+@given(facts=checked_in_visits())
+def test_commissioned_pays_the_planned_minutes(facts):
+    for line in payable_for_visit(facts, RULE_SETS["commissioned"], CALENDAR).lines:
+        assert line.minutes == (0 if line.held else facts.planned_minutes)
+
+
+@settings(deadline=None)
+@given(start=instants, minutes=st.integers(0, 600))
+def test_elapsed_time_is_real_time_in_any_zone(start, minutes):
+    """Whole minutes are the same whether the times are given in UTC or London local time."""
+    end = start + timedelta(minutes=minutes)
+    london = ZoneInfo("Europe/London")
+    in_london = VisitFacts(start.astimezone(london), 600, [CarerFacts(1, start.astimezone(london), end.astimezone(london))])
+    line = payable_for_visit(in_london, RULE_SETS["actual-by-minute"], CALENDAR).lines[0]
+    assert line.steps[0].after == minutes

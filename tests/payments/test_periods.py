@@ -189,7 +189,7 @@ def test_closing_a_large_period_writes_snapshots_while_streaming(app):
 
 
 def test_visit_payable_reports_what_closed_periods_paid(month):
-    from server.payments.periods import visit_payable
+    from server.payments.payable import visit_payable
 
     s = month
     assert visit_payable(s.paid)["paid_in_closed_periods"] is None
@@ -203,7 +203,7 @@ def test_visit_payable_reports_what_closed_periods_paid(month):
 
 
 def test_contingency_granted_after_a_block_closed_is_paid_as_an_adjustment(app):
-    from server.payments.periods import grant_contingency
+    from server.payments.contingency import grant_contingency
 
     s = setting(rule_set="flex-4-week")
     package(s.clients[0], 60, date(2026, 1, 1))  # 240 over the block 21 Sep - 18 Oct 2026
