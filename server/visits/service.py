@@ -19,8 +19,6 @@ from server.directory.models import Client, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
 from server.i18n import _
-from server.monitoring.alerts import raise_alert, resolve_alerts
-from server.monitoring.models import ALERT_KINDS
 from server.unique import insert_once
 from server.visits import confirmation
 from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for
@@ -28,7 +26,7 @@ from server.visits.geofence import judge as judge_fix
 from server.visits.idempotency import check_replay, content_hash
 from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
 from server.visits.presence import presence_verdict
-from server.visits.signals import before_check_out
+from server.visits.signals import before_check_out, cancelled, outside_geofence
 from server.webhooks.events import visit_changed
 from server.webhooks.models import VISIT_COMPLETED
 
@@ -191,7 +189,7 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         detail = f"{_said(event.kind)} {round(event.distance_m)} m from home"
         open_exception(visit, "outside_geofence", now, worker_id=event.worker_id, detail=detail)
         # Coordinators watch alerts, not exceptions: this one needs someone to look now.
-        raise_alert(visit, "outside_geofence", now, worker_id=event.worker_id, detail=detail)
+        outside_geofence.send(visit, now=now, worker_id=event.worker_id, detail=detail)
     if event.kind == "check_in":
         if assignment.checked_in_at is None or at < assignment.checked_in_at:
             assignment.checked_in_at = at
@@ -297,7 +295,7 @@ def refresh_state(visit: Visit) -> None:
 def cancel(visit: Visit, reason: str, now: datetime) -> None:
     """Nobody is coming by design: whatever alerts the visit had are closed with it."""
     visit.status, visit.cancel_reason = "cancelled", reason
-    resolve_alerts(visit.id, ALERT_KINDS, now)
+    cancelled.send(visit, now=now)
 
 
 def punctuality(visit: Visit) -> str:
