@@ -26,9 +26,7 @@ from server.visits.geofence import judge as judge_fix
 from server.visits.idempotency import check_replay, content_hash
 from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
 from server.visits.presence import presence_verdict
-from server.visits.signals import before_check_out, cancelled, outside_geofence
-from server.webhooks.events import visit_changed
-from server.webhooks.models import VISIT_COMPLETED
+from server.visits.signals import before_check_out, cancelled, completed, outside_geofence
 
 # Event fields that make up its content; the rest (receipt time, clock offset) belongs to the delivery.
 CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",
@@ -287,7 +285,7 @@ def refresh_state(visit: Visit) -> None:
     if visit.ended_at is not None:
         completing, visit.status = visit.status != "completed", "completed"
         if completing:
-            visit_changed(VISIT_COMPLETED, visit, visit.ended_at, utcnow())
+            completed.send(visit, now=utcnow())
     elif check_ins or check_outs:
         visit.status = "in_progress"
 

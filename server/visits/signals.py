@@ -11,6 +11,8 @@ outside_geofence = _signals.signal("outside-geofence")
 times_corrected = _signals.signal("times-corrected")
 # Sent with the visit when a coordinator resolved one of its exceptions (exception, now).
 exception_resolved = _signals.signal("exception-resolved")
+# Sent with the visit when its last carer checked out and it became completed (now).
+completed = _signals.signal("completed")
 # Sent with the visit when it was cancelled: nobody is coming by design (now).
 cancelled = _signals.signal("cancelled")
 # Sent with a page of visits about to be listed; receivers attach what they know of each.
