@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from importlib import import_module
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def _register_jwt_callbacks() -> None:
     from server.auth.service import token_refused
     from server.errors import error_body
     from server.feed import clients as api_clients
-    from server.i18n import _
+    from server.i18n import N_, _
 
     @jwt.token_in_blocklist_loader
     def _revoked(_header, payload):
@@ -136,26 +137,14 @@ def _register_jwt_callbacks() -> None:
             return api_clients.token_refused(payload)
         return token_refused(payload)
 
-    @jwt.unauthorized_loader
-    def _missing(reason):
-        return error_body(401, "unauthorized", reason)
-
-    @jwt.invalid_token_loader
-    def _invalid(reason):
-        return error_body(401, "invalid_token", reason)
-
-    @jwt.expired_token_loader
-    def _expired(_header, _payload):
-        return error_body(401, "token_expired", _("Token has expired"))
-
-    @jwt.revoked_token_loader
-    def _revoked_reply(_header, _payload):
-        return error_body(401, "token_revoked", _("Token has been revoked"))
-
-    @jwt.needs_fresh_token_loader
-    def _not_fresh(_header, _payload):
-        return error_body(401, "fresh_token_required", _("Fresh token required"))
-
-    @jwt.user_lookup_error_loader
-    def _no_user(_header, _payload):
-        return error_body(401, "unauthorized", _("User not found"))
+    # Every refusal is a 401 in the error shape of errors.py, told apart by its code.
+    for loader, code in ((jwt.unauthorized_loader, "unauthorized"), (jwt.invalid_token_loader, "invalid_token")):
+        loader(partial(error_body, 401, code))  # with flask-jwt-extended's reason
+    refusals = {
+        jwt.expired_token_loader: ("token_expired", N_("Token has expired")),
+        jwt.revoked_token_loader: ("token_revoked", N_("Token has been revoked")),
+        jwt.needs_fresh_token_loader: ("fresh_token_required", N_("Fresh token required")),
+        jwt.user_lookup_error_loader: ("unauthorized", N_("User not found")),
+    }
+    for loader, (code, message) in refusals.items():
+        loader(lambda _header, _payload, code=code, message=message: error_body(401, code, _(message)))

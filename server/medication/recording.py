@@ -2,7 +2,7 @@
 
 A retry or an offline replay with the same idempotency key gets the stored record; a second record of
 the same due dose under another key is refused. A dose not given opens the visit's dose_not_given
-exception for the day's queue; a record that leaves no time-critical dose unrecorded closes its alert.
+exception for the day's queue; a record that leaves no time-critical dose unrecorded says so, and monitoring closes its alert.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from server.medication.queries import (
     visit_zone,
 )
 from server.medication.schedule import in_force, local_date
-from server.monitoring.alerts import resolve_alerts
+from server.medication.signals import critical_doses_recorded
 from server.timeutil import local_day_bounds
 from server.unique import insert_once
 from server.visits.idempotency import check_replay, content_hash
@@ -29,7 +29,6 @@ from server.visits.models import Visit
 from server.visits.service import open_exception, visit_for_worker
 
 CONTENT_FIELDS = ("medication_id", "slot", "outcome", "reason", "prn_reason", "administered_at", "device_id")
-OVERDUE_ALERT = "time_critical_dose"
 PRN_OVER_LIMIT = "prn_over_limit"
 
 
@@ -114,7 +113,7 @@ def _follow_up(visit: Visit, record: DoseRecord, now: datetime) -> None:
     due = doses_due([visit])[visit.id]
     critical = [d for d in due if d.version.time_critical]
     if critical and not unrecorded(critical, records_by_visit([visit.id])[visit.id]):
-        resolve_alerts(visit.id, (OVERDUE_ALERT,), now)
+        critical_doses_recorded.send(visit, now=now)
 
 
 def record_effect(visit: Visit, record_id: int, effect: str, now: datetime) -> DoseRecord:

@@ -7,6 +7,7 @@ from server.directory.models import Client
 from server.errors import ApiError, ErrorSchema, not_found
 from server.extensions import db
 from server.i18n import _
+from server.monitoring import doses, visit_alerts  # noqa: F401  (connect the receivers of lower domains' signals)
 from server.monitoring.models import Alert
 from server.monitoring.schemas import AlertQuerySchema, AlertSchema
 from server.visits import reasons

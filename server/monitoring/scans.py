@@ -1,5 +1,5 @@
 """The scheduler's scans: late, missed and no-checkout visits, predicted delays, arrivals, escalation, and
-time-critical doses left unrecorded (medication/overdue.py).
+time-critical doses left unrecorded (doses.py).
 
 Every query is bounded by status and a planned-start window (index
 ix_visits_status_planned_start), so a scan's cost follows the visits due now,
@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from server.directory.models import Provider
 from server.extensions import db
-from server.medication.overdue import alert_overdue_doses
 from server.monitoring.alerts import raise_alert, resolve_alerts
+from server.monitoring.doses import alert_overdue_doses
 from server.monitoring.models import Alert
 from server.monitoring.prediction import expected_arrival, open_check_ins
 from server.notify.messages import notify_family, notify_on_call, told_of_absence

@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, cast, select
 
 from server.auth.tenancy import Identity, scope_visits
 from server.care.models import Outcome
@@ -13,10 +13,10 @@ from server.directory.models import Client, Contract, Council
 from server.errors import invalid
 from server.extensions import db
 from server.i18n import _
-from server.monitoring.models import Alert
 from server.pagination import page
 from server.timeutil import local_day_bounds, local_range_bounds, to_local
 from server.visits.models import Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
+from server.visits.signals import listed
 
 
 def tenant_timezone(ident: Identity) -> str:
@@ -86,27 +86,13 @@ def list_visits(ident: Identity, filters: dict) -> tuple[list[Visit], str | None
             VisitAssignment.worker_id == filters["worker_id"], VisitAssignment.removed_at.is_(None))))
     visits, next_cursor = page(db.session, stmt, Visit.planned_start, Visit.id, filters.get("cursor"), filters["limit"])
     attach_open_exceptions(visits)
-    attach_expected_arrivals(visits)
+    listed.send(visits)
     return visits, next_cursor
 
 
 def has_flag(flag: str):
     """Visits carrying the flag: its quoted name in the stored JSON list, the same on SQLite and PostgreSQL."""
     return cast(Visit.flags, String).like(f'%"{flag}"%')
-
-
-def attach_expected_arrivals(visits: list[Visit]) -> None:
-    """When the scheduler now expects a carer at each visit not yet started: the earliest arrival on its
-    open delay alerts (predicted delay, late), in one query for the page; None when no delay is open."""
-    waiting = [v.id for v in visits if v.started_at is None]
-    found = {}
-    if waiting:
-        found = dict(db.session.execute(
-            select(Alert.visit_id, func.min(Alert.expected_arrival)).where(
-                Alert.visit_id.in_(waiting), Alert.kind.in_(("predicted_delay", "late")), Alert.resolved_at.is_(None),
-                Alert.expected_arrival.is_not(None)).group_by(Alert.visit_id)).all())
-    for visit in visits:
-        visit.expected_arrival_at = found.get(visit.id)
 
 
 def attach_open_exceptions(visits: list[Visit]) -> None:

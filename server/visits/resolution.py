@@ -10,13 +10,10 @@ from server.auth.tenancy import Identity
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
 from server.i18n import _
-from server.monitoring.alerts import resolve_alerts
 from server.visits.models import Visit, VisitCorrection, VisitException
 from server.visits.reasons import usable
 from server.visits.service import refresh_state
-
-# Exceptions that the scheduler or the event service also raise as alerts, per carer.
-EXCEPTION_ALERTS = ("outside_geofence", "no_checkout")
+from server.visits.signals import exception_resolved, times_corrected
 
 
 def correct_times(ident: Identity, visit: Visit, data: dict, now: datetime) -> VisitCorrection:
@@ -47,7 +44,7 @@ def correct_times(ident: Identity, visit: Visit, data: dict, now: datetime) -> V
     for exc in open_ones:
         exc.resolved_at, exc.resolved_by, exc.correction_id = now, ident.user_id, correction.id
         exc.resolution = data["reason_code"]
-    resolve_alerts(visit.id, EXCEPTION_ALERTS, now, worker_id=data["worker_id"])
+    times_corrected.send(visit, now=now, worker_id=data["worker_id"])
     record("visit.correct_times", "visit", visit.id, user_id=ident.user_id, now=now,
            worker_id=data["worker_id"], check_in_at=correction.check_in_at.isoformat(),
            check_out_at=correction.check_out_at.isoformat(), reason_code=data["reason_code"],
@@ -70,8 +67,7 @@ def resolve_exception(ident: Identity, visit: Visit, exception_id: int, data: di
         visit.reasons = [*(r for r in visit.reasons or () if r["about"] != "missed"),
                          {"about": "missed", "code": code.code, "external_code": code.external_code,
                           "note": data.get("note")}]
-    if exc.kind in EXCEPTION_ALERTS:  # settled here, so no longer a coordinator's alert either
-        resolve_alerts(visit.id, (exc.kind,), now, worker_id=exc.worker_id)
+    exception_resolved.send(visit, exception=exc, now=now)
     record("visit.resolve_exception", "visit", visit.id, user_id=ident.user_id, now=now,
            exception_id=exc.id, kind=exc.kind, reason_code=data["reason_code"])
     return exc

@@ -19,8 +19,6 @@ from server.directory.models import Client, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
 from server.i18n import _
-from server.monitoring.alerts import raise_alert, resolve_alerts
-from server.monitoring.models import ALERT_KINDS
 from server.unique import insert_once
 from server.visits import confirmation
 from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for
@@ -28,9 +26,7 @@ from server.visits.geofence import judge as judge_fix
 from server.visits.idempotency import check_replay, content_hash
 from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
 from server.visits.presence import presence_verdict
-from server.visits.signals import before_check_out
-from server.webhooks.events import visit_changed
-from server.webhooks.models import VISIT_COMPLETED
+from server.visits.signals import before_check_out, cancelled, completed, outside_geofence
 
 # Event fields that make up its content; the rest (receipt time, clock offset) belongs to the delivery.
 CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",
@@ -191,7 +187,7 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         detail = f"{_said(event.kind)} {round(event.distance_m)} m from home"
         open_exception(visit, "outside_geofence", now, worker_id=event.worker_id, detail=detail)
         # Coordinators watch alerts, not exceptions: this one needs someone to look now.
-        raise_alert(visit, "outside_geofence", now, worker_id=event.worker_id, detail=detail)
+        outside_geofence.send(visit, now=now, worker_id=event.worker_id, detail=detail)
     if event.kind == "check_in":
         if assignment.checked_in_at is None or at < assignment.checked_in_at:
             assignment.checked_in_at = at
@@ -289,7 +285,7 @@ def refresh_state(visit: Visit) -> None:
     if visit.ended_at is not None:
         completing, visit.status = visit.status != "completed", "completed"
         if completing:
-            visit_changed(VISIT_COMPLETED, visit, visit.ended_at, utcnow())
+            completed.send(visit, now=utcnow())
     elif check_ins or check_outs:
         visit.status = "in_progress"
 
@@ -297,7 +293,7 @@ def refresh_state(visit: Visit) -> None:
 def cancel(visit: Visit, reason: str, now: datetime) -> None:
     """Nobody is coming by design: whatever alerts the visit had are closed with it."""
     visit.status, visit.cancel_reason = "cancelled", reason
-    resolve_alerts(visit.id, ALERT_KINDS, now)
+    cancelled.send(visit, now=now)
 
 
 def punctuality(visit: Visit) -> str:

@@ -2,8 +2,8 @@
 provider's own reference where the feed gave one. Clients' names and addresses stay out: a receiver that
 needs them reads them through the API with its own rights.
 
-Takes the records duck-typed, so the visits, monitoring and payments packages can call it without an
-import cycle.
+Takes the records duck-typed, so it needs no model of the packages it speaks of. Monitoring and payments
+call it; visits, below webhooks, sends its completed signal instead.
 """
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.feed.models import REF_VISIT, ExternalRef
-from server.webhooks.models import ALERT_RAISED, PERIOD_CLOSED
+from server.visits.signals import completed
+from server.webhooks.models import ALERT_RAISED, PERIOD_CLOSED, VISIT_COMPLETED
 from server.webhooks.publish import publish
 
 
@@ -35,6 +36,11 @@ def visit_changed(event_type: str, visit, at: datetime, now: datetime) -> int:
     """visit.late, visit.missed or visit.completed, to the visit's provider and its contract's council."""
     return publish(event_type, lambda: {"visit": visit_data(visit)}, at=at, now=now,
                    provider_id=visit.provider_id, council_id=visit.contract.council_id)
+
+
+@completed.connect
+def _completed(visit, *, now: datetime) -> None:
+    visit_changed(VISIT_COMPLETED, visit, visit.ended_at, now)
 
 
 def alert_raised(alert, visit, now: datetime) -> int:

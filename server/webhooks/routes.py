@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.extensions import db
-from server.webhooks import delivery, registry
+from server.webhooks import delivery, events, registry  # noqa: F401  (events receives visits' signals)
 from server.webhooks.schemas import (
     DeliveryPageSchema,
     DeliveryQuerySchema,

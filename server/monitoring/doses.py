@@ -1,5 +1,6 @@
-"""The scheduler's medication scan: a time-critical dose with no record medication_alert_after_minutes after
-it was due raises one time_critical_dose alert on its visit (raised once however often the scan runs).
+"""The alerts on time-critical doses: a dose with no record medication_alert_after_minutes after it was due
+raises one time_critical_dose alert on its visit (raised once however often the scheduler's scan runs), and
+the record that leaves no time-critical dose of the visit unrecorded closes it.
 
 Bounded like the other scans: only visits planned in the last LOOKBACK, not cancelled, of clients with a
 time-critical medicine.
@@ -13,10 +14,11 @@ from sqlalchemy import select
 from server.extensions import db
 from server.medication.models import Medication, MedicationVersion
 from server.medication.queries import doses_due, records_by_visit, unrecorded
-from server.medication.recording import OVERDUE_ALERT
-from server.monitoring.alerts import raise_alert
+from server.medication.signals import critical_doses_recorded
+from server.monitoring.alerts import raise_alert, resolve_alerts
 from server.visits.models import Visit
 
+OVERDUE_ALERT = "time_critical_dose"
 LOOKBACK = timedelta(hours=26)
 
 
@@ -39,3 +41,8 @@ def alert_overdue_doses(now: datetime, after_minutes: int) -> int:
                 f"{d.version.name} ({d.slot})" for d in late)[:360]):
             raised += 1
     return raised
+
+
+@critical_doses_recorded.connect
+def _recorded(visit, *, now):
+    resolve_alerts(visit.id, (OVERDUE_ALERT,), now)
