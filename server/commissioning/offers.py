@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from server.audit.service import record
+from server.auth.models import Role
 from server.auth.tenancy import Identity
 from server.care.models import CarePackage
 from server.commissioning.models import (
@@ -113,9 +114,9 @@ def current_turn(offer: PackageOffer) -> OfferTurn | None:
 
 def scope_offers(stmt, ident: Identity):
     """A council officer sees the council's offers; a provider admin only the offers it has been given."""
-    if ident.role == "council_officer":
+    if ident.role == Role.COUNCIL_OFFICER:
         return stmt.where(PackageOffer.council_id == ident.council_id)
-    if ident.role == "provider_admin":
+    if ident.role == Role.PROVIDER_ADMIN:
         mine = select(OfferTurn.offer_id).where(OfferTurn.provider_id == ident.provider_id)
         return stmt.where(PackageOffer.id.in_(mine))
     return stmt.where(False)
@@ -221,7 +222,7 @@ def shown_to(ident: Identity, offer: PackageOffer) -> dict:
     turns = [{"contract_id": t.contract_id, "provider_id": t.provider_id, "provider_name": names[t.provider_id],
               "offered_at": t.offered_at, "expires_at": t.expires_at, "outcome": t.outcome,
               "answered_at": t.answered_at, "reason": t.reason} for t in offer.turns]
-    council = ident.role == "council_officer"
+    council = ident.role == Role.COUNCIL_OFFICER
     if not council:
         turns = [t for t in turns if t["provider_id"] == ident.provider_id]
     placed_here = offer.placed_contract_id is not None and any(

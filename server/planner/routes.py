@@ -3,6 +3,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from server.audit.service import record
+from server.auth.models import STAFF
 from server.auth.tenancy import Identity, current_identity, roles_required
 from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema, not_found
@@ -13,7 +14,6 @@ from server.planner.models import QUEUED, RUNNING, Plan
 from server.planner.schemas import PlanInSchema, PlanSchema
 
 bp = Blueprint("planner", __name__, url_prefix="/api/v1", description="Planning a day's visits across carers")
-STAFF = ("coordinator", "provider_admin")
 
 
 def get_plan(ident: Identity, plan_id: int) -> Plan:
