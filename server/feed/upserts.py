@@ -22,13 +22,11 @@ from server.feed import refs
 from server.feed.models import REF_CLIENT, REF_VISIT, REF_WORKER
 from server.i18n import _
 from server.visits import planning
-from server.visits.models import Visit, VisitAssignment
+from server.visits.models import ATTENDED, Visit, VisitAssignment, VisitStatus
 from server.visits.service import cancel, open_exception
 
 CREATED, UPDATED, UNCHANGED, HELD = "created", "updated", "unchanged", "held"
 FEED_CHANGE = "feed_change"
-# Statuses after which a visit's plan is history: changes wait for a coordinator.
-DELIVERED = ("in_progress", "completed")
 
 
 def _set(obj, values: dict) -> list[str]:
@@ -158,9 +156,9 @@ class VisitUpserts(Upserts):
         changes = _changes(visit, plan, item["cancel_reason"])
         if not changes:
             return []
-        if visit.status == "cancelled":
+        if visit.status == VisitStatus.CANCELLED:
             raise invalid("cancel_reason", _("A cancelled visit cannot be changed; send a new visit"))
-        if visit.status in DELIVERED or visit.started_at is not None:
+        if visit.status in ATTENDED or visit.started_at is not None:
             return _hold(visit, item["ref"], changes, self.source, self.now)
         if "carers_required" in changes:
             visit.carers_required = plan["carers_required"]
@@ -193,7 +191,7 @@ def _changes(visit: Visit, plan: dict, cancel_reason: str | None) -> dict:
                "worker_ids": [a.worker_id for a in visit.active_assignments], "service_code": visit.service_code,
                "visit_type": visit.visit_type}
     changes = {k: (v, plan[k]) for k, v in current.items() if plan[k] != v}
-    if cancel_reason and visit.status != "cancelled":
+    if cancel_reason and visit.status != VisitStatus.CANCELLED:
         changes["cancel_reason"] = (None, cancel_reason)
     return changes
 

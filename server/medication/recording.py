@@ -22,14 +22,15 @@ from server.medication.queries import (
 )
 from server.medication.schedule import in_force, local_date
 from server.monitoring.alerts import resolve_alerts
+from server.monitoring.models import AlertKind
 from server.timeutil import local_day_bounds
 from server.unique import insert_once
 from server.visits.idempotency import check_replay, content_hash
-from server.visits.models import Visit
+from server.visits.models import ExceptionKind, Visit, VisitStatus
 from server.visits.service import open_exception, visit_for_worker
 
 CONTENT_FIELDS = ("medication_id", "slot", "outcome", "reason", "prn_reason", "administered_at", "device_id")
-OVERDUE_ALERT = "time_critical_dose"
+OVERDUE_ALERT = AlertKind.TIME_CRITICAL_DOSE
 PRN_OVER_LIMIT = "prn_over_limit"
 
 
@@ -44,7 +45,7 @@ def record_dose(*, worker_id: int, visit_id: int, data: dict, now: datetime,
     existing = _by_key(key)
     if existing is not None:
         return check_replay(existing, payload_hash), False
-    if visit.status == "cancelled":
+    if visit.status == VisitStatus.CANCELLED:
         raise ApiError(409, "visit_cancelled", _("This visit was cancelled, so no dose is due at it"))
     version, slot = _what_was_given(visit, data)
     record = DoseRecord(
@@ -108,7 +109,7 @@ def _follow_up(visit: Visit, record: DoseRecord, now: datetime) -> None:
     if record.outcome != GIVEN or PRN_OVER_LIMIT in record.flags:
         what = "given over its as-required limit" if record.outcome == GIVEN else record.outcome.replace("_", " ")
         detail = f"{name} ({record.slot or 'as required'}): {what}"
-        exc = open_exception(visit, "dose_not_given", now, worker_id=record.worker_id, detail=detail)
+        exc = open_exception(visit, ExceptionKind.DOSE_NOT_GIVEN, now, worker_id=record.worker_id, detail=detail)
         if detail not in (exc.detail or ""):
             exc.detail = f"{exc.detail}; {detail}"[:400]
     due = doses_due([visit])[visit.id]

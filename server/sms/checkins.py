@@ -24,7 +24,7 @@ from server.sms.models import InboundSms
 from server.tags.models import ClientTag
 from server.timeutil import to_local
 from server.unique import insert_once
-from server.visits.models import Visit, VisitAssignment
+from server.visits.models import Visit, VisitAssignment, VisitStatus
 from server.visits.service import record_event
 
 COMMAND = re.compile(r"^\s*(IN|OUT)\s+([0-9][0-9 ]{3,10})\s*$", re.IGNORECASE)
@@ -102,7 +102,7 @@ def _tag_with_code(provider_id: int, code: str) -> ClientTag | None:
 def _visit_for(worker_id: int, client_id: int, kind: str, now: datetime) -> Visit | None:
     stmt = (select(Visit).join(VisitAssignment, VisitAssignment.visit_id == Visit.id)
             .where(VisitAssignment.worker_id == worker_id, VisitAssignment.removed_at.is_(None),
-                   Visit.client_id == client_id, Visit.status != "cancelled"))
+                   Visit.client_id == client_id, Visit.status != VisitStatus.CANCELLED))
     if kind == "check_out":
         stmt = stmt.where(VisitAssignment.checked_in_at.is_not(None), VisitAssignment.checked_out_at.is_(None))
         return db.session.scalar(stmt.order_by(VisitAssignment.checked_in_at.desc()).limit(1))

@@ -7,13 +7,14 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import String, cast, func, select
 
+from server.auth.models import Role
 from server.auth.tenancy import Identity, scope_visits
 from server.care.models import Outcome
 from server.directory.models import Client, Contract, Council
 from server.errors import invalid
 from server.extensions import db
 from server.i18n import _
-from server.monitoring.models import Alert
+from server.monitoring.models import Alert, AlertKind
 from server.pagination import page
 from server.timeutil import local_day_bounds, local_range_bounds, to_local
 from server.visits.models import Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
@@ -29,7 +30,7 @@ def tenant_timezone(ident: Identity) -> str:
         stmt = select(Council.timezone).where(Council.id == ident.council_id)
     else:
         stmt = select(Council.timezone).join(Contract, Contract.council_id == Council.id).order_by(Contract.id)
-        if ident.role == "family":
+        if ident.role == Role.FAMILY:
             stmt = stmt.join(Client, Client.contract_id == Contract.id).where(Client.id.in_(ident.family_client_ids()))
         else:
             stmt = stmt.where(Contract.provider_id == ident.provider_id)
@@ -103,7 +104,7 @@ def attach_expected_arrivals(visits: list[Visit]) -> None:
     if waiting:
         found = dict(db.session.execute(
             select(Alert.visit_id, func.min(Alert.expected_arrival)).where(
-                Alert.visit_id.in_(waiting), Alert.kind.in_(("predicted_delay", "late")), Alert.resolved_at.is_(None),
+                Alert.visit_id.in_(waiting), Alert.kind.in_((AlertKind.PREDICTED_DELAY, AlertKind.LATE)), Alert.resolved_at.is_(None),
                 Alert.expected_arrival.is_not(None)).group_by(Alert.visit_id)).all())
     for visit in visits:
         visit.expected_arrival_at = found.get(visit.id)

@@ -11,12 +11,13 @@ from server.errors import ApiError, invalid, not_found
 from server.extensions import db
 from server.i18n import _
 from server.monitoring.alerts import resolve_alerts
-from server.visits.models import Visit, VisitCorrection, VisitException
+from server.monitoring.models import AlertKind
+from server.visits.models import ExceptionKind, Visit, VisitCorrection, VisitException, VisitStatus
 from server.visits.reasons import usable
 from server.visits.service import refresh_state
 
 # Exceptions that the scheduler or the event service also raise as alerts, per carer.
-EXCEPTION_ALERTS = ("outside_geofence", "no_checkout")
+EXCEPTION_ALERTS = frozenset({AlertKind.OUTSIDE_GEOFENCE, AlertKind.NO_CHECKOUT})
 
 
 def correct_times(ident: Identity, visit: Visit, data: dict, now: datetime) -> VisitCorrection:
@@ -38,8 +39,8 @@ def correct_times(ident: Identity, visit: Visit, data: dict, now: datetime) -> V
         visit.overrun_approved = True
     if correction.approve_overrun_minutes is not None:  # the latest approval for this carer stands
         assignment.overrun_approved_minutes = correction.approve_overrun_minutes
-    if visit.status == "cancelled":
-        visit.status = "scheduled"  # delivered after all: refresh_state settles it from the times
+    if visit.status == VisitStatus.CANCELLED:
+        visit.status = VisitStatus.SCHEDULED  # delivered after all: refresh_state settles it from the times
     refresh_state(visit)
     open_ones = db.session.scalars(select(VisitException).where(
         VisitException.visit_id == visit.id, VisitException.resolved_at.is_(None),
@@ -66,7 +67,7 @@ def resolve_exception(ident: Identity, visit: Visit, exception_id: int, data: di
     code = usable(visit.contract.council_id, data["reason_code"])
     exc.resolved_at, exc.resolved_by, exc.reason_code = now, ident.user_id, code.code
     exc.resolution = data["reason_code"] + (f": {data['note']}" if data.get("note") else "")
-    if exc.kind == "missed":
+    if exc.kind == ExceptionKind.MISSED:
         visit.reasons = [*(r for r in visit.reasons or () if r["about"] != "missed"),
                          {"about": "missed", "code": code.code, "external_code": code.external_code,
                           "note": data.get("note")}]

@@ -10,9 +10,9 @@ from server.visits.models import (
     METHODS,
     PAY_DECISIONS,
     REASON_CODES,
-    STATUSES,
     TASK_REASONS,
     VERDICTS,
+    VisitStatus,
 )
 
 # Ways a phone may show presence; a text comes through the SMS gateway, manual times from a coordinator.
@@ -252,7 +252,7 @@ class RunQuerySchema(Schema):
 class VisitListQuerySchema(Schema):
     date_from = LocalDate(load_default=None)
     date_to = LocalDate(load_default=None)
-    status = fields.String(load_default=None, validate=validate.OneOf((*STATUSES, "exception")))
+    status = fields.String(load_default=None, validate=validate.OneOf((*VisitStatus, "exception")))
     client_id = key(strict=False, load_default=None)
     worker_id = key(strict=False, load_default=None)
     flag = fields.String(load_default=None, validate=validate.OneOf(FLAGS))
