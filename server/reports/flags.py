@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.reports.scope import Scope, pct
-from server.visits.flags import FLAGS, is_verified
+from server.visits.flags import Flag, is_verified
 from server.visits.models import Visit, VisitStatus
 
 
@@ -39,10 +39,10 @@ def flags(scope: Scope) -> dict:
 
 def figures(tally: Counter) -> dict:
     return {"visits": tally["visits"], "completed": tally["completed"], "verified": tally["verified"],
-            "verified_pct": pct(tally["verified"], tally["completed"]), **{f: tally[f] for f in FLAGS}}
+            "verified_pct": pct(tally["verified"], tally["completed"]), **{f: tally[f] for f in Flag}}
 
 
-CSV_COLUMNS = ("provider_id", "provider_name", "visits", "completed", "verified", "verified_pct", *FLAGS)
+CSV_COLUMNS = ("provider_id", "provider_name", "visits", "completed", "verified", "verified_pct", *Flag)
 
 
 def csv_lines(result: dict):
