@@ -13,8 +13,7 @@ from server.commissioning.risk import open_exception_visits
 from server.directory.models import Client
 from server.extensions import db
 from server.feedback.models import VisitFeedback
-from server.notify.models import Notification
-from server.notify.undelivered import UNDELIVERED
+from server.notify.models import UNDELIVERED, Notification
 from server.reports import punctuality, verification
 from server.reports.scope import Scope
 from server.timeutil import to_local

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from server.directory.models import Worker
 from server.extensions import db
 from server.notify.inbound import InboundText
-from server.notify.models import Notification
+from server.notify.models import Channel, Notification
 from server.sms.models import InboundSms
 from server.tags.models import ClientTag
 from server.timeutil import to_local
@@ -44,7 +44,7 @@ def receive(text: InboundText, now: datetime, region: str) -> tuple[InboundSms, 
                      received_at=now, **_act(text, now, region))
     if not insert_once(row):  # the gateway redelivered while this one was in flight
         return _by_message_id(text.message_id), False
-    insert_once(Notification(dedupe_key=f"sms_reply:{row.id}", channel="sms", recipient=text.sender, kind="sms_reply",
+    insert_once(Notification(dedupe_key=f"sms_reply:{row.id}", channel=Channel.SMS, recipient=text.sender, kind="sms_reply",
                              subject="", body=row.reply, next_attempt_at=now, created_at=now))
     return row, True
 
