@@ -18,7 +18,7 @@ from server.db_types import utcnow
 from server.errors import ApiError, invalid
 from server.extensions import db
 from server.feed import batch, clients, events, files, imports, rejections, upserts
-from server.feed.models import EVENTS_WRITE, FEED_WRITE, ApiClient
+from server.feed.models import EVENTS_WRITE, FEED_WRITE, ApiClient, UpsertStatus
 from server.feed.schemas import (
     ApiClientInSchema,
     ApiClientSchema,
@@ -42,7 +42,7 @@ bp = Blueprint("feed", __name__, url_prefix="/api/v1",
                description="The open provider feed: API clients, client-credentials tokens, batches from a "
                            "provider's own systems (see docs/FEED.md)")
 # Answers that mean the batch changed something.
-WRITES = {upserts.CREATED, upserts.UPDATED, ACCEPTED}
+WRITES = {UpsertStatus.CREATED, UpsertStatus.UPDATED, ACCEPTED}
 
 
 def scope_required(scope: str):

@@ -19,14 +19,11 @@ from server.directory.models import Client, Contract, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
 from server.feed import refs
-from server.feed.models import REF_CLIENT, REF_VISIT, REF_WORKER
+from server.feed.models import REF_CLIENT, REF_VISIT, REF_WORKER, UpsertStatus
 from server.i18n import _
 from server.visits import planning
-from server.visits.models import ATTENDED, Visit, VisitAssignment, VisitStatus
+from server.visits.models import ATTENDED, ExceptionKind, Visit, VisitAssignment, VisitStatus
 from server.visits.service import cancel, open_exception
-
-CREATED, UPDATED, UNCHANGED, HELD = "created", "updated", "unchanged", "held"
-FEED_CHANGE = "feed_change"
 
 
 def _set(obj, values: dict) -> list[str]:
@@ -55,10 +52,10 @@ class Upserts:
             record = self.create(item)
             refs.bind(self.ident.provider_id, self.kind, item["ref"], record.id, self.source, self.now)
             self.ids[item["ref"]], self.records[record.id] = record.id, record
-            return {"ref": item["ref"], "status": CREATED, "id": record.id}
+            return {"ref": item["ref"], "status": UpsertStatus.CREATED, "id": record.id}
         answer = self.update(record, item)
         return answer if isinstance(answer, dict) else {
-            "ref": item["ref"], "status": UPDATED if answer else UNCHANGED, "id": record.id}
+            "ref": item["ref"], "status": UpsertStatus.UPDATED if answer else UpsertStatus.UNCHANGED, "id": record.id}
 
     def create(self, item: dict):
         raise NotImplementedError
@@ -200,9 +197,9 @@ def _hold(visit: Visit, ref: str, changes: dict, source: str, now: datetime) -> 
     """A coordinator decides: the newest change a system asks for is kept in the one open exception."""
     detail = (f"{source} asks to change a visit already {visit.status.replace('_', ' ')}: "
               + "; ".join(f"{k} {_text(old)} -> {_text(new)}" for k, (old, new) in changes.items()))[:400]
-    exc = open_exception(visit, FEED_CHANGE, now, detail=detail)
+    exc = open_exception(visit, ExceptionKind.FEED_CHANGE, now, detail=detail)
     exc.detail = detail
-    return {"ref": ref, "status": HELD, "id": visit.id, "error": {
+    return {"ref": ref, "status": UpsertStatus.HELD, "id": visit.id, "error": {
         "code": "visit_delivered", "message": "The visit is under way or delivered; a coordinator reviews the change",
         "details": {"exception_id": exc.id, "fields": sorted(changes)}}}
 

@@ -62,6 +62,16 @@ class ExceptionKind(StrEnum):
     DOSE_NOT_GIVEN = "dose_not_given"
 
 
+
+
+class ReasonKind(StrEnum):
+    """What a visit's reason is about (its "about"): an undone task, a short visit, a missed visit."""
+
+    TASK = "task"
+    SHORT = "short"
+    MISSED = "missed"
+
+
 # Reason codes every council starts with (code, label); the council officer edits the council's own list.
 DEFAULT_REASON_CODES = (
     ("phone_lost_or_broken", "Phone lost or broken"), ("no_signal", "No phone signal"),

@@ -12,7 +12,7 @@ from server.extensions import db
 from server.i18n import _
 from server.monitoring.alerts import resolve_alerts
 from server.monitoring.models import AlertKind
-from server.visits.models import ExceptionKind, Visit, VisitCorrection, VisitException, VisitStatus
+from server.visits.models import ExceptionKind, ReasonKind, Visit, VisitCorrection, VisitException, VisitStatus
 from server.visits.reasons import usable
 from server.visits.service import refresh_state
 
@@ -68,8 +68,8 @@ def resolve_exception(ident: Identity, visit: Visit, exception_id: int, data: di
     exc.resolved_at, exc.resolved_by, exc.reason_code = now, ident.user_id, code.code
     exc.resolution = data["reason_code"] + (f": {data['note']}" if data.get("note") else "")
     if exc.kind == ExceptionKind.MISSED:
-        visit.reasons = [*(r for r in visit.reasons or () if r["about"] != "missed"),
-                         {"about": "missed", "code": code.code, "external_code": code.external_code,
+        visit.reasons = [*(r for r in visit.reasons or () if r["about"] != ReasonKind.MISSED),
+                         {"about": ReasonKind.MISSED, "code": code.code, "external_code": code.external_code,
                           "note": data.get("note")}]
     if exc.kind in EXCEPTION_ALERTS:  # settled here, so no longer a coordinator's alert either
         resolve_alerts(visit.id, (exc.kind,), now, worker_id=exc.worker_id)

@@ -29,6 +29,7 @@ from server.visits.idempotency import check_replay, content_hash
 from server.visits.models import (
     ExceptionKind,
     OutcomeProgress,
+    ReasonKind,
     Visit,
     VisitAssignment,
     VisitEvent,
@@ -251,10 +252,10 @@ def _note_position(event: VisitEvent, at: datetime) -> None:
 
 def _keep_reasons(visit: Visit, event: VisitEvent) -> None:
     """A check-out's reasons for unticked tasks and a short visit; a later check-out by the same carer replaces them."""
-    given = [{"about": "task", "task": r["task"], "code": r["reason"], "note": r.get("note"),
+    given = [{"about": ReasonKind.TASK, "task": r["task"], "code": r["reason"], "note": r.get("note"),
               "worker_id": event.worker_id} for r in event.payload.get("task_reasons", ())]
     if event.payload.get("short_reason"):
-        given.append({"about": "short", "code": None, "note": event.payload["short_reason"],
+        given.append({"about": ReasonKind.SHORT, "code": None, "note": event.payload["short_reason"],
                       "worker_id": event.worker_id})
     if given:
         replaced = {(r["about"], r.get("task")) for r in given}
