@@ -27,8 +27,6 @@ OPEN_STATUSES = frozenset({VisitStatus.SCHEDULED, VisitStatus.EN_ROUTE, VisitSta
 NOT_STARTED = frozenset({VisitStatus.SCHEDULED, VisitStatus.EN_ROUTE})
 # Statuses of a visit a carer came to.
 ATTENDED = frozenset({VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED})
-# Statuses of a visit that never happened.
-NOT_DELIVERED = frozenset({VisitStatus.CANCELLED, VisitStatus.MISSED})
 PUNCTUALITY = ("early", "on_time", "late")
 EVENT_KINDS = ("arrival", "check_in", "check_out", "task_done", "note", "outcome_progress")
 # Geofence verdicts for an event's fix.
