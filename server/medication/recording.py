@@ -13,7 +13,7 @@ from sqlalchemy import select
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
 from server.i18n import _
-from server.medication.models import GIVEN, DoseEffect, DoseRecord, Medication
+from server.medication.models import DoseEffect, DoseOutcome, DoseRecord, Medication
 from server.medication.queries import (
     doses_due,
     records_by_visit,
@@ -55,7 +55,7 @@ def record_dose(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         administered_at=data["administered_at"], received_at=now, device_id=data.get("device_id"),
         clock_offset_s=clock_offset_s, flags=[],
     )
-    if slot is None and record.outcome == GIVEN and _over_prn_limit(visit, version, record.administered_at):
+    if slot is None and record.outcome == DoseOutcome.GIVEN and _over_prn_limit(visit, version, record.administered_at):
         record.flags = [PRN_OVER_LIMIT]
     if not insert_once(record):
         existing = _by_key(key)
@@ -86,7 +86,7 @@ def _what_was_given(visit: Visit, data: dict):
     version = in_force(medication.versions, local_date(visit.planned_start, visit_zone(visit)))
     if version is None or not version.prn:
         raise invalid("slot", _("Name the dose's slot: this medicine is not an as-required one in force today"))
-    if data["outcome"] == GIVEN and not (data.get("prn_reason") or "").strip():
+    if data["outcome"] == DoseOutcome.GIVEN and not (data.get("prn_reason") or "").strip():
         raise invalid("prn_reason", _("Say why an as-required dose was given"))
     return version, None
 
@@ -95,7 +95,7 @@ def _over_prn_limit(visit: Visit, version, at: datetime) -> bool:
     """Beyond the day's maximum, or sooner than the minimum interval after the last dose given."""
     start, end = local_day_bounds(local_date(at, visit_zone(visit)), visit_zone(visit))
     given = list(db.session.scalars(select(DoseRecord.administered_at).where(
-        DoseRecord.medication_id == version.medication_id, DoseRecord.slot.is_(None), DoseRecord.outcome == GIVEN,
+        DoseRecord.medication_id == version.medication_id, DoseRecord.slot.is_(None), DoseRecord.outcome == DoseOutcome.GIVEN,
         DoseRecord.administered_at >= start - timedelta(days=1), DoseRecord.administered_at < end)))
     today = [t for t in given if t >= start]
     if version.prn_max_per_day is not None and len(today) >= version.prn_max_per_day:
@@ -106,8 +106,8 @@ def _over_prn_limit(visit: Visit, version, at: datetime) -> bool:
 
 def _follow_up(visit: Visit, record: DoseRecord, now: datetime) -> None:
     name = record.version.name
-    if record.outcome != GIVEN or PRN_OVER_LIMIT in record.flags:
-        what = "given over its as-required limit" if record.outcome == GIVEN else record.outcome.replace("_", " ")
+    if record.outcome != DoseOutcome.GIVEN or PRN_OVER_LIMIT in record.flags:
+        what = "given over its as-required limit" if record.outcome == DoseOutcome.GIVEN else record.outcome.replace("_", " ")
         detail = f"{name} ({record.slot or 'as required'}): {what}"
         exc = open_exception(visit, ExceptionKind.DOSE_NOT_GIVEN, now, worker_id=record.worker_id, detail=detail)
         if detail not in (exc.detail or ""):
@@ -156,7 +156,7 @@ def _effect_by_key(key: str) -> DoseEffect | None:
 
 
 def _check_as_required(record: DoseRecord) -> None:
-    if record.slot is not None or record.outcome != GIVEN:
+    if record.slot is not None or record.outcome != DoseOutcome.GIVEN:
         raise ApiError(409, "not_as_required", _("Only an as-required dose that was given has an effect to record"))
 
 

@@ -17,13 +17,14 @@ from sqlalchemy import select
 
 from server.db_types import utcnow
 from server.extensions import db
+from server.medication.models import DoseOutcome
 from server.medication.queries import doses_due, records_by_visit
 from server.reports.scope import Scope, pct
 from server.visits.models import Visit, VisitStatus
 
 COUNTS = ("due", "recorded", "on_time", "given", "refused", "already_taken", "omitted", "pending")
 SHARES = ("recorded", "on_time", "given", "refused", "omitted")
-OMITTED = ("not_available", "not_given")
+OMITTED = frozenset({DoseOutcome.NOT_AVAILABLE, DoseOutcome.NOT_GIVEN})
 
 
 def medication(scope: Scope) -> dict:
