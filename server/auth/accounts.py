@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from server.audit.service import record
-from server.auth.models import PROVIDER_ROLES, User
+from server.auth.models import STAFF, User
 from server.auth.passwords import hash_password
 from server.auth.service import end_sessions
 from server.auth.tenancy import Identity
@@ -54,7 +54,7 @@ def update_user(ident: Identity, user: User, data: dict, now: datetime) -> User:
 
 def _change_role(ident: Identity, user: User, role: str, now: datetime) -> None:
     # Other roles hang on their own record (a worker, a family link, a council) and are made with it.
-    if user.role not in PROVIDER_ROLES or role not in PROVIDER_ROLES:
+    if user.role not in STAFF or role not in STAFF:
         raise invalid("role", _("Only coordinators and provider admins can swap roles, with each other"))
     record("user.role_change", "user", user.id, user_id=ident.user_id, now=now, before=user.role, after=role)
     user.role = role

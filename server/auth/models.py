@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,8 +10,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.db_types import BigId, UTCDateTime, utcnow
 from server.extensions import db
 
-ROLES = ("worker", "coordinator", "provider_admin", "family", "council_officer")
-PROVIDER_ROLES = ("coordinator", "provider_admin")
+
+class Role(StrEnum):
+    WORKER = "worker"
+    COORDINATOR = "coordinator"
+    PROVIDER_ADMIN = "provider_admin"
+    FAMILY = "family"
+    COUNCIL_OFFICER = "council_officer"
+
+
+# The role groups routes admit; each is defined here once.
+# A provider's office: it sees the provider's whole slice.
+STAFF = frozenset({Role.COORDINATOR, Role.PROVIDER_ADMIN})
+# Those who administer a tenant: a provider's admin, a council's officer.
+ADMINS = frozenset({Role.PROVIDER_ADMIN, Role.COUNCIL_OFFICER})
+# Those who read a tenant's reports and records: the provider's office and the council's officers.
+READERS = STAFF | {Role.COUNCIL_OFFICER}
 
 
 class User(db.Model):

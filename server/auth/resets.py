@@ -20,7 +20,7 @@ from server.auth.tenancy import Identity
 from server.errors import ApiError
 from server.extensions import db
 from server.i18n import _
-from server.notify.models import Notification
+from server.notify.models import Channel, Notification
 
 
 def _digest(raw: str) -> str:
@@ -41,7 +41,7 @@ def issue(ident: Identity, user: User, *, now: datetime, valid_for: timedelta, p
     link = f"{public_url.rstrip('/')}/#/reset?token={raw}"
     kind = "invitation" if invitation else "password_reset"
     db.session.add(Notification(
-        dedupe_key=f"{kind}:{token.id}", channel="email", recipient=user.email, user_id=user.id,
+        dedupe_key=f"{kind}:{token.id}", channel=Channel.EMAIL, recipient=user.email, user_id=user.id,
         kind=kind, **(_invitation(user, link, hours) if invitation else _reset(user, link, hours)),
         next_attempt_at=now, created_at=now))
     record(f"auth.{kind}_issue", "user", user.id, user_id=ident.user_id, now=now,

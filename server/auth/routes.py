@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from server.audit.service import record
 from server.auth import accounts, resets, service, throttle
-from server.auth.models import User
+from server.auth.models import ADMINS, Role, User
 from server.auth.schemas import (
     AccessTokenSchema,
     LanguageChoiceSchema,
@@ -38,7 +38,6 @@ from server.extensions import db
 from server.i18n import _
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login, tokens, passwords and user accounts")
-ADMINS = ("provider_admin", "council_officer")
 
 
 def _address() -> str:
@@ -211,7 +210,7 @@ def list_users(query):
 
 
 @bp.post("/users")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(StaffInviteSchema)
 @bp.response(201, ManagedUserSchema)
 def invite_staff(body):

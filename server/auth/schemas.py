@@ -2,7 +2,7 @@ from flask import current_app
 from marshmallow import ValidationError, fields, post_load, validate
 
 from server.auth import policy
-from server.auth.models import PROVIDER_ROLES, ROLES
+from server.auth.models import STAFF, Role
 from server.i18n import LANGUAGES
 from server.schemas import Schema
 
@@ -73,7 +73,7 @@ class ManagedUserSchema(UserSchema):
     id = fields.Integer(dump_only=True)
     email = fields.String(dump_only=True)
     name = fields.String(dump_only=True)
-    role = fields.String(validate=validate.OneOf(ROLES))
+    role = fields.String(validate=validate.OneOf(tuple(Role)))
     provider_id = fields.Integer(dump_only=True, allow_none=True)
     council_id = fields.Integer(dump_only=True, allow_none=True)
     worker_id = fields.Integer(dump_only=True, allow_none=True)
@@ -100,8 +100,8 @@ class StaffInviteSchema(Schema):
 
     email = fields.Email(required=True, load_only=True, validate=validate.Length(max=254))
     name = fields.String(required=True, load_only=True, validate=validate.Length(1, 200))
-    role = fields.String(required=True, load_only=True, validate=validate.OneOf(PROVIDER_ROLES))
+    role = fields.String(required=True, load_only=True, validate=validate.OneOf(sorted(STAFF)))
 
 
 class UserListQuerySchema(Schema):
-    role = fields.String(load_default=None, validate=validate.OneOf(ROLES))
+    role = fields.String(load_default=None, validate=validate.OneOf(tuple(Role)))

@@ -12,7 +12,7 @@ from flask import request
 from flask_jwt_extended import get_jwt, get_jwt_identity, verify_jwt_in_request
 from sqlalchemy import or_, select
 
-from server.auth.models import PROVIDER_ROLES, User
+from server.auth.models import READERS, STAFF, Role, User
 from server.directory.models import Client, Contract, FamilyLink
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
@@ -33,7 +33,7 @@ class Identity:
 
     @property
     def is_provider_staff(self) -> bool:
-        return self.role in PROVIDER_ROLES
+        return self.role in STAFF
 
     @property
     def acts_for_provider(self) -> bool:
@@ -89,37 +89,37 @@ def _contract_ids(ident: Identity):
 
 
 def scope_visits(stmt, ident: Identity):
-    if ident.role == "worker":
+    if ident.role == Role.WORKER:
         mine = select(VisitAssignment.visit_id).where(
             VisitAssignment.worker_id == ident.worker_id, VisitAssignment.removed_at.is_(None)
         )
         return stmt.where(Visit.id.in_(mine))
     if ident.acts_for_provider:
         return stmt.where(Visit.provider_id == ident.provider_id)
-    if ident.role == "council_officer":
+    if ident.role == Role.COUNCIL_OFFICER:
         return stmt.where(Visit.contract_id.in_(_contract_ids(ident)))
-    if ident.role == "family":
+    if ident.role == Role.FAMILY:
         return stmt.where(Visit.client_id.in_(ident.family_client_ids()))
     return stmt.where(False)
 
 
 def scope_clients(stmt, ident: Identity):
-    if ident.role == "worker":
+    if ident.role == Role.WORKER:
         visited = (
             select(Visit.client_id)
             .join(VisitAssignment, VisitAssignment.visit_id == Visit.id)
             .where(VisitAssignment.worker_id == ident.worker_id, VisitAssignment.removed_at.is_(None))
         )
         return stmt.where(Client.id.in_(visited))
-    if ident.acts_for_provider or ident.role == "council_officer":
+    if ident.acts_for_provider or ident.role == Role.COUNCIL_OFFICER:
         return stmt.where(Client.contract_id.in_(_contract_ids(ident)))
-    if ident.role == "family":
+    if ident.role == Role.FAMILY:
         return stmt.where(Client.id.in_(ident.family_client_ids()))
     return stmt.where(False)
 
 
 def scope_contracts(stmt, ident: Identity):
-    if ident.role in (*PROVIDER_ROLES, "council_officer"):
+    if ident.role in READERS:
         return stmt.where(Contract.id.in_(_contract_ids(ident)))
     return stmt.where(False)
 
@@ -127,11 +127,11 @@ def scope_contracts(stmt, ident: Identity):
 def scope_users(stmt, ident: Identity):
     """The logins an administrator manages: a provider admin their provider's staff and workers, and the
     relatives they gave access to its clients; a council officer their council's officers."""
-    if ident.role == "provider_admin":
+    if ident.role == Role.PROVIDER_ADMIN:
         relatives = (select(FamilyLink.user_id).join(Client, Client.id == FamilyLink.client_id)
                      .where(Client.contract_id.in_(_contract_ids(ident))))
         return stmt.where(or_(User.provider_id == ident.provider_id, User.id.in_(relatives)))
-    if ident.role == "council_officer":
+    if ident.role == Role.COUNCIL_OFFICER:
         return stmt.where(User.council_id == ident.council_id)
     return stmt.where(False)
 

@@ -23,7 +23,7 @@ from server.errors import invalid
 from server.extensions import db
 from server.i18n import _
 from server.timeutil import to_local
-from server.visits.models import Visit
+from server.visits.models import Visit, VisitStatus
 from server.visits.service import cancel
 
 # Fields whose change alters which visits a pattern makes, or what each of them is.
@@ -67,7 +67,7 @@ def update_pattern(ident: Identity, pattern: VisitPattern, client: Client, data:
 def _settle_future_visits(pattern: VisitPattern, client: Client, now: datetime, days_ahead: int,
                           data: dict) -> tuple[int, int]:
     visits = db.session.scalars(select(Visit).where(
-        Visit.pattern_id == pattern.id, Visit.status == "scheduled", Visit.started_at.is_(None),
+        Visit.pattern_id == pattern.id, Visit.status == VisitStatus.SCHEDULED, Visit.started_at.is_(None),
         Visit.planned_start > now)).all()
     if not visits:
         return 0, 0

@@ -1,6 +1,7 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
+from server.auth.models import Role
 from server.auth.tenancy import current_identity, get_client, roles_required
 from server.care import patterns, service
 from server.care.models import CarePackage, Outcome, VisitPattern
@@ -36,7 +37,7 @@ def _register(path: str, model, schema) -> None:
         return service.of_client(model, get_client(current_identity(), client_id))
 
     @bp.post(f"/clients/<int:client_id>/{path}", endpoint=f"create_{model.__tablename__}")
-    @roles_required("provider_admin")
+    @roles_required(Role.PROVIDER_ADMIN)
     @bp.arguments(schema)
     @bp.response(201, schema)
     def create_record(body, client_id):
@@ -54,7 +55,7 @@ def _days_ahead() -> int:
 
 
 @bp.post("/clients/<int:client_id>/visit-patterns/preview")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(PatternPreviewInSchema)
 @bp.response(200, PatternPreviewSchema)
 def preview_visit_pattern(body, client_id):
@@ -73,7 +74,7 @@ for _path, (_model, _schema) in RECORDS.items():
 
 
 @bp.patch("/care-packages/<int:package_id>")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(CarePackageSchema(partial=True))
 @bp.response(200, CarePackageSchema)
 def update_care_package(body, package_id):
@@ -85,7 +86,7 @@ def update_care_package(body, package_id):
 
 
 @bp.patch("/visit-patterns/<int:pattern_id>")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(VisitPatternSchema(partial=True))
 @bp.response(200, PatternChangeSchema)
 def update_visit_pattern(body, pattern_id):
@@ -101,7 +102,7 @@ def update_visit_pattern(body, pattern_id):
 
 
 @bp.patch("/outcomes/<int:outcome_id>")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(OutcomeSchema(partial=True))
 @bp.response(200, OutcomeSchema)
 def update_outcome(body, outcome_id):

@@ -13,12 +13,11 @@ from server.commissioning.risk import open_exception_visits
 from server.directory.models import Client
 from server.extensions import db
 from server.feedback.models import VisitFeedback
-from server.notify.models import Notification
-from server.notify.undelivered import UNDELIVERED
+from server.notify.models import UNDELIVERED, Notification
 from server.reports import punctuality, verification
 from server.reports.scope import Scope
 from server.timeutil import to_local
-from server.visits.models import Visit, VisitAssignment
+from server.visits.models import Visit, VisitAssignment, VisitStatus
 
 # A drill-down lists at most this many visits; the CSV of the same link carries them all.
 PAGE = 500
@@ -32,9 +31,9 @@ BEHIND = {
     "missed_pct": lambda: punctuality.visit_class() == "missed",
     "late_pct": lambda: punctuality.visit_class() == "late",
     "verified_pct": lambda: Visit.id.in_(_checked_in(verification.check_in_class() != "verified")),
-    "regular_pct": lambda: Visit.id.in_(_checked_in()) & (Visit.status != "cancelled"),
+    "regular_pct": lambda: Visit.id.in_(_checked_in()) & (Visit.status != VisitStatus.CANCELLED),
     "delivered_pct": lambda: Visit.id.in_(_checked_in(
-        VisitAssignment.checked_out_at > VisitAssignment.checked_in_at)) & (Visit.status != "cancelled"),
+        VisitAssignment.checked_out_at > VisitAssignment.checked_in_at)) & (Visit.status != VisitStatus.CANCELLED),
     "family_rating": lambda: Visit.id.in_(select(VisitFeedback.visit_id)),
     "open_exceptions": lambda: Visit.id.in_(open_exception_visits()),
     "undelivered_messages": lambda: Visit.id.in_(

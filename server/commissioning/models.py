@@ -3,6 +3,7 @@ new work, and care packages offered to those providers in turn."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,14 +12,25 @@ from server.db_types import BigId, UTCDateTime, utcnow
 from server.directory.models import Contract
 from server.extensions import db
 
-# An offer waits on one provider at a time; it ends placed (a provider took it), unplaced (every provider of
-# the zone declined or let it lapse) or withdrawn (the council took it back).
-OFFER_OPEN, OFFER_PLACED, OFFER_UNPLACED, OFFER_WITHDRAWN = "open", "placed", "unplaced", "withdrawn"
-OFFER_STATUSES = (OFFER_OPEN, OFFER_PLACED, OFFER_UNPLACED, OFFER_WITHDRAWN)
-# One provider's turn with an offer: waiting for an answer, then accepted, declined (with a reason) or expired.
-TURN_WAITING, TURN_ACCEPTED, TURN_DECLINED, TURN_EXPIRED, TURN_WITHDRAWN = (
-    "waiting", "accepted", "declined", "expired", "withdrawn")
-TURN_OUTCOMES = (TURN_WAITING, TURN_ACCEPTED, TURN_DECLINED, TURN_EXPIRED, TURN_WITHDRAWN)
+
+class OfferStatus(StrEnum):
+    """An offer waits on one provider at a time; it ends placed (a provider took it), unplaced (every provider of
+    the zone declined or let it lapse) or withdrawn (the council took it back)."""
+
+    OPEN = "open"
+    PLACED = "placed"
+    UNPLACED = "unplaced"
+    WITHDRAWN = "withdrawn"
+
+
+class TurnOutcome(StrEnum):
+    """One provider's turn with an offer: waiting for an answer, then accepted, declined (with a reason) or expired."""
+
+    WAITING = "waiting"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
 
 
 class RiskThresholds(db.Model):
@@ -90,7 +102,7 @@ class PackageOffer(db.Model):
     pattern_summary: Mapped[str] = mapped_column(String(400))
     needs_summary: Mapped[str | None] = mapped_column(Text)
     starts_on: Mapped[date]
-    status: Mapped[str] = mapped_column(String(10), default=OFFER_OPEN)
+    status: Mapped[str] = mapped_column(String(10), default=OfferStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -116,7 +128,7 @@ class OfferTurn(db.Model):
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     offered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    outcome: Mapped[str] = mapped_column(String(10), default=TURN_WAITING)
+    outcome: Mapped[str] = mapped_column(String(10), default=TurnOutcome.WAITING)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(Text)

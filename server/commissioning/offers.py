@@ -15,23 +15,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from server.audit.service import record
+from server.auth.models import Role
 from server.auth.tenancy import Identity
 from server.care.models import CarePackage
-from server.commissioning.models import (
-    OFFER_OPEN,
-    OFFER_PLACED,
-    OFFER_UNPLACED,
-    OFFER_WITHDRAWN,
-    TURN_ACCEPTED,
-    TURN_DECLINED,
-    TURN_EXPIRED,
-    TURN_WAITING,
-    TURN_WITHDRAWN,
-    OfferTurn,
-    PackageOffer,
-    Zone,
-    ZoneProvider,
-)
+from server.commissioning.models import OfferStatus, OfferTurn, PackageOffer, TurnOutcome, Zone, ZoneProvider
 from server.commissioning.zones import contains, district_of, get_zone, zones_of
 from server.directory.models import Client, Provider
 from server.errors import ApiError, invalid, not_found
@@ -42,7 +29,7 @@ from server.i18n import _
 def placed_counts(zone_id: int) -> Counter:
     return Counter(dict(db.session.execute(
         select(PackageOffer.placed_contract_id, func.count()).where(
-            PackageOffer.zone_id == zone_id, PackageOffer.status == OFFER_PLACED)
+            PackageOffer.zone_id == zone_id, PackageOffer.status == OfferStatus.PLACED)
         .group_by(PackageOffer.placed_contract_id)).all()))
 
 
@@ -80,7 +67,7 @@ def create_offer(ident: Identity, data: dict, settings: dict, now: datetime) -> 
         raise invalid("zone_id", _("Zone %(name)s has no providers to offer to", name=zone.name))
     fields = {k: data[k] for k in ("client_name", "client_address", "postcode", "lat", "lon", "weekly_minutes",
                                    "pattern_summary", "needs_summary", "starts_on")}
-    offer = PackageOffer(council_id=ident.council_id, zone_id=zone.id, status=OFFER_OPEN, created_at=now,
+    offer = PackageOffer(council_id=ident.council_id, zone_id=zone.id, status=OfferStatus.OPEN, created_at=now,
                          created_by=ident.user_id, **fields)
     db.session.add(offer)
     db.session.flush()
@@ -95,27 +82,27 @@ def _next_turn(offer: PackageOffer, zone: Zone, settings: dict, now: datetime) -
     had = {t.contract_id for t in offer.turns}
     waiting = queue(zone, had)
     if not waiting:
-        offer.status, offer.closed_at = OFFER_UNPLACED, now
+        offer.status, offer.closed_at = OfferStatus.UNPLACED, now
         record("package_offer.unplaced", "package_offer", offer.id, user_id=None, now=now)
         return None
     nxt = waiting[0]
     turn = OfferTurn(offer_id=offer.id, contract_id=nxt.contract_id, provider_id=nxt.contract.provider_id,
                      offered_at=now, expires_at=now + timedelta(hours=response_hours(zone, settings)),
-                     outcome=TURN_WAITING)
+                     outcome=TurnOutcome.WAITING)
     offer.turns.append(turn)
     db.session.flush()
     return turn
 
 
 def current_turn(offer: PackageOffer) -> OfferTurn | None:
-    return next((t for t in offer.turns if t.outcome == TURN_WAITING), None)
+    return next((t for t in offer.turns if t.outcome == TurnOutcome.WAITING), None)
 
 
 def scope_offers(stmt, ident: Identity):
     """A council officer sees the council's offers; a provider admin only the offers it has been given."""
-    if ident.role == "council_officer":
+    if ident.role == Role.COUNCIL_OFFICER:
         return stmt.where(PackageOffer.council_id == ident.council_id)
-    if ident.role == "provider_admin":
+    if ident.role == Role.PROVIDER_ADMIN:
         mine = select(OfferTurn.offer_id).where(OfferTurn.provider_id == ident.provider_id)
         return stmt.where(PackageOffer.id.in_(mine))
     return stmt.where(False)
@@ -137,7 +124,7 @@ def list_offers(ident: Identity, status: str | None) -> list[PackageOffer]:
 
 def _my_turn(ident: Identity, offer: PackageOffer, now: datetime) -> OfferTurn:
     turn = current_turn(offer)
-    if offer.status != OFFER_OPEN or turn is None or turn.provider_id != ident.provider_id:
+    if offer.status != OfferStatus.OPEN or turn is None or turn.provider_id != ident.provider_id:
         raise ApiError(409, "offer_not_yours_to_answer", _("This offer is no longer waiting for your answer"))
     if now >= turn.expires_at:
         raise ApiError(409, "offer_lapsed", _("The time to answer this offer has passed"))
@@ -148,7 +135,7 @@ def _close_turn(turn: OfferTurn, outcome: str, now: datetime, user_id: int | Non
                 reason: str | None = None) -> None:
     """End a waiting turn, guarded by its state: of two answers racing (two admins, or an answer and the lapse
     job), one wins and the other is told the offer is no longer waiting for it."""
-    moved = db.session.execute(update(OfferTurn).where(OfferTurn.id == turn.id, OfferTurn.outcome == TURN_WAITING)
+    moved = db.session.execute(update(OfferTurn).where(OfferTurn.id == turn.id, OfferTurn.outcome == TurnOutcome.WAITING)
                                .values(outcome=outcome, answered_at=now, answered_by=user_id, reason=reason))
     if not moved.rowcount:
         raise ApiError(409, "offer_not_yours_to_answer", _("This offer is no longer waiting for your answer"))
@@ -158,13 +145,13 @@ def _close_turn(turn: OfferTurn, outcome: str, now: datetime, user_id: int | Non
 def accept(ident: Identity, offer: PackageOffer, now: datetime) -> PackageOffer:
     """Place the package with this provider: the client and the care package under its contract."""
     turn = _my_turn(ident, offer, now)
-    _close_turn(turn, TURN_ACCEPTED, now, ident.user_id)
+    _close_turn(turn, TurnOutcome.ACCEPTED, now, ident.user_id)
     client = Client(contract_id=turn.contract_id, name=offer.client_name, address=offer.client_address,
                     postcode=offer.postcode, lat=offer.lat, lon=offer.lon, created_at=now)
     db.session.add(client)
     db.session.flush()
     db.session.add(CarePackage(client_id=client.id, weekly_minutes=offer.weekly_minutes, starts_on=offer.starts_on))
-    offer.status, offer.closed_at = OFFER_PLACED, now
+    offer.status, offer.closed_at = OfferStatus.PLACED, now
     offer.placed_contract_id, offer.client_id = turn.contract_id, client.id
     db.session.flush()
     record("package_offer.accept", "package_offer", offer.id, user_id=ident.user_id, now=now,
@@ -174,7 +161,7 @@ def accept(ident: Identity, offer: PackageOffer, now: datetime) -> PackageOffer:
 
 def decline(ident: Identity, offer: PackageOffer, reason: str, settings: dict, now: datetime) -> PackageOffer:
     turn = _my_turn(ident, offer, now)
-    _close_turn(turn, TURN_DECLINED, now, ident.user_id, reason)
+    _close_turn(turn, TurnOutcome.DECLINED, now, ident.user_id, reason)
     record("package_offer.decline", "package_offer", offer.id, user_id=ident.user_id, now=now,
            contract_id=turn.contract_id, reason=reason)
     _next_turn(offer, db.session.get(Zone, offer.zone_id), settings, now)
@@ -182,12 +169,12 @@ def decline(ident: Identity, offer: PackageOffer, reason: str, settings: dict, n
 
 
 def withdraw(ident: Identity, offer: PackageOffer, reason: str, now: datetime) -> PackageOffer:
-    if offer.status != OFFER_OPEN:
+    if offer.status != OfferStatus.OPEN:
         raise ApiError(409, "offer_closed", _("This offer is already %(status)s", status=offer.status))
     for turn in offer.turns:
-        if turn.outcome == TURN_WAITING:
-            turn.outcome, turn.answered_at = TURN_WITHDRAWN, now
-    offer.status, offer.closed_at = OFFER_WITHDRAWN, now
+        if turn.outcome == TurnOutcome.WAITING:
+            turn.outcome, turn.answered_at = TurnOutcome.WITHDRAWN, now
+    offer.status, offer.closed_at = OfferStatus.WITHDRAWN, now
     record("package_offer.withdraw", "package_offer", offer.id, user_id=ident.user_id, now=now, reason=reason)
     return offer
 
@@ -197,10 +184,10 @@ def lapse_turns(now: datetime, settings: dict) -> int:
     a turn lapses only from waiting, so a second run (or a scheduler racing an answer) finds nothing to do."""
     lapsed = 0
     due = db.session.scalars(select(OfferTurn).where(
-        OfferTurn.outcome == TURN_WAITING, OfferTurn.expires_at <= now).order_by(OfferTurn.expires_at, OfferTurn.id))
+        OfferTurn.outcome == TurnOutcome.WAITING, OfferTurn.expires_at <= now).order_by(OfferTurn.expires_at, OfferTurn.id))
     for turn in list(due):
         try:
-            _close_turn(turn, TURN_EXPIRED, now)
+            _close_turn(turn, TurnOutcome.EXPIRED, now)
         except ApiError:
             continue  # answered meanwhile
         offer = db.session.get(PackageOffer, turn.offer_id)
@@ -221,7 +208,7 @@ def shown_to(ident: Identity, offer: PackageOffer) -> dict:
     turns = [{"contract_id": t.contract_id, "provider_id": t.provider_id, "provider_name": names[t.provider_id],
               "offered_at": t.offered_at, "expires_at": t.expires_at, "outcome": t.outcome,
               "answered_at": t.answered_at, "reason": t.reason} for t in offer.turns]
-    council = ident.role == "council_officer"
+    council = ident.role == Role.COUNCIL_OFFICER
     if not council:
         turns = [t for t in turns if t["provider_id"] == ident.provider_id]
     placed_here = offer.placed_contract_id is not None and any(

@@ -12,13 +12,7 @@ from statistics import median
 
 from sqlalchemy import select
 
-from server.commissioning.models import (
-    OFFER_OPEN,
-    OFFER_PLACED,
-    OFFER_UNPLACED,
-    PackageOffer,
-    Zone,
-)
+from server.commissioning.models import OfferStatus, PackageOffer, Zone
 from server.extensions import db
 from server.reports.scope import pct
 
@@ -33,15 +27,15 @@ def zone_figures(zones: list[Zone]) -> dict[int, dict]:
     for zone in zones:
         rows = by_zone[zone.id]
         status = Counter(r.status for r in rows)
-        hours = [(r.closed_at - r.created_at).total_seconds() / 3600 for r in rows if r.status == OFFER_PLACED]
-        placed = Counter(r.placed_contract_id for r in rows if r.status == OFFER_PLACED)
+        hours = [(r.closed_at - r.created_at).total_seconds() / 3600 for r in rows if r.status == OfferStatus.PLACED]
+        placed = Counter(r.placed_contract_id for r in rows if r.status == OfferStatus.PLACED)
         figures[zone.id] = {
-            "offers": len(rows), "placed": status[OFFER_PLACED], "unplaced": status[OFFER_UNPLACED],
-            "waiting": status[OFFER_OPEN],
-            "pick_up_pct": pct(status[OFFER_PLACED], status[OFFER_PLACED] + status[OFFER_UNPLACED]),
+            "offers": len(rows), "placed": status[OfferStatus.PLACED], "unplaced": status[OfferStatus.UNPLACED],
+            "waiting": status[OfferStatus.OPEN],
+            "pick_up_pct": pct(status[OfferStatus.PLACED], status[OfferStatus.PLACED] + status[OfferStatus.UNPLACED]),
             "median_hours_to_place": round(median(hours), 1) if hours else None,
             "max_hours_to_place": round(max(hours), 1) if hours else None,
             "providers": [{"contract_id": p.contract_id, "share_pct": p.share_pct, "placed": placed[p.contract_id],
-                           "placed_pct": pct(placed[p.contract_id], status[OFFER_PLACED])} for p in zone.providers],
+                           "placed_pct": pct(placed[p.contract_id], status[OfferStatus.PLACED])} for p in zone.providers],
         }
     return figures

@@ -33,8 +33,7 @@ from server.errors import invalid
 from server.extensions import db
 from server.feedback.models import VisitFeedback
 from server.i18n import _
-from server.notify.models import Notification
-from server.notify.undelivered import UNDELIVERED
+from server.notify.models import UNDELIVERED, Notification
 from server.reports import continuity, delivery, punctuality, verification
 from server.reports.periods import Period
 from server.reports.scope import Scope, resolve_scope

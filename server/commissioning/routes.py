@@ -1,6 +1,7 @@
 from flask import Response, current_app
 from flask_smorest import Blueprint
 
+from server.auth.models import ADMINS, Role
 from server.auth.tenancy import current_identity, get_contract, roles_required
 from server.commissioning import evidence, offers, risk, zones
 from server.commissioning.models import RiskThresholds
@@ -29,8 +30,6 @@ from server.reports.scope import resolve_scope
 
 bp = Blueprint("commissioning", __name__, url_prefix="/api/v1",
                description="Provider risk ranking, zones with providers' shares, and care packages offered in turn")
-OFFICER = ("council_officer",)
-RANKED = ("council_officer", "provider_admin")
 NOT_YOURS = ("offer_not_yours_to_answer: the offer is with another provider or closed; "
              "offer_lapsed: the time to answer has passed")
 
@@ -40,7 +39,7 @@ def _settings() -> dict:
 
 
 @bp.get("/reports/provider-risk")
-@roles_required(*RANKED)
+@roles_required(*ADMINS)
 @bp.arguments(RiskQuerySchema, location="query")
 @bp.response(200, RiskSchema)
 def provider_risk(query):
@@ -51,7 +50,7 @@ def provider_risk(query):
 
 
 @bp.get("/reports/provider-risk/visits")
-@roles_required(*RANKED)
+@roles_required(*ADMINS)
 @bp.arguments(EvidenceQuerySchema, location="query")
 @bp.response(200, EvidenceSchema)
 def provider_risk_visits(query):
@@ -74,7 +73,7 @@ def _thresholds_answer(contract_id: int) -> dict:
 
 
 @bp.get("/contracts/<int:contract_id>/risk-thresholds")
-@roles_required(*RANKED)
+@roles_required(*ADMINS)
 @bp.response(200, ThresholdsSchema)
 def get_risk_thresholds(contract_id):
     """The contract's own amber and red lines, the defaults, and the lines in force."""
@@ -82,7 +81,7 @@ def get_risk_thresholds(contract_id):
 
 
 @bp.put("/contracts/<int:contract_id>/risk-thresholds")
-@roles_required(*OFFICER)
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.arguments(ThresholdsSchema)
 @bp.response(200, ThresholdsSchema)
 def put_risk_thresholds(body, contract_id):
@@ -103,7 +102,7 @@ def _zone_answer(zone, figures: dict | None = None) -> dict:
 
 
 @bp.get("/zones")
-@roles_required(*OFFICER)
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.response(200, ZoneSchema(many=True))
 def list_zones():
     """The council's zones with their providers, shares and placement figures."""
@@ -113,7 +112,7 @@ def list_zones():
 
 
 @bp.post("/zones")
-@roles_required(*OFFICER)
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.arguments(ZoneInSchema)
 @bp.response(201, ZoneSchema)
 def create_zone(body):
@@ -124,14 +123,14 @@ def create_zone(body):
 
 
 @bp.get("/zones/<int:zone_id>")
-@roles_required(*OFFICER)
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.response(200, ZoneSchema)
 def get_zone(zone_id):
     return _zone_answer(zones.get_zone(current_identity(), zone_id))
 
 
 @bp.patch("/zones/<int:zone_id>")
-@roles_required(*OFFICER)
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.arguments(ZoneInSchema(partial=True))
 @bp.response(200, ZoneSchema)
 def update_zone(body, zone_id):
@@ -143,7 +142,7 @@ def update_zone(body, zone_id):
 
 
 @bp.delete("/zones/<int:zone_id>")
-@roles_required(*OFFICER)
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.response(204)
 def archive_zone(zone_id):
     """Archive the zone: new offers no longer go to it; its offers and their history stay."""
@@ -153,14 +152,14 @@ def archive_zone(zone_id):
 
 
 @bp.get("/zones/<int:zone_id>/providers")
-@roles_required(*OFFICER)
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.response(200, ZoneProviderSchema(many=True))
 def zone_providers(zone_id):
     return zones.get_zone(current_identity(), zone_id).providers
 
 
 @bp.put("/zones/<int:zone_id>/providers")
-@roles_required(*OFFICER)
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.arguments(ZoneProvidersInSchema)
 @bp.response(200, ZoneProviderSchema(many=True))
 def set_zone_providers(body, zone_id):
@@ -172,7 +171,7 @@ def set_zone_providers(body, zone_id):
 
 
 @bp.post("/package-offers")
-@roles_required(*OFFICER)
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.arguments(OfferInSchema)
 @bp.response(201, OfferSchema)
 def create_offer(body):
@@ -185,7 +184,7 @@ def create_offer(body):
 
 
 @bp.get("/package-offers")
-@roles_required(*RANKED)
+@roles_required(*ADMINS)
 @bp.arguments(OfferListQuerySchema, location="query")
 @bp.response(200, OfferSchema(many=True))
 def list_offers(query):
@@ -195,7 +194,7 @@ def list_offers(query):
 
 
 @bp.get("/package-offers/<int:offer_id>")
-@roles_required(*RANKED)
+@roles_required(*ADMINS)
 @bp.response(200, OfferSchema)
 def get_offer(offer_id):
     ident = current_identity()
@@ -211,7 +210,7 @@ def _answer(offer_id, act):
 
 
 @bp.post("/package-offers/<int:offer_id>/accept")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.response(200, OfferSchema)
 @bp.alt_response(409, schema=ErrorSchema, description=NOT_YOURS)
 def accept_offer(offer_id):
@@ -220,7 +219,7 @@ def accept_offer(offer_id):
 
 
 @bp.post("/package-offers/<int:offer_id>/decline")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(OfferReasonSchema)
 @bp.response(200, OfferSchema)
 @bp.alt_response(409, schema=ErrorSchema, description=NOT_YOURS)
@@ -230,7 +229,7 @@ def decline_offer(body, offer_id):
 
 
 @bp.post("/package-offers/<int:offer_id>/withdraw")
-@roles_required(*OFFICER)
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.arguments(OfferReasonSchema)
 @bp.response(200, OfferSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="offer_closed: the offer is already placed, unplaced or withdrawn")

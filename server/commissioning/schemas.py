@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.commissioning.evidence import BEHIND
-from server.commissioning.models import OFFER_STATUSES, TURN_OUTCOMES
+from server.commissioning.models import OfferStatus, TurnOutcome
 from server.commissioning.thresholds import KPIS
 from server.i18n import _
 from server.schemas import (
@@ -172,7 +172,7 @@ class OfferInSchema(Schema):
 
 
 class OfferListQuerySchema(Schema):
-    status = fields.String(load_default=None, validate=validate.OneOf(OFFER_STATUSES))
+    status = fields.String(load_default=None, validate=validate.OneOf(tuple(OfferStatus)))
 
 
 class OfferReasonSchema(Schema):
@@ -185,7 +185,7 @@ class TurnSchema(Schema):
     provider_name = fields.String()
     offered_at = fields.DateTime()
     expires_at = fields.DateTime()
-    outcome = fields.String(validate=validate.OneOf(TURN_OUTCOMES))
+    outcome = fields.String(validate=validate.OneOf(tuple(TurnOutcome)))
     answered_at = fields.DateTime(allow_none=True)
     reason = fields.String(allow_none=True)
 
@@ -199,7 +199,7 @@ class OfferSchema(Schema):
     pattern_summary = fields.String()
     needs_summary = fields.String(allow_none=True)
     starts_on = fields.Date()
-    status = fields.String(validate=validate.OneOf(OFFER_STATUSES))
+    status = fields.String(validate=validate.OneOf(tuple(OfferStatus)))
     created_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
     expires_at = fields.DateTime(allow_none=True, metadata={"description": "When the provider's turn lapses"})

@@ -16,6 +16,7 @@ from shapely.validation import explain_validity
 from sqlalchemy import select
 
 from server.audit.service import record
+from server.auth.models import Role
 from server.auth.tenancy import Identity
 from server.commissioning.models import Zone, ZoneProvider
 from server.directory.models import Contract
@@ -85,7 +86,7 @@ def zones_of(ident: Identity, active_only: bool = True) -> list[Zone]:
 
 def get_zone(ident: Identity, zone_id: int) -> Zone:
     zone = db.session.get(Zone, zone_id)
-    if zone is None or ident.role != "council_officer" or zone.council_id != ident.council_id:
+    if zone is None or ident.role != Role.COUNCIL_OFFICER or zone.council_id != ident.council_id:
         raise not_found(_("Zone not found"))
     return zone
 

@@ -2,6 +2,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from server.auth.models import READERS, STAFF, Role
 from server.auth.resets import send_link
 from server.auth.tenancy import (
     current_identity,
@@ -30,18 +31,17 @@ from server.errors import ErrorSchema
 from server.extensions import db
 
 bp = Blueprint("directory", __name__, url_prefix="/api/v1", description="Contracts, workers, clients, family access")
-STAFF = ("coordinator", "provider_admin")
 
 
 @bp.get("/contracts")
-@roles_required(*STAFF, "council_officer")
+@roles_required(*READERS)
 @bp.response(200, ContractSchema(many=True))
 def list_contracts():
     return db.session.scalars(scope_contracts(select(Contract), current_identity()).order_by(Contract.id)).all()
 
 
 @bp.get("/councils/<int:council_id>")
-@roles_required("council_officer")
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.response(200, CouncilSchema)
 def get_council(council_id):
     """The council's pay settings: holiday calendar, declared holidays, currency and minor unit."""
@@ -49,7 +49,7 @@ def get_council(council_id):
 
 
 @bp.patch("/councils/<int:council_id>")
-@roles_required("council_officer")
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.arguments(CouncilSchema(partial=True))
 @bp.response(200, CouncilSchema)
 def update_council(body, council_id):
@@ -69,7 +69,7 @@ def get_provider(provider_id):
 
 
 @bp.patch("/providers/<int:provider_id>")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(ProviderSchema(partial=True))
 @bp.response(200, ProviderSchema)
 def update_provider(body, provider_id):
@@ -89,7 +89,7 @@ def list_workers():
 
 
 @bp.post("/workers")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(WorkerCreateSchema)
 @bp.response(201, WorkerSchema)
 def create_worker(body):
@@ -104,7 +104,7 @@ def create_worker(body):
 
 
 @bp.patch("/workers/<int:worker_id>")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(WorkerSchema(partial=True))
 @bp.response(200, WorkerSchema)
 def update_worker(body, worker_id):
@@ -121,7 +121,7 @@ def list_clients():
 
 
 @bp.post("/clients")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(ClientSchema)
 @bp.response(201, ClientSchema)
 def create_client(body):
@@ -137,7 +137,7 @@ def get_one_client(client_id):
 
 
 @bp.patch("/clients/<int:client_id>")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(ClientUpdateSchema(partial=True))
 @bp.response(200, ClientSchema)
 def update_client(body, client_id):
@@ -156,7 +156,7 @@ def list_family(client_id):
 
 
 @bp.post("/clients/<int:client_id>/family")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(FamilyMemberInSchema)
 @bp.response(201, FamilyLinkSchema)
 def add_family(body, client_id):
@@ -171,7 +171,7 @@ def add_family(body, client_id):
 
 
 @bp.delete("/clients/<int:client_id>/family/<int:link_id>")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.response(204)
 def remove_family(client_id, link_id):
     """The relative no longer sees this client, from their next request; their login stays."""
@@ -181,7 +181,7 @@ def remove_family(client_id, link_id):
 
 
 @bp.get("/geocode")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(GeocodeQuerySchema, location="query")
 @bp.response(200, PlaceSchema(many=True))
 @bp.alt_response(409, schema=ErrorSchema, description="geocoder_off: no geocoder is configured (setting geocoder)")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from server.audit.service import record
 from server.auth.accounts import new_login, set_active
-from server.auth.models import User
+from server.auth.models import Role, User
 from server.auth.tenancy import Identity, get_contract
 from server.directory.models import Client, Council, FamilyLink, Provider, Worker
 from server.errors import invalid, not_found
@@ -21,7 +21,7 @@ def create_worker(ident: Identity, data: dict, now: datetime) -> tuple[Worker, U
                     phone=data.get("phone"))
     db.session.add(worker)
     db.session.flush()
-    login = new_login(data["email"], data["name"], data.get("password"), "worker",
+    login = new_login(data["email"], data["name"], data.get("password"), Role.WORKER,
                        provider_id=ident.provider_id, worker_id=worker.id)
     record("worker.create", "worker", worker.id, user_id=ident.user_id, now=now, login_user_id=login.id)
     return worker, login
@@ -87,8 +87,8 @@ def add_family_member(ident: Identity, client: Client, data: dict, now: datetime
     user = db.session.scalar(select(User).where(User.email == email))
     created = user is None
     if created:
-        user = new_login(email, data["name"], data.get("password"), "family")
-    elif user.role != "family":
+        user = new_login(email, data["name"], data.get("password"), Role.FAMILY)
+    elif user.role != Role.FAMILY:
         raise invalid("email", _("This email is a login of staff, not of a family member"))
     elif data.get("password"):
         raise invalid("password", _("This relative already has a login; leave the password out to link it"))

@@ -29,7 +29,7 @@ from server.care.service_codes import PackageCodes
 from server.directory.models import Client
 from server.extensions import db
 from server.timeutil import local_range_bounds, zone
-from server.visits.models import Visit, VisitAssignment
+from server.visits.models import Visit, VisitAssignment, VisitStatus
 
 FHIR_JSON = "application/fhir+json"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
@@ -41,9 +41,10 @@ CLIENT_REFERENCE, CLIENT_ID = "urn:caremon:client-reference", "urn:caremon:clien
 WORKER_REFERENCE, WORKER_ID = "urn:caremon:worker-reference", "urn:caremon:worker-id"
 VISIT_ID = "urn:caremon:visit-id"
 # A missed visit never began, which is FHIR's cancelled; late and en-route visits are still only planned.
-STATUS = {"scheduled": "planned", "en_route": "planned", "late": "planned", "in_progress": "in-progress",
-          "completed": "finished", "missed": "cancelled", "cancelled": "cancelled"}
-LOCATION_STATUS = {"in_progress": "active", "completed": "completed"}
+STATUS = {VisitStatus.SCHEDULED: "planned", VisitStatus.EN_ROUTE: "planned", VisitStatus.LATE: "planned",
+          VisitStatus.IN_PROGRESS: "in-progress", VisitStatus.COMPLETED: "finished", VisitStatus.MISSED: "cancelled",
+          VisitStatus.CANCELLED: "cancelled"}
+LOCATION_STATUS = {VisitStatus.IN_PROGRESS: "active", VisitStatus.COMPLETED: "completed"}
 HOME_HEALTH = Coding(system=ACT_CODE, code="HH", display="home health")
 
 

@@ -4,6 +4,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from server.audit.service import record
+from server.auth.models import ADMINS, READERS
 from server.auth.tenancy import current_identity, get_client, roles_required
 from server.db_types import utcnow
 from server.exports import evv
@@ -20,7 +21,7 @@ SEND_BYTES = 1 << 16
 
 
 @bp.get("/exports/evv")
-@roles_required("council_officer", "provider_admin")
+@roles_required(*ADMINS)
 @bp.arguments(EvvQuerySchema, location="query")
 @bp.doc(responses={"200": {
     "description": "One row per carer who checked in to a visit planned in the period: the six data elements of "
@@ -57,7 +58,7 @@ def export_evv(query):
 
 
 @bp.get("/clients/<int:client_id>/fhir/encounters")
-@roles_required("coordinator", "provider_admin", "council_officer")
+@roles_required(*READERS)
 @bp.arguments(EncounterQuerySchema, location="query")
 @bp.doc(responses={"200": {
     "description": "A FHIR R4 Bundle (type collection) of one Encounter per visit planned in the period: status, "

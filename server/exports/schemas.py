@@ -2,7 +2,7 @@ from marshmallow import fields, validate
 
 from server.exports.evv import FORMATS, METHODS
 from server.schemas import LocalPeriodSchema, Schema, key
-from server.visits.models import GEOFENCE, STATUSES
+from server.visits.models import GEOFENCE, VisitStatus
 
 
 class EvvQuerySchema(LocalPeriodSchema):
@@ -36,7 +36,7 @@ def _fix(moment: str) -> dict:
 class EvvRowSchema(Schema.from_dict({
     "service_type": _text("Service type: the payer's service code (the visit's, else its care package's)"),
     "visit_id": fields.Integer(),
-    "visit_status": fields.String(validate=validate.OneOf(STATUSES)),
+    "visit_status": fields.String(validate=validate.OneOf(tuple(VisitStatus))),
     "contract_id": fields.Integer(),
     "contract_reference": fields.String(),
     "provider_id": fields.Integer(),

@@ -1,6 +1,7 @@
 from flask import Response, current_app
 from flask_smorest import Blueprint
 
+from server.auth.models import ADMINS, Role
 from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.fairpay import record, report, sheet
@@ -16,7 +17,6 @@ from server.visits.queries import tenant_timezone
 
 bp = Blueprint("fairpay", __name__, url_prefix="/api/v1",
                description="Fair pay: carers' working time, travel and waiting against their pay and the minimum wage")
-READERS = ("council_officer", "provider_admin")
 
 
 def _download(body, mimetype: str, filename: str, disposition: str = "attachment") -> Response:
@@ -24,7 +24,7 @@ def _download(body, mimetype: str, filename: str, disposition: str = "attachment
 
 
 @bp.get("/reports/fair-pay")
-@roles_required(*READERS)
+@roles_required(*ADMINS)
 @bp.arguments(FairPayQuerySchema, location="query")
 @bp.response(200, FairPayReportSchema)
 @bp.doc(summary="Fair pay by carer and day", description=report.__doc__, responses={"200": {
@@ -44,7 +44,7 @@ def fair_pay_report(query):
 
 
 @bp.get("/workers/me/day-record")
-@roles_required("worker")
+@roles_required(Role.WORKER)
 @bp.arguments(DayRecordQuerySchema, location="query")
 @bp.response(200, DayRecordSchema)
 @bp.doc(description=record.__doc__, responses={"200": {

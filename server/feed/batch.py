@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from server.errors import ApiError
 from server.extensions import db
+from server.feed.models import UpsertStatus
 from server.i18n import _
 
-REJECTED = "rejected"
 log = logging.getLogger("caremon.feed")
 
 
@@ -46,5 +46,5 @@ def _one(item, schema: Schema, store: Callable[[dict], dict], key_field: str) ->
 
 
 def rejected(key_field: str, key, exc: ApiError) -> dict:
-    return {key_field: key if isinstance(key, str) else None, "status": REJECTED,
+    return {key_field: key if isinstance(key, str) else None, "status": UpsertStatus.REJECTED,
             "error": {"code": exc.code, "message": exc.message, "details": exc.details}}

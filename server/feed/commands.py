@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from server.auth.models import Role
 from server.feed.files import KINDS, FeedFile, FeedFileError, read
 
 feed = AppGroup("feed", help="Check feed files against the published schemas; import a provider's CSV.")
@@ -70,7 +71,7 @@ def import_command(provider_id: int, file: Path, kind: str | None, dry_run: bool
     feed_file = _load(file, kind)
     if feed_file.kind not in IMPORTABLE:
         raise click.ClickException(f"{file}: holds {feed_file.kind}; only clients, workers or visits are imported")
-    report = import_file(Identity(user_id=None, role="provider_admin", provider_id=provider_id), feed_file,
+    report = import_file(Identity(user_id=None, role=Role.PROVIDER_ADMIN, provider_id=provider_id), feed_file,
                          utcnow(), dry_run=dry_run)
     if dry_run:
         db.session.rollback()

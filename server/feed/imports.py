@@ -15,6 +15,7 @@ from server.auth.tenancy import Identity
 from server.errors import ApiError
 from server.feed import batch, upserts
 from server.feed.files import FeedFile
+from server.feed.models import UpsertStatus
 from server.feed.schemas import ClientItemSchema, VisitItemSchema, WorkerItemSchema
 
 # Kept as each reference's source system, where an API client's name would be.
@@ -38,9 +39,9 @@ def import_file(ident: Identity, feed_file: FeedFile, now: datetime, *, dry_run:
             "ref", row.item.get("ref"), ApiError(422, "unreadable_row", row.error))
         results.append({"line": row.line, **result, "id": None if dry_run else result.get("id")})
     counts = Counter(result["status"] for result in results)
-    if not dry_run and counts.keys() & {upserts.CREATED, upserts.UPDATED}:
+    if not dry_run and counts.keys() & {UpsertStatus.CREATED, UpsertStatus.UPDATED}:
         record("feed.import", "provider", ident.provider_id, user_id=ident.user_id, now=now, kind=feed_file.kind,
                rows=len(results), **counts)
     return {"kind": feed_file.kind, "dry_run": dry_run, "rows": len(results),
-            "accepted": len(results) - counts[batch.REJECTED], "rejected": counts[batch.REJECTED],
+            "accepted": len(results) - counts[UpsertStatus.REJECTED], "rejected": counts[UpsertStatus.REJECTED],
             "counts": dict(counts), "results": results}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -16,6 +17,16 @@ SCOPES = (FEED_WRITE, EVENTS_WRITE)
 # What an external reference can name.
 REF_CLIENT, REF_WORKER, REF_VISIT = "client", "worker", "visit"
 REF_KINDS = (REF_CLIENT, REF_WORKER, REF_VISIT)
+
+
+class UpsertStatus(StrEnum):
+    """What became of one item of a batch: held items wait for a coordinator, rejected ones were not valid."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    HELD = "held"
+    REJECTED = "rejected"
 
 
 class ApiClient(db.Model):

@@ -12,13 +12,12 @@ from datetime import datetime
 from sqlalchemy import update
 
 from server.extensions import db
-from server.feed.batch import REJECTED
-from server.feed.models import FeedRejection
+from server.feed.models import FeedRejection, UpsertStatus
 from server.unique import insert_once
 
 
 def record(provider_id: int, source_system: str, kind: str, results: list[dict], now: datetime) -> None:
-    reasons = Counter(result["error"]["code"] for result in results if result["status"] == REJECTED)
+    reasons = Counter(result["error"]["code"] for result in results if result["status"] == UpsertStatus.REJECTED)
     hour = now.replace(minute=0, second=0, microsecond=0)
     for reason, items in sorted(reasons.items()):
         bucket = {"provider_id": provider_id, "source_system": source_system, "kind": kind, "reason": reason,

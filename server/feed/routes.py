@@ -12,12 +12,13 @@ from marshmallow import EXCLUDE, ValidationError
 
 from device_sync.protocol import ACCEPTED
 from server.audit.service import record
+from server.auth.models import Role
 from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.errors import ApiError, invalid
 from server.extensions import db
 from server.feed import batch, clients, events, files, imports, rejections, upserts
-from server.feed.models import EVENTS_WRITE, FEED_WRITE, ApiClient
+from server.feed.models import EVENTS_WRITE, FEED_WRITE, ApiClient, UpsertStatus
 from server.feed.schemas import (
     ApiClientInSchema,
     ApiClientSchema,
@@ -41,7 +42,7 @@ bp = Blueprint("feed", __name__, url_prefix="/api/v1",
                description="The open provider feed: API clients, client-credentials tokens, batches from a "
                            "provider's own systems (see docs/FEED.md)")
 # Answers that mean the batch changed something.
-WRITES = {upserts.CREATED, upserts.UPDATED, ACCEPTED}
+WRITES = {UpsertStatus.CREATED, UpsertStatus.UPDATED, ACCEPTED}
 
 
 def scope_required(scope: str):
@@ -63,14 +64,14 @@ def scope_required(scope: str):
 # --- API clients, managed by the provider's administrator ---
 
 @bp.get("/api-clients")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.response(200, ApiClientSchema(many=True))
 def list_api_clients():
     return clients.list_clients(current_identity())
 
 
 @bp.post("/api-clients")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(ApiClientInSchema)
 @bp.response(201, ApiClientSecretSchema)
 def create_api_client(body):
@@ -81,7 +82,7 @@ def create_api_client(body):
 
 
 @bp.post("/api-clients/<int:api_client_id>/rotate")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.response(200, ApiClientSecretSchema)
 @bp.alt_response(409, description="The API client is revoked")
 def rotate_api_client(api_client_id):
@@ -98,7 +99,7 @@ def _with_secret(api_client: ApiClient, secret: str) -> dict:
 
 
 @bp.delete("/api-clients/<int:api_client_id>")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.response(204)
 def revoke_api_client(api_client_id):
     """The client's tokens are refused from their next request on, and it gets no new ones."""
@@ -246,7 +247,7 @@ CSV_BODY = {"required": True, "content": {
 
 
 @bp.post("/feed/import")
-@roles_required("provider_admin")
+@roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(ImportQuerySchema, location="query")
 @bp.doc(requestBody=CSV_BODY)
 @bp.response(200, ImportReportSchema)

@@ -4,12 +4,10 @@ json_schemas/ publish the same shapes to vendors; a test holds the two together.
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from device_sync.protocol import SETTLED
-from server.feed.models import SCOPES
+from server.feed.models import SCOPES, UpsertStatus
 from server.i18n import _
 from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code, visit_type
 from server.visits.schemas import MAX_CARERS, MAX_TASKS, EventInSchema
-
-UPSERT_STATUSES = ("created", "updated", "unchanged", "held", "rejected")
 
 
 def external_ref(**kwargs) -> fields.String:
@@ -125,7 +123,7 @@ class FeedEventItemSchema(EventInSchema):
 
 class UpsertResultSchema(Schema):
     ref = fields.String(allow_none=True)
-    status = fields.String(validate=validate.OneOf(UPSERT_STATUSES))
+    status = fields.String(validate=validate.OneOf(tuple(UpsertStatus)))
     id = fields.Integer(allow_none=True)
     error = fields.Dict()
 

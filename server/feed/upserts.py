@@ -19,16 +19,11 @@ from server.directory.models import Client, Contract, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
 from server.feed import refs
-from server.feed.models import REF_CLIENT, REF_VISIT, REF_WORKER
+from server.feed.models import REF_CLIENT, REF_VISIT, REF_WORKER, UpsertStatus
 from server.i18n import _
 from server.visits import planning
-from server.visits.models import Visit, VisitAssignment
+from server.visits.models import ATTENDED, ExceptionKind, Visit, VisitAssignment, VisitStatus
 from server.visits.service import cancel, open_exception
-
-CREATED, UPDATED, UNCHANGED, HELD = "created", "updated", "unchanged", "held"
-FEED_CHANGE = "feed_change"
-# Statuses after which a visit's plan is history: changes wait for a coordinator.
-DELIVERED = ("in_progress", "completed")
 
 
 def _set(obj, values: dict) -> list[str]:
@@ -57,10 +52,10 @@ class Upserts:
             record = self.create(item)
             refs.bind(self.ident.provider_id, self.kind, item["ref"], record.id, self.source, self.now)
             self.ids[item["ref"]], self.records[record.id] = record.id, record
-            return {"ref": item["ref"], "status": CREATED, "id": record.id}
+            return {"ref": item["ref"], "status": UpsertStatus.CREATED, "id": record.id}
         answer = self.update(record, item)
         return answer if isinstance(answer, dict) else {
-            "ref": item["ref"], "status": UPDATED if answer else UNCHANGED, "id": record.id}
+            "ref": item["ref"], "status": UpsertStatus.UPDATED if answer else UpsertStatus.UNCHANGED, "id": record.id}
 
     def create(self, item: dict):
         raise NotImplementedError
@@ -158,9 +153,9 @@ class VisitUpserts(Upserts):
         changes = _changes(visit, plan, item["cancel_reason"])
         if not changes:
             return []
-        if visit.status == "cancelled":
+        if visit.status == VisitStatus.CANCELLED:
             raise invalid("cancel_reason", _("A cancelled visit cannot be changed; send a new visit"))
-        if visit.status in DELIVERED or visit.started_at is not None:
+        if visit.status in ATTENDED or visit.started_at is not None:
             return _hold(visit, item["ref"], changes, self.source, self.now)
         if "carers_required" in changes:
             visit.carers_required = plan["carers_required"]
@@ -193,7 +188,7 @@ def _changes(visit: Visit, plan: dict, cancel_reason: str | None) -> dict:
                "worker_ids": [a.worker_id for a in visit.active_assignments], "service_code": visit.service_code,
                "visit_type": visit.visit_type}
     changes = {k: (v, plan[k]) for k, v in current.items() if plan[k] != v}
-    if cancel_reason and visit.status != "cancelled":
+    if cancel_reason and visit.status != VisitStatus.CANCELLED:
         changes["cancel_reason"] = (None, cancel_reason)
     return changes
 
@@ -202,9 +197,9 @@ def _hold(visit: Visit, ref: str, changes: dict, source: str, now: datetime) -> 
     """A coordinator decides: the newest change a system asks for is kept in the one open exception."""
     detail = (f"{source} asks to change a visit already {visit.status.replace('_', ' ')}: "
               + "; ".join(f"{k} {_text(old)} -> {_text(new)}" for k, (old, new) in changes.items()))[:400]
-    exc = open_exception(visit, FEED_CHANGE, now, detail=detail)
+    exc = open_exception(visit, ExceptionKind.FEED_CHANGE, now, detail=detail)
     exc.detail = detail
-    return {"ref": ref, "status": HELD, "id": visit.id, "error": {
+    return {"ref": ref, "status": UpsertStatus.HELD, "id": visit.id, "error": {
         "code": "visit_delivered", "message": "The visit is under way or delivered; a coordinator reviews the change",
         "details": {"exception_id": exc.id, "fields": sorted(changes)}}}
 

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from server.auth.models import Role
 from server.auth.tenancy import Identity
 from server.care.models import SCORE_MAX, SCORE_MIN, Outcome
 from server.directory.models import Client
@@ -19,15 +20,12 @@ from server.errors import ApiError
 from server.extensions import db
 from server.i18n import _
 from server.timeutil import local_range_bounds, to_local
-from server.visits.models import OutcomeProgress, Visit, VisitEvent
-
-# Visits a carer came to: the log has something to say about them.
-ATTENDED = ("in_progress", "completed")
+from server.visits.models import ATTENDED, OutcomeProgress, Visit, VisitEvent
 
 
 def care_log(ident: Identity, client: Client, date_from: date, date_to: date) -> dict:
     """The log for local dates date_from..date_to, newest visit first."""
-    if ident.role == "family" and not client.share_care_log_with_family:
+    if ident.role == Role.FAMILY and not client.share_care_log_with_family:
         raise ApiError(403, "care_log_not_shared", _("The care log is shared with family only where the client "
                                                      "agrees; ask the care provider's office"))
     tz = client.contract.council.timezone

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from server.audit.service import record
-from server.auth.models import User
+from server.auth.models import Role, User
 from server.auth.tenancy import Identity
 from server.directory.models import Client
 from server.errors import not_found
@@ -44,7 +44,7 @@ def _tell_coordinators(message: FamilyMessage, client: Client, now: datetime) ->
     text = _("%(name)s has sent the office a message about %(first)s. Read it in Caremon under Family messages.",
              name=message.user.name, first=first)
     coordinators = db.session.scalars(select(User).where(
-        User.provider_id == message.provider_id, User.role == "coordinator", User.active.is_(True))).all()
+        User.provider_id == message.provider_id, User.role == Role.COORDINATOR, User.active.is_(True))).all()
     devices = defaultdict(list)  # each coordinator's push subscriptions, in one query for them all
     for sub in db.session.scalars(select(PushSubscription).where(
             PushSubscription.user_id.in_([user.id for user in coordinators]))):
@@ -63,7 +63,7 @@ def _tell_coordinators(message: FamilyMessage, client: Client, now: datetime) ->
 def listed(ident: Identity, unread_only: bool) -> list[FamilyMessage]:
     """Staff: their provider's messages; a family member: the ones they sent. Newest first."""
     stmt = select(FamilyMessage)
-    if ident.role == "family":
+    if ident.role == Role.FAMILY:
         stmt = stmt.where(FamilyMessage.user_id == ident.user_id)
     else:
         stmt = stmt.where(FamilyMessage.provider_id == ident.provider_id)

@@ -1,5 +1,6 @@
 from flask_smorest import Blueprint
 
+from server.auth.models import READERS, STAFF, Role
 from server.auth.tenancy import current_identity, get_client, get_visit, roles_required
 from server.db_types import utcnow
 from server.errors import ErrorSchema
@@ -17,11 +18,10 @@ from server.feedback.schemas import (
 
 bp = Blueprint("feedback", __name__, url_prefix="/api/v1",
                description="Families: rating delivered visits, the care log, messages to the provider's office")
-STAFF = ("coordinator", "provider_admin")
 
 
 @bp.post("/visits/<int:visit_id>/feedback")
-@roles_required("family")
+@roles_required(Role.FAMILY)
 @bp.arguments(FeedbackInSchema)
 @bp.response(201, FeedbackSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="visit_cancelled, visit_missed, visit_not_started, "
@@ -35,7 +35,7 @@ def give_feedback(body, visit_id):
 
 
 @bp.get("/visits/<int:visit_id>/feedback")
-@roles_required("family", "coordinator", "provider_admin", "council_officer")
+@roles_required(Role.FAMILY, *READERS)
 @bp.response(200, FeedbackSchema(many=True))
 def list_feedback(visit_id):
     ident = current_identity()
@@ -43,7 +43,7 @@ def list_feedback(visit_id):
 
 
 @bp.get("/clients/<int:client_id>/care-log")
-@roles_required("family", *STAFF)
+@roles_required(Role.FAMILY, *STAFF)
 @bp.arguments(CareLogQuerySchema, location="query")
 @bp.response(200, CareLogSchema)
 @bp.alt_response(403, schema=ErrorSchema, description="care_log_not_shared: the client has not agreed to share it")
@@ -54,7 +54,7 @@ def client_care_log(query, client_id):
 
 
 @bp.post("/family-messages")
-@roles_required("family")
+@roles_required(Role.FAMILY)
 @bp.arguments(FamilyMessageInSchema)
 @bp.response(201, FamilyMessageSchema)
 def send_family_message(body):
@@ -66,7 +66,7 @@ def send_family_message(body):
 
 
 @bp.get("/family-messages")
-@roles_required("family", *STAFF)
+@roles_required(Role.FAMILY, *STAFF)
 @bp.arguments(FamilyMessageQuerySchema, location="query")
 @bp.response(200, FamilyMessageSchema(many=True))
 def list_family_messages(query):

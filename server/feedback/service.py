@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from server.auth.models import Role
 from server.auth.tenancy import Identity
 from server.directory.models import FamilyLink
 from server.errors import ApiError
@@ -12,22 +13,20 @@ from server.extensions import db
 from server.feedback.models import VisitFeedback
 from server.i18n import _
 from server.unique import insert_once
-from server.visits.models import Visit
-
-COMPLETED = "completed"
+from server.visits.models import Visit, VisitStatus
 
 
 def give_feedback(ident: Identity, visit: Visit, data: dict, now: datetime) -> VisitFeedback:
     """A family member's one rating of a delivered (completed) visit: a visit still under way, or one that never
     happened, has nothing to rate yet or ever."""
-    if visit.status == "cancelled":
+    if visit.status == VisitStatus.CANCELLED:
         raise ApiError(409, "visit_cancelled", _("This visit was cancelled, so there is nothing to rate"))
-    if visit.status == "missed":
+    if visit.status == VisitStatus.MISSED:
         raise ApiError(409, "visit_missed", _("Nobody came to this visit, so there is nothing to rate; the office "
                                               "has been told"))
     if visit.planned_start > now:
         raise ApiError(409, "visit_not_started", _("You can say how a visit went once it has started"))
-    if visit.status != COMPLETED:
+    if visit.status != VisitStatus.COMPLETED:
         raise ApiError(409, "visit_not_delivered", _("You can say how a visit went once the carer has finished it"))
     comment = (data.get("comment") or "").strip() or None
     feedback = VisitFeedback(visit_id=visit.id, user_id=ident.user_id, rating=data["rating"],
@@ -41,7 +40,7 @@ def give_feedback(ident: Identity, visit: Visit, data: dict, now: datetime) -> V
 def feedback_for(ident: Identity, visit: Visit) -> list[VisitFeedback]:
     """Staff and commissioners see every family member's say; a family member sees their own."""
     stmt = select(VisitFeedback).where(VisitFeedback.visit_id == visit.id)
-    if ident.role == "family":
+    if ident.role == Role.FAMILY:
         stmt = stmt.where(VisitFeedback.user_id == ident.user_id)
     items = list(db.session.scalars(stmt.order_by(VisitFeedback.created_at, VisitFeedback.id)))
     _attach_relationships(visit, items)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from server.directory.models import Client
 from server.extensions import db
-from server.medication.models import CHART_CODES, GIVEN
+from server.medication.models import CHART_CODES, DoseOutcome
 from server.medication.queries import doses_due, records_by_visit
 from server.medication.schedule import local_date
 from server.timeutil import local_range_bounds
@@ -55,7 +55,7 @@ def month_grid(client: Client, month: str, now: datetime) -> dict:
             if record.slot is None:
                 row = (record.medication_id, PRN)
                 rows[row] = record.version
-                if record.outcome == GIVEN:
+                if record.outcome == DoseOutcome.GIVEN:
                     cells[row][day] = str(int(cells[row].get(day, "0")) + 1)
     ordered = sorted(rows, key=lambda r: (rows[r].name.lower(), r[0], r[1] == PRN, r[1]))
     return {"days": [d.day for d in days],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,12 +12,21 @@ from server.extensions import db
 
 ROUTES = ("oral", "sublingual", "buccal", "inhaled", "topical", "transdermal", "eye", "ear", "nasal", "rectal",
           "vaginal", "subcutaneous", "intramuscular", "enteral_tube", "other")
-OUTCOMES = ("given", "refused", "not_available", "already_taken", "not_given")
-GIVEN = "given"
+
+
+class DoseOutcome(StrEnum):
+    GIVEN = "given"
+    REFUSED = "refused"
+    NOT_AVAILABLE = "not_available"
+    ALREADY_TAKEN = "already_taken"
+    NOT_GIVEN = "not_given"
+
+
 # A dose due at the visit itself (a pattern's visit) rather than at a local time of day.
 VISIT_SLOT = "visit"
 # The MAR chart's letters, one per outcome (G for given; the others as care homes' charts print them).
-CHART_CODES = {"given": "G", "refused": "R", "not_available": "N", "already_taken": "A", "not_given": "O"}
+CHART_CODES = {DoseOutcome.GIVEN: "G", DoseOutcome.REFUSED: "R", DoseOutcome.NOT_AVAILABLE: "N",
+               DoseOutcome.ALREADY_TAKEN: "A", DoseOutcome.NOT_GIVEN: "O"}
 
 
 class Medication(db.Model):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.medication.models import DoseRecord, Medication, MedicationVersion
 from server.medication.schedule import DueDose, VisitSlot, due_at_visit, local_date
-from server.visits.models import Visit
+from server.visits.models import Visit, VisitStatus
 
 # A local day lasts at most 25 hours: a visit's same-day neighbours start within this of it.
 SAME_DAY = timedelta(hours=26)
@@ -38,7 +38,7 @@ def medicines_by_client(client_ids) -> dict[int, list[list[MedicationVersion]]]:
 
 def doses_due(visits: list[Visit]) -> dict[int, list[DueDose]]:
     """The doses due at each visit, by visit id (none at a cancelled visit)."""
-    live = [v for v in visits if v.status != "cancelled"]
+    live = [v for v in visits if v.status != VisitStatus.CANCELLED]
     medicines = medicines_by_client({v.client_id for v in live}) if live else {}
     live = [v for v in live if v.client_id in medicines]
     days = _client_days(live)
@@ -57,7 +57,7 @@ def _client_days(visits: list[Visit]) -> dict[tuple[int, object], list[VisitSlot
         return {}
     zones = {v.client_id: visit_zone(v) for v in visits}
     rows = db.session.execute(select(Visit.id, Visit.client_id, Visit.planned_start, Visit.pattern_id).where(
-        Visit.client_id.in_(list(zones)), Visit.status != "cancelled",
+        Visit.client_id.in_(list(zones)), Visit.status != VisitStatus.CANCELLED,
         Visit.planned_start >= min(v.planned_start for v in visits) - SAME_DAY,
         Visit.planned_start <= max(v.planned_start for v in visits) + SAME_DAY)).all()
     days: dict[tuple[int, object], list[VisitSlot]] = defaultdict(list)

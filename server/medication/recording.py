@@ -13,7 +13,7 @@ from sqlalchemy import select
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
 from server.i18n import _
-from server.medication.models import GIVEN, DoseEffect, DoseRecord, Medication
+from server.medication.models import DoseEffect, DoseOutcome, DoseRecord, Medication
 from server.medication.queries import (
     doses_due,
     records_by_visit,
@@ -25,7 +25,7 @@ from server.medication.signals import critical_doses_recorded
 from server.timeutil import local_day_bounds
 from server.unique import insert_once
 from server.visits.idempotency import check_replay, content_hash
-from server.visits.models import Visit
+from server.visits.models import ExceptionKind, Visit, VisitStatus
 from server.visits.service import open_exception, visit_for_worker
 
 CONTENT_FIELDS = ("medication_id", "slot", "outcome", "reason", "prn_reason", "administered_at", "device_id")
@@ -43,7 +43,7 @@ def record_dose(*, worker_id: int, visit_id: int, data: dict, now: datetime,
     existing = _by_key(key)
     if existing is not None:
         return check_replay(existing, payload_hash), False
-    if visit.status == "cancelled":
+    if visit.status == VisitStatus.CANCELLED:
         raise ApiError(409, "visit_cancelled", _("This visit was cancelled, so no dose is due at it"))
     version, slot = _what_was_given(visit, data)
     record = DoseRecord(
@@ -53,7 +53,7 @@ def record_dose(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         administered_at=data["administered_at"], received_at=now, device_id=data.get("device_id"),
         clock_offset_s=clock_offset_s, flags=[],
     )
-    if slot is None and record.outcome == GIVEN and _over_prn_limit(visit, version, record.administered_at):
+    if slot is None and record.outcome == DoseOutcome.GIVEN and _over_prn_limit(visit, version, record.administered_at):
         record.flags = [PRN_OVER_LIMIT]
     if not insert_once(record):
         existing = _by_key(key)
@@ -84,7 +84,7 @@ def _what_was_given(visit: Visit, data: dict):
     version = in_force(medication.versions, local_date(visit.planned_start, visit_zone(visit)))
     if version is None or not version.prn:
         raise invalid("slot", _("Name the dose's slot: this medicine is not an as-required one in force today"))
-    if data["outcome"] == GIVEN and not (data.get("prn_reason") or "").strip():
+    if data["outcome"] == DoseOutcome.GIVEN and not (data.get("prn_reason") or "").strip():
         raise invalid("prn_reason", _("Say why an as-required dose was given"))
     return version, None
 
@@ -93,7 +93,7 @@ def _over_prn_limit(visit: Visit, version, at: datetime) -> bool:
     """Beyond the day's maximum, or sooner than the minimum interval after the last dose given."""
     start, end = local_day_bounds(local_date(at, visit_zone(visit)), visit_zone(visit))
     given = list(db.session.scalars(select(DoseRecord.administered_at).where(
-        DoseRecord.medication_id == version.medication_id, DoseRecord.slot.is_(None), DoseRecord.outcome == GIVEN,
+        DoseRecord.medication_id == version.medication_id, DoseRecord.slot.is_(None), DoseRecord.outcome == DoseOutcome.GIVEN,
         DoseRecord.administered_at >= start - timedelta(days=1), DoseRecord.administered_at < end)))
     today = [t for t in given if t >= start]
     if version.prn_max_per_day is not None and len(today) >= version.prn_max_per_day:
@@ -104,10 +104,10 @@ def _over_prn_limit(visit: Visit, version, at: datetime) -> bool:
 
 def _follow_up(visit: Visit, record: DoseRecord, now: datetime) -> None:
     name = record.version.name
-    if record.outcome != GIVEN or PRN_OVER_LIMIT in record.flags:
-        what = "given over its as-required limit" if record.outcome == GIVEN else record.outcome.replace("_", " ")
+    if record.outcome != DoseOutcome.GIVEN or PRN_OVER_LIMIT in record.flags:
+        what = "given over its as-required limit" if record.outcome == DoseOutcome.GIVEN else record.outcome.replace("_", " ")
         detail = f"{name} ({record.slot or 'as required'}): {what}"
-        exc = open_exception(visit, "dose_not_given", now, worker_id=record.worker_id, detail=detail)
+        exc = open_exception(visit, ExceptionKind.DOSE_NOT_GIVEN, now, worker_id=record.worker_id, detail=detail)
         if detail not in (exc.detail or ""):
             exc.detail = f"{exc.detail}; {detail}"[:400]
     due = doses_due([visit])[visit.id]
@@ -154,7 +154,7 @@ def _effect_by_key(key: str) -> DoseEffect | None:
 
 
 def _check_as_required(record: DoseRecord) -> None:
-    if record.slot is not None or record.outcome != GIVEN:
+    if record.slot is not None or record.outcome != DoseOutcome.GIVEN:
         raise ApiError(409, "not_as_required", _("Only an as-required dose that was given has an effect to record"))
 
 

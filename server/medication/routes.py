@@ -1,6 +1,7 @@
 from flask import Response, jsonify
 from flask_smorest import Blueprint
 
+from server.auth.models import READERS, STAFF, Role
 from server.auth.tenancy import current_identity, get_client, get_visit, roles_required
 from server.db_types import utcnow
 from server.errors import ErrorSchema
@@ -27,12 +28,11 @@ from server.medication.schemas import (
 
 bp = Blueprint("medication", __name__, url_prefix="/api/v1",
                description="Medication lists, the doses due at each visit and what was given (eMAR)")
-STAFF = ("coordinator", "provider_admin")
 DOSE_RESULT = DoseResultSchema()
 
 
 @bp.get("/clients/<int:client_id>/medications")
-@roles_required(*STAFF, "council_officer")
+@roles_required(*READERS)
 @bp.response(200, MedicationSchema(many=True))
 def list_medications(client_id):
     """The client's medicines, each with every version (who changed it, when, why)."""
@@ -51,7 +51,7 @@ def add_medication(body, client_id):
 
 
 @bp.get("/medications/<int:medication_id>")
-@roles_required(*STAFF, "council_officer")
+@roles_required(*READERS)
 @bp.response(200, MedicationSchema)
 def get_medication(medication_id):
     return prescribing.get_medication(current_identity(), medication_id)
@@ -79,7 +79,7 @@ def visit_doses(visit_id):
 
 
 @bp.post("/visits/<int:visit_id>/doses")
-@roles_required("worker")
+@roles_required(Role.WORKER)
 @bp.arguments(DoseInSchema)
 @bp.response(201, DoseResultSchema)
 @bp.alt_response(200, schema=DoseResultSchema, description="The same record was already stored")
@@ -95,7 +95,7 @@ def record_dose(body, visit_id):
 
 
 @bp.post("/visits/<int:visit_id>/doses/<int:record_id>/effect")
-@roles_required("worker", *STAFF)
+@roles_required(Role.WORKER, *STAFF)
 @bp.arguments(EffectInSchema)
 @bp.response(200, DoseRecordSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="not_as_required: only a given PRN dose has an effect")
@@ -108,7 +108,7 @@ def record_effect(body, visit_id, record_id):
 
 
 @bp.get("/clients/<int:client_id>/mar.pdf")
-@roles_required(*STAFF, "council_officer")
+@roles_required(*READERS)
 @bp.arguments(MarQuerySchema, location="query")
 @bp.response(200, description="The month's MAR chart", content_type="application/pdf")
 def mar_chart(query, client_id):

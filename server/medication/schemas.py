@@ -2,7 +2,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.care.schemas import TIME_OF_DAY
 from server.i18n import N_, _
-from server.medication.models import GIVEN, OUTCOMES, ROUTES
+from server.medication.models import ROUTES, DoseOutcome
 from server.schemas import AwareDateTime, LocalDate, Schema, key
 
 SLOT = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|visit)$", error=N_("Use HH:MM or visit"))
@@ -91,7 +91,7 @@ class DoseInSchema(Schema):
     medication_id = key(required=True)
     slot = fields.String(load_default=None, allow_none=True, validate=SLOT,
                          metadata={"description": "The due dose's slot (HH:MM or visit); omit for an as-required dose"})
-    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    outcome = fields.String(required=True, validate=validate.OneOf(tuple(DoseOutcome)))
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000),
                            metadata={"description": "Required for every outcome but given"})
     prn_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000),
@@ -101,7 +101,7 @@ class DoseInSchema(Schema):
 
     @validates_schema
     def _reason_given(self, data, **_kwargs):
-        if data["outcome"] != GIVEN and not (data.get("reason") or "").strip():
+        if data["outcome"] != DoseOutcome.GIVEN and not (data.get("reason") or "").strip():
             raise ValidationError(_("Say why the dose was not given"), "reason")
 
 

@@ -1,6 +1,7 @@
 """The doses at one visit as the phone, the office and a consenting family see them."""
 from __future__ import annotations
 
+from server.auth.models import Role
 from server.auth.tenancy import Identity
 from server.errors import ApiError
 from server.i18n import _
@@ -11,14 +12,14 @@ from server.medication.queries import (
     visit_zone,
 )
 from server.medication.schedule import as_required, local_date
-from server.visits.models import Visit
+from server.visits.models import Visit, VisitStatus
 
 # Carers' words stay with the care team: a family sees what happened, not why.
 PRIVATE_FIELDS = ("reason", "prn_reason", "prn_effect")
 
 
 def visit_doses(ident: Identity, visit: Visit) -> dict:
-    family = ident.role == "family"
+    family = ident.role == Role.FAMILY
     if family and not visit.client.medication_shared_with_family:
         raise ApiError(403, "medication_not_shared", _("Medication records are shared with family only where the "
                                                      "client agrees"))
@@ -33,7 +34,7 @@ def visit_doses(ident: Identity, visit: Visit) -> dict:
         "shared_with_family": visit.client.medication_shared_with_family,
         "due": [{"medication_id": d.medication_id, "slot": d.slot, "due_at": d.due_at, "version": d.version,
                  "record": by_slot.get((d.medication_id, d.slot))} for d in doses_due([visit])[visit.id]],
-        "as_required": [] if visit.status == "cancelled" else as_required(medicines, day),
+        "as_required": [] if visit.status == VisitStatus.CANCELLED else as_required(medicines, day),
         "records": list(shown.values()),
     }
 

@@ -1,6 +1,7 @@
 """Raising and clearing alerts, once each however often a scan runs."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import select
@@ -25,7 +26,7 @@ def raise_alert(visit, kind: str, now: datetime, *, worker_id: int | None = None
     return alert
 
 
-def resolve_alerts(visit_id: int, kinds: tuple[str, ...], now: datetime, worker_id: int | None = None) -> list[Alert]:
+def resolve_alerts(visit_id: int, kinds: Collection[str], now: datetime, worker_id: int | None = None) -> list[Alert]:
     """Close a visit's open alerts of these kinds: every carer's, or with worker_id that carer's and the visit's own."""
     stmt = select(Alert).where(Alert.visit_id == visit_id, Alert.kind.in_(kinds), Alert.resolved_at.is_(None))
     if worker_id is not None:

@@ -16,9 +16,10 @@ from server.medication.models import Medication, MedicationVersion
 from server.medication.queries import doses_due, records_by_visit, unrecorded
 from server.medication.signals import critical_doses_recorded
 from server.monitoring.alerts import raise_alert, resolve_alerts
-from server.visits.models import Visit
+from server.monitoring.models import AlertKind
+from server.visits.models import Visit, VisitStatus
 
-OVERDUE_ALERT = "time_critical_dose"
+OVERDUE_ALERT = AlertKind.TIME_CRITICAL_DOSE
 LOOKBACK = timedelta(hours=26)
 
 
@@ -28,7 +29,7 @@ def alert_overdue_doses(now: datetime, after_minutes: int) -> int:
     critical_clients = (select(Medication.client_id).join(MedicationVersion)
                         .where(MedicationVersion.time_critical.is_(True)))
     visits = db.session.scalars(select(Visit).where(
-        Visit.planned_start >= now - LOOKBACK, Visit.planned_start < cutoff, Visit.status != "cancelled",
+        Visit.planned_start >= now - LOOKBACK, Visit.planned_start < cutoff, Visit.status != VisitStatus.CANCELLED,
         Visit.client_id.in_(critical_clients)).order_by(Visit.planned_start, Visit.id)).all()
     if not visits:
         return 0

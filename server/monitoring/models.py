@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,7 +10,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.db_types import BigId, UTCDateTime
 from server.extensions import db
 
-ALERT_KINDS = ("late", "missed", "predicted_delay", "no_checkout", "outside_geofence", "time_critical_dose")
+
+class AlertKind(StrEnum):
+    LATE = "late"
+    MISSED = "missed"
+    PREDICTED_DELAY = "predicted_delay"
+    NO_CHECKOUT = "no_checkout"
+    OUTSIDE_GEOFENCE = "outside_geofence"
+    TIME_CRITICAL_DOSE = "time_critical_dose"
+
+
+ALERT_KINDS = frozenset(AlertKind)
+# Alerts that say nobody has come yet: a check-in, however late, ends them.
+WAITING = frozenset({AlertKind.LATE, AlertKind.MISSED, AlertKind.PREDICTED_DELAY})
 
 
 class Alert(db.Model):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.travel import TravelModel
-from server.visits.models import Visit, VisitAssignment
+from server.visits.models import Visit, VisitAssignment, VisitStatus
 
 # A check-in older than this with no check-out is a forgotten check-out, not where the carer is now. Bounding the
 # search by planned start also lets it use the (status, planned_start) index instead of the carer's whole history.
@@ -20,7 +20,7 @@ def open_check_ins(worker_ids, now: datetime) -> dict[int, Visit]:
         select(VisitAssignment.worker_id, Visit).join(Visit, Visit.id == VisitAssignment.visit_id).where(
             VisitAssignment.worker_id.in_(set(worker_ids)), VisitAssignment.removed_at.is_(None),
             VisitAssignment.checked_in_at.is_not(None), VisitAssignment.checked_out_at.is_(None),
-            Visit.status == "in_progress", Visit.planned_start >= now - STILL_THERE)
+            Visit.status == VisitStatus.IN_PROGRESS, Visit.planned_start >= now - STILL_THERE)
         .order_by(Visit.planned_start))
     return {worker_id: visit for worker_id, visit in rows}
 

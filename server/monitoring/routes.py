@@ -1,6 +1,7 @@
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from server.auth.models import READERS, STAFF, Role
 from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.directory.models import Client
@@ -14,7 +15,6 @@ from server.visits import reasons
 from server.visits.schemas import ReasonCodeSchema, ReasonCodeUpdateSchema
 
 bp = Blueprint("monitoring", __name__, url_prefix="/api/v1", description="Late, missed and predicted-delay alerts; the councils' reason codes for missed visits and exceptions")
-STAFF = ("coordinator", "provider_admin")
 
 
 @bp.get("/alerts")
@@ -56,7 +56,7 @@ def acknowledge(alert_id):
 
 
 @bp.get("/councils/<int:council_id>/reason-codes")
-@roles_required(*STAFF, "council_officer")
+@roles_required(*READERS)
 @bp.response(200, ReasonCodeSchema(many=True))
 def list_reason_codes(council_id):
     """The council's reason codes for missed visits and exceptions, retired ones included (active false)."""
@@ -66,7 +66,7 @@ def list_reason_codes(council_id):
 
 
 @bp.post("/councils/<int:council_id>/reason-codes")
-@roles_required("council_officer")
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.arguments(ReasonCodeSchema)
 @bp.response(201, ReasonCodeSchema)
 def add_reason_code(body, council_id):
@@ -77,7 +77,7 @@ def add_reason_code(body, council_id):
 
 
 @bp.patch("/councils/<int:council_id>/reason-codes/<int:code_id>")
-@roles_required("council_officer")
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.arguments(ReasonCodeUpdateSchema)
 @bp.response(200, ReasonCodeSchema)
 def update_reason_code(body, council_id, code_id):

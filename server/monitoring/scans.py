@@ -16,19 +16,17 @@ from server.directory.models import Provider
 from server.extensions import db
 from server.monitoring.alerts import raise_alert, resolve_alerts
 from server.monitoring.doses import alert_overdue_doses
-from server.monitoring.models import Alert
+from server.monitoring.models import WAITING, Alert, AlertKind
 from server.monitoring.prediction import expected_arrival, open_check_ins
 from server.notify.messages import notify_family, notify_on_call, told_of_absence
 from server.travel import travel_model
-from server.visits.models import OPEN_STATUSES, Visit
+from server.visits.models import NOT_STARTED, OPEN_STATUSES, ExceptionKind, Visit, VisitStatus
 from server.visits.service import open_exception
 from server.webhooks.events import visit_changed
 from server.webhooks.models import VISIT_LATE, VISIT_MISSED
 
 # Longest a visit can still be waiting for a check-in, or a check-out, and matter to a scan.
 LOOKBACK = timedelta(hours=26)
-# Alerts that say nobody has come yet: a check-in, however late, ends them.
-WAITING = ("late", "missed", "predicted_delay")
 
 
 def scan(now: datetime, settings: dict) -> dict:
@@ -57,19 +55,19 @@ def _late_and_missed(now: datetime, settings: dict, counts: dict) -> None:
         missed_at = max(visit.planned_start + timedelta(minutes=c.missed_minutes),
                         visit.planned_start + timedelta(minutes=visit.planned_minutes))
         if now > missed_at:
-            visit.status = "missed"
+            visit.status = VisitStatus.MISSED
             # A coordinator records why, with one of the council's reason codes; at most one open per visit.
             waited = (missed_at - visit.planned_start) // timedelta(minutes=1)
-            open_exception(visit, "missed", now, detail=f"No check-in within {waited} minutes of the planned start")
-            resolve_alerts(visit.id, ("late", "predicted_delay"), now)
-            if raise_alert(visit, "missed", now, detail="No check-in"):
+            open_exception(visit, ExceptionKind.MISSED, now, detail=f"No check-in within {waited} minutes of the planned start")
+            resolve_alerts(visit.id, (AlertKind.LATE, AlertKind.PREDICTED_DELAY), now)
+            if raise_alert(visit, AlertKind.MISSED, now, detail="No check-in"):
                 counts["missed"] += 1
                 visit_changed(VISIT_MISSED, visit, now, now)
                 notify_family("missed", visit, when=visit.planned_start, now=now)
-        elif now > late_at and visit.status != "late":
-            visit.status = "late"
+        elif now > late_at and visit.status != VisitStatus.LATE:
+            visit.status = VisitStatus.LATE
             estimate = _best_estimate(visit, now, settings)  # kept on the alert: the family screen shows it
-            if raise_alert(visit, "late", now, detail=f"No check-in {c.late_minutes} minutes after planned start",
+            if raise_alert(visit, AlertKind.LATE, now, detail=f"No check-in {c.late_minutes} minutes after planned start",
                            expected_arrival=estimate):
                 counts["late"] += 1
                 visit_changed(VISIT_LATE, visit, now, now)
@@ -86,12 +84,12 @@ def _best_estimate(visit: Visit, now: datetime, settings: dict) -> datetime | No
 
 def _told_of_delay(visit_id: int) -> bool:
     return db.session.scalar(select(Alert.id).where(
-        Alert.visit_id == visit_id, Alert.kind == "predicted_delay")) is not None
+        Alert.visit_id == visit_id, Alert.kind == AlertKind.PREDICTED_DELAY)) is not None
 
 
 def _no_checkout(now: datetime, counts: dict) -> None:
     running = db.session.scalars(select(Visit).where(
-        Visit.status == "in_progress", Visit.planned_start >= now - LOOKBACK, Visit.planned_start < now)
+        Visit.status == VisitStatus.IN_PROGRESS, Visit.planned_start >= now - LOOKBACK, Visit.planned_start < now)
         .order_by(Visit.planned_start, Visit.id))
     for visit in running:
         deadline = visit.planned_start + timedelta(minutes=visit.planned_minutes + visit.contract.no_checkout_minutes)
@@ -99,8 +97,8 @@ def _no_checkout(now: datetime, counts: dict) -> None:
             continue
         for a in visit.active_assignments:
             if a.checked_in_at and not a.checked_out_at:
-                open_exception(visit, "no_checkout", now, worker_id=a.worker_id, detail="No check-out recorded")
-                if raise_alert(visit, "no_checkout", now, worker_id=a.worker_id):
+                open_exception(visit, ExceptionKind.NO_CHECKOUT, now, worker_id=a.worker_id, detail="No check-out recorded")
+                if raise_alert(visit, AlertKind.NO_CHECKOUT, now, worker_id=a.worker_id):
                     counts["no_checkout"] += 1
 
 
@@ -124,7 +122,7 @@ def _arrivals(now: datetime, counts: dict) -> None:
 
 def _predicted(now: datetime, settings: dict, counts: dict) -> None:
     coming = db.session.scalars(select(Visit).where(
-        Visit.status.in_(("scheduled", "en_route")), Visit.planned_start >= now - timedelta(minutes=60),
+        Visit.status.in_(NOT_STARTED), Visit.planned_start >= now - timedelta(minutes=60),
         Visit.planned_start < now + timedelta(minutes=settings["prediction_lookahead_minutes"]),
         Visit.started_at.is_(None)).order_by(Visit.planned_start, Visit.id)).all()
     busy = open_check_ins([a.worker_id for visit in coming for a in visit.active_assignments], now)
@@ -135,7 +133,7 @@ def _predicted(now: datetime, settings: dict, counts: dict) -> None:
             if estimate is None or estimate[0] <= threshold:
                 continue
             arrival, why = estimate
-            if raise_alert(visit, "predicted_delay", now, worker_id=a.worker_id, expected_arrival=arrival,
+            if raise_alert(visit, AlertKind.PREDICTED_DELAY, now, worker_id=a.worker_id, expected_arrival=arrival,
                            detail=f"{a.worker.name} {why}; expected {arrival:%H:%M} UTC"):
                 counts["predicted_delay"] += 1
                 notify_family("delay", visit, when=arrival, now=now)
@@ -144,10 +142,10 @@ def _predicted(now: datetime, settings: dict, counts: dict) -> None:
 def _escalate(now: datetime, settings: dict, counts: dict) -> None:
     """Missed alerts nobody has acknowledged, on visits still without a carer, once each."""
     stale = db.session.scalars(select(Alert).join(Visit, Visit.id == Alert.visit_id).where(
-        Alert.kind == "missed", Alert.acknowledged_at.is_(None), Alert.resolved_at.is_(None),
+        Alert.kind == AlertKind.MISSED, Alert.acknowledged_at.is_(None), Alert.resolved_at.is_(None),
         Alert.escalated_at.is_(None), Alert.raised_at >= now - LOOKBACK,
         Alert.raised_at <= now - timedelta(minutes=settings["escalation_minutes"]),
-        Visit.status == "missed", Visit.started_at.is_(None)).order_by(Alert.id)).all()
+        Visit.status == VisitStatus.MISSED, Visit.started_at.is_(None)).order_by(Alert.id)).all()
     for alert in stale:
         alert.escalated_at = now
         if notify_on_call(alert, db.session.get(Provider, alert.provider_id), now):

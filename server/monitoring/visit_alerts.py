@@ -10,17 +10,17 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.monitoring.alerts import raise_alert, resolve_alerts
-from server.monitoring.models import ALERT_KINDS, Alert
+from server.monitoring.models import ALERT_KINDS, Alert, AlertKind
 from server.visits import signals
 
 # Exceptions that the scheduler or the event service also raise as alerts, per carer.
-EXCEPTION_ALERTS = ("outside_geofence", "no_checkout")
+EXCEPTION_ALERTS = frozenset({AlertKind.OUTSIDE_GEOFENCE, AlertKind.NO_CHECKOUT})
 
 
 @signals.outside_geofence.connect
 def _outside_geofence(visit, *, now, worker_id, detail):
     # Coordinators watch alerts, not exceptions: this one needs someone to look now.
-    raise_alert(visit, "outside_geofence", now, worker_id=worker_id, detail=detail)
+    raise_alert(visit, AlertKind.OUTSIDE_GEOFENCE, now, worker_id=worker_id, detail=detail)
 
 
 @signals.times_corrected.connect
@@ -48,7 +48,7 @@ def attach_expected_arrivals(visits: list) -> None:
     if waiting:
         found = dict(db.session.execute(
             select(Alert.visit_id, func.min(Alert.expected_arrival)).where(
-                Alert.visit_id.in_(waiting), Alert.kind.in_(("predicted_delay", "late")), Alert.resolved_at.is_(None),
+                Alert.visit_id.in_(waiting), Alert.kind.in_((AlertKind.PREDICTED_DELAY, AlertKind.LATE)), Alert.resolved_at.is_(None),
                 Alert.expected_arrival.is_not(None)).group_by(Alert.visit_id)).all())
     for visit in visits:
         visit.expected_arrival_at = found.get(visit.id)

@@ -26,7 +26,7 @@ from werkzeug.utils import ImportStringError, import_string
 
 from server.extensions import db
 from server.notify import endpoints
-from server.notify.models import PushSubscription, VapidKey
+from server.notify.models import Channel, PushSubscription, VapidKey
 
 log = logging.getLogger("caremon.notify")
 
@@ -120,7 +120,7 @@ def sms_gateway(settings: dict) -> SmsGateway:
 
 def channels_from_settings(settings: dict) -> dict:
     return {
-        "email": EmailChannel(settings["smtp_host"], settings["smtp_port"], settings["smtp_from"]),
-        "sms": SmsChannel(sms_gateway(settings)),
-        "push": PushChannel(settings["vapid_subject"]),
+        Channel.EMAIL: EmailChannel(settings["smtp_host"], settings["smtp_port"], settings["smtp_from"]),
+        Channel.SMS: SmsChannel(sms_gateway(settings)),
+        Channel.PUSH: PushChannel(settings["vapid_subject"]),
     }

@@ -13,26 +13,26 @@ from sqlalchemy import func, select
 from server.auth.models import User
 from server.directory.models import Client
 from server.extensions import db
-from server.notify.models import Notification
+from server.notify.models import UNDELIVERED, Channel, Notification, NotificationStatus
 from server.pagination import page
 from server.timeutil import local_day_bounds
 from server.visits.models import Visit
 
 # What a coordinator asks about, and the outbox statuses behind each.
 STATES = {
-    "delivered": ("sent",),
-    "pending": ("pending", "sending"),
-    "failed": ("failed", "uncertain"),
-    "suppressed": ("suppressed",),
+    "delivered": (NotificationStatus.SENT,),
+    "pending": (NotificationStatus.PENDING, NotificationStatus.SENDING),
+    "failed": tuple(UNDELIVERED),
+    "suppressed": (NotificationStatus.SUPPRESSED,),
 }
 STATE_OF = {status: state for state, statuses in STATES.items() for status in statuses}
 
 
 def redact(channel: str, recipient: str) -> str:
     """"s•••@lakeland.demo", "•••• 123" for a phone; a push subscription is a device, named as such."""
-    if channel == "push":
+    if channel == Channel.PUSH:
         return "app"
-    if channel == "email" and "@" in recipient:
+    if channel == Channel.EMAIL and "@" in recipient:
         name, domain = recipient.rsplit("@", 1)
         return f"{name[:1]}•••@{domain}"
     digits = [c for c in recipient if c.isdigit()]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from server.directory.models import Client, FamilyLink
 from server.extensions import db
-from server.notify.models import Notification, PushSubscription
+from server.notify.models import Channel, Notification, PushSubscription
 from server.timeutil import to_local, zone
 from server.unique import insert_once
 from server.visits.models import Visit
@@ -93,7 +93,7 @@ def notify_family(kind: str, visit, *, when: datetime | None, now: datetime, use
 def notify_on_call(alert, provider, now: datetime) -> bool:
     if not provider.on_call_contact:
         return False
-    channel = "email" if "@" in provider.on_call_contact else "sms"
+    channel = Channel.EMAIL if "@" in provider.on_call_contact else Channel.SMS
     return _enqueue(Notification(
         dedupe_key=f"escalation:{alert.id}", channel=channel, recipient=provider.on_call_contact,
         visit_id=alert.visit_id, kind="escalation", subject="Missed visit not yet acknowledged",
@@ -104,10 +104,10 @@ def notify_on_call(alert, provider, now: datetime) -> bool:
 
 def _recipients(link: FamilyLink):
     for channel in link.channels or []:
-        if channel == "email" and link.email:
-            yield "email", link.email
-        elif channel == "sms" and link.phone:
-            yield "sms", link.phone
-        elif channel == "push":
+        if channel == Channel.EMAIL and link.email:
+            yield Channel.EMAIL, link.email
+        elif channel == Channel.SMS and link.phone:
+            yield Channel.SMS, link.phone
+        elif channel == Channel.PUSH:
             for sub in db.session.scalars(select(PushSubscription).where(PushSubscription.user_id == link.user_id)):
-                yield "push", str(sub.id)
+                yield Channel.PUSH, str(sub.id)

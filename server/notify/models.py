@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,11 +10,28 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.db_types import BigId, UTCDateTime, utcnow
 from server.extensions import db
 
-CHANNELS = ("email", "sms", "push")
-# pending → sending → sent; a failed attempt goes back to pending with a later next_attempt_at,
-# until max attempts make it failed. A row left in sending by a crash becomes uncertain.
-# A family message whose relative has since opted out (or dropped the channel) is suppressed.
-STATUSES = ("pending", "sending", "sent", "failed", "uncertain", "suppressed")
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    PUSH = "push"
+
+
+class NotificationStatus(StrEnum):
+    """pending → sending → sent; a failed attempt goes back to pending with a later next_attempt_at,
+    until max attempts make it failed. A row left in sending by a crash becomes uncertain.
+    A family message whose relative has since opted out (or dropped the channel) is suppressed."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+    SUPPRESSED = "suppressed"
+
+
+# Messages that did not reach their recipient, for a coordinator to look at and send again.
+UNDELIVERED = frozenset({NotificationStatus.FAILED, NotificationStatus.UNCERTAIN})
 
 
 class Notification(db.Model):
@@ -30,7 +48,7 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[str] = mapped_column(String(10), default=NotificationStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(400))

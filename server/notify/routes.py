@@ -1,6 +1,7 @@
 from flask_smorest import Blueprint
 from sqlalchemy import delete, select
 
+from server.auth.models import STAFF, Role
 from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.directory.models import FamilyLink
@@ -29,7 +30,6 @@ from server.visits.queries import tenant_timezone
 
 bp = Blueprint("notify", __name__, url_prefix="/api/v1/notify",
                description="Push subscriptions, family preferences and undelivered messages")
-STAFF = ("coordinator", "provider_admin")
 
 
 @bp.get("/vapid-public-key")
@@ -63,7 +63,7 @@ def unsubscribe(body):
 
 
 @bp.put("/preferences")
-@roles_required("family")
+@roles_required(Role.FAMILY)
 @bp.arguments(PreferencesSchema)
 @bp.response(200, FamilyLinkSchema(many=True))
 def preferences(body):
@@ -77,7 +77,7 @@ def preferences(body):
 
 
 @bp.get("/preferences")
-@roles_required("family")
+@roles_required(Role.FAMILY)
 @bp.response(200, FamilyLinkSchema(many=True))
 def get_preferences():
     return db.session.scalars(select(FamilyLink).where(FamilyLink.user_id == current_identity().user_id)).all()

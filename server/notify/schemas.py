@@ -2,8 +2,7 @@ from marshmallow import fields, validate
 
 from server.care.schemas import TIME_OF_DAY
 from server.notify.log import STATES
-from server.notify.models import CHANNELS
-from server.notify.undelivered import UNDELIVERED
+from server.notify.models import UNDELIVERED, Channel
 from server.schemas import LocalDate, Schema
 
 
@@ -29,7 +28,7 @@ class UnsubscribeSchema(Schema):
 
 
 class PreferencesSchema(Schema):
-    channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), validate=validate.Length(max=3))
+    channels = fields.List(fields.String(validate=validate.OneOf(tuple(Channel))), validate=validate.Length(max=3))
     quiet_from = fields.String(allow_none=True, validate=TIME_OF_DAY)
     quiet_to = fields.String(allow_none=True, validate=TIME_OF_DAY)
     opted_out = fields.Boolean()
@@ -41,7 +40,7 @@ class VapidKeySchema(Schema):
 
 
 class UndeliveredQuerySchema(Schema):
-    status = fields.String(load_default="all", validate=validate.OneOf((*UNDELIVERED, "all")))
+    status = fields.String(load_default="all", validate=validate.OneOf((*sorted(UNDELIVERED), "all")))
     cursor = fields.String(load_default=None, validate=validate.Length(max=200))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
 

@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 
 from server.extensions import db
 from server.notify.messages import deliverable_at
-from server.notify.models import Notification
+from server.notify.models import Notification, NotificationStatus
 
 
 class Undeliverable(Exception):
@@ -37,8 +37,8 @@ def backoff(attempts: int, backoff_s: int, backoff_max_s: int) -> timedelta:
 def claim(model, row_id: int, now: datetime) -> bool:
     """Move an outbox row (notification or webhook delivery) from pending to sending, counting the attempt, and
     commit: of two senders racing for it, only one gets True."""
-    claimed = db.session.execute(update(model).where(model.id == row_id, model.status == "pending").values(
-        status="sending", attempts=model.attempts + 1, attempted_at=now)).rowcount
+    claimed = db.session.execute(update(model).where(model.id == row_id, model.status == NotificationStatus.PENDING).values(
+        status=NotificationStatus.SENDING, attempts=model.attempts + 1, attempted_at=now)).rowcount
     db.session.commit()
     return bool(claimed)
 
@@ -46,18 +46,19 @@ def claim(model, row_id: int, now: datetime) -> bool:
 def drain(channels: dict, now: datetime, *, max_attempts: int = 20, backoff_s: int = 30, backoff_max_s: int = 900,
           limit: int = 200, stale_after: timedelta = timedelta(minutes=10)) -> dict:
     db.session.execute(update(Notification).where(
-        Notification.status == "sending", Notification.attempted_at < now - stale_after).values(status="uncertain"))
+        Notification.status == NotificationStatus.SENDING, Notification.attempted_at < now - stale_after).values(
+        status=NotificationStatus.UNCERTAIN))
     db.session.commit()
     due = db.session.scalars(select(Notification.id).where(
-        Notification.status == "pending", Notification.next_attempt_at <= now)
+        Notification.status == NotificationStatus.PENDING, Notification.next_attempt_at <= now)
         .order_by(Notification.next_attempt_at, Notification.id).limit(limit)).all()
     counts = {"sent": 0, "retry": 0, "failed": 0, "deferred": 0, "suppressed": 0}
     for notification_id in due:
         at = deliverable_at(db.session.get(Notification, notification_id), now)
         if at is None or at > now:
-            change = {"status": "suppressed"} if at is None else {"next_attempt_at": at}
+            change = {"status": NotificationStatus.SUPPRESSED} if at is None else {"next_attempt_at": at}
             db.session.execute(update(Notification).where(
-                Notification.id == notification_id, Notification.status == "pending").values(**change))
+                Notification.id == notification_id, Notification.status == NotificationStatus.PENDING).values(**change))
             db.session.commit()
             counts["suppressed" if at is None else "deferred"] += 1
             continue
@@ -69,14 +70,14 @@ def drain(channels: dict, now: datetime, *, max_attempts: int = 20, backoff_s: i
         except Exception as exc:  # any channel failure is retried, whatever its type, unless Undeliverable
             row.last_error = f"{type(exc).__name__}: {exc}"[:400]
             if isinstance(exc, Undeliverable) or row.attempts >= max_attempts:
-                row.status = "failed"
+                row.status = NotificationStatus.FAILED
                 counts["failed"] += 1
             else:
-                row.status = "pending"
+                row.status = NotificationStatus.PENDING
                 row.next_attempt_at = now + backoff(row.attempts, backoff_s, backoff_max_s)
                 counts["retry"] += 1
         else:
-            row.status, row.sent_at = "sent", now
+            row.status, row.sent_at = NotificationStatus.SENT, now
             counts["sent"] += 1
         db.session.commit()
     return counts

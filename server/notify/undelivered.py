@@ -14,11 +14,9 @@ from server.directory.models import Client
 from server.errors import ApiError, not_found
 from server.extensions import db
 from server.i18n import _
-from server.notify.models import Notification
+from server.notify.models import UNDELIVERED, Notification, NotificationStatus
 from server.pagination import page
 from server.visits.models import Visit
-
-UNDELIVERED = ("failed", "uncertain")
 
 
 def list_undelivered(provider_id: int, status: str, cursor: str | None, limit: int):
@@ -50,5 +48,5 @@ def retry(row: Notification, *, user_id: int, reason: str, now: datetime) -> Not
                        _("This notification is %(status)s, not failed or uncertain", status=row.status))
     record("notification.retry", "notification", row.id, user_id=user_id, now=now, reason=reason,
            status=row.status, attempts=row.attempts, last_error=row.last_error)
-    row.status, row.attempts, row.next_attempt_at = "pending", 0, now
+    row.status, row.attempts, row.next_attempt_at = NotificationStatus.PENDING, 0, now
     return row

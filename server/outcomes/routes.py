@@ -3,6 +3,7 @@ from datetime import timedelta
 from flask import Response
 from flask_smorest import Blueprint
 
+from server.auth.models import ADMINS, READERS, STAFF
 from server.auth.tenancy import current_identity, get_client, get_contract, roles_required
 from server.db_types import utcnow
 from server.extensions import db
@@ -26,13 +27,11 @@ from server.timeutil import to_local
 bp = Blueprint("outcomes", __name__, url_prefix="/api/v1",
                description="Commissioning for outcomes: reviews, outcome statements, payment by outcomes, "
                            "weekly budgets")
-STAFF = ("coordinator", "provider_admin")
-OFFICER = ("council_officer",)
 STATEMENT_WEEKS = 12
 
 
 @bp.get("/clients/<int:client_id>/outcome-reviews")
-@roles_required(*STAFF, *OFFICER)
+@roles_required(*READERS)
 @bp.response(200, ReviewSchema(many=True))
 def list_reviews(client_id):
     """The client's outcome reviews by due date, each done on time, late, or not yet."""
@@ -72,7 +71,7 @@ def _statement(client_id: int, query: dict) -> dict:
 
 
 @bp.get("/clients/<int:client_id>/outcome-statement")
-@roles_required(*STAFF, *OFFICER)
+@roles_required(*READERS)
 @bp.arguments(StatementQuerySchema, location="query")
 @bp.response(200, StatementSchema)
 def outcome_statement(query, client_id):
@@ -81,7 +80,7 @@ def outcome_statement(query, client_id):
 
 
 @bp.get("/clients/<int:client_id>/outcome-statement.pdf")
-@roles_required(*STAFF, *OFFICER)
+@roles_required(*READERS)
 @bp.arguments(StatementQuerySchema, location="query")
 @bp.response(200, description="The outcome statement to print", content_type="application/pdf")
 def outcome_statement_pdf(query, client_id):
@@ -92,7 +91,7 @@ def outcome_statement_pdf(query, client_id):
 
 
 @bp.get("/periods/<int:period_id>/outcome-payments")
-@roles_required(*OFFICER, "provider_admin")
+@roles_required(*ADMINS)
 @bp.arguments(OutcomePaymentQuerySchema, location="query")
 @bp.response(200, OutcomePaymentsSchema)
 @bp.doc(responses={"200": {
@@ -110,7 +109,7 @@ def outcome_payments(query, period_id):
 
 
 @bp.get("/contracts/<int:contract_id>/weekly-budgets")
-@roles_required(*OFFICER, "provider_admin")
+@roles_required(*ADMINS)
 @bp.arguments(BudgetQuerySchema, location="query")
 @bp.response(200, BudgetReportSchema)
 @rule_sets_usable

@@ -22,9 +22,18 @@ from server.payments.models import ContingencyGrant, ServiceAuthorisation, Visit
 from server.payments.rules import RuleSet, rule_set_named
 from server.payments.units import Authorisation
 from server.visits.flags import MINUTE, pay_holds
-from server.visits.models import NonContactActivity, Visit, VisitAssignment, VisitException
+from server.visits.models import (
+    ExceptionKind,
+    NonContactActivity,
+    ReasonKind,
+    Visit,
+    VisitAssignment,
+    VisitException,
+    VisitStatus,
+)
 
-HELD_EXCEPTION_KINDS = ("no_checkout", "missing_check_in", "checkout_before_checkin", "clock_skew")
+HELD_EXCEPTION_KINDS = frozenset({ExceptionKind.NO_CHECKOUT, ExceptionKind.MISSING_CHECK_IN,
+                                  ExceptionKind.CHECKOUT_BEFORE_CHECKIN, ExceptionKind.CLOCK_SKEW})
 
 
 def _counted(assignment_cls=VisitAssignment):
@@ -105,9 +114,9 @@ def contract_holds(contract: Contract, flags, started_at, ended_at, planned_minu
 
 def missed_reason(status: str, reasons) -> str | None:
     """The code a coordinator gave for a missed visit, which may make it a frustrated one."""
-    if status != "missed":
+    if status != VisitStatus.MISSED:
         return None
-    return next((reason["code"] for reason in reasons or () if reason.get("about") == "missed"), None)
+    return next((reason["code"] for reason in reasons or () if reason.get("about") == ReasonKind.MISSED), None)
 
 
 def visit_of(row, contract: Contract) -> VisitFacts:

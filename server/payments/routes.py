@@ -5,6 +5,7 @@ from flask import Response, request, stream_with_context
 from flask_smorest import Blueprint
 
 from server.audit.service import record, record_at_once
+from server.auth.models import ADMINS, READERS, STAFF, Role
 from server.auth.tenancy import (
     covered_contracts,
     current_identity,
@@ -49,8 +50,6 @@ from server.payments.schemas import (
 
 bp = Blueprint("payments", __name__, url_prefix="/api/v1",
                description="Payable time per visit, council exports, closed periods, invoice reconciliation")
-STAFF = ("coordinator", "provider_admin")
-OFFICER = ("council_officer",)
 SEND_BYTES = 1 << 16
 
 
@@ -68,7 +67,7 @@ def rule_sets_usable(fn):
 
 
 @bp.get("/visits/<int:visit_id>/payable")
-@roles_required(*STAFF, *OFFICER)
+@roles_required(*READERS)
 @bp.response(200, PayableSchema)
 @rule_sets_usable
 def visit_payable(visit_id):
@@ -77,7 +76,7 @@ def visit_payable(visit_id):
 
 
 @bp.get("/exports/visits")
-@roles_required(*OFFICER, "provider_admin")
+@roles_required(*ADMINS)
 @bp.arguments(ExportQuerySchema, location="query")
 @bp.doc(responses={"200": {
     "description": "One row per carer per visit, non-contact, settlement and adjustment rows, then totals; "
@@ -143,7 +142,7 @@ def export_visits(query):
 
 
 @bp.post("/periods")
-@roles_required(*OFFICER)
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.arguments(PeriodCloseSchema)
 @bp.response(201, PeriodSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="period_overlap: the contract is closed past date_from")
@@ -158,7 +157,7 @@ def close_period(body):
 
 
 @bp.get("/periods")
-@roles_required(*OFFICER, *STAFF)
+@roles_required(*READERS)
 @bp.arguments(PeriodListQuerySchema, location="query")
 @bp.response(200, PeriodSchema(many=True))
 def list_periods(query):
@@ -170,7 +169,7 @@ def list_periods(query):
 
 
 @bp.get("/periods/<int:period_id>/adjustments")
-@roles_required(*OFFICER, *STAFF)
+@roles_required(*READERS)
 @bp.response(200, PeriodAdjustmentsSchema)
 @rule_sets_usable
 def period_adjustments(period_id):
@@ -180,7 +179,7 @@ def period_adjustments(period_id):
 
 
 @bp.get("/contracts/<int:contract_id>/next-period")
-@roles_required(*OFFICER, *STAFF)
+@roles_required(*READERS)
 @bp.response(200, NextPeriodSchema)
 def next_period(contract_id):
     """The period to close next for a contract: after the last closed one (or from its first visit) to the month's
@@ -189,7 +188,7 @@ def next_period(contract_id):
 
 
 @bp.post("/contingency")
-@roles_required(*OFFICER)
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.arguments(ContingencyInSchema)
 @bp.response(201, ContingencySchema)
 @rule_sets_usable
@@ -202,7 +201,7 @@ def grant_contingency(body):
 
 
 @bp.get("/payment-rule-sets")
-@roles_required(*OFFICER, *STAFF)
+@roles_required(*READERS)
 @bp.response(200, RuleSetSummarySchema(many=True))
 @rule_sets_usable
 def list_rule_sets():
@@ -212,7 +211,7 @@ def list_rule_sets():
 
 
 @bp.get("/periods/<int:period_id>/repricing")
-@roles_required(*OFFICER)
+@roles_required(Role.COUNCIL_OFFICER)
 @bp.arguments(RepricingQuerySchema, location="query")
 @bp.response(200, RepricingSchema)
 @rule_sets_usable
@@ -228,7 +227,7 @@ def reprice_period(query, period_id):
 
 
 @bp.post("/authorisations")
-@roles_required(*OFFICER, "provider_admin")
+@roles_required(*ADMINS)
 @bp.arguments(AuthorisationInSchema)
 @bp.response(201, AuthorisationSchema)
 @rule_sets_usable
@@ -241,7 +240,7 @@ def create_authorisation(body):
 
 
 @bp.get("/authorisations")
-@roles_required(*OFFICER, *STAFF)
+@roles_required(*READERS)
 @bp.arguments(AuthorisationListQuerySchema, location="query")
 @bp.response(200, AuthorisationSchema(many=True))
 def list_authorisations(query):
@@ -267,7 +266,7 @@ def maintain_visit(body, visit_id):
 
 
 @bp.get("/visits/<int:visit_id>/maintenance")
-@roles_required(*STAFF, *OFFICER)
+@roles_required(*READERS)
 @bp.response(200, MaintenanceSchema(many=True))
 def visit_maintenance(visit_id):
     """Every bill-time change made to a visit, oldest first; the latest for each carer is billed."""
@@ -286,7 +285,7 @@ INVOICE_BODY = {"content": {
 
 @bp.post("/invoices")
 @allow_body(reconciliation.MAX_BYTES + 64 * 1024)  # the file, and room for a multipart form around it
-@roles_required(*OFFICER, "provider_admin")
+@roles_required(*ADMINS)
 @bp.arguments(InvoiceQuerySchema, location="query")
 @bp.doc(requestBody=INVOICE_BODY)
 @bp.response(201, InvoiceSchema)
@@ -315,7 +314,7 @@ def upload_invoice(query):
 
 
 @bp.get("/invoices")
-@roles_required(*OFFICER, "provider_admin")
+@roles_required(*ADMINS)
 @bp.arguments(InvoiceListQuerySchema, location="query")
 @bp.response(200, InvoiceSchema(many=True))
 def list_invoices(query):
@@ -327,7 +326,7 @@ def list_invoices(query):
 
 
 @bp.get("/invoices/<int:invoice_id>/reconciliation")
-@roles_required(*OFFICER, "provider_admin")
+@roles_required(*ADMINS)
 @bp.response(200, ReconciliationSchema)
 @rule_sets_usable
 def invoice_reconciliation(invoice_id):

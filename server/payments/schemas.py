@@ -5,14 +5,14 @@ from server.payments.export import FORMATS
 from server.payments.rules import NAME_PATTERN
 from server.payments.units import UNIT_FLAGS
 from server.schemas import AwareDateTime, LocalDate, LocalPeriodSchema, Schema, decimal_string, key, service_code
-from server.visits.flags import FLAGS
+from server.visits.flags import Flag
 
 
 class ExportQuerySchema(LocalPeriodSchema):
     provider_id = key(strict=False, load_default=None, metadata={"description": "Only this provider's contracts"})
     contract_id = key(strict=False, load_default=None, metadata={"description": "Only this contract"})
     format = fields.String(load_default="csv", validate=validate.OneOf(tuple(FORMATS)))
-    flag = fields.String(load_default=None, validate=validate.OneOf(FLAGS + UNIT_FLAGS),
+    flag = fields.String(load_default=None, validate=validate.OneOf((*Flag, *UNIT_FLAGS)),
                          metadata={"description": "Only visit rows carrying this flag"})
 
 

@@ -22,7 +22,7 @@ from server.planner.problem import Problem, Shift, Solution, Stop
 from server.timeutil import local_day_bounds, local_wall_time_to_utc
 from server.travel import travel_model
 from server.travel.osrm import osrm_matrix
-from server.visits.models import Visit, VisitAssignment
+from server.visits.models import Visit, VisitAssignment, VisitStatus
 
 REASONS = {
     "no_skilled_carer": N_("No carer has the skills this client needs"),
@@ -55,7 +55,7 @@ def build_day(provider_id: int, day: date, tz: str, settings: dict, now: datetim
     start, end = local_day_bounds(day, tz)
     visits = {v.id: v for v in db.session.scalars(select(Visit).where(
         Visit.provider_id == provider_id, Visit.planned_start >= start, Visit.planned_start < end,
-        Visit.status != "cancelled").order_by(Visit.planned_start, Visit.id))}
+        Visit.status != VisitStatus.CANCELLED).order_by(Visit.planned_start, Visit.id))}
     workers = {w.id: w for w in db.session.scalars(select(Worker).where(
         Worker.provider_id == provider_id, Worker.active.is_(True)).order_by(Worker.id))}
     shifts = [shift for w in workers.values() if (shift := _shift(w, day, tz, start, settings))]
@@ -66,7 +66,7 @@ def build_day(provider_id: int, day: date, tz: str, settings: dict, now: datetim
     planned_ids = set()
     for visit in visits.values():
         carers = [a.worker_id for a in visit.active_assignments]
-        planable = visit.status == "scheduled" and visit.planned_start >= now
+        planable = visit.status == VisitStatus.SCHEDULED and visit.planned_start >= now
         if planable and (replan or len(carers) < visit.carers_required):
             planned_ids.add(visit.id)
             carers = []

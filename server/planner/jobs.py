@@ -17,7 +17,7 @@ from server.db_types import utcnow
 from server.directory.models import Contract, Council
 from server.extensions import db
 from server.planner import facts
-from server.planner.models import DONE, FAILED, RUNNING, Plan
+from server.planner.models import Plan, PlanStatus
 from server.planner.solver import solve
 
 log = logging.getLogger(__name__)
@@ -39,16 +39,16 @@ def wait(plan_id: int, timeout: float | None = None) -> None:
 def _run(app: Flask, plan_id: int) -> None:
     with app.app_context():
         plan = db.session.get(Plan, plan_id)
-        plan.status, plan.started_at = RUNNING, utcnow()
+        plan.status, plan.started_at = PlanStatus.RUNNING, utcnow()
         db.session.commit()
         try:
             plan.result = make_plan(plan, app.config["CAREMON"])
-            plan.status = DONE
+            plan.status = PlanStatus.DONE
         except Exception:  # the job must end in a state the coordinator sees; the cause goes to the log
             log.exception("plan %s failed", plan_id)
             db.session.rollback()
             plan = db.session.get(Plan, plan_id)
-            plan.status, plan.error = FAILED, "Planning failed; the log has the cause"
+            plan.status, plan.error = PlanStatus.FAILED, "Planning failed; the log has the cause"
         plan.finished_at = utcnow()
         db.session.commit()
         db.session.remove()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,8 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.db_types import BigId, UTCDateTime, utcnow
 from server.extensions import db
 
-QUEUED, RUNNING, DONE, FAILED, PUBLISHED = "queued", "running", "done", "failed", "published"
-STATUSES = (QUEUED, RUNNING, DONE, FAILED, PUBLISHED)
+
+class PlanStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    PUBLISHED = "published"
 
 
 class Plan(db.Model):
@@ -23,7 +29,7 @@ class Plan(db.Model):
     day: Mapped[date]
     days: Mapped[int] = mapped_column(default=1)
     options: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default=QUEUED)
+    status: Mapped[str] = mapped_column(String(16), default=PlanStatus.QUEUED)
     # {"assignments": [...], "runs": [...], "unassigned": [...], "totals": {...}}: see planner/schemas.py.
     result: Mapped[dict | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)

@@ -15,13 +15,13 @@ from server.errors import ApiError
 from server.extensions import db
 from server.i18n import _
 from server.planner.facts import fingerprint
-from server.planner.models import DONE, PUBLISHED, Plan
+from server.planner.models import Plan, PlanStatus
 from server.visits.models import Visit
 from server.visits.planning import update_visit
 
 
 def publish(ident: Identity, plan: Plan, now: datetime) -> Plan:
-    if plan.status != DONE:
+    if plan.status != PlanStatus.DONE:
         raise ApiError(409, "plan_not_ready", _("Plan %(id)s is %(status)s, not ready to publish",
                                                 id=plan.id, status=plan.status))
     expected = {int(k): v for k, v in plan.result["fingerprints"].items()}
@@ -43,7 +43,7 @@ def publish(ident: Identity, plan: Plan, now: datetime) -> Plan:
         visit = visits[row["visit_id"]]
         if visit.active_assignments:  # replanned and left out: its old carers are no longer on it
             update_visit(ident, visit, {"worker_ids": []}, now)
-    plan.status, plan.published_at, plan.published_by = PUBLISHED, now, ident.user_id
+    plan.status, plan.published_at, plan.published_by = PlanStatus.PUBLISHED, now, ident.user_id
     record("plan.publish", "plan", plan.id, user_id=ident.user_id, now=now,
            assigned=len(plan.result["assignments"]), unassigned=len(plan.result["unassigned"]))
     return plan

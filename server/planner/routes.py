@@ -3,17 +3,17 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from server.audit.service import record
+from server.auth.models import STAFF
 from server.auth.tenancy import Identity, current_identity, roles_required
 from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema, not_found
 from server.extensions import db
 from server.i18n import _
 from server.planner import jobs, publishing
-from server.planner.models import QUEUED, RUNNING, Plan
+from server.planner.models import Plan, PlanStatus
 from server.planner.schemas import PlanInSchema, PlanSchema
 
 bp = Blueprint("planner", __name__, url_prefix="/api/v1", description="Planning a day's visits across carers")
-STAFF = ("coordinator", "provider_admin")
 
 
 def get_plan(ident: Identity, plan_id: int) -> Plan:
@@ -34,7 +34,7 @@ def create_plan(body):
     if body["provider_id"] not in (None, ident.provider_id):
         raise not_found(_("Provider not found"))
     busy = db.session.scalar(select(Plan.id).where(Plan.provider_id == ident.provider_id,
-                                                   Plan.status.in_((QUEUED, RUNNING))))
+                                                   Plan.status.in_((PlanStatus.QUEUED, PlanStatus.RUNNING))))
     if busy is not None:
         raise ApiError(409, "plan_running", _("Plan %(id)s is still being made", id=busy), {"plan_id": busy})
     now = utcnow()

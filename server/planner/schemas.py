@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from server.planner.models import STATUSES
+from server.planner.models import PlanStatus
 from server.schemas import Schema, key
 
 
@@ -21,7 +21,7 @@ class PlanSchema(Schema):
     date = fields.Date(attribute="day")
     days = fields.Integer()
     options = fields.Dict()
-    status = fields.String(validate=validate.OneOf(STATUSES), metadata={
+    status = fields.String(validate=validate.OneOf(tuple(PlanStatus)), metadata={
         "description": "queued, running, done (ready to publish), failed, or published"})
     result = fields.Dict(allow_none=True, metadata={
         "description": "assignments (visit_id, worker_ids, start, moved_minutes), runs (worker_id, stops with "

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from server.directory.models import Client, Worker
 from server.extensions import db
 from server.reports.scope import Scope, pct
-from server.visits.models import Visit, VisitAssignment
+from server.visits.models import Visit, VisitAssignment, VisitStatus
 
 REGULARS = 3
 
@@ -25,7 +25,7 @@ def continuity(scope: Scope) -> dict:
     attended = (
         select(Visit.client_id, VisitAssignment.worker_id, func.count().label("attendances"))
         .join(VisitAssignment, VisitAssignment.visit_id == Visit.id)
-        .where(*scope.visits(), Visit.status != "cancelled", VisitAssignment.checked_in_at.is_not(None))
+        .where(*scope.visits(), Visit.status != VisitStatus.CANCELLED, VisitAssignment.checked_in_at.is_not(None))
         .group_by(Visit.client_id, VisitAssignment.worker_id)
         .cte("attended")
     )

@@ -28,7 +28,7 @@ from server.extensions import db
 from server.reports.periods import Span
 from server.reports.scope import Scope, pct
 from server.reports.sql import bucketed, seconds_between
-from server.visits.models import Visit, VisitAssignment
+from server.visits.models import Visit, VisitAssignment, VisitStatus
 
 FLEX_WEEKS = 4
 
@@ -110,7 +110,7 @@ def _commissioned(packages: list[CarePackage], span: Span) -> Fraction:
 def _delivered_by_block(scope: Scope, blocks: list[Span]) -> tuple[dict[tuple[int, int], Fraction], dict[int, int]]:
     """Delivered carer minutes per (client, block), and visits with delivered time per client."""
     carers = (select().select_from(VisitAssignment).join(Visit, Visit.id == VisitAssignment.visit_id).where(
-        *scope.visits(), Visit.status != "cancelled",
+        *scope.visits(), Visit.status != VisitStatus.CANCELLED,
         VisitAssignment.checked_in_at.is_not(None), VisitAssignment.checked_out_at.is_not(None),
         VisitAssignment.checked_out_at > VisitAssignment.checked_in_at))
     sub = bucketed(carers, Visit.planned_start, scope.period.boundaries(blocks), client_id=Visit.client_id,

@@ -17,20 +17,20 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.reports.scope import Scope, pct
-from server.visits.flags import FLAGS, is_verified
-from server.visits.models import Visit
+from server.visits.flags import Flag, is_verified
+from server.visits.models import Visit, VisitStatus
 
 
 def flags(scope: Scope) -> dict:
     names = {c.provider_id: c.provider.name for c in scope.contracts}
     tallies: dict[int, Counter] = {}
     for provider_id, status, visit_flags in db.session.execute(
-        select(Visit.provider_id, Visit.status, Visit.flags).where(*scope.visits(), Visit.status != "cancelled")
+        select(Visit.provider_id, Visit.status, Visit.flags).where(*scope.visits(), Visit.status != VisitStatus.CANCELLED)
         .execution_options(yield_per=5000)
     ):
         tally = tallies.setdefault(provider_id, Counter())
         tally["visits"] += 1
-        tally["completed"] += status == "completed"
+        tally["completed"] += status == VisitStatus.COMPLETED
         tally["verified"] += is_verified(status, visit_flags)
         tally.update(visit_flags or ())
     rows = [{"provider_id": pid, "provider_name": names.get(pid), **figures(tallies[pid])} for pid in sorted(tallies)]
@@ -39,10 +39,10 @@ def flags(scope: Scope) -> dict:
 
 def figures(tally: Counter) -> dict:
     return {"visits": tally["visits"], "completed": tally["completed"], "verified": tally["verified"],
-            "verified_pct": pct(tally["verified"], tally["completed"]), **{f: tally[f] for f in FLAGS}}
+            "verified_pct": pct(tally["verified"], tally["completed"]), **{f: tally[f] for f in Flag}}
 
 
-CSV_COLUMNS = ("provider_id", "provider_name", "visits", "completed", "verified", "verified_pct", *FLAGS)
+CSV_COLUMNS = ("provider_id", "provider_name", "visits", "completed", "verified", "verified_pct", *Flag)
 
 
 def csv_lines(result: dict):

@@ -17,18 +17,19 @@ from sqlalchemy import select
 
 from server.db_types import utcnow
 from server.extensions import db
+from server.medication.models import DoseOutcome
 from server.medication.queries import doses_due, records_by_visit
 from server.reports.scope import Scope, pct
-from server.visits.models import Visit
+from server.visits.models import Visit, VisitStatus
 
 COUNTS = ("due", "recorded", "on_time", "given", "refused", "already_taken", "omitted", "pending")
 SHARES = ("recorded", "on_time", "given", "refused", "omitted")
-OMITTED = ("not_available", "not_given")
+OMITTED = frozenset({DoseOutcome.NOT_AVAILABLE, DoseOutcome.NOT_GIVEN})
 
 
 def medication(scope: Scope) -> dict:
     names = {c.provider_id: c.provider.name for c in scope.contracts}
-    visits = list(db.session.scalars(select(Visit).where(*scope.visits(), Visit.status != "cancelled")))
+    visits = list(db.session.scalars(select(Visit).where(*scope.visits(), Visit.status != VisitStatus.CANCELLED)))
     due, records = doses_due(visits), records_by_visit([v.id for v in visits])
     on_time = timedelta(minutes=current_app.config["CAREMON"]["medication_alert_after_minutes"])
     now = utcnow()

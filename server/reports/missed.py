@@ -27,13 +27,14 @@ from server.visits.models import (
     VisitAssignment,
     VisitCorrection,
     VisitException,
+    VisitStatus,
 )
 
 DEFAULT_LABELS = dict(DEFAULT_REASON_CODES)
 
 
 def missed(scope: Scope) -> dict:
-    missed_visits = (*scope.visits(), Visit.status == "missed")
+    missed_visits = (*scope.visits(), Visit.status == VisitStatus.MISSED)
     missed_ids = select(Visit.id).where(*missed_visits)
     exceptions, corrections, workers = defaultdict(list), defaultdict(list), defaultdict(list)
     for visit_id, kind, detail, raised_at, resolved_at, resolution, code in db.session.execute(

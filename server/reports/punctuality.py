@@ -12,7 +12,7 @@ from sqlalchemy import case, literal, select
 
 from server.reports.scope import Scope, pct
 from server.reports.weekly import class_counts_by_week, class_totals, week_row
-from server.visits.models import Visit
+from server.visits.models import Visit, VisitStatus
 
 CLASSES = ("early", "on_time", "late", "missed", "cancelled", "pending")
 DUE = ("early", "on_time", "late", "missed")
@@ -20,10 +20,10 @@ DUE = ("early", "on_time", "late", "missed")
 
 def visit_class():
     return case(
-        (Visit.status == "cancelled", literal("cancelled")),
-        (Visit.status == "missed", literal("missed")),
+        (Visit.status == VisitStatus.CANCELLED, literal("cancelled")),
+        (Visit.status == VisitStatus.MISSED, literal("missed")),
         (Visit.punctuality.in_(("early", "on_time", "late")), Visit.punctuality),
-        (Visit.status == "late", literal("late")),
+        (Visit.status == VisitStatus.LATE, literal("late")),
         else_=literal("pending"),
     )
 

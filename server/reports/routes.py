@@ -1,6 +1,7 @@
 from flask import Response
 from flask_smorest import Blueprint
 
+from server.auth.models import READERS
 from server.auth.tenancy import current_identity, roles_required
 from server.reports.catalogue import REPORTS, Report
 from server.reports.schemas import RESPONSES, ReportQuerySchema
@@ -8,7 +9,6 @@ from server.reports.scope import resolve_scope
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
                description="KPIs for councils and providers over a period of local dates, as JSON or CSV")
-READERS = ("council_officer", "coordinator", "provider_admin")
 
 
 def _register(name: str, report: Report, schema) -> None:

@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 from server.reports import medication, punctuality, verification
 from server.reports.delivery import FLEX_WEEKS
 from server.schemas import LocalPeriodSchema, Schema, key
-from server.visits.flags import FLAGS
+from server.visits.flags import Flag
 
 
 class ReportQuerySchema(LocalPeriodSchema):
@@ -15,7 +15,7 @@ class ReportQuerySchema(LocalPeriodSchema):
     provider_id = key(strict=False, load_default=None)
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")),
                            metadata={"description": "csv returns the same report as a CSV download"})
-    flag = fields.String(load_default=None, validate=validate.OneOf(FLAGS),
+    flag = fields.String(load_default=None, validate=validate.OneOf(tuple(Flag)),
                          metadata={"description": "Only visits carrying this flag"})
 
 
@@ -246,7 +246,7 @@ class OutcomeTotalsSchema(Schema):
 def _flag_figures() -> dict:
     return {"visits": fields.Integer(metadata={"description": "Visits planned in the period, cancelled left out"}),
             "completed": fields.Integer(), "verified": fields.Integer(), "verified_pct": _pct(),
-            **{flag: fields.Integer(metadata={"description": f"Visits flagged {flag}"}) for flag in FLAGS}}
+            **{flag: fields.Integer(metadata={"description": f"Visits flagged {flag}"}) for flag in Flag}}
 
 
 FlagFiguresSchema = Schema.from_dict(_flag_figures(), name="FlagFiguresSchema")

@@ -13,7 +13,7 @@ from server.extensions import db
 from server.reports.scope import Scope, pct
 from server.reports.sql import bucketed, seconds_between
 from server.reports.weekly import week_row
-from server.visits.models import Visit
+from server.visits.models import Visit, VisitStatus
 
 SHORT_SECONDS = 15 * 60
 
@@ -21,7 +21,7 @@ SHORT_SECONDS = 15 * 60
 def short_visits(scope: Scope) -> dict:
     weeks = scope.period.weeks()
     delivered = select().select_from(Visit).where(
-        *scope.visits(), Visit.status == "completed", Visit.started_at.is_not(None), Visit.ended_at.is_not(None))
+        *scope.visits(), Visit.status == VisitStatus.COMPLETED, Visit.started_at.is_not(None), Visit.ended_at.is_not(None))
     sub = bucketed(delivered, Visit.planned_start, scope.period.boundaries(weeks),
                    seconds=seconds_between(Visit.started_at, Visit.ended_at), planned=Visit.planned_minutes)
     # seconds < 80% of planned minutes x 60, kept in integers: seconds x 5 < planned x 240.

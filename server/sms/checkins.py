@@ -19,12 +19,12 @@ from sqlalchemy import select
 from server.directory.models import Worker
 from server.extensions import db
 from server.notify.inbound import InboundText
-from server.notify.models import Notification
-from server.sms.models import InboundSms
+from server.notify.models import Channel, Notification
+from server.sms.models import InboundSms, SmsOutcome
 from server.tags.models import ClientTag
 from server.timeutil import to_local
 from server.unique import insert_once
-from server.visits.models import Visit, VisitAssignment
+from server.visits.models import Visit, VisitAssignment, VisitStatus
 from server.visits.service import record_event
 
 COMMAND = re.compile(r"^\s*(IN|OUT)\s+([0-9][0-9 ]{3,10})\s*$", re.IGNORECASE)
@@ -44,7 +44,7 @@ def receive(text: InboundText, now: datetime, region: str) -> tuple[InboundSms, 
                      received_at=now, **_act(text, now, region))
     if not insert_once(row):  # the gateway redelivered while this one was in flight
         return _by_message_id(text.message_id), False
-    insert_once(Notification(dedupe_key=f"sms_reply:{row.id}", channel="sms", recipient=text.sender, kind="sms_reply",
+    insert_once(Notification(dedupe_key=f"sms_reply:{row.id}", channel=Channel.SMS, recipient=text.sender, kind="sms_reply",
                              subject="", body=row.reply, next_attempt_at=now, created_at=now))
     return row, True
 
@@ -56,19 +56,19 @@ def _by_message_id(message_id: str) -> InboundSms | None:
 def _act(text: InboundText, now: datetime, region: str) -> dict:
     workers = _workers_with_phone(text.sender, region)
     if not workers:
-        return {"outcome": "unknown_sender", "reply": "This phone number is not registered with Caremon."}
+        return {"outcome": SmsOutcome.UNKNOWN_SENDER, "reply": "This phone number is not registered with Caremon."}
     command = COMMAND.match(text.text)
     if command is None:
-        return {"outcome": "not_understood", "worker_id": workers[0].id, "reply": HELP}
+        return {"outcome": SmsOutcome.NOT_UNDERSTOOD, "worker_id": workers[0].id, "reply": HELP}
     kind = "check_in" if command[1].upper() == "IN" else "check_out"
     code = command[2].replace(" ", "")
     found = [(w, tag) for w in workers if (tag := _tag_with_code(w.provider_id, code)) is not None]
     if not found:
-        return {"outcome": "unknown_code", "worker_id": workers[0].id, "reply": f"Code {code} is not known. {HELP}"}
+        return {"outcome": SmsOutcome.UNKNOWN_CODE, "worker_id": workers[0].id, "reply": f"Code {code} is not known. {HELP}"}
     worker, tag = found[0]
     visit = _visit_for(worker.id, tag.client_id, kind, now)
     if visit is None:
-        return {"outcome": "no_visit", "worker_id": worker.id,
+        return {"outcome": SmsOutcome.NO_VISIT, "worker_id": worker.id,
                 "reply": f"No visit to check {'into' if kind == 'check_in' else 'out of'} at that home now."}
     event, _ = record_event(worker_id=worker.id, visit_id=visit.id, now=now, data={
         "idempotency_key": str(uuid.uuid5(KEY_NAMESPACE, text.message_id)), "kind": kind, "device_time": now,
@@ -77,7 +77,7 @@ def _act(text: InboundText, now: datetime, region: str) -> dict:
     said = "Checked in" if kind == "check_in" else "Checked out"
     reply = (f"{said} at {at:%H:%M}." if event.verdict == "verified"
              else f"{said} at {at:%H:%M}, but the code is no longer valid: your coordinator will check this visit.")
-    return {"outcome": "recorded", "worker_id": worker.id, "event_id": event.id, "reply": reply}
+    return {"outcome": SmsOutcome.RECORDED, "worker_id": worker.id, "event_id": event.id, "reply": reply}
 
 
 def _workers_with_phone(sender: str, region: str) -> list[Worker]:
@@ -102,7 +102,7 @@ def _tag_with_code(provider_id: int, code: str) -> ClientTag | None:
 def _visit_for(worker_id: int, client_id: int, kind: str, now: datetime) -> Visit | None:
     stmt = (select(Visit).join(VisitAssignment, VisitAssignment.visit_id == Visit.id)
             .where(VisitAssignment.worker_id == worker_id, VisitAssignment.removed_at.is_(None),
-                   Visit.client_id == client_id, Visit.status != "cancelled"))
+                   Visit.client_id == client_id, Visit.status != VisitStatus.CANCELLED))
     if kind == "check_out":
         stmt = stmt.where(VisitAssignment.checked_in_at.is_not(None), VisitAssignment.checked_out_at.is_(None))
         return db.session.scalar(stmt.order_by(VisitAssignment.checked_in_at.desc()).limit(1))

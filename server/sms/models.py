@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,8 +10,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.db_types import BigId, UTCDateTime
 from server.extensions import db
 
-# What became of a text: an event stored, or why not.
-OUTCOMES = ("recorded", "unknown_sender", "not_understood", "unknown_code", "no_visit")
+
+class SmsOutcome(StrEnum):
+    """What became of a text: an event stored, or why not."""
+
+    RECORDED = "recorded"
+    UNKNOWN_SENDER = "unknown_sender"
+    NOT_UNDERSTOOD = "not_understood"
+    UNKNOWN_CODE = "unknown_code"
+    NO_VISIT = "no_visit"
 
 
 class InboundSms(db.Model):

@@ -4,6 +4,7 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 
 from device_sync.protocol import BatchRequestSchema, BatchResponseSchema
+from server.auth.models import Role
 from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema
@@ -34,7 +35,7 @@ def _limit_size():
 
 
 @bp.post("/batches")
-@roles_required("worker")
+@roles_required(Role.WORKER)
 @bp.arguments(EnvelopeSchema)
 @bp.response(200, BatchResponseSchema)
 @bp.alt_response(413, schema=ErrorSchema, description="batch_too_large: send fewer items at a time")

@@ -1,6 +1,7 @@
 from flask import Response
 from flask_smorest import Blueprint
 
+from server.auth.models import STAFF
 from server.auth.tenancy import current_identity, get_client, roles_required
 from server.db_types import utcnow
 from server.errors import ErrorSchema
@@ -9,7 +10,6 @@ from server.tags import issuing, labels
 from server.tags.schemas import TagSchema
 
 bp = Blueprint("tags", __name__, url_prefix="/api/v1", description="Tags in clients' homes: QR labels, NFC, codes")
-STAFF = ("coordinator", "provider_admin")
 LABELS = {"png": "image/png", "pdf": "application/pdf"}
 
 

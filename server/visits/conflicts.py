@@ -20,7 +20,7 @@ from server.directory.models import Worker
 from server.extensions import db
 from server.timeutil import local_day_bounds
 from server.travel import TravelModel, travel_model
-from server.visits.models import Visit, VisitAssignment
+from server.visits.models import Visit, VisitAssignment, VisitStatus
 
 DOUBLE_BOOKED = "double_booked"
 TRAVEL_TIME = "travel_time"
@@ -69,7 +69,7 @@ def _conflict(kind: str, worker_id: int, first: Slot, second: Slot, **seconds) -
 
 def _slots(stmt) -> list[Slot]:
     rows = db.session.execute(stmt.join(VisitAssignment, VisitAssignment.visit_id == Visit.id).where(
-        VisitAssignment.removed_at.is_(None), Visit.status != "cancelled").add_columns(VisitAssignment.worker_id))
+        VisitAssignment.removed_at.is_(None), Visit.status != VisitStatus.CANCELLED).add_columns(VisitAssignment.worker_id))
     return [Slot(v.id, worker_id, v.planned_start, v.planned_start + timedelta(minutes=v.planned_minutes),
                  (v.client.lat, v.client.lon)) for v, worker_id in rows.unique()]
 
@@ -91,7 +91,7 @@ def conflicts_on(ident: Identity, day: date, tz: str, settings: Mapping) -> list
 def conflicts_of(visit: Visit, settings: Mapping) -> list[dict]:
     """The conflicts this visit is part of, against its carers' other visits around it."""
     workers = [a.worker_id for a in visit.active_assignments]
-    if not workers or visit.status == "cancelled":
+    if not workers or visit.status == VisitStatus.CANCELLED:
         return []
     end = visit.planned_start + timedelta(minutes=visit.planned_minutes)
     stmt = select(Visit).where(

@@ -23,9 +23,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 
-FLAGS = ("early", "late", "short", "overrun", "outside_geofence", "unverified_location", "tag_invalid",
-         "tasks_not_done", "client_unconfirmed", "understaffed", "clock_skew", "manual_times")
+
+class Flag(StrEnum):
+    EARLY = "early"
+    LATE = "late"
+    SHORT = "short"
+    OVERRUN = "overrun"
+    OUTSIDE_GEOFENCE = "outside_geofence"
+    UNVERIFIED_LOCATION = "unverified_location"
+    TAG_INVALID = "tag_invalid"
+    TASKS_NOT_DONE = "tasks_not_done"
+    CLIENT_UNCONFIRMED = "client_unconfirmed"
+    UNDERSTAFFED = "understaffed"
+    CLOCK_SKEW = "clock_skew"
+    MANUAL_TIMES = "manual_times"
+
+
 MINUTE = timedelta(minutes=1)
 
 
@@ -73,47 +88,47 @@ def is_short(minutes: int, planned: int, percent: int) -> bool:
 
 
 def flags_for(visit: VisitTimes, limits: Thresholds) -> list[str]:
-    """The visit's flags, in the order of FLAGS."""
+    """The visit's flags, in the order of Flag."""
     found = set()
     if visit.started_at is not None:
         if visit.started_at < visit.planned_start - limits.early_minutes * MINUTE:
-            found.add("early")
+            found.add(Flag.EARLY)
         if visit.started_at > visit.planned_start + limits.late_minutes * MINUTE:
-            found.add("late")
+            found.add(Flag.LATE)
     minutes = actual_minutes(visit)
     if minutes is not None:
         if is_short(minutes, visit.planned_minutes, limits.short_percent):
-            found.add("short")
+            found.add(Flag.SHORT)
         if minutes > visit.planned_minutes + limits.overrun_minutes:
-            found.add("overrun")
+            found.add(Flag.OVERRUN)
     for carer in visit.carers:
         verdicts = [v for at, v in ((carer.checked_in_at, carer.check_in_geofence),
                                     (carer.checked_out_at, carer.check_out_geofence)) if at is not None]
         if carer.manual:
-            found.add("manual_times")
+            found.add(Flag.MANUAL_TIMES)
             continue  # a coordinator's times carry no fix of their own to judge
         if "outside" in verdicts:
-            found.add("outside_geofence")
+            found.add(Flag.OUTSIDE_GEOFENCE)
         if "invalid" in verdicts:
-            found.add("tag_invalid")
+            found.add(Flag.TAG_INVALID)
         if any(v in (None, "none", "unverified") for v in verdicts):
-            found.add("unverified_location")
+            found.add(Flag.UNVERIFIED_LOCATION)
     if visit.ended_at is not None:
         if set(visit.tasks) - visit.tasks_done:
-            found.add("tasks_not_done")
+            found.add(Flag.TASKS_NOT_DONE)
         if visit.unconfirmed:
-            found.add("client_unconfirmed")
+            found.add(Flag.CLIENT_UNCONFIRMED)
         if sum(c.checked_in_at is not None for c in visit.carers) < visit.carers_required:
-            found.add("understaffed")
+            found.add(Flag.UNDERSTAFFED)
     if visit.clock_skew:
-        found.add("clock_skew")
-    return [f for f in FLAGS if f in found]
+        found.add(Flag.CLOCK_SKEW)
+    return [f for f in Flag if f in found]
 
 
 # Flags that stop a delivered visit counting as verified: a fix not in the geofence or not good enough,
 # times outside the thresholds, or times a phone's clock or a coordinator put there.
-UNVERIFIED_BY = frozenset({"early", "late", "short", "outside_geofence", "unverified_location", "tag_invalid",
-                           "clock_skew", "manual_times"})
+UNVERIFIED_BY = frozenset({Flag.EARLY, Flag.LATE, Flag.SHORT, Flag.OUTSIDE_GEOFENCE, Flag.UNVERIFIED_LOCATION,
+                           Flag.TAG_INVALID, Flag.CLOCK_SKEW, Flag.MANUAL_TIMES})
 
 
 def is_verified(status: str, flags) -> bool:
@@ -127,9 +142,9 @@ def pay_holds(flags, actual: int | None, planned: int, *, hold_outside_geofence:
     """The flags that hold a visit's pay under the contract until a coordinator accepts it:
     outside_geofence when the contract says so; tag_invalid always; short when the actual minutes are under
     hold_short_below_percent % of planned (0 never holds)."""
-    holds = ["tag_invalid"] if "tag_invalid" in (flags or ()) else []
-    if hold_outside_geofence and "outside_geofence" in (flags or ()):
-        holds.append("outside_geofence")
-    if "short" in (flags or ()) and actual is not None and is_short(actual, planned, hold_short_below_percent):
-        holds.append("short")
+    holds = [Flag.TAG_INVALID] if Flag.TAG_INVALID in (flags or ()) else []
+    if hold_outside_geofence and Flag.OUTSIDE_GEOFENCE in (flags or ()):
+        holds.append(Flag.OUTSIDE_GEOFENCE)
+    if Flag.SHORT in (flags or ()) and actual is not None and is_short(actual, planned, hold_short_below_percent):
+        holds.append(Flag.SHORT)
     return tuple(holds)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,9 +10,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from server.db_types import BigId, UTCDateTime, utcnow
 from server.extensions import db
 
-STATUSES = ("scheduled", "en_route", "in_progress", "completed", "late", "missed", "cancelled")
+
+class VisitStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    EN_ROUTE = "en_route"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    LATE = "late"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
 # Statuses the scheduler may still move on; the others are settled by events or people.
-OPEN_STATUSES = ("scheduled", "en_route", "late")
+OPEN_STATUSES = frozenset({VisitStatus.SCHEDULED, VisitStatus.EN_ROUTE, VisitStatus.LATE})
+# Statuses before any carer came: nothing can be said of delivery yet.
+NOT_STARTED = frozenset({VisitStatus.SCHEDULED, VisitStatus.EN_ROUTE})
+# Statuses of a visit a carer came to.
+ATTENDED = frozenset({VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED})
 PUNCTUALITY = ("early", "on_time", "late")
 EVENT_KINDS = ("arrival", "check_in", "check_out", "task_done", "note", "outcome_progress")
 # Geofence verdicts for an event's fix.
@@ -25,16 +40,36 @@ TAG_METHODS = ("qr", "nfc", "code", "sms")
 VERDICTS = (*GEOFENCE, "invalid")
 # How the client or family confirmed a visit on the carer's phone at check-out.
 CONFIRMATION_KINDS = ("pin", "signature")
-EXCEPTION_KINDS = (
-    "no_geolocation", "outside_geofence", "missing_check_in", "no_checkout",
-    "checkout_before_checkin", "event_after_cancel", "not_assigned", "clock_skew", "missed",
+
+
+class ExceptionKind(StrEnum):
+    NO_GEOLOCATION = "no_geolocation"
+    OUTSIDE_GEOFENCE = "outside_geofence"
+    MISSING_CHECK_IN = "missing_check_in"
+    NO_CHECKOUT = "no_checkout"
+    CHECKOUT_BEFORE_CHECKIN = "checkout_before_checkin"
+    EVENT_AFTER_CANCEL = "event_after_cancel"
+    NOT_ASSIGNED = "not_assigned"
+    CLOCK_SKEW = "clock_skew"
+    MISSED = "missed"
     # A provider's system sent changes to a visit already under way or delivered; they wait for a coordinator.
-    "feed_change",
+    FEED_CHANGE = "feed_change"
     # A tag of another home, a revoked tag or a forged payload.
-    "tag_invalid",
+    TAG_INVALID = "tag_invalid"
     # A dose at the visit was refused or not given: the day's omissions and refusals, for a coordinator to follow up.
-    "dose_not_given",
-)
+    DOSE_NOT_GIVEN = "dose_not_given"
+
+
+
+
+class ReasonKind(StrEnum):
+    """What a visit's reason is about (its "about"): an undone task, a short visit, a missed visit."""
+
+    TASK = "task"
+    SHORT = "short"
+    MISSED = "missed"
+
+
 # Reason codes every council starts with (code, label); the council officer edits the council's own list.
 DEFAULT_REASON_CODES = (
     ("phone_lost_or_broken", "Phone lost or broken"), ("no_signal", "No phone signal"),
@@ -76,7 +111,7 @@ class Visit(db.Model):
     planned_minutes: Mapped[int]
     carers_required: Mapped[int] = mapped_column(default=1)
     tasks: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    status: Mapped[str] = mapped_column(String(16), default=VisitStatus.SCHEDULED)
     punctuality: Mapped[str | None] = mapped_column(String(8))
     # Effective times: first check-in and last check-out over all carers, after corrections.
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,7 +11,7 @@ from server.directory.models import Worker
 from server.errors import invalid
 from server.extensions import db
 from server.i18n import _
-from server.visits.models import Visit, VisitAssignment
+from server.visits.models import Visit, VisitAssignment, VisitStatus
 from server.visits.service import cancel, refresh_state
 
 PAY_FIELDS = frozenset({"service_code", "visit_type"})
@@ -45,7 +45,7 @@ def create_visit(ident: Identity, data: dict, now: datetime) -> Visit:
 def update_visit(ident: Identity, visit: Visit, data: dict, now: datetime) -> Visit:
     # The service code and visit type are billing and pay, not the plan: they may be set on a delivered visit,
     # as a payer's coordinator does.
-    if visit.status in ("completed", "cancelled") and data.keys() - PAY_FIELDS:
+    if visit.status in (VisitStatus.COMPLETED, VisitStatus.CANCELLED) and data.keys() - PAY_FIELDS:
         raise invalid("status", _("A %(status)s visit cannot be changed", status=visit.status))
     changes = {}
     for field in ("planned_start", "planned_minutes", "tasks", "carers_required"):

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import String, cast, select
 
+from server.auth.models import Role
 from server.auth.tenancy import Identity, scope_visits
 from server.care.models import Outcome
 from server.directory.models import Client, Contract, Council
@@ -29,7 +30,7 @@ def tenant_timezone(ident: Identity) -> str:
         stmt = select(Council.timezone).where(Council.id == ident.council_id)
     else:
         stmt = select(Council.timezone).join(Contract, Contract.council_id == Council.id).order_by(Contract.id)
-        if ident.role == "family":
+        if ident.role == Role.FAMILY:
             stmt = stmt.join(Client, Client.contract_id == Contract.id).where(Client.id.in_(ident.family_client_ids()))
         else:
             stmt = stmt.where(Contract.provider_id == ident.provider_id)

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from server.audit.service import record
+from server.auth.models import Role
 from server.auth.tenancy import Identity, scope_contracts
 from server.directory.models import Contract
 from server.errors import ApiError, invalid, not_found
@@ -22,7 +23,7 @@ from server.visits.models import DEFAULT_REASON_CODES, ReasonCode
 
 def visible_council(ident: Identity, council_id: int) -> int:
     """The council, if the caller works under it (its officer, or staff of a provider it commissions)."""
-    if ident.role == "council_officer":
+    if ident.role == Role.COUNCIL_OFFICER:
         if ident.council_id == council_id:
             return council_id
     elif db.session.scalar(scope_contracts(select(Contract.id).where(Contract.council_id == council_id), ident)

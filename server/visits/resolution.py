@@ -10,7 +10,7 @@ from server.auth.tenancy import Identity
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
 from server.i18n import _
-from server.visits.models import Visit, VisitCorrection, VisitException
+from server.visits.models import ExceptionKind, ReasonKind, Visit, VisitCorrection, VisitException, VisitStatus
 from server.visits.reasons import usable
 from server.visits.service import refresh_state
 from server.visits.signals import exception_resolved, times_corrected
@@ -35,8 +35,8 @@ def correct_times(ident: Identity, visit: Visit, data: dict, now: datetime) -> V
         visit.overrun_approved = True
     if correction.approve_overrun_minutes is not None:  # the latest approval for this carer stands
         assignment.overrun_approved_minutes = correction.approve_overrun_minutes
-    if visit.status == "cancelled":
-        visit.status = "scheduled"  # delivered after all: refresh_state settles it from the times
+    if visit.status == VisitStatus.CANCELLED:
+        visit.status = VisitStatus.SCHEDULED  # delivered after all: refresh_state settles it from the times
     refresh_state(visit)
     open_ones = db.session.scalars(select(VisitException).where(
         VisitException.visit_id == visit.id, VisitException.resolved_at.is_(None),
@@ -63,9 +63,9 @@ def resolve_exception(ident: Identity, visit: Visit, exception_id: int, data: di
     code = usable(visit.contract.council_id, data["reason_code"])
     exc.resolved_at, exc.resolved_by, exc.reason_code = now, ident.user_id, code.code
     exc.resolution = data["reason_code"] + (f": {data['note']}" if data.get("note") else "")
-    if exc.kind == "missed":
-        visit.reasons = [*(r for r in visit.reasons or () if r["about"] != "missed"),
-                         {"about": "missed", "code": code.code, "external_code": code.external_code,
+    if exc.kind == ExceptionKind.MISSED:
+        visit.reasons = [*(r for r in visit.reasons or () if r["about"] != ReasonKind.MISSED),
+                         {"about": ReasonKind.MISSED, "code": code.code, "external_code": code.external_code,
                           "note": data.get("note")}]
     exception_resolved.send(visit, exception=exc, now=now)
     record("visit.resolve_exception", "visit", visit.id, user_id=ident.user_id, now=now,

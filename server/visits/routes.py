@@ -1,6 +1,7 @@
 from flask import current_app, jsonify
 from flask_smorest import Blueprint
 
+from server.auth.models import STAFF, Role
 from server.auth.tenancy import current_identity, get_client, get_visit, roles_required
 from server.db_types import utcnow
 from server.directory.service import get_worker
@@ -36,7 +37,6 @@ from server.visits.schemas import (
 
 EVENT_RESULT = EventResultSchema()
 bp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Runs, visits, events, exceptions, non-contact work")
-STAFF = ("coordinator", "provider_admin")
 
 
 @bp.get("/run")
@@ -45,7 +45,7 @@ STAFF = ("coordinator", "provider_admin")
 def run(query):
     """A worker's visits for a local day (today by default); coordinators pass worker_id."""
     ident = current_identity()
-    if ident.role == "worker":
+    if ident.role == Role.WORKER:
         worker_id = ident.worker_id
     elif ident.is_provider_staff and query["worker_id"]:
         worker_id = get_worker(ident, query["worker_id"]).id  # another provider's worker is not found
@@ -114,7 +114,7 @@ def update_visit(body, visit_id):
 
 
 @bp.post("/visits/<int:visit_id>/events")
-@roles_required("worker")
+@roles_required(Role.WORKER)
 @bp.arguments(EventInSchema)
 @bp.response(201, EventResultSchema)
 @bp.alt_response(200, schema=EventResultSchema, description="The same event was already stored")
@@ -177,7 +177,7 @@ def decide_pay(body, visit_id):
 
 
 @bp.post("/clients/<int:client_id>/activities")
-@roles_required("worker", *STAFF)
+@roles_required(Role.WORKER, *STAFF)
 @bp.arguments(ActivityInSchema)
 @bp.response(201, ActivitySchema)
 @bp.alt_response(200, schema=ActivitySchema, description="The same activity was already stored")
@@ -197,7 +197,7 @@ def list_activities(client_id):
 
 
 @bp.put("/clients/<int:client_id>/confirmation-pin")
-@roles_required("family")
+@roles_required(Role.FAMILY)
 @bp.arguments(ConfirmationPinSchema)
 @bp.response(200, ConfirmationPinStateSchema)
 def set_confirmation_pin(body, client_id):

@@ -3,16 +3,16 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from server.care.models import SCORE_MAX, SCORE_MIN
 from server.i18n import _
 from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code, visit_type
-from server.visits.flags import FLAGS
+from server.visits.flags import Flag
 from server.visits.models import (
     ACTIVITY_CATEGORIES,
     EVENT_KINDS,
     METHODS,
     PAY_DECISIONS,
     REASON_CODES,
-    STATUSES,
     TASK_REASONS,
     VERDICTS,
+    VisitStatus,
 )
 
 # Ways a phone may show presence; a text comes through the SMS gateway, manual times from a coordinator.
@@ -199,8 +199,8 @@ class VisitSchema(Schema):
     council_id = fields.Integer(attribute="contract.council_id")
     require_client_confirmation = fields.Boolean(attribute="contract.require_client_confirmation", metadata={
         "description": "The client or family confirms the visit on the carer's phone at check-out"})
-    flags = fields.List(fields.String(validate=validate.OneOf(FLAGS)), metadata={
-        "description": "What a coordinator or council should look at: " + ", ".join(FLAGS)})
+    flags = fields.List(fields.String(validate=validate.OneOf(tuple(Flag))), metadata={
+        "description": "What a coordinator or council should look at: " + ", ".join(Flag)})
     reasons = fields.List(fields.Nested(lambda: ReasonSchema()), metadata={
         "description": "Reasons given: by the carer at check-out (tasks left undone, a short visit), by a "
                        "coordinator for a missed visit"})
@@ -252,10 +252,10 @@ class RunQuerySchema(Schema):
 class VisitListQuerySchema(Schema):
     date_from = LocalDate(load_default=None)
     date_to = LocalDate(load_default=None)
-    status = fields.String(load_default=None, validate=validate.OneOf((*STATUSES, "exception")))
+    status = fields.String(load_default=None, validate=validate.OneOf((*VisitStatus, "exception")))
     client_id = key(strict=False, load_default=None)
     worker_id = key(strict=False, load_default=None)
-    flag = fields.String(load_default=None, validate=validate.OneOf(FLAGS))
+    flag = fields.String(load_default=None, validate=validate.OneOf(tuple(Flag)))
     cursor = fields.String(load_default=None, validate=validate.Length(max=200))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
 

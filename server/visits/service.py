@@ -24,7 +24,16 @@ from server.visits import confirmation
 from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for
 from server.visits.geofence import judge as judge_fix
 from server.visits.idempotency import check_replay, content_hash
-from server.visits.models import OutcomeProgress, Visit, VisitAssignment, VisitEvent, VisitException
+from server.visits.models import (
+    ExceptionKind,
+    OutcomeProgress,
+    ReasonKind,
+    Visit,
+    VisitAssignment,
+    VisitEvent,
+    VisitException,
+    VisitStatus,
+)
 from server.visits.presence import presence_verdict
 from server.visits.signals import before_check_out, cancelled, completed, outside_geofence
 
@@ -82,7 +91,7 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         return check_replay(_event_by_key(data["idempotency_key"]), payload_hash), False
 
     if skew:
-        open_exception(visit, "clock_skew", now, worker_id=worker_id, detail=skew)
+        open_exception(visit, ExceptionKind.CLOCK_SKEW, now, worker_id=worker_id, detail=skew)
     if data.get("confirmation"):
         confirmation.keep(visit, event, data["confirmation"])
     _apply(visit, assignment, event, now)
@@ -145,13 +154,13 @@ def _validate_content(visit: Visit, data: dict) -> None:
 
 def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: datetime) -> None:
     """Fold one new event into the visit's derived state."""
-    if visit.status == "cancelled":
+    if visit.status == VisitStatus.CANCELLED:
         event.flags = [*event.flags, "after_cancel"]
-        open_exception(visit, "event_after_cancel", now, worker_id=event.worker_id,
+        open_exception(visit, ExceptionKind.EVENT_AFTER_CANCEL, now, worker_id=event.worker_id,
                         detail=f"{_said(event.kind)} recorded after the visit was cancelled")
     if assignment.removed_at is not None:
         event.flags = [*event.flags, "reassigned"]
-        open_exception(visit, "not_assigned", now, worker_id=event.worker_id,
+        open_exception(visit, ExceptionKind.NOT_ASSIGNED, now, worker_id=event.worker_id,
                         detail=f"{_said(event.kind)} from a worker no longer assigned")
     at = _server_time(event)
     _note_position(event, at)
@@ -178,14 +187,14 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
             assignment.arrival_geofence = event.geofence
         return
     if event.verdict == "invalid":
-        open_exception(visit, "tag_invalid", now, worker_id=event.worker_id,
+        open_exception(visit, ExceptionKind.TAG_INVALID, now, worker_id=event.worker_id,
                        detail=f"{_said(event.kind)} by {event.method}: {event.payload['tag_problem']}")
     elif event.verdict == "none":
-        open_exception(visit, "no_geolocation", now, worker_id=event.worker_id,
+        open_exception(visit, ExceptionKind.NO_GEOLOCATION, now, worker_id=event.worker_id,
                         detail=f"{_said(event.kind)} without a location")
     elif event.verdict == "outside":
         detail = f"{_said(event.kind)} {round(event.distance_m)} m from home"
-        open_exception(visit, "outside_geofence", now, worker_id=event.worker_id, detail=detail)
+        open_exception(visit, ExceptionKind.OUTSIDE_GEOFENCE, now, worker_id=event.worker_id, detail=detail)
         # Coordinators watch alerts, not exceptions: this one needs someone to look now.
         outside_geofence.send(visit, now=now, worker_id=event.worker_id, detail=detail)
     if event.kind == "check_in":
@@ -193,10 +202,10 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
             assignment.checked_in_at = at
             assignment.check_in_geofence, assignment.check_in_method = event.verdict, event.method
         if assignment.checked_out_at is not None:
-            close_exception(visit, "missing_check_in", now, worker_id=event.worker_id,
+            close_exception(visit, ExceptionKind.MISSING_CHECK_IN, now, worker_id=event.worker_id,
                          resolution="check-in received after check-out (offline sync)")
         # Delivered after all (an offline phone): nobody has to say why it was missed.
-        close_exception(visit, "missed", now, worker_id=None,
+        close_exception(visit, ExceptionKind.MISSED, now, worker_id=None,
                         resolution="check-in received after the visit was marked missed")
     else:
         if assignment.checked_out_at is None or at > assignment.checked_out_at:
@@ -204,10 +213,10 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
             assignment.check_out_geofence, assignment.check_out_method = event.verdict, event.method
         if assignment.checked_in_at is None:
             event.flags = [*event.flags, "out_of_order"]
-            open_exception(visit, "missing_check_in", now, worker_id=event.worker_id,
+            open_exception(visit, ExceptionKind.MISSING_CHECK_IN, now, worker_id=event.worker_id,
                             detail="check-out arrived before any check-in")
     if assignment.checked_in_at and assignment.checked_out_at and assignment.checked_out_at < assignment.checked_in_at:
-        open_exception(visit, "checkout_before_checkin", now, worker_id=event.worker_id,
+        open_exception(visit, ExceptionKind.CHECKOUT_BEFORE_CHECKIN, now, worker_id=event.worker_id,
                         detail="check-out time is before check-in time")
     refresh_state(visit)
 
@@ -239,10 +248,10 @@ def _note_position(event: VisitEvent, at: datetime) -> None:
 
 def _keep_reasons(visit: Visit, event: VisitEvent) -> None:
     """A check-out's reasons for unticked tasks and a short visit; a later check-out by the same carer replaces them."""
-    given = [{"about": "task", "task": r["task"], "code": r["reason"], "note": r.get("note"),
+    given = [{"about": ReasonKind.TASK, "task": r["task"], "code": r["reason"], "note": r.get("note"),
               "worker_id": event.worker_id} for r in event.payload.get("task_reasons", ())]
     if event.payload.get("short_reason"):
-        given.append({"about": "short", "code": None, "note": event.payload["short_reason"],
+        given.append({"about": ReasonKind.SHORT, "code": None, "note": event.payload["short_reason"],
                       "worker_id": event.worker_id})
     if given:
         replaced = {(r["about"], r.get("task")) for r in given}
@@ -280,19 +289,19 @@ def refresh_state(visit: Visit) -> None:
     visit.ended_at = max(check_outs) if len(check_outs) == len(carers) and carers else None
     visit.punctuality = punctuality(visit) if visit.started_at else None
     judge(visit)
-    if visit.status == "cancelled":
+    if visit.status == VisitStatus.CANCELLED:
         return
     if visit.ended_at is not None:
-        completing, visit.status = visit.status != "completed", "completed"
+        completing, visit.status = visit.status != VisitStatus.COMPLETED, VisitStatus.COMPLETED
         if completing:
             completed.send(visit, now=utcnow())
     elif check_ins or check_outs:
-        visit.status = "in_progress"
+        visit.status = VisitStatus.IN_PROGRESS
 
 
 def cancel(visit: Visit, reason: str, now: datetime) -> None:
     """Nobody is coming by design: whatever alerts the visit had are closed with it."""
-    visit.status, visit.cancel_reason = "cancelled", reason
+    visit.status, visit.cancel_reason = VisitStatus.CANCELLED, reason
     cancelled.send(visit, now=now)
 
 

@@ -22,7 +22,7 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.notify.sender import Undeliverable, backoff, claim
 from server.webhooks import urls
-from server.webhooks.models import DELIVERED, FAILED, PENDING, SENDING, Webhook, WebhookDelivery
+from server.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery
 from server.webhooks.secrets import unseal
 
 USER_AGENT = "Caremon-Webhooks/1"
@@ -57,14 +57,14 @@ def attempt(delivery: WebhookDelivery, webhook: Webhook, settings: dict, now: da
         delivery.last_status_code, error, final = None, f"{type(exc).__name__}: {exc}", isinstance(exc, Undeliverable)
     else:
         if 200 <= code < 300:
-            delivery.status, delivery.delivered_at, delivery.last_error = DELIVERED, now, None
-            return DELIVERED
+            delivery.status, delivery.delivered_at, delivery.last_error = DeliveryStatus.DELIVERED, now, None
+            return DeliveryStatus.DELIVERED
         error, final = f"HTTP {code}", False
     delivery.last_error = error[:400]
     if final or delivery.attempts >= settings["webhooks_max_attempts"]:
-        delivery.status = FAILED
+        delivery.status = DeliveryStatus.FAILED
     else:
-        delivery.status = PENDING
+        delivery.status = DeliveryStatus.PENDING
         delivery.next_attempt_at = now + backoff(delivery.attempts, settings["webhooks_backoff_s"],
                                                  settings["webhooks_backoff_max_s"])
     return delivery.status
@@ -73,12 +73,12 @@ def attempt(delivery: WebhookDelivery, webhook: Webhook, settings: dict, now: da
 def drain(settings: dict, now: datetime, *, limit: int = 200) -> dict:
     """Send what is due, to active webhooks only (a paused webhook's deliveries wait for it); counts by outcome."""
     db.session.execute(update(WebhookDelivery).where(
-        WebhookDelivery.status == SENDING, WebhookDelivery.attempted_at < now - STALE_AFTER).values(status=PENDING))
+        WebhookDelivery.status == DeliveryStatus.SENDING, WebhookDelivery.attempted_at < now - STALE_AFTER).values(status=DeliveryStatus.PENDING))
     db.session.commit()
     due = db.session.scalars(select(WebhookDelivery.id).join(Webhook, Webhook.id == WebhookDelivery.webhook_id).where(
-        WebhookDelivery.status == PENDING, WebhookDelivery.next_attempt_at <= now, Webhook.active.is_(True))
+        WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now, Webhook.active.is_(True))
         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit)).all()
-    counts = {DELIVERED: 0, PENDING: 0, FAILED: 0}
+    counts = {DeliveryStatus.DELIVERED: 0, DeliveryStatus.PENDING: 0, DeliveryStatus.FAILED: 0}
     for delivery_id in due:
         outcome = send_one(delivery_id, settings, now)
         if outcome is not None:

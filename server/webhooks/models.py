@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -15,10 +16,16 @@ EVENT_TYPES = (VISIT_LATE, VISIT_MISSED, VISIT_COMPLETED, ALERT_RAISED, PERIOD_C
 # Sent only by POST /webhooks/<id>/test, whatever the webhook subscribes to.
 PING = "webhook.ping"
 
-# pending → sending → delivered; a failed attempt goes back to pending with a later next_attempt_at until
-# max attempts make it failed. Receivers deduplicate by webhook-id, so a row left sending by a crash is sent again.
-PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
-DELIVERY_STATUSES = (PENDING, SENDING, DELIVERED, FAILED)
+
+
+class DeliveryStatus(StrEnum):
+    """pending → sending → delivered; a failed attempt goes back to pending with a later next_attempt_at until
+    max attempts make it failed. Receivers deduplicate by webhook-id, so a row left sending by a crash is sent again."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
 
 
 class Webhook(db.Model):
@@ -56,7 +63,7 @@ class WebhookDelivery(db.Model):
     message_id: Mapped[str] = mapped_column(String(40), unique=True)
     event_type: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default=PENDING)
+    status: Mapped[str] = mapped_column(String(10), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_status_code: Mapped[int | None] = mapped_column(Integer)

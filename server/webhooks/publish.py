@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from server.extensions import db
-from server.webhooks.models import PENDING, Webhook, WebhookDelivery
+from server.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery
 
 
 def message_id() -> str:
@@ -27,7 +27,7 @@ def envelope(event_type: str, at: datetime, data: dict) -> dict:
 
 def enqueue(webhook_id: int, event_type: str, at: datetime, data: dict, now: datetime) -> WebhookDelivery:
     delivery = WebhookDelivery(webhook_id=webhook_id, message_id=message_id(), event_type=event_type,
-                               payload=envelope(event_type, at, data), status=PENDING, next_attempt_at=now,
+                               payload=envelope(event_type, at, data), status=DeliveryStatus.PENDING, next_attempt_at=now,
                                created_at=now)
     db.session.add(delivery)
     return delivery

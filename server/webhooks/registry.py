@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from server.audit.service import record
+from server.auth.models import Role
 from server.auth.tenancy import Identity
 from server.errors import not_found
 from server.extensions import db
@@ -25,9 +26,9 @@ from server.webhooks.secrets import new_secret, seal
 
 def _owned(ident: Identity):
     """The caller's own webhooks: their provider's, or their council's; never a missing id matching a NULL."""
-    if ident.role == "provider_admin" and ident.provider_id is not None:
+    if ident.role == Role.PROVIDER_ADMIN and ident.provider_id is not None:
         return select(Webhook).where(Webhook.provider_id == ident.provider_id)
-    if ident.role == "council_officer" and ident.council_id is not None:
+    if ident.role == Role.COUNCIL_OFFICER and ident.council_id is not None:
         return select(Webhook).where(Webhook.council_id == ident.council_id)
     return select(Webhook).where(False)
 
@@ -58,7 +59,7 @@ def create(ident: Identity, data: dict, now: datetime) -> tuple[Webhook, str]:
     """The new webhook and its secret, which the caller shows once."""
     urls.check_registered(data["url"], current_app.config["CAREMON"])
     secret = new_secret()
-    owner = {"provider_id": ident.provider_id} if ident.role == "provider_admin" else {"council_id": ident.council_id}
+    owner = {"provider_id": ident.provider_id} if ident.role == Role.PROVIDER_ADMIN else {"council_id": ident.council_id}
     hook = Webhook(**owner, url=data["url"], events=sorted(set(data["events"])), description=data.get("description"),
                    active=data["active"], secret_encrypted=seal(secret), created_by=ident.user_id, created_at=now)
     db.session.add(hook)

@@ -2,6 +2,7 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
+from server.auth.models import ADMINS
 from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.extensions import db
@@ -19,7 +20,6 @@ from server.webhooks.schemas import (
 bp = Blueprint("webhooks", __name__, url_prefix="/api/v1",
                description="Webhooks: signed deliveries (Standard Webhooks) of visit.late, visit.missed, "
                            "visit.completed, alert.raised and period.closed (see docs/FEED.md)")
-OWNERS = ("provider_admin", "council_officer")
 
 
 def _with_secret(hook, secret: str, status: int):
@@ -30,7 +30,7 @@ def _with_secret(hook, secret: str, status: int):
 
 
 @bp.get("/webhooks")
-@roles_required(*OWNERS)
+@roles_required(*ADMINS)
 @bp.response(200, WebhookSchema(many=True))
 def list_webhooks():
     """The caller's provider's or council's webhooks, each with its latest delivery."""
@@ -38,7 +38,7 @@ def list_webhooks():
 
 
 @bp.post("/webhooks")
-@roles_required(*OWNERS)
+@roles_required(*ADMINS)
 @bp.arguments(WebhookInSchema)
 @bp.response(201, WebhookSecretSchema)
 def create_webhook(body):
@@ -49,14 +49,14 @@ def create_webhook(body):
 
 
 @bp.get("/webhooks/<int:webhook_id>")
-@roles_required(*OWNERS)
+@roles_required(*ADMINS)
 @bp.response(200, WebhookSchema)
 def get_webhook(webhook_id):
     return registry.get_webhook(current_identity(), webhook_id)
 
 
 @bp.patch("/webhooks/<int:webhook_id>")
-@roles_required(*OWNERS)
+@roles_required(*ADMINS)
 @bp.arguments(WebhookPatchSchema)
 @bp.response(200, WebhookSchema)
 def update_webhook(body, webhook_id):
@@ -67,7 +67,7 @@ def update_webhook(body, webhook_id):
 
 
 @bp.delete("/webhooks/<int:webhook_id>")
-@roles_required(*OWNERS)
+@roles_required(*ADMINS)
 @bp.response(204)
 def delete_webhook(webhook_id):
     """The webhook and its deliveries; what was still queued is not sent."""
@@ -77,7 +77,7 @@ def delete_webhook(webhook_id):
 
 
 @bp.post("/webhooks/<int:webhook_id>/rotate-secret")
-@roles_required(*OWNERS)
+@roles_required(*ADMINS)
 @bp.response(200, WebhookSecretSchema)
 def rotate_webhook_secret(webhook_id):
     """A new secret, shown once; every delivery from now on is signed with it, the old one no longer."""
@@ -89,7 +89,7 @@ def rotate_webhook_secret(webhook_id):
 
 
 @bp.get("/webhooks/<int:webhook_id>/deliveries")
-@roles_required(*OWNERS)
+@roles_required(*ADMINS)
 @bp.arguments(DeliveryQuerySchema, location="query")
 @bp.response(200, DeliveryPageSchema)
 def list_deliveries(query, webhook_id):
@@ -100,7 +100,7 @@ def list_deliveries(query, webhook_id):
 
 
 @bp.post("/webhooks/<int:webhook_id>/test")
-@roles_required(*OWNERS)
+@roles_required(*ADMINS)
 @bp.response(200, DeliverySchema)
 def test_webhook(webhook_id):
     """Send a webhook.ping now and answer how it went; if it failed it is retried like any delivery."""

@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from server.schemas import Schema
-from server.webhooks.models import DELIVERY_STATUSES, EVENT_TYPES
+from server.webhooks.models import EVENT_TYPES, DeliveryStatus
 
 
 def _events(**kwargs) -> fields.List:
@@ -34,7 +34,7 @@ class DeliverySchema(Schema):
     id = fields.Integer()
     message_id = fields.String(metadata={"description": "The webhook-id header, the same on every attempt"})
     event_type = fields.String()
-    status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
+    status = fields.String(validate=validate.OneOf(tuple(DeliveryStatus)))
     attempts = fields.Integer()
     last_status_code = fields.Integer(allow_none=True)
     last_error = fields.String(allow_none=True)

@@ -47,9 +47,9 @@ def alpha_day(world) -> dict:
 
 def done_plan(side, day: date, result: dict | None = None):
     """A finished plan of the side's provider, stored directly."""
-    from server.planner.models import DONE, Plan
+    from server.planner.models import Plan, PlanStatus
 
-    plan = add(Plan(provider_id=side.provider.id, day=day, days=1, status=DONE, options={},
+    plan = add(Plan(provider_id=side.provider.id, day=day, days=1, status=PlanStatus.DONE, options={},
                     result=result or {"assignments": [], "unassigned": [], "runs": [], "fingerprints": {},
                                       "travel_minutes": 0, "solver": "greedy", "seconds": 0, "notes": []}))
     db.session.commit()
