@@ -1,4 +1,5 @@
-"""Field types every domain's schemas share, and the base class of every schema.
+"""Field types every domain's schemas share, the base class of every schema, and the base of output schemas
+derived from a model.
 
 Times and dates are held to the years 1900..2200 (EARLIEST, LATEST). Nothing Caremon records
 happens outside them, so a time there is a typo or a broken phone clock; and at the far ends of
@@ -11,6 +12,7 @@ from typing import ClassVar
 
 import marshmallow
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow_sqlalchemy import ModelConverter, SQLAlchemyAutoSchema
 
 from server.i18n import N_, _
 
@@ -33,6 +35,28 @@ class Schema(marshmallow.Schema):
         if errors:
             raise ValidationError(errors)
         return data
+
+
+class OutputConverter(ModelConverter):
+    """A column's field for output: its type, and None allowed where the column is nullable. Rules for input
+    (required, lengths, choices) belong to the input schemas, and would only mislead the API document here."""
+
+    def _add_column_kwargs(self, kwargs, column):
+        super()._add_column_kwargs(kwargs, column)
+        kwargs.pop("required", None)
+        kwargs["validate"] = []
+
+
+class ModelSchema(SQLAlchemyAutoSchema, Schema):
+    """An output schema derived from a model: `Meta.fields` lists, in order, what it shows; a column's field comes
+    from the model, and a field declared on the class (a description, a value computed or from a relation) overrides
+    it. Subclass Meta from `ModelSchema.Meta` and name the model. Datetimes come out as the UTC columns hold them,
+    in ISO 8601 with the +00:00 offset."""
+
+    class Meta:
+        model_converter = OutputConverter
+        include_fk = True
+        load_instance = False
 
 
 def _holds_nul(field: fields.Field, value) -> bool:

@@ -1,10 +1,11 @@
 from flask import current_app
 from marshmallow import ValidationError, fields, post_load, validate
+from marshmallow_sqlalchemy import auto_field
 
 from server.auth import policy
-from server.auth.models import STAFF, Role
+from server.auth.models import STAFF, Role, User
 from server.i18n import LANGUAGES
-from server.schemas import Schema
+from server.schemas import ModelSchema, Schema
 
 
 def _meets_policy(password: str) -> None:
@@ -49,15 +50,12 @@ class PasswordResetSchema(Schema):
     new_password = new_password(required=True)
 
 
-class UserSchema(Schema):
-    id = fields.Integer()
-    email = fields.String()
-    name = fields.String()
-    role = fields.String()
-    provider_id = fields.Integer(allow_none=True)
-    council_id = fields.Integer(allow_none=True)
-    worker_id = fields.Integer(allow_none=True)
-    language = fields.String(allow_none=True, metadata={
+class UserSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = User
+        fields = ("id", "email", "name", "role", "provider_id", "council_id", "worker_id", "language")
+
+    language = auto_field(metadata={
         "description": "The user's language: en (English) or cy (Cymraeg); null until they choose one"})
 
 
@@ -69,6 +67,9 @@ class LanguageChoiceSchema(Schema):
 
 class ManagedUserSchema(UserSchema):
     """A login as its administrator sees and changes it."""
+
+    class Meta(UserSchema.Meta):
+        fields = (*UserSchema.Meta.fields, "active")
 
     id = fields.Integer(dump_only=True)
     email = fields.String(dump_only=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.commissioning.evidence import BEHIND
-from server.commissioning.models import OfferStatus, TurnOutcome
+from server.commissioning.models import OfferStatus, TurnOutcome, Zone, ZoneProvider
 from server.commissioning.thresholds import KPIS
 from server.i18n import _
 from server.schemas import (
     LocalDate,
     LocalPeriodSchema,
+    ModelSchema,
     Schema,
     key,
     latitude,
@@ -126,12 +127,14 @@ class ZoneProvidersInSchema(Schema):
     providers = fields.List(fields.Nested(ZoneShareSchema), required=True, validate=validate.Length(max=50))
 
 
-class ZoneProviderSchema(Schema):
-    contract_id = fields.Integer()
+class ZoneProviderSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = ZoneProvider
+        fields = ("contract_id", "contract_reference", "provider_id", "provider_name", "share_pct")
+
     contract_reference = fields.String(attribute="contract.reference")
     provider_id = fields.Integer(attribute="contract.provider_id")
     provider_name = fields.String(attribute="contract.provider.name")
-    share_pct = fields.Integer()
 
 
 class ZoneFiguresSchema(Schema):
@@ -145,13 +148,14 @@ class ZoneFiguresSchema(Schema):
     providers = fields.List(fields.Dict())
 
 
-class ZoneSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
+class ZoneSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = Zone
+        fields = ("id", "name", "postcode_districts", "polygon", "offer_response_hours", "active", "providers",
+                  "figures")
+
     postcode_districts = fields.List(fields.String())
     polygon = fields.Dict(allow_none=True)
-    offer_response_hours = fields.Integer(allow_none=True)
-    active = fields.Boolean()
     providers = fields.List(fields.Nested(ZoneProviderSchema))
     figures = fields.Nested(ZoneFiguresSchema)
 

@@ -2,46 +2,45 @@ import re
 from datetime import date
 
 from marshmallow import ValidationError, fields, validate, validates
+from marshmallow_sqlalchemy import auto_field
 
 from server.auth.schemas import new_password
-from server.directory.models import GENDERS
+from server.directory.models import GENDERS, Contract, FamilyLink
 from server.i18n import N_, _
 from server.payments.calendar import holiday_calendars
-from server.schemas import Schema, key, latitude, longitude
+from server.schemas import ModelSchema, Schema, key, latitude, longitude
 from server.travel import MODES
 
 
-class ContractSchema(Schema):
-    id = fields.Integer()
-    council_id = fields.Integer()
+class ContractSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = Contract
+        fields = ("id", "council_id", "council_name", "provider_id", "provider_name", "reference", "payment_rule_set",
+                  "geofence_radius_m", "accuracy_limit_m", "early_minutes", "late_minutes", "missed_minutes",
+                  "no_checkout_minutes", "short_percent", "overrun_minutes", "hold_outside_geofence",
+                  "hold_short_below_percent", "require_client_confirmation", "plan_flex_minutes")
+
     council_name = fields.String(attribute="council.name")
-    provider_id = fields.Integer()
     provider_name = fields.String(attribute="provider.name")
-    reference = fields.String()
-    payment_rule_set = fields.String()
-    geofence_radius_m = fields.Integer()
-    accuracy_limit_m = fields.Integer()
-    early_minutes = fields.Integer(metadata={
+    early_minutes = auto_field(metadata={
         "description": "A first check-in more than this many minutes before the planned start is flagged early "
                        "(default 30)"})
-    late_minutes = fields.Integer(metadata={
+    late_minutes = auto_field(metadata={
         "description": "No check-in this many minutes after the planned start: late alert and, once checked in, "
                        "the late flag (default 30)"})
-    missed_minutes = fields.Integer()
-    no_checkout_minutes = fields.Integer()
-    short_percent = fields.Integer(metadata={
+    short_percent = auto_field(metadata={
         "description": "A visit is flagged short under this % of its planned minutes (default 90)"})
-    overrun_minutes = fields.Integer(metadata={
+    overrun_minutes = auto_field(metadata={
         "description": "A visit is flagged overrun beyond planned + these minutes (default 0)"})
-    hold_outside_geofence = fields.Boolean(metadata={
+    hold_outside_geofence = auto_field(metadata={
         "description": "Pay for a visit flagged outside_geofence waits for a coordinator's acceptance (default true)"})
-    hold_short_below_percent = fields.Integer(metadata={
+    hold_short_below_percent = auto_field(metadata={
         "description": "Pay for a short visit under this % of planned waits for a coordinator's acceptance "
                        "(default 50; 0 never holds)"})
-    require_client_confirmation = fields.Boolean(metadata={
+    require_client_confirmation = auto_field(metadata={
         "description": "The client or a family member confirms each visit on the carer's phone at check-out, "
                        "with the family's PIN or a signature (default false)"})
-    plan_flex_minutes = fields.Integer(allow_none=True, metadata={
+    plan_flex_minutes = auto_field(metadata={
         "description": "Minutes either side of the planned start the planner may move a visit "
                        "(null: the plan_flex_minutes setting, 15)"})
 
@@ -220,18 +219,14 @@ class FamilyMemberInSchema(Schema):
     phone = fields.String(load_default=None, validate=validate.Length(max=32))
 
 
-class FamilyLinkSchema(Schema):
-    id = fields.Integer()
-    user_id = fields.Integer()
+class FamilyLinkSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = FamilyLink
+        fields = ("id", "user_id", "name", "client_id", "relationship_label", "email", "phone", "channels",
+                  "quiet_from", "quiet_to", "opted_out")
+
     name = fields.String(attribute="user.name")
-    client_id = fields.Integer()
-    relationship_label = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
     channels = fields.List(fields.String())
-    quiet_from = fields.String(allow_none=True)
-    quiet_to = fields.String(allow_none=True)
-    opted_out = fields.Boolean()
 
 
 class GeocodeQuerySchema(Schema):

@@ -4,9 +4,19 @@ json_schemas/ publish the same shapes to vendors; a test holds the two together.
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from device_sync.protocol import SETTLED
-from server.feed.models import SCOPES, UpsertStatus
+from server.feed.models import SCOPES, ApiClient, UpsertStatus
 from server.i18n import _
-from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code, visit_type
+from server.schemas import (
+    AwareDateTime,
+    LocalDate,
+    ModelSchema,
+    Schema,
+    key,
+    latitude,
+    longitude,
+    service_code,
+    visit_type,
+)
 from server.visits.schemas import MAX_CARERS, MAX_TASKS, EventInSchema
 
 
@@ -21,17 +31,18 @@ class ApiClientInSchema(Schema):
                          validate=validate.Length(1, len(SCOPES)))
 
 
-class ApiClientSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    client_id = fields.String()
+class ApiClientSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = ApiClient
+        fields = ("id", "name", "client_id", "scopes", "created_at", "rotated_at", "revoked_at")
+
     scopes = fields.List(fields.String())
-    created_at = fields.DateTime()
-    rotated_at = fields.DateTime(allow_none=True)
-    revoked_at = fields.DateTime(allow_none=True)
 
 
 class ApiClientSecretSchema(ApiClientSchema):
+    class Meta(ApiClientSchema.Meta):
+        fields = (*ApiClientSchema.Meta.fields, "client_secret")
+
     client_secret = fields.String(metadata={"description": "Shown this once; only its hash is kept"})
 
 

@@ -1,8 +1,8 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from server.feedback.models import RATING_MAX, RATING_MIN
+from server.feedback.models import RATING_MAX, RATING_MIN, FamilyMessage, VisitFeedback
 from server.i18n import _
-from server.schemas import LocalPeriodSchema, Schema, key
+from server.schemas import LocalPeriodSchema, ModelSchema, Schema, key
 
 
 class FeedbackInSchema(Schema):
@@ -10,15 +10,14 @@ class FeedbackInSchema(Schema):
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
-class FeedbackSchema(Schema):
-    id = fields.Integer()
-    visit_id = fields.Integer()
-    user_id = fields.Integer()
+class FeedbackSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = VisitFeedback
+        fields = ("id", "visit_id", "user_id", "author_name", "relationship_label", "rating", "comment",
+                  "created_at")
+
     author_name = fields.String(attribute="user.name")
     relationship_label = fields.Method("_relationship", allow_none=True, metadata={"type": "string"})
-    rating = fields.Integer()
-    comment = fields.String(allow_none=True)
-    created_at = fields.DateTime()
 
     def _relationship(self, feedback):
         # Attached by the service in one query for the whole list.
@@ -90,14 +89,11 @@ class FamilyMessageQuerySchema(Schema):
     unread = fields.Boolean(load_default=False, metadata={"description": "Staff: only messages nobody has read yet"})
 
 
-class FamilyMessageSchema(Schema):
-    id = fields.Integer()
-    client_id = fields.Integer()
+class FamilyMessageSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = FamilyMessage
+        fields = ("id", "client_id", "client_name", "provider_id", "user_id", "author_name", "body", "created_at",
+                  "read_at", "read_by")
+
     client_name = fields.String(attribute="client.name")
-    provider_id = fields.Integer()
-    user_id = fields.Integer()
     author_name = fields.String(attribute="user.name")
-    body = fields.String()
-    created_at = fields.DateTime()
-    read_at = fields.DateTime(allow_none=True)
-    read_by = fields.Integer(allow_none=True)

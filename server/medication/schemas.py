@@ -2,8 +2,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.care.schemas import TIME_OF_DAY
 from server.i18n import N_, _
-from server.medication.models import ROUTES, DoseOutcome
-from server.schemas import AwareDateTime, LocalDate, Schema, key
+from server.medication.models import ROUTES, DoseOutcome, DoseRecord, Medication, MedicationVersion
+from server.schemas import AwareDateTime, LocalDate, ModelSchema, Schema, key
 
 SLOT = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|visit)$", error=N_("Use HH:MM or visit"))
 
@@ -54,35 +54,25 @@ class MedicationChangeSchema(MedicationInSchema):
                            metadata={"description": "Why it changed (e.g. GP review, stopped by hospital)"})
 
 
-class VersionSchema(Schema):
-    id = fields.Integer()
-    medication_id = fields.Integer()
-    number = fields.Integer()
-    name = fields.String()
-    dmd_code = fields.String(allow_none=True)
-    strength = fields.String(allow_none=True)
-    dose = fields.String()
-    route = fields.String()
-    instructions = fields.String(allow_none=True)
+class VersionSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = MedicationVersion
+        fields = ("id", "medication_id", "number", "name", "dmd_code", "strength", "dose", "route", "instructions",
+                  "times", "visit_pattern_ids", "weekdays", "time_critical", "prn", "prn_max_per_day",
+                  "prn_min_interval_minutes", "starts_on", "ends_on", "reason", "changed_by", "changed_by_name",
+                  "created_at")
+
     times = fields.List(fields.String())
     visit_pattern_ids = fields.List(fields.Integer())
     weekdays = fields.List(fields.Integer(), allow_none=True)
-    time_critical = fields.Boolean()
-    prn = fields.Boolean()
-    prn_max_per_day = fields.Integer(allow_none=True)
-    prn_min_interval_minutes = fields.Integer(allow_none=True)
-    starts_on = fields.Date()
-    ends_on = fields.Date(allow_none=True)
-    reason = fields.String(allow_none=True)
-    changed_by = fields.Integer()
     changed_by_name = fields.String(attribute="author.name")
-    created_at = fields.DateTime()
 
 
-class MedicationSchema(Schema):
-    id = fields.Integer()
-    client_id = fields.Integer()
-    created_at = fields.DateTime()
+class MedicationSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = Medication
+        fields = ("id", "client_id", "created_at", "versions")
+
     versions = fields.Nested(VersionSchema, many=True, metadata={"description": "Oldest first"})
 
 
@@ -118,22 +108,14 @@ class DoseEffectItemSchema(EffectInSchema):
     device_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
 
 
-class DoseRecordSchema(Schema):
-    id = fields.Integer()
-    idempotency_key = fields.String()
-    visit_id = fields.Integer()
-    medication_id = fields.Integer()
-    version_id = fields.Integer()
+class DoseRecordSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = DoseRecord
+        fields = ("id", "idempotency_key", "visit_id", "medication_id", "version_id", "name", "slot", "outcome",
+                  "reason", "prn_reason", "prn_effect", "prn_effect_at", "worker_id", "administered_at",
+                  "received_at", "flags")
+
     name = fields.String(attribute="version.name")
-    slot = fields.String(allow_none=True)
-    outcome = fields.String()
-    reason = fields.String(allow_none=True)
-    prn_reason = fields.String(allow_none=True)
-    prn_effect = fields.String(allow_none=True)
-    prn_effect_at = fields.DateTime(allow_none=True)
-    worker_id = fields.Integer()
-    administered_at = fields.DateTime()
-    received_at = fields.DateTime()
     flags = fields.List(fields.String())
 
 

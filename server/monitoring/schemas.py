@@ -1,22 +1,16 @@
 from marshmallow import fields, validate
 
-from server.schemas import Schema
+from server.monitoring.models import Alert
+from server.schemas import ModelSchema, Schema
 
 
-class AlertSchema(Schema):
-    id = fields.Integer()
-    visit_id = fields.Integer()
-    client_id = fields.Integer()
+class AlertSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = Alert
+        fields = ("id", "visit_id", "client_id", "client_name", "worker_id", "kind", "detail", "raised_at",
+                  "expected_arrival", "acknowledged_at", "acknowledged_by", "escalated_at", "resolved_at")
+
     client_name = fields.Method("_client_name", allow_none=True, metadata={"type": "string"})
-    worker_id = fields.Integer(allow_none=True)
-    kind = fields.String()
-    detail = fields.String(allow_none=True)
-    raised_at = fields.DateTime()
-    expected_arrival = fields.DateTime(allow_none=True)
-    acknowledged_at = fields.DateTime(allow_none=True)
-    acknowledged_by = fields.Integer(allow_none=True)
-    escalated_at = fields.DateTime(allow_none=True)
-    resolved_at = fields.DateTime(allow_none=True)
 
     def _client_name(self, alert):
         return getattr(alert, "client_name", None)

@@ -1,9 +1,10 @@
 from marshmallow import fields, validate
+from marshmallow_sqlalchemy import auto_field
 
 from server.care.schemas import TIME_OF_DAY
 from server.notify.log import STATES
-from server.notify.models import UNDELIVERED, Channel
-from server.schemas import LocalDate, Schema
+from server.notify.models import UNDELIVERED, Channel, Notification, PushSubscription
+from server.schemas import LocalDate, ModelSchema, Schema
 
 
 class PushKeysSchema(Schema):
@@ -17,10 +18,11 @@ class PushSubscriptionInSchema(Schema):
     keys = fields.Nested(PushKeysSchema, required=True)
 
 
-class PushSubscriptionSchema(Schema):
-    id = fields.Integer()
-    endpoint = fields.String()
-    created_at = fields.DateTime()
+class PushSubscriptionSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = PushSubscription
+        fields = ("id", "endpoint", "created_at")
+
 
 
 class UnsubscribeSchema(Schema):
@@ -45,20 +47,13 @@ class UndeliveredQuerySchema(Schema):
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
 
 
-class UndeliveredSchema(Schema):
-    id = fields.Integer()
-    visit_id = fields.Integer()
+class UndeliveredSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = Notification
+        fields = ("id", "visit_id", "client_name", "kind", "channel", "recipient", "subject", "status", "attempts",
+                  "last_error", "created_at", "attempted_at", "next_attempt_at")
+
     client_name = fields.String()
-    kind = fields.String()
-    channel = fields.String()
-    recipient = fields.String()
-    subject = fields.String()
-    status = fields.String()
-    attempts = fields.Integer()
-    last_error = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    attempted_at = fields.DateTime(allow_none=True)
-    next_attempt_at = fields.DateTime()
 
 
 class UndeliveredPageSchema(Schema):
@@ -77,25 +72,21 @@ class MessageQuerySchema(Schema):
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
 
 
-class MessageSchema(Schema):
-    id = fields.Integer()
-    visit_id = fields.Integer()
+class MessageSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = Notification
+        fields = ("id", "visit_id", "client_name", "visit_start", "kind", "channel", "recipient", "recipient_name",
+                  "subject", "body", "state", "status", "attempts", "last_error", "created_at", "sent_at",
+                  "next_attempt_at")
+
     client_name = fields.String()
     visit_start = fields.DateTime()
-    kind = fields.String(metadata={"description": "delay, missed, arrival (to family) or escalation (to on-call)"})
-    channel = fields.String()
+    kind = auto_field(metadata={"description": "delay, missed, arrival (to family) or escalation (to on-call)"})
     recipient = fields.String(attribute="recipient_shown", metadata={
         "description": "Redacted: enough of the address or number to tell two apart"})
     recipient_name = fields.String(allow_none=True, metadata={"description": "The user it went to, if any"})
-    subject = fields.String()
-    body = fields.String()
     state = fields.String(metadata={"description": ", ".join(STATES)})
-    status = fields.String(metadata={"description": "The outbox's own status behind the state"})
-    attempts = fields.Integer()
-    last_error = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    sent_at = fields.DateTime(allow_none=True)
-    next_attempt_at = fields.DateTime()
+    status = auto_field(metadata={"description": "The outbox's own status behind the state"})
 
 
 class MessagePageSchema(Schema):

@@ -1,7 +1,8 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.i18n import _
-from server.schemas import LocalDate, LocalPeriodSchema, Schema
+from server.outcomes.models import OutcomeReview
+from server.schemas import LocalDate, LocalPeriodSchema, ModelSchema, Schema
 
 
 class ReviewInSchema(Schema):
@@ -21,14 +22,12 @@ class ReviewUpdateSchema(Schema):
             raise ValidationError(_("Send at least one of due_on, done_on, notes"), "_schema")
 
 
-class ReviewSchema(Schema):
-    id = fields.Integer()
-    client_id = fields.Integer()
-    due_on = fields.Date()
-    done_on = fields.Date(allow_none=True)
-    notes = fields.String(allow_none=True)
+class ReviewSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = OutcomeReview
+        fields = ("id", "client_id", "due_on", "done_on", "notes", "on_time", "created_at")
+
     on_time = fields.Method("_on_time", metadata={"type": "boolean", "nullable": True})
-    created_at = fields.DateTime()
 
     def _on_time(self, review):
         return None if review.done_on is None else review.done_on <= review.due_on

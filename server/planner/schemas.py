@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
-from server.planner.models import PlanStatus
-from server.schemas import Schema, key
+from server.planner.models import Plan, PlanStatus
+from server.schemas import ModelSchema, Schema, key
 
 
 class PlanInSchema(Schema):
@@ -15,11 +15,13 @@ class PlanInSchema(Schema):
         "description": "Seconds the solver may take per day (at most the plan_time_limit_s setting)"})
 
 
-class PlanSchema(Schema):
-    id = fields.Integer()
-    provider_id = fields.Integer()
+class PlanSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = Plan
+        fields = ("id", "provider_id", "date", "days", "options", "status", "result", "error", "created_at",
+                  "started_at", "finished_at", "published_at")
+
     date = fields.Date(attribute="day")
-    days = fields.Integer()
     options = fields.Dict()
     status = fields.String(validate=validate.OneOf(tuple(PlanStatus)), metadata={
         "description": "queued, running, done (ready to publish), failed, or published"})
@@ -27,8 +29,3 @@ class PlanSchema(Schema):
         "description": "assignments (visit_id, worker_ids, start, moved_minutes), runs (worker_id, stops with "
                        "travel_minutes, travel_minutes), unassigned (visit_id, reason, message), fingerprints, "
                        "travel_minutes, solver, seconds"})
-    error = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    started_at = fields.DateTime(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
-    published_at = fields.DateTime(allow_none=True)

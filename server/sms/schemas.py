@@ -1,12 +1,16 @@
 from marshmallow import fields
+from marshmallow_sqlalchemy import auto_field
 
-from server.schemas import Schema
-from server.sms.models import SmsOutcome
+from server.schemas import ModelSchema
+from server.sms.models import InboundSms, SmsOutcome
 
 
-class InboundResultSchema(Schema):
-    id = fields.Integer()
-    outcome = fields.String(metadata={"description": "What became of the text: " + ", ".join(SmsOutcome)})
-    event_id = fields.Integer(allow_none=True, metadata={"description": "The check-in or check-out recorded"})
-    reply = fields.String(metadata={"description": "The answer texted back to the sender"})
+class InboundResultSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = InboundSms
+        fields = ("id", "outcome", "event_id", "reply", "duplicate")
+
+    outcome = auto_field(metadata={"description": "What became of the text: " + ", ".join(SmsOutcome)})
+    event_id = auto_field(metadata={"description": "The check-in or check-out recorded"})
+    reply = auto_field(metadata={"description": "The answer texted back to the sender"})
     duplicate = fields.Boolean(metadata={"description": "The gateway had already delivered this message id"})

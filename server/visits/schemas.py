@@ -1,8 +1,20 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow_sqlalchemy import auto_field
 
-from server.care.models import SCORE_MAX, SCORE_MIN
+from server.care.models import SCORE_MAX, SCORE_MIN, Outcome
+from server.directory.models import Client
 from server.i18n import _
-from server.schemas import AwareDateTime, LocalDate, Schema, key, latitude, longitude, service_code, visit_type
+from server.schemas import (
+    AwareDateTime,
+    LocalDate,
+    ModelSchema,
+    Schema,
+    key,
+    latitude,
+    longitude,
+    service_code,
+    visit_type,
+)
 from server.visits.flags import Flag
 from server.visits.models import (
     ACTIVITY_CATEGORIES,
@@ -12,6 +24,12 @@ from server.visits.models import (
     REASON_CODES,
     TASK_REASONS,
     VERDICTS,
+    NonContactActivity,
+    Visit,
+    VisitAssignment,
+    VisitCorrection,
+    VisitEvent,
+    VisitException,
     VisitStatus,
 )
 
@@ -110,24 +128,16 @@ class EventInSchema(Schema):
             raise ValidationError(_("One reason per task"), "task_reasons")
 
 
-class EventSchema(Schema):
-    id = fields.Integer()
-    idempotency_key = fields.String()
-    visit_id = fields.Integer()
-    worker_id = fields.Integer()
-    kind = fields.String()
-    device_time = fields.DateTime()
-    received_at = fields.DateTime()
-    device_id = fields.String(allow_none=True)
-    clock_offset_s = fields.Float(allow_none=True)
-    lat = fields.Float(allow_none=True)
-    lon = fields.Float(allow_none=True)
-    accuracy_m = fields.Float(allow_none=True)
-    distance_m = fields.Float(allow_none=True)
-    geofence = fields.String()
-    method = fields.String(metadata={"description": "How presence was shown: " + ", ".join(METHODS)})
-    verdict = fields.String(metadata={"description": "Whether it verified: " + ", ".join(VERDICTS)
-                                                     + " (for gps, the geofence verdict)"})
+class EventSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = VisitEvent
+        fields = ("id", "idempotency_key", "visit_id", "worker_id", "kind", "device_time", "received_at", "device_id",
+                  "clock_offset_s", "lat", "lon", "accuracy_m", "distance_m", "geofence", "method", "verdict",
+                  "payload", "flags")
+
+    method = auto_field(metadata={"description": "How presence was shown: " + ", ".join(METHODS)})
+    verdict = auto_field(metadata={"description": "Whether it verified: " + ", ".join(VERDICTS)
+                                                  + " (for gps, the geofence verdict)"})
     payload = fields.Dict()
     flags = fields.List(fields.String())
 
@@ -138,61 +148,48 @@ class EventResultSchema(Schema):
     visit = fields.Nested(lambda: VisitSchema())
 
 
-class AssignmentSchema(Schema):
-    worker_id = fields.Integer()
+class AssignmentSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = VisitAssignment
+        fields = ("worker_id", "worker_name", "position", "arrived_at", "checked_in_at", "checked_out_at",
+                  "check_in_geofence", "check_out_geofence", "check_in_method", "check_out_method", "arrival_geofence",
+                  "overrun_approved_minutes", "manual", "removed_at")
+
     worker_name = fields.String(attribute="worker.name")
-    position = fields.Integer()
-    arrived_at = fields.DateTime(allow_none=True)
-    checked_in_at = fields.DateTime(allow_none=True)
-    checked_out_at = fields.DateTime(allow_none=True)
-    check_in_geofence = fields.String(allow_none=True, metadata={"description": "Verdict on presence at check-in"})
-    check_out_geofence = fields.String(allow_none=True, metadata={"description": "Verdict on presence at check-out"})
-    check_in_method = fields.String(allow_none=True)
-    check_out_method = fields.String(allow_none=True)
-    arrival_geofence = fields.String(allow_none=True)
-    overrun_approved_minutes = fields.Integer()
-    manual = fields.Boolean()
-    removed_at = fields.DateTime(allow_none=True)
+    check_in_geofence = auto_field(metadata={"description": "Verdict on presence at check-in"})
+    check_out_geofence = auto_field(metadata={"description": "Verdict on presence at check-out"})
 
 
-class ClientSummarySchema(Schema):
-    id = fields.Integer()
+class ClientSummarySchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = Client
+        fields = ("id", "confirmation_pin_set", "name", "address", "postcode", "lat", "lon", "access_notes")
+
     confirmation_pin_set = fields.Function(lambda c: c.confirmation_pin_hash is not None, metadata={
         "type": "boolean", "description": "The family has set a PIN for confirming visits"})
-    name = fields.String()
-    address = fields.String()
-    postcode = fields.String(allow_none=True)
-    lat = fields.Float()
-    lon = fields.Float()
-    access_notes = fields.String(allow_none=True)
 
 
-class OutcomeSummarySchema(Schema):
-    id = fields.Integer()
-    title = fields.String()
-    description = fields.String(allow_none=True)
+class OutcomeSummarySchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = Outcome
+        fields = ("id", "title", "description")
 
 
-class VisitSchema(Schema):
-    id = fields.Integer()
-    client_id = fields.Integer()
-    contract_id = fields.Integer()
-    provider_id = fields.Integer()
+class VisitSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = Visit
+        fields = ("id", "client_id", "contract_id", "provider_id", "client", "planned_start", "planned_start_local",
+                  "planned_minutes", "carers_required", "tasks", "status", "punctuality", "started_at", "ended_at",
+                  "overrun_approved", "cancel_reason", "service_code", "visit_type", "assignments", "open_exceptions",
+                  "council_id", "require_client_confirmation", "flags", "reasons", "pay_decision",
+                  "pay_decision_note", "pay_decided_at")
+
     client = fields.Nested(ClientSummarySchema)
-    planned_start = fields.DateTime()
     planned_start_local = fields.Method("_local_start", metadata={"type": "string", "format": "date-time"})
-    planned_minutes = fields.Integer()
-    carers_required = fields.Integer()
     tasks = fields.List(fields.String())
-    status = fields.String()
-    punctuality = fields.String(allow_none=True)
-    started_at = fields.DateTime(allow_none=True)
-    ended_at = fields.DateTime(allow_none=True)
-    overrun_approved = fields.Boolean()
-    cancel_reason = fields.String(allow_none=True)
-    service_code = fields.String(allow_none=True, metadata={
+    service_code = auto_field(metadata={
         "description": "Set on this visit; null: the visit takes its care package's code"})
-    visit_type = fields.String(allow_none=True, metadata={
+    visit_type = auto_field(metadata={
         "description": "Kind of visit (\"medication_prompt\", \"sleep_in\"); null: an ordinary visit"})
     assignments = fields.Nested(AssignmentSchema, many=True, attribute="active_assignments")
     open_exceptions = fields.Method("_open_exceptions", metadata={"type": "array", "items": {"type": "string"}})
@@ -204,9 +201,7 @@ class VisitSchema(Schema):
     reasons = fields.List(fields.Nested(lambda: ReasonSchema()), metadata={
         "description": "Reasons given: by the carer at check-out (tasks left undone, a short visit), by a "
                        "coordinator for a missed visit"})
-    pay_decision = fields.String(allow_none=True, metadata={"description": "accept or reject, for a flagged visit"})
-    pay_decision_note = fields.String(allow_none=True)
-    pay_decided_at = fields.DateTime(allow_none=True)
+    pay_decision = auto_field(metadata={"description": "accept or reject, for a flagged visit"})
 
     def _local_start(self, visit):
         from server.timeutil import to_local
@@ -229,6 +224,9 @@ class ReasonSchema(Schema):
 
 
 class RunVisitSchema(VisitSchema):
+    class Meta(VisitSchema.Meta):
+        fields = (*VisitSchema.Meta.fields, "office_phone", "outcomes")
+
     office_phone = fields.String(attribute="contract.provider.office_phone", allow_none=True, metadata={
         "description": "The provider's office phone number, for the carer to call from the run"})
     outcomes = fields.Method("_outcomes", metadata={"type": "array", "items": {"type": "object"},
@@ -261,6 +259,9 @@ class VisitListQuerySchema(Schema):
 
 
 class VisitListItemSchema(VisitSchema):
+    class Meta(VisitSchema.Meta):
+        fields = (*VisitSchema.Meta.fields, "expected_arrival")
+
     expected_arrival = fields.DateTime(
         allow_none=True, attribute="expected_arrival_at",
         metadata={"description": "While a delay alert is open and nobody has checked in: when the scheduler now "
@@ -305,6 +306,9 @@ class ConflictListSchema(Schema):
 
 
 class VisitChangedSchema(VisitSchema):
+    class Meta(VisitSchema.Meta):
+        fields = (*VisitSchema.Meta.fields, "warnings")
+
     warnings = fields.Nested(ConflictSchema, many=True, metadata={
         "description": "Conflicts the visit is now part of; saved all the same, for the coordinator to judge"})
 
@@ -356,32 +360,18 @@ class CorrectionInSchema(Schema):
                                   "approve_overrun_minutes")
 
 
-class CorrectionSchema(Schema):
-    id = fields.Integer()
-    visit_id = fields.Integer()
-    worker_id = fields.Integer()
-    check_in_at = fields.DateTime()
-    check_out_at = fields.DateTime()
-    reason_code = fields.String()
-    note = fields.String(allow_none=True)
-    approve_overrun = fields.Boolean()
-    approve_overrun_minutes = fields.Integer(allow_none=True)
-    created_by = fields.Integer()
-    created_at = fields.DateTime()
+class CorrectionSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = VisitCorrection
+        fields = ("id", "visit_id", "worker_id", "check_in_at", "check_out_at", "reason_code", "note",
+                  "approve_overrun", "approve_overrun_minutes", "created_by", "created_at")
 
 
-class ExceptionSchema(Schema):
-    id = fields.Integer()
-    visit_id = fields.Integer()
-    worker_id = fields.Integer(allow_none=True)
-    kind = fields.String()
-    detail = fields.String(allow_none=True)
-    raised_at = fields.DateTime()
-    resolved_at = fields.DateTime(allow_none=True)
-    resolved_by = fields.Integer(allow_none=True)
-    correction_id = fields.Integer(allow_none=True)
-    resolution = fields.String(allow_none=True)
-    reason_code = fields.String(allow_none=True)
+class ExceptionSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = VisitException
+        fields = ("id", "visit_id", "worker_id", "kind", "detail", "raised_at", "resolved_at", "resolved_by",
+                  "correction_id", "resolution", "reason_code")
 
 
 class ExceptionResolveSchema(Schema):
@@ -405,16 +395,11 @@ class ActivityInSchema(Schema):
     occurred_at = AwareDateTime(required=True)
 
 
-class ActivitySchema(Schema):
-    id = fields.Integer()
-    idempotency_key = fields.String()
-    client_id = fields.Integer()
-    worker_id = fields.Integer(allow_none=True)
-    category = fields.String()
-    minutes = fields.Integer()
-    note = fields.String(allow_none=True)
-    occurred_at = fields.DateTime()
-    received_at = fields.DateTime()
+class ActivitySchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = NonContactActivity
+        fields = ("id", "idempotency_key", "client_id", "worker_id", "category", "minutes", "note", "occurred_at",
+                  "received_at")
 
 
 class ReasonCodeSchema(Schema):

@@ -1,8 +1,9 @@
 """Webhook requests and answers."""
 from marshmallow import fields, validate
+from marshmallow_sqlalchemy import auto_field
 
-from server.schemas import Schema
-from server.webhooks.models import EVENT_TYPES, DeliveryStatus
+from server.schemas import ModelSchema, Schema
+from server.webhooks.models import EVENT_TYPES, DeliveryStatus, Webhook, WebhookDelivery
 
 
 def _events(**kwargs) -> fields.List:
@@ -30,35 +31,31 @@ class WebhookPatchSchema(Schema):
     active = fields.Boolean(metadata={"description": "false pauses deliveries; they wait until it is true again"})
 
 
-class DeliverySchema(Schema):
-    id = fields.Integer()
-    message_id = fields.String(metadata={"description": "The webhook-id header, the same on every attempt"})
-    event_type = fields.String()
+class DeliverySchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = WebhookDelivery
+        fields = ("id", "message_id", "event_type", "status", "attempts", "last_status_code", "last_error",
+                  "next_attempt_at", "created_at", "attempted_at", "delivered_at")
+
+    message_id = auto_field(metadata={"description": "The webhook-id header, the same on every attempt"})
     status = fields.String(validate=validate.OneOf(tuple(DeliveryStatus)))
-    attempts = fields.Integer()
-    last_status_code = fields.Integer(allow_none=True)
-    last_error = fields.String(allow_none=True)
-    next_attempt_at = fields.DateTime()
-    created_at = fields.DateTime()
-    attempted_at = fields.DateTime(allow_none=True)
-    delivered_at = fields.DateTime(allow_none=True)
 
 
-class WebhookSchema(Schema):
-    id = fields.Integer()
-    url = fields.String()
+class WebhookSchema(ModelSchema):
+    class Meta(ModelSchema.Meta):
+        model = Webhook
+        fields = ("id", "url", "events", "description", "active", "provider_id", "council_id", "created_at",
+                  "rotated_at", "last_delivery")
+
     events = fields.List(fields.String())
-    description = fields.String(allow_none=True)
-    active = fields.Boolean()
-    provider_id = fields.Integer(allow_none=True)
-    council_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
-    rotated_at = fields.DateTime(allow_none=True)
     last_delivery = fields.Nested(DeliverySchema, allow_none=True,
                                   metadata={"description": "The latest delivery and its last status, if any"})
 
 
 class WebhookSecretSchema(WebhookSchema):
+    class Meta(WebhookSchema.Meta):
+        fields = (*WebhookSchema.Meta.fields, "secret")
+
     secret = fields.String(metadata={"description": "whsec_...: shown this once; sign checks use it"})
 
 
