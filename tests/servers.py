@@ -30,7 +30,7 @@ class Server:
         self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "--no-control-socket",
                                       *GUNICORN_OPTIONS, "-b", f"127.0.0.1:{self.port}", app], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 90  # a busy machine takes a while to import the app in every worker
         while time.monotonic() < deadline:
             try:
                 requests.get(f"{self.url}{ready_path}", timeout=2)

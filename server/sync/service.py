@@ -24,18 +24,25 @@ from server.medication.schemas import DoseEffectItemSchema, DoseInSchema
 from server.visits.activities import log_activity
 from server.visits.models import Visit, VisitEvent
 from server.visits.schemas import ActivityInSchema, EventInSchema
-from server.visits.service import open_exception, record_event
+from server.visits.service import open_exception, record_event, visits_for_worker
 
 # An event whose device time is later than the device's own clock when the batch left.
 AFTER_SENT = "device_time_after_sent"
 log = logging.getLogger("caremon.sync")
+# Made once: a schema costs more to build than to load one item with.
+EVENT_IN, ACTIVITY_IN, DOSE_IN, DOSE_EFFECT_IN = EventInSchema(), ActivityInSchema(), DoseInSchema(), DoseEffectItemSchema()
 
 
 def store_batch(ident: Identity, envelope: dict, now: datetime, skew_threshold_s: float) -> dict:
     """One savepoint per item, one commit for the batch; the caller commits."""
     offset = measured_offset_s(envelope["sent_at"], now)
+    # Loaded in one query and held until every item is stored: the session keeps only what something refers to,
+    # so otherwise each of a visit's events would load it again.
+    visits = visits_for_worker({i["visit_id"] for i in envelope["items"] if _is_id(i.get("visit_id"))},
+                               ident.worker_id)
     results = [_store_item(ident, item, now, envelope["sent_at"], offset, skew_threshold_s)
                for item in envelope["items"]]
+    del visits
     return {"server_time": now, "clock_offset_s": offset, "results": results}
 
 
@@ -68,18 +75,18 @@ def _store(ident: Identity, item: dict, now: datetime, offset: float, skew_thres
     kind = item.get("type")
     if kind == "visit_event":
         visit_id = _item_id(item, "visit_id")
-        data = EventInSchema().load(body)
+        data = EVENT_IN.load(body)
         return record_event(worker_id=ident.worker_id, visit_id=visit_id, data=data, now=now,
                             clock_offset_s=offset, skew_threshold_s=skew_threshold_s)
     if kind == "activity":
         client = get_client(ident, _item_id(item, "client_id"))
-        return log_activity(ident, client, ActivityInSchema().load(body), now)
+        return log_activity(ident, client, ACTIVITY_IN.load(body), now)
     if kind == "dose":
         return record_dose(worker_id=ident.worker_id, visit_id=_item_id(item, "visit_id"),
-                           data=DoseInSchema().load(body), now=now, clock_offset_s=offset)
+                           data=DOSE_IN.load(body), now=now, clock_offset_s=offset)
     if kind == "dose_effect":
         return record_effect_once(worker_id=ident.worker_id, visit_id=_item_id(item, "visit_id"),
-                                  data=DoseEffectItemSchema().load(body), now=now)
+                                  data=DOSE_EFFECT_IN.load(body), now=now)
     raise invalid("type", _("Must be visit_event, activity, dose or dose_effect"))
 
 
@@ -107,9 +114,13 @@ def _refuse_nul(item: dict) -> None:
 
 def _item_id(item: dict, field: str) -> int:
     value = item.get(field)
-    if type(value) is not int or not 0 < value < 2**63:
+    if not _is_id(value):
         raise invalid(field, _("Must be a whole number id"))
     return value
+
+
+def _is_id(value) -> bool:
+    return type(value) is int and 0 < value < 2**63
 
 
 def _rejected(key, exc: ApiError) -> dict:

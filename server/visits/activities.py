@@ -8,8 +8,7 @@ from sqlalchemy import select
 from server.auth.tenancy import Identity
 from server.directory.models import Client
 from server.extensions import db
-from server.unique import insert_once
-from server.visits.idempotency import check_replay, content_hash
+from server.visits.idempotency import content_hash, store_once
 from server.visits.models import NonContactActivity
 
 CONTENT_FIELDS = ("category", "minutes", "note", "occurred_at")
@@ -20,19 +19,12 @@ def log_activity(ident: Identity, client: Client, data: dict, now: datetime) -> 
     # Who recorded it is part of the content: a key replayed by anyone else is a conflict, never their record.
     payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS}
                                 | {"client_id": client.id, "recorded_by": ident.user_id})
-    existing = db.session.scalar(select(NonContactActivity).where(NonContactActivity.idempotency_key == key))
-    if existing is not None:
-        return check_replay(existing, payload_hash), False
-    activity = NonContactActivity(
+    return store_once(NonContactActivity, key, payload_hash, lambda: NonContactActivity(
         idempotency_key=key, payload_hash=payload_hash, client_id=client.id, contract_id=client.contract_id,
         provider_id=client.contract.provider_id, worker_id=ident.worker_id, recorded_by=ident.user_id,
         category=data["category"], minutes=data["minutes"], note=data.get("note"),
         occurred_at=data["occurred_at"], received_at=now,
-    )
-    if not insert_once(activity):  # a concurrent request stored the same key between our read and insert
-        existing = db.session.scalar(select(NonContactActivity).where(NonContactActivity.idempotency_key == key))
-        return check_replay(existing, payload_hash), False
-    return activity, True
+    ))
 
 
 def activities_for(client: Client) -> list[NonContactActivity]:

@@ -19,11 +19,10 @@ from server.directory.models import Client, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
 from server.i18n import _
-from server.unique import insert_once
 from server.visits import confirmation
 from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for
 from server.visits.geofence import judge as judge_fix
-from server.visits.idempotency import check_replay, content_hash
+from server.visits.idempotency import content_hash, store_once
 from server.visits.models import (
     ExceptionKind,
     OutcomeProgress,
@@ -66,10 +65,22 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
                                 | {"visit_id": visit_id, "worker_id": worker_id})
     # Tenancy first, so a known key opens nothing on a visit the worker was never on.
     visit, assignment = visit_for_worker(visit_id, worker_id)
-    existing = _event_by_key(data["idempotency_key"])
-    if existing is not None:
-        return check_replay(existing, payload_hash), False
+    event, created = store_once(VisitEvent, data["idempotency_key"], payload_hash,
+                                lambda: _new_event(visit, worker_id, data, payload_hash, now, clock_offset_s,
+                                                   source_system, skew))
+    if not created:
+        return event, False
+    if skew:
+        open_exception(visit, ExceptionKind.CLOCK_SKEW, now, worker_id=worker_id, detail=skew)
+    if data.get("confirmation"):
+        confirmation.keep(visit, event, data["confirmation"])
+    _apply(visit, assignment, event, now)
+    return event, True
 
+
+def _new_event(visit: Visit, worker_id: int, data: dict, payload_hash: str, now: datetime,
+               clock_offset_s: float | None, source_system: str | None, skew: str | None) -> VisitEvent:
+    """The event a new key stands for, judged where it was made; refused (ApiError) if its content does not fit."""
     _validate_content(visit, data)
     if data["kind"] == "check_out":
         before_check_out.send(visit)
@@ -77,7 +88,7 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
                     visit.client.geofence_radius_m or visit.contract.geofence_radius_m, visit.contract.accuracy_limit_m)
     method = data.get("method") or "gps"
     presence, problem = presence_verdict(visit.client_id, method, data, fix.geofence, min(data["device_time"], now))
-    event = VisitEvent(
+    return VisitEvent(
         idempotency_key=data["idempotency_key"], payload_hash=payload_hash, visit_id=visit.id,
         worker_id=worker_id, kind=data["kind"], device_time=data["device_time"], received_at=now,
         device_id=data.get("device_id"), source_system=source_system, clock_offset_s=clock_offset_s,
@@ -87,15 +98,6 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
         | ({"tag_problem": problem} if problem else {}),
         flags=["clock_skew"] if skew else [],
     )
-    if not insert_once(event):  # a concurrent request stored the same key between our read and insert
-        return check_replay(_event_by_key(data["idempotency_key"]), payload_hash), False
-
-    if skew:
-        open_exception(visit, ExceptionKind.CLOCK_SKEW, now, worker_id=worker_id, detail=skew)
-    if data.get("confirmation"):
-        confirmation.keep(visit, event, data["confirmation"])
-    _apply(visit, assignment, event, now)
-    return event, True
 
 
 def _clock_skew(device_time: datetime, now: datetime, offset_s: float | None, threshold_s: float | None) -> str | None:
@@ -114,16 +116,24 @@ def _clock_skew(device_time: datetime, now: datetime, offset_s: float | None, th
     return None
 
 
-def _event_by_key(key: str) -> VisitEvent | None:
-    return db.session.scalar(select(VisitEvent).where(VisitEvent.idempotency_key == key))
+# What recording an event reads of its visit, in one round trip: the carers joined in (not their logins, which
+# it never reads), and the client's contract (the visit's own, already joined) not joined a second time.
+EVENT_LOADS = (joinedload(Visit.client).lazyload(Client.contract),
+               joinedload(Visit.assignments).joinedload(VisitAssignment.worker).lazyload(Worker.login))
+
+
+def visits_for_worker(visit_ids, worker_id: int) -> list[Visit]:
+    """The worker's visits among these ids, loaded as record_event reads them: a batch's visits in one query.
+
+    Whoever holds the list keeps them in the session, so each event's own lookup finds its visit there.
+    """
+    return db.session.scalars(select(Visit).options(*EVENT_LOADS).where(
+        Visit.id.in_(visit_ids), Visit.assignments.any(VisitAssignment.worker_id == worker_id))).unique().all()
 
 
 def visit_for_worker(visit_id: int, worker_id: int) -> tuple[Visit, VisitAssignment]:
     """Any assignment counts, even one since removed: what the worker did there must still land."""
-    # One round trip on the check-in path: the carers joined in, and the client's contract (the visit's own,
-    # already joined) not joined a second time.
-    visit = db.session.get(Visit, visit_id, options=[joinedload(Visit.client).lazyload(Client.contract),
-                                                     joinedload(Visit.assignments)])
+    visit = db.session.get(Visit, visit_id, options=EVENT_LOADS)
     if visit is None:
         raise not_found(_("Visit not found"))
     mine = [a for a in visit.assignments if a.worker_id == worker_id]

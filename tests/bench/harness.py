@@ -20,8 +20,9 @@ class Result:
     """One measurement: Caremon's figure, the floor's, and the target the ratio must meet.
 
     `higher_is_better` says which way the ratio counts: throughput targets want
-    caremon/floor >= target, time targets want caremon/floor <= target. A result
-    with no floor is reported only (target None, passed None).
+    caremon/floor >= target, time targets want caremon/floor <= target. `limit` bounds
+    the figure itself (a latency budget: no more than limit), beside any ratio. A result
+    with neither is reported only (passed None).
     """
 
     measurement: str
@@ -30,6 +31,7 @@ class Result:
     floor: float | None = None
     target: float | None = None
     higher_is_better: bool = True
+    limit: float | None = None
     details: dict = field(default_factory=dict)
 
     @property
@@ -40,14 +42,20 @@ class Result:
 
     @property
     def passed(self) -> bool | None:
-        if self.target is None or self.ratio is None:
-            return None
-        return self.ratio >= self.target if self.higher_is_better else self.ratio <= self.target
+        checks = []
+        if self.target is not None and self.ratio is not None:
+            checks.append(self.ratio >= self.target if self.higher_is_better else self.ratio <= self.target)
+        if self.limit is not None:
+            checks.append(self.caremon <= self.limit)
+        return all(checks) if checks else None
 
     def target_text(self) -> str:
-        if self.target is None:
-            return "report"
-        return f"{'>=' if self.higher_is_better else '<='} {self.target:g}x"
+        texts = []
+        if self.target is not None:
+            texts.append(f"{'>=' if self.higher_is_better else '<='} {self.target:g}x")
+        if self.limit is not None:
+            texts.append(f"<= {self.limit:g} {self.unit}")
+        return ", ".join(texts) or "report"
 
     def as_dict(self) -> dict:
         return {**asdict(self), "ratio": self.ratio, "passed": self.passed, "target_text": self.target_text()}
