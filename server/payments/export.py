@@ -227,7 +227,7 @@ class ContractExport:
         line = self.lines_by_shape.get(shape)
         if line is None:
             line = self.lines_by_shape[shape] = self.priced_alone(row, False)
-        return line if line.worker_id == row.worker_id else replace(line, worker_id=row.worker_id)
+        return line.for_worker(row.worker_id)
 
     def priced_alone(self, row, explain: bool) -> Line:
         return self.budgeted(pay_carer(facts.visit_of(row, self.contract), facts.carer_of(row), self.rules,
