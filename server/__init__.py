@@ -6,6 +6,7 @@ from functools import partial
 from importlib import import_module
 from pathlib import Path
 
+import orjson
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -58,7 +59,9 @@ def _flask_config(settings: dict) -> dict:
 
 
 def _engine_options(settings: dict) -> dict:
-    options = {"pool_pre_ping": True}  # a connection the database dropped is replaced, not handed to a request
+    # A dropped connection is replaced, not handed to a request; JSON columns are read by orjson (exports read
+    # two a row).
+    options = {"pool_pre_ping": True, "json_deserializer": orjson.loads}
     if settings["database_url"].startswith("sqlite"):
         # How long a statement waits for another writer's lock (SQLite's busy timeout), then 503 database_busy.
         options["connect_args"] = {"timeout": settings["sqlite_busy_timeout_s"]}

@@ -48,6 +48,10 @@ set allows it) the steps are basis (the planned minutes) and minimum.
 Then rate prices the minutes by the enhancement for the local date of the planned start and,
 where the rule set has time-of-day bands, the band of the planned start, of the actual start,
 or of each minute (the higher of the day's and the band's multiplier; they do not stack).
+
+Without time-of-day bands an unexplained line reads the planned start only for its local date,
+and the other instants only through their differences and order: facts moved together in time
+within one local date are paid alike, so an export prices each such shape once (reads_instants).
 """
 from __future__ import annotations
 
@@ -191,6 +195,13 @@ class Line:
     @property
     def held(self) -> bool:
         return self.outcome == HELD
+
+    def for_worker(self, worker_id: int | None) -> Line:
+        """The same line for another carer (dataclasses.replace is several times slower on an export's hot path)."""
+        if worker_id == self.worker_id:
+            return self
+        return Line(worker_id, self.outcome, self.minutes, self.amount_pence, self.held_reason, self.day,
+                    self.hourly_pence, self.multiplier, self.steps)
 
 
 @dataclass(frozen=True)
@@ -576,6 +587,12 @@ def _actual(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, measured: int,
                           f"{rules.rounding_direction} to a multiple of {rules.rounding_unit_minutes} min"))
     tolerated = _tolerance(visit.planned_minutes, worked, rounded, rules, steps)
     return _cap(visit, carer, rules, tolerated, steps)
+
+
+def reads_instants(rules: RuleSet) -> bool:
+    """Whether an unexplained line under the rules depends on its instants themselves (time-of-day bands),
+    not only on the planned start's local date and the differences and order of the facts' times."""
+    return bool(rules.rates.bands)
 
 
 def payable_for_visit(facts: VisitFacts, rules: RuleSet, calendar: PayCalendar, explain: bool = True) -> Payable:

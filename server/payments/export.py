@@ -3,7 +3,8 @@
 Rows are produced by a generator, one contract after another, and written out as they come, so
 memory stays flat however many rows a month holds: visits are read with yield_per (a server-side
 cursor on PostgreSQL), the rule set, calendar and closed periods are loaded once per contract, and
-every row is priced in the same pass with no query of its own. The API writes them to a temporary
+every row is priced in the same pass with no query of its own; under a rule set without time
+bands the engine prices each shape of row (facts.shape_of) once per local date. The API writes them to a temporary
 file (spooled) and sends it once complete, so an export that fails is an error answer, never a
 download that stops part way and looks whole.
 
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -28,6 +28,7 @@ from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import Any
 
+import orjson
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -43,7 +44,7 @@ from server.payments.adjustments import pending_adjustments
 from server.payments.budget_facts import package_facts
 from server.payments.budgets import budget_line
 from server.payments.calendar import PayCalendar
-from server.payments.engine import PAID, BlockTally, Line, Step, pay_carer, payable_for_activity
+from server.payments.engine import PAID, BlockTally, Line, Step, pay_carer, payable_for_activity, reads_instants
 from server.payments.models import PaymentPeriod, PaymentSnapshot, ServiceAuthorisation
 from server.payments.rules import RuleSet, rule_set_named
 from server.payments.units import UnitBill, UnitBiller
@@ -125,6 +126,9 @@ class ContractExport:
         self.package_codes = PackageCodes(Client.contract_id == contract.id) if self.rules.service_codes else None
         self.base = {"contract_id": contract.id, "contract_reference": contract.reference,
                      "provider_id": contract.provider_id, "rule_set": self.rules.name}
+        # Lines by row shape (facts.shape_of) for the local date being priced: most rows of a day repeat a shape.
+        self.reuse_lines = not reads_instants(self.rules)
+        self.lines_day, self.lines_by_shape = None, {}
 
     def rows(self) -> Iterator[dict]:
         for segment in self.segments():
@@ -165,14 +169,18 @@ class ContractExport:
         for row, line, bill in self.priced_visits(first, last):
             yield self.visit_row(row, line, bill)
         start, end = local_range_bounds(first, last, self.tz)
-        stmt = facts.activity_rows(self.contract.id, start, end).execution_options(yield_per=self.chunk_rows)
-        for row in db.session.execute(stmt):
+        stmt = facts.activity_rows(self.contract.id, start, end)
+        for row in self.streamed(stmt):
             yield self.activity_row(row)
         if self.rules.period is not None:
             for block in self.blocks_ending(first, last):
                 yield from self.settlement_rows(*block)
         if self.rules.model == "weekly_budget":
             yield from self.budget_rows(first, last)
+
+    def streamed(self, stmt):
+        """A Core select's rows, chunk_rows at a time (a server-side cursor on PostgreSQL), with no ORM in the way."""
+        return db.session.connection().execute(stmt.execution_options(yield_per=self.chunk_rows))
 
     def budget_rows(self, first: date, last: date) -> Iterator[dict]:
         """Under the weekly-budget model, each package in force over first..last is paid its budget for those days."""
@@ -193,6 +201,18 @@ class ContractExport:
             }
 
     def price(self, row, explain: bool = False) -> Line:
+        if explain or not self.reuse_lines:
+            return self.priced_alone(row, explain)
+        day = self.calendar.day(row.planned_start)
+        if day is not self.lines_day:  # a shape is paid alike within one local date, so one date's lines are kept
+            self.lines_day, self.lines_by_shape = day, {}
+        shape = facts.shape_of(row)
+        line = self.lines_by_shape.get(shape)
+        if line is None:
+            line = self.lines_by_shape[shape] = self.priced_alone(row, False)
+        return line.for_worker(row.worker_id)
+
+    def priced_alone(self, row, explain: bool) -> Line:
         return self.budgeted(pay_carer(facts.visit_of(row, self.contract), facts.carer_of(row), self.rules,
                                        self.calendar, explain))
 
@@ -231,7 +251,7 @@ class ContractExport:
         opening = self.billing_opens(first) if self.package_codes else first
         start, end = local_range_bounds(opening, last, self.tz)
         stmt = facts.visit_rows(self.contract.id, start, end, visit_ids=None if self.package_codes else visit_ids)
-        rows = db.session.execute(stmt.execution_options(yield_per=self.chunk_rows))
+        rows = self.streamed(stmt)
         if self.package_codes is None:
             for row, line in self.priced(rows, explain):
                 yield row, line, None
@@ -328,7 +348,7 @@ class ContractExport:
         if tallies:
             start, end = local_range_bounds(block_first, block_last, self.tz)
             stmt = facts.visit_rows(self.contract.id, start, end, client_id=client_id)
-            for row, line in self.priced(db.session.execute(stmt.execution_options(yield_per=self.chunk_rows))):
+            for row, line in self.priced(self.streamed(stmt)):
                 tally = tallies.get(row.client_id)
                 if tally is not None:
                     tally.add(line)
@@ -475,18 +495,19 @@ def write_csv(rows: Iterable[dict], out) -> Totals:
     return totals
 
 
-def json_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_rows: int = 500) -> Iterator[str]:
-    """{..header, "rows": [...], "totals": {...}} written a chunk of rows at a time."""
-    head = json.dumps({**header, "columns": COLUMNS})[:-1]
-    parts, sep = [f'{head}, "rows": ['], ""
+def json_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_rows: int = 500) -> Iterator[bytes]:
+    """{..header, "rows": [...], "totals": {...}} as UTF-8, written a chunk of rows at a time (orjson: the
+    encoding is most of a JSON export's own work)."""
+    head = orjson.dumps({**header, "columns": COLUMNS})[:-1]
+    parts, sep = [head + b',"rows":['], b""
     for n, row in enumerate(_counted(rows, totals), start=1):
-        parts.append(sep + json.dumps(row))
-        sep = ","
+        parts.append(sep + orjson.dumps(row))
+        sep = b","
         if n % chunk_rows == 0:
-            yield "".join(parts)
+            yield b"".join(parts)
             parts = []
-    parts.append(f'], "totals": {json.dumps(totals.as_dict())}}}')
-    yield "".join(parts)
+    parts.append(b'],"totals":' + orjson.dumps(totals.as_dict()) + b"}")
+    yield b"".join(parts)
 
 
 # A spreadsheet sheet holds 1,048,576 rows; past that the rows go on in "Rows 2", "Rows 3", ...
@@ -575,7 +596,7 @@ def chunks_for(fmt: str, rows: Iterable[dict], totals: Totals, header: dict) -> 
     if fmt == "csv":
         return encoded(csv_chunks(rows, totals))
     if fmt == "json":
-        return encoded(json_chunks(rows, totals, header))
+        return json_chunks(rows, totals, header)
     return xlsx_chunks(rows, totals, header)
 
 

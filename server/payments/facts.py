@@ -132,6 +132,22 @@ def carer_of(row) -> CarerFacts:
                       row.arrival_geofence == "verified", row.bill_start, row.bill_end, row.bill_reason)
 
 
+def shape_of(row) -> tuple:
+    """All that visit_of and carer_of read from a row but the carer's id, each instant as its distance from the
+    planned start: rows of one contract on one local date with the same shape are paid alike by a rule set
+    that does not read instants themselves (engine.reads_instants)."""
+    start, status = row.planned_start, row.status
+    started, ended, check_in, check_out, arrival = (row.started_at, row.ended_at, row.checked_in_at,
+                                                    row.checked_out_at, row.arrived_at)
+    bill_start, bill_end = row.bill_start, row.bill_end
+    return (row.planned_minutes, status, row.overrun_approved, tuple(row.flags or ()), row.pay_decision,
+            row.pay_decision_note, status == "missed" and missed_reason(status, row.reasons), row.visit_type,
+            started and started - start, ended and ended - start, check_in and check_in - start,
+            check_out and check_out - start, arrival and arrival - start, bill_start and bill_start - start,
+            bill_end and bill_end - start, row.manual, row.open_hold, row.accepted, row.overrun_approved_minutes,
+            row.arrival_geofence, row.bill_reason)
+
+
 def activity_rows(contract_id: int, start: datetime, end: datetime, *, activity_ids=None):
     stmt = (
         select(NonContactActivity.id.label("activity_id"), NonContactActivity.client_id,

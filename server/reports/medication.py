@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from server.db_types import utcnow
 from server.extensions import db
-from server.medication.models import DoseOutcome
+from server.medication.models import DoseOutcome, Medication
 from server.medication.queries import doses_due, records_by_visit
 from server.reports.scope import Scope, pct
 from server.visits.models import Visit, VisitStatus
@@ -29,7 +29,9 @@ OMITTED = frozenset({DoseOutcome.NOT_AVAILABLE, DoseOutcome.NOT_GIVEN})
 
 def medication(scope: Scope) -> dict:
     names = {c.provider_id: c.provider.name for c in scope.contracts}
-    visits = list(db.session.scalars(select(Visit).where(*scope.visits(), Visit.status != VisitStatus.CANCELLED)))
+    # Only clients with a medication list have doses due: a year of a council's other visits is not loaded.
+    visits = list(db.session.scalars(select(Visit).where(*scope.visits(), Visit.status != VisitStatus.CANCELLED,
+                                                         Visit.client_id.in_(select(Medication.client_id)))))
     due, records = doses_due(visits), records_by_visit([v.id for v in visits])
     on_time = timedelta(minutes=current_app.config["CAREMON"]["medication_alert_after_minutes"])
     now = utcnow()

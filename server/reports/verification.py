@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy import case, func, literal, select
 
 from server.reports.scope import Scope, pct
-from server.reports.weekly import class_counts_by_week, class_totals, week_row
+from server.reports.weekly import class_totals, counts_by_week, week_row
 from server.visits.models import METHODS, Visit, VisitAssignment
 
 CLASSES = ("verified", "unverified", "outside", "none", "invalid", "manual")
@@ -38,8 +38,8 @@ def check_in_method():
 def verification(scope: Scope) -> dict:
     check_ins = (select().select_from(VisitAssignment).join(Visit, Visit.id == VisitAssignment.visit_id)
                  .where(*scope.visits(), VisitAssignment.checked_in_at.is_not(None)))
-    per_week = class_counts_by_week(scope, check_ins, check_in_class(), CLASSES)
-    by_method = class_counts_by_week(scope, check_ins, check_in_method(), METHOD_COLUMNS)
+    per_week, by_method = counts_by_week(scope, check_ins, (check_in_class(), CLASSES),
+                                         (check_in_method(), METHOD_COLUMNS))
     rows = [week_row(week, figures(counts, methods)) for (week, counts), (_, methods) in zip(per_week, by_method)]
     return scope.envelope("verification", rows, figures(class_totals(per_week, CLASSES),
                                                         class_totals(by_method, METHOD_COLUMNS)))

@@ -14,11 +14,22 @@ from server.visits.models import Visit
 
 def class_counts_by_week(scope: Scope, stmt, classify, classes: tuple[str, ...]) -> list[tuple[Span, dict[str, int]]]:
     """For each week of the period, how many of stmt's rows fall in each class (one grouped query)."""
+    return counts_by_week(scope, stmt, (classify, classes))[0]
+
+
+def counts_by_week(scope: Scope, stmt, *classifications) -> list[list[tuple[Span, dict[str, int]]]]:
+    """class_counts_by_week for several (classify, classes) pairs at once, from one grouped pass over stmt's rows."""
     weeks = scope.period.weeks()
-    sub = bucketed(stmt, Visit.planned_start, scope.period.boundaries(weeks), cls=classify)
-    counts = Counter({(bucket, cls): n for bucket, cls, n in db.session.execute(
-        select(sub.c.bucket, sub.c.cls, func.count()).group_by(sub.c.bucket, sub.c.cls))})
-    return [(week, {cls: counts[(i, cls)] for cls in classes}) for i, week in enumerate(weeks)]
+    labels = [f"cls{i}" for i in range(len(classifications))]
+    sub = bucketed(stmt, Visit.planned_start, scope.period.boundaries(weeks),
+                   **{label: classify for label, (classify, _) in zip(labels, classifications)})
+    keys = [sub.c.bucket, *(sub.c[label] for label in labels)]
+    counts = [Counter() for _ in classifications]
+    for bucket, *found, n in db.session.execute(select(*keys, func.count()).group_by(*keys)):
+        for counter, cls in zip(counts, found):
+            counter[(bucket, cls)] += n
+    return [[(week, {cls: counter[(i, cls)] for cls in classes}) for i, week in enumerate(weeks)]
+            for counter, (_, classes) in zip(counts, classifications)]
 
 
 def class_totals(per_week: list[tuple[Span, dict[str, int]]], classes: tuple[str, ...]) -> dict[str, int]:

@@ -4,7 +4,7 @@
 
 The month is March 2026 (the spring clock change inside) of one council with eight
 providers, ~1,000,000 carer-visit rows (quick: ~33,000). Caremon: GET /api/v1/exports/visits
-as CSV from gunicorn on PostgreSQL, read in 64 KiB chunks, with the worker's peak RSS
+as CSV, then as JSON, from gunicorn on PostgreSQL, read in 64 KiB chunks, with the worker's peak RSS
 (VmHWM) before and after. Floor: `COPY (the export's own visit query) TO STDOUT` for each
 contract, read to the end: the same rows and columns with nothing priced or formatted.
 A cProfile of the in-process export over 50,000 rows shows where the time goes.
@@ -15,6 +15,7 @@ import cProfile
 import io
 import os
 import pstats
+import re
 import sys
 import time
 from datetime import date
@@ -41,7 +42,7 @@ from tests.bench.harness import Result, standalone  # noqa: E402
 from tests.bench.memory import worker_memory_mb  # noqa: E402
 from tests.conftest import TEST_SECRET, ensure_database, headers_for  # noqa: E402
 
-URL = "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_export"
+URL = os.environ.get("CAREMON_BENCH_EXPORT_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_export")
 FIRST, LAST = date(2026, 3, 1), date(2026, 3, 31)
 SEED = 11
 RSS_LIMIT_MB = 100
@@ -70,17 +71,22 @@ def copy_floor(contracts: list[Contract]) -> tuple[int, float]:
         return rows, time.perf_counter() - started
 
 
-def http_export(server, headers: dict) -> tuple[int, float, int]:
-    """Data rows, seconds and bytes of the month's CSV read as a client would, chunk by chunk."""
+def http_export(server, headers: dict, fmt: str = "csv") -> tuple[int, float, int]:
+    """Data rows, seconds and bytes of the month's export read as a client would, chunk by chunk."""
     started = time.perf_counter()
     response = requests.get(f"{server.url}/api/v1/exports/visits", headers=headers, stream=True, timeout=3600,
-                            params={"date_from": FIRST.isoformat(), "date_to": LAST.isoformat(), "format": "csv"})
+                            params={"date_from": FIRST.isoformat(), "date_to": LAST.isoformat(), "format": fmt})
     response.raise_for_status()
     lines = size = 0
+    tail = b""
     for chunk in response.iter_content(1 << 16):
         lines += chunk.count(b"\n")
         size += len(chunk)
-    return lines - 2, time.perf_counter() - started, size  # less the header and the totals line
+        tail = (tail + chunk)[-4096:]
+    seconds = time.perf_counter() - started
+    if fmt == "json":  # the totals close the document
+        return int(re.search(rb'"totals":\s*\{"rows":\s*(\d+)', tail).group(1)), seconds, size
+    return lines - 2, seconds, size  # less the header and the totals line
 
 
 def profile(contracts: list[Contract], rows: int = 50_000) -> list[str]:
@@ -120,6 +126,8 @@ def measure(quick: bool = False) -> list[Result]:
         before = worker_memory_mb(server)["VmHWM"]  # after a one-day export: imports and caches are the baseline
         rows, seconds, size = http_export(server, headers)
         after = worker_memory_mb(server)["VmHWM"]
+        json_rows, json_seconds, json_size = http_export(server, headers, "json")
+        json_after = worker_memory_mb(server)["VmHWM"]
     finally:
         server.kill()
     growth = after - before
@@ -129,8 +137,14 @@ def measure(quick: bool = False) -> list[Result]:
         Result("export rows/s (CSV over HTTP vs COPY)", rows / seconds, "rows/s", floor=floor_rows / floor_s,
                target=TARGET, details={**setup, "rows": rows, "seconds": seconds, "copy_rows": floor_rows,
                                        "copy_seconds": floor_s, "profile_tottime_top": top}),
+        Result("export rows/s (JSON over HTTP vs COPY)", json_rows / json_seconds, "rows/s",
+               floor=floor_rows / floor_s, target=TARGET,
+               details={"rows": json_rows, "seconds": json_seconds, "json_bytes": json_size}),
         Result("export peak RSS growth", growth, "MB", floor=float(RSS_LIMIT_MB), target=1.0, higher_is_better=False,
                details={"rss_before_mb": before, "rss_after_mb": after, "rows": rows}),
+        Result("export peak RSS growth (after the JSON export too)", json_after - before, "MB",
+               floor=float(RSS_LIMIT_MB), target=1.0, higher_is_better=False,
+               details={"rss_before_mb": before, "rss_after_mb": json_after, "rows": json_rows}),
     ]
 
 

@@ -37,7 +37,7 @@ from server.visits.models import REASON_CODES, Visit  # noqa: E402
 from tests.bench.harness import Result, standalone  # noqa: E402
 from tests.conftest import ensure_database, headers_for  # noqa: E402
 
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_reports"
+DEFAULT_URL = os.environ.get("CAREMON_BENCH_REPORTS_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_reports")
 FIRST, LAST = date(2026, 1, 5), date(2027, 1, 3)
 DAYS = (LAST - FIRST).days + 1
 VISITS_PER_CLIENT_DAY = 3
@@ -55,18 +55,19 @@ POPULATE = [
        SELECT :council_id, id, :tag || '-' || id, 'actual-by-minute', 150, 100, 30, 30, 60, 60, 90, 0, true, 50,
               false, false
        FROM providers WHERE name LIKE :tag || ' provider %' ORDER BY id""",
-    """INSERT INTO workers (provider_id, name, active)
+    """INSERT INTO workers (provider_id, name, active, skills, unavailable_dates)
        SELECT ((SELECT array_agg(id ORDER BY id) FROM providers WHERE name LIKE :tag || ' provider %'))[1 + w / :workers],
-              :tag || ' worker ' || w, true
+              :tag || ' worker ' || w, true, '[]', '[]'
        FROM generate_series(0, :providers * :workers - 1) w""",
     """INSERT INTO clients (contract_id, name, reference, address, postcode, lat, lon, active, created_at,
-                            medication_shared_with_family)
+                            medication_shared_with_family, share_care_log_with_family, required_skills,
+                            excluded_worker_ids)
        SELECT ((SELECT array_agg(id ORDER BY id) FROM contracts WHERE council_id = :council_id))[1 + c % :providers],
               :tag || ' client ' || c, :tag || '-' || c, c || ' Bench Road', 'LA9 4AA',
-              54.3 + (c % 100) * 0.001, -2.7 - (c % 97) * 0.001, true, now(), false
+              54.3 + (c % 100) * 0.001, -2.7 - (c % 97) * 0.001, true, now(), false, false, '[]', '[]'
        FROM generate_series(0, :clients - 1) c""",
-    """INSERT INTO care_packages (client_id, weekly_minutes, flex_weeks, starts_on)
-       SELECT id, 7 * 110 - (id % 5) * 35, CASE WHEN id % 4 = 0 THEN 4 ELSE 1 END, DATE '2025-06-01'
+    """INSERT INTO care_packages (client_id, weekly_minutes, flex_weeks, starts_on, reablement)
+       SELECT id, 7 * 110 - (id % 5) * 35, CASE WHEN id % 4 = 0 THEN 4 ELSE 1 END, DATE '2025-06-01', false
        FROM clients WHERE name LIKE :tag || ' client %'""",
     """INSERT INTO outcomes (client_id, title, active, created_at)
        SELECT id, t, true, now() FROM clients, unnest(ARRAY['Mobility', 'Nutrition']) t
@@ -307,7 +308,8 @@ def measure(quick: bool = False) -> list[Result]:
     visits = 100_000 if quick else 2_000_000
     ensure_database(DEFAULT_URL)
     app = create_app({"database_url": DEFAULT_URL, "secret_key": "bench-secret-key-long-enough-for-hs256",
-                      "cookie_secure": False, "rate_limit_enabled": False})
+                      "cookie_secure": False, "rate_limit_enabled": False,
+                      "access_token_minutes": 24 * 60})  # one token for every request of a long run
     with app.app_context():
         council_id = generate(visits, 7, regenerate=False)
         rows = [r for r in bench(council_id, 2, app.test_client()) if r["scenario"] == "council year"]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from server.payments.engine import (
@@ -19,6 +19,7 @@ from server.payments.engine import (
     multiplier_for,
     pay_carer,
     payable_for_visit,
+    reads_instants,
 )
 from server.payments.rules import load_rule_sets
 from tests.payments.engine_helpers import CALENDAR
@@ -267,3 +268,32 @@ def test_elapsed_time_is_real_time_in_any_zone(start, minutes):
     in_london = VisitFacts(start.astimezone(london), 600, [CarerFacts(1, start.astimezone(london), end.astimezone(london))])
     line = payable_for_visit(in_london, RULE_SETS["actual-by-minute"], CALENDAR).lines[0]
     assert line.steps[0].after == minutes
+
+
+def _moved(carer: CarerFacts, by: timedelta) -> CarerFacts:
+    def move(moment):
+        return moment and moment + by
+
+    return replace(carer, check_in=move(carer.check_in), check_out=move(carer.check_out), arrival=move(carer.arrival),
+                   bill_start=move(carer.bill_start), bill_end=move(carer.bill_end))
+
+
+@settings(max_examples=400, deadline=None)
+@given(visits(), st.sampled_from(sorted(name for name, rules in RULE_SETS.items() if not reads_instants(rules))),
+       st.integers(-12 * 60, 12 * 60).map(lambda m: timedelta(minutes=m, seconds=17)),
+       st.sampled_from([None, "sleep_in", "waking_night"]), st.sampled_from([(), ("outside_geofence",)]),
+       st.sampled_from([None, "accept", "reject"]), maybe(st.tuples(durations, durations)))
+def test_without_time_bands_facts_moved_together_within_their_local_date_are_paid_alike(
+        facts, name, by, visit_type, hold_flags, decision, bill):
+    """What lets an export price each shape of row once a day (facts.shape_of): only the planned start's local
+    date and the distances between the instants count."""
+    assume(CALENDAR.day(facts.planned_start) == CALENDAR.day(facts.planned_start + by))
+    rules = RULE_SETS[name]
+    if bill:
+        facts = replace(facts, carers=tuple(replace(c, bill_start=facts.planned_start + bill[0],
+                                                    bill_end=facts.planned_start + bill[1]) for c in facts.carers))
+    facts = replace(facts, visit_type=visit_type, hold_flags=hold_flags, pay_decision=decision)
+    moved = replace(facts, planned_start=facts.planned_start + by, carers=tuple(_moved(c, by) for c in facts.carers))
+    for carer, moved_carer in zip(facts.carers, moved.carers):
+        assert pay_carer(facts, carer, rules, CALENDAR, explain=False) == \
+            pay_carer(moved, moved_carer, rules, CALENDAR, explain=False)
