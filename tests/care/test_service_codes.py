@@ -8,8 +8,8 @@ import pytest
 from server.care.models import CarePackage
 from server.care.service_codes import PackageCodes
 from server.directory.models import Client
-from tests.api.dbstate import snapshot
 from tests.conftest import headers_for
+from tests.dbstate import snapshot
 from tests.factories import add
 
 

@@ -11,7 +11,6 @@ from server.commissioning.models import OfferTurn, PackageOffer
 from server.db_types import utcnow
 from server.directory.models import Client
 from server.extensions import db
-from tests.api.dbstate import snapshot
 from tests.commissioning.builders import (
     SETTINGS,
     admin_of,
@@ -20,6 +19,7 @@ from tests.commissioning.builders import (
     zone_with_shares,
 )
 from tests.conftest import headers_for
+from tests.dbstate import snapshot
 
 
 def _turns(offer):

@@ -7,7 +7,6 @@ import pytest
 from server.commissioning.zones import district_of
 from server.db_types import utcnow
 from server.extensions import db
-from tests.api.dbstate import snapshot
 from tests.commissioning.builders import (
     KENDAL_SQUARE,
     admin_of,
@@ -15,6 +14,7 @@ from tests.commissioning.builders import (
     zone_with_shares,
 )
 from tests.conftest import headers_for
+from tests.dbstate import snapshot
 
 
 def _post(client, who, body):

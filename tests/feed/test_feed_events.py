@@ -10,8 +10,8 @@ import pytest
 from server.extensions import db
 from server.feed.models import FeedRejection
 from server.visits.models import Visit, VisitEvent
-from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import HOME, api_client_for
 
 

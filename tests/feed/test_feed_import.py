@@ -12,8 +12,8 @@ from server.directory.models import Client, Worker
 from server.extensions import db
 from server.feed.models import ExternalRef
 from server.visits.models import Visit
-from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import api_client_for
 
 CLIENTS = ("ref,contract_reference,name,address,lat,lon,care_package.weekly_minutes,care_package.starts_on\n"

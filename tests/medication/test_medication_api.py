@@ -9,8 +9,8 @@ from sqlalchemy import select
 from server.extensions import db
 from server.medication.models import DoseRecord, MedicationVersion
 from server.visits.models import VisitException
-from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import HOME, visit_for
 from tests.medication.builders import dose_body, medicine
 

@@ -9,8 +9,8 @@ from server.config import load_settings
 from server.monitoring.scans import scan
 from server.notify.log import redact
 from server.notify.sender import drain
-from tests.api.dbstate import snapshot
 from tests.conftest import headers_for
+from tests.dbstate import snapshot
 from tests.notify.test_undelivered_api import Delivering, Refusing
 
 M = timedelta(minutes=1)

@@ -16,8 +16,8 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.payments.models import PaymentPeriod, ServiceAuthorisation, VisitMaintenance
 from server.payments.periods import close_period
-from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.payments.db_helpers import package, setting, visit
 from tests.payments.test_periods import officer
 

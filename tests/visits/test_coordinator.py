@@ -15,8 +15,8 @@ from server.audit.models import AuditEntry
 from server.directory.models import Provider
 from server.extensions import db
 from server.visits.models import Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
-from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import HOME, visit_for
 
 UTC = timezone.utc

@@ -25,9 +25,9 @@ from server.feedback.models import FamilyMessage
 from server.payments.models import Invoice
 from server.tags.models import ClientTag
 from server.visits.models import VisitEvent, VisitException
-from tests.api.dbstate import count, snapshot
 from tests.commissioning.builders import offer_in, zone_with_shares
 from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import HOME, add, api_client_for, user, webhook_for
 from tests.medication.builders import dose, dose_body, medicine
 from tests.outcomes.builders import closed_period, review

@@ -15,7 +15,7 @@ from server.i18n import po_path
 from tests.conftest import headers_for
 from tests.factories import PASSWORD
 
-SERVER = Path(__file__).resolve().parents[1] / "server"
+SERVER = Path(__file__).resolve().parents[2] / "server"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]")
 
 

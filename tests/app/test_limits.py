@@ -14,8 +14,8 @@ from werkzeug.wrappers import Request
 
 from server.schemas import MAX_KEY
 from server.visits.models import VisitEvent
-from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import HOME
 
 TEN_MB = 10 * 1024 * 1024

@@ -15,9 +15,9 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.notify.models import Notification
 from server.notify.sender import drain
-from tests.api.dbstate import snapshot
-from tests.api.test_auth import assert_error, bearer, login
+from tests.auth.test_auth import assert_error, bearer, login
 from tests.conftest import headers_for
+from tests.dbstate import snapshot
 from tests.factories import PASSWORD, user
 
 CHANGE = "/api/v1/auth/password"

@@ -9,8 +9,8 @@ from server.config import load_settings
 from server.extensions import db
 from server.monitoring.scans import scan
 from server.visits.models import Visit, VisitException
-from tests.api.dbstate import snapshot
 from tests.conftest import headers_for
+from tests.dbstate import snapshot
 
 M = timedelta(minutes=1)
 
@@ -59,7 +59,7 @@ def test_missed_visit_is_explained_with_a_council_code(client, world):
 
 
 def test_a_late_check_in_closes_the_missed_exception(client, world):
-    from tests.api.test_visit_events import event, post
+    from tests.visits.test_visit_events import event, post
 
     visit = world.alpha.visits[0]
     scan(world.start + 61 * M, load_settings())

@@ -13,8 +13,8 @@ from server.auth.models import RevokedToken, User
 from server.auth.service import token_claims
 from server.extensions import db
 from server.visits.models import VisitEvent
-from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import HOME, PASSWORD
 
 LOGIN = "/api/v1/auth/login"

@@ -17,8 +17,8 @@ import pytest
 from server.directory.models import Worker
 from server.extensions import db
 from server.visits.models import NonContactActivity, VisitEvent, VisitException
-from tests.api.dbstate import count, snapshot
 from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import HOME, add
 
 # A field the builders below leave out of the body altogether.

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from server import create_app
 from server.auth.models import LoginFailure
 from server.extensions import db
-from tests.api.test_auth import assert_error, bearer, login
+from tests.auth.test_auth import assert_error, bearer, login
 from tests.conftest import settings_for_tests
 from tests.factories import PASSWORD
 

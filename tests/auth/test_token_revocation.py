@@ -13,9 +13,9 @@ from sqlalchemy import event, select
 from server.audit.models import AuditEntry
 from server.auth.models import User
 from server.extensions import db
-from tests.api.dbstate import snapshot
-from tests.api.test_auth import assert_error, bearer, login
+from tests.auth.test_auth import assert_error, bearer, login
 from tests.conftest import headers_for
+from tests.dbstate import snapshot
 
 ME = "/api/v1/auth/me"
 REFRESH = "/api/v1/auth/refresh"

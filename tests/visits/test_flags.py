@@ -9,9 +9,9 @@ import pytest
 from server.extensions import db
 from server.visits.models import Visit, VisitAssignment
 from server.visits.service import record_event
-from tests.api.test_visit_events import event, post
 from tests.conftest import headers_for
 from tests.factories import HOME, add
+from tests.visits.test_visit_events import event, post
 
 FAR = (HOME[0] + 0.0198, HOME[1])  # about 2.2 km north of the home
 
