@@ -17,12 +17,11 @@ import pytest
 from server.directory.models import Worker
 from server.extensions import db
 from server.visits.models import NonContactActivity, VisitEvent, VisitException
+from tests.builders import MISSING, activity, correction, ev, new_client, new_visit, pattern
 from tests.conftest import headers_for
 from tests.dbstate import count, snapshot
+from tests.error_shape import assert_validation_error
 from tests.factories import HOME, add
-
-# A field the builders below leave out of the body altogether.
-MISSING = object()
 
 
 @pytest.fixture
@@ -32,45 +31,6 @@ def vw(world):
                                          kind="no_geolocation", raised_at=world.start))
     db.session.commit()
     return world
-
-
-def ev(w, **changes) -> dict:
-    body = {"idempotency_key": str(uuid.uuid4()), "kind": "check_in", "device_time": w.start.isoformat(),
-            "lat": HOME[0], "lon": HOME[1], "accuracy_m": 10.0}
-    body.update(changes)
-    return {k: v for k, v in body.items() if v is not MISSING}
-
-
-def activity(w, **changes) -> dict:
-    body = {"idempotency_key": str(uuid.uuid4()), "category": "review", "minutes": 20,
-            "occurred_at": w.start.isoformat()}
-    body.update(changes)
-    return {k: v for k, v in body.items() if v is not MISSING}
-
-
-def correction(w, **changes) -> dict:
-    body = {"worker_id": w.alpha.workers[0].id, "check_in_at": w.start.isoformat(),
-            "check_out_at": (w.start + timedelta(minutes=30)).isoformat(), "reason_code": "forgot_to_log"}
-    body.update(changes)
-    return {k: v for k, v in body.items() if v is not MISSING}
-
-
-def new_visit(w, **changes) -> dict:
-    body = {"client_id": w.alpha.clients[0].id, "planned_start": w.start.isoformat(), "planned_minutes": 30}
-    body.update(changes)
-    return {k: v for k, v in body.items() if v is not MISSING}
-
-
-def new_client(w, **changes) -> dict:
-    body = {"contract_id": w.alpha.contract.id, "name": "Ada", "address": "3 Fell Road", "lat": HOME[0], "lon": HOME[1]}
-    body.update(changes)
-    return {k: v for k, v in body.items() if v is not MISSING}
-
-
-def pattern(w, **changes) -> dict:
-    body = {"weekdays": [1, 2, 3], "start_time": "08:00", "duration_minutes": 30, "starts_on": "2026-12-01"}
-    body.update(changes)
-    return body
 
 
 def cursor_of(value) -> str:
@@ -348,16 +308,6 @@ QUERY_CASES = [
     ("/api/v1/run", {"worker_id": 10**20}, "worker_id"),
     ("/api/v1/visits", {"cursor": "x" * 201}, "cursor"),
 ]
-
-
-def assert_validation_error(response, field: str) -> None:
-    assert response.status_code == 422, response.get_json()
-    error = response.get_json()["error"]
-    assert error["code"] == "validation_error"
-    assert error["message"]
-    fields = error["details"]["fields"]
-    assert field in fields, fields
-    assert all(isinstance(m, (list, dict)) and m for m in fields.values())
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

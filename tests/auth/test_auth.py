@@ -15,25 +15,9 @@ from server.extensions import db
 from server.visits.models import VisitEvent
 from tests.conftest import headers_for
 from tests.dbstate import count, snapshot
+from tests.error_shape import assert_error
 from tests.factories import HOME, PASSWORD
-
-LOGIN = "/api/v1/auth/login"
-
-
-def login(client, email, password=PASSWORD):
-    return client.post(LOGIN, json={"email": email, "password": password})
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def assert_error(response, status: int, code: str) -> None:
-    assert response.status_code == status, response.get_json()
-    error = response.get_json()["error"]
-    assert error["code"] == code
-    assert error["message"]
-    assert isinstance(error["details"], dict)
+from tests.sessions import bearer, login
 
 
 def test_login_returns_tokens_in_body_and_httponly_cookies(client, world):

@@ -15,10 +15,11 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.notify.models import Notification
 from server.notify.sender import drain
-from tests.auth.test_auth import assert_error, bearer, login
 from tests.conftest import headers_for
 from tests.dbstate import snapshot
+from tests.error_shape import assert_error
 from tests.factories import PASSWORD, user
+from tests.sessions import bearer, login
 
 CHANGE = "/api/v1/auth/password"
 REDEEM = "/api/v1/auth/password-reset"

@@ -13,10 +13,9 @@ import pytest
 
 from server.extensions import db
 from server.visits.models import VisitAssignment
+from tests.builders import FAR, event, post
 from tests.conftest import headers_for
 from tests.factories import add
-from tests.visits.test_flags import FAR
-from tests.visits.test_visit_events import event, post
 
 S = timedelta(seconds=1)
 M = timedelta(minutes=1)

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from server.directory.models import Worker
 from server.extensions import db
 from server.visits.models import Visit, VisitException
+from tests.builders import event, post
 from tests.conftest import headers_for
 from tests.factories import HOME
-from tests.visits.test_visit_events import event, post
 
 ELSEWHERE = (54.3600, -2.7000)
 

@@ -11,14 +11,13 @@ from server.extensions import db
 from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for, is_verified
 from server.visits.models import Visit, VisitAssignment
 from server.visits.service import record_event
+from tests.builders import FAR, event, post
 from tests.conftest import headers_for
 from tests.factories import HOME, add
-from tests.visits.test_visit_events import event, post
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
 LIMITS = Thresholds()
-FAR = (HOME[0] + 0.0198, HOME[1])  # about 2.2 km north of the home
 
 
 def visit(check_in=START, minutes=45, planned=45, required=1, carers=None, tasks=(), done=(), skew=False,

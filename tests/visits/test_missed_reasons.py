@@ -59,7 +59,7 @@ def test_missed_visit_is_explained_with_a_council_code(client, world):
 
 
 def test_a_late_check_in_closes_the_missed_exception(client, world):
-    from tests.visits.test_visit_events import event, post
+    from tests.builders import event, post
 
     visit = world.alpha.visits[0]
     scan(world.start + 61 * M, load_settings())

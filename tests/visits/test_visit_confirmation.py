@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from server.directory.models import Client
 from server.extensions import db
 from server.visits.models import Visit, VisitConfirmation, VisitEvent
+from tests.builders import event, post
 from tests.conftest import headers_for
-from tests.visits.test_visit_events import event, post
 
 M = timedelta(minutes=1)
 

@@ -9,17 +9,9 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.visits.models import NonContactActivity, OutcomeProgress, VisitEvent
+from tests.builders import event, post
 from tests.conftest import headers_for
 from tests.factories import HOME
-
-
-def event(kind, at, lat=HOME[0], lon=HOME[1], accuracy=12.0, **extra):
-    return {"idempotency_key": str(uuid.uuid4()), "kind": kind, "device_time": at.isoformat(),
-            "lat": lat, "lon": lon, "accuracy_m": accuracy, "device_id": "phone-1", **extra}
-
-
-def post(client, user, visit_id, body):
-    return client.post(f"/api/v1/visits/{visit_id}/events", json=body, headers=headers_for(user))
 
 
 def test_full_visit_completes_with_verified_times(client, world):
