@@ -1,7 +1,6 @@
 """Login, refresh, logout and the guards around them: revocation, password storage, CSRF."""
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -13,10 +12,11 @@ from server.auth.models import RevokedToken, User
 from server.auth.service import token_claims
 from server.extensions import db
 from server.visits.models import VisitEvent
+from tests.builders import event
 from tests.conftest import headers_for
 from tests.dbstate import count, snapshot
 from tests.error_shape import assert_error
-from tests.factories import HOME, PASSWORD
+from tests.factories import PASSWORD
 from tests.sessions import bearer, login
 
 
@@ -142,25 +142,20 @@ def test_expired_token_is_401(client, world):
     assert_error(client.get("/api/v1/auth/me", headers=bearer(token)), 401, "token_expired")
 
 
-def _event(world):
-    return {"idempotency_key": str(uuid.uuid4()), "kind": "check_in", "device_time": world.start.isoformat(),
-            "lat": HOME[0], "lon": HOME[1], "accuracy_m": 10.0}
-
-
 def test_cookie_request_that_changes_state_needs_the_csrf_header(client, world):
     assert login(client, "w1@alpha.example").status_code == 200
     url = f"/api/v1/visits/{world.alpha.visits[0].id}/events"
     # A safe request rides on the cookie alone.
     assert client.get("/api/v1/auth/me").status_code == 200
     before = snapshot()
-    r = client.post(url, json=_event(world))
+    r = client.post(url, json=event("check_in", world.start))
     assert_error(r, 401, "unauthorized")
     assert "CSRF" in r.get_json()["error"]["message"]
-    r = client.post(url, json=_event(world), headers={"X-CSRF-TOKEN": "forged"})
+    r = client.post(url, json=event("check_in", world.start), headers={"X-CSRF-TOKEN": "forged"})
     assert_error(r, 401, "unauthorized")
     assert snapshot() == before
     csrf = client.get_cookie("csrf_access_token").value
-    assert client.post(url, json=_event(world), headers={"X-CSRF-TOKEN": csrf}).status_code == 201
+    assert client.post(url, json=event("check_in", world.start), headers={"X-CSRF-TOKEN": csrf}).status_code == 201
     assert count(VisitEvent) == 1
 
 

@@ -25,6 +25,7 @@ from server.feedback.models import FamilyMessage
 from server.payments.models import Invoice
 from server.tags.models import ClientTag
 from server.visits.models import VisitEvent, VisitException
+from tests.builders import event
 from tests.commissioning.builders import offer_in, zone_with_shares
 from tests.conftest import headers_for
 from tests.dbstate import count, snapshot
@@ -84,11 +85,6 @@ def tw(world):
     return world
 
 
-def event_body(kind: str, at, **extra) -> dict:
-    return {"idempotency_key": str(uuid.uuid4()), "kind": kind, "device_time": at.isoformat(),
-            "lat": HOME[0], "lon": HOME[1], "accuracy_m": 10.0, **extra}
-
-
 @dataclass(frozen=True)
 class Endpoint:
     name: str
@@ -117,7 +113,7 @@ ENDPOINTS = [
     Endpoint("update_visit", "PATCH", lambda w: f"/api/v1/visits/{_visit(w).id}", STAFF,
              lambda w: w.alpha.coordinator, 200, lambda w: {"tasks": ["Lunch"], "planned_minutes": 45}),
     Endpoint("record_event", "POST", lambda w: f"/api/v1/visits/{_visit(w).id}/events", ("worker",),
-             lambda w: w.alpha.worker_users[0], 201, lambda w: event_body("check_in", w.start)),
+             lambda w: w.alpha.worker_users[0], 201, lambda w: event("check_in", w.start)),
     Endpoint("correct_times", "POST", lambda w: f"/api/v1/visits/{_visit(w).id}/corrections", STAFF,
              lambda w: w.alpha.coordinator, 201,
              lambda w: {"worker_id": w.alpha.workers[0].id, "check_in_at": w.start.isoformat(),
@@ -477,7 +473,7 @@ def test_removed_worker_no_longer_reads_the_visit_or_its_client(client, tw):
 def test_replaying_another_workers_event_key_reveals_nothing(client, tw):
     """An idempotency key is no pass: the stored event belongs to its visit's tenant and worker."""
     a = tw.alpha
-    body = event_body("check_in", tw.start)
+    body = event("check_in", tw.start)
     assert client.post(f"/api/v1/visits/{a.visits[0].id}/events", json=body,
                        headers=headers_for(a.worker_users[0])).status_code == 201
     before = snapshot()
@@ -492,7 +488,7 @@ def test_double_up_partner_reusing_a_key_does_not_get_the_partners_event(client,
     visit = a.visits[0]
     client.patch(f"/api/v1/visits/{visit.id}", json={"worker_ids": [a.workers[0].id, a.workers[1].id]},
                  headers=headers_for(a.coordinator))
-    body = event_body("check_in", tw.start)
+    body = event("check_in", tw.start)
     client.post(f"/api/v1/visits/{visit.id}/events", json=body, headers=headers_for(a.worker_users[0]))
     r = client.post(f"/api/v1/visits/{visit.id}/events", json=body, headers=headers_for(a.worker_users[1]))
     assert r.status_code == 409
@@ -548,9 +544,9 @@ def _alpha_feeds(client, w):
 FEED_REACHES = {
     "visit_naming_anothers_client": ("PUT", "visits", lambda w: {
         "ref": "V-9", "client_ref": "C-1", "planned_start": w.start.isoformat(), "planned_minutes": 30}),
-    "event_on_anothers_visit_by_ref": ("POST", "events", lambda w: event_body("check_in", w.start, worker_ref="W-1",
+    "event_on_anothers_visit_by_ref": ("POST", "events", lambda w: event("check_in", w.start, worker_ref="W-1",
                                                                                visit_ref="V-1")),
-    "event_on_anothers_visit_by_id": ("POST", "events", lambda w: event_body("check_in", w.start, worker_ref="W-1",
+    "event_on_anothers_visit_by_id": ("POST", "events", lambda w: event("check_in", w.start, worker_ref="W-1",
                                                                               visit_id=w.alpha.visits[0].id)),
 }
 
