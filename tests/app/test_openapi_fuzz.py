@@ -43,13 +43,10 @@ from server.visits.models import VisitException
 from server.visits.reasons import codes_for
 from server.visits.schemas import EventInSchema
 from server.visits.service import record_event
-from tests.commissioning.builders import offer_in, zone_with_shares
+from tests.builders import done_plan, dose, medicine, offer_in, review, zone_with_shares
 from tests.conftest import headers_for, settings_for_tests
 from tests.documented import OPENAPI_PATH, api_schema
 from tests.factories import api_client_for, webhook_for
-from tests.medication.builders import dose, medicine
-from tests.outcomes.builders import review
-from tests.planner.builders import done_plan
 
 MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)

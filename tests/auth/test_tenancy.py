@@ -25,14 +25,20 @@ from server.feedback.models import FamilyMessage
 from server.payments.models import Invoice
 from server.tags.models import ClientTag
 from server.visits.models import VisitEvent, VisitException
-from tests.builders import event
-from tests.commissioning.builders import offer_in, zone_with_shares
+from tests.builders import (
+    closed_period,
+    done_plan,
+    dose,
+    dose_body,
+    event,
+    medicine,
+    offer_in,
+    review,
+    zone_with_shares,
+)
 from tests.conftest import headers_for
 from tests.dbstate import count, snapshot
 from tests.factories import HOME, add, api_client_for, user, webhook_for
-from tests.medication.builders import dose, dose_body, medicine
-from tests.outcomes.builders import closed_period, review
-from tests.planner.builders import done_plan
 
 ALL = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 STAFF = ("coordinator", "provider_admin")

@@ -7,7 +7,7 @@ import pytest
 from server.commissioning.zones import district_of
 from server.db_types import utcnow
 from server.extensions import db
-from tests.commissioning.builders import (
+from tests.builders import (
     KENDAL_SQUARE,
     admin_of,
     offer_in,

@@ -9,11 +9,10 @@ from sqlalchemy import select
 from server.extensions import db
 from server.medication.models import DoseRecord, MedicationVersion
 from server.visits.models import VisitException
-from tests.builders import event
+from tests.builders import dose_body, event, medicine
 from tests.conftest import headers_for
 from tests.dbstate import count, snapshot
 from tests.factories import visit_for
-from tests.medication.builders import dose_body, medicine
 
 
 @pytest.fixture

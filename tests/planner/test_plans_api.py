@@ -9,9 +9,9 @@ from server.extensions import db
 from server.planner import jobs
 from server.planner.models import Plan
 from server.visits.models import Visit
+from tests.builders import alpha_day, at, done_plan
 from tests.conftest import headers_for
 from tests.dbstate import snapshot
-from tests.planner.builders import alpha_day, at, done_plan
 
 
 def start_plan(client, who, **body):

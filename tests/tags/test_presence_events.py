@@ -7,11 +7,10 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.visits.models import Visit, VisitEvent, VisitException
-from tests.builders import event, post
+from tests.builders import by_tag, event, issue, post
 from tests.conftest import headers_for
 from tests.factories import HOME, client_for, visit_for
 from tests.sync.test_batches import upload
-from tests.tags.helpers import by_tag, issue
 
 M = timedelta(minutes=1)
 
