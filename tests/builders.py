@@ -15,8 +15,8 @@ from server.outcomes.models import OutcomeReview
 from server.payments.models import PaymentPeriod
 from server.timeutil import local_range_bounds, local_wall_time_to_utc
 from server.visits.models import OutcomeProgress, VisitEvent
-from tests.conftest import headers_for
 from tests.factories import HOME, add, client_for, visit_for
+from tests.sessions import headers_for
 
 FAR = (HOME[0] + 0.0198, HOME[1])  # about 2.2 km north of the home
 

@@ -10,7 +10,8 @@ from sqlalchemy.exc import DBAPIError
 from server import create_app
 from server.errors import database_problem
 from server.extensions import db
-from tests.conftest import TEST_DB_URL, headers_for, settings_for_tests
+from tests.sessions import headers_for
+from tests.testdb import TEST_DB_URL, settings_for_tests
 
 NOBODY_LISTENS = "postgresql+psycopg://postgres@127.0.0.1:1/caremon?connect_timeout=2"
 

@@ -12,8 +12,8 @@ from babel.messages.pofile import read_po
 from server.auth.models import User
 from server.extensions import db
 from server.i18n import po_path
-from tests.conftest import headers_for
 from tests.factories import PASSWORD
+from tests.sessions import headers_for
 
 SERVER = Path(__file__).resolve().parents[2] / "server"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]")

@@ -14,9 +14,9 @@ from werkzeug.wrappers import Request
 
 from server.schemas import MAX_KEY
 from server.visits.models import VisitEvent
-from tests.conftest import headers_for
 from tests.dbstate import count, snapshot
 from tests.factories import HOME
+from tests.sessions import headers_for
 
 TEN_MB = 10 * 1024 * 1024
 
@@ -155,7 +155,7 @@ def test_brackets_inside_strings_are_not_nesting(client, world):
 def test_a_recursion_of_the_servers_own_stays_a_500():
     """Only the decoder's recursion on a deep body is the client's fault."""
     from server import create_app
-    from tests.conftest import settings_for_tests
+    from tests.testdb import settings_for_tests
 
     app = create_app(settings_for_tests())
 

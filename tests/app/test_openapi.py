@@ -71,8 +71,8 @@ def test_every_operation_documents_errors_in_the_error_shape(client):
 
 def test_real_error_answers_match_the_documented_error(app, client, world):
     """Each way the app fails (token, role, tenancy, input, conflict, media type) validates against the document."""
-    from tests.conftest import headers_for
     from tests.documented import assert_documented
+    from tests.sessions import headers_for
 
     coordinator, officer = headers_for(world.alpha.coordinator), headers_for(world.officer)
     beta_visit = world.beta.visits[0].id

@@ -44,9 +44,10 @@ from server.visits.reasons import codes_for
 from server.visits.schemas import EventInSchema
 from server.visits.service import record_event
 from tests.builders import done_plan, dose, medicine, offer_in, review, zone_with_shares
-from tests.conftest import headers_for, settings_for_tests
 from tests.documented import OPENAPI_PATH, api_schema
 from tests.factories import api_client_for, webhook_for
+from tests.sessions import headers_for
+from tests.testdb import settings_for_tests
 
 MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)

@@ -9,9 +9,9 @@ import pytest
 
 from server.schemas import AwareDateTime, LocalDate
 from tests.builders import activity, correction, ev, new_visit
-from tests.conftest import headers_for
 from tests.dbstate import snapshot
 from tests.error_shape import assert_validation_error
+from tests.sessions import headers_for
 
 EDGE_TIMES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00Z",
               "9999-12-31T23:59:59Z", "1899-12-31T23:59:59Z", "2201-01-01T00:00:00Z"]

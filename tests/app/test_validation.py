@@ -18,10 +18,10 @@ from server.directory.models import Worker
 from server.extensions import db
 from server.visits.models import NonContactActivity, VisitEvent, VisitException
 from tests.builders import MISSING, activity, correction, ev, new_client, new_visit, pattern
-from tests.conftest import headers_for
 from tests.dbstate import count, snapshot
 from tests.error_shape import assert_validation_error
 from tests.factories import HOME, add
+from tests.sessions import headers_for
 
 
 @pytest.fixture

@@ -13,11 +13,10 @@ from server.auth.service import token_claims
 from server.extensions import db
 from server.visits.models import VisitEvent
 from tests.builders import event
-from tests.conftest import headers_for
 from tests.dbstate import count, snapshot
 from tests.error_shape import assert_error
 from tests.factories import PASSWORD
-from tests.sessions import bearer, login
+from tests.sessions import bearer, headers_for, login
 
 
 def test_login_returns_tokens_in_body_and_httponly_cookies(client, world):

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from server import create_app
 from server.auth.models import LoginFailure
 from server.extensions import db
-from tests.conftest import settings_for_tests
 from tests.error_shape import assert_error
 from tests.factories import PASSWORD
 from tests.sessions import bearer, login
+from tests.testdb import settings_for_tests
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

@@ -15,11 +15,10 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.notify.models import Notification
 from server.notify.sender import drain
-from tests.conftest import headers_for
 from tests.dbstate import snapshot
 from tests.error_shape import assert_error
 from tests.factories import PASSWORD, user
-from tests.sessions import bearer, login
+from tests.sessions import bearer, headers_for, login
 
 CHANGE = "/api/v1/auth/password"
 REDEEM = "/api/v1/auth/password-reset"

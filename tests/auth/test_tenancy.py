@@ -36,9 +36,9 @@ from tests.builders import (
     review,
     zone_with_shares,
 )
-from tests.conftest import headers_for
 from tests.dbstate import count, snapshot
 from tests.factories import HOME, add, api_client_for, user, webhook_for
+from tests.sessions import headers_for
 
 ALL = ("worker", "coordinator", "provider_admin", "family", "council_officer")
 STAFF = ("coordinator", "provider_admin")

@@ -13,10 +13,9 @@ from sqlalchemy import event, select
 from server.audit.models import AuditEntry
 from server.auth.models import User
 from server.extensions import db
-from tests.conftest import headers_for
 from tests.dbstate import snapshot
 from tests.error_shape import assert_error
-from tests.sessions import bearer, login
+from tests.sessions import bearer, headers_for, login
 
 ME = "/api/v1/auth/me"
 REFRESH = "/api/v1/auth/refresh"

@@ -28,9 +28,10 @@ from server import create_app  # noqa: E402
 from server.extensions import db  # noqa: E402
 from tests.bench.harness import Result, standalone  # noqa: E402
 from tests.bench.memory import worker_memory_mb  # noqa: E402
-from tests.conftest import TEST_SECRET as SECRET  # noqa: E402
-from tests.conftest import ensure_database, headers_for
 from tests.factories import HOME, make_world, visit_for  # noqa: E402
+from tests.sessions import headers_for
+from tests.testdb import TEST_SECRET as SECRET  # noqa: E402
+from tests.testdb import ensure_database
 
 URL = "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_sync"
 

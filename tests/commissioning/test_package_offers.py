@@ -18,8 +18,8 @@ from tests.builders import (
     offer_in,
     zone_with_shares,
 )
-from tests.conftest import headers_for
 from tests.dbstate import snapshot
+from tests.sessions import headers_for
 
 
 def _turns(offer):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import headers_for
 from tests.dbstate import snapshot
+from tests.sessions import headers_for
 
 
 def test_admin_sets_the_office_phone_and_the_run_carries_it(client, world):

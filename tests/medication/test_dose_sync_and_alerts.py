@@ -12,8 +12,8 @@ from server.medication.models import DoseRecord
 from server.monitoring.models import Alert
 from server.monitoring.scans import scan
 from tests.builders import dose, dose_body, medicine
-from tests.conftest import headers_for
 from tests.dbstate import count
+from tests.sessions import headers_for
 
 SETTINGS = load_settings()
 M = timedelta(minutes=1)

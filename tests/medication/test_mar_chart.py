@@ -8,8 +8,8 @@ from pypdf import PdfReader
 
 from server.extensions import db
 from tests.builders import dose, medicine
-from tests.conftest import headers_for
 from tests.factories import visit_for
+from tests.sessions import headers_for
 
 
 def chart_text(client, who, client_id, month) -> str:

@@ -10,9 +10,9 @@ from server.extensions import db
 from server.medication.models import DoseRecord, MedicationVersion
 from server.visits.models import VisitException
 from tests.builders import dose_body, event, medicine
-from tests.conftest import headers_for
 from tests.dbstate import count, snapshot
 from tests.factories import visit_for
+from tests.sessions import headers_for
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 
 from server import create_app
 from server.extensions import db
-from tests.conftest import TEST_DB_URL, ensure_database, settings_for_tests
+from tests.testdb import TEST_DB_URL, ensure_database, settings_for_tests
 
 
 def test_migrations_match_the_models(tmp_path):

@@ -16,8 +16,8 @@ from server.config import load_settings
 from server.extensions import db
 from server.monitoring.models import Alert
 from server.monitoring.scans import scan
-from tests.conftest import headers_for
 from tests.factories import HOME
+from tests.sessions import headers_for
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 SETTINGS = {**load_settings(), "travel_road_factor": 1.0, "travel_speed_car_kmh": 20, "prediction_lookahead_minutes": 120, "escalation_minutes": 15}

@@ -12,7 +12,7 @@ from server.extensions import db
 from server.monitoring.scans import scan
 from server.notify.models import Notification
 from server.notify.sender import drain
-from tests.conftest import headers_for
+from tests.sessions import headers_for
 
 M = timedelta(minutes=1)
 

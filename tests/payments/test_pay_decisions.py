@@ -14,8 +14,8 @@ import pytest
 from server.extensions import db
 from server.visits.models import VisitAssignment
 from tests.builders import FAR, event, post
-from tests.conftest import headers_for
 from tests.factories import add
+from tests.sessions import headers_for
 
 S = timedelta(seconds=1)
 M = timedelta(minutes=1)

@@ -10,8 +10,8 @@ from server.planner import jobs
 from server.planner.models import Plan
 from server.visits.models import Visit
 from tests.builders import alpha_day, at, done_plan
-from tests.conftest import headers_for
 from tests.dbstate import snapshot
+from tests.sessions import headers_for
 
 
 def start_plan(client, who, **body):

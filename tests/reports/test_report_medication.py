@@ -6,7 +6,7 @@ import io
 from datetime import timedelta
 
 from tests.builders import dose, medicine
-from tests.conftest import headers_for
+from tests.sessions import headers_for
 
 PERIOD = "date_from=2026-11-23&date_to=2026-11-23"
 

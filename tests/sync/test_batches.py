@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from server.directory.models import Worker
 from server.extensions import db
 from server.visits.models import NonContactActivity, Visit, VisitEvent, VisitException
-from tests.conftest import headers_for
 from tests.factories import HOME
+from tests.sessions import headers_for
 
 
 def item(visit, kind, at, **extra):

@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 from device_sync.client import SyncClient
 from server.extensions import db
 from server.visits.models import VisitEvent
-from tests.conftest import headers_for
 from tests.factories import HOME
 from tests.servers import Server
+from tests.sessions import headers_for
 
 pytestmark = pytest.mark.slow
 

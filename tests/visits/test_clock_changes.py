@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 import pytest
 
 from server.extensions import db
-from tests.conftest import headers_for
 from tests.factories import HOME, visit_for
+from tests.sessions import headers_for
 
 UTC = timezone.utc
 

@@ -9,8 +9,8 @@ from server.directory.models import Worker
 from server.extensions import db
 from server.visits.models import Visit, VisitException
 from tests.builders import event, post
-from tests.conftest import headers_for
 from tests.factories import HOME
+from tests.sessions import headers_for
 
 ELSEWHERE = (54.3600, -2.7000)
 

@@ -15,9 +15,9 @@ from server.audit.models import AuditEntry
 from server.directory.models import Provider
 from server.extensions import db
 from server.visits.models import Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
-from tests.conftest import headers_for
 from tests.dbstate import count, snapshot
 from tests.factories import HOME, visit_for
+from tests.sessions import headers_for
 
 UTC = timezone.utc
 

@@ -12,8 +12,8 @@ from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for, i
 from server.visits.models import Visit, VisitAssignment
 from server.visits.service import record_event
 from tests.builders import FAR, event, post
-from tests.conftest import headers_for
 from tests.factories import HOME, add
+from tests.sessions import headers_for
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)

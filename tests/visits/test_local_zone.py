@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 import pytest
 
 from server.extensions import db
-from tests.conftest import headers_for
 from tests.factories import visit_for
+from tests.sessions import headers_for
 
 # 20:00 UTC on 23 November is 09:00 on 24 November in Auckland (NZDT, UTC+13).
 EVENING_UTC = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)

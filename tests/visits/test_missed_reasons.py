@@ -9,8 +9,8 @@ from server.config import load_settings
 from server.extensions import db
 from server.monitoring.scans import scan
 from server.visits.models import Visit, VisitException
-from tests.conftest import headers_for
 from tests.dbstate import snapshot
+from tests.sessions import headers_for
 
 M = timedelta(minutes=1)
 

@@ -13,7 +13,7 @@ from server.directory.models import Client
 from server.extensions import db
 from server.visits.models import Visit, VisitConfirmation, VisitEvent
 from tests.builders import event, post
-from tests.conftest import headers_for
+from tests.sessions import headers_for
 
 M = timedelta(minutes=1)
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.visits.models import NonContactActivity, OutcomeProgress, VisitEvent
 from tests.builders import event, post
-from tests.conftest import headers_for
 from tests.factories import HOME
+from tests.sessions import headers_for
 
 
 def test_full_visit_completes_with_verified_times(client, world):

@@ -12,9 +12,9 @@ from server.config import load_settings
 from server.extensions import db
 from server.travel import travel_model
 from server.visits.conflicts import DOUBLE_BOOKED, TRAVEL_TIME, Slot, find_conflicts
-from tests.conftest import headers_for
 from tests.dbstate import snapshot
 from tests.factories import HOME
+from tests.sessions import headers_for
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 M = timedelta(minutes=1)
