@@ -31,6 +31,18 @@ def post(client, user, visit_id, body):
     return client.post(f"/api/v1/visits/{visit_id}/events", json=body, headers=headers_for(user))
 
 
+def item(visit, kind, at, **extra):
+    """A visit event as an item of a phone's sync batch."""
+    return {"type": "visit_event", "visit_id": visit.id, "idempotency_key": str(uuid.uuid4()), "kind": kind,
+            "device_time": at.isoformat(), "lat": HOME[0], "lon": HOME[1], "accuracy_m": 10, **extra}
+
+
+def upload(client, user, items, sent_at=None):
+    sent_at = sent_at or datetime.now(timezone.utc)
+    return client.post("/api/v1/sync/batches", headers=headers_for(user),
+                       json={"device_id": "phone-7", "sent_at": sent_at.isoformat(), "items": items})
+
+
 # Bodies for the world `w`, with fields changed; a field set to MISSING is left out of the body altogether.
 MISSING = object()
 

@@ -46,6 +46,7 @@ from server.visits.service import record_event
 from tests.builders import done_plan, dose, medicine, offer_in, review, zone_with_shares
 from tests.documented import OPENAPI_PATH, api_schema
 from tests.factories import api_client_for, webhook_for
+from tests.notify.fakes import Refusing
 from tests.sessions import headers_for
 from tests.testdb import settings_for_tests
 
@@ -120,11 +121,6 @@ def seeded(client, world) -> dict:
             "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
             "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id,
             "message_id": message.id, "review_id": outcome_review.id, **first}
-
-
-class Refusing:
-    def send(self, notification):
-        raise ConnectionRefusedError("channel down")
 
 
 def signed_in(world, role):

@@ -8,9 +8,8 @@ import pytest
 
 from server.extensions import db
 from server.medication.models import DoseEffect, DoseRecord
-from tests.builders import dose, dose_body, medicine
+from tests.builders import dose, dose_body, medicine, upload
 from tests.dbstate import count
-from tests.medication.test_dose_sync_and_alerts import upload
 from tests.sessions import headers_for
 
 

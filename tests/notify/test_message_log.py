@@ -10,7 +10,7 @@ from server.monitoring.scans import scan
 from server.notify.log import redact
 from server.notify.sender import drain
 from tests.dbstate import snapshot
-from tests.notify.test_undelivered_api import Delivering, Refusing
+from tests.notify.fakes import Delivering, Refusing
 from tests.sessions import headers_for
 
 M = timedelta(minutes=1)

@@ -7,10 +7,9 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.visits.models import Visit, VisitEvent, VisitException
-from tests.builders import by_tag, event, issue, post
+from tests.builders import by_tag, event, issue, post, upload
 from tests.factories import HOME, client_for, visit_for
 from tests.sessions import headers_for
-from tests.sync.test_batches import upload
 
 M = timedelta(minutes=1)
 
