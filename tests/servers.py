@@ -11,7 +11,7 @@ import time
 import requests
 
 from server.cli import GUNICORN_OPTIONS
-from tests.conftest import TEST_DB_URL, TEST_SECRET
+from tests.testdb import TEST_DB_URL, TEST_SECRET
 
 
 def free_port() -> int:

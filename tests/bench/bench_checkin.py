@@ -31,8 +31,9 @@ from server.directory.models import Worker  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.visits.models import Visit, VisitAssignment, VisitEvent  # noqa: E402
 from tests.bench.harness import Result, standalone  # noqa: E402
-from tests.conftest import TEST_SECRET, ensure_database, headers_for  # noqa: E402
 from tests.factories import HOME, make_world, user  # noqa: E402
+from tests.sessions import headers_for  # noqa: E402
+from tests.testdb import TEST_SECRET, ensure_database  # noqa: E402
 
 URL = os.environ.get("CAREMON_BENCH_CHECKIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_checkin")
 GUNICORN_WORKERS = int(os.environ.get("CAREMON_BENCH_GUNICORN_WORKERS", 4))  # 2 x cores, gunicorn's advice; both apps

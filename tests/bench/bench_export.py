@@ -40,7 +40,8 @@ from server.timeutil import local_range_bounds  # noqa: E402
 from tests.bench.bench_reports import generated, populate  # noqa: E402
 from tests.bench.harness import Result, standalone  # noqa: E402
 from tests.bench.memory import worker_memory_mb  # noqa: E402
-from tests.conftest import TEST_SECRET, ensure_database, headers_for  # noqa: E402
+from tests.sessions import headers_for  # noqa: E402
+from tests.testdb import TEST_SECRET, ensure_database  # noqa: E402
 
 URL = os.environ.get("CAREMON_BENCH_EXPORT_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_export")
 FIRST, LAST = date(2026, 3, 1), date(2026, 3, 31)

@@ -30,9 +30,10 @@ from device_sync.client import SyncClient  # noqa: E402
 from server import create_app  # noqa: E402
 from server.extensions import db  # noqa: E402
 from tests.bench.harness import Result, standalone  # noqa: E402
-from tests.conftest import TEST_SECRET as SECRET  # noqa: E402
-from tests.conftest import ensure_database, headers_for
 from tests.factories import HOME, api_client_for, make_world, visit_for  # noqa: E402
+from tests.sessions import headers_for
+from tests.testdb import TEST_SECRET as SECRET  # noqa: E402
+from tests.testdb import ensure_database
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_feed"
 BATCH = 5000

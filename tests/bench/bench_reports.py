@@ -35,7 +35,8 @@ from server.reports.scope import resolve_scope  # noqa: E402
 from server.timeutil import local_range_bounds  # noqa: E402
 from server.visits.models import REASON_CODES, Visit  # noqa: E402
 from tests.bench.harness import Result, standalone  # noqa: E402
-from tests.conftest import ensure_database, headers_for  # noqa: E402
+from tests.sessions import headers_for  # noqa: E402
+from tests.testdb import ensure_database  # noqa: E402
 
 DEFAULT_URL = os.environ.get("CAREMON_BENCH_REPORTS_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_reports")
 FIRST, LAST = date(2026, 1, 5), date(2027, 1, 3)

@@ -31,7 +31,7 @@ from server.monitoring.models import Alert  # noqa: E402
 from server.monitoring.scans import LOOKBACK, scan  # noqa: E402
 from server.visits.models import OPEN_STATUSES, Visit  # noqa: E402
 from tests.bench.harness import Result, standalone  # noqa: E402
-from tests.conftest import TEST_SECRET, ensure_database  # noqa: E402
+from tests.testdb import TEST_SECRET, ensure_database  # noqa: E402
 
 SMALL = "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_scan_small"
 LARGE = "postgresql+psycopg://postgres@127.0.0.1:5432/caremon_bench_scan_large"

@@ -29,9 +29,10 @@ from server import create_app  # noqa: E402
 from server.extensions import db  # noqa: E402
 from tests.bench.harness import Result, standalone  # noqa: E402
 from tests.bench.memory import worker_memory_mb  # noqa: E402
-from tests.conftest import TEST_SECRET as SECRET  # noqa: E402
-from tests.conftest import ensure_database, headers_for
 from tests.factories import HOME, make_world, visit_for  # noqa: E402
+from tests.sessions import headers_for
+from tests.testdb import TEST_SECRET as SECRET  # noqa: E402
+from tests.testdb import ensure_database
 
 EVENTS = int(os.environ.get("CAREMON_BENCH_SYNC_EVENTS", 5000))  # 500 with --quick
 TARGET = 0.2  # of the one-by-one time

@@ -15,8 +15,8 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.timeutil import to_local
 from server.visits.models import Visit
-from tests.api.dbstate import snapshot
-from tests.conftest import headers_for
+from tests.dbstate import snapshot
+from tests.sessions import headers_for
 
 DAILY = {"weekdays": [1, 2, 3, 4, 5, 6, 7], "start_time": "08:00", "duration_minutes": 30, "carers_required": 2}
 

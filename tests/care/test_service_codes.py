@@ -8,9 +8,9 @@ import pytest
 from server.care.models import CarePackage
 from server.care.service_codes import PackageCodes
 from server.directory.models import Client
-from tests.api.dbstate import snapshot
-from tests.conftest import headers_for
+from tests.dbstate import snapshot
 from tests.factories import add
+from tests.sessions import headers_for
 
 
 def test_a_care_package_is_created_with_its_code(client, world):

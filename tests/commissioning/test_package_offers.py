@@ -11,15 +11,15 @@ from server.commissioning.models import OfferTurn, PackageOffer
 from server.db_types import utcnow
 from server.directory.models import Client
 from server.extensions import db
-from tests.api.dbstate import snapshot
-from tests.commissioning.builders import (
-    SETTINGS,
+from tests.builders import (
+    OFFER_SETTINGS,
     admin_of,
     offer_body,
     offer_in,
     zone_with_shares,
 )
-from tests.conftest import headers_for
+from tests.dbstate import snapshot
+from tests.sessions import headers_for
 
 
 def _turns(offer):
@@ -86,14 +86,14 @@ def test_lapse_job_moves_offers_on_once_however_often_it_runs(world):
     zone_with_shares(w, now, offer_response_hours=4)
     offer = offer_in(w, now)
     assert offer.turns[0].expires_at == now + timedelta(hours=4)
-    assert offers.lapse_turns(now + timedelta(hours=3, minutes=59), SETTINGS) == 0
-    assert offers.lapse_turns(now + timedelta(hours=4), SETTINGS) == 1
+    assert offers.lapse_turns(now + timedelta(hours=3, minutes=59), OFFER_SETTINGS) == 0
+    assert offers.lapse_turns(now + timedelta(hours=4), OFFER_SETTINGS) == 1
     db.session.commit()
-    assert offers.lapse_turns(now + timedelta(hours=4), SETTINGS) == 0
+    assert offers.lapse_turns(now + timedelta(hours=4), OFFER_SETTINGS) == 0
     assert _turns(offer) == [(w.alpha.provider.id, "expired"), (w.beta.provider.id, "waiting")]
     beta_turn = offer.turns[1]
     assert beta_turn.offered_at == now + timedelta(hours=4)
-    assert offers.lapse_turns(now + timedelta(hours=8), SETTINGS) == 1
+    assert offers.lapse_turns(now + timedelta(hours=8), OFFER_SETTINGS) == 1
     db.session.commit()
     db.session.refresh(offer)
     assert offer.status == "unplaced" and offer.closed_at == now + timedelta(hours=8)

@@ -11,9 +11,9 @@ from server.extensions import db
 from server.feedback.models import VisitFeedback
 from server.notify.models import Notification
 from server.visits.models import VisitException
-from tests.api.dbstate import snapshot
-from tests.conftest import headers_for
+from tests.dbstate import snapshot
 from tests.factories import add
+from tests.sessions import headers_for
 
 WEEK = {"date_from": "2026-11-23", "date_to": "2026-11-29"}
 

@@ -7,14 +7,14 @@ import pytest
 from server.commissioning.zones import district_of
 from server.db_types import utcnow
 from server.extensions import db
-from tests.api.dbstate import snapshot
-from tests.commissioning.builders import (
+from tests.builders import (
     KENDAL_SQUARE,
     admin_of,
     offer_in,
     zone_with_shares,
 )
-from tests.conftest import headers_for
+from tests.dbstate import snapshot
+from tests.sessions import headers_for
 
 
 def _post(client, who, body):

@@ -12,8 +12,8 @@ from server.auth.models import User
 from server.directory.models import FamilyLink
 from server.extensions import db
 from server.notify.models import Notification
-from tests.api.dbstate import snapshot
-from tests.conftest import headers_for
+from tests.dbstate import snapshot
+from tests.sessions import headers_for
 
 NEW_PASSWORD = "plum tuesday harbour 41"
 

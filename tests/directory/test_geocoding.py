@@ -11,9 +11,9 @@ from werkzeug.serving import make_server
 
 from server.audit.models import AuditEntry
 from server.extensions import db
-from tests.api.dbstate import snapshot
-from tests.conftest import headers_for
+from tests.dbstate import snapshot
 from tests.directory import fakes
+from tests.sessions import headers_for
 
 FAKE = "tests.directory.fakes:TableGeocoder"
 

@@ -12,7 +12,7 @@ from server.commissioning.models import PackageOffer, Zone
 from server.db_types import utcnow
 from server.extensions import db
 from server.feedback.models import VisitFeedback
-from tests.commissioning.builders import offer_in, zone_with_shares
+from tests.builders import offer_in, zone_with_shares
 from tests.e2e.conftest import DESKTOP, PHONE, signed_in
 from tests.e2e.test_e2e_shell import check_screen
 from tests.factories import add, make_world

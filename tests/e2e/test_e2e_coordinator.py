@@ -21,7 +21,7 @@ from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, log_in, signed_in
 from tests.e2e.seed import seed_today
 from tests.e2e.test_e2e_shell import check_screen
 from tests.factories import HOME
-from tests.notify.test_undelivered_api import Delivering, Refusing
+from tests.notify.fakes import Delivering, Refusing
 
 pytestmark = pytest.mark.e2e
 

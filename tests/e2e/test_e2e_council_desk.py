@@ -13,10 +13,10 @@ from sqlalchemy import select
 from server.extensions import db
 from server.payments.models import Invoice, PaymentPeriod
 from server.visits.models import VisitAssignment
-from tests.conftest import headers_for
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.e2e.seed import seed_today
 from tests.factories import visit_for
+from tests.sessions import headers_for
 
 pytestmark = pytest.mark.e2e
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import headers_for
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, signed_in
 from tests.e2e.seed import seed_today
 from tests.e2e.test_e2e_shell import check_screen
+from tests.sessions import headers_for
 
 pytestmark = pytest.mark.e2e
 

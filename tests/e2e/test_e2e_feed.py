@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from server.directory.models import Client
 from server.extensions import db
 from server.feed import rejections
-from tests.api.dbstate import snapshot
+from tests.dbstate import snapshot
 from tests.e2e.conftest import DESKTOP, PHONE, signed_in
 from tests.e2e.test_e2e_reports import table_rows
 from tests.e2e.test_e2e_shell import check_screen

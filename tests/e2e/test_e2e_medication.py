@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.medication.models import DoseRecord
+from tests.builders import medicine
 from tests.e2e.conftest import PHONE, log_in, screenshot, wait_until
 from tests.e2e.seed import HOME_2, seed_today
 from tests.e2e.test_e2e_worker import FORGET_ANSWERS, OUTBOX_KEYS, badge_pending, events_of
 from tests.factories import HOME
-from tests.medication.builders import medicine
 
 pytestmark = pytest.mark.e2e
 
@@ -185,8 +185,8 @@ def test_coordinator_keeps_the_list_and_prints_the_mar_chart(open_context, app, 
 def test_family_sees_doses_given_or_refused_and_the_council_reads_the_kpi(open_context, app):
     from datetime import timedelta
 
+    from tests.builders import dose
     from tests.e2e.conftest import DESKTOP, signed_in
-    from tests.medication.builders import dose
 
     world = seed_medicines()
     a = world.alpha

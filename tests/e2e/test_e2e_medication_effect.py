@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from server.extensions import db
 from server.medication.models import DoseEffect
-from tests.api.dbstate import count
+from tests.dbstate import count
 from tests.e2e.conftest import DESKTOP, screenshot, wait_until
 from tests.e2e.test_e2e_medication import DOSES_SAVED, phone, records_of, seed_medicines
 from tests.e2e.test_e2e_worker import FORGET_ANSWERS, OUTBOX_KEYS, badge_pending

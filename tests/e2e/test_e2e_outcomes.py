@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 
 from server.extensions import db
 from server.outcomes.models import OutcomeReview
+from tests.builders import seed_november
 from tests.e2e.conftest import DESKTOP, PHONE, log_in
 from tests.e2e.test_e2e_shell import check_screen
-from tests.outcomes.builders import seed_november
 
 pytestmark = pytest.mark.e2e
 SIZES = {"phone": PHONE, "desktop": DESKTOP}

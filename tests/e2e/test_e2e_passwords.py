@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.notify.models import Notification
-from tests.conftest import headers_for
 from tests.e2e.conftest import PHONE, log_in, screenshot, signed_in
+from tests.sessions import headers_for
 
 pytestmark = pytest.mark.e2e
 

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from server.extensions import db
 from server.visits.models import Visit
+from tests.builders import alpha_day
 from tests.e2e.conftest import PHONE, screenshot, signed_in
-from tests.planner.builders import alpha_day
 
 pytestmark = pytest.mark.e2e
 

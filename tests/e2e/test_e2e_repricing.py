@@ -12,7 +12,7 @@ from server.payments.models import PaymentPeriod, PaymentSnapshot, ServiceAuthor
 from server.payments.periods import close_period
 from server.payments.repricing import reprice
 from server.timeutil import to_local
-from tests.api.dbstate import count
+from tests.dbstate import count
 from tests.e2e.conftest import DESKTOP, PHONE, signed_in
 from tests.e2e.test_e2e_shell import check_screen
 from tests.payments.db_helpers import package, setting, visit

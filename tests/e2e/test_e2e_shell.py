@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 from server import create_app
 from server.web.routes import CONTENT_SECURITY_POLICY
 from server.web.shell import PWA_DIR
-from tests.conftest import settings_for_tests as app_settings
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot, serve, signed_in, wait_until
 from tests.e2e.seed import mark_late, seed_today
+from tests.testdb import settings_for_tests as app_settings
 
 pytestmark = pytest.mark.e2e
 

@@ -5,8 +5,8 @@ import pytest
 
 from server.care.models import CarePackage
 from server.extensions import db
-from tests.conftest import headers_for
 from tests.factories import HOME
+from tests.sessions import headers_for
 
 
 def send_event(client, worker_user, visit, kind: str, at, **fix):

@@ -13,10 +13,10 @@ from server.audit.models import AuditEntry
 from server.exports.evv import COLUMNS
 from server.exports.schemas import EvvRowSchema
 from server.extensions import db
-from tests.api.dbstate import snapshot
-from tests.api.documented import assert_documented
-from tests.conftest import headers_for
+from tests.dbstate import snapshot
+from tests.documented import assert_documented
 from tests.factories import HOME
+from tests.sessions import headers_for
 
 WEEK = {"date_from": "2026-11-23", "date_to": "2026-11-29"}
 

@@ -11,9 +11,9 @@ from server.audit.models import AuditEntry
 from server.exports.fhir import CLIENT_REFERENCE, HCPCS, WORKER_ID, WORKER_REFERENCE
 from server.extensions import db
 from server.visits.models import Visit
-from tests.api.dbstate import snapshot
-from tests.api.documented import assert_documented
-from tests.conftest import headers_for
+from tests.dbstate import snapshot
+from tests.documented import assert_documented
+from tests.sessions import headers_for
 
 WEEK = {"date_from": "2026-11-23", "date_to": "2026-11-29"}
 

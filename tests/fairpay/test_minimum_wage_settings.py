@@ -37,7 +37,7 @@ def test_a_bad_table_is_refused_naming_the_entry(table, named):
 
 def test_the_app_does_not_start_with_a_bad_table():
     from server import create_app
-    from tests.conftest import settings_for_tests
+    from tests.testdb import settings_for_tests
 
     with pytest.raises(SettingsError, match="hourly_minor"):
         create_app(settings_for_tests(minimum_wage=[{"from": date(2026, 4, 1), "hourly_minor": -5}]))

@@ -12,8 +12,8 @@ from server.audit.models import AuditEntry
 from server.extensions import db
 from server.feed import clients
 from server.feed.models import ApiClient
-from tests.conftest import headers_for
 from tests.factories import api_client_for
+from tests.sessions import headers_for
 
 TOKEN = "/api/v1/auth/token"
 WORKERS = "/api/v1/feed/workers"

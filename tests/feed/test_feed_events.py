@@ -10,9 +10,9 @@ import pytest
 from server.extensions import db
 from server.feed.models import FeedRejection
 from server.visits.models import Visit, VisitEvent
-from tests.api.dbstate import count, snapshot
-from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import HOME, api_client_for
+from tests.sessions import headers_for
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from server.directory.models import Client, Worker
 from server.extensions import db
 from server.feed.models import ExternalRef
 from server.visits.models import Visit
-from tests.api.dbstate import count, snapshot
-from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import api_client_for
+from tests.sessions import headers_for
 
 CLIENTS = ("ref,contract_reference,name,address,lat,lon,care_package.weekly_minutes,care_package.starts_on\n"
            "C-1,N-A,Mary Jones,\"3 Fell Road, Kendal\",54.33,-2.75,420,2026-12-01\n"

@@ -11,9 +11,9 @@ from datetime import timedelta
 from server.care.models import CarePackage
 from server.directory.models import Client, Worker
 from server.visits.models import Visit, VisitEvent
-from tests.api.dbstate import count
-from tests.conftest import headers_for
+from tests.dbstate import count
 from tests.factories import HOME, api_client_for
+from tests.sessions import headers_for
 
 
 def test_full_batches_of_clients_workers_visits_and_events(app, client, world):

@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 
 from server.feed.files import JSON_SCHEMAS
-from tests.conftest import headers_for
 from tests.factories import api_client_for
+from tests.sessions import headers_for
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "feed-examples"
 # In the order a provider's system first sends them: visits name clients and workers, events name visits.

@@ -11,9 +11,9 @@ from server.directory.models import Client, Worker
 from server.extensions import db
 from server.feed.models import ExternalRef
 from server.visits.models import Visit, VisitException
-from tests.api.dbstate import count, snapshot
-from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import HOME, api_client_for
+from tests.sessions import headers_for
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from server.extensions import db
 from server.feedback.models import FamilyMessage
 from server.notify.models import Notification
-from tests.api.dbstate import count, snapshot
-from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import HOME
+from tests.sessions import headers_for
 
 LOG = "/api/v1/clients/{}/care-log?date_from=2026-11-23&date_to=2026-11-29"
 

@@ -8,9 +8,9 @@ import pytest
 from server.directory.models import FamilyLink
 from server.extensions import db
 from server.feedback.models import VisitFeedback
-from tests.api.dbstate import count, snapshot
-from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import add, user, visit_for
+from tests.sessions import headers_for
 
 PAST = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 

@@ -8,10 +8,9 @@ import pytest
 
 from server.extensions import db
 from server.medication.models import DoseEffect, DoseRecord
-from tests.api.dbstate import count
-from tests.conftest import headers_for
-from tests.medication.builders import dose, dose_body, medicine
-from tests.medication.test_dose_sync_and_alerts import upload
+from tests.builders import dose, dose_body, medicine, upload
+from tests.dbstate import count
+from tests.sessions import headers_for
 
 
 @pytest.fixture

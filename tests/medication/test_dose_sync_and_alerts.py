@@ -1,7 +1,7 @@
 """Doses recorded offline reach the server exactly once; a time-critical dose left unrecorded raises one alert."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,9 +11,8 @@ from server.extensions import db
 from server.medication.models import DoseRecord
 from server.monitoring.models import Alert
 from server.monitoring.scans import scan
-from tests.api.dbstate import count
-from tests.conftest import headers_for
-from tests.medication.builders import dose, dose_body, medicine
+from tests.builders import dose, dose_body, medicine, upload
+from tests.dbstate import count
 
 SETTINGS = load_settings()
 M = timedelta(minutes=1)
@@ -23,11 +22,6 @@ M = timedelta(minutes=1)
 def mw(world):
     world.medicine = medicine(world.alpha.clients[0], world.alpha.admin, time_critical=True)
     return world
-
-
-def upload(client, user, items):
-    return client.post("/api/v1/sync/batches", headers=headers_for(user), json={
-        "device_id": "phone-7", "sent_at": datetime.now(timezone.utc).isoformat(), "items": items})
 
 
 def test_an_offline_dose_replayed_in_later_batches_is_stored_once(client, mw):

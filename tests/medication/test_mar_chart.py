@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 from pypdf import PdfReader
 
 from server.extensions import db
-from tests.conftest import headers_for
+from tests.builders import dose, medicine
 from tests.factories import visit_for
-from tests.medication.builders import dose, medicine
+from tests.sessions import headers_for
 
 
 def chart_text(client, who, client_id, month) -> str:

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from server.extensions import db
 from server.medication.models import DoseRecord, MedicationVersion
 from server.visits.models import VisitException
-from tests.api.dbstate import count, snapshot
-from tests.conftest import headers_for
-from tests.factories import HOME, visit_for
-from tests.medication.builders import dose_body, medicine
+from tests.builders import dose_body, event, medicine
+from tests.dbstate import count, snapshot
+from tests.factories import visit_for
+from tests.sessions import headers_for
 
 
 @pytest.fixture
@@ -169,12 +169,6 @@ def test_a_moved_visit_moves_its_doses_and_a_cancelled_one_has_none(client, mw):
     assert doses(client, visit, a.coordinator)["due"] == []
     r = record(client, visit, a.worker_users[0], dose_body(mw.medicine))
     assert (r.status_code, r.get_json()["error"]["code"]) == (409, "visit_cancelled")
-
-
-def event(kind, at):
-    import uuid
-    return {"idempotency_key": str(uuid.uuid4()), "kind": kind, "device_time": at.isoformat(), "lat": HOME[0],
-            "lon": HOME[1], "accuracy_m": 10.0}
 
 
 def test_contract_option_refuses_check_out_until_every_due_dose_is_recorded(client, mw):

@@ -12,8 +12,8 @@ from server.extensions import db
 from server.monitoring.models import Alert
 from server.monitoring.scans import scan
 from server.notify.models import PushSubscription
-from tests.conftest import headers_for
 from tests.factories import HOME
+from tests.sessions import headers_for
 
 SUB = {"endpoint": "https://push.example.net/send/abc", "keys": {"p256dh": "B" + "x" * 86, "auth": "y" * 22}}
 

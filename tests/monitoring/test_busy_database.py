@@ -19,7 +19,8 @@ from server.extensions import db
 from server.monitoring.scheduler import generate_in_steps
 from server.notify.models import PushSubscription
 from server.visits.models import Visit
-from tests.conftest import TEST_DB_URL, headers_for, settings_for_tests
+from tests.sessions import headers_for
+from tests.testdb import TEST_DB_URL, settings_for_tests
 
 sqlite_only = pytest.mark.skipif(not TEST_DB_URL.startswith("sqlite"), reason="SQLite's single write lock")
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)

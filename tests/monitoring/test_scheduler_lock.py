@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from server import create_app
 from server.extensions import db
-from tests.conftest import TEST_DB_URL, TEST_SECRET, settings_for_tests
+from tests.testdb import TEST_DB_URL, TEST_SECRET, settings_for_tests
 
 pytestmark = pytest.mark.slow
 

@@ -9,9 +9,9 @@ from server.config import load_settings
 from server.monitoring.scans import scan
 from server.notify.log import redact
 from server.notify.sender import drain
-from tests.api.dbstate import snapshot
-from tests.conftest import headers_for
-from tests.notify.test_undelivered_api import Delivering, Refusing
+from tests.dbstate import snapshot
+from tests.notify.fakes import Delivering, Refusing
+from tests.sessions import headers_for
 
 M = timedelta(minutes=1)
 

@@ -17,7 +17,7 @@ from server.notify import channels
 from server.notify.channels import PushChannel
 from server.notify.models import Notification, PushSubscription
 from server.notify.sender import drain
-from tests.conftest import headers_for
+from tests.sessions import headers_for
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 KEYS = {"p256dh": "B" + "x" * 86, "auth": "y" * 22}

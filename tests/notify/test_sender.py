@@ -22,6 +22,7 @@ from server.extensions import db
 from server.notify.channels import EmailChannel, PushChannel
 from server.notify.models import Notification, PushSubscription
 from server.notify.sender import drain
+from tests.notify.fakes import DiesMidSend
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
@@ -200,10 +201,6 @@ def test_a_crash_mid_drain_leaves_only_the_message_in_flight_unsent(app, smtp):
     inbox, port = smtp
     first = queued("email", "daughter@example.org", key="k1")
     second = queued("email", "son@example.org", key="k2")
-
-    class DiesMidSend:
-        def send(self, notification):
-            raise SystemExit("sender process killed")
 
     with pytest.raises(SystemExit):
         drain({"email": DiesMidSend()}, NOW)

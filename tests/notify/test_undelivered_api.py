@@ -12,29 +12,10 @@ from server.extensions import db
 from server.monitoring.scans import scan
 from server.notify.models import Notification
 from server.notify.sender import drain
-from tests.conftest import headers_for
+from tests.notify.fakes import Delivering, DiesMidSend, Refusing
+from tests.sessions import headers_for
 
 M = timedelta(minutes=1)
-
-
-class Refusing:
-    def send(self, notification):
-        raise ConnectionRefusedError("smtp down")
-
-
-class DiesMidSend:
-    """The sender process is killed while the channel holds the message."""
-
-    def send(self, notification):
-        raise SystemExit("killed")
-
-
-class Delivering:
-    def __init__(self):
-        self.sent = []
-
-    def send(self, notification):
-        self.sent.append(notification.id)
 
 
 @pytest.fixture

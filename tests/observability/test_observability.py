@@ -17,8 +17,8 @@ from sqlalchemy import select
 from server.audit.models import AuditEntry
 from server.extensions import db
 from server.observability import logs
-from tests.conftest import headers_for
 from tests.factories import HOME
+from tests.sessions import headers_for
 
 VISIT_ROUTE = "/api/v1/visits/<int:visit_id>"
 
@@ -83,7 +83,7 @@ def test_sync_items_are_counted_by_result(client, world):
 def test_processes_sum_their_metrics_in_multiprocess_mode(tmp_path):
     """As under gunicorn: two workers answer requests, a third process scrapes, and sees both."""
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
-    answer = ("from tests.conftest import settings_for_tests\nfrom server import create_app\n"
+    answer = ("from tests.testdb import settings_for_tests\nfrom server import create_app\n"
               "app = create_app(settings_for_tests())\nweb = app.test_client()\n")
     for _ in range(2):
         subprocess.run([sys.executable, "-c", answer + "for _ in range(3): web.get('/healthz')"], env=env, check=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.outcomes.builders import seed_november
+from tests.builders import seed_november
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from tests.conftest import headers_for
+from tests.sessions import headers_for
 
 
 def get(client, who, period, fmt="json"):

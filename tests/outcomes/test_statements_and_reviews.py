@@ -7,8 +7,8 @@ from pypdf import PdfReader
 
 from server.outcomes.models import OutcomeReview
 from server.outcomes.statements import trend
-from tests.api.dbstate import snapshot
-from tests.conftest import headers_for
+from tests.dbstate import snapshot
+from tests.sessions import headers_for
 
 NOV = "date_from=2026-11-01&date_to=2026-11-30"
 

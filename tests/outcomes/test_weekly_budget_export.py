@@ -5,7 +5,7 @@ from datetime import date
 
 from server.extensions import db
 from server.outcomes.lines import period_line
-from tests.outcomes.builders import reablement
+from tests.builders import reablement
 from tests.payments.db_helpers import package, setting, visit
 from tests.payments.test_periods import close, rows
 

@@ -16,9 +16,9 @@ from server.extensions import db
 from server.payments.export import COLUMNS
 from server.payments.models import ContingencyGrant, Invoice, PaymentPeriod
 from server.payments.schemas import ExportRowSchema
-from tests.api.dbstate import count, snapshot
-from tests.api.documented import assert_documented
-from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
+from tests.documented import assert_documented
+from tests.sessions import headers_for
 
 WEEK = {"date_from": "2026-11-23", "date_to": "2026-11-29"}
 CLOSABLE = {"date_from": "2026-11-01", "date_to": "2026-11-22"}

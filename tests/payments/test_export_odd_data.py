@@ -17,8 +17,8 @@ from sqlalchemy import select
 from server.audit.models import AuditEntry
 from server.extensions import db
 from server.payments.export import ContractExport
-from tests.conftest import headers_for
 from tests.payments.db_helpers import setting, visit
+from tests.sessions import headers_for
 
 WEEK = {"date_from": "2026-11-23", "date_to": "2026-11-29"}
 YEAR_1 = datetime(1, 1, 1, tzinfo=timezone.utc)  # before London's first offset (-00:01:15): no local time

@@ -13,10 +13,9 @@ import pytest
 
 from server.extensions import db
 from server.visits.models import VisitAssignment
-from tests.api.test_visit_events import event, post
-from tests.api.test_visit_flags import FAR
-from tests.conftest import headers_for
+from tests.builders import FAR, event, post
 from tests.factories import add
+from tests.sessions import headers_for
 
 S = timedelta(seconds=1)
 M = timedelta(minutes=1)

@@ -15,9 +15,9 @@ import pytest
 from server.directory.models import Council
 from server.extensions import db
 from server.visits.models import VisitAssignment, VisitCorrection
-from tests.api.dbstate import count, snapshot
-from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import HOME, add
+from tests.sessions import headers_for
 
 
 def payable(client, world, visit) -> dict:

@@ -9,9 +9,9 @@ import pytest
 from server.extensions import db
 from server.payments.models import Invoice, InvoiceLine
 from server.payments.periods import next_period
-from tests.api.dbstate import count, snapshot
-from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.factories import visit_for
+from tests.sessions import headers_for
 
 CSV = ("visit_id,client_reference,date,minutes,amount\n{visit},,2026-11-23,45,18.75\n"
        ",REF-AlphaClient2,2026-11-23,30,13.00\n")

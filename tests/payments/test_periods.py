@@ -16,7 +16,7 @@ from server.payments.export import iter_export_rows, write_csv
 from server.payments.models import PaymentPeriod, PaymentSnapshot
 from server.payments.periods import close_period
 from server.visits.resolution import correct_times
-from tests.api.dbstate import snapshot
+from tests.dbstate import snapshot
 from tests.payments.db_helpers import activity, exception, package, setting, visit
 from tests.payments.engine_helpers import at
 

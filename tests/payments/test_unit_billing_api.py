@@ -16,10 +16,10 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.payments.models import PaymentPeriod, ServiceAuthorisation, VisitMaintenance
 from server.payments.periods import close_period
-from tests.api.dbstate import count, snapshot
-from tests.conftest import headers_for
+from tests.dbstate import count, snapshot
 from tests.payments.db_helpers import package, setting, visit
 from tests.payments.test_periods import officer
+from tests.sessions import headers_for
 
 NOVEMBER = {"date_from": "2026-11-01", "date_to": "2026-11-30"}
 

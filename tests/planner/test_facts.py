@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from server.config import load_settings
 from server.extensions import db
 from server.planner import facts
+from tests.builders import TZ, alpha_day
 from tests.factories import visit_for
-from tests.planner.builders import TZ, alpha_day
 
 SETTINGS = load_settings()
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

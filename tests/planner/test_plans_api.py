@@ -9,9 +9,9 @@ from server.extensions import db
 from server.planner import jobs
 from server.planner.models import Plan
 from server.visits.models import Visit
-from tests.api.dbstate import snapshot
-from tests.conftest import headers_for
-from tests.planner.builders import alpha_day, at, done_plan
+from tests.builders import alpha_day, at, done_plan
+from tests.dbstate import snapshot
+from tests.sessions import headers_for
 
 
 def start_plan(client, who, **body):

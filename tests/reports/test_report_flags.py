@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from server.extensions import db
 from server.visits.models import Visit
-from tests.conftest import headers_for
+from tests.sessions import headers_for
 
 PERIOD = "date_from=2026-11-23&date_to=2026-11-23"
 

@@ -5,8 +5,8 @@ import csv
 import io
 from datetime import timedelta
 
-from tests.conftest import headers_for
-from tests.medication.builders import dose, medicine
+from tests.builders import dose, medicine
+from tests.sessions import headers_for
 
 PERIOD = "date_from=2026-11-23&date_to=2026-11-23"
 

@@ -8,8 +8,8 @@ import pytest
 
 from server.extensions import db
 from server.reports.catalogue import REPORTS
-from tests.api.dbstate import snapshot
-from tests.conftest import headers_for
+from tests.dbstate import snapshot
+from tests.sessions import headers_for
 
 NAMES = sorted(REPORTS)
 WEEK = {"date_from": "2026-11-23", "date_to": "2026-11-29"}

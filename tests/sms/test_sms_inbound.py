@@ -12,8 +12,8 @@ from server.notify.models import Notification
 from server.notify.webhook_gateway import SIGNATURE_HEADER, signature
 from server.sms.models import InboundSms
 from server.visits.models import Visit, VisitEvent
-from tests.conftest import headers_for
-from tests.tags.helpers import issue
+from tests.builders import issue
+from tests.sessions import headers_for
 
 SECRET = "gateway-shared-secret"
 PHONE = "07700 900123"

@@ -4,28 +4,14 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from server.directory.models import Worker
 from server.extensions import db
 from server.visits.models import NonContactActivity, Visit, VisitEvent, VisitException
-from tests.conftest import headers_for
-from tests.factories import HOME
-
-
-def item(visit, kind, at, **extra):
-    return {"type": "visit_event", "visit_id": visit.id, "idempotency_key": str(uuid.uuid4()), "kind": kind,
-            "device_time": at.isoformat(), "lat": HOME[0], "lon": HOME[1], "accuracy_m": 10, **extra}
-
-
-def upload(client, user, items, sent_at=None):
-    sent_at = sent_at or datetime.now(timezone.utc)
-    return client.post("/api/v1/sync/batches", headers=headers_for(user),
-                       json={"device_id": "phone-7", "sent_at": sent_at.isoformat(), "items": items})
-
-
-def count(model):
-    return db.session.scalar(select(func.count()).select_from(model))
+from tests.builders import item, upload
+from tests.dbstate import count
+from tests.sessions import headers_for
 
 
 def test_one_bad_item_is_rejected_while_the_rest_are_stored(client, world):

@@ -16,7 +16,7 @@ from server.extensions import db
 from server.visits.models import VisitEvent
 from tests.factories import HOME
 from tests.servers import Server
-from tests.sync.test_exactly_once import assert_log_matches_database, token
+from tests.sync.device_log import assert_log_matches_database, token
 
 pytestmark = pytest.mark.slow
 

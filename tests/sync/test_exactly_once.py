@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 from device_sync.client import SyncClient
 from server.extensions import db
 from server.visits.models import VisitEvent
-from tests.conftest import headers_for
 from tests.factories import HOME
 from tests.servers import Server
+from tests.sync.device_log import assert_log_matches_database, token
 
 pytestmark = pytest.mark.slow
 
@@ -34,21 +34,6 @@ def fill(client: SyncClient, world, n: int) -> list[str]:
                             "device_time": (world.start + timedelta(seconds=i)).isoformat(),
                             "lat": HOME[0], "lon": HOME[1], "accuracy_m": 10}) for i in range(n)]
 
-
-def token(world) -> str:
-    return headers_for(world.alpha.worker_users[0])["Authorization"].split()[1]
-
-
-def assert_log_matches_database(client: SyncClient, keys: list[str]) -> None:
-    db.session.expire_all()
-    rows = {e.idempotency_key: e.id for e in db.session.scalars(select(VisitEvent))}
-    acked = client.acknowledged()
-    assert client.pending() == 0
-    assert set(acked) == set(keys) == set(rows)
-    assert db.session.scalar(select(func.count()).select_from(VisitEvent)) == len(keys)
-    for key, (status, server_id) in acked.items():
-        assert status in ("accepted", "duplicate")
-        assert rows[key] == server_id
 
 
 def test_server_dies_between_commit_and_answer(app, world, tmp_path):

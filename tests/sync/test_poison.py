@@ -11,9 +11,9 @@ from sqlalchemy import select
 from server.extensions import db
 from server.sync import service
 from server.visits.models import NonContactActivity, Visit, VisitEvent
-from tests.api.dbstate import count
-from tests.conftest import headers_for
-from tests.sync.test_batches import item, upload
+from tests.builders import item, upload
+from tests.dbstate import count
+from tests.sessions import headers_for
 
 
 def activity(world, **extra):

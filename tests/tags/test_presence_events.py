@@ -7,11 +7,9 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.visits.models import Visit, VisitEvent, VisitException
-from tests.api.test_visit_events import event, post
-from tests.conftest import headers_for
+from tests.builders import by_tag, event, issue, post, upload
 from tests.factories import HOME, client_for, visit_for
-from tests.sync.test_batches import upload
-from tests.tags.helpers import by_tag, issue
+from tests.sessions import headers_for
 
 M = timedelta(minutes=1)
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.tags.models import ClientTag
-from tests.conftest import headers_for
-from tests.tags.helpers import issue
+from tests.builders import issue
+from tests.sessions import headers_for
 
 
 def test_issue_gives_a_signed_payload_and_a_short_code(client, world):

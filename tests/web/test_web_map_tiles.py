@@ -5,7 +5,7 @@ import pytest
 
 from server import create_app
 from server.web.routes import CONTENT_SECURITY_POLICY
-from tests.conftest import settings_for_tests as app_settings
+from tests.testdb import settings_for_tests as app_settings
 
 TILES = "https://tiles.example.net:8443/osm/{z}/{x}/{y}.png"
 

@@ -9,7 +9,7 @@ import pytest
 from server import create_app
 from server.web.routes import CONTENT_SECURITY_POLICY
 from server.web.shell import PWA_DIR, shell_files
-from tests.conftest import settings_for_tests as app_settings
+from tests.testdb import settings_for_tests as app_settings
 
 ALWAYS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
 

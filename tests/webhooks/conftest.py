@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import headers_for
+from tests.sessions import headers_for
 from tests.webhooks.receiver import Receiver
 
 ALL_EVENTS = ["visit.late", "visit.missed", "visit.completed", "alert.raised", "period.closed"]

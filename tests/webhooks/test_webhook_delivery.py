@@ -13,8 +13,8 @@ from server.monitoring.scans import scan
 from server.webhooks.delivery import drain
 from server.webhooks.models import Webhook, WebhookDelivery
 from server.webhooks.publish import publish
-from tests.conftest import headers_for
 from tests.servers import free_port
+from tests.sessions import headers_for
 from tests.webhooks.receiver import body_of, verify
 
 URL = "/api/v1/webhooks"

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from server.extensions import db
 from server.webhooks.models import Webhook
 from server.webhooks.secrets import unseal
-from tests.api.dbstate import snapshot
-from tests.conftest import headers_for
+from tests.dbstate import snapshot
+from tests.sessions import headers_for
 from tests.webhooks.conftest import ALL_EVENTS
 
 URL = "/api/v1/webhooks"
