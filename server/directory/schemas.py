@@ -5,9 +5,9 @@ from marshmallow import ValidationError, fields, validate, validates
 from marshmallow_sqlalchemy import auto_field
 
 from server.auth.schemas import new_password
+from server.directory.holiday_calendars import holiday_calendars
 from server.directory.models import GENDERS, Contract, FamilyLink
 from server.i18n import N_, _
-from server.payments.calendar import holiday_calendars
 from server.schemas import ModelSchema, Schema, key, latitude, longitude
 from server.travel import MODES
 

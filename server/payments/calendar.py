@@ -15,16 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
 
+from server.directory.holiday_calendars import DEFAULT_HOLIDAY_CALENDAR, holiday_calendars
+
 WEEKDAY, WEEKEND, BANK_HOLIDAY = "weekday", "weekend", "bank_holiday"
 DAY_KINDS = (WEEKDAY, WEEKEND, BANK_HOLIDAY)
-DEFAULT_HOLIDAY_CALENDAR = "GB-ENG"
-# Wales is listed with England: its bank holidays are the same days.
-HOLIDAY_COUNTRIES = {"GB": ("ENG", "SCT", "NIR"), "US": None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +37,6 @@ class DayKind:
 def england_and_wales() -> Mapping[date, str]:
     """Bank holidays of England and Wales; the library fills in each year the first time it is asked."""
     return holidays.country_holidays("GB", subdiv="ENG")
-
-
-@cache
-def holiday_calendars() -> tuple[str, ...]:
-    """Every holiday calendar a council may choose: GB's three, US federal, and US federal plus a state."""
-    states = holidays.list_supported_countries()["US"]
-    return (*(f"GB-{part}" for part in HOLIDAY_COUNTRIES["GB"]), "US", *(f"US-{state}" for state in states))
 
 
 class CouncilHolidays(Mapping):
