@@ -9,9 +9,6 @@ from importlinter.configuration import configure
 import server
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
-# Outside the stack for now, as its comment in pyproject.toml says.
-NOT_YET_LAYERED = {"server.payments"}
-
 
 def _layered_packages() -> set[str]:
     contracts = tomllib.loads(PYPROJECT.read_text())["tool"]["importlinter"]["contracts"]
@@ -26,4 +23,4 @@ def test_no_domain_package_imports_one_above_it():
 
 def test_every_domain_package_has_its_place_in_the_stack():
     packages = {f"server.{m.name}" for m in pkgutil.iter_modules(server.__path__) if m.ispkg}
-    assert packages - {"server.migrations"} - NOT_YET_LAYERED == _layered_packages()
+    assert packages - {"server.migrations"} == _layered_packages()
