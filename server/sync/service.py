@@ -22,7 +22,8 @@ from server.i18n import _
 from server.medication.recording import record_dose, record_effect_once
 from server.medication.schemas import DoseEffectItemSchema, DoseInSchema
 from server.visits.activities import log_activity
-from server.visits.models import Visit, VisitEvent
+from server.visits.idempotency import keys_looked_up
+from server.visits.models import NonContactActivity, Visit, VisitEvent
 from server.visits.schemas import ActivityInSchema, EventInSchema
 from server.visits.service import open_exception, record_event, visits_for_worker
 
@@ -38,10 +39,12 @@ def store_batch(ident: Identity, envelope: dict, now: datetime, skew_threshold_s
     offset = measured_offset_s(envelope["sent_at"], now)
     # Loaded in one query and held until every item is stored: the session keeps only what something refers to,
     # so otherwise each of a visit's events would load it again.
-    visits = visits_for_worker({i["visit_id"] for i in envelope["items"] if _is_id(i.get("visit_id"))},
-                               ident.worker_id)
-    results = [_store_item(ident, item, now, envelope["sent_at"], offset, skew_threshold_s)
-               for item in envelope["items"]]
+    items = envelope["items"]
+    visits = visits_for_worker({i["visit_id"] for i in items if _is_id(i.get("visit_id"))}, ident.worker_id)
+    # Every event's and activity's key is looked up in one query, not one per item.
+    with keys_looked_up({model: [i.get("idempotency_key") for i in items if i.get("type") == kind]
+                         for model, kind in ((VisitEvent, "visit_event"), (NonContactActivity, "activity"))}):
+        results = [_store_item(ident, item, now, envelope["sent_at"], offset, skew_threshold_s) for item in items]
     del visits
     return {"server_time": now, "clock_offset_s": offset, "results": results}
 

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import TypeVar
 
@@ -15,6 +18,8 @@ from server.i18n import _
 from server.unique import insert_once
 
 Row = TypeVar("Row")
+# Per model, what a batch's keys were found to hold when it was looked up whole: the record, or None for a new key.
+_looked_up: ContextVar[dict[type, dict[str, object]] | None] = ContextVar("idempotency_looked_up", default=None)
 
 
 def content_hash(content: dict) -> str:
@@ -48,9 +53,39 @@ def store_once(model: type[Row], key: str, payload_hash: str, build: Callable[[]
         record = build()
         if insert_once(record):
             return record, True
-        existing = _stored(model, key)
+        existing = _stored(model, key, looked_up=False)
     return check_replay(existing, payload_hash), False
 
 
-def _stored(model, key: str):
+@contextmanager
+def keys_looked_up(keys: dict[type, Iterable]) -> Iterator[None]:
+    """Within it, store_once finds these keys' records (or their absence) as one query per model found them.
+
+    A key is answered from the lookup only once: after that the item may have stored it, or rolled back what it
+    stored, so a key that comes again in the same batch is read from the database, as is one never looked up.
+    """
+    known = {}
+    for model, given in keys.items():
+        wanted = {k for k in map(_canonical, given) if k is not None}
+        found = db.session.scalars(select(model).where(model.idempotency_key.in_(wanted))).all() if wanted else ()
+        known[model] = dict.fromkeys(wanted) | {row.idempotency_key: row for row in found}
+    token = _looked_up.set(known)
+    try:
+        yield
+    finally:
+        _looked_up.reset(token)
+
+
+def _canonical(key) -> str | None:
+    """A key as the schemas store it (a UUID's text), or None for one they would refuse."""
+    try:
+        return str(uuid.UUID(key)) if isinstance(key, str) else None
+    except ValueError:
+        return None
+
+
+def _stored(model, key: str, looked_up: bool = True):
+    known = (_looked_up.get() or {}).get(model) if looked_up else None
+    if known is not None and key in known:
+        return known.pop(key)
     return db.session.scalar(select(model).where(model.idempotency_key == key))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from server.directory.models import Worker
 from server.extensions import db
@@ -181,3 +181,38 @@ def test_an_event_timed_after_its_batch_flags_the_visit_clock_skew(client, world
     sent_at = datetime.now(timezone.utc)
     upload(client, a.worker_users[0], [item(visit, "check_in", sent_at + timedelta(hours=3))], sent_at=sent_at)
     assert "clock_skew" in db.session.get(Visit, visit.id).flags
+
+
+def test_a_key_refused_in_a_batch_may_come_again_in_it_and_a_reused_key_is_a_conflict(client, world):
+    """Keys are looked up for the whole batch at once; what an item stores or refuses is still seen by the next."""
+    a = world.alpha
+    visit, t = a.visits[0], world.start
+    bad = item(visit, "task_done", t, task="Hoovering")
+    good = {**bad, "task": visit.tasks[0]}
+    reused = {**item(visit, "note", t, text="Kettle on"), "idempotency_key": good["idempotency_key"]}
+    r = upload(client, a.worker_users[0], [bad, good, good, reused])
+    assert [x["status"] for x in r.get_json()["results"]] == ["rejected", "accepted", "duplicate", "rejected"]
+    assert r.get_json()["results"][3]["error"]["code"] == "idempotency_conflict"
+    assert count(VisitEvent) == 1
+
+
+def test_a_batch_looks_its_keys_up_in_one_query(client, world, app):
+    a = world.alpha
+    visit, t = a.visits[0], world.start
+    items = [item(visit, "note", t + timedelta(minutes=m), text="Well") for m in range(6)]
+    upload(client, a.worker_users[0], items[:2])
+    seen = []
+
+    def keep(conn, cursor, statement, *args):
+        if "FROM visit_events" in statement and "idempotency_key" in statement.split("WHERE")[-1]:
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        r = upload(client, a.worker_users[0], items)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert [x["status"] for x in r.get_json()["results"]] == ["duplicate"] * 2 + ["accepted"] * 4
+    assert len(seen) == 1
