@@ -50,7 +50,12 @@ class SyncClient:
         self.db.execute("CREATE TABLE IF NOT EXISTS acked (key TEXT PRIMARY KEY, status TEXT, server_id INTEGER,"
                         " error TEXT, flags TEXT)")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
-        self.base_url, self.token, self.refresh_token, self.timeout = base_url.rstrip("/"), token, refresh_token, timeout
+        self.base_url, self.token, self.refresh_token, self.timeout = (
+            base_url.rstrip("/"),
+            token,
+            refresh_token,
+            timeout,
+        )
         self.max_items, self.max_bytes = max_items, max_bytes
         self.device_id = device_id or self._meta("device_id") or f"ref-{uuid.uuid4()}"
         self._set_meta("device_id", self.device_id)
@@ -78,7 +83,9 @@ class SyncClient:
 
     def too_large(self) -> dict[str, dict]:
         """key → reason for every queued item that cannot be sent at the current limits."""
-        return {k: json.loads(r) for k, r in self.db.execute("SELECT key, too_large FROM queue WHERE too_large IS NOT NULL")}
+        return {
+            k: json.loads(r) for k, r in self.db.execute("SELECT key, too_large FROM queue WHERE too_large IS NOT NULL")
+        }
 
     def _body(self, items: list[dict]) -> bytes:
         """The request body, stamped with the device clock as it leaves (the server measures offset from it)."""

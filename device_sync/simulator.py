@@ -68,7 +68,9 @@ def _events_for(visit: dict, rng: random.Random) -> list[dict]:
              "device_time": at.isoformat(), **fix, **extra} for kind, at, extra in plan]
 
 
-def offline_stretches(events: list[dict], count: int, minutes: int, rng: random.Random) -> list[tuple[datetime, datetime]]:
+def offline_stretches(
+    events: list[dict], count: int, minutes: int, rng: random.Random
+) -> list[tuple[datetime, datetime]]:
     """`count` stretches of `minutes` without signal, starting at random moments of the worker's day."""
     if not events or not count:
         return []
@@ -110,13 +112,23 @@ def simulate(base_url: str, emails: list[str], password: str, day: str | None = 
         _try_sync(client)
         while client.pending():  # signal back for good
             _try_sync(client)
-        stored = [k for k in _stored_keys(base_url, client.token, {v["id"] for v in run["visits"]}) if k in set(recorded)]
-        report["workers"].append({
-            "worker": email, "visits": len(run["visits"]), "recorded": len(recorded), "offline": offline,
-            "sent": client.sent["items"], "requests": client.sent["requests"],
-            "acknowledged": len(client.acknowledged()), "stored": len(stored),
-            "missing": sorted(set(recorded) - set(stored)), "stored_twice": len(stored) - len(set(stored)),
-        })
+        stored = [
+            k for k in _stored_keys(base_url, client.token, {v["id"] for v in run["visits"]}) if k in set(recorded)
+        ]
+        report["workers"].append(
+            {
+                "worker": email,
+                "visits": len(run["visits"]),
+                "recorded": len(recorded),
+                "offline": offline,
+                "sent": client.sent["items"],
+                "requests": client.sent["requests"],
+                "acknowledged": len(client.acknowledged()),
+                "stored": len(stored),
+                "missing": sorted(set(recorded) - set(stored)),
+                "stored_twice": len(stored) - len(set(stored)),
+            }
+        )
     report["network"] = network.log
     return report
 

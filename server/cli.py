@@ -78,7 +78,9 @@ def serve(host: str, port: int, workers: int):
 @main.command("demo", with_appcontext=False)
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
-@click.option("--instance", default="instance", type=click.Path(file_okay=False), help="Folder for the demo database and secret.")
+@click.option(
+    "--instance", default="instance", type=click.Path(file_okay=False), help="Folder for the demo database and secret."
+)
 @click.option("--reset", is_flag=True, help="Delete the demo database and seed it again.")
 @click.option("--no-serve", is_flag=True, help="Migrate and seed, then exit.")
 def demo(host: str, port: int, instance: str, reset: bool, no_serve: bool):
@@ -183,7 +185,9 @@ def scheduler(quiet: bool):
 @click.option("--workers", default=3, type=click.IntRange(1, 6), help="How many Lakeland demo workers to play.")
 @click.option("--password", default="caremon-demo")
 @click.option("--date", "day", default=None, help="Local date of the run to play (default today).")
-@click.option("--loss", default=0.1, type=click.FloatRange(0, 0.9), help="Share of uploads whose request or answer is lost.")
+@click.option(
+    "--loss", default=0.1, type=click.FloatRange(0, 0.9), help="Share of uploads whose request or answer is lost."
+)
 @click.option("--duplicates", default=0.1, type=click.FloatRange(0, 1), help="Share of uploads sent twice.")
 @click.option("--offline-stretches", default=2, type=click.IntRange(0, 20),
               help="Stretches of each worker's day with no signal.")

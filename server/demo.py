@@ -90,9 +90,14 @@ def seed(now: datetime, rng_seed: int = 2026) -> list[tuple[str, str]]:
         _login(f"coordinator@{slug}.demo", f"{name} Coordinator", "coordinator", pw_hash, provider_id=provider.id)
         _login(f"admin@{slug}.demo", f"{name} Admin", "provider_admin", pw_hash, provider_id=provider.id)
         for i, worker in enumerate(workers, start=1):
-            _login(f"worker{i}@{slug}.demo", worker.name, "worker", pw_hash, provider_id=provider.id, worker_id=worker.id)
-        logins += [("coordinator", f"coordinator@{slug}.demo"), ("provider admin", f"admin@{slug}.demo"),
-                   ("care worker", f"worker1@{slug}.demo")]
+            _login(
+                f"worker{i}@{slug}.demo", worker.name, "worker", pw_hash, provider_id=provider.id, worker_id=worker.id
+            )
+        logins += [
+            ("coordinator", f"coordinator@{slug}.demo"),
+            ("provider admin", f"admin@{slug}.demo"),
+            ("care worker", f"worker1@{slug}.demo"),
+        ]
         for c in range(30):
             client = _client(rng, contract, index * 30 + c)
             clients.append(client)

@@ -38,10 +38,20 @@ def client_for(contract: Contract, name: str, lat: float = HOME[0], lon: float =
                       lat=lat, lon=lon, reference=f"REF-{name}"))
 
 
-def visit_for(client: Client, start: datetime, minutes: int = 30, workers=(), tasks=("Breakfast", "Medication")) -> Visit:
-    visit = add(Visit(client_id=client.id, contract_id=client.contract_id, provider_id=client.contract.provider_id,
-                      planned_start=start, planned_minutes=minutes, carers_required=max(1, len(workers)),
-                      tasks=list(tasks)))
+def visit_for(
+    client: Client, start: datetime, minutes: int = 30, workers=(), tasks=("Breakfast", "Medication")
+) -> Visit:
+    visit = add(
+        Visit(
+            client_id=client.id,
+            contract_id=client.contract_id,
+            provider_id=client.contract.provider_id,
+            planned_start=start,
+            planned_minutes=minutes,
+            carers_required=max(1, len(workers)),
+            tasks=list(tasks),
+        )
+    )
     for position, worker in enumerate(workers, start=1):
         add(VisitAssignment(visit_id=visit.id, worker_id=worker.id, position=position))
     db.session.refresh(visit)

@@ -49,7 +49,9 @@ def issue(ident: Identity, user: User, *, now: datetime, valid_for: timedelta, p
     return token
 
 
-def send_link(ident: Identity, user: User, now: datetime, settings: dict, invitation: bool = False) -> PasswordResetToken:
+def send_link(
+    ident: Identity, user: User, now: datetime, settings: dict, invitation: bool = False
+) -> PasswordResetToken:
     """A link valid for the configured hours (invitation_hours or password_reset_hours), to the public URL."""
     hours = settings["invitation_hours" if invitation else "password_reset_hours"]
     return issue(ident, user, now=now, valid_for=timedelta(hours=hours), public_url=settings["public_url"],

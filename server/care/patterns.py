@@ -96,14 +96,25 @@ def preview(client: Client, data: dict, now: datetime, days: int, replacing: Vis
                             ends_on=data.get("ends_on"))
     if data.get("worker_ids"):
         check_workers(data["worker_ids"], client.contract.provider_id)
-    names = dict(db.session.execute(select(Worker.id, Worker.name).where(Worker.id.in_(data.get("worker_ids") or []))).all())
-    visits = [{
-        "planned_start": start, "local_date": to_local(start, tz).date(), "local_time": to_local(start, tz).strftime("%H:%M"),
-        "planned_minutes": data["duration_minutes"], "carers_required": data.get("carers_required", 1),
-        "workers": [names[i] for i in data.get("worker_ids") or []],
-    } for start in planned_starts(shape, tz, now, days - 1)]
-    return {"visits": visits, "weekly_minutes": len(set(data["weekdays"])) * data["duration_minutes"],
-            **_weekly_context(client, now, tz, replacing)}
+    names = dict(
+        db.session.execute(select(Worker.id, Worker.name).where(Worker.id.in_(data.get("worker_ids") or []))).all()
+    )
+    visits = [
+        {
+            "planned_start": start,
+            "local_date": to_local(start, tz).date(),
+            "local_time": to_local(start, tz).strftime("%H:%M"),
+            "planned_minutes": data["duration_minutes"],
+            "carers_required": data.get("carers_required", 1),
+            "workers": [names[i] for i in data.get("worker_ids") or []],
+        }
+        for start in planned_starts(shape, tz, now, days - 1)
+    ]
+    return {
+        "visits": visits,
+        "weekly_minutes": len(set(data["weekdays"])) * data["duration_minutes"],
+        **_weekly_context(client, now, tz, replacing),
+    }
 
 
 def _weekly_context(client: Client, now: datetime, tz: str, replacing: VisitPattern | None) -> dict:

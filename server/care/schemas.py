@@ -88,11 +88,16 @@ class PreviewVisitSchema(Schema):
 
 class PatternPreviewSchema(Schema):
     visits = fields.List(fields.Nested(PreviewVisitSchema))
-    weekly_minutes = fields.Integer(metadata={"description": "Minutes a week this pattern plans (per visit, not per carer)"})
-    package_weekly_minutes = fields.Integer(allow_none=True, metadata={
-        "description": "Weekly minutes of the care package in force today; null when none is"})
-    other_patterns_weekly_minutes = fields.Integer(metadata={
-        "description": "Weekly minutes of the client's other active patterns"})
+    weekly_minutes = fields.Integer(
+        metadata={"description": "Minutes a week this pattern plans (per visit, not per carer)"}
+    )
+    package_weekly_minutes = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Weekly minutes of the care package in force today; null when none is"},
+    )
+    other_patterns_weekly_minutes = fields.Integer(
+        metadata={"description": "Weekly minutes of the client's other active patterns"}
+    )
 
 
 class VisitChangesSchema(Schema):

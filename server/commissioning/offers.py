@@ -135,8 +135,11 @@ def _close_turn(turn: OfferTurn, outcome: str, now: datetime, user_id: int | Non
                 reason: str | None = None) -> None:
     """End a waiting turn, guarded by its state: of two answers racing (two admins, or an answer and the lapse
     job), one wins and the other is told the offer is no longer waiting for it."""
-    moved = db.session.execute(update(OfferTurn).where(OfferTurn.id == turn.id, OfferTurn.outcome == TurnOutcome.WAITING)
-                               .values(outcome=outcome, answered_at=now, answered_by=user_id, reason=reason))
+    moved = db.session.execute(
+        update(OfferTurn)
+        .where(OfferTurn.id == turn.id, OfferTurn.outcome == TurnOutcome.WAITING)
+        .values(outcome=outcome, answered_at=now, answered_by=user_id, reason=reason)
+    )
     if not moved.rowcount:
         raise ApiError(409, "offer_not_yours_to_answer", _("This offer is no longer waiting for your answer"))
     db.session.refresh(turn)
@@ -183,8 +186,11 @@ def lapse_turns(now: datetime, settings: dict) -> int:
     """The scheduler's job: turns past their time lapse and their offers move on. Safe to run any number of times:
     a turn lapses only from waiting, so a second run (or a scheduler racing an answer) finds nothing to do."""
     lapsed = 0
-    due = db.session.scalars(select(OfferTurn).where(
-        OfferTurn.outcome == TurnOutcome.WAITING, OfferTurn.expires_at <= now).order_by(OfferTurn.expires_at, OfferTurn.id))
+    due = db.session.scalars(
+        select(OfferTurn)
+        .where(OfferTurn.outcome == TurnOutcome.WAITING, OfferTurn.expires_at <= now)
+        .order_by(OfferTurn.expires_at, OfferTurn.id)
+    )
     for turn in list(due):
         try:
             _close_turn(turn, TurnOutcome.EXPIRED, now)

@@ -35,7 +35,14 @@ def zone_figures(zones: list[Zone]) -> dict[int, dict]:
             "pick_up_pct": pct(status[OfferStatus.PLACED], status[OfferStatus.PLACED] + status[OfferStatus.UNPLACED]),
             "median_hours_to_place": round(median(hours), 1) if hours else None,
             "max_hours_to_place": round(max(hours), 1) if hours else None,
-            "providers": [{"contract_id": p.contract_id, "share_pct": p.share_pct, "placed": placed[p.contract_id],
-                           "placed_pct": pct(placed[p.contract_id], status[OfferStatus.PLACED])} for p in zone.providers],
+            "providers": [
+                {
+                    "contract_id": p.contract_id,
+                    "share_pct": p.share_pct,
+                    "placed": placed[p.contract_id],
+                    "placed_pct": pct(placed[p.contract_id], status[OfferStatus.PLACED]),
+                }
+                for p in zone.providers
+            ],
         }
     return figures

@@ -232,6 +232,7 @@ def decline_offer(body, offer_id):
 @roles_required(Role.COUNCIL_OFFICER)
 @bp.arguments(OfferReasonSchema)
 @bp.response(200, OfferSchema)
-@bp.alt_response(409, schema=ErrorSchema, description="offer_closed: the offer is already placed, unplaced or withdrawn")
+@bp.alt_response(409, schema=ErrorSchema,
+                 description="offer_closed: the offer is already placed, unplaced or withdrawn")
 def withdraw_offer(body, offer_id):
     return _answer(offer_id, lambda ident, offer: offers.withdraw(ident, offer, body["reason"], utcnow()))

@@ -22,7 +22,11 @@ MAX_CANDIDATES = 5
 def _geocoder(settings: dict):
     kind = settings.get("geocoder", "none")
     if kind == "none":
-        raise ApiError(409, "geocoder_off", _("Address lookup is not set up on this server; place the pin on the map or type the coordinates"))
+        raise ApiError(
+            409,
+            "geocoder_off",
+            _("Address lookup is not set up on this server; place the pin on the map or type the coordinates"),
+        )
     timeout = settings.get("geocoder_timeout_s", 5.0)
     if kind == "nominatim":
         url = urlsplit(settings["geocoder_url"])

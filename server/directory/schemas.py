@@ -154,8 +154,11 @@ class WorkerSchema(Schema):
     working_hours = fields.Dict(allow_none=True, metadata={
         "description": 'ISO weekday ("1" Monday) to {"start": "07:00", "end": "15:00", "breaks": [["11:30", '
                        '"12:00"]]}, local time; a day not listed is off; null works the plan day every day'})
-    unavailable_dates = fields.List(fields.String(validate=validate.Length(max=10)), validate=validate.Length(max=400), metadata={
-        "description": "Days of leave or sickness (YYYY-MM-DD): the planner gives no visits on them"})
+    unavailable_dates = fields.List(
+        fields.String(validate=validate.Length(max=10)),
+        validate=validate.Length(max=400),
+        metadata={"description": "Days of leave or sickness (YYYY-MM-DD): the planner gives no visits on them"},
+    )
 
     @validates("unavailable_dates")
     def _dates(self, value, **_kwargs):

@@ -49,11 +49,18 @@ METHODS = (GPS, NO_LOCATION, MANUAL)
 
 def _event_id(kind: str, earliest: bool):
     """The carer's first check-in (or last check-out) event of the visit: the one its effective time came from."""
-    order = (VisitEvent.device_time, VisitEvent.id) if earliest else (VisitEvent.device_time.desc(), VisitEvent.id.desc())
-    return (select(VisitEvent.id)
-            .where(VisitEvent.visit_id == Visit.id, VisitEvent.worker_id == VisitAssignment.worker_id,
-                   VisitEvent.kind == kind)
-            .order_by(*order).limit(1).scalar_subquery())
+    order = (
+        (VisitEvent.device_time, VisitEvent.id) if earliest else (VisitEvent.device_time.desc(), VisitEvent.id.desc())
+    )
+    return (
+        select(VisitEvent.id)
+        .where(
+            VisitEvent.visit_id == Visit.id, VisitEvent.worker_id == VisitAssignment.worker_id, VisitEvent.kind == kind
+        )
+        .order_by(*order)
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def visit_carer_rows(contract_id: int, start, end):

@@ -108,7 +108,9 @@ class Day:
 
     def __post_init__(self):
         object.__setattr__(self, "effective_hourly_minor", effective_hourly(self.pay_minor, self.working_minutes))
-        object.__setattr__(self, "below_minimum", below(self.pay_minor, self.working_minutes, self.minimum_hourly_minor))
+        object.__setattr__(
+            self, "below_minimum", below(self.pay_minor, self.working_minutes, self.minimum_hourly_minor)
+        )
 
 
 def effective_hourly(pay_minor: int | None, working_minutes: int) -> int | None:

@@ -42,8 +42,14 @@ def day_record(ident: Identity, day: date, tz: str, settings: Mapping) -> dict:
     visits = [_visit(by_visit[s.visit_id], clients[s.client_id], legs.get(s.visit_id), ticked.get(s.visit_id, []), tz)
               for s in worked.stints]
     figures = day_figures(worked)
-    return {"date": day, "timezone": tz, "worker": {"id": worker.id, "name": worker.name, "staff_ref": worker.staff_ref},
-            "provider_name": provider.name, "visits": visits, "summary": {k: figures[k] for k in SUMMARY}}
+    return {
+        "date": day,
+        "timezone": tz,
+        "worker": {"id": worker.id, "name": worker.name, "staff_ref": worker.staff_ref},
+        "provider_name": provider.name,
+        "visits": visits,
+        "summary": {k: figures[k] for k in SUMMARY},
+    }
 
 
 def _visit(priced, client: Client, leg, tasks: list[str], tz: str) -> dict:
@@ -74,9 +80,10 @@ def _tasks_done(worker_id: int, visit_ids: list[int]) -> dict[int, list[str]]:
     if not visit_ids:
         return done
     for visit_id, payload in db.session.execute(
-            select(VisitEvent.visit_id, VisitEvent.payload)
-            .where(VisitEvent.worker_id == worker_id, VisitEvent.visit_id.in_(visit_ids), VisitEvent.kind == "task_done")
-            .order_by(VisitEvent.device_time, VisitEvent.id)):
+        select(VisitEvent.visit_id, VisitEvent.payload)
+        .where(VisitEvent.worker_id == worker_id, VisitEvent.visit_id.in_(visit_ids), VisitEvent.kind == "task_done")
+        .order_by(VisitEvent.device_time, VisitEvent.id)
+    ):
         task = (payload or {}).get("task")
         if task and task not in done.setdefault(visit_id, []):
             done[visit_id].append(task)

@@ -43,13 +43,25 @@ def fair_pay(scope: Scope, settings: Mapping, *, show_names: bool) -> dict:
             rows.append({**who, **day_figures(day)})
             by_carer[worker.id].append((who, day))
             by_provider[provider.id].append((who, day))
-    rows.sort(key=lambda r: (r["provider_name"], r["worker_name"] or "", r["staff_ref"] or "", r["worker_id"], r["date"]))
-    carers = sorted(({**days[0][0], **summary_figures(summarise(d for _, d in days))} for days in by_carer.values()),
-                    key=lambda r: (r["provider_name"], r["worker_name"] or "", r["staff_ref"] or "", r["worker_id"]))
-    providers = sorted(({"provider_id": pid, "provider_name": days[0][0]["provider_name"],
-                         "carers": len({who["worker_id"] for who, _ in days}),
-                         **summary_figures(summarise(d for _, d in days))} for pid, days in by_provider.items()),
-                       key=lambda r: r["provider_name"])
+    rows.sort(
+        key=lambda r: (r["provider_name"], r["worker_name"] or "", r["staff_ref"] or "", r["worker_id"], r["date"])
+    )
+    carers = sorted(
+        ({**days[0][0], **summary_figures(summarise(d for _, d in days))} for days in by_carer.values()),
+        key=lambda r: (r["provider_name"], r["worker_name"] or "", r["staff_ref"] or "", r["worker_id"]),
+    )
+    providers = sorted(
+        (
+            {
+                "provider_id": pid,
+                "provider_name": days[0][0]["provider_name"],
+                "carers": len({who["worker_id"] for who, _ in days}),
+                **summary_figures(summarise(d for _, d in days)),
+            }
+            for pid, days in by_provider.items()
+        ),
+        key=lambda r: r["provider_name"],
+    )
     everyone = summarise(day for days in by_provider.values() for _, day in days)
     result = scope.envelope("fair-pay", rows, {"carers": len(by_carer), **summary_figures(everyone)})
     return {**result, "carers": carers, "providers": providers}

@@ -57,9 +57,19 @@ def _visit(pdf, visit: dict) -> None:
         pdf.add_page()
     if visit["travel_before_minutes"] is not None:
         pdf.set_font("Helvetica", "I", 8)
-        pdf.cell(0, 5, _text(_("   travel %(travel)s min, waiting %(waiting)s min", travel=visit["travel_before_minutes"],
-                               waiting=visit["waiting_before_minutes"])),
-                 new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0,
+            5,
+            _text(
+                _(
+                    "   travel %(travel)s min, waiting %(waiting)s min",
+                    travel=visit["travel_before_minutes"],
+                    waiting=visit["waiting_before_minutes"],
+                )
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     pdf.set_font("Helvetica", "B", 10)
     minutes = "" if visit["minutes"] is None else _("  (%(minutes)s min)", minutes=visit["minutes"])
     pdf.cell(0, 6, _text(f"{_clock(visit['check_in'])} - {_clock(visit['check_out'])}{minutes}   "
@@ -73,7 +83,9 @@ def _visit(pdf, visit: dict) -> None:
                            start=_clock(visit["planned_start"]), end=_clock(visit["planned_end"]),
                            minutes=visit["paid_minutes"], outcome=outcome) + held), new_x="LMARGIN", new_y="NEXT")
     if visit["tasks_done"]:
-        pdf.multi_cell(0, 5, _text(_("Tasks done: %(tasks)s", tasks=", ".join(visit["tasks_done"]))), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0, 5, _text(_("Tasks done: %(tasks)s", tasks=", ".join(visit["tasks_done"]))), new_x="LMARGIN", new_y="NEXT"
+        )
 
 
 def _summary(pdf, summary: dict) -> None:
@@ -86,7 +98,10 @@ def _summary(pdf, summary: dict) -> None:
         (_("Time in visits"), _("%(minutes)s min", minutes=summary["contact_minutes"])),
         (_("Travel between visits"), _("%(minutes)s min", minutes=summary["travel_minutes"])),
         (_("Waiting between visits"), _("%(minutes)s min", minutes=summary["waiting_minutes"])),
-        (_("Working time (first check-in to last check-out)"), _("%(minutes)s min", minutes=summary["working_minutes"])),
+        (
+            _("Working time (first check-in to last check-out)"),
+            _("%(minutes)s min", minutes=summary["working_minutes"]),
+        ),
         (_("Paid visit minutes"), _("%(minutes)s min", minutes=summary["paid_minutes"])),
         (_("Visits held for a coordinator"), str(summary["held_visits"])),
         (_("Hourly rate"), _money(summary["hourly_rate_minor"])),

@@ -135,7 +135,8 @@ def _token_request() -> tuple[dict, str | None]:
         if "client_id" in fields or "client_secret" in fields:
             return {}, "invalid_request"  # §2.3: one way of authenticating per request
         # §2.3.1: the Basic credentials are form-encoded first.
-        fields["client_id"], fields["client_secret"] = unquote_plus(auth.username or ""), unquote_plus(auth.password or "")
+        fields["client_id"], fields["client_secret"] = (unquote_plus(auth.username or ""),
+                                                        unquote_plus(auth.password or ""))
     return fields, None
 
 

@@ -2,7 +2,8 @@
 
 A retry or an offline replay with the same idempotency key gets the stored record; a second record of
 the same due dose under another key is refused. A dose not given opens the visit's dose_not_given
-exception for the day's queue; a record that leaves no time-critical dose unrecorded says so, and monitoring closes its alert.
+exception for the day's queue; a record that leaves no time-critical dose unrecorded says so, and monitoring
+closes its alert.
 """
 from __future__ import annotations
 
@@ -92,9 +93,17 @@ def _what_was_given(visit: Visit, data: dict):
 def _over_prn_limit(visit: Visit, version, at: datetime) -> bool:
     """Beyond the day's maximum, or sooner than the minimum interval after the last dose given."""
     start, end = local_day_bounds(local_date(at, visit_zone(visit)), visit_zone(visit))
-    given = list(db.session.scalars(select(DoseRecord.administered_at).where(
-        DoseRecord.medication_id == version.medication_id, DoseRecord.slot.is_(None), DoseRecord.outcome == DoseOutcome.GIVEN,
-        DoseRecord.administered_at >= start - timedelta(days=1), DoseRecord.administered_at < end)))
+    given = list(
+        db.session.scalars(
+            select(DoseRecord.administered_at).where(
+                DoseRecord.medication_id == version.medication_id,
+                DoseRecord.slot.is_(None),
+                DoseRecord.outcome == DoseOutcome.GIVEN,
+                DoseRecord.administered_at >= start - timedelta(days=1),
+                DoseRecord.administered_at < end,
+            )
+        )
+    )
     today = [t for t in given if t >= start]
     if version.prn_max_per_day is not None and len(today) >= version.prn_max_per_day:
         return True
@@ -105,7 +114,11 @@ def _over_prn_limit(visit: Visit, version, at: datetime) -> bool:
 def _follow_up(visit: Visit, record: DoseRecord, now: datetime) -> None:
     name = record.version.name
     if record.outcome != DoseOutcome.GIVEN or PRN_OVER_LIMIT in record.flags:
-        what = "given over its as-required limit" if record.outcome == DoseOutcome.GIVEN else record.outcome.replace("_", " ")
+        what = (
+            "given over its as-required limit"
+            if record.outcome == DoseOutcome.GIVEN
+            else record.outcome.replace("_", " ")
+        )
         detail = f"{name} ({record.slot or 'as required'}): {what}"
         exc = open_exception(visit, ExceptionKind.DOSE_NOT_GIVEN, now, worker_id=record.worker_id, detail=detail)
         if detail not in (exc.detail or ""):

@@ -14,7 +14,12 @@ from server.monitoring.schemas import AlertQuerySchema, AlertSchema
 from server.visits import reasons
 from server.visits.schemas import ReasonCodeSchema, ReasonCodeUpdateSchema
 
-bp = Blueprint("monitoring", __name__, url_prefix="/api/v1", description="Late, missed and predicted-delay alerts; the councils' reason codes for missed visits and exceptions")
+bp = Blueprint(
+    "monitoring",
+    __name__,
+    url_prefix="/api/v1",
+    description="Late, missed and predicted-delay alerts; the councils' reason codes for missed visits and exceptions",
+)
 
 
 @bp.get("/alerts")

@@ -58,7 +58,9 @@ def _late_and_missed(now: datetime, settings: dict, counts: dict) -> None:
             visit.status = VisitStatus.MISSED
             # A coordinator records why, with one of the council's reason codes; at most one open per visit.
             waited = (missed_at - visit.planned_start) // timedelta(minutes=1)
-            open_exception(visit, ExceptionKind.MISSED, now, detail=f"No check-in within {waited} minutes of the planned start")
+            open_exception(
+                visit, ExceptionKind.MISSED, now, detail=f"No check-in within {waited} minutes of the planned start"
+            )
             resolve_alerts(visit.id, (AlertKind.LATE, AlertKind.PREDICTED_DELAY), now)
             if raise_alert(visit, AlertKind.MISSED, now, detail="No check-in"):
                 counts["missed"] += 1
@@ -67,8 +69,13 @@ def _late_and_missed(now: datetime, settings: dict, counts: dict) -> None:
         elif now > late_at and visit.status != VisitStatus.LATE:
             visit.status = VisitStatus.LATE
             estimate = _best_estimate(visit, now, settings)  # kept on the alert: the family screen shows it
-            if raise_alert(visit, AlertKind.LATE, now, detail=f"No check-in {c.late_minutes} minutes after planned start",
-                           expected_arrival=estimate):
+            if raise_alert(
+                visit,
+                AlertKind.LATE,
+                now,
+                detail=f"No check-in {c.late_minutes} minutes after planned start",
+                expected_arrival=estimate,
+            ):
                 counts["late"] += 1
                 visit_changed(VISIT_LATE, visit, now, now)
                 if not _told_of_delay(visit.id):
@@ -97,7 +104,9 @@ def _no_checkout(now: datetime, counts: dict) -> None:
             continue
         for a in visit.active_assignments:
             if a.checked_in_at and not a.checked_out_at:
-                open_exception(visit, ExceptionKind.NO_CHECKOUT, now, worker_id=a.worker_id, detail="No check-out recorded")
+                open_exception(
+                    visit, ExceptionKind.NO_CHECKOUT, now, worker_id=a.worker_id, detail="No check-out recorded"
+                )
                 if raise_alert(visit, AlertKind.NO_CHECKOUT, now, worker_id=a.worker_id):
                     counts["no_checkout"] += 1
 

@@ -46,9 +46,17 @@ def attach_expected_arrivals(visits: list) -> None:
     waiting = [v.id for v in visits if v.started_at is None]
     found = {}
     if waiting:
-        found = dict(db.session.execute(
-            select(Alert.visit_id, func.min(Alert.expected_arrival)).where(
-                Alert.visit_id.in_(waiting), Alert.kind.in_((AlertKind.PREDICTED_DELAY, AlertKind.LATE)), Alert.resolved_at.is_(None),
-                Alert.expected_arrival.is_not(None)).group_by(Alert.visit_id)).all())
+        found = dict(
+            db.session.execute(
+                select(Alert.visit_id, func.min(Alert.expected_arrival))
+                .where(
+                    Alert.visit_id.in_(waiting),
+                    Alert.kind.in_((AlertKind.PREDICTED_DELAY, AlertKind.LATE)),
+                    Alert.resolved_at.is_(None),
+                    Alert.expected_arrival.is_not(None),
+                )
+                .group_by(Alert.visit_id)
+            ).all()
+        )
     for visit in visits:
         visit.expected_arrival_at = found.get(visit.id)

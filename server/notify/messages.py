@@ -71,7 +71,8 @@ def told_of_absence(visit_id: int) -> set[int]:
 
 
 def notify_family(kind: str, visit, *, when: datetime | None, now: datetime, user_ids: set[int] | None = None) -> int:
-    """Queue one message per linked relative (or only those in user_ids) and chosen channel; returns how many were new."""
+    """Queue one message per linked relative (or only those in user_ids) and chosen channel; returns how many were
+    new."""
     client = visit.client
     tz = visit.contract.council.timezone
     subject, body = family_text(kind, client, when=when, tz=tz)

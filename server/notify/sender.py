@@ -37,8 +37,11 @@ def backoff(attempts: int, backoff_s: int, backoff_max_s: int) -> timedelta:
 def claim(model, row_id: int, now: datetime) -> bool:
     """Move an outbox row (notification or webhook delivery) from pending to sending, counting the attempt, and
     commit: of two senders racing for it, only one gets True."""
-    claimed = db.session.execute(update(model).where(model.id == row_id, model.status == NotificationStatus.PENDING).values(
-        status=NotificationStatus.SENDING, attempts=model.attempts + 1, attempted_at=now)).rowcount
+    claimed = db.session.execute(
+        update(model)
+        .where(model.id == row_id, model.status == NotificationStatus.PENDING)
+        .values(status=NotificationStatus.SENDING, attempts=model.attempts + 1, attempted_at=now)
+    ).rowcount
     db.session.commit()
     return bool(claimed)
 

@@ -38,8 +38,11 @@ def _outcomes_held(contract: Contract, first: date, last: date) -> MeasureCount:
     in_period = db.session.execute(
         select(OutcomeProgress.client_id, OutcomeProgress.outcome_id, OutcomeProgress.score)
         .join(Client, Client.id == OutcomeProgress.client_id)
-        .where(Client.contract_id == contract.id, OutcomeProgress.recorded_at >= start, OutcomeProgress.recorded_at < end)
-        .order_by(OutcomeProgress.recorded_at, OutcomeProgress.id))
+        .where(
+            Client.contract_id == contract.id, OutcomeProgress.recorded_at >= start, OutcomeProgress.recorded_at < end
+        )
+        .order_by(OutcomeProgress.recorded_at, OutcomeProgress.id)
+    )
     scores: dict[tuple[int, int], list[int]] = defaultdict(list)
     for client_id, outcome_id, score in in_period:
         scores[(client_id, outcome_id)].append(score)

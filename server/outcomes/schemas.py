@@ -45,7 +45,9 @@ class StatementQuerySchema(Schema):
         if first and last and last < first:
             raise ValidationError(_("date_to is before date_from"), "date_to")
         if first and last and (last - first).days >= LocalPeriodSchema.max_days:
-            raise ValidationError(_("A statement covers at most %(days)s days", days=LocalPeriodSchema.max_days), "date_to")
+            raise ValidationError(
+                _("A statement covers at most %(days)s days", days=LocalPeriodSchema.max_days), "date_to"
+            )
 
 
 class ProgressSchema(Schema):

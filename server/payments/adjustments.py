@@ -82,7 +82,9 @@ def changed_visit_ids(contract_id: int, spans, since: datetime) -> list[int]:
 def _baseline(contract_id: int, condition) -> dict[str, tuple[int, int]]:
     """What has been paid so far for each subject: the sums of its snapshots."""
     rows = db.session.execute(
-        select(PaymentSnapshot.subject, func.sum(PaymentSnapshot.payable_minutes), func.sum(PaymentSnapshot.amount_pence))
+        select(
+            PaymentSnapshot.subject, func.sum(PaymentSnapshot.payable_minutes), func.sum(PaymentSnapshot.amount_pence)
+        )
         .where(PaymentSnapshot.contract_id == contract_id, condition)
         .group_by(PaymentSnapshot.subject))
     return {subject: (int(minutes), int(pence)) for subject, minutes, pence in rows}
@@ -135,10 +137,12 @@ def pending_adjustments(export: ContractExport) -> Iterator[dict]:
 
     for chunk in batched(changed_visit_ids(contract_id, spans, since), BATCH):
         live = {}
-        first, last = db.session.execute(select(func.min(Visit.planned_start), func.max(Visit.planned_start))
-                                         .where(Visit.id.in_(chunk))).one()
-        for row, priced, bill in export.priced_visits(to_local(first, export.tz).date(), to_local(last, export.tz).date(),
-                                                      visit_ids=set(chunk)):
+        first, last = db.session.execute(
+            select(func.min(Visit.planned_start), func.max(Visit.planned_start)).where(Visit.id.in_(chunk))
+        ).one()
+        for row, priced, bill in export.priced_visits(
+            to_local(first, export.tz).date(), to_local(last, export.tz).date(), visit_ids=set(chunk)
+        ):
             line = export.visit_row(row, priced, bill)
             live[subject_of(line)] = line
             if rules.period is not None:

@@ -1,7 +1,7 @@
 """Contingency: extra minutes an officer authorises for a client within one flexible-hours block.
 
-A grant raises the block's total (commissioned + contingency) that flex pays up to; a grant made after the block's period
-closed reaches the money as an adjustment (adjustments.py).
+A grant raises the block's total (commissioned + contingency) that flex pays up to; a grant made after the block's
+period closed reaches the money as an adjustment (adjustments.py).
 """
 from __future__ import annotations
 

@@ -254,7 +254,8 @@ def _day_words(day: DayKind) -> str:
 
 def _price(minutes: int, rules: RuleSet, day: DayKind, explain: bool, band_from: datetime | None = None,
            calendar: PayCalendar | None = None) -> tuple[Decimal, int, str | None]:
-    """(multiplier, amount, note): the day's enhancement, or time-of-day bands from band_from when the rule set has them."""
+    """(multiplier, amount, note): the day's enhancement, or time-of-day bands from band_from when the rule set has
+    them."""
     multiplier = multiplier_for(day, rules)
     rates = rules.rates
     if band_from is not None and rates.bands and minutes:
@@ -431,8 +432,15 @@ def pay_carer(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, calendar: Pa
     if carer.check_out is None:  # accepted without a check-out, under planned_when_accepted
         minutes = planned
         if explain:
-            steps.append(Step("basis", 0, planned, "a coordinator accepted the visit without a check-out time: "
-                                                   "paid the planned minutes (missing_checkout = 'planned_when_accepted')"))
+            steps.append(
+                Step(
+                    "basis",
+                    0,
+                    planned,
+                    "a coordinator accepted the visit without a check-out time: "
+                    "paid the planned minutes (missing_checkout = 'planned_when_accepted')",
+                )
+            )
     else:
         measured = _whole(carer.check_in, carer.check_out)
         if explain:
@@ -535,7 +543,11 @@ def _tolerance(planned: int, worked: int, rounded: int, rules: RuleSet, steps: l
         return tolerated
     share = f" or {percent}% of planned" if percent is not None else ""
     if tolerated != rounded:
-        which = f"planned {planned} - tolerance {rules.tolerance_minutes}" if by_minutes else f"{percent}% of planned {planned}"
+        which = (
+            f"planned {planned} - tolerance {rules.tolerance_minutes}"
+            if by_minutes
+            else f"{percent}% of planned {planned}"
+        )
         note = f"{worked} min is at least {which}: paid as planned"
     elif by_minutes or by_share:
         note = f"{rounded} min is not below planned {planned}"
@@ -546,7 +558,8 @@ def _tolerance(planned: int, worked: int, rounded: int, rules: RuleSet, steps: l
 
 
 def _cap(visit: VisitFacts, carer: CarerFacts, rules: RuleSet, tolerated: int, steps: list | None) -> int:
-    """At most planned + cap, moved by the minutes a coordinator approved for this carer; no cap if approved outright."""
+    """At most planned + cap, moved by the minutes a coordinator approved for this carer; no cap if approved
+    outright."""
     planned, cap, extra = visit.planned_minutes, rules.cap_minutes_over_planned, carer.overrun_approved_minutes
     if cap is None or visit.overrun_approved:
         capped = tolerated
@@ -726,9 +739,13 @@ class BlockTally:
         if self.contingency:
             note += "; contingency minutes apply only to flex rule sets"
         if self.cut_minutes:
-            return Adjustment("over_total", -self.cut_minutes, -self.cut_pence,
-                              note + f"; capped at the commissioned {self.commissioned} min: the last "
-                                     f"{self.cut_minutes} min delivered are not paid ({self.cut_pence} at their own rates)")
+            return Adjustment(
+                "over_total",
+                -self.cut_minutes,
+                -self.cut_pence,
+                note + f"; capped at the commissioned {self.commissioned} min: the last "
+                f"{self.cut_minutes} min delivered are not paid ({self.cut_pence} at their own rates)",
+            )
         return Adjustment("top_up" if top_up else "none", top_up, pence, note)
 
     def _raised(self) -> Adjustment:
@@ -741,7 +758,9 @@ class BlockTally:
         pence = amount_pence(top_up, hourly)
         share = f"{fraction} x authorised {authorised} = {(Decimal(authorised) * fraction).normalize():f} min"
         if not reached:
-            note = f"delivered {self.delivered} min (each visit at most its scheduled time) is below {share}: not raised"
+            note = (
+                f"delivered {self.delivered} min (each visit at most its scheduled time) is below {share}: not raised"
+            )
         else:
             note = (f"delivered {self.delivered} min (each visit at most its scheduled time) reaches {share}: "
                     f"raised to the authorised {authorised} min, top-up {top_up} min at the base {hourly}/h = {pence}")

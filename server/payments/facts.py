@@ -121,9 +121,20 @@ def missed_reason(status: str, reasons) -> str | None:
 
 def visit_of(row, contract: Contract) -> VisitFacts:
     flags = tuple(row.flags or ())
-    return VisitFacts(row.planned_start, row.planned_minutes, (), row.status, bool(row.overrun_approved),
-                      row.visit_id, flags, contract_holds(contract, flags, row.started_at, row.ended_at, row.planned_minutes),
-                      row.pay_decision, row.pay_decision_note, missed_reason(row.status, row.reasons), row.visit_type)
+    return VisitFacts(
+        row.planned_start,
+        row.planned_minutes,
+        (),
+        row.status,
+        bool(row.overrun_approved),
+        row.visit_id,
+        flags,
+        contract_holds(contract, flags, row.started_at, row.ended_at, row.planned_minutes),
+        row.pay_decision,
+        row.pay_decision_note,
+        missed_reason(row.status, row.reasons),
+        row.visit_type,
+    )
 
 
 def carer_of(row) -> CarerFacts:

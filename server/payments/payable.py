@@ -28,7 +28,9 @@ def visit_payable(visit: Visit) -> dict:
         lines = tuple(line for _, line, _ in export.priced_visits(day, day, {visit.id}, explain=True))
         payable = Payable(rules.name, visit.id, visit.planned_start, lines)
     paid = db.session.execute(
-        select(PaymentSnapshot.period_id, func.sum(PaymentSnapshot.payable_minutes), func.sum(PaymentSnapshot.amount_pence))
+        select(
+            PaymentSnapshot.period_id, func.sum(PaymentSnapshot.payable_minutes), func.sum(PaymentSnapshot.amount_pence)
+        )
         .where(PaymentSnapshot.contract_id == visit.contract_id, PaymentSnapshot.visit_id == visit.id)
         .group_by(PaymentSnapshot.period_id).order_by(PaymentSnapshot.period_id)).all()
     period_rule = None

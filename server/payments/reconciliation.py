@@ -338,7 +338,8 @@ def _total(entries: list[dict], side: str) -> dict:
             "amount_pence": sum(e[f"{side}_amount_pence"] for e in entries)}
 
 
-def _summary(invoice: Invoice, lines: int, delivered: _Delivered, findings: _Findings, not_invoiced: list[dict]) -> dict:
+def _summary(invoice: Invoice, lines: int, delivered: _Delivered, findings: _Findings,
+             not_invoiced: list[dict]) -> dict:
     payable_minutes, payable_pence = delivered.totals()
     period_lines = delivered.period_lines
     return {

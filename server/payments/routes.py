@@ -110,11 +110,27 @@ def export_visits(query):
         """The closing audit row: how many bytes went, and whether the client had them all."""
         db.session.rollback()  # end the reading transaction: the audit row gets one of its own
         EXPORT_ROWS.labels("visits").inc(totals.rows)
-        record("payments.export", "export", None, user_id=ident.user_id, now=utcnow(),
-               started_at=started.isoformat(), started_entry_id=opened_id, complete=complete, format=fmt, date_from=header["date_from"],
-               date_to=header["date_to"], provider_id=query["provider_id"], contract_id=query["contract_id"],
-               contracts=header["contracts"], rows=totals.rows, bytes=size, payable_minutes=totals.payable_minutes,
-               amount_pence=totals.amount_pence, sha256=digest.hexdigest())
+        record(
+            "payments.export",
+            "export",
+            None,
+            user_id=ident.user_id,
+            now=utcnow(),
+            started_at=started.isoformat(),
+            started_entry_id=opened_id,
+            complete=complete,
+            format=fmt,
+            date_from=header["date_from"],
+            date_to=header["date_to"],
+            provider_id=query["provider_id"],
+            contract_id=query["contract_id"],
+            contracts=header["contracts"],
+            rows=totals.rows,
+            bytes=size,
+            payable_minutes=totals.payable_minutes,
+            amount_pence=totals.amount_pence,
+            sha256=digest.hexdigest(),
+        )
         db.session.commit()
 
     try:

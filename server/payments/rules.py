@@ -313,7 +313,8 @@ class _Table:
             self.fail(key, f"must be a finite number, got {text!r}")
         too_low = value <= low if low_open else value < low
         if too_low or (high is not None and value > high):
-            bounds = f"{'above' if low_open else 'at least'} {low}" + (f" and at most {high}" if high is not None else "")
+            bounds = (f"{'above' if low_open else 'at least'} {low}"
+                      + (f" and at most {high}" if high is not None else ""))
             self.fail(key, f"must be {bounds}, got {text!r}")
         return value
 

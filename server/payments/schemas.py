@@ -59,7 +59,9 @@ class ExportRowSchema(Schema):
     check_out = fields.DateTime(allow_none=True)
     actual_minutes = _number()
     visit_status = _text()
-    check_in_location = _text("Verdict on presence at check-in: the geofence verdict for gps, verified or invalid for a tag")
+    check_in_location = _text(
+        "Verdict on presence at check-in: the geofence verdict for gps, verified or invalid for a tag"
+    )
     check_out_location = _text("Verdict on presence at check-out")
     check_in_method = _text("How presence was shown at check-in: gps, qr, nfc, code, sms or manual")
     check_out_method = _text("How presence was shown at check-out")
@@ -402,8 +404,11 @@ class MaintenanceSchema(Schema):
 
 
 class RepricingQuerySchema(Schema):
-    rule_set = fields.String(required=True, validate=validate.Regexp(NAME_PATTERN, error=N_("No such payment rule set")),
-                             metadata={"description": "The rule set to price the period under, by file name"})
+    rule_set = fields.String(
+        required=True,
+        validate=validate.Regexp(NAME_PATTERN, error=N_("No such payment rule set")),
+        metadata={"description": "The rule set to price the period under, by file name"},
+    )
 
 
 class RepricingSideSchema(Schema):
@@ -447,9 +452,13 @@ class RepricingSchema(Schema):
     date_to = fields.Date()
     rule_set = fields.String(metadata={"description": "The rule set the period was closed under"})
     repriced_rule_set = fields.String()
-    paid = fields.Nested(RepricingSideSchema, metadata={"description": "What the closed period froze, adjustments "
-                                                                      "to earlier periods included"})
-    current = fields.Nested(RepricingSideSchema, metadata={"description": "The period priced now under its own rule set"})
+    paid = fields.Nested(
+        RepricingSideSchema,
+        metadata={"description": "What the closed period froze, adjustments to earlier periods included"},
+    )
+    current = fields.Nested(
+        RepricingSideSchema, metadata={"description": "The period priced now under its own rule set"}
+    )
     repriced = fields.Nested(RepricingSideSchema)
     difference = fields.Nested(RepricingDifferenceSchema, metadata={"description": "repriced - current"})
     by_provider = fields.Nested(RepricingProviderSchema, many=True)

@@ -173,7 +173,8 @@ def _explained(rule: UnitRule, minutes, carried_in, units, leftover, carried_out
         how = f"a part unit of more than {unit // 2} min bills a unit (8-minute rule)"
     else:
         how = "complete units only"
-    kept = f"{carried_out} min carried on" if carried_out else f"{leftover} min dropped" if leftover else "none left over"
+    kept = (f"{carried_out} min carried on" if carried_out
+            else f"{leftover} min dropped" if leftover else "none left over")
     steps.append(Step("units", total, units * unit, f"{total} min = {units} x {unit}-min units ({how}); {kept}"))
     if rule.daily_unit_limit is not None:
         note = (f"{units - within_day} units over the limit of {rule.daily_unit_limit} a day: not paid"

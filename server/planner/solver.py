@@ -96,7 +96,9 @@ def _insertion(problem: Problem, shift, route, position: int, stop) -> tuple[int
         return None
     if after and arrival(shift, start + stop.minutes, problem.minutes(shift, stop, after)) > route[position][1]:
         return None
-    added = (problem.minutes(shift, before, stop) if before else 0) + (problem.minutes(shift, stop, after) if after else 0)
+    added = (problem.minutes(shift, before, stop) if before else 0) + (
+        problem.minutes(shift, stop, after) if after else 0
+    )
     if before and after:
         added -= problem.minutes(shift, before, after)
     return added, start

@@ -44,8 +44,18 @@ def receive(text: InboundText, now: datetime, region: str) -> tuple[InboundSms, 
                      received_at=now, **_act(text, now, region))
     if not insert_once(row):  # the gateway redelivered while this one was in flight
         return _by_message_id(text.message_id), False
-    insert_once(Notification(dedupe_key=f"sms_reply:{row.id}", channel=Channel.SMS, recipient=text.sender, kind="sms_reply",
-                             subject="", body=row.reply, next_attempt_at=now, created_at=now))
+    insert_once(
+        Notification(
+            dedupe_key=f"sms_reply:{row.id}",
+            channel=Channel.SMS,
+            recipient=text.sender,
+            kind="sms_reply",
+            subject="",
+            body=row.reply,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
     return row, True
 
 
@@ -64,7 +74,11 @@ def _act(text: InboundText, now: datetime, region: str) -> dict:
     code = command[2].replace(" ", "")
     found = [(w, tag) for w in workers if (tag := _tag_with_code(w.provider_id, code)) is not None]
     if not found:
-        return {"outcome": SmsOutcome.UNKNOWN_CODE, "worker_id": workers[0].id, "reply": f"Code {code} is not known. {HELP}"}
+        return {
+            "outcome": SmsOutcome.UNKNOWN_CODE,
+            "worker_id": workers[0].id,
+            "reply": f"Code {code} is not known. {HELP}",
+        }
     worker, tag = found[0]
     visit = _visit_for(worker.id, tag.client_id, kind, now)
     if visit is None:

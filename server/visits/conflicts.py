@@ -68,10 +68,21 @@ def _conflict(kind: str, worker_id: int, first: Slot, second: Slot, **seconds) -
 
 
 def _slots(stmt) -> list[Slot]:
-    rows = db.session.execute(stmt.join(VisitAssignment, VisitAssignment.visit_id == Visit.id).where(
-        VisitAssignment.removed_at.is_(None), Visit.status != VisitStatus.CANCELLED).add_columns(VisitAssignment.worker_id))
-    return [Slot(v.id, worker_id, v.planned_start, v.planned_start + timedelta(minutes=v.planned_minutes),
-                 (v.client.lat, v.client.lon)) for v, worker_id in rows.unique()]
+    rows = db.session.execute(
+        stmt.join(VisitAssignment, VisitAssignment.visit_id == Visit.id)
+        .where(VisitAssignment.removed_at.is_(None), Visit.status != VisitStatus.CANCELLED)
+        .add_columns(VisitAssignment.worker_id)
+    )
+    return [
+        Slot(
+            v.id,
+            worker_id,
+            v.planned_start,
+            v.planned_start + timedelta(minutes=v.planned_minutes),
+            (v.client.lat, v.client.lon),
+        )
+        for v, worker_id in rows.unique()
+    ]
 
 
 def _named(conflicts: list[dict]) -> list[dict]:

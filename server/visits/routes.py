@@ -36,7 +36,9 @@ from server.visits.schemas import (
 )
 
 EVENT_RESULT = EventResultSchema()
-bp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Runs, visits, events, exceptions, non-contact work")
+bp = Blueprint(
+    "visits", __name__, url_prefix="/api/v1", description="Runs, visits, events, exceptions, non-contact work"
+)
 
 
 @bp.get("/run")

@@ -376,7 +376,8 @@ class ExceptionSchema(ModelSchema):
 
 class ExceptionResolveSchema(Schema):
     reason_code = fields.String(required=True, validate=validate.Length(1, 32),
-                                metadata={"description": "An active code from the council's list (/councils/<id>/reason-codes)"})
+                                metadata={"description": "An active code from the council's list "
+                                                         "(/councils/<id>/reason-codes)"})
     note = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
@@ -408,8 +409,12 @@ class ReasonCodeSchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$", error=(
         "Lower-case letters, digits and _, starting with a letter, at most 32")))
     label = fields.String(required=True, validate=validate.Length(1, 200))
-    external_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 64),
-                                  metadata={"description": "The council's own code for its systems, carried in exports"})
+    external_code = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(1, 64),
+        metadata={"description": "The council's own code for its systems, carried in exports"},
+    )
     active = fields.Boolean(load_default=True)
 
 

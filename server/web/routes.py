@@ -45,7 +45,11 @@ def _check_settings(state) -> None:
 def content_security_policy() -> str:
     """The app's policy; a configured tile server may serve images, and nothing else."""
     origin = tile_origin(current_app.config["CAREMON"].get("map_tile_url", ""))
-    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {origin}") if origin else CONTENT_SECURITY_POLICY
+    return (
+        CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+        if origin
+        else CONTENT_SECURITY_POLICY
+    )
 
 
 def pwa_root() -> Path:
@@ -114,8 +118,10 @@ def service_worker():
 
 @bp.after_app_request
 def security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy",
-                                DOCS_CONTENT_SECURITY_POLICY if request.endpoint == DOCS_ENDPOINT else content_security_policy())
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        DOCS_CONTENT_SECURITY_POLICY if request.endpoint == DOCS_ENDPOINT else content_security_policy(),
+    )
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if request.path.startswith("/api/"):

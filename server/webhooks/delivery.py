@@ -72,12 +72,23 @@ def attempt(delivery: WebhookDelivery, webhook: Webhook, settings: dict, now: da
 
 def drain(settings: dict, now: datetime, *, limit: int = 200) -> dict:
     """Send what is due, to active webhooks only (a paused webhook's deliveries wait for it); counts by outcome."""
-    db.session.execute(update(WebhookDelivery).where(
-        WebhookDelivery.status == DeliveryStatus.SENDING, WebhookDelivery.attempted_at < now - STALE_AFTER).values(status=DeliveryStatus.PENDING))
+    db.session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.status == DeliveryStatus.SENDING, WebhookDelivery.attempted_at < now - STALE_AFTER)
+        .values(status=DeliveryStatus.PENDING)
+    )
     db.session.commit()
-    due = db.session.scalars(select(WebhookDelivery.id).join(Webhook, Webhook.id == WebhookDelivery.webhook_id).where(
-        WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now, Webhook.active.is_(True))
-        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit)).all()
+    due = db.session.scalars(
+        select(WebhookDelivery.id)
+        .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+        .where(
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            WebhookDelivery.next_attempt_at <= now,
+            Webhook.active.is_(True),
+        )
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+        .limit(limit)
+    ).all()
     counts = {DeliveryStatus.DELIVERED: 0, DeliveryStatus.PENDING: 0, DeliveryStatus.FAILED: 0}
     for delivery_id in due:
         outcome = send_one(delivery_id, settings, now)

@@ -26,9 +26,15 @@ def envelope(event_type: str, at: datetime, data: dict) -> dict:
 
 
 def enqueue(webhook_id: int, event_type: str, at: datetime, data: dict, now: datetime) -> WebhookDelivery:
-    delivery = WebhookDelivery(webhook_id=webhook_id, message_id=message_id(), event_type=event_type,
-                               payload=envelope(event_type, at, data), status=DeliveryStatus.PENDING, next_attempt_at=now,
-                               created_at=now)
+    delivery = WebhookDelivery(
+        webhook_id=webhook_id,
+        message_id=message_id(),
+        event_type=event_type,
+        payload=envelope(event_type, at, data),
+        status=DeliveryStatus.PENDING,
+        next_attempt_at=now,
+        created_at=now,
+    )
     db.session.add(delivery)
     return delivery
 

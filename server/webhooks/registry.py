@@ -59,9 +59,19 @@ def create(ident: Identity, data: dict, now: datetime) -> tuple[Webhook, str]:
     """The new webhook and its secret, which the caller shows once."""
     urls.check_registered(data["url"], current_app.config["CAREMON"])
     secret = new_secret()
-    owner = {"provider_id": ident.provider_id} if ident.role == Role.PROVIDER_ADMIN else {"council_id": ident.council_id}
-    hook = Webhook(**owner, url=data["url"], events=sorted(set(data["events"])), description=data.get("description"),
-                   active=data["active"], secret_encrypted=seal(secret), created_by=ident.user_id, created_at=now)
+    owner = (
+        {"provider_id": ident.provider_id} if ident.role == Role.PROVIDER_ADMIN else {"council_id": ident.council_id}
+    )
+    hook = Webhook(
+        **owner,
+        url=data["url"],
+        events=sorted(set(data["events"])),
+        description=data.get("description"),
+        active=data["active"],
+        secret_encrypted=seal(secret),
+        created_by=ident.user_id,
+        created_at=now,
+    )
     db.session.add(hook)
     db.session.flush()
     record("webhook.create", "webhook", hook.id, user_id=ident.user_id, now=now, url=hook.url, events=hook.events)

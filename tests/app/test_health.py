@@ -24,7 +24,9 @@ def app_at(url: str):
 
 def bearer(app) -> dict:
     with app.app_context():
-        return {"Authorization": f"Bearer {create_access_token(identity='1', additional_claims={'role': 'coordinator'})}"}
+        return {
+            "Authorization": f"Bearer {create_access_token(identity='1', additional_claims={'role': 'coordinator'})}"
+        }
 
 
 def assert_unavailable(response):

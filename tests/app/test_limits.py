@@ -133,7 +133,8 @@ def test_json_nested_too_deep_is_400_on_every_kind_of_endpoint(client, world, sh
     worker = headers_for(world.alpha.worker_users[0])
     before = snapshot()
     for url, headers in [("/api/v1/auth/login", {}), (f"/api/v1/visits/{world.alpha.visits[0].id}/events", worker),
-                         ("/api/v1/sync/batches", worker), ("/api/v1/notify/preferences", headers_for(world.alpha.family))]:
+                         ("/api/v1/sync/batches", worker),
+                         ("/api/v1/notify/preferences", headers_for(world.alpha.family))]:
         r = client.open(url, method="PUT" if "preferences" in url else "POST", data=body,
                         content_type="application/json", headers=headers)
         error = assert_error(r, 400, "bad_request")

@@ -107,20 +107,46 @@ def seeded(client, world) -> dict:
     pattern = VisitPattern(client_id=visit.client_id, weekdays=[1, 3, 5], start_time="08:00", duration_minutes=30,
                            starts_on=world.start.date())
     db.session.add(pattern)
-    message = FamilyMessage(client_id=visit.client_id, provider_id=world.alpha.provider.id, user_id=world.alpha.family.id,
-                            body="Please call me", created_at=world.start)
+    message = FamilyMessage(
+        client_id=visit.client_id,
+        provider_id=world.alpha.provider.id,
+        user_id=world.alpha.family.id,
+        body="Please call me",
+        created_at=world.start,
+    )
     db.session.add(message)
     plan = done_plan(world.alpha, world.start.date())
     outcome_review = review(visit.client, world.alpha.admin, world.start.date())
     db.session.commit()
-    care = {"pattern_id": pattern.id,
-            "package_id": db.session.scalar(select(CarePackage.id).where(CarePackage.client_id == visit.client_id)),
-            "link_id": db.session.scalar(select(FamilyLink.id).where(FamilyLink.client_id == visit.client_id))}
-    return {**care, "plan_id": plan.id, "contract_id": world.alpha.contract.id, "zone_id": zone.id, "offer_id": offer.id, "medication_id": prn.id, "record_id": given.id,"provider_id": world.alpha.provider.id, "worker_id": world.alpha.workers[0].id,
-            "client_id": visit.client_id, "visit_id": visit.id, "outcome_id": world.alpha.outcomes[0].id,
-            "user_id": world.alpha.worker_users[0].id, "council_id": council_id, "code_id": code_id,
-            "api_client_id": api_client.id, "webhook_id": webhook.id, "tag_id": tag.id, "period_id": period.id,
-            "message_id": message.id, "review_id": outcome_review.id, **first}
+    care = {
+        "pattern_id": pattern.id,
+        "package_id": db.session.scalar(select(CarePackage.id).where(CarePackage.client_id == visit.client_id)),
+        "link_id": db.session.scalar(select(FamilyLink.id).where(FamilyLink.client_id == visit.client_id)),
+    }
+    return {
+        **care,
+        "plan_id": plan.id,
+        "contract_id": world.alpha.contract.id,
+        "zone_id": zone.id,
+        "offer_id": offer.id,
+        "medication_id": prn.id,
+        "record_id": given.id,
+        "provider_id": world.alpha.provider.id,
+        "worker_id": world.alpha.workers[0].id,
+        "client_id": visit.client_id,
+        "visit_id": visit.id,
+        "outcome_id": world.alpha.outcomes[0].id,
+        "user_id": world.alpha.worker_users[0].id,
+        "council_id": council_id,
+        "code_id": code_id,
+        "api_client_id": api_client.id,
+        "webhook_id": webhook.id,
+        "tag_id": tag.id,
+        "period_id": period.id,
+        "message_id": message.id,
+        "review_id": outcome_review.id,
+        **first,
+    }
 
 
 def signed_in(world, role):

@@ -163,8 +163,15 @@ def test_who_manages_whom(client, world):
     """A provider admin: their provider's logins and the relatives of its clients. A council officer: their
     council's officers. Anyone else's login is not found; other roles may not use the endpoint at all."""
     a, b = world.alpha, world.beta
-    north_colleague = db.session.merge(User(email="officer2@northshire.example", name="Colleague", role="council_officer",
-                                            council_id=world.north.id, password_hash=world.officer.password_hash))
+    north_colleague = db.session.merge(
+        User(
+            email="officer2@northshire.example",
+            name="Colleague",
+            role="council_officer",
+            council_id=world.north.id,
+            password_hash=world.officer.password_hash,
+        )
+    )
     db.session.commit()
     for target in (a.coordinator, a.worker_users[0], a.family):
         assert patch_user(client, a.admin, target, active=True).status_code == 200

@@ -34,7 +34,9 @@ def test_the_preview_across_the_clocks_going_back_is_worked_out_by_hand(world):
     now = datetime(2026, 10, 23, 12, 0, tzinfo=UTC)
     body = {**DAILY, "weekdays": [5, 6, 7, 1], "starts_on": date(2026, 10, 24), "ends_on": None}
     result = patterns.preview(world.alpha.clients[0], body, now, days=4)
-    assert [(v["local_date"].isoformat(), v["local_time"], v["planned_start"].isoformat()) for v in result["visits"]] == [
+    assert [
+        (v["local_date"].isoformat(), v["local_time"], v["planned_start"].isoformat()) for v in result["visits"]
+    ] == [
         ("2026-10-24", "08:00", "2026-10-24T07:00:00+00:00"),
         ("2026-10-25", "08:00", "2026-10-25T08:00:00+00:00"),
         ("2026-10-26", "08:00", "2026-10-26T08:00:00+00:00"),

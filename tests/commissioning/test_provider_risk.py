@@ -28,7 +28,12 @@ def _shape(w):
     add(Notification(dedupe_key="x1", channel="email", recipient="f@example.org", visit_id=a.visits[0].id,
                      kind="missed", subject="s", body="b", status="failed", next_attempt_at=w.start))
     for v in b.visits:
-        v.status, v.punctuality, v.started_at, v.ended_at = "completed", "on_time", w.start, w.start + timedelta(minutes=30)
+        v.status, v.punctuality, v.started_at, v.ended_at = (
+            "completed",
+            "on_time",
+            w.start,
+            w.start + timedelta(minutes=30),
+        )
         for carer in v.assignments:
             carer.checked_in_at, carer.checked_out_at = w.start, w.start + timedelta(minutes=30)
             carer.check_in_geofence = "verified"
@@ -55,8 +60,11 @@ def test_officer_sees_every_provider_ranked_with_the_reports_own_figures(client,
     assert beta["kpis"]["family_rating"]["rating"] == "none"
     assert beta["own_thresholds"] == ["delivered_pct"] and alpha["own_thresholds"] == []
     # The same numbers the KPI reports give for the contract.
-    for report, kpi, total in (("punctuality", "missed_pct", "missed_pct"), ("delivery", "delivered_pct", "delivered_pct"),
-                               ("verification", "verified_pct", "verified_pct")):
+    for report, kpi, total in (
+        ("punctuality", "missed_pct", "missed_pct"),
+        ("delivery", "delivered_pct", "delivered_pct"),
+        ("verification", "verified_pct", "verified_pct"),
+    ):
         for row in body["rows"]:
             rep = client.get(f"/api/v1/reports/{report}", query_string={**WEEK, "contract_id": row["contract_id"]},
                              headers=headers_for(world.officer)).get_json()

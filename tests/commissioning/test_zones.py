@@ -22,7 +22,9 @@ def _post(client, who, body):
 
 
 def test_create_a_zone_by_districts_and_polygon_and_list_it(client, world):
-    r = _post(client, world.officer, {"name": "Kendal", "postcode_districts": ["la9", "LA 8"], "polygon": KENDAL_SQUARE})
+    r = _post(
+        client, world.officer, {"name": "Kendal", "postcode_districts": ["la9", "LA 8"], "polygon": KENDAL_SQUARE}
+    )
     assert r.status_code == 201, r.get_json()
     zone = r.get_json()
     assert zone["postcode_districts"] == ["LA9", "LA8"]

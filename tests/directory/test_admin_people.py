@@ -43,7 +43,10 @@ def test_a_worker_added_without_a_password_is_invited_and_chooses_their_own(clie
     token = invitation_token("nia@alpha.example")
     mail = db.session.scalar(select(Notification).where(Notification.kind == "invitation"))
     assert "72 hours" in mail.body and "Nia Rees" in mail.body
-    assert client.post("/api/v1/auth/password-reset", json={"token": token, "new_password": NEW_PASSWORD}).status_code == 204
+    assert (
+        client.post("/api/v1/auth/password-reset", json={"token": token, "new_password": NEW_PASSWORD}).status_code
+        == 204
+    )
     me = login(client, "nia@alpha.example", NEW_PASSWORD).get_json()["user"]
     assert (me["role"], me["worker_id"], me["provider_id"]) == ("worker", body["id"], world.alpha.provider.id)
     assert [e.object_id for e in actions("worker.create")] == [str(body["id"])]
@@ -86,8 +89,11 @@ def test_a_bad_worker_is_refused_and_nothing_is_written(client, world, body):
 
 def test_staff_invited_into_the_provider_and_listed_with_their_roles(client, world):
     admin = world.alpha.admin
-    r = client.post("/api/v1/users", json={"name": "Cerys Evans", "email": "cerys@alpha.example", "role": "coordinator"},
-                    headers=headers_for(admin))
+    r = client.post(
+        "/api/v1/users",
+        json={"name": "Cerys Evans", "email": "cerys@alpha.example", "role": "coordinator"},
+        headers=headers_for(admin),
+    )
     assert r.status_code == 201, r.get_json()
     made = r.get_json()
     assert (made["role"], made["provider_id"], made["active"]) == ("coordinator", world.alpha.provider.id, True)
@@ -123,9 +129,14 @@ def test_only_a_provider_admin_invites_staff(client, world):
 
 def test_an_invitation_sent_again_is_a_new_link(client, world):
     target = world.alpha.worker_users[1]
-    assert client.post(f"/api/v1/users/{target.id}/invitation", headers=headers_for(world.alpha.admin)).status_code == 202
+    assert (
+        client.post(f"/api/v1/users/{target.id}/invitation", headers=headers_for(world.alpha.admin)).status_code == 202
+    )
     first = invitation_token(target.email)
-    assert client.post("/api/v1/auth/password-reset", json={"token": first, "new_password": NEW_PASSWORD}).status_code == 204
+    assert (
+        client.post("/api/v1/auth/password-reset", json={"token": first, "new_password": NEW_PASSWORD}).status_code
+        == 204
+    )
     assert login(client, target.email, NEW_PASSWORD).status_code == 200
 
 

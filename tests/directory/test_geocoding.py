@@ -105,6 +105,8 @@ def test_a_client_added_at_the_found_place_and_moved_by_a_pin_is_audited(client,
 @pytest.mark.parametrize("change", [{"lat": 91}, {"geofence_radius_m": 5}, {"name": ""}, {"lat": None}])
 def test_a_bad_client_edit_is_refused_and_nothing_is_written(client, world, change):
     before = snapshot()
-    r = client.patch(f"/api/v1/clients/{world.alpha.clients[0].id}", json=change, headers=headers_for(world.alpha.admin))
+    r = client.patch(
+        f"/api/v1/clients/{world.alpha.clients[0].id}", json=change, headers=headers_for(world.alpha.admin)
+    )
     assert r.status_code == 422
     assert snapshot() == before

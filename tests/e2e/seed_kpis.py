@@ -64,7 +64,9 @@ def seed_kpis() -> SimpleNamespace:
     deliver(visit_for(c2, utc(9, "10:00"), workers=[w2]), w2, utc(9, "10:00"), 45, o2, 3)
     deliver(visit_for(c2, utc(16, "10:00"), workers=[w2]), w2, utc(16, "09:20"), 30, o2, 2)
     beta = world.beta
-    deliver(visit_for(beta.clients[0], utc(10, "11:00"), workers=[beta.workers[0]]), beta.workers[0], utc(10, "11:00"), 30)
+    deliver(
+        visit_for(beta.clients[0], utc(10, "11:00"), workers=[beta.workers[0]]), beta.workers[0], utc(10, "11:00"), 30
+    )
     db.session.commit()
 
     for visit in (hospital, forgotten):

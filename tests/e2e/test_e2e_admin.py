@@ -119,7 +119,9 @@ def test_admin_adds_a_client_by_postcode_moves_the_pin_links_family_and_plans_vi
     page.get_by_role("button", name="Link", exact=True).click()
     expect(page.get_by_text("Ffion Price is linked.")).to_be_visible()
     assert invitation_link("ffion@home.example")
-    assert db.session.scalar(select(FamilyLink.relationship_label).where(FamilyLink.client_id == client_id)) == "Daughter"
+    assert (
+        db.session.scalar(select(FamilyLink.relationship_label).where(FamilyLink.client_id == client_id)) == "Daughter"
+    )
 
     page.get_by_role("button", name="Add a care package").click()
     page.get_by_label("Minutes a week").fill("420")
@@ -133,7 +135,9 @@ def test_admin_adds_a_client_by_postcode_moves_the_pin_links_family_and_plans_vi
     page.get_by_label("Tasks").fill("Breakfast\nMedication prompt")
     page.get_by_role("button", name="Preview visits").click()
     expect(page.get_by_role("heading", name="The next 14 visits")).to_be_visible()
-    expect(page.get_by_text("This pattern plans 3 h 30 min a week")).to_contain_text("3 h 30 min of the 7 h commissioned")
+    expect(page.get_by_text("This pattern plans 3 h 30 min a week")).to_contain_text(
+        "3 h 30 min of the 7 h commissioned"
+    )
     previewed = page.locator(".admin-preview-list li").evaluate_all("items => items.map((li) => li.dataset.start)")
     check(page, "admin-client-desktop")
     assert db.session.scalar(select(db.func.count()).select_from(VisitPattern)) == 0
@@ -149,8 +153,17 @@ def test_admin_adds_a_client_by_postcode_moves_the_pin_links_family_and_plans_vi
 
 def seed_client_with_care(world):
     c = world.alpha.clients[0]
-    db.session.add(VisitPattern(client_id=c.id, weekdays=[1, 2, 3, 4, 5], start_time="08:00", duration_minutes=45,
-                                carers_required=2, worker_ids=[w.id for w in world.alpha.workers], starts_on=date(2026, 1, 1)))
+    db.session.add(
+        VisitPattern(
+            client_id=c.id,
+            weekdays=[1, 2, 3, 4, 5],
+            start_time="08:00",
+            duration_minutes=45,
+            carers_required=2,
+            worker_ids=[w.id for w in world.alpha.workers],
+            starts_on=date(2026, 1, 1),
+        )
+    )
     c.access_notes, c.geofence_radius_m = "Key safe by the back door", 200
     db.session.commit()
     return c

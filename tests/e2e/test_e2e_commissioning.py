@@ -81,7 +81,10 @@ def test_officer_ranks_providers_and_places_a_package(open_context, app, size, l
         page.get_by_role("button", name="Offer to the zone's providers").click()
         expect(page.get_by_text("Offered to Alpha first.")).to_be_visible()
         db.session.expire_all()
-        assert db.session.scalar(select(PackageOffer).where(PackageOffer.client_name == "Mr Bryn Example")).weekly_minutes == 420
+        assert (
+            db.session.scalar(select(PackageOffer).where(PackageOffer.client_name == "Mr Bryn Example")).weekly_minutes
+            == 420
+        )
     else:
         expect(page.get_by_role("heading", name="Parthau a chynigion pecynnau")).to_be_visible()
     check_screen(page, f"council-zones-{lang}", size)

@@ -117,7 +117,9 @@ def test_plan_reschedule_reassign_and_cancel_with_conflict_warnings(open_context
     expect(conflicts).to_contain_text("booked on two visits at once")
     expect(board_block(page, created)).to_have_attribute("data-conflict", "double_booked")
     # Overlapping visits of one carer take separate lanes.
-    assert board_block(page, created).get_attribute("data-lane") != board_block(page, world.visit_online).get_attribute("data-lane")
+    assert board_block(page, created).get_attribute("data-lane") != board_block(page, world.visit_online).get_attribute(
+        "data-lane"
+    )
 
     # Reschedule it to 11:00: the conflict is gone.
     dialog = open_dialog_for(page, created)
@@ -133,7 +135,9 @@ def test_plan_reschedule_reassign_and_cancel_with_conflict_warnings(open_context
     dialog.get_by_label(w1.name).uncheck()
     dialog.get_by_label(w0.name).check()
     dialog.get_by_role("button", name="Save changes").click()
-    expect(page.locator(f'.board-row[data-worker-id="{w0.id}"] .block[data-visit-id="{world.visit_late.id}"]')).to_be_visible()
+    expect(
+        page.locator(f'.board-row[data-worker-id="{w0.id}"] .block[data-visit-id="{world.visit_late.id}"]')
+    ).to_be_visible()
     db.session.expire_all()
     assert [x.worker_id for x in db.session.get(Visit, world.visit_late.id).active_assignments] == [w0.id]
 
@@ -146,7 +150,9 @@ def test_plan_reschedule_reassign_and_cancel_with_conflict_warnings(open_context
     board_block(page, world.visit_offline).drag_to(target, source_position={"x": 5, "y": 10},
                                                    target_position={"x": (13 * 60 - first) / 60 * hour_px + 5, "y": 8})
     expect(page.get_by_role("status").filter(has_text="AlphaClient2's visit moved to 13:00")).to_be_visible()
-    expect(page.locator(f'.board-row[data-worker-id="{w1.id}"] .block[data-visit-id="{world.visit_offline.id}"]')).to_be_visible()
+    expect(
+        page.locator(f'.board-row[data-worker-id="{w1.id}"] .block[data-visit-id="{world.visit_offline.id}"]')
+    ).to_be_visible()
     db.session.expire_all()
     dragged = db.session.get(Visit, world.visit_offline.id)
     assert [x.worker_id for x in dragged.active_assignments] == [w1.id]
@@ -163,7 +169,9 @@ def test_plan_reschedule_reassign_and_cancel_with_conflict_warnings(open_context
     expect(page.locator(".detail")).to_contain_text("Cancelled: Client in hospital")
     db.session.expire_all()
     assert db.session.get(Visit, created.id).cancel_reason == "Client in hospital"
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "visit", AuditEntry.object_id == str(created.id))).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.object_type == "visit", AuditEntry.object_id == str(created.id))
+    ).all()
     assert actions.count("visit.update") == 2 and "visit.create" in actions
     assert errors == []
 

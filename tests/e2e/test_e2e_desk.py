@@ -69,10 +69,25 @@ def test_coordinator_resolves_an_exception_and_reads_family_feedback(open_contex
     world = seed_today()
     a = world.alpha
     visit = world.visit_denied
-    record_event(worker_id=a.workers[0].id, visit_id=visit.id, now=utcnow(), data={
-        "idempotency_key": str(uuid.uuid4()), "kind": "check_in", "device_time": visit.planned_start + timedelta(minutes=2)})
-    db.session.add(VisitFeedback(visit_id=world.visit_delivered.id, user_id=a.family.id, rating=4,
-                                 comment="Mum enjoyed the chat", created_at=utcnow()))
+    record_event(
+        worker_id=a.workers[0].id,
+        visit_id=visit.id,
+        now=utcnow(),
+        data={
+            "idempotency_key": str(uuid.uuid4()),
+            "kind": "check_in",
+            "device_time": visit.planned_start + timedelta(minutes=2),
+        },
+    )
+    db.session.add(
+        VisitFeedback(
+            visit_id=world.visit_delivered.id,
+            user_id=a.family.id,
+            rating=4,
+            comment="Mum enjoyed the chat",
+            created_at=utcnow(),
+        )
+    )
     db.session.commit()
 
     page = signed_in(open_context, a.coordinator)
@@ -135,7 +150,11 @@ def test_family_sees_the_new_expected_time_of_a_delayed_visit(open_context, app)
     assert scan_at(visit, -30)["predicted_delay"] == 1
     [alert] = db.session.scalars(select(Alert).where(Alert.visit_id == visit.id, Alert.kind == "predicted_delay")).all()
     # 25 km straight, 32.5 by road (the travel model's factor 1.3) at 30 km/h by car: 65 minutes from 30 before.
-    assert visit.planned_start + timedelta(minutes=30) < alert.expected_arrival < visit.planned_start + timedelta(minutes=40)
+    assert (
+        visit.planned_start + timedelta(minutes=30)
+        < alert.expected_arrival
+        < visit.planned_start + timedelta(minutes=40)
+    )
     five = 300
     about = datetime.fromtimestamp(round(alert.expected_arrival.timestamp() / five) * five, tz=timezone.utc)
     said = f"Running late — now expected about {to_local(about, 'Europe/London'):%H:%M} (due 16:00)"
@@ -174,19 +193,28 @@ def test_council_downloads_exports_that_parse_and_sees_kpi_charts(open_context, 
     page.get_by_role("button", name="Show").click()
     alpha = select(func.count()).select_from(Visit).where(Visit.contract_id == world.alpha.contract.id)
 
-    rows = list(csv.DictReader(io.StringIO(download(page, "Punctuality (CSV)", tmp_path).read_text(encoding="utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(download(page, "Punctuality (CSV)", tmp_path).read_text(encoding="utf-8-sig")))
+    )
     assert {"week", "visits", "on_time", "late", "missed"} <= set(rows[0])
     assert sum(int(r["visits"]) for r in rows if r["week"] != "total") == db.session.scalar(alpha) == 8
 
     # Payable time in all three formats: the same rows whichever is chosen, all of them Alpha's contract.
-    csv_rows = [r for r in csv.DictReader(io.StringIO(download(page, "Payable time (CSV)", tmp_path).read_text(encoding="utf-8-sig")))
-                if r["row_kind"] != "total"]
+    csv_rows = [
+        r
+        for r in csv.DictReader(
+            io.StringIO(download(page, "Payable time (CSV)", tmp_path).read_text(encoding="utf-8-sig"))
+        )
+        if r["row_kind"] != "total"
+    ]
     assert csv_rows and {r["contract_id"] for r in csv_rows} == {str(world.alpha.contract.id)}
     assert {r["visit_id"] for r in csv_rows if r["row_kind"] == "visit"} == {
         str(v) for v in db.session.scalars(select(Visit.id).where(Visit.contract_id == world.alpha.contract.id))}
     as_json = json.loads(download(page, "Payable time (JSON)", tmp_path).read_text())
     assert len(as_json["rows"]) == len(csv_rows)
-    sheet = list(openpyxl.load_workbook(download(page, "Payable time (Excel)", tmp_path), read_only=True)["Rows"].values)
+    sheet = list(
+        openpyxl.load_workbook(download(page, "Payable time (Excel)", tmp_path), read_only=True)["Rows"].values
+    )
     assert list(sheet[0]) == list(csv_rows[0]) and len(sheet) - 1 == len(csv_rows)
     expect(page.get_by_text(re.compile(r"Downloaded caremon-payable-.*\.xlsx"))).to_be_visible()
 

@@ -80,7 +80,9 @@ def test_officer_reads_fair_pay_by_carer_and_day(open_context, app, size, lang):
     expect(below_row).to_contain_text("£12.71")
     expect(page.get_by_text("Islaw'r isafswm" if lang == "cy" else "Below minimum").first).to_be_visible()
     check_screen(page, f"fair-pay-{lang}", size)
-    page.get_by_label("Dim ond diwrnodau islaw'r isafswm cyflog" if lang == "cy" else "Only days below the minimum wage").check()
+    page.get_by_label(
+        "Dim ond diwrnodau islaw'r isafswm cyflog" if lang == "cy" else "Only days below the minimum wage"
+    ).check()
     assert len(rows(page)) == 1
     page.get_by_label("Darparwr" if lang == "cy" else "Provider", exact=True).select_option(str(world.beta.provider.id))
     expect(page.locator('[data-testid="fairpay-empty"]')).to_be_visible()

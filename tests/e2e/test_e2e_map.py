@@ -103,7 +103,10 @@ def test_map_draws_tiles_and_places_markers_on_them(open_context, app, tile_serv
         assert float(marker.get_attribute("data-y")) - corner[1] == pytest.approx(py - ty * 256, abs=0.01)
     # Markers stay inside the drawing, and the list beside the map gives the same facts in words.
     for selector, _, _ in places:
-        x, y = float(figure.locator(selector).get_attribute("data-x")), float(figure.locator(selector).get_attribute("data-y"))
+        x, y = (
+            float(figure.locator(selector).get_attribute("data-x")),
+            float(figure.locator(selector).get_attribute("data-y")),
+        )
         assert 0 < x < 600 and 0 < y < 320
     expect(page.get_by_role("list", name="Workers' last known positions")).to_contain_text("Alpha Worker 1: seen")
     figure.scroll_into_view_if_needed()

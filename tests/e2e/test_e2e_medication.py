@@ -19,8 +19,12 @@ from tests.factories import HOME
 pytestmark = pytest.mark.e2e
 
 DOSES_SAVED = """async (id) => {
-  const db = await new Promise((ok, fail) => { const r = indexedDB.open('caremon'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
-  const row = await new Promise((ok) => { const r = db.transaction('cache').objectStore('cache').get(`doses:${id}`); r.onsuccess = () => ok(r.result); });
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open('caremon'); r.onsuccess = () => ok(r.result); r.onerror = fail;
+  });
+  const row = await new Promise((ok) => {
+    const r = db.transaction('cache').objectStore('cache').get(`doses:${id}`); r.onsuccess = () => ok(r.result);
+  });
   return Boolean(row);
 }"""
 
@@ -113,7 +117,9 @@ def test_doses_recorded_offline_upload_once_when_back_online(open_context, app):
     page.get_by_role("textbox", name="Reason").fill("Said her stomach was upset")
     page.locator("form.dose-form").get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name="Medication (2 of 2 recorded)")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Refused \d\d:\d\d – Said her stomach was upset · waiting to upload"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"Refused \d\d:\d\d – Said her stomach was upset · waiting to upload"))
+    ).to_be_visible()
     badge_pending(page, 3)
     screenshot(page, "medication-visit-offline-phone")
     assert records_of(visit.id) == []

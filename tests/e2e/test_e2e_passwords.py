@@ -21,7 +21,10 @@ NEW = "tea at the lighthouse"
 
 def test_a_reset_link_sets_a_new_password_without_logging_in(open_context, client, world):
     worker = world.alpha.worker_users[0]
-    assert client.post(f"/api/v1/users/{worker.id}/password-reset", headers=headers_for(world.alpha.admin)).status_code == 202
+    assert (
+        client.post(f"/api/v1/users/{worker.id}/password-reset", headers=headers_for(world.alpha.admin)).status_code
+        == 202
+    )
     mail = db.session.scalar(select(Notification.body).where(Notification.kind == "password_reset"))
     link = re.search(r"/#/reset\?token=[\w-]+", mail).group(0)
     context, _ = open_context(PHONE)

@@ -38,7 +38,8 @@ def short_day(iso: str) -> str:
 
 
 def delivered(f: dict) -> str:
-    return f"{fmt(f['delivered_pct'], '%')} ({fmt(f['delivered_minutes'] / 60)} of {fmt(f['commissioned_minutes'] / 60)} h)"
+    return (f"{fmt(f['delivered_pct'], '%')} "
+            f"({fmt(f['delivered_minutes'] / 60)} of {fmt(f['commissioned_minutes'] / 60)} h)")
 
 
 def figure(page, caption: str):
@@ -78,9 +79,16 @@ def assert_screen_matches(page, r: dict) -> None:
         for c in r["punctuality"]["filters"]["contracts"]]
 
     assert table_rows(page, "Each missed visit") == [
-        [f"{short_day(v['local_date'])} {v['local_time']}", v["client_name"], ", ".join(w["worker_name"] for w in v["workers"]),
-         REASONS[v["reason_code"]], (v["resolution"] or "").split(": ", 1)[-1], "Yes" if v["resolved"] else "Open"]
-        for v in r["missed"]["rows"]]
+        [
+            f"{short_day(v['local_date'])} {v['local_time']}",
+            v["client_name"],
+            ", ".join(w["worker_name"] for w in v["workers"]),
+            REASONS[v["reason_code"]],
+            (v["resolution"] or "").split(": ", 1)[-1],
+            "Yes" if v["resolved"] else "Open",
+        ]
+        for v in r["missed"]["rows"]
+    ]
 
     d = r["delivery"]
     assert numbers(figure(page, "Delivered against commissioned hours")) == {
@@ -122,17 +130,31 @@ def test_coordinator_reads_their_own_kpis_for_a_chosen_period(open_context, app,
     expect(figure(page, "Punctuality by week")).to_contain_text("Punctuality by week: 42.9% on time of 7 due")
     assert table_rows(page, "Each missed visit") == [
         ["Thu 5 Feb 09:00", "AlphaClient1", "Alpha Worker 1", "Client in hospital", "Admitted overnight", "Yes"],
-        ["Fri 13 Feb 09:00", "AlphaClient1", "Alpha Worker 2", "No reason yet", "", "Open"]]
-    assert numbers(figure(page, "By client")) == {"AlphaClient2": "4.5% (1.3 of 28 h)", "AlphaClient1": "4.8% (1.3 of 28 h)"}
-    assert numbers(figure(page, "Four-week flexible packages")) == {"AlphaClient2, Mon 2 Feb – Sun 1 Mar": "4.5% (1.3 of 28 h)"}
+        ["Fri 13 Feb 09:00", "AlphaClient1", "Alpha Worker 2", "No reason yet", "", "Open"],
+    ]
+    assert numbers(figure(page, "By client")) == {
+        "AlphaClient2": "4.5% (1.3 of 28 h)",
+        "AlphaClient1": "4.8% (1.3 of 28 h)",
+    }
+    assert numbers(figure(page, "Four-week flexible packages")) == {
+        "AlphaClient2, Mon 2 Feb – Sun 1 Mar": "4.5% (1.3 of 28 h)"
+    }
     assert numbers(figure(page, "Different carers per client")) == {
-        "AlphaClient1": "2 carers, 100% by regulars", "AlphaClient2": "1 carer, 100% by regulars"}
-    assert numbers(figure(page, "AlphaClient1: I can get to the shops")) == {"Mon 2 Feb": "2", "Tue 3 Feb": "3", "Wed 4 Feb": "4"}
+        "AlphaClient1": "2 carers, 100% by regulars",
+        "AlphaClient2": "1 carer, 100% by regulars",
+    }
+    assert numbers(figure(page, "AlphaClient1: I can get to the shops")) == {
+        "Mon 2 Feb": "2",
+        "Tue 3 Feb": "3",
+        "Wed 4 Feb": "4",
+    }
     expect(figure(page, "AlphaClient2: I can get to the shops")).to_contain_text("Score 3 to 2 (-1), out of 5.")
     assert page.locator(".chart svg[role=img]").count() >= 12
     check_screen(page, "reports", "desktop")
 
-    rows = list(csv.DictReader(io.StringIO(download(page, "Punctuality (CSV)", tmp_path).read_text(encoding="utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(download(page, "Punctuality (CSV)", tmp_path).read_text(encoding="utf-8-sig")))
+    )
     [total] = [row for row in rows if row["week"] == "total"]
     assert (total["due"], total["on_time"], total["missed"]) == ("7", "3", "2")
     expect(page.get_by_text("Downloaded caremon-punctuality-2026-02-02-2026-03-01.csv.")).to_be_visible()

@@ -67,7 +67,9 @@ def test_officer_sees_what_another_rule_set_would_cost(open_context, app, size):
     expect(summary).to_contain_text(f"Under actual-by-minute{expected['repriced']['payable_minutes']} min")
     flags = page.get_by_role("table", name="By flag")
     # The 7 units over nothing: paid 42.84 under the units, nothing flagged under actual-by-minute.
-    expect(flags.locator("tr", has_text="Over the authorisation")).to_contain_text(f"0 min, 0.00−105 min, {money(-7 * 612)}")
+    expect(flags.locator("tr", has_text="Over the authorisation")).to_contain_text(
+        f"0 min, 0.00−105 min, {money(-7 * 612)}"
+    )
     expect(page.get_by_role("table", name="By provider")).to_contain_text(s.provider.name)
     clients = page.get_by_role("table", name="By client")
     expect(clients).to_contain_text(s.clients[0].reference)

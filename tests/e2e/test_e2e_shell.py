@@ -34,8 +34,11 @@ def test_every_screen_keeps_the_policy_is_accessible_and_is_captured(open_contex
     mark_late(world.visit_late)
     a = world.alpha
 
-    context, recorder = open_context(SIZES[size], geolocation={"latitude": a.clients[0].lat, "longitude": a.clients[0].lon,
-                                                               "accuracy": 10}, permissions=["geolocation"])
+    context, recorder = open_context(
+        SIZES[size],
+        geolocation={"latitude": a.clients[0].lat, "longitude": a.clients[0].lon, "accuracy": 10},
+        permissions=["geolocation"],
+    )
     recorders = [recorder]
     page = context.new_page()
     response = page.goto("/")

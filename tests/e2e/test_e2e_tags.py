@@ -95,9 +95,17 @@ def test_coordinator_sees_how_presence_was_shown_and_a_bad_tag_flagged(open_cont
     visit = world.visit_online
     for kind, presence, minutes in (("check_in", {"method": "code", "code": good.code}, 0),
                                     ("check_out", {"method": "qr", "tag": issuing.payload_of(other)}, 30)):
-        record_event(worker_id=a.workers[0].id, visit_id=visit.id, now=utcnow(), data={
-            "idempotency_key": str(uuid.uuid4()), "kind": kind, "device_time": visit.planned_start + timedelta(minutes=minutes),
-            **presence})
+        record_event(
+            worker_id=a.workers[0].id,
+            visit_id=visit.id,
+            now=utcnow(),
+            data={
+                "idempotency_key": str(uuid.uuid4()),
+                "kind": kind,
+                "device_time": visit.planned_start + timedelta(minutes=minutes),
+                **presence,
+            },
+        )
     db.session.commit()
     page = signed_in(open_context, a.coordinator, DESKTOP)
     page.locator(f'.block[data-visit-id="{visit.id}"]').click()

@@ -17,17 +17,25 @@ from tests.factories import HOME
 pytestmark = pytest.mark.e2e
 
 OUTBOX_KEYS = """async () => {
-  const db = await new Promise((ok, fail) => { const r = indexedDB.open('caremon'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
-  const rows = await new Promise((ok) => { const r = db.transaction('outbox').objectStore('outbox').getAll(); r.onsuccess = () => ok(r.result); });
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open('caremon'); r.onsuccess = () => ok(r.result); r.onerror = fail;
+  });
+  const rows = await new Promise((ok) => {
+    const r = db.transaction('outbox').objectStore('outbox').getAll(); r.onsuccess = () => ok(r.result);
+  });
   return rows.map((e) => ({key: e.idempotency_key, state: e.state, visit_id: e.visit_id || null}));
 }"""
 
 # Puts every stored entry back in the queue, as if the server's answers had been lost on the way back.
 FORGET_ANSWERS = """async () => {
-  const db = await new Promise((ok, fail) => { const r = indexedDB.open('caremon'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open('caremon'); r.onsuccess = () => ok(r.result); r.onerror = fail;
+  });
   const store = db.transaction('outbox', 'readwrite').objectStore('outbox');
   const rows = await new Promise((ok) => { const r = store.getAll(); r.onsuccess = () => ok(r.result); });
-  await Promise.all(rows.map((e) => new Promise((ok) => { const r = store.put({...e, state: 'pending'}); r.onsuccess = ok; })));
+  await Promise.all(rows.map((e) => new Promise((ok) => {
+    const r = store.put({...e, state: 'pending'}); r.onsuccess = ok;
+  })));
   return rows.length;
 }"""
 
@@ -90,7 +98,15 @@ def test_full_visit_with_location_lands_in_the_database(open_context, app):
     badge_pending(page, 0)
 
     events = events_of(visit.id)
-    assert [e.kind for e in events] == ["arrival", "check_in", "task_done", "task_done", "outcome_progress", "note", "check_out"]
+    assert [e.kind for e in events] == [
+        "arrival",
+        "check_in",
+        "task_done",
+        "task_done",
+        "outcome_progress",
+        "note",
+        "check_out",
+    ]
     assert events[-1].payload == {"short_reason": "Client had a hospital appointment"}
     assert {e.payload.get("task") for e in events if e.kind == "task_done"} == {"Breakfast", "Medication"}
     check_in = events[1]
@@ -99,10 +115,14 @@ def test_full_visit_with_location_lands_in_the_database(open_context, app):
     assert len({e.idempotency_key for e in events}) == len(events)
     db.session.expire_all()
     assert db.session.get(Visit, visit.id).status == "completed"
-    assert [(p.score, p.comment) for p in fresh(OutcomeProgress, visit_id=visit.id)] == [(4, "Walked to the gate with a frame")]
+    assert [(p.score, p.comment) for p in fresh(OutcomeProgress, visit_id=visit.id)] == [
+        (4, "Walked to the gate with a frame")
+    ]
     # The session lives in httpOnly cookies only: nothing in web storage, nothing readable by scripts.
     storage = page.evaluate("() => [localStorage.length, sessionStorage.length, document.cookie]")
-    assert storage[:2] == [0, 0] and "access_token_cookie" not in storage[2] and "refresh_token_cookie" not in storage[2]
+    assert (
+        storage[:2] == [0, 0] and "access_token_cookie" not in storage[2] and "refresh_token_cookie" not in storage[2]
+    )
     cookies = {c["name"]: c for c in context.cookies()}
     assert cookies["access_token_cookie"]["httpOnly"] and cookies["refresh_token_cookie"]["httpOnly"]
     assert cookies["refresh_token_cookie"]["path"] == "/api/v1/auth"
@@ -162,7 +182,9 @@ def test_refused_location_is_recorded_unverified_with_a_clear_message(open_conte
     log_in(page, world.alpha.worker_users[0].email, None)
     page.locator(f'.run-item[data-visit-id="{visit.id}"]').click()
     page.get_by_role("button", name="Check in").click()
-    expect(page.get_by_text(re.compile("Location is switched off for Caremon, so this is recorded as unverified"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("Location is switched off for Caremon, so this is recorded as unverified"))
+    ).to_be_visible()
     expect(page.get_by_text(re.compile("Checked in .* no location"))).to_be_visible()
     badge_pending(page, 0)
     screenshot(page, "worker-visit-no-location-phone")

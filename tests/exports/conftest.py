@@ -25,7 +25,9 @@ def ew(client, world):
     """
     a = world.alpha
     world.north.timezone = "America/New_York"
-    db.session.scalars(db.select(CarePackage).where(CarePackage.client_id == a.clients[0].id)).one().service_code = "T1019"
+    db.session.scalars(
+        db.select(CarePackage).where(CarePackage.client_id == a.clients[0].id)
+    ).one().service_code = "T1019"
     a.visits[1].service_code = "S5125"
     a.workers[0].staff_ref = "EMP-17"
     db.session.commit()

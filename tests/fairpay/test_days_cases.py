@@ -52,7 +52,12 @@ def test_two_visits_with_travel_and_waiting():
     assert figures(day) == (60, 10, 5, 75, 60)
     assert [(leg.gap_minutes, leg.travel_minutes, leg.waiting_minutes) for leg in day.legs] == [(15, 10, 5)]
     # 60 paid min x 1200p/h = 1200p over 75 min worked: 1200 x 60 / 75 = 960p/h, below 1271
-    assert (day.pay_minor, day.effective_hourly_minor, day.minimum_hourly_minor, day.below_minimum) == (1200, 960, 1271, True)
+    assert (day.pay_minor, day.effective_hourly_minor, day.minimum_hourly_minor, day.below_minimum) == (
+        1200,
+        960,
+        1271,
+        True,
+    )
 
 
 def test_paid_travel_counts_in_pay():
@@ -71,9 +76,15 @@ def test_a_rate_that_clears_the_minimum():
 
 def test_exactly_the_minimum_is_not_below():
     # 60 paid min at 1271p/h over 60 min worked (same home, no gap): 1271 x 60 = 1271 x 60
-    day = only(days(stint(1, A, f"{MON} 09:00", f"{MON} 09:30"), stint(2, A, f"{MON} 09:30", f"{MON} 10:00"),
-                    rate=1271))
-    assert (day.pay_minor, day.working_minutes, day.effective_hourly_minor, day.below_minimum) == (1271, 60, 1271, False)
+    day = only(
+        days(stint(1, A, f"{MON} 09:00", f"{MON} 09:30"), stint(2, A, f"{MON} 09:30", f"{MON} 10:00"), rate=1271)
+    )
+    assert (day.pay_minor, day.working_minutes, day.effective_hourly_minor, day.below_minimum) == (
+        1271,
+        60,
+        1271,
+        False,
+    )
 
 
 def test_travel_is_at_most_the_gap():
@@ -121,7 +132,9 @@ def test_a_run_across_midnight_belongs_to_the_day_it_started():
 
 
 def test_a_morning_run_after_a_night_run_is_the_next_day():
-    found = days(stint(1, A, "2026-11-23 22:30", "2026-11-23 23:30"), stint(2, B, "2026-11-24 07:00", "2026-11-24 07:30"))
+    found = days(
+        stint(1, A, "2026-11-23 22:30", "2026-11-23 23:30"), stint(2, B, "2026-11-24 07:00", "2026-11-24 07:30")
+    )
     assert [(d.local_date, d.working_minutes) for d in found] == [(date(2026, 11, 23), 60), (date(2026, 11, 24), 30)]
 
 
@@ -178,7 +191,9 @@ def test_overlapping_visits_count_their_time_once():
 
 
 def test_seconds_are_cut_to_the_minute():
-    day = only(days(stint(1, A, f"{MON} 09:00:59", f"{MON} 09:30:30"), stint(2, B, f"{MON} 09:45:10", f"{MON} 10:15:59")))
+    day = only(
+        days(stint(1, A, f"{MON} 09:00:59", f"{MON} 09:30:30"), stint(2, B, f"{MON} 09:45:10", f"{MON} 10:15:59"))
+    )
     assert figures(day) == (60, 10, 5, 75, 60)
 
 
@@ -209,8 +224,12 @@ def test_a_period_is_judged_on_its_days_added_up(pays_travel, pay, effective):
 def test_a_period_below_on_one_day_may_clear_the_minimum_overall():
     # day 1: 30 paid min at 2000p/h = 1000p over 60 min worked (a 30 min wait): 1000p/h, below
     # day 2: 120 paid min = 4000p over 120 min: 2000p/h. Together 5000p over 180 min = 1666.67 -> 1667p/h, above
-    found = days(stint(1, A, f"{MON} 09:00", f"{MON} 09:15", paid=30), stint(2, A, f"{MON} 09:45", f"{MON} 10:00", paid=0),
-                 stint(3, A, "2026-11-24 09:00", "2026-11-24 11:00", paid=120), rate=2000)
+    found = days(
+        stint(1, A, f"{MON} 09:00", f"{MON} 09:15", paid=30),
+        stint(2, A, f"{MON} 09:45", f"{MON} 10:00", paid=0),
+        stint(3, A, "2026-11-24 09:00", "2026-11-24 11:00", paid=120),
+        rate=2000,
+    )
     assert [d.below_minimum for d in found] == [True, False]
     total = summarise(found)
     assert (total.pay_minor, total.working_minutes, total.effective_hourly_minor) == (5000, 180, 1667)

@@ -55,7 +55,9 @@ def fp(app):
     home_a = client_for(acme.contract, "Ada", *A)
     home_b = client_for(acme.contract, "Bob", *B)
     v1 = visit(home_a, "2026-11-23 22:30", 45, status="completed")
-    done(v1, acme, "2026-11-23 22:40", acme.workers[0], "2026-11-23 22:30", "2026-11-23 23:15", tasks=("Supper", "Meds"))
+    done(
+        v1, acme, "2026-11-23 22:40", acme.workers[0], "2026-11-23 22:30", "2026-11-23 23:15", tasks=("Supper", "Meds")
+    )
     v2 = visit(home_b, "2026-11-23 23:30", 45, status="completed")
     done(v2, acme, "2026-11-23 23:40", acme.workers[0], "2026-11-23 23:30", "2026-11-24 00:15")
     carer(v2, acme.workers[1], "2026-11-23 23:33", "2026-11-24 00:14")  # the double-up partner
@@ -126,7 +128,12 @@ def test_working_time_across_the_autumn_clock_change_is_real_elapsed_time(client
     row = row_of(report(client, fp.admin, date_from="2026-10-25", date_to="2026-10-25"), fp.acme.workers[0])
     # 00:50 BST (23:50 UTC) to 01:20 GMT (01:20 UTC): 90 minutes, though the wall clock says 30;
     # paid 90 capped at planned 30 + 15 = 45; the October minimum (1271 from April 2026)
-    assert (row["date"], row["contact_minutes"], row["working_minutes"], row["paid_minutes"]) == ("2026-10-25", 90, 90, 45)
+    assert (row["date"], row["contact_minutes"], row["working_minutes"], row["paid_minutes"]) == (
+        "2026-10-25",
+        90,
+        90,
+        45,
+    )
     assert (row["pay_minor"], row["effective_hourly_minor"], row["below_minimum"]) == (900, 600, True)
 
 
@@ -140,7 +147,12 @@ def test_carers_providers_and_totals_add_up(client, fp):
     # Beta's pay is unknown, so everyone's is too
     assert body["totals"]["pay_minor"] is None and body["totals"]["days"] == 3
     carer_1 = next(c for c in body["carers"] if c["worker_id"] == fp.acme.workers[0].id)
-    assert (carer_1["days"], carer_1["days_below"], carer_1["pay_minor"], carer_1["below_minimum"]) == (1, 1, 2400, True)
+    assert (carer_1["days"], carer_1["days_below"], carer_1["pay_minor"], carer_1["below_minimum"]) == (
+        1,
+        1,
+        2400,
+        True,
+    )
     assert body["totals"]["carers"] == 3
     assert body["totals"]["working_minutes"] == sum(r["working_minutes"] for r in body["rows"])
 
@@ -228,9 +240,21 @@ def test_a_worker_reads_their_own_day(client, fp):
     assert r.status_code == 200, r.get_json()
     day = r.get_json()
     t = travel_minutes(A, B)
-    assert [(v["visit_id"], v["client_name"], v["minutes"], v["paid_minutes"], v["travel_before_minutes"],
-             v["waiting_before_minutes"]) for v in day["visits"]] == [
-        (fp.v1.id, "Ada", 45, 45, None, None), (fp.v2.id, "Bob", 45, 45, t, 15 - t), (fp.v3.id, "Ada", 30, 30, t, 15 - t)]
+    assert [
+        (
+            v["visit_id"],
+            v["client_name"],
+            v["minutes"],
+            v["paid_minutes"],
+            v["travel_before_minutes"],
+            v["waiting_before_minutes"],
+        )
+        for v in day["visits"]
+    ] == [
+        (fp.v1.id, "Ada", 45, 45, None, None),
+        (fp.v2.id, "Bob", 45, 45, t, 15 - t),
+        (fp.v3.id, "Ada", 30, 30, t, 15 - t),
+    ]
     first = day["visits"][0]
     assert (first["address"], first["check_in"], first["tasks_done"]) == (
         "1 Ada Street, Kendal", "2026-11-23T22:30:00+00:00", ["Supper", "Meds"])

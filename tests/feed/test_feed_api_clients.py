@@ -116,7 +116,9 @@ def test_revocation_refuses_the_next_request_and_new_tokens(client, world):
     r = feed_workers(client, bearer(token))
     assert r.status_code == 401 and r.get_json()["error"]["code"] == "token_revoked"
     assert grant(client, made, secret).status_code == 401
-    assert client.post(f"/api/v1/api-clients/{made.id}/rotate", headers=headers_for(world.alpha.admin)).status_code == 409
+    assert (
+        client.post(f"/api/v1/api-clients/{made.id}/rotate", headers=headers_for(world.alpha.admin)).status_code == 409
+    )
 
 
 def test_rotation_replaces_the_secret_and_ends_old_tokens(client, world):
@@ -144,7 +146,10 @@ def test_an_expired_token_is_refused(client, world):
 
 def test_another_providers_admin_cannot_rotate_or_revoke(client, world):
     made, secret = api_client_for(world.alpha)
-    for method, url in (("POST", f"/api/v1/api-clients/{made.id}/rotate"), ("DELETE", f"/api/v1/api-clients/{made.id}")):
+    for method, url in (
+        ("POST", f"/api/v1/api-clients/{made.id}/rotate"),
+        ("DELETE", f"/api/v1/api-clients/{made.id}"),
+    ):
         r = client.open(url, method=method, headers=headers_for(world.beta.admin))
         assert r.status_code == 404
     assert grant(client, made, secret).status_code == 200

@@ -150,7 +150,8 @@ def test_the_command_imports_for_a_provider_with_a_dry_run_first(app, world, tmp
     assert dry.exit_code == 1  # a row is rejected
     assert dry.output.splitlines() == [
         "line 2 (W-1): created", "line 3 (W-2): created",
-        "line 4 (W-3): rejected: validation_error: Invalid input {'fields': {'name': ['Missing data for required field.']}}",
+        "line 4 (W-3): rejected: validation_error: "
+        "Invalid input {'fields': {'name': ['Missing data for required field.']}}",
         "workers: 3 rows, 2 would be accepted, 1 rejected (dry run: nothing stored)"]
     assert snapshot() == before
 

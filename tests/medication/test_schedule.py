@@ -61,7 +61,9 @@ def test_clocks_going_back_take_the_first_of_the_repeated_hour_and_keep_the_loca
     assert slots(first, [first, second], meds) == [(1, "01:30", first.planned_start)]
     assert slots(second, [first, second], meds) == []
     late_evening = VisitSlot(3, utc(2026, 10, 24, 23, 30), None)
-    assert slots(late_evening, [late_evening], [[version(times=("00:30",))]]) == [(1, "00:30", late_evening.planned_start)]
+    assert slots(late_evening, [late_evening], [[version(times=("00:30",))]]) == [
+        (1, "00:30", late_evening.planned_start)
+    ]
 
 
 def test_a_visit_moved_takes_its_doses_and_one_moved_too_far_loses_them():

@@ -42,7 +42,10 @@ def test_other_provider_cannot_see_or_acknowledge(client, world):
     assert alert.id not in [a["id"] for a in listed]
     r = client.post(f"/api/v1/alerts/{alert.id}/acknowledge", headers=headers_for(world.beta.coordinator))
     assert r.status_code == 404
-    assert client.post(f"/api/v1/alerts/{2**64}/acknowledge", headers=headers_for(world.alpha.coordinator)).status_code == 404
+    assert (
+        client.post(f"/api/v1/alerts/{2**64}/acknowledge", headers=headers_for(world.alpha.coordinator)).status_code
+        == 404
+    )
     assert db.session.get(Alert, alert.id).acknowledged_at is None
     for outsider in (world.alpha.worker_users[0], world.alpha.family, world.officer):
         assert client.get("/api/v1/alerts", headers=headers_for(outsider)).status_code == 403
@@ -83,7 +86,10 @@ def test_bad_preferences_and_subscriptions_are_422_and_change_nothing(client, wo
     for body in ({"endpoint": "not a url", "keys": SUB["keys"]}, {"endpoint": SUB["endpoint"]}):
         assert client.post("/api/v1/notify/push-subscriptions", json=body, headers=fam).status_code == 422
     assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
-    assert client.put("/api/v1/notify/preferences", json={}, headers=headers_for(world.alpha.coordinator)).status_code == 403
+    assert (
+        client.put("/api/v1/notify/preferences", json={}, headers=headers_for(world.alpha.coordinator)).status_code
+        == 403
+    )
 
 
 def post_event(client, world, kind, at, lat):

@@ -20,7 +20,13 @@ from tests.factories import HOME
 from tests.sessions import headers_for
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-SETTINGS = {**load_settings(), "travel_road_factor": 1.0, "travel_speed_car_kmh": 20, "prediction_lookahead_minutes": 120, "escalation_minutes": 15}
+SETTINGS = {
+    **load_settings(),
+    "travel_road_factor": 1.0,
+    "travel_speed_car_kmh": 20,
+    "prediction_lookahead_minutes": 120,
+    "escalation_minutes": 15,
+}
 # 25 km due north of the home: 0.2248 degrees of latitude here.
 FAR = (HOME[0] + 0.2248, HOME[1])
 

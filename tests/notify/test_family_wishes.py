@@ -1,4 +1,5 @@
-"""Quiet hours are the relative's local time, in summer and on clock-change nights, and are checked again at send time."""
+"""Quiet hours are the relative's local time, in summer and on clock-change nights, and are checked again at send
+time."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -130,4 +131,7 @@ def test_staff_escalations_ignore_family_wishes(app):
     db.session.commit()
     channel = Recording()
     drain({"email": channel}, later)
-    assert sorted(channel.recipients) == ["oncall@alpha.example"] * 2 + ["oncall@beta.example"] * 2 + ["oncall@gamma.example"] * 2
+    assert (
+        sorted(channel.recipients)
+        == ["oncall@alpha.example"] * 2 + ["oncall@beta.example"] * 2 + ["oncall@gamma.example"] * 2
+    )

@@ -142,7 +142,8 @@ def test_web_push_is_encrypted_for_the_subscriber_and_decrypts(app, world):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     PushEndpoint.received = []
     receiver = ec.generate_private_key(ec.SECP256R1())
-    public = receiver.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    public = receiver.public_key().public_bytes(serialization.Encoding.X962,
+                                                serialization.PublicFormat.UncompressedPoint)
     auth = os.urandom(16)
     b64 = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()  # noqa: E731
     sub = PushSubscription(user_id=world.alpha.family.id, endpoint=f"http://127.0.0.1:{server.server_port}/push/1",

@@ -48,11 +48,23 @@ def exception(v: Visit, kind: str, worker: Worker | None = None, resolved: bool 
                               resolved_at=raised if resolved else None))
 
 
-def activity(client: Client, worker: Worker, recorder: User, category: str, minutes: int, when: str) -> NonContactActivity:
-    return add(NonContactActivity(
-        idempotency_key=str(uuid.uuid4()), payload_hash="0" * 64, client_id=client.id, contract_id=client.contract_id,
-        provider_id=client.contract.provider_id, worker_id=worker.id, recorded_by=recorder.id, category=category,
-        minutes=minutes, occurred_at=at(when)))
+def activity(
+    client: Client, worker: Worker, recorder: User, category: str, minutes: int, when: str
+) -> NonContactActivity:
+    return add(
+        NonContactActivity(
+            idempotency_key=str(uuid.uuid4()),
+            payload_hash="0" * 64,
+            client_id=client.id,
+            contract_id=client.contract_id,
+            provider_id=client.contract.provider_id,
+            worker_id=worker.id,
+            recorded_by=recorder.id,
+            category=category,
+            minutes=minutes,
+            occurred_at=at(when),
+        )
+    )
 
 
 def package(client: Client, weekly: int, starts: date, ends: date | None = None) -> CarePackage:

@@ -99,7 +99,8 @@ def test_a_download_cut_short_is_audited_as_incomplete(client, pw):
     r = client.get("/api/v1/exports/visits", query_string=WEEK, headers=headers_for(pw.officer), buffered=False)
     # Before a byte is read the export is already on the record, should the process die mid-stream.
     (opened,) = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "payments.export_started"))
-    assert (opened.user_id, opened.details["date_from"], opened.details["format"]) == (pw.officer.id, "2026-11-23", "csv")
+    assert (opened.user_id, opened.details["date_from"], opened.details["format"]) == (
+        pw.officer.id, "2026-11-23", "csv")
     assert not db.session.scalars(select(AuditEntry).where(AuditEntry.action == "payments.export")).all()
     first = next(iter(r.response))
     assert first.startswith(b"row_kind,")
@@ -331,8 +332,8 @@ def test_upload_an_invoice_and_reconcile_it(client, pw):
         assert report["summary"]["invoiced"] == {"lines": 2, "minutes": 90, "amount_pence": 3750}
     listed = get(client, pw.officer, "/api/v1/invoices", contract_id=pw.alpha.contract.id).get_json()
     assert [i["id"] for i in listed] == [invoice["id"]]
-    assert db.session.scalar(select(AuditEntry.details).where(AuditEntry.action == "payments.invoice_upload"))["sha256"] \
-        == hashlib.sha256(invoice_csv(pw).encode()).hexdigest()
+    audited = db.session.scalar(select(AuditEntry.details).where(AuditEntry.action == "payments.invoice_upload"))
+    assert audited["sha256"] == hashlib.sha256(invoice_csv(pw).encode()).hexdigest()
 
 
 def test_upload_as_a_multipart_file(client, pw):

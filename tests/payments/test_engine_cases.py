@@ -214,7 +214,8 @@ def test_clock_change_explanation_shows_both_offsets():
 ])
 def test_access_time_when_the_rule_set_pays_it(arrival, minutes):
     paying = replace(rules("actual-by-minute"), pay_access_time=True)
-    line = pay_carer(visit(f"{MON} 09:00", 30), carer(f"{MON} 09:00", f"{MON} 09:30", arrival=arrival), paying, CALENDAR)
+    line = pay_carer(visit(f"{MON} 09:00", 30), carer(f"{MON} 09:00", f"{MON} 09:30", arrival=arrival),
+                     paying, CALENDAR)
     assert line.minutes == minutes
     assert (line.steps[1].rule, line.steps[1].after) == ("access_time", minutes)
     unpaid = pay_carer(visit(f"{MON} 09:00", 30), carer(f"{MON} 09:00", f"{MON} 09:30", arrival=arrival),
@@ -282,26 +283,52 @@ def stay(minutes: float, planned: int = 30, start=TUE, **options) -> VisitFacts:
 ROUND_CASES = [
     pytest.param("actual-by-minute", stay(45 + 59 / 60), [(45, 1800, None)], id="abm-planned-plus-15-and-59s"),
     pytest.param("actual-by-minute", stay(0), [(30, 1200, None)], id="abm-zero-minutes-paid-minimum"),
-    pytest.param("actual-by-minute", visit_facts(30, carer_facts(TUE, after(30), worker=1), carer_facts(None, None, worker=2)),
-                 [(30, 1200, None), (0, 0, None)], id="abm-double-up-second-carer-recorded-nothing"),
-    pytest.param("actual-by-minute",
-                 visit_facts(120, carer_facts(local(2026, 10, 25, 0, 30), local(2026, 10, 25, 1, 30, fold=0)),
-                             start=local(2026, 10, 25, 0, 30)),
-                 [(60, 3000, None)], id="abm-clocks-back-2026-first-0130"),
-    pytest.param("actual-by-minute", stay(45, planned=45, start=local(2026, 12, 24, 23, 30)), [(45, 1800, None)],
-                 id="abm-christmas-eve-start-into-christmas-day-is-weekday"),
-    pytest.param("actual-by-minute", visit_facts(30, carer_facts(TUE, after(40), arrival=after(-10))), [(40, 1600, None)],
-                 id="abm-access-time-not-paid"),
+    pytest.param(
+        "actual-by-minute",
+        visit_facts(30, carer_facts(TUE, after(30), worker=1), carer_facts(None, None, worker=2)),
+        [(30, 1200, None), (0, 0, None)],
+        id="abm-double-up-second-carer-recorded-nothing",
+    ),
+    pytest.param(
+        "actual-by-minute",
+        visit_facts(
+            120,
+            carer_facts(local(2026, 10, 25, 0, 30), local(2026, 10, 25, 1, 30, fold=0)),
+            start=local(2026, 10, 25, 0, 30),
+        ),
+        [(60, 3000, None)],
+        id="abm-clocks-back-2026-first-0130",
+    ),
+    pytest.param(
+        "actual-by-minute",
+        stay(45, planned=45, start=local(2026, 12, 24, 23, 30)),
+        [(45, 1800, None)],
+        id="abm-christmas-eve-start-into-christmas-day-is-weekday",
+    ),
+    pytest.param(
+        "actual-by-minute",
+        visit_facts(30, carer_facts(TUE, after(40), arrival=after(-10))),
+        [(40, 1600, None)],
+        id="abm-access-time-not-paid",
+    ),
     pytest.param("banded", stay(24 + 59 / 60), [(15, 600, None)], id="banded-24m59s-below-tolerance"),
     pytest.param("banded", stay(61, approved=True), [(60, 2400, None)], id="banded-overrun-approved"),
     pytest.param("banded", stay(38, planned=45), [(30, 1200, None)], id="banded-planned-45-actual-38"),
     pytest.param("banded", stay(40, planned=45), [(45, 1800, None)], id="banded-planned-45-actual-40"),
     pytest.param("banded", stay(22, planned=20), [(20, 800, None)], id="banded-planned-off-band-not-below-planned"),
     pytest.param("commissioned", stay(15, planned=15), [(15, 600, None)], id="commissioned-no-minimum"),
-    pytest.param("commissioned", visit_facts(45, carer_facts(TUE, after(45), worker=1), carer_facts(TUE, after(10), worker=2)),
-                 [(45, 1800, None), (45, 1800, None)], id="commissioned-double-up"),
-    pytest.param("commissioned", stay(45, planned=45, start=local(2026, 1, 18, 8, 0)), [(45, 2250, None)],
-                 id="commissioned-sunday"),
+    pytest.param(
+        "commissioned",
+        visit_facts(45, carer_facts(TUE, after(45), worker=1), carer_facts(TUE, after(10), worker=2)),
+        [(45, 1800, None), (45, 1800, None)],
+        id="commissioned-double-up",
+    ),
+    pytest.param(
+        "commissioned",
+        stay(45, planned=45, start=local(2026, 1, 18, 8, 0)),
+        [(45, 2250, None)],
+        id="commissioned-sunday",
+    ),
     pytest.param("guaranteed-85", stay(10), [(30, 1200, None)], id="guaranteed-visit-minimum"),
     pytest.param("flex-4-week", stay(50), [(45, 1800, None)], id="flex-visit-cap"),
 ]
@@ -433,8 +460,10 @@ def test_shipped_rates_are_applied():
 
 
 def test_line_carries_exact_money_and_the_day_kind():
-    payable = pay(visit_facts(30, carer_facts(TUE, after(35), 1), carer_facts(TUE, None, 2), start=local(2026, 1, 17, 8, 0)),
-                  ROUND_RULES["actual-by-minute"])
+    payable = pay(
+        visit_facts(30, carer_facts(TUE, after(35), 1), carer_facts(TUE, None, 2), start=local(2026, 1, 17, 8, 0)),
+        ROUND_RULES["actual-by-minute"],
+    )
     paid, held = payable.lines
     assert (paid.minutes, paid.amount_pence, paid.multiplier, paid.held) == (35, 1750, Decimal("1.25"), False)
     assert isinstance(paid.amount_pence, int) and isinstance(paid.multiplier, Decimal)

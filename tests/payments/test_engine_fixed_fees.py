@@ -23,7 +23,9 @@ UNSOCIABLE = rules("unsociable-hours")
 
 
 def paid(facts, rule_set=UNSOCIABLE):
-    return [(line.outcome, line.minutes, line.amount_pence) for line in payable_for_visit(facts, rule_set, CALENDAR).lines]
+    return [
+        (line.outcome, line.minutes, line.amount_pence) for line in payable_for_visit(facts, rule_set, CALENDAR).lines
+    ]
 
 
 # Medication prompts. Practice: councils commission short medication prompts at a flat price per

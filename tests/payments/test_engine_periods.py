@@ -201,19 +201,35 @@ def test_guaranteed_85_explains_itself():
 
 # ---- flex-4-week: delivered minutes up to commissioned + contingency, latest minutes cut first
 
-@pytest.mark.parametrize("payables,commissioned,contingency,expected", [
-    pytest.param(hours(8, FLEX), 480, 0, (480, 19200, "none", 0, 0, 480, 19200), id="exactly-on-the-total"),
-    pytest.param(hours(8, FLEX), 600, 0, (480, 19200, "none", 0, 0, 480, 19200), id="under-the-total-paid-as-delivered"),
-    # 600 delivered, total 480 + 60 = 540: the last hour is not paid.
-    pytest.param(hours(10, FLEX), 480, 60, (600, 24000, "over_total", -60, -2400, 540, 21600),
-                 id="contingency-then-the-last-visit-cut"),
-    # Total 500 + 30 = 530: the 9th hour is paid 50 of 60 minutes (2000p), the 10th not at all.
-    pytest.param(hours(10, FLEX), 500, 30, (600, 24000, "over_total", -70, -2800, 530, 21200),
-                 id="partly-over-visit-paid-up-to-the-total"),
-    pytest.param(hours(10, FLEX), 480, 120, (600, 24000, "none", 0, 0, 600, 24000),
-                 id="contingency-covers-the-overrun"),
-    pytest.param([], 480, 0, (0, 0, "none", 0, 0, 0, 0), id="nothing-delivered-no-guarantee"),
-])
+@pytest.mark.parametrize(
+    "payables,commissioned,contingency,expected",
+    [
+        pytest.param(hours(8, FLEX), 480, 0, (480, 19200, "none", 0, 0, 480, 19200), id="exactly-on-the-total"),
+        pytest.param(
+            hours(8, FLEX), 600, 0, (480, 19200, "none", 0, 0, 480, 19200), id="under-the-total-paid-as-delivered"
+        ),
+        # 600 delivered, total 480 + 60 = 540: the last hour is not paid.
+        pytest.param(
+            hours(10, FLEX),
+            480,
+            60,
+            (600, 24000, "over_total", -60, -2400, 540, 21600),
+            id="contingency-then-the-last-visit-cut",
+        ),
+        # Total 500 + 30 = 530: the 9th hour is paid 50 of 60 minutes (2000p), the 10th not at all.
+        pytest.param(
+            hours(10, FLEX),
+            500,
+            30,
+            (600, 24000, "over_total", -70, -2800, 530, 21200),
+            id="partly-over-visit-paid-up-to-the-total",
+        ),
+        pytest.param(
+            hours(10, FLEX), 480, 120, (600, 24000, "none", 0, 0, 600, 24000), id="contingency-covers-the-overrun"
+        ),
+        pytest.param([], 480, 0, (0, 0, "none", 0, 0, 0, 0), id="nothing-delivered-no-guarantee"),
+    ],
+)
 def test_flex_4_week(payables, commissioned, contingency, expected):
     assert summary(payable_for_period(payables, commissioned, FLEX, contingency)) == expected
 

@@ -23,7 +23,9 @@ UNSOCIABLE = rules("unsociable-hours")
 
 
 def paid(facts, rule_set=UNSOCIABLE):
-    return [(line.outcome, line.minutes, line.amount_pence) for line in payable_for_visit(facts, rule_set, CALENDAR).lines]
+    return [
+        (line.outcome, line.minutes, line.amount_pence) for line in payable_for_visit(facts, rule_set, CALENDAR).lines
+    ]
 
 
 # Tolerance as a share of planned time. Practice: councils' electronic call monitoring terms
@@ -58,7 +60,9 @@ def test_the_share_tolerance_is_explained():
     ("planned", [(PAID, 60, 2400)] * 2),              # the planned 60 each, 120 in all
 ])
 def test_double_up_paid_per_booking(how, expected_each):
-    facts = visit(f"{MON} 10:00", 60, carer(f"{MON} 10:00", f"{MON} 10:40", 1), carer(f"{MON} 10:00", f"{MON} 10:50", 2))
+    facts = visit(
+        f"{MON} 10:00", 60, carer(f"{MON} 10:00", f"{MON} 10:40", 1), carer(f"{MON} 10:00", f"{MON} 10:50", 2)
+    )
     assert paid(facts, replace(UNSOCIABLE, double_up_pay=how)) == expected_each
 
 

@@ -265,7 +265,8 @@ def test_elapsed_time_is_real_time_in_any_zone(start, minutes):
     """Whole minutes are the same whether the times are given in UTC or London local time."""
     end = start + timedelta(minutes=minutes)
     london = ZoneInfo("Europe/London")
-    in_london = VisitFacts(start.astimezone(london), 600, [CarerFacts(1, start.astimezone(london), end.astimezone(london))])
+    in_london = VisitFacts(start.astimezone(london), 600,
+                           [CarerFacts(1, start.astimezone(london), end.astimezone(london))])
     line = payable_for_visit(in_london, RULE_SETS["actual-by-minute"], CALENDAR).lines[0]
     assert line.steps[0].after == minutes
 

@@ -42,7 +42,11 @@ def test_one_row_per_carer_per_visit_with_local_times_flags_and_pay(app):
     assert first["planned_start"] == "2026-11-23T09:00:00+00:00" and first["planned_end"] == "2026-11-23T09:30:00+00:00"
     assert first["check_in"] == "2026-11-23T08:58:00+00:00" and first["actual_minutes"] == 42
     assert (first["payable_minutes"], first["amount_pence"], first["amount"]) == (42, 1750, "17.50")
-    assert (first["worker_reference"], first["carer_position"], first["client_reference"]) == ("AC1", 1, "REF-AcmeClient1")
+    assert (first["worker_reference"], first["carer_position"], first["client_reference"]) == (
+        "AC1",
+        1,
+        "REF-AcmeClient1",
+    )
     assert (first["check_in_location"], first["manual_times"], first["outcome"]) == ("verified", False, "paid")
     assert (second["actual_minutes"], second["payable_minutes"]) == (15, 30)  # the minimum, paid separately
     assert (cancelled["outcome"], cancelled["payable_minutes"]) == ("not_delivered", 0)
@@ -113,8 +117,16 @@ def test_several_contracts_and_totals(app):
     for row in rows_of(s, t):
         totals.add(row)
     result = totals.as_dict()
-    assert (result["rows"], result["payable_minutes"], result["amount_pence"], result["amount"]) == (2, 90, 3750, "37.50")
-    assert [(c["contract_reference"], c["payable_minutes"]) for c in result["by_contract"]] == [("C-Acme", 30), ("C-Bolt", 60)]
+    assert (result["rows"], result["payable_minutes"], result["amount_pence"], result["amount"]) == (
+        2,
+        90,
+        3750,
+        "37.50",
+    )
+    assert [(c["contract_reference"], c["payable_minutes"]) for c in result["by_contract"]] == [
+        ("C-Acme", 30),
+        ("C-Bolt", 60),
+    ]
     assert result["by_kind"] == {"visit": {"rows": 2, "payable_minutes": 90, "amount_pence": 3750}}
 
 
@@ -214,8 +226,9 @@ def test_xlsx_rows_go_on_in_further_sheets_past_a_sheets_limit(app):
 def test_empty_xlsx_still_has_its_columns(app):
     s = setting()
     db.session.commit()
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx_chunks(iter_export_rows([s.contract], *WEEK), Totals(), {}))),
-                                  read_only=True)
+    book = openpyxl.load_workbook(
+        io.BytesIO(b"".join(xlsx_chunks(iter_export_rows([s.contract], *WEEK), Totals(), {}))), read_only=True
+    )
     assert list(book["Rows"].iter_rows(values_only=True)) == [COLUMNS]
 
 
@@ -228,10 +241,20 @@ def _bulk(s, days: int, per_day: int) -> None:
               for d in range(days) for i in range(per_day)]
     db.session.execute(Visit.__table__.insert(), visits)
     ids = db.session.scalars(db.select(Visit.id).where(Visit.contract_id == s.contract.id).order_by(Visit.id)).all()
-    db.session.execute(VisitAssignment.__table__.insert(), [
-        {"visit_id": vid, "worker_id": s.workers[n % 3].id, "position": 1, "manual": False,
-         "checked_in_at": visits[n]["planned_start"], "checked_out_at": visits[n]["planned_start"] + timedelta(minutes=33)}
-        for n, vid in enumerate(ids)])
+    db.session.execute(
+        VisitAssignment.__table__.insert(),
+        [
+            {
+                "visit_id": vid,
+                "worker_id": s.workers[n % 3].id,
+                "position": 1,
+                "manual": False,
+                "checked_in_at": visits[n]["planned_start"],
+                "checked_out_at": visits[n]["planned_start"] + timedelta(minutes=33),
+            }
+            for n, vid in enumerate(ids)
+        ],
+    )
     db.session.commit()
 
 

@@ -51,11 +51,21 @@ def test_seven_second_off_site_visit_is_held_until_accepted(client, world):
     body = payable(client, world, visit)
     assert body["flags"] == ["early", "short", "outside_geofence", "tasks_not_done"]
     [line] = body["lines"]
-    assert (line["outcome"], line["held_reason"], line["minutes"], body["held"]) == ("held", "outside_geofence", 0, True)
-    assert line["steps"][0] == {"rule": "flags", "before": 0, "after": 0,
-                                "note": "flagged short (well under the planned minutes)"}
-    assert line["steps"][1]["note"] == ("flagged outside geofence and short: this contract holds pay until a "
-                                        "coordinator accepts the visit")
+    assert (line["outcome"], line["held_reason"], line["minutes"], body["held"]) == (
+        "held",
+        "outside_geofence",
+        0,
+        True,
+    )
+    assert line["steps"][0] == {
+        "rule": "flags",
+        "before": 0,
+        "after": 0,
+        "note": "flagged short (well under the planned minutes)",
+    }
+    assert line["steps"][1]["note"] == (
+        "flagged outside geofence and short: this contract holds pay until a coordinator accepts the visit"
+    )
 
     r = decide(client, world, visit, "accept", "Client confirms the carer came; GPS was wrong")
     assert r.status_code == 200 and r.get_json()["pay_decision"] == "accept"
@@ -131,10 +141,14 @@ def test_export_shows_held_and_rejected_visits_with_flags(client, world):
     visit = deliver(client, world, 10)
     officer = headers_for(world.officer)
     url = "/api/v1/exports/visits?date_from=2026-11-23&date_to=2026-11-23&format=csv"
-    rows = {r["visit_id"]: r for r in csv.DictReader(io.StringIO(client.get(url, headers=officer).get_data(as_text=True)))}
+    rows = {
+        r["visit_id"]: r for r in csv.DictReader(io.StringIO(client.get(url, headers=officer).get_data(as_text=True)))
+    }
     assert (rows[str(visit.id)]["outcome"], rows[str(visit.id)]["held_reason"]) == ("held", "short")
     decide(client, world, visit, "reject", "Left after ten minutes")
-    rows = {r["visit_id"]: r for r in csv.DictReader(io.StringIO(client.get(url, headers=officer).get_data(as_text=True)))}
+    rows = {
+        r["visit_id"]: r for r in csv.DictReader(io.StringIO(client.get(url, headers=officer).get_data(as_text=True)))
+    }
     assert (rows[str(visit.id)]["outcome"], rows[str(visit.id)]["payable_minutes"]) == ("not_paid", "0")
 
 

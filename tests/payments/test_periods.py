@@ -50,8 +50,19 @@ def rows(s, dates, kind=None) -> list[dict]:
 
 
 def correct(s, v, worker, check_in: str, check_out: str, **extra):
-    correct_times(coordinator(s), v, {"worker_id": worker.id, "check_in_at": at(check_in), "check_out_at": at(check_out),
-                                      "reason_code": "forgot_to_log", "approve_overrun": False, **extra}, utcnow())
+    correct_times(
+        coordinator(s),
+        v,
+        {
+            "worker_id": worker.id,
+            "check_in_at": at(check_in),
+            "check_out_at": at(check_out),
+            "reason_code": "forgot_to_log",
+            "approve_overrun": False,
+            **extra,
+        },
+        utcnow(),
+    )
     db.session.commit()
 
 
@@ -105,8 +116,13 @@ def test_a_correction_after_closing_is_paid_once_in_the_next_export(month):
     replay = rows(s, EARLY_NOVEMBER, "adjustment")
     assert [(r["payable_minutes"], r["period_id"]) for r in replay] == [(-5, november.id), (45, november.id)]
     # what closed periods paid for each visit now matches its live pay
-    paid = dict(db.session.execute(select(PaymentSnapshot.visit_id, func.sum(PaymentSnapshot.payable_minutes))
-                                   .where(PaymentSnapshot.visit_id.is_not(None)).group_by(PaymentSnapshot.visit_id)).all())
+    paid = dict(
+        db.session.execute(
+            select(PaymentSnapshot.visit_id, func.sum(PaymentSnapshot.payable_minutes))
+            .where(PaymentSnapshot.visit_id.is_not(None))
+            .group_by(PaymentSnapshot.visit_id)
+        ).all()
+    )
     assert paid == {s.paid.id: 35, s.held.id: 45, s.november.id: 30}
 
 

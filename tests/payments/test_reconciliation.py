@@ -93,7 +93,10 @@ def test_reconciliation_sorts_every_line_into_its_kind(app):
             for e in report["delivered_not_invoiced"]] == [
         ("visit", forgotten.id, 60, 2500), ("client_day", None, 12, 600)]
     summary = report["summary"]
-    assert summary["payable"] == {"minutes": 30 + 45 + 60 + 40 + 20 + 12, "amount_pence": 1250 + 1875 + 2500 + 1667 + 833 + 600}
+    assert summary["payable"] == {
+        "minutes": 30 + 45 + 60 + 40 + 20 + 12,
+        "amount_pence": 1250 + 1875 + 2500 + 1667 + 833 + 600,
+    }
     assert summary["invoiced_not_delivered"] == {"count": 4, "minutes": 120, "amount_pence": 5000}
     assert summary["delivered_not_invoiced"]["count"] == 2
     assert summary["mismatched"]["difference_amount_pence"] == 625

@@ -169,9 +169,18 @@ def test_rule_set_is_frozen():
 def test_valid_file_loads_with_every_key(tmp_path):
     rules = load_rule_set(write(tmp_path, VALID))
     assert rules == RuleSet(
-        name="council-set", description="test set", basis="actual", rounding_unit_minutes=15,
-        rounding_direction="down", tolerance_minutes=5, tolerance_percent_of_planned=95, cap_minutes_over_planned=15, minimum_minutes=30,
-        pay_access_time=False, paid_activity_categories=frozenset({"review"}), missing_checkout="hold",
+        name="council-set",
+        description="test set",
+        basis="actual",
+        rounding_unit_minutes=15,
+        rounding_direction="down",
+        tolerance_minutes=5,
+        tolerance_percent_of_planned=95,
+        cap_minutes_over_planned=15,
+        minimum_minutes=30,
+        pay_access_time=False,
+        paid_activity_categories=frozenset({"review"}),
+        missing_checkout="hold",
         rates=Rates(2400, Decimal("1.25"), Decimal("1.5")),
         period=PeriodRule("guaranteed_minimum", 4, date(2026, 4, 6), Decimal("0.85")),
     )
@@ -475,7 +484,10 @@ reason_codes = ["device_malfunction"]
 
 def test_the_us_rule_set_bills_by_service_code():
     us = rule_set_named("us-evv-15min")
-    assert (us.service_codes["T1019"].unit_minutes, us.service_codes["T1019"].unit_rounding) == (15, "eight_minute_rule")
+    assert (us.service_codes["T1019"].unit_minutes, us.service_codes["T1019"].unit_rounding) == (
+        15,
+        "eight_minute_rule",
+    )
     assert us.service_codes["S5130"].carry_over == "month"
     assert us.visit_maintenance.window_days == 95
 

@@ -64,7 +64,9 @@ def test_leftover_minutes_carry_to_the_carers_next_homemaker_visit_in_the_month(
     assert (first.units, first.carried_in, first.carried_out) == (1, 0, 14)
     assert (second.units, second.carried_in, second.carried_out) == (2, 14, 0)
     assert second.line.amount_pence == 2 * 455
-    assert "14 min carried from the carer's previous S5130 visit this month" in second.line.steps[-4].note  # no daily limit step
+    assert (
+        "14 min carried from the carer's previous S5130 visit this month" in second.line.steps[-4].note
+    )  # no daily limit step
 
 
 def test_carry_over_is_kept_per_carer_and_ends_with_the_month():
@@ -133,5 +135,8 @@ def test_visit_maintenance_bill_times_are_paid_and_clock_times_kept():
                      bill_end=carer("2026-03-02 10:00", None).check_in, bill_reason="device_malfunction")
     engine_line = pay_carer(visit("2026-03-02 09:00", 60, billed), billed, US, CALENDAR)
     assert engine_line.minutes == 60
-    assert engine_line.steps[0].rule == "bill_time" and "09:20 GMT to 2026-03-02 09:31 GMT kept" in engine_line.steps[0].note
+    assert (
+        engine_line.steps[0].rule == "bill_time"
+        and "09:20 GMT to 2026-03-02 09:31 GMT kept" in engine_line.steps[0].note
+    )
     assert biller().bill(engine_line, CLIENT, "T1019").units == 4

@@ -28,7 +28,9 @@ def day_problem(visits: int, carers: int, seed: int = 1, clients: int | None = N
     for visit_id in range(1, visits + 1):
         client = rng.randrange(clients)
         if peaks:
-            planned = rng.choice((7 * 60, 8 * 60, 12 * 60, 13 * 60, 17 * 60, 19 * 60, 21 * 60)) + rng.randrange(0, spread, 5)
+            planned = rng.choice((7 * 60, 8 * 60, 12 * 60, 13 * 60, 17 * 60, 19 * 60, 21 * 60)) + rng.randrange(
+                0, spread, 5
+            )
         else:
             planned = rng.randrange(7 * 60, 21 * 60 + 30, 5)
         minutes = rng.choice((15, 30, 30, 30, 45, 60))

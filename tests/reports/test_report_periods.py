@@ -36,7 +36,10 @@ def test_the_week_holding_the_october_clock_change_is_169_hours():
 def test_the_march_clock_change_day_is_23_hours():
     period = Period(date(2026, 3, 29), date(2026, 3, 29), LONDON)
     # Sun 29 Mar 00:00 GMT = 00:00 UTC; Mon 30 Mar 00:00 BST = Sun 29 Mar 23:00 UTC.
-    assert period.boundaries(period.days()) == [datetime(2026, 3, 29, tzinfo=UTC), datetime(2026, 3, 29, 23, tzinfo=UTC)]
+    assert period.boundaries(period.days()) == [
+        datetime(2026, 3, 29, tzinfo=UTC),
+        datetime(2026, 3, 29, 23, tzinfo=UTC),
+    ]
 
 
 def test_four_week_blocks_count_from_the_week_of_the_first_date():
@@ -51,7 +54,10 @@ def test_bucket_index_in_sql_matches_the_boundaries_on_every_edge(app):
     bounds = period.boundaries(weeks)
     assert len(weeks) == 10  # Thu 1 Oct (W40) .. Mon 30 Nov (W49)
     # Each boundary and one second either side; the last instant of the period is in the last week.
-    probes = [b + timedelta(seconds=d) for b in bounds[1:-1] for d in (-1, 0, 1)] + [bounds[0], bounds[-1] - timedelta(seconds=1)]
+    probes = [b + timedelta(seconds=d) for b in bounds[1:-1] for d in (-1, 0, 1)] + [
+        bounds[0],
+        bounds[-1] - timedelta(seconds=1),
+    ]
     s = setting()
     client = new_client(s, "Ann")
     for moment in probes:

@@ -33,7 +33,13 @@ def test_check_in_verification_by_week(app):
     assert (w43["verified_pct"], w43["unverified_pct"], w43["outside_pct"], w43["none_pct"], w43["manual_pct"]) == (
         33.3, 16.7, 16.7, 16.7, 16.7)
     # W44: 2 check-ins: none 1, verified 1 -> 50.0% each.
-    assert (w44["check_ins"], w44["verified"], w44["none"], w44["verified_pct"], w44["none_pct"]) == (2, 1, 1, 50.0, 50.0)
+    assert (w44["check_ins"], w44["verified"], w44["none"], w44["verified_pct"], w44["none_pct"]) == (
+        2,
+        1,
+        1,
+        50.0,
+        50.0,
+    )
     # Period: 8: verified 3 (37.5%), unverified 1 (12.5%), outside 1 (12.5%), none 2 (25.0%), manual 1 (12.5%).
     assert report["totals"] == {
         "check_ins": 8, "verified": 3, "unverified": 1, "outside": 1, "none": 2, "invalid": 0, "manual": 1,

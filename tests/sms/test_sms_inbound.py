@@ -58,7 +58,10 @@ def test_in_and_out_by_text_check_in_and_out_and_are_answered(client, world, gat
     r = text(client, f"OUT {code[:3]} {code[3:]}", message_id="SM2")
     assert r.get_json()["outcome"] == "recorded"
     events = db.session.scalars(select(VisitEvent).order_by(VisitEvent.id)).all()
-    assert [(e.kind, e.method, e.verdict) for e in events] == [("check_in", "sms", "verified"), ("check_out", "sms", "verified")]
+    assert [(e.kind, e.method, e.verdict) for e in events] == [
+        ("check_in", "sms", "verified"),
+        ("check_out", "sms", "verified"),
+    ]
     assert db.session.get(Visit, registered.visits[0].id).status == "completed"
     replies = db.session.scalars(select(Notification).order_by(Notification.id)).all()
     assert [(n.channel, n.recipient, n.kind) for n in replies] == [("sms", "+447700900123", "sms_reply")] * 2

@@ -115,8 +115,13 @@ def test_events_for_a_visit_reassigned_or_cancelled_offline_are_kept_and_flagged
     a = world.alpha
     coord = headers_for(a.coordinator)
     v0, v1 = a.visits
-    assert client.patch(f"/api/v1/visits/{v0.id}", json={"worker_ids": [a.workers[1].id]}, headers=coord).status_code == 200
-    assert client.patch(f"/api/v1/visits/{v1.id}", json={"cancel_reason": "In hospital"}, headers=coord).status_code == 200
+    assert (
+        client.patch(f"/api/v1/visits/{v0.id}", json={"worker_ids": [a.workers[1].id]}, headers=coord).status_code
+        == 200
+    )
+    assert (
+        client.patch(f"/api/v1/visits/{v1.id}", json={"cancel_reason": "In hospital"}, headers=coord).status_code == 200
+    )
     r = upload(client, a.worker_users[0], [item(v0, "check_in", world.start)])
     assert r.get_json()["results"][0]["status"] == "accepted"
     assert "reassigned" in r.get_json()["results"][0]["flags"]
@@ -146,7 +151,10 @@ def test_oversized_batches_are_refused_with_the_limits(client, world, app):
     limit = app.config["CAREMON"]["sync_max_items"]
     r = upload(client, user, [item(visit, "note", world.start, text="x")] * (limit + 1))
     assert r.status_code == 413
-    assert r.get_json()["error"]["details"] == {"max_items": limit, "max_bytes": app.config["CAREMON"]["sync_max_bytes"]}
+    assert r.get_json()["error"]["details"] == {
+        "max_items": limit,
+        "max_bytes": app.config["CAREMON"]["sync_max_bytes"],
+    }
     huge = "x" * (app.config["CAREMON"]["sync_max_bytes"] + 1)
     r = upload(client, user, [item(visit, "note", world.start, text=huge)])
     assert r.status_code == 413

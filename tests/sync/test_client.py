@@ -128,7 +128,8 @@ def test_a_login_that_cannot_be_refreshed_fails_loudly_and_keeps_the_queue(app, 
     expired, refresh = minted(world, timedelta(minutes=-1), timedelta(minutes=-1))
     server = Server()
     try:
-        client = SyncClient(str(tmp_path / "queue.db"), server.url, expired, refresh_token=refresh if refresh_too else None)
+        client = SyncClient(str(tmp_path / "queue.db"), server.url, expired,
+                            refresh_token=refresh if refresh_too else None)
         client.enqueue(note(world, 0, 10))
         with pytest.raises(requests.HTTPError) as failure:
             client.sync()

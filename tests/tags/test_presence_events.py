@@ -27,7 +27,9 @@ def check_in_out(client, world, visit, **presence):
 
 
 def held_reason(client, world, visit):
-    [line] = client.get(f"/api/v1/visits/{visit.id}/payable", headers=headers_for(world.alpha.coordinator)).get_json()["lines"]
+    [line] = client.get(f"/api/v1/visits/{visit.id}/payable", headers=headers_for(world.alpha.coordinator)).get_json()[
+        "lines"
+    ]
     return line["outcome"], line["held_reason"]
 
 
@@ -76,7 +78,10 @@ def test_the_code_of_another_home_is_tag_invalid(client, world):
     other = issue(client, world, a.clients[0])
     issue(client, world, a.clients[1])
     body = check_in_out(client, world, visit_at(world, a.clients[1]), method="code", code=other["code"])
-    assert (body["event"]["verdict"], body["event"]["payload"]["tag_problem"]) == ("invalid", "not the code of this home")
+    assert (body["event"]["verdict"], body["event"]["payload"]["tag_problem"]) == (
+        "invalid",
+        "not the code of this home",
+    )
 
 
 def test_a_forged_payload_is_tag_invalid(client, world):
@@ -98,7 +103,9 @@ def test_a_revoked_tag_is_invalid_from_its_revocation_and_the_reissued_one_works
     visit = visit_for(home, later, workers=[world.alpha.workers[0]], tasks=())
     worker = world.alpha.worker_users[0]
     for tag, code, verdict in ((old, "payload", "invalid"), (old, "code", "invalid"), (new, "payload", "verified")):
-        presence = {"method": "qr", "tag": tag["payload"]} if code == "payload" else {"method": "code", "code": tag["code"]}
+        presence = (
+            {"method": "qr", "tag": tag["payload"]} if code == "payload" else {"method": "code", "code": tag["code"]}
+        )
         r = post(client, worker, visit.id, by_tag("arrival", later, **presence))
         assert r.get_json()["event"]["verdict"] == verdict, (tag["version"], code)
 
@@ -139,9 +146,18 @@ def test_offline_scans_are_judged_on_arrival_and_stored_exactly_once(client, wor
     home = world.alpha.clients[0]
     visit = visit_at(world, home)
     tag = issue(client, world, home)
-    items = [{"type": "visit_event", "visit_id": visit.id, **by_tag("check_in", world.start, method="qr", tag=tag["payload"])},
-             {"type": "visit_event", "visit_id": visit.id,
-              **by_tag("check_out", world.start + 30 * M, method="code", code=tag["code"])}]
+    items = [
+        {
+            "type": "visit_event",
+            "visit_id": visit.id,
+            **by_tag("check_in", world.start, method="qr", tag=tag["payload"]),
+        },
+        {
+            "type": "visit_event",
+            "visit_id": visit.id,
+            **by_tag("check_out", world.start + 30 * M, method="code", code=tag["code"]),
+        },
+    ]
     worker = world.alpha.worker_users[0]
     first = upload(client, worker, items)
     assert [r["status"] for r in first.get_json()["results"]] == ["accepted", "accepted"]

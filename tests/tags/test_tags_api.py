@@ -43,11 +43,15 @@ def test_revoke_then_revoke_again_is_a_conflict(client, world):
 def test_labels_are_a_qr_png_and_an_a6_pdf(client, world):
     home = world.alpha.clients[0]
     tag = issue(client, world, home)
-    png = client.get(f"/api/v1/clients/{home.id}/tags/{tag['id']}/label.png", headers=headers_for(world.alpha.coordinator))
+    png = client.get(
+        f"/api/v1/clients/{home.id}/tags/{tag['id']}/label.png", headers=headers_for(world.alpha.coordinator)
+    )
     assert png.status_code == 200 and png.mimetype == "image/png"
     image = Image.open(io.BytesIO(png.data))
     assert image.size[0] == image.size[1] >= 290  # square, 10 px a module
-    pdf = client.get(f"/api/v1/clients/{home.id}/tags/{tag['id']}/label.pdf", headers=headers_for(world.alpha.coordinator))
+    pdf = client.get(
+        f"/api/v1/clients/{home.id}/tags/{tag['id']}/label.pdf", headers=headers_for(world.alpha.coordinator)
+    )
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert b"/MediaBox [0 0 297.64 419.53]" in pdf.data  # A6, in points
 

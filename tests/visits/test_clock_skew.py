@@ -1,4 +1,5 @@
-"""A phone whose clock runs ahead: its events are kept as sent, flagged, hold the pay, and move nobody into the future."""
+"""A phone whose clock runs ahead: its events are kept as sent, flagged, hold the pay, and move nobody into the
+future."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

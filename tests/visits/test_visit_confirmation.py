@@ -32,7 +32,9 @@ def asked(client, world):
     a = world.alpha
     a.contract.require_client_confirmation = True
     db.session.commit()
-    r = client.put(f"/api/v1/clients/{a.clients[0].id}/confirmation-pin", json={"pin": "2468"}, headers=headers_for(a.family))
+    r = client.put(
+        f"/api/v1/clients/{a.clients[0].id}/confirmation-pin", json={"pin": "2468"}, headers=headers_for(a.family)
+    )
     assert r.get_json() == {"pin_set": True}
     assert post(client, a.worker_users[0], a.visits[0].id, event("check_in", world.start)).status_code == 201
     for task in a.visits[0].tasks:
@@ -108,7 +110,9 @@ def test_a_retry_with_another_pin_is_the_stored_check_out(client, world, asked):
 ])
 def test_bad_confirmations_are_422_and_write_nothing(client, world, asked, confirmation, kind):
     before = db.session.scalar(select(func.count()).select_from(VisitEvent))
-    r = post(client, asked.worker_users[0], asked.visits[0].id, event(kind, world.start + 30 * M, confirmation=confirmation))
+    r = post(
+        client, asked.worker_users[0], asked.visits[0].id, event(kind, world.start + 30 * M, confirmation=confirmation)
+    )
     assert (r.status_code, r.get_json()["error"]["code"]) == (422, "validation_error"), r.get_json()
     assert db.session.scalar(select(func.count()).select_from(VisitEvent)) == before
     assert db.session.scalar(select(func.count()).select_from(VisitConfirmation)) == 0

@@ -25,9 +25,22 @@ def test_full_visit_completes_with_verified_times(client, world):
     assert body["event"]["geofence"] == "verified"
     assert body["visit"]["status"] == "in_progress"
     assert body["visit"]["punctuality"] == "on_time"
-    assert post(client, worker, visit.id, event("task_done", t0 + timedelta(minutes=5), task="Breakfast")).status_code == 201
-    r = post(client, worker, visit.id, event("outcome_progress", t0 + timedelta(minutes=6),
-                                              outcome_id=a.outcomes[0].id, score=4, comment="Walked to the gate"))
+    assert (
+        post(client, worker, visit.id, event("task_done", t0 + timedelta(minutes=5), task="Breakfast")).status_code
+        == 201
+    )
+    r = post(
+        client,
+        worker,
+        visit.id,
+        event(
+            "outcome_progress",
+            t0 + timedelta(minutes=6),
+            outcome_id=a.outcomes[0].id,
+            score=4,
+            comment="Walked to the gate",
+        ),
+    )
     assert r.status_code == 201
     r = post(client, worker, visit.id, event("check_out", t0 + timedelta(minutes=31)))
     body = r.get_json()["visit"]
@@ -38,7 +51,13 @@ def test_full_visit_completes_with_verified_times(client, world):
     assert [(p.outcome_id, p.score) for p in progress] == [(a.outcomes[0].id, 4)]
 
     timeline = client.get(f"/api/v1/visits/{visit.id}", headers=headers_for(a.coordinator)).get_json()
-    assert [e["kind"] for e in timeline["events"]] == ["arrival", "check_in", "task_done", "outcome_progress", "check_out"]
+    assert [e["kind"] for e in timeline["events"]] == [
+        "arrival",
+        "check_in",
+        "task_done",
+        "outcome_progress",
+        "check_out",
+    ]
     assert all(e["received_at"] for e in timeline["events"])
 
 
@@ -89,7 +108,9 @@ def test_poor_accuracy_is_unverified_and_far_fix_is_outside(client, world):
 
 def test_event_without_location_is_kept_as_an_exception(client, world):
     a = world.alpha
-    r = post(client, a.worker_users[0], a.visits[0].id, event("check_in", world.start, lat=None, lon=None, accuracy=None))
+    r = post(
+        client, a.worker_users[0], a.visits[0].id, event("check_in", world.start, lat=None, lon=None, accuracy=None)
+    )
     assert r.status_code == 201
     assert r.get_json()["event"]["geofence"] == "none"
     assert r.get_json()["visit"]["open_exceptions"] == ["no_geolocation"]

@@ -71,7 +71,9 @@ def test_create_and_change_answer_with_warnings_and_the_day_lists_them(client, w
     assert audit("visit.create")[-1].details["worker_ids"] == [w0.id]
 
     # Rescheduling it an hour later clears the warning.
-    r = client.patch(f"/api/v1/visits/{created['id']}", headers=staff, json={"planned_start": (T0 + 90 * M).isoformat()})
+    r = client.patch(
+        f"/api/v1/visits/{created['id']}", headers=staff, json={"planned_start": (T0 + 90 * M).isoformat()}
+    )
     assert r.status_code == 200 and r.get_json()["warnings"] == []
     # Reassigning worker 1's 09:00 visit to worker 0 double-books worker 0.
     r = client.patch(f"/api/v1/visits/{a.visits[1].id}", headers=staff, json={"worker_ids": [w0.id]})
@@ -101,7 +103,9 @@ def test_create_and_change_answer_with_warnings_and_the_day_lists_them(client, w
 ])
 def test_bad_changes_are_refused_and_change_nothing(client, world, body, field):
     before = snapshot()
-    r = client.patch(f"/api/v1/visits/{world.alpha.visits[0].id}", json=body, headers=headers_for(world.alpha.coordinator))
+    r = client.patch(
+        f"/api/v1/visits/{world.alpha.visits[0].id}", json=body, headers=headers_for(world.alpha.coordinator)
+    )
     assert r.status_code == 422 and field in r.get_json()["error"]["details"]["fields"]
     assert snapshot() == before
 

@@ -39,8 +39,17 @@ def test_unchanged_files_revalidate_to_304(client):
     assert client.get("/js/app.js", headers={"If-None-Match": etag}).status_code == 304
 
 
-@pytest.mark.parametrize("path", ["/icons/make_icons.py", "/js/../../server/config.py", "/js/%2e%2e/%2e%2e/pyproject.toml",
-                                  "/css/nothing.css", "/server/__init__.py", "/sw.js/x"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/icons/make_icons.py",
+        "/js/../../server/config.py",
+        "/js/%2e%2e/%2e%2e/pyproject.toml",
+        "/css/nothing.css",
+        "/server/__init__.py",
+        "/sw.js/x",
+    ],
+)
 def test_nothing_outside_the_shell_is_served(client, path):
     r = client.get(path)
     assert r.status_code == 404

@@ -159,7 +159,7 @@ def upgrade():
     sa.Column('granted_by', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('granted_at', server.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_contingency_grants_client_id_clients')),
-    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_contingency_grants_contract_id_contracts')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_contingency_grants_contract_id_contracts')),  # noqa: E501
     sa.ForeignKeyConstraint(['granted_by'], ['users.id'], name=op.f('fk_contingency_grants_granted_by_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contingency_grants'))
     )
@@ -224,8 +224,8 @@ def upgrade():
     sa.Column('occurred_at', server.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('received_at', server.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_non_contact_activities_client_id_clients')),
-    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_non_contact_activities_contract_id_contracts')),
-    sa.ForeignKeyConstraint(['provider_id'], ['providers.id'], name=op.f('fk_non_contact_activities_provider_id_providers')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_non_contact_activities_contract_id_contracts')),  # noqa: E501
+    sa.ForeignKeyConstraint(['provider_id'], ['providers.id'], name=op.f('fk_non_contact_activities_provider_id_providers')),  # noqa: E501
     sa.ForeignKeyConstraint(['recorded_by'], ['users.id'], name=op.f('fk_non_contact_activities_recorded_by_users')),
     sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], name=op.f('fk_non_contact_activities_worker_id_workers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_non_contact_activities')),
@@ -347,7 +347,7 @@ def upgrade():
     sa.Column('amount_pence', sa.Integer(), nullable=False),
     sa.Column('row', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_payment_snapshots_contract_id_contracts')),
-    sa.ForeignKeyConstraint(['period_id'], ['payment_periods.id'], name=op.f('fk_payment_snapshots_period_id_payment_periods')),
+    sa.ForeignKeyConstraint(['period_id'], ['payment_periods.id'], name=op.f('fk_payment_snapshots_period_id_payment_periods')),  # noqa: E501
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payment_snapshots'))
     )
     with op.batch_alter_table('payment_snapshots', schema=None) as batch_op:
@@ -410,7 +410,7 @@ def upgrade():
     sa.UniqueConstraint('dedupe_key', name=op.f('uq_alerts_dedupe_key'))
     )
     with op.batch_alter_table('alerts', schema=None) as batch_op:
-        batch_op.create_index('ix_alerts_provider_open', ['provider_id', 'resolved_at', 'acknowledged_at'], unique=False)
+        batch_op.create_index('ix_alerts_provider_open', ['provider_id', 'resolved_at', 'acknowledged_at'], unique=False)  # noqa: E501
         batch_op.create_index(batch_op.f('ix_alerts_visit_id'), ['visit_id'], unique=False)
 
     op.create_table('notifications',
@@ -555,7 +555,7 @@ def upgrade():
     sa.Column('resolved_by', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('correction_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('resolution', sa.String(length=400), nullable=True),
-    sa.ForeignKeyConstraint(['correction_id'], ['visit_corrections.id'], name=op.f('fk_visit_exceptions_correction_id_visit_corrections')),
+    sa.ForeignKeyConstraint(['correction_id'], ['visit_corrections.id'], name=op.f('fk_visit_exceptions_correction_id_visit_corrections')),  # noqa: E501
     sa.ForeignKeyConstraint(['resolved_by'], ['users.id'], name=op.f('fk_visit_exceptions_resolved_by_users')),
     sa.ForeignKeyConstraint(['visit_id'], ['visits.id'], name=op.f('fk_visit_exceptions_visit_id_visits')),
     sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], name=op.f('fk_visit_exceptions_worker_id_workers')),

@@ -50,7 +50,7 @@ def upgrade():
     sa.Column('changed_by', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('created_at', server.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['changed_by'], ['users.id'], name=op.f('fk_medication_versions_changed_by_users')),
-    sa.ForeignKeyConstraint(['medication_id'], ['medications.id'], name=op.f('fk_medication_versions_medication_id_medications')),
+    sa.ForeignKeyConstraint(['medication_id'], ['medications.id'], name=op.f('fk_medication_versions_medication_id_medications')),  # noqa: E501
     sa.PrimaryKeyConstraint('id', name=op.f('pk_medication_versions')),
     sa.UniqueConstraint('medication_id', 'number', name='uq_medication_versions_number')
     )
@@ -78,8 +78,8 @@ def upgrade():
     sa.Column('clock_offset_s', sa.Float(), nullable=True),
     sa.Column('flags', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_dose_records_client_id_clients')),
-    sa.ForeignKeyConstraint(['medication_id'], ['medications.id'], name=op.f('fk_dose_records_medication_id_medications')),
-    sa.ForeignKeyConstraint(['version_id'], ['medication_versions.id'], name=op.f('fk_dose_records_version_id_medication_versions')),
+    sa.ForeignKeyConstraint(['medication_id'], ['medications.id'], name=op.f('fk_dose_records_medication_id_medications')),  # noqa: E501
+    sa.ForeignKeyConstraint(['version_id'], ['medication_versions.id'], name=op.f('fk_dose_records_version_id_medication_versions')),  # noqa: E501
     sa.ForeignKeyConstraint(['visit_id'], ['visits.id'], name=op.f('fk_dose_records_visit_id_visits')),
     sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], name=op.f('fk_dose_records_worker_id_workers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dose_records')),

@@ -52,7 +52,7 @@ def upgrade():
     sa.Column('thresholds', sa.JSON(), nullable=False),
     sa.Column('updated_at', server.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_contract_risk_thresholds_contract_id_contracts')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_contract_risk_thresholds_contract_id_contracts')),  # noqa: E501
     sa.ForeignKeyConstraint(['updated_by'], ['users.id'], name=op.f('fk_contract_risk_thresholds_updated_by_users')),
     sa.PrimaryKeyConstraint('contract_id', name=op.f('pk_contract_risk_thresholds'))
     )
@@ -78,7 +78,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_package_offers_client_id_clients')),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f('fk_package_offers_council_id_councils')),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_package_offers_created_by_users')),
-    sa.ForeignKeyConstraint(['placed_contract_id'], ['contracts.id'], name=op.f('fk_package_offers_placed_contract_id_contracts')),
+    sa.ForeignKeyConstraint(['placed_contract_id'], ['contracts.id'], name=op.f('fk_package_offers_placed_contract_id_contracts')),  # noqa: E501
     sa.ForeignKeyConstraint(['zone_id'], ['zones.id'], name=op.f('fk_package_offers_zone_id_zones')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_package_offers'))
     )
@@ -98,9 +98,9 @@ def upgrade():
     sa.Column('answered_by', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['answered_by'], ['users.id'], name=op.f('fk_package_offer_turns_answered_by_users')),
-    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_package_offer_turns_contract_id_contracts')),
-    sa.ForeignKeyConstraint(['offer_id'], ['package_offers.id'], name=op.f('fk_package_offer_turns_offer_id_package_offers')),
-    sa.ForeignKeyConstraint(['provider_id'], ['providers.id'], name=op.f('fk_package_offer_turns_provider_id_providers')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_package_offer_turns_contract_id_contracts')),  # noqa: E501
+    sa.ForeignKeyConstraint(['offer_id'], ['package_offers.id'], name=op.f('fk_package_offer_turns_offer_id_package_offers')),  # noqa: E501
+    sa.ForeignKeyConstraint(['provider_id'], ['providers.id'], name=op.f('fk_package_offer_turns_provider_id_providers')),  # noqa: E501
     sa.PrimaryKeyConstraint('id', name=op.f('pk_package_offer_turns')),
     sa.UniqueConstraint('offer_id', 'contract_id', name=op.f('uq_package_offer_turns_offer_id'))
     )
