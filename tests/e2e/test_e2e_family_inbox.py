@@ -41,6 +41,7 @@ def test_coordinator_sees_the_unread_badge_reads_and_marks_read(open_context, ap
     tab = page.get_by_role("link", name="From families")
     expect(tab).to_have_attribute("aria-current", "page")
     items = page.locator("[data-family-message-id]")
+    expect(items).to_have_count(2)  # the list is drawn after its request answers
     shown = items.evaluate_all("(els) => els.map((e) => Number(e.dataset.familyMessageId))")
     assert shown == [newest["id"], older["id"]]
     first = items.first
