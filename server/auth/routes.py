@@ -12,32 +12,27 @@ from flask_jwt_extended import (
 )
 from flask_smorest import Blueprint
 from jwt import InvalidTokenError
-from sqlalchemy import select
 
 from server.audit.service import record
 from server.auth import accounts, resets, service, throttle
-from server.auth.models import ADMINS, Role, User
+from server.auth.models import User
 from server.auth.schemas import (
     AccessTokenSchema,
     LanguageChoiceSchema,
     LoginSchema,
     LogoutSchema,
-    ManagedUserSchema,
     PasswordChangeSchema,
     PasswordResetSchema,
-    ResetIssuedSchema,
-    StaffInviteSchema,
     TokensSchema,
-    UserListQuerySchema,
     UserSchema,
 )
-from server.auth.tenancy import current_identity, get_user, roles_required, scope_users
+from server.auth.tenancy import current_identity
 from server.db_types import utcnow
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
 from server.i18n import _
 
-bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login, tokens, passwords and user accounts")
+bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login, tokens, passwords and one's own account")
 
 
 def _address() -> str:
@@ -158,65 +153,3 @@ def redeem_reset(body):
     """Sets a new password with the token from an emailed reset link; each link works once."""
     resets.redeem(body["token"], body["new_password"], utcnow())
     db.session.commit()
-
-
-@bp.patch("/users/<int:user_id>")
-@roles_required(*ADMINS)
-@bp.arguments(ManagedUserSchema(partial=True))
-@bp.response(200, ManagedUserSchema)
-def update_user(body, user_id):
-    """Switch a login off or on, or swap a coordinator and a provider admin; their tokens stop working at once."""
-    ident = current_identity()
-    user = accounts.update_user(ident, get_user(ident, user_id), body, utcnow())
-    db.session.commit()
-    return user
-
-
-@bp.post("/users/<int:user_id>/password-reset")
-@roles_required(*ADMINS)
-@bp.response(202, ResetIssuedSchema)
-def issue_reset(user_id):
-    """Emails the user a one-time link to choose a new password; their current password works until then."""
-    ident = current_identity()
-    token = resets.send_link(ident, get_user(ident, user_id), utcnow(), current_app.config["CAREMON"])
-    db.session.commit()
-    return token
-
-
-@bp.post("/users/<int:user_id>/invitation")
-@roles_required(*ADMINS)
-@bp.response(202, ResetIssuedSchema)
-def resend_invitation(user_id):
-    """Emails the invitation again (a new one-time link to choose a password); earlier links still work once
-    until they expire."""
-    ident = current_identity()
-    token = resets.send_link(ident, get_user(ident, user_id), utcnow(), current_app.config["CAREMON"],
-                              invitation=True)
-    db.session.commit()
-    return token
-
-
-@bp.get("/users")
-@roles_required(*ADMINS)
-@bp.arguments(UserListQuerySchema, location="query")
-@bp.response(200, ManagedUserSchema(many=True))
-def list_users(query):
-    """The logins the caller administers (a provider admin: its staff, workers and the relatives of its
-    clients; a council officer: the council's officers), by name."""
-    stmt = scope_users(select(User), current_identity()).order_by(User.name, User.id)
-    if query["role"]:
-        stmt = stmt.where(User.role == query["role"])
-    return db.session.scalars(stmt).all()
-
-
-@bp.post("/users")
-@roles_required(Role.PROVIDER_ADMIN)
-@bp.arguments(StaffInviteSchema)
-@bp.response(201, ManagedUserSchema)
-def invite_staff(body):
-    """A coordinator or provider admin in the caller's provider, emailed a one-time link to choose a password."""
-    ident, now = current_identity(), utcnow()
-    user = accounts.create_staff(ident, body, now)
-    resets.send_link(ident, user, now, current_app.config["CAREMON"], invitation=True)
-    db.session.commit()
-    return user

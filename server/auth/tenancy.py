@@ -1,7 +1,7 @@
-"""Who is asking, and the slice of data they may see.
+"""Who is asking: the caller's identity from their token, and the roles an endpoint admits.
 
-Every read goes through one of the scope functions here, so tenancy is decided
-in one place; an object outside the caller's slice is reported as not found.
+The slice of data each caller may see is decided where its records live: directory/tenancy.py for
+contracts, clients and managed logins, visits/tenancy.py for visits and a worker's clients.
 """
 from __future__ import annotations
 
@@ -10,14 +10,10 @@ from functools import wraps
 
 from flask import request
 from flask_jwt_extended import get_jwt, get_jwt_identity, verify_jwt_in_request
-from sqlalchemy import or_, select
 
-from server.auth.models import READERS, STAFF, Role, User
-from server.directory.models import Client, Contract, FamilyLink
-from server.errors import ApiError, invalid, not_found
-from server.extensions import db
+from server.auth.models import STAFF
+from server.errors import ApiError
 from server.i18n import _
-from server.visits.models import Visit, VisitAssignment
 
 
 @dataclass(frozen=True)
@@ -39,9 +35,6 @@ class Identity:
     def acts_for_provider(self) -> bool:
         """Provider staff and the provider's API clients see the provider's whole slice."""
         return self.is_provider_staff or self.api_client_id is not None
-
-    def family_client_ids(self):
-        return select(FamilyLink.client_id).where(FamilyLink.user_id == self.user_id)
 
 
 def current_identity() -> Identity:
@@ -80,108 +73,3 @@ def roles_required(*roles: str):
         return wrapper
 
     return decorator
-
-
-def _contract_ids(ident: Identity):
-    if ident.acts_for_provider:
-        return select(Contract.id).where(Contract.provider_id == ident.provider_id)
-    return select(Contract.id).where(Contract.council_id == ident.council_id)
-
-
-def scope_visits(stmt, ident: Identity):
-    if ident.role == Role.WORKER:
-        mine = select(VisitAssignment.visit_id).where(
-            VisitAssignment.worker_id == ident.worker_id, VisitAssignment.removed_at.is_(None)
-        )
-        return stmt.where(Visit.id.in_(mine))
-    if ident.acts_for_provider:
-        return stmt.where(Visit.provider_id == ident.provider_id)
-    if ident.role == Role.COUNCIL_OFFICER:
-        return stmt.where(Visit.contract_id.in_(_contract_ids(ident)))
-    if ident.role == Role.FAMILY:
-        return stmt.where(Visit.client_id.in_(ident.family_client_ids()))
-    return stmt.where(False)
-
-
-def scope_clients(stmt, ident: Identity):
-    if ident.role == Role.WORKER:
-        visited = (
-            select(Visit.client_id)
-            .join(VisitAssignment, VisitAssignment.visit_id == Visit.id)
-            .where(VisitAssignment.worker_id == ident.worker_id, VisitAssignment.removed_at.is_(None))
-        )
-        return stmt.where(Client.id.in_(visited))
-    if ident.acts_for_provider or ident.role == Role.COUNCIL_OFFICER:
-        return stmt.where(Client.contract_id.in_(_contract_ids(ident)))
-    if ident.role == Role.FAMILY:
-        return stmt.where(Client.id.in_(ident.family_client_ids()))
-    return stmt.where(False)
-
-
-def scope_contracts(stmt, ident: Identity):
-    if ident.role in READERS:
-        return stmt.where(Contract.id.in_(_contract_ids(ident)))
-    return stmt.where(False)
-
-
-def scope_users(stmt, ident: Identity):
-    """The logins an administrator manages: a provider admin their provider's staff and workers, and the
-    relatives they gave access to its clients; a council officer their council's officers."""
-    if ident.role == Role.PROVIDER_ADMIN:
-        relatives = (select(FamilyLink.user_id).join(Client, Client.id == FamilyLink.client_id)
-                     .where(Client.contract_id.in_(_contract_ids(ident))))
-        return stmt.where(or_(User.provider_id == ident.provider_id, User.id.in_(relatives)))
-    if ident.role == Role.COUNCIL_OFFICER:
-        return stmt.where(User.council_id == ident.council_id)
-    return stmt.where(False)
-
-
-def get_user(ident: Identity, user_id: int) -> User:
-    user = db.session.scalar(scope_users(select(User).where(User.id == user_id), ident))
-    if user is None:
-        raise not_found(_("User not found"))
-    return user
-
-
-def get_visit(ident: Identity, visit_id: int) -> Visit:
-    visit = db.session.scalar(scope_visits(select(Visit).where(Visit.id == visit_id), ident))
-    if visit is None:
-        raise not_found(_("Visit not found"))
-    return visit
-
-
-def get_client(ident: Identity, client_id: int) -> Client:
-    client = db.session.scalar(scope_clients(select(Client).where(Client.id == client_id), ident))
-    if client is None:
-        raise not_found(_("Client not found"))
-    return client
-
-
-def get_contract(ident: Identity, contract_id: int) -> Contract:
-    contract = db.session.scalar(scope_contracts(select(Contract).where(Contract.id == contract_id), ident))
-    if contract is None:
-        raise not_found(_("Contract not found"))
-    return contract
-
-
-def covered_contracts(ident: Identity, contract_id: int | None = None,
-                      provider_id: int | None = None) -> tuple[Contract, ...]:
-    """The caller's contracts narrowed by the filters; a contract or provider outside their slice is a 404.
-
-    The contracts share one time zone: a provider working for councils in different zones must pick
-    one contract, since a local date would otherwise mean two things at once.
-    """
-    stmt = scope_contracts(select(Contract), ident).order_by(Contract.id)
-    if contract_id is not None:
-        contract = get_contract(ident, contract_id)
-        if provider_id is not None and contract.provider_id != provider_id:
-            raise invalid("provider_id", _("The contract is with another provider"))
-        stmt = stmt.where(Contract.id == contract_id)
-    if provider_id is not None:
-        stmt = stmt.where(Contract.provider_id == provider_id)
-    contracts = tuple(db.session.scalars(stmt))
-    if provider_id is not None and not contracts:
-        raise not_found(_("Provider not found"))
-    if len({c.council.timezone for c in contracts}) > 1:
-        raise invalid("contract_id", _("These contracts are in different time zones; choose one contract"))
-    return contracts

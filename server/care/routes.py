@@ -2,7 +2,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from server.auth.models import Role
-from server.auth.tenancy import current_identity, get_client, roles_required
+from server.auth.tenancy import current_identity, roles_required
 from server.care import patterns, service
 from server.care.models import CarePackage, Outcome, VisitPattern
 from server.care.schemas import (
@@ -18,6 +18,7 @@ from server.directory.service import update
 from server.errors import invalid
 from server.extensions import db
 from server.i18n import _
+from server.visits.tenancy import get_client
 
 bp = Blueprint("care", __name__, url_prefix="/api/v1", description="Outcomes, care packages, visit patterns")
 

@@ -6,12 +6,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from server.audit.service import record
-from server.auth.tenancy import Identity, get_client
+from server.auth.tenancy import Identity
 from server.care.models import CarePackage, Outcome, VisitPattern
 from server.directory.models import Client, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
 from server.i18n import _
+from server.visits.tenancy import get_client
 
 
 def add(ident: Identity, client: Client, model, data: dict, now: datetime):

@@ -2,7 +2,7 @@ from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from server.auth.models import ADMINS, Role
-from server.auth.tenancy import current_identity, get_contract, roles_required
+from server.auth.tenancy import current_identity, roles_required
 from server.commissioning import evidence, offers, risk, zones
 from server.commissioning.models import RiskThresholds
 from server.commissioning.placement import zone_figures
@@ -23,6 +23,7 @@ from server.commissioning.schemas import (
 )
 from server.commissioning.thresholds import defaults, effective
 from server.db_types import utcnow
+from server.directory.tenancy import get_contract
 from server.errors import ErrorSchema
 from server.extensions import db
 from server.reports.csv_export import to_csv

@@ -2,18 +2,14 @@ from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from server.auth.models import READERS, STAFF, Role
+from server.auth import accounts
+from server.auth.models import ADMINS, READERS, STAFF, Role, User
 from server.auth.resets import send_link
-from server.auth.tenancy import (
-    current_identity,
-    get_client,
-    roles_required,
-    scope_clients,
-    scope_contracts,
-)
+from server.auth.schemas import ManagedUserSchema, ResetIssuedSchema, StaffInviteSchema, UserListQuerySchema
+from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.directory import geocoding, service
-from server.directory.models import Client, Contract, FamilyLink, Worker
+from server.directory.models import Contract, FamilyLink, Worker
 from server.directory.schemas import (
     ClientSchema,
     ClientUpdateSchema,
@@ -27,10 +23,12 @@ from server.directory.schemas import (
     WorkerCreateSchema,
     WorkerSchema,
 )
+from server.directory.tenancy import get_client, get_user, scope_contracts, scope_users
 from server.errors import ErrorSchema
 from server.extensions import db
 
-bp = Blueprint("directory", __name__, url_prefix="/api/v1", description="Contracts, workers, clients, family access")
+bp = Blueprint("directory", __name__, url_prefix="/api/v1",
+               description="Contracts, workers, clients, family access, logins")
 
 
 @bp.get("/contracts")
@@ -114,12 +112,6 @@ def update_worker(body, worker_id):
     return worker
 
 
-@bp.get("/clients")
-@bp.response(200, ClientSchema(many=True))
-def list_clients():
-    return db.session.scalars(scope_clients(select(Client), current_identity()).order_by(Client.name)).all()
-
-
 @bp.post("/clients")
 @roles_required(Role.PROVIDER_ADMIN)
 @bp.arguments(ClientSchema)
@@ -128,12 +120,6 @@ def create_client(body):
     client = service.create_client(current_identity(), body, utcnow())
     db.session.commit()
     return client
-
-
-@bp.get("/clients/<int:client_id>")
-@bp.response(200, ClientSchema)
-def get_one_client(client_id):
-    return get_client(current_identity(), client_id)
 
 
 @bp.patch("/clients/<int:client_id>")
@@ -178,6 +164,68 @@ def remove_family(client_id, link_id):
     ident = current_identity()
     service.remove_family_link(ident, service.get_family_link(get_client(ident, client_id), link_id), utcnow())
     db.session.commit()
+
+
+@bp.patch("/users/<int:user_id>")
+@roles_required(*ADMINS)
+@bp.arguments(ManagedUserSchema(partial=True))
+@bp.response(200, ManagedUserSchema)
+def update_user(body, user_id):
+    """Switch a login off or on, or swap a coordinator and a provider admin; their tokens stop working at once."""
+    ident = current_identity()
+    user = accounts.update_user(ident, get_user(ident, user_id), body, utcnow())
+    db.session.commit()
+    return user
+
+
+@bp.post("/users/<int:user_id>/password-reset")
+@roles_required(*ADMINS)
+@bp.response(202, ResetIssuedSchema)
+def issue_reset(user_id):
+    """Emails the user a one-time link to choose a new password; their current password works until then."""
+    ident = current_identity()
+    token = send_link(ident, get_user(ident, user_id), utcnow(), current_app.config["CAREMON"])
+    db.session.commit()
+    return token
+
+
+@bp.post("/users/<int:user_id>/invitation")
+@roles_required(*ADMINS)
+@bp.response(202, ResetIssuedSchema)
+def resend_invitation(user_id):
+    """Emails the invitation again (a new one-time link to choose a password); earlier links still work once
+    until they expire."""
+    ident = current_identity()
+    token = send_link(ident, get_user(ident, user_id), utcnow(), current_app.config["CAREMON"],
+                              invitation=True)
+    db.session.commit()
+    return token
+
+
+@bp.get("/users")
+@roles_required(*ADMINS)
+@bp.arguments(UserListQuerySchema, location="query")
+@bp.response(200, ManagedUserSchema(many=True))
+def list_users(query):
+    """The logins the caller administers (a provider admin: its staff, workers and the relatives of its
+    clients; a council officer: the council's officers), by name."""
+    stmt = scope_users(select(User), current_identity()).order_by(User.name, User.id)
+    if query["role"]:
+        stmt = stmt.where(User.role == query["role"])
+    return db.session.scalars(stmt).all()
+
+
+@bp.post("/users")
+@roles_required(Role.PROVIDER_ADMIN)
+@bp.arguments(StaffInviteSchema)
+@bp.response(201, ManagedUserSchema)
+def invite_staff(body):
+    """A coordinator or provider admin in the caller's provider, emailed a one-time link to choose a password."""
+    ident, now = current_identity(), utcnow()
+    user = accounts.create_staff(ident, body, now)
+    send_link(ident, user, now, current_app.config["CAREMON"], invitation=True)
+    db.session.commit()
+    return user
 
 
 @bp.get("/geocode")

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from server.audit.service import record
 from server.auth.accounts import new_login, set_active
 from server.auth.models import Role, User
-from server.auth.tenancy import Identity, get_contract
+from server.auth.tenancy import Identity
 from server.directory.models import Client, Council, FamilyLink, Provider, Worker
+from server.directory.tenancy import get_contract
 from server.errors import invalid, not_found
 from server.extensions import db
 from server.i18n import _

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from server.audit.service import record
 from server.auth.models import ADMINS, READERS
-from server.auth.tenancy import current_identity, get_client, roles_required
+from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.exports import evv
 from server.exports.fhir import FHIR_JSON, encounters_bundle
@@ -14,6 +14,7 @@ from server.extensions import db
 from server.observability.metrics import EXPORT_ROWS
 from server.payments.export import checksummed, encoded, spooled
 from server.reports.scope import resolve_scope
+from server.visits.tenancy import get_client
 
 bp = Blueprint("exports", __name__, url_prefix="/api/v1",
                description="Records for other systems: EVV for US payers, FHIR encounters for shared care records")

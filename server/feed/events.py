@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from device_sync.protocol import ACCEPTED, DUPLICATE
-from server.auth.tenancy import Identity, get_visit
+from server.auth.tenancy import Identity
 from server.errors import not_found
 from server.feed import refs
 from server.feed.models import REF_VISIT, REF_WORKER
 from server.i18n import _
 from server.visits.service import record_event
+from server.visits.tenancy import get_visit
 
 REFERENCE_FIELDS = ("worker_ref", "visit_ref", "visit_id")
 

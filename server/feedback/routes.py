@@ -1,7 +1,7 @@
 from flask_smorest import Blueprint
 
 from server.auth.models import READERS, STAFF, Role
-from server.auth.tenancy import current_identity, get_client, get_visit, roles_required
+from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.errors import ErrorSchema
 from server.extensions import db
@@ -15,6 +15,7 @@ from server.feedback.schemas import (
     FeedbackInSchema,
     FeedbackSchema,
 )
+from server.visits.tenancy import get_client, get_visit
 
 bp = Blueprint("feedback", __name__, url_prefix="/api/v1",
                description="Families: rating delivered visits, the care log, messages to the provider's office")

@@ -6,13 +6,14 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from server.audit.service import record
-from server.auth.tenancy import Identity, scope_clients
+from server.auth.tenancy import Identity
 from server.care.models import VisitPattern
 from server.directory.models import Client
 from server.errors import invalid, not_found
 from server.extensions import db
 from server.i18n import _
 from server.medication.models import Medication, MedicationVersion
+from server.visits.tenancy import scope_clients
 
 VERSION_FIELDS = ("name", "dmd_code", "strength", "dose", "route", "instructions", "times", "visit_pattern_ids",
                   "weekdays", "time_critical", "prn", "prn_max_per_day", "prn_min_interval_minutes", "starts_on",

@@ -2,7 +2,7 @@ from flask import Response, jsonify
 from flask_smorest import Blueprint
 
 from server.auth.models import READERS, STAFF, Role
-from server.auth.tenancy import current_identity, get_client, get_visit, roles_required
+from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
 from server.errors import ErrorSchema
 from server.extensions import db
@@ -25,6 +25,7 @@ from server.medication.schemas import (
     VersionSchema,
     VisitDosesSchema,
 )
+from server.visits.tenancy import get_client, get_visit
 
 bp = Blueprint("medication", __name__, url_prefix="/api/v1",
                description="Medication lists, the doses due at each visit and what was given (eMAR)")

@@ -6,12 +6,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from server.audit.service import record
-from server.auth.tenancy import Identity, get_client
+from server.auth.tenancy import Identity
 from server.directory.models import Client
 from server.errors import not_found
 from server.extensions import db
 from server.i18n import _
 from server.outcomes.models import OutcomeReview
+from server.visits.tenancy import get_client
 
 
 def of_client(client: Client) -> list[OutcomeReview]:

@@ -4,8 +4,9 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from server.auth.models import ADMINS, READERS, STAFF
-from server.auth.tenancy import current_identity, get_client, get_contract, roles_required
+from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
+from server.directory.tenancy import get_contract
 from server.extensions import db
 from server.outcomes import lines, reviews, statement_pdf, statements
 from server.outcomes.schemas import (
@@ -23,6 +24,7 @@ from server.payments.repricing import get_period
 from server.payments.routes import rule_sets_usable
 from server.payments.rules import rule_set_named
 from server.timeutil import to_local
+from server.visits.tenancy import get_client
 
 bp = Blueprint("outcomes", __name__, url_prefix="/api/v1",
                description="Commissioning for outcomes: reviews, outcome statements, payment by outcomes, "

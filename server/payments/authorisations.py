@@ -10,8 +10,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from server.audit.service import record
-from server.auth.tenancy import Identity, scope_contracts
+from server.auth.tenancy import Identity
 from server.directory.models import Client, Contract
+from server.directory.tenancy import scope_contracts
 from server.errors import invalid
 from server.extensions import db
 from server.i18n import _

@@ -15,8 +15,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, insert, select
 
 from server.audit.service import record
-from server.auth.tenancy import Identity, scope_contracts
+from server.auth.tenancy import Identity
 from server.directory.models import Contract
+from server.directory.tenancy import scope_contracts
 from server.errors import ApiError, invalid
 from server.extensions import db
 from server.i18n import _

@@ -18,8 +18,9 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 
 from server.audit.service import record
-from server.auth.tenancy import Identity, scope_contracts
+from server.auth.tenancy import Identity
 from server.directory.models import Contract
+from server.directory.tenancy import scope_contracts
 from server.errors import ApiError, not_found
 from server.extensions import db
 from server.i18n import _

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from server.auth.tenancy import Identity, scope_contracts
+from server.auth.tenancy import Identity
 from server.directory.models import Contract
+from server.directory.tenancy import scope_contracts
 from server.errors import not_found
 from server.extensions import db
 from server.i18n import _

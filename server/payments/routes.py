@@ -6,15 +6,9 @@ from flask_smorest import Blueprint
 
 from server.audit.service import record, record_at_once
 from server.auth.models import ADMINS, READERS, STAFF, Role
-from server.auth.tenancy import (
-    covered_contracts,
-    current_identity,
-    get_client,
-    get_contract,
-    get_visit,
-    roles_required,
-)
+from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
+from server.directory.tenancy import covered_contracts, get_contract
 from server.errors import ApiError, ErrorSchema, invalid
 from server.extensions import db
 from server.i18n import _
@@ -47,6 +41,7 @@ from server.payments.schemas import (
     RepricingSchema,
     RuleSetSummarySchema,
 )
+from server.visits.tenancy import get_client, get_visit
 
 bp = Blueprint("payments", __name__, url_prefix="/api/v1",
                description="Payable time per visit, council exports, closed periods, invoice reconciliation")

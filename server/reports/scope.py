@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from server.auth.tenancy import Identity, covered_contracts
+from server.auth.tenancy import Identity
 from server.directory.models import Contract
+from server.directory.tenancy import covered_contracts
 from server.reports.periods import Period
 from server.visits.models import Visit
 from server.visits.queries import has_flag, tenant_timezone
@@ -50,7 +51,7 @@ class Scope:
 
 def resolve_scope(ident: Identity, *, date_from: date, date_to: date,
                   contract_id: int | None = None, provider_id: int | None = None, flag: str | None = None) -> Scope:
-    """The caller's contracts narrowed by the filters (auth.tenancy.covered_contracts), over local dates
+    """The caller's contracts narrowed by the filters (directory.tenancy.covered_contracts), over local dates
     of the covered council (of the caller's own when no contract is covered)."""
     contracts = covered_contracts(ident, contract_id, provider_id)
     tz = contracts[0].council.timezone if contracts else tenant_timezone(ident)

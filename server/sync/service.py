@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from device_sync.clock import measured_offset_s
 from device_sync.protocol import ACCEPTED, DUPLICATE, REJECTED
-from server.auth.tenancy import Identity, get_client
+from server.auth.tenancy import Identity
 from server.errors import ApiError, invalid
 from server.extensions import db
 from server.i18n import _
@@ -26,6 +26,7 @@ from server.visits.idempotency import keys_looked_up
 from server.visits.models import NonContactActivity, Visit, VisitEvent
 from server.visits.schemas import ActivityInSchema, EventInSchema
 from server.visits.service import open_exception, record_event, visits_for_worker
+from server.visits.tenancy import get_client
 
 # An event whose device time is later than the device's own clock when the batch left.
 AFTER_SENT = "device_time_after_sent"

@@ -2,8 +2,9 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from server.auth.models import STAFF
-from server.auth.tenancy import current_identity, get_client, roles_required
+from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
+from server.directory.tenancy import get_client
 from server.errors import ErrorSchema
 from server.extensions import db
 from server.tags import issuing, labels

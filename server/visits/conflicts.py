@@ -15,12 +15,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from server.auth.tenancy import Identity, scope_visits
+from server.auth.tenancy import Identity
 from server.directory.models import Worker
 from server.extensions import db
 from server.timeutil import local_day_bounds
 from server.travel import TravelModel, travel_model
 from server.visits.models import Visit, VisitAssignment, VisitStatus
+from server.visits.tenancy import scope_visits
 
 DOUBLE_BOOKED = "double_booked"
 TRAVEL_TIME = "travel_time"

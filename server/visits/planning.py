@@ -6,13 +6,14 @@ from datetime import datetime
 from sqlalchemy import select
 
 from server.audit.service import record
-from server.auth.tenancy import Identity, get_client
+from server.auth.tenancy import Identity
 from server.directory.models import Worker
 from server.errors import invalid
 from server.extensions import db
 from server.i18n import _
 from server.visits.models import Visit, VisitAssignment, VisitStatus
 from server.visits.service import cancel, refresh_state
+from server.visits.tenancy import get_client
 
 PAY_FIELDS = frozenset({"service_code", "visit_type"})
 

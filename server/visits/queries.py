@@ -8,9 +8,10 @@ from flask import current_app
 from sqlalchemy import String, cast, select
 
 from server.auth.models import Role
-from server.auth.tenancy import Identity, scope_visits
+from server.auth.tenancy import Identity
 from server.care.models import Outcome
 from server.directory.models import Client, Contract, Council
+from server.directory.tenancy import family_client_ids
 from server.errors import invalid
 from server.extensions import db
 from server.i18n import _
@@ -18,6 +19,7 @@ from server.pagination import page
 from server.timeutil import local_day_bounds, local_range_bounds, to_local
 from server.visits.models import Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
 from server.visits.signals import listed
+from server.visits.tenancy import scope_visits
 
 
 def tenant_timezone(ident: Identity) -> str:
@@ -31,7 +33,7 @@ def tenant_timezone(ident: Identity) -> str:
     else:
         stmt = select(Council.timezone).join(Contract, Contract.council_id == Council.id).order_by(Contract.id)
         if ident.role == Role.FAMILY:
-            stmt = stmt.join(Client, Client.contract_id == Contract.id).where(Client.id.in_(ident.family_client_ids()))
+            stmt = stmt.join(Client, Client.contract_id == Contract.id).where(Client.id.in_(family_client_ids(ident)))
         else:
             stmt = stmt.where(Contract.provider_id == ident.provider_id)
     return db.session.scalar(stmt.limit(1)) or current_app.config["CAREMON"]["default_timezone"]

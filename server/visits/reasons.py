@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from server.audit.service import record
 from server.auth.models import Role
-from server.auth.tenancy import Identity, scope_contracts
+from server.auth.tenancy import Identity
 from server.directory.models import Contract
+from server.directory.tenancy import scope_contracts
 from server.errors import ApiError, invalid, not_found
 from server.extensions import db
 from server.i18n import _

@@ -1,9 +1,12 @@
 from flask import current_app, jsonify
 from flask_smorest import Blueprint
+from sqlalchemy import select
 
 from server.auth.models import STAFF, Role
-from server.auth.tenancy import current_identity, get_client, get_visit, roles_required
+from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
+from server.directory.models import Client
+from server.directory.schemas import ClientSchema
 from server.directory.service import get_worker
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
@@ -34,6 +37,7 @@ from server.visits.schemas import (
     VisitSchema,
     VisitUpdateSchema,
 )
+from server.visits.tenancy import get_client, get_visit, scope_clients
 
 EVENT_RESULT = EventResultSchema()
 bp = Blueprint(
@@ -176,6 +180,19 @@ def decide_pay(body, visit_id):
     queries.attach_open_exceptions([visit])
     db.session.commit()
     return visit
+
+
+# A worker's clients are those they are assigned to visit, so reading clients sits here, above the directory.
+@bp.get("/clients")
+@bp.response(200, ClientSchema(many=True))
+def list_clients():
+    return db.session.scalars(scope_clients(select(Client), current_identity()).order_by(Client.name)).all()
+
+
+@bp.get("/clients/<int:client_id>")
+@bp.response(200, ClientSchema)
+def get_one_client(client_id):
+    return get_client(current_identity(), client_id)
 
 
 @bp.post("/clients/<int:client_id>/activities")
