@@ -1,4 +1,4 @@
-"""Password resets an administrator starts: a one-time, expiring link emailed through the outbox.
+"""Password resets an administrator starts: a one-time, expiring link emailed through notify's outbox.
 
 The link carries 32 random bytes; only their SHA-256 is stored (that much randomness needs no
 slow hash). Redeeming marks the token used in the same UPDATE that finds it unused and
@@ -16,11 +16,11 @@ from sqlalchemy import update
 from server.audit.service import record
 from server.auth.models import PasswordResetToken, User
 from server.auth.service import set_password
+from server.auth.signals import link_issued
 from server.auth.tenancy import Identity
 from server.errors import ApiError
 from server.extensions import db
 from server.i18n import _
-from server.notify.models import Channel, Notification
 
 
 def _digest(raw: str) -> str:
@@ -40,10 +40,8 @@ def issue(ident: Identity, user: User, *, now: datetime, valid_for: timedelta, p
     hours = round(valid_for.total_seconds() / 3600)
     link = f"{public_url.rstrip('/')}/#/reset?token={raw}"
     kind = "invitation" if invitation else "password_reset"
-    db.session.add(Notification(
-        dedupe_key=f"{kind}:{token.id}", channel=Channel.EMAIL, recipient=user.email, user_id=user.id,
-        kind=kind, **(_invitation(user, link, hours) if invitation else _reset(user, link, hours)),
-        next_attempt_at=now, created_at=now))
+    link_issued.send(user, kind=kind, dedupe_key=f"{kind}:{token.id}", now=now,
+                     **(_invitation(user, link, hours) if invitation else _reset(user, link, hours)))
     record(f"auth.{kind}_issue", "user", user.id, user_id=ident.user_id, now=now,
            expires_at=token.expires_at.isoformat())
     return token

@@ -9,7 +9,7 @@ from server.directory.schemas import FamilyLinkSchema
 from server.errors import ErrorSchema, not_found
 from server.extensions import db
 from server.i18n import _
-from server.notify import log, subscriptions, undelivered
+from server.notify import account_links, log, subscriptions, undelivered  # noqa: F401  (account_links receives auth's signal)
 from server.notify.channels import vapid_key
 from server.notify.models import PushSubscription
 from server.notify.schemas import (
