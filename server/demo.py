@@ -15,11 +15,11 @@ from flask import current_app
 
 from server.auth.models import User
 from server.auth.passwords import hash_password
-from server.care.models import SCORE_MAX, SCORE_MIN, CarePackage, Outcome, VisitPattern
+from server.care.models import CarePackage, Outcome, VisitPattern
 from server.directory.models import Client, Contract, Council, FamilyLink, Provider, Worker
 from server.extensions import db
 from server.timeutil import to_local
-from server.visits.models import Visit
+from server.visits.models import SCORE_MAX, SCORE_MIN, Visit
 from server.visits.service import record_event
 
 PASSWORD = "caremon-demo"

@@ -9,9 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.db_types import BigId, UTCDateTime, utcnow
 from server.extensions import db
 
-# Outcome progress is scored 1 (not achieved) to 5 (fully achieved).
-SCORE_MIN, SCORE_MAX = 1, 5
-
 
 class Outcome(db.Model):
     __tablename__ = "outcomes"

@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from server.auth.models import Role
 from server.auth.tenancy import current_identity, roles_required
-from server.care import patterns, service
+from server.care import patterns, service, visit_outcomes  # noqa: F401  (visit_outcomes receives visits' signals)
 from server.care.models import CarePackage, Outcome, VisitPattern
 from server.care.schemas import (
     CarePackageSchema,

@@ -1,7 +1,8 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from server.care.models import Outcome
 from server.i18n import N_, _
-from server.schemas import Schema, key, service_code
+from server.schemas import ModelSchema, Schema, key, service_code
 from server.visits.schemas import MAX_CARERS, MAX_TASKS
 
 TIME_OF_DAY = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error=N_("Use HH:MM, 24-hour local time"))
@@ -13,6 +14,14 @@ class OutcomeSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(1, 200))
     description = fields.String(allow_none=True, validate=validate.Length(max=4000))
     active = fields.Boolean()
+
+
+class OutcomeSummarySchema(ModelSchema):
+    """An outcome as a carer sees it on their run, to record progress on."""
+
+    class Meta(ModelSchema.Meta):
+        model = Outcome
+        fields = ("id", "title", "description")
 
 
 class CarePackageSchema(Schema):

@@ -14,13 +14,13 @@ from sqlalchemy import select
 
 from server.auth.models import Role
 from server.auth.tenancy import Identity
-from server.care.models import SCORE_MAX, SCORE_MIN, Outcome
+from server.care.models import Outcome
 from server.directory.models import Client
 from server.errors import ApiError
 from server.extensions import db
 from server.i18n import _
 from server.timeutil import local_range_bounds, to_local
-from server.visits.models import ATTENDED, OutcomeProgress, Visit, VisitEvent
+from server.visits.models import ATTENDED, SCORE_MAX, SCORE_MIN, OutcomeProgress, Visit, VisitEvent
 
 
 def care_log(ident: Identity, client: Client, date_from: date, date_to: date) -> dict:

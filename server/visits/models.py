@@ -234,6 +234,10 @@ class VisitConfirmation(db.Model):
     signer_name: Mapped[str | None] = mapped_column(String(200))
 
 
+# Outcome progress is scored 1 (not achieved) to 5 (fully achieved).
+SCORE_MIN, SCORE_MAX = 1, 5
+
+
 class OutcomeProgress(db.Model):
     """A score against one of the client's outcomes, recorded at a visit."""
 

@@ -9,7 +9,6 @@ from sqlalchemy import String, cast, select
 
 from server.auth.models import Role
 from server.auth.tenancy import Identity
-from server.care.models import Outcome
 from server.directory.models import Client, Contract, Council
 from server.directory.tenancy import family_client_ids
 from server.errors import invalid
@@ -18,7 +17,7 @@ from server.i18n import _
 from server.pagination import page
 from server.timeutil import local_day_bounds, local_range_bounds, to_local
 from server.visits.models import Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
-from server.visits.signals import listed
+from server.visits.signals import listed, run_listed
 from server.visits.tenancy import scope_visits
 
 
@@ -52,15 +51,7 @@ def run_for(ident: Identity, worker_id: int, day: date | None, now: datetime) ->
         .order_by(Visit.planned_start, Visit.id)
     )
     visits = list(db.session.scalars(scope_visits(stmt, ident)).unique())
-    outcomes = defaultdict(list)
-    client_ids = {v.client_id for v in visits}
-    if client_ids:
-        for outcome in db.session.scalars(
-            select(Outcome).where(Outcome.client_id.in_(client_ids), Outcome.active.is_(True)).order_by(Outcome.id)
-        ):
-            outcomes[outcome.client_id].append(outcome)
-    for visit in visits:
-        visit.run_outcomes = outcomes[visit.client_id]
+    run_listed.send(visits)
     attach_open_exceptions(visits)
     return day, visits
 

@@ -1,7 +1,6 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 from marshmallow_sqlalchemy import auto_field
 
-from server.care.models import SCORE_MAX, SCORE_MIN, Outcome
 from server.directory.models import Client
 from server.i18n import _
 from server.schemas import (
@@ -22,6 +21,8 @@ from server.visits.models import (
     METHODS,
     PAY_DECISIONS,
     REASON_CODES,
+    SCORE_MAX,
+    SCORE_MIN,
     TASK_REASONS,
     VERDICTS,
     NonContactActivity,
@@ -169,12 +170,6 @@ class ClientSummarySchema(ModelSchema):
         "type": "boolean", "description": "The family has set a PIN for confirming visits"})
 
 
-class OutcomeSummarySchema(ModelSchema):
-    class Meta(ModelSchema.Meta):
-        model = Outcome
-        fields = ("id", "title", "description")
-
-
 class VisitSchema(ModelSchema):
     class Meta(ModelSchema.Meta):
         model = Visit
@@ -233,7 +228,8 @@ class RunVisitSchema(VisitSchema):
                                                     "description": "The client's outcomes, to record progress on"})
 
     def _outcomes(self, visit):
-        return OutcomeSummarySchema(many=True).dump(getattr(visit, "run_outcomes", []))
+        # Attached by care, which receives the run_listed signal: the client's outcomes as the carer sees them.
+        return getattr(visit, "run_outcomes", [])
 
 
 class RunSchema(Schema):

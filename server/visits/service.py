@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from device_sync.clock import corrected, is_skewed
-from server.care.models import Outcome
 from server.db_types import utcnow
 from server.directory.models import Client, Worker
 from server.errors import invalid, not_found
@@ -34,7 +33,7 @@ from server.visits.models import (
     VisitStatus,
 )
 from server.visits.presence import presence_verdict
-from server.visits.signals import before_check_out, cancelled, completed, outside_geofence
+from server.visits.signals import before_check_out, cancelled, completed, outcome_chosen, outside_geofence
 
 # Event fields that make up its content; the rest (receipt time, clock offset) belongs to the delivery.
 CONTENT_FIELDS = ("kind", "device_time", "lat", "lon", "accuracy_m", "device_id",
@@ -157,8 +156,9 @@ def _validate_content(visit: Visit, data: dict) -> None:
     if kind == "outcome_progress":
         if data.get("score") is None:
             raise invalid("score", _("Outcome progress needs a score"))
-        outcome = db.session.get(Outcome, data.get("outcome_id")) if data.get("outcome_id") else None
-        if outcome is None or outcome.client_id != visit.client_id or not outcome.active:
+        # Outcomes are care's: it answers whether this is one the client is working towards.
+        answers = outcome_chosen.send(visit, outcome_id=data["outcome_id"]) if data.get("outcome_id") else ()
+        if not any(known for _receiver, known in answers):
             raise invalid("outcome_id", _("Unknown outcome for this client"))
 
 

@@ -17,3 +17,8 @@ completed = _signals.signal("completed")
 cancelled = _signals.signal("cancelled")
 # Sent with a page of visits about to be listed; receivers attach what they know of each.
 listed = _signals.signal("listed")
+# Sent with a carer's run of visits about to be listed; receivers attach what the carer needs at each.
+run_listed = _signals.signal("run-listed")
+# Sent with the visit before progress on an outcome is stored (outcome_id); receivers answer whether it is an
+# active outcome of the visit's client, and without a yes the progress is refused.
+outcome_chosen = _signals.signal("outcome-chosen")
