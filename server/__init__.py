@@ -99,13 +99,14 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings["proxy_hops"], x_proto=settings["proxy_hops"])
 
     import server.models  # noqa: F401  (register every table)
+    from server.auth.accounts import language_of
 
     limits.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     jwt.init_app(app)
     api.init_app(app)
-    i18n.init_app(app)
+    i18n.init_app(app, user_language=language_of)
     register_error_handlers(app)
     observability.init_app(app)
     _register_jwt_callbacks()

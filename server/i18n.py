@@ -7,6 +7,7 @@ is no compiled .mo to forget or to fall out of date. Outside a request (CLI, sch
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import Babel, Domain
 from flask_jwt_extended import get_jwt, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
@@ -79,18 +80,16 @@ def _token_claims() -> dict:
 
 def _user_language() -> str | None:
     """The signed-in person's choice; None for anonymous callers, API clients and tokens that fail their check."""
-    from server.auth.models import User
     from server.extensions import db
 
     try:
         claims = _token_claims()  # the token's check reads the blocklist
         if not claims.get("sub") or "api_client_id" in claims:
             return None
-        user = db.session.get(User, int(claims["sub"]))
+        return current_app.extensions["caremon_user_language"](int(claims["sub"]))
     except SQLAlchemyError:  # the database is down: the answer (a 503) still needs words
         db.session.rollback()
         return None
-    return user.language if user is not None else None
 
 
 def _browser_language() -> str | None:
@@ -113,7 +112,9 @@ def request_language() -> str:
     return chosen
 
 
-def init_app(app) -> None:
+def init_app(app, user_language: Callable[[int], str | None]) -> None:
+    """user_language(user_id) reads a person's own choice where users live (auth), which sits above this module."""
+    app.extensions["caremon_user_language"] = user_language
     babel.init_app(app, default_locale=DEFAULT_LANGUAGE, default_domain=DOMAIN,
                    default_translation_directories=str(TRANSLATIONS_DIR), locale_selector=request_language)
 

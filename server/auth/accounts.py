@@ -69,6 +69,12 @@ def set_active(by_user_id: int, user: User, active: bool, now: datetime) -> None
     record("user.deactivate" if not active else "user.reactivate", "user", user.id, user_id=by_user_id, now=now)
 
 
+def language_of(user_id: int) -> str | None:
+    """The person's own choice for API messages; None until they choose, or when the login is gone."""
+    user = db.session.get(User, user_id)
+    return user.language if user is not None else None
+
+
 def set_language(user: User, language: str, now: datetime) -> User:
     """The person's own choice; it changes no permission, so their tokens stay valid."""
     if user.language != language:
