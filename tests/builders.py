@@ -3,22 +3,28 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 from server.auth.tenancy import Identity
-from server.care.models import CarePackage
+from server.care.models import CarePackage, Outcome
 from server.commissioning import offers, zones
 from server.db_types import utcnow
-from server.directory.models import Contract
+from server.directory.models import Client, Contract, Council, Provider, Worker
 from server.extensions import db
 from server.medication import prescribing, recording
 from server.outcomes.models import OutcomeReview
 from server.payments.models import PaymentPeriod
+from server.reports.periods import Period
+from server.reports.scope import Scope
 from server.timeutil import local_range_bounds, local_wall_time_to_utc
-from server.visits.models import OutcomeProgress, VisitEvent
-from tests.factories import HOME, add, client_for, visit_for
+from server.visits.models import NonContactActivity, OutcomeProgress, Visit, VisitAssignment, VisitEvent
+from tests.factories import HOME, add, client_for, user, visit_for
 from tests.sessions import headers_for
 
 FAR = (HOME[0] + 0.0198, HOME[1])  # about 2.2 km north of the home
+LONDON = "Europe/London"
+REMOVED = datetime(2026, 1, 1, tzinfo=timezone.utc)  # when a reassigned carer was taken off; never read
 
 
 def event(kind, at, lat=HOME[0], lon=HOME[1], accuracy=12.0, **extra):
@@ -57,7 +63,7 @@ def ev(w, **changes) -> dict:
                              **changes})
 
 
-def activity(w, **changes) -> dict:
+def activity_body(w, **changes) -> dict:
     return _without_missing({"idempotency_key": str(uuid.uuid4()), "category": "review", "minutes": 20,
                              "occurred_at": w.start.isoformat(), **changes})
 
@@ -73,7 +79,7 @@ def new_visit(w, **changes) -> dict:
                              "planned_minutes": 30, **changes})
 
 
-def new_client(w, **changes) -> dict:
+def client_body(w, **changes) -> dict:
     return _without_missing({"contract_id": w.alpha.contract.id, "name": "Ada", "address": "3 Fell Road",
                              "lat": HOME[0], "lon": HOME[1], **changes})
 
@@ -133,13 +139,17 @@ def _event(visit, worker, kind: str, at: datetime, payload: dict) -> VisitEvent:
                           worker_id=worker.id, kind=kind, device_time=at, received_at=at, payload=payload))
 
 
-def score(client, outcome, worker, at: datetime, value: int, comment: str | None = None) -> OutcomeProgress:
-    """A visit to the client at `at` where the carer scored the outcome."""
-    visit = visit_for(client, at, workers=[worker])
+def progress(visit, outcome, worker, at: datetime, value: int, comment: str | None = None) -> OutcomeProgress:
+    """The carer's score of the outcome at the visit."""
     event = _event(visit, worker, "outcome_progress", at, {"outcome_id": outcome.id, "score": value,
                                                            "comment": comment})
-    return add(OutcomeProgress(event_id=event.id, visit_id=visit.id, client_id=client.id, outcome_id=outcome.id,
+    return add(OutcomeProgress(event_id=event.id, visit_id=visit.id, client_id=visit.client_id, outcome_id=outcome.id,
                                worker_id=worker.id, score=value, comment=comment, recorded_at=at))
+
+
+def scored_visit(client, outcome, worker, at: datetime, value: int, comment: str | None = None) -> OutcomeProgress:
+    """A visit to the client at `at` where the carer scored the outcome."""
+    return progress(visit_for(client, at, workers=[worker]), outcome, worker, at, value, comment)
 
 
 def note(client, worker, at: datetime, text: str) -> VisitEvent:
@@ -183,11 +193,11 @@ def seed_november(world):
         package.ends_on = date(2026, 10, 31)  # the factory's standing packages end before November
     c1, c2 = a.clients
     w = a.workers[0]
-    score(c1, a.outcomes[0], w, on("2026-10-20"), 2)
-    score(c1, a.outcomes[0], w, on("2026-11-05"), 3, "Walked to the gate")
-    score(c1, a.outcomes[0], w, on("2026-11-19"), 4, "Walked to the corner shop with a stick")
-    score(c2, a.outcomes[1], w, on("2026-11-06"), 4)
-    score(c2, a.outcomes[1], w, on("2026-11-20"), 3)
+    scored_visit(c1, a.outcomes[0], w, on("2026-10-20"), 2)
+    scored_visit(c1, a.outcomes[0], w, on("2026-11-05"), 3, "Walked to the gate")
+    scored_visit(c1, a.outcomes[0], w, on("2026-11-19"), 4, "Walked to the corner shop with a stick")
+    scored_visit(c2, a.outcomes[1], w, on("2026-11-06"), 4)
+    scored_visit(c2, a.outcomes[1], w, on("2026-11-20"), 3)
     note(c1, w, on("2026-11-12", "10:00"), "Keen to try the bus next week")
     world.packages = [
         reablement(c1, 300, date(2026, 11, 1), date(2026, 11, 15), 0, ends_on=date(2026, 11, 15), budget=10_500),
@@ -242,17 +252,15 @@ def offer_in(w, now: datetime, **extra):
 
 # A provider's day to plan: Alpha's carers, clients with needs, visits without carers.
 
-TZ = "Europe/London"
-
-
 def plan_day() -> date:
     """A day ahead of the real clock (the API plans from now), the same weekday every run."""
     today = datetime.now(UTC).date()
     return today + timedelta(days=28 - today.weekday())  # a Monday four weeks or so ahead
 
 
-def at(day: date, hhmm: str) -> datetime:
-    return local_wall_time_to_utc(day, hhmm, TZ)
+def wall_time(day: date, hhmm: str) -> datetime:
+    """A London wall-clock time on the day, as a UTC instant."""
+    return local_wall_time_to_utc(day, hhmm, LONDON)
 
 
 def alpha_day(world) -> dict:
@@ -269,11 +277,11 @@ def alpha_day(world) -> dict:
     female_only.carer_gender, hoist.required_skills = "female", ["hoist"]
     refuses.excluded_worker_ids = [anna.id, bob.id]
     visits = {
-        "female": visit_for(female_only, at(day, "08:00")),
-        "hoist": visit_for(hoist, at(day, "08:00")),
-        "pair": visit_for(pair, at(day, "09:30"), minutes=45),
-        "refused": visit_for(refuses, at(day, "10:00")),
-        "late": visit_for(female_only, at(day, "13:00")),
+        "female": visit_for(female_only, wall_time(day, "08:00")),
+        "hoist": visit_for(hoist, wall_time(day, "08:00")),
+        "pair": visit_for(pair, wall_time(day, "09:30"), minutes=45),
+        "refused": visit_for(refuses, wall_time(day, "10:00")),
+        "late": visit_for(female_only, wall_time(day, "13:00")),
     }
     visits["pair"].carers_required = 2
     db.session.commit()
@@ -289,3 +297,89 @@ def done_plan(side, day: date, result: dict | None = None):
                                       "travel_minutes": 0, "solver": "greedy", "seconds": 0, "notes": []}))
     db.session.commit()
     return plan
+
+
+# Small hand-made data sets for the report tests: every visit, carer and time written out.
+# Times are given as local wall-clock strings in Europe/London ("2026-10-25 23:30"), the way a council reads
+# them; a suffix "+01:00"/"+00:00" picks one side of the October clock change where the wall time happens twice.
+
+
+
+def at(text: str) -> datetime:
+    """A local London time as a UTC instant; an explicit offset wins over the zone."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(LONDON))
+    return moment.astimezone(timezone.utc)
+
+
+def setting(name: str = "Acme", council: Council | None = None, **thresholds) -> SimpleNamespace:
+    """One council (unless given), one provider and contract, five workers, clients made on demand."""
+    council = council or add(Council(name=f"{name} Council", timezone=LONDON))
+    provider = add(Provider(name=name))
+    contract = add(Contract(council_id=council.id, provider_id=provider.id, reference=f"C-{name}", **thresholds))
+    workers = [add(Worker(provider_id=provider.id, name=f"{name} Worker {i}")) for i in range(1, 6)]
+    recorder = user(f"coordinator@{name.lower()}.example", "coordinator", provider_id=provider.id)
+    return SimpleNamespace(council=council, provider=provider, contract=contract, workers=workers, recorder=recorder)
+
+
+def new_client(s: SimpleNamespace, name: str) -> Client:
+    return client_for(s.contract, name)
+
+
+def scope_of(first: date, last: date, *settings: SimpleNamespace) -> Scope:
+    return Scope(Period(first, last, LONDON), tuple(s.contract for s in settings))
+
+
+def visit(client: Client, start: str, minutes: int = 30, *, status: str = "scheduled", punctuality: str | None = None,
+          started: str | None = None, ended: str | None = None) -> Visit:
+    return add(Visit(client_id=client.id, contract_id=client.contract_id, provider_id=client.contract.provider_id,
+                     planned_start=at(start), planned_minutes=minutes, status=status, punctuality=punctuality,
+                     started_at=at(started) if started else None, ended_at=at(ended) if ended else None))
+
+
+def carer(v: Visit, worker: Worker, checked_in: str | None = None, checked_out: str | None = None, *,
+          geofence: str | None = "verified", manual: bool = False, removed: bool = False,
+          method: str | None = None) -> VisitAssignment:
+    return add(VisitAssignment(
+        visit_id=v.id, worker_id=worker.id, checked_in_at=at(checked_in) if checked_in else None,
+        checked_out_at=at(checked_out) if checked_out else None,
+        check_in_geofence=geofence if checked_in else None, check_in_method=method, manual=manual,
+        removed_at=REMOVED if removed else None))
+
+
+def delivered(client: Client, worker: Worker, start: str, minutes: int, worked: int) -> Visit:
+    """A completed single-carer visit that started on time and lasted `worked` whole minutes."""
+    out = (datetime.fromisoformat(start) + timedelta(minutes=worked)).isoformat(sep=" ")
+    v = visit(client, start, minutes, status="completed", punctuality="on_time", started=start, ended=out)
+    carer(v, worker, start, out)
+    return v
+
+
+def package(client: Client, weekly: int, starts: date, ends: date | None = None, flex_weeks: int = 1) -> CarePackage:
+    return add(CarePackage(client_id=client.id, weekly_minutes=weekly, flex_weeks=flex_weeks, starts_on=starts,
+                           ends_on=ends))
+
+
+def outcome(client: Client, title: str) -> Outcome:
+    return add(Outcome(client_id=client.id, title=title))
+
+
+def score(v: Visit, goal: Outcome, worker: Worker, when: str, value: int) -> OutcomeProgress:
+    return progress(v, goal, worker, at(when), value)
+
+
+def feed_event(v: Visit, kind: str, device_time: datetime, lag_s: int, geofence: str = "verified",
+               source_system: str | None = "CarerApp") -> VisitEvent:
+    """An event as a provider's own app sent it through the feed (source_system None: Caremon's app)."""
+    return add(VisitEvent(idempotency_key=str(uuid.uuid4()), payload_hash="0" * 64, visit_id=v.id,
+                          worker_id=v.assignments[0].worker_id, kind=kind, device_time=device_time,
+                          received_at=device_time + timedelta(seconds=lag_s), geofence=geofence,
+                          source_system=source_system))
+
+
+def activity(s: SimpleNamespace, client: Client, category: str, minutes: int, when: str) -> NonContactActivity:
+    return add(NonContactActivity(
+        idempotency_key=str(uuid.uuid4()), payload_hash="0" * 64, client_id=client.id, contract_id=client.contract_id,
+        provider_id=client.contract.provider_id, worker_id=s.workers[0].id, recorded_by=s.recorder.id,
+        category=category, minutes=minutes, occurred_at=at(when)))

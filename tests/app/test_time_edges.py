@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from server.schemas import AwareDateTime, LocalDate
-from tests.builders import activity, correction, ev, new_visit
+from tests.builders import activity_body, correction, ev, new_visit
 from tests.dbstate import snapshot
 from tests.error_shape import assert_validation_error
 from tests.sessions import headers_for
@@ -24,7 +24,7 @@ def posts(w, at):
     visit, client = a.visits[0].id, a.clients[0].id
     return [
         (a.worker_users[0], f"/api/v1/visits/{visit}/events", ev(w, device_time=at), "device_time"),
-        (a.worker_users[0], f"/api/v1/clients/{client}/activities", activity(w, occurred_at=at), "occurred_at"),
+        (a.worker_users[0], f"/api/v1/clients/{client}/activities", activity_body(w, occurred_at=at), "occurred_at"),
         (a.coordinator, f"/api/v1/visits/{visit}/corrections", correction(w, check_in_at=at), "check_in_at"),
         (a.coordinator, f"/api/v1/visits/{visit}/corrections", correction(w, check_out_at=at), "check_out_at"),
         (a.coordinator, "/api/v1/visits", new_visit(w, planned_start=at), "planned_start"),

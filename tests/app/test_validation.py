@@ -17,7 +17,7 @@ import pytest
 from server.directory.models import Worker
 from server.extensions import db
 from server.visits.models import NonContactActivity, VisitEvent, VisitException
-from tests.builders import MISSING, activity, correction, ev, new_client, new_visit, pattern
+from tests.builders import MISSING, activity_body, client_body, correction, ev, new_visit, pattern
 from tests.dbstate import count, snapshot
 from tests.error_shape import assert_validation_error
 from tests.factories import HOME, add
@@ -143,14 +143,14 @@ CASES = [
          lambda w: ev(w, worker_id=w.alpha.workers[1].id), "worker_id"),
     Case("body_is_a_list", worker, "POST", events, lambda w: [ev(w)], "_schema"),
     # Non-contact activities.
-    Case("negative_minutes", worker, "POST", activities, lambda w: activity(w, minutes=-15), "minutes"),
-    Case("zero_minutes", worker, "POST", activities, lambda w: activity(w, minutes=0), "minutes"),
-    Case("fractional_minutes", worker, "POST", activities, lambda w: activity(w, minutes=29.5), "minutes"),
-    Case("minutes_as_words", worker, "POST", activities, lambda w: activity(w, minutes="twenty"), "minutes"),
-    Case("unknown_activity_category", worker, "POST", activities, lambda w: activity(w, category="gardening"),
+    Case("negative_minutes", worker, "POST", activities, lambda w: activity_body(w, minutes=-15), "minutes"),
+    Case("zero_minutes", worker, "POST", activities, lambda w: activity_body(w, minutes=0), "minutes"),
+    Case("fractional_minutes", worker, "POST", activities, lambda w: activity_body(w, minutes=29.5), "minutes"),
+    Case("minutes_as_words", worker, "POST", activities, lambda w: activity_body(w, minutes="twenty"), "minutes"),
+    Case("unknown_activity_category", worker, "POST", activities, lambda w: activity_body(w, category="gardening"),
          "category"),
     Case("activity_time_without_offset", worker, "POST", activities,
-         lambda w: activity(w, occurred_at="2026-11-23T10:00:00"), "occurred_at"),
+         lambda w: activity_body(w, occurred_at="2026-11-23T10:00:00"), "occurred_at"),
     # Corrections and resolutions.
     Case("check_out_before_check_in", coordinator, "POST", corrections,
          lambda w: correction(w, check_out_at=(w.start - timedelta(minutes=1)).isoformat()), "check_out_at"),
@@ -193,17 +193,17 @@ CASES = [
     Case("empty_cancel_reason", coordinator, "PATCH", visit_url, lambda w: {"cancel_reason": ""}, "cancel_reason"),
     Case("status_set_directly", coordinator, "PATCH", visit_url, lambda w: {"status": "completed"}, "status"),
     # Directory.
-    Case("client_lat_91", admin, "POST", lambda w: "/api/v1/clients", lambda w: new_client(w, lat=91), "lat"),
-    Case("client_lon_minus_181", admin, "POST", lambda w: "/api/v1/clients", lambda w: new_client(w, lon=-181),
+    Case("client_lat_91", admin, "POST", lambda w: "/api/v1/clients", lambda w: client_body(w, lat=91), "lat"),
+    Case("client_lon_minus_181", admin, "POST", lambda w: "/api/v1/clients", lambda w: client_body(w, lon=-181),
          "lon"),
-    Case("client_lat_without_lon", admin, "POST", lambda w: "/api/v1/clients", lambda w: new_client(w, lon=MISSING),
+    Case("client_lat_without_lon", admin, "POST", lambda w: "/api/v1/clients", lambda w: client_body(w, lon=MISSING),
          "lon"),
-    Case("client_lat_nan", admin, "POST", lambda w: "/api/v1/clients", lambda w: new_client(w, lat="nan"), "lat"),
+    Case("client_lat_nan", admin, "POST", lambda w: "/api/v1/clients", lambda w: client_body(w, lat="nan"), "lat"),
     Case("contract_id_past_64_bits", admin, "POST", lambda w: "/api/v1/clients",
-         lambda w: new_client(w, contract_id=10**20), "contract_id"),
+         lambda w: client_body(w, contract_id=10**20), "contract_id"),
     Case("pattern_worker_past_64_bits", admin, "POST", lambda w: client_url(w, "/visit-patterns"),
          lambda w: pattern(w, worker_ids=[10**20]), "worker_ids"),
-    Case("client_empty_name", admin, "POST", lambda w: "/api/v1/clients", lambda w: new_client(w, name=""), "name"),
+    Case("client_empty_name", admin, "POST", lambda w: "/api/v1/clients", lambda w: client_body(w, name=""), "name"),
     Case("client_moved_to_another_contract", admin, "PATCH", client_url,
          lambda w: {"contract_id": w.beta.contract.id}, "contract_id"),
     Case("client_patch_lat_91", admin, "PATCH", client_url, lambda w: {"lat": 91}, "lat"),
@@ -328,7 +328,7 @@ CASES = [
          lambda w: {"email": "w1@alpha.example\u0000", "password": "x"}, "email"),
     Case("nul_in_event_note", worker, "POST", events, lambda w: ev(w, kind="note", text="Ate well\u0000"), "text"),
     Case("nul_in_event_device_id", worker, "POST", events, lambda w: ev(w, device_id="\u0000"), "device_id"),
-    Case("nul_in_activity_note", worker, "POST", activities, lambda w: activity(w, note="Rang GP\u0000"), "note"),
+    Case("nul_in_activity_note", worker, "POST", activities, lambda w: activity_body(w, note="Rang GP\u0000"), "note"),
     Case("nul_in_correction_note", coordinator, "POST", corrections, lambda w: correction(w, note="\u0000"), "note"),
     Case("nul_in_resolution_note", coordinator, "POST",
          lambda w: f"/api/v1/visits/{w.alpha.visits[0].id}/exceptions/{w.exception.id}/resolve",
@@ -337,7 +337,7 @@ CASES = [
          lambda w: new_visit(w, tasks=["Breakfast", "Tea\u0000"]), "tasks"),
     Case("nul_in_cancel_reason", coordinator, "PATCH", visit_url, lambda w: {"cancel_reason": "ill\u0000"},
          "cancel_reason"),
-    Case("nul_in_client_name", admin, "POST", lambda w: "/api/v1/clients", lambda w: new_client(w, name="Ada\u0000"),
+    Case("nul_in_client_name", admin, "POST", lambda w: "/api/v1/clients", lambda w: client_body(w, name="Ada\u0000"),
          "name"),
     Case("nul_in_client_access_notes", admin, "PATCH", client_url, lambda w: {"access_notes": "Key safe\u0000"},
          "access_notes"),
@@ -411,8 +411,8 @@ def test_a_valid_body_next_to_the_bad_ones_is_accepted(client, vw):
     """The builders above only break the one field each case names."""
     a = vw.alpha
     assert client.post(events(vw), json=ev(vw), headers=headers_for(worker(vw))).status_code == 201
-    assert client.post(activities(vw), json=activity(vw), headers=headers_for(worker(vw))).status_code == 201
-    assert client.post("/api/v1/clients", json=new_client(vw), headers=headers_for(a.admin)).status_code == 201
+    assert client.post(activities(vw), json=activity_body(vw), headers=headers_for(worker(vw))).status_code == 201
+    assert client.post("/api/v1/clients", json=client_body(vw), headers=headers_for(a.admin)).status_code == 201
     assert client.post(client_url(vw, "/visit-patterns"), json=pattern(vw),
                        headers=headers_for(a.admin)).status_code == 201
     assert client.post("/api/v1/visits", json=new_visit(vw), headers=headers_for(a.coordinator)).status_code == 201
@@ -447,7 +447,7 @@ def test_a_nul_in_a_synced_item_rejects_that_item_alone(client, vw):
     a = vw.alpha
     good = {"type": "visit_event", "visit_id": a.visits[0].id, **ev(vw)}
     bad = {"type": "visit_event", "visit_id": a.visits[0].id, **ev(vw, kind="note", text="Ate well\u0000")}
-    nul_note = {"type": "activity", "client_id": a.clients[0].id, **activity(vw, note="\u0000")}
+    nul_note = {"type": "activity", "client_id": a.clients[0].id, **activity_body(vw, note="\u0000")}
     r = client.post("/api/v1/sync/batches", json={"device_id": "phone-7", "sent_at": vw.start.isoformat(),
                                                   "items": [bad, good, nul_note]}, headers=headers_for(worker(vw)))
     assert r.status_code == 200

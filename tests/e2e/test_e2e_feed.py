@@ -10,11 +10,11 @@ from playwright.sync_api import expect
 from server.directory.models import Client
 from server.extensions import db
 from server.feed import rejections
+from tests.builders import feed_event
 from tests.dbstate import snapshot
 from tests.e2e.conftest import DESKTOP, PHONE, signed_in
 from tests.e2e.test_e2e_reports import table_rows
 from tests.e2e.test_e2e_shell import check_screen
-from tests.reports.builders import feed_event
 
 pytestmark = pytest.mark.e2e
 

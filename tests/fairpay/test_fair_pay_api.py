@@ -20,8 +20,8 @@ from server.directory.models import Council
 from server.extensions import db
 from server.travel import travel_model
 from server.visits.models import VisitEvent
+from tests.builders import at, carer, setting, visit
 from tests.factories import add, client_for, user
-from tests.reports.builders import at, carer, setting, visit
 from tests.sessions import headers_for
 
 A, B = (54.30, -2.70), (54.31, -2.71)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from server.config import load_settings
 from server.extensions import db
 from server.planner import facts
-from tests.builders import TZ, alpha_day
+from tests.builders import LONDON, alpha_day
 from tests.factories import visit_for
 
 SETTINGS = load_settings()
@@ -14,7 +14,7 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def build(world, day, **settings):
-    return facts.build_day(world.alpha.provider.id, day, TZ, {**SETTINGS, **settings}, NOW, replan=False)
+    return facts.build_day(world.alpha.provider.id, day, LONDON, {**SETTINGS, **settings}, NOW, replan=False)
 
 
 def test_shifts_follow_local_hours_across_the_clock_change(world):

@@ -9,7 +9,7 @@ from server.extensions import db
 from server.planner import jobs
 from server.planner.models import Plan
 from server.visits.models import Visit
-from tests.builders import alpha_day, at, done_plan
+from tests.builders import alpha_day, done_plan, wall_time
 from tests.dbstate import snapshot
 from tests.sessions import headers_for
 
@@ -74,7 +74,7 @@ def test_a_plan_whose_visits_changed_is_refused_and_changes_nothing(client, worl
     coordinator = world.alpha.coordinator
     plan = start_plan(client, coordinator, date=day["day"].isoformat(), time_limit_s=1)
     moved = day["visits"]["female"]
-    r = client.patch(f"/api/v1/visits/{moved.id}", json={"planned_start": at(day["day"], "08:30").isoformat()},
+    r = client.patch(f"/api/v1/visits/{moved.id}", json={"planned_start": wall_time(day["day"], "08:30").isoformat()},
                      headers=headers_for(coordinator))
     assert r.status_code == 200
     before = snapshot()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from server.reports.activities import activities
-from tests.reports.builders import activity, new_client, scope_of, setting
+from tests.builders import activity, new_client, scope_of, setting
 
 
 def test_minutes_by_category(app):

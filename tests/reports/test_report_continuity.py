@@ -5,8 +5,8 @@ from datetime import date
 
 from server.directory.models import Worker
 from server.reports.continuity import continuity
+from tests.builders import carer, new_client, scope_of, setting, visit
 from tests.factories import add
-from tests.reports.builders import carer, new_client, scope_of, setting, visit
 
 
 def attended(client, day, *workers):

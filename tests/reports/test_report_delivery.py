@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from server.reports.delivery import delivery
-from tests.reports.builders import carer, delivered, new_client, package, scope_of, setting, visit
+from tests.builders import carer, delivered, new_client, package, scope_of, setting, visit
 
 FIGURES = ("commissioned_minutes", "delivered_minutes", "variance_minutes", "delivered_pct")
 

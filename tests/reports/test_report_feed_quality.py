@@ -9,8 +9,8 @@ from datetime import timedelta
 from server.db_types import utcnow
 from server.extensions import db
 from server.feed import rejections
+from tests.builders import feed_event
 from tests.factories import HOME, api_client_for
-from tests.reports.builders import feed_event
 from tests.sessions import headers_for
 
 DAY = {"date_from": "2026-11-23", "date_to": "2026-11-23"}

@@ -5,8 +5,8 @@ from datetime import date, datetime, timezone
 
 from server.reports.missed import missed
 from server.visits.models import VisitCorrection, VisitException
+from tests.builders import at, carer, new_client, scope_of, setting, visit
 from tests.factories import add
-from tests.reports.builders import at, carer, new_client, scope_of, setting, visit
 
 
 def exception(v, kind, raised, resolved=None, resolution=None):

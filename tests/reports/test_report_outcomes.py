@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from server.reports.outcomes import outcomes
-from tests.reports.builders import new_client, outcome, scope_of, score, setting, visit
+from tests.builders import new_client, outcome, scope_of, score, setting, visit
 
 
 def test_scores_by_local_date(app):

@@ -9,7 +9,7 @@ from server.extensions import db
 from server.reports.periods import Period, Span
 from server.reports.sql import bucket_index, seconds_between
 from server.visits.models import Visit
-from tests.reports.builders import LONDON, at, new_client, setting, visit
+from tests.builders import LONDON, at, new_client, setting, visit
 
 UTC = timezone.utc
 

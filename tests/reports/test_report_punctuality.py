@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from server.reports.punctuality import punctuality
-from tests.reports.builders import new_client, scope_of, setting, visit
+from tests.builders import new_client, scope_of, setting, visit
 
 
 def test_punctuality_by_local_week_across_the_clock_change(app):

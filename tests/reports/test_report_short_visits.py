@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from server.reports.short_visits import short_visits
-from tests.reports.builders import new_client, scope_of, setting, visit
+from tests.builders import new_client, scope_of, setting, visit
 
 
 def done(client, start, minutes, started, ended):

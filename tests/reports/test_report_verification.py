@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from server.reports.verification import verification
-from tests.reports.builders import carer, new_client, scope_of, setting, visit
+from tests.builders import carer, new_client, scope_of, setting, visit
 
 
 def test_check_in_verification_by_week(app):
