@@ -23,21 +23,35 @@ CARER_COLUMNS = ("visit_id", "worker_id", "checked_in_at", "checked_out_at", "ch
 def _note_changes(session: Session, _context, _instances) -> None:
     days: set[tuple[int, object]] = set()
     visit_ids: set[int] = set()
+    unknown: dict[type, set[int]] = {Visit: set(), VisitAssignment: set()}  # old values set without being loaded
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Visit):
-            days.update(_visit_days(obj, obj in session.new or obj in session.deleted))
-        elif isinstance(obj, VisitAssignment) and _changed(obj, CARER_COLUMNS, obj in session.dirty):
+        dirty = obj in session.dirty
+        if isinstance(obj, Visit) and _changed(obj, VISIT_COLUMNS, dirty):
+            days.update((c, s) for c in _values(obj, "contract_id") for s in _values(obj, "planned_start"))
+            if dirty and _overwritten(obj, ("contract_id", "planned_start")):
+                unknown[Visit].add(obj.id)
+        elif isinstance(obj, VisitAssignment) and _changed(obj, CARER_COLUMNS, dirty):
             visit_ids.update(v for v in _values(obj, "visit_id") if v is not None)
+            if dirty and _overwritten(obj, ("visit_id",)):
+                unknown[VisitAssignment].add(obj.id)
     days.update(_days_of(session, visit_ids))
+    with session.no_autoflush:  # the rows as stored, before this flush writes them
+        if unknown[Visit]:
+            days.update(tuple(row) for row in session.execute(
+                select(Visit.contract_id, Visit.planned_start).where(Visit.id.in_(unknown[Visit]))))
+        if unknown[VisitAssignment]:
+            days.update(tuple(row) for row in session.execute(
+                select(Visit.contract_id, Visit.planned_start)
+                .join(VisitAssignment, VisitAssignment.visit_id == Visit.id)
+                .where(VisitAssignment.id.in_(unknown[VisitAssignment]))))
     session.add_all(ReportChange(contract_id=contract_id, planned_start=start)
                     for contract_id, start in days if contract_id is not None and start is not None)
 
 
-def _visit_days(visit: Visit, whole: bool) -> set[tuple[int, object]]:
-    """The (contract, planned start) pairs a visit counted under before and after this flush."""
-    if not whole and not _changed(visit, VISIT_COLUMNS, True):
-        return set()
-    return {(c, s) for c in _values(visit, "contract_id") for s in _values(visit, "planned_start")}
+def _overwritten(obj, columns: tuple[str, ...]) -> bool:
+    """Whether one of the columns was given a new value without its old one having been loaded."""
+    state = inspect(obj)
+    return any(h.added and not h.deleted for h in (state.attrs[name].history for name in columns))
 
 
 def _changed(obj, columns: tuple[str, ...], dirty: bool) -> bool:

@@ -52,24 +52,33 @@ class ReportDayCount(db.Model):
 
 
 class ReportClientDay(db.Model):
-    """A client's delivered carer seconds on a day, and how many visits delivered them (the delivery report)."""
+    """A client's delivered carer seconds on a day, and how many visits delivered them (the delivery report).
+
+    Rows with span "day" are counted from the visits; rows with span "week" (day = the Monday) sum a whole
+    ISO week's day rows, so a year reads 53 rows a client, not 365.
+    """
 
     __tablename__ = "report_client_days"
 
     contract_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    span: Mapped[str] = mapped_column(String(5), primary_key=True)
     client_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     seconds: Mapped[int] = mapped_column(BigInteger)
     visits: Mapped[int] = mapped_column(BigInteger)
 
 
 class ReportAttendanceDay(db.Model):
-    """How often a worker checked in at a client's visits on a day (the continuity report)."""
+    """How often a worker checked in at a client's visits on a day (the continuity report).
+
+    As for ReportClientDay, with span "month" rows (day = the 1st) summing a whole month's day rows.
+    """
 
     __tablename__ = "report_attendance_days"
 
     contract_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    span: Mapped[str] = mapped_column(String(5), primary_key=True)
     client_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     worker_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     attendances: Mapped[int] = mapped_column(BigInteger)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import BigInteger, Date, case, cast, delete, func, insert, literal, select, text
+from sqlalchemy import BigInteger, Date, and_, case, cast, delete, func, insert, literal, or_, select, text
 
 from server.extensions import db
 from server.reports.classes import check_in_class, check_in_method, short_class, visit_class
@@ -24,6 +24,10 @@ from server.reports.sql import bucket_index, seconds_between
 from server.timeutil import local_day_bounds, to_local
 from server.visits.models import Visit, VisitAssignment, VisitStatus
 
+# The tables that also keep sums of whole weeks or months: their keys and summed columns, and the unit.
+SUMMED = {ReportClientDay: (("client_id",), ("seconds", "visits")),
+          ReportAttendanceDay: (("client_id", "worker_id"), ("attendances",))}
+SPANS = {ReportClientDay: "week", ReportAttendanceDay: "month"}
 # Any fixed number: refreshes of one database take turns on it (PostgreSQL; SQLite writes one at a time anyway).
 _LOCK = 7_214_003
 
@@ -62,10 +66,9 @@ def _count(contracts: list[int], first: date, last: date, tz: str) -> None:
     """Replace the stored figures of these contracts' days first..last with counts from the visits."""
     days = [first + timedelta(d) for d in range((last - first).days + 1)]
     start, end = local_day_bounds(first, tz)[0], local_day_bounds(last, tz)[1]
-    kept = (ReportDay, ReportDayCount, ReportClientDay, ReportAttendanceDay)
-    for model in kept:
+    for model in (ReportDay, ReportDayCount, ReportClientDay, ReportAttendanceDay):
         db.session.execute(delete(model).where(model.contract_id.in_(contracts), model.day >= first,
-                                               model.day <= last))
+                                               model.day <= last, *_days_only(model)))
     planned = (Visit.contract_id.in_(contracts), Visit.planned_start >= start, Visit.planned_start < end)
     day = _local_day(Visit.planned_start, days, tz)
     visits = select(Visit.contract_id, day.label("day")).where(*planned)
@@ -75,10 +78,51 @@ def _count(contracts: list[int], first: date, last: date, tz: str) -> None:
     for figures in (_punctuality(visits), _short_visits(visits), _verification(carers)):
         db.session.execute(insert(ReportDayCount).from_select(["contract_id", "day", "figure", "n"], figures))
     db.session.execute(insert(ReportClientDay).from_select(
-        ["contract_id", "day", "client_id", "seconds", "visits"], _delivered(carers)))
+        ["contract_id", "day", "client_id", "seconds", "visits", "span"], _delivered(carers)))
     db.session.execute(insert(ReportAttendanceDay).from_select(
-        ["contract_id", "day", "client_id", "worker_id", "attendances"], _attended(carers)))
+        ["contract_id", "day", "client_id", "worker_id", "attendances", "span"], _attended(carers)))
     db.session.execute(insert(ReportDay), [{"contract_id": c, "day": d, "tz": tz} for c in contracts for d in days])
+    for model, (keys, sums) in SUMMED.items():
+        _sum_spans(model, keys, sums, contracts, first, last)
+
+
+def _days_only(model) -> tuple:
+    return (model.span == "day",) if model in SUMMED else ()
+
+
+def _sum_spans(model, keys: tuple[str, ...], sums: tuple[str, ...], contracts: list[int], first: date,
+               last: date) -> None:
+    """Replace the week or month rows around first..last with sums of their day rows."""
+    unit = SPANS[model]
+    begin = _unit_start(first, unit)
+    db.session.execute(delete(model).where(model.contract_id.in_(contracts), model.span == unit, model.day >= begin,
+                                           model.day <= last))
+    while begin <= last:
+        end = _unit_start(begin + timedelta(31 if unit == "month" else 7), unit)
+        grouped = [model.contract_id, *(getattr(model, k) for k in keys)]
+        db.session.execute(insert(model).from_select(
+            ["contract_id", *keys, *sums, "day", "span"],
+            select(*grouped, *(func.sum(getattr(model, k)) for k in sums), literal(begin, Date), literal(unit))
+            .where(model.contract_id.in_(contracts), model.span == "day", model.day >= begin, model.day < end)
+            .group_by(*grouped)))
+        begin = end
+
+
+def _unit_start(day: date, unit: str) -> date:
+    return day.replace(day=1) if unit == "month" else day - timedelta(day.weekday())
+
+
+def _in_period(model, period, unit: str) -> tuple:
+    """Rows covering the period once: whole weeks or months from their sums, the days at either end from days."""
+    whole_from = _unit_start(period.first, unit)
+    if whole_from < period.first:
+        whole_from = _unit_start(whole_from + timedelta(31 if unit == "month" else 7), unit)
+    whole_to = _unit_start(period.last + timedelta(1), unit)  # whole units start before this
+    days = and_(model.span == "day", model.day >= period.first, model.day <= period.last)
+    if whole_from >= whole_to:
+        return (days,)
+    return (or_(and_(model.span == unit, model.day >= whole_from, model.day < whole_to),
+                and_(days, or_(model.day < whole_from, model.day >= whole_to))),)
 
 
 def _grouped(sub, *columns):
@@ -112,17 +156,21 @@ def _delivered(carers):
             VisitAssignment.checked_out_at.is_not(None),
             VisitAssignment.checked_out_at > VisitAssignment.checked_in_at).subquery()
     return select(sub.c.contract_id, sub.c.day, sub.c.client_id, func.sum(sub.c.seconds),
-                  func.count(func.distinct(sub.c.visit_id))).group_by(sub.c.contract_id, sub.c.day, sub.c.client_id)
+                  func.count(func.distinct(sub.c.visit_id)), literal("day")).group_by(
+        sub.c.contract_id, sub.c.day, sub.c.client_id)
 
 
 def _attended(carers):
     sub = carers.add_columns(Visit.client_id, VisitAssignment.worker_id).where(
         Visit.status != VisitStatus.CANCELLED, VisitAssignment.checked_in_at.is_not(None)).subquery()
-    return _grouped(sub, sub.c.client_id, sub.c.worker_id)
+    return _grouped(sub, sub.c.client_id, sub.c.worker_id).add_columns(literal("day"))
 
 
 def _local_day(column, days: list[date], tz: str):
-    """The local date (in tz) of a UTC instant known to fall within days: a balanced CASE over the midnights."""
+    """The local date (in tz) of a UTC instant known to fall within days: PostgreSQL's own zone rules, else
+    a balanced CASE over the midnights."""
+    if db.engine.dialect.name == "postgresql":
+        return cast(func.timezone(tz, column), Date)
     starts = [local_day_bounds(d, tz)[0] for d in days]
 
     def tree(lo: int, hi: int):
@@ -151,8 +199,7 @@ def client_spans(scope: Scope, spans: list[Span]):
     starts = [s.first for s in spans] + [spans[-1].last + timedelta(1)]
     sub = select(ReportClientDay.client_id, ReportClientDay.seconds, ReportClientDay.visits,
                  bucket_index(ReportClientDay.day, starts).label("bucket")).where(
-        ReportClientDay.contract_id.in_(scope.contract_ids), ReportClientDay.day >= period.first,
-        ReportClientDay.day <= period.last).subquery()
+        ReportClientDay.contract_id.in_(scope.contract_ids), *_in_period(ReportClientDay, period, "week")).subquery()
     return db.session.execute(select(sub.c.client_id, sub.c.bucket, func.sum(sub.c.seconds), func.sum(sub.c.visits))
                               .group_by(sub.c.client_id, sub.c.bucket))
 
@@ -162,6 +209,6 @@ def attendances(scope: Scope):
     period = scope.period
     return (select(ReportAttendanceDay.client_id, ReportAttendanceDay.worker_id,
                    cast(func.sum(ReportAttendanceDay.attendances), BigInteger).label("attendances"))
-            .where(ReportAttendanceDay.contract_id.in_(scope.contract_ids), ReportAttendanceDay.day >= period.first,
-                   ReportAttendanceDay.day <= period.last)
+            .where(ReportAttendanceDay.contract_id.in_(scope.contract_ids),
+                   *_in_period(ReportAttendanceDay, period, "month"))
             .group_by(ReportAttendanceDay.client_id, ReportAttendanceDay.worker_id))
