@@ -61,8 +61,8 @@ class ReportClientDay(db.Model):
     __tablename__ = "report_client_days"
 
     contract_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    span: Mapped[str] = mapped_column(String(5), primary_key=True)  # first, so each span's rows are read alone
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    span: Mapped[str] = mapped_column(String(5), primary_key=True)
     client_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     seconds: Mapped[int] = mapped_column(BigInteger)
     visits: Mapped[int] = mapped_column(BigInteger)
@@ -77,8 +77,8 @@ class ReportAttendanceDay(db.Model):
     __tablename__ = "report_attendance_days"
 
     contract_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    span: Mapped[str] = mapped_column(String(5), primary_key=True)  # first, so each span's rows are read alone
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    span: Mapped[str] = mapped_column(String(5), primary_key=True)
     client_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     worker_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     attendances: Mapped[int] = mapped_column(BigInteger)

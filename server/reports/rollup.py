@@ -20,7 +20,7 @@ from server.reports.classes import check_in_class, check_in_method, short_class,
 from server.reports.models import ReportAttendanceDay, ReportChange, ReportClientDay, ReportDay, ReportDayCount
 from server.reports.periods import Span
 from server.reports.scope import Scope
-from server.reports.sql import bucket_index, seconds_between
+from server.reports.sql import bucket_index, roomy, seconds_between
 from server.timeutil import local_day_bounds, to_local
 from server.visits.models import Visit, VisitAssignment, VisitStatus
 
@@ -196,6 +196,7 @@ def day_counts(scope: Scope, kind: str) -> list[tuple[date, str, int]]:
 def client_spans(scope: Scope, spans: list[Span]):
     """(client, index of the span, delivered seconds, visits) from the scope's stored days."""
     period = scope.period
+    roomy()
     starts = [s.first for s in spans] + [spans[-1].last + timedelta(1)]
     sub = select(ReportClientDay.client_id, ReportClientDay.seconds, ReportClientDay.visits,
                  bucket_index(ReportClientDay.day, starts).label("bucket")).where(
@@ -207,6 +208,7 @@ def client_spans(scope: Scope, spans: list[Span]):
 def attendances(scope: Scope):
     """A selectable of (client_id, worker_id, attendances) over the scope's stored days."""
     period = scope.period
+    roomy()
     return (select(ReportAttendanceDay.client_id, ReportAttendanceDay.worker_id,
                    cast(func.sum(ReportAttendanceDay.attendances), BigInteger).label("attendances"))
             .where(ReportAttendanceDay.contract_id.in_(scope.contract_ids),

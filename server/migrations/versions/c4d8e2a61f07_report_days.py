@@ -42,21 +42,21 @@ def upgrade():
     )
     op.create_table('report_client_days',
     sa.Column('contract_id', BIG_ID, nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
     sa.Column('span', sa.String(length=5), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
     sa.Column('client_id', BIG_ID, nullable=False),
     sa.Column('seconds', sa.BigInteger(), nullable=False),
     sa.Column('visits', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('contract_id', 'day', 'span', 'client_id', name=op.f('pk_report_client_days'))
+    sa.PrimaryKeyConstraint('contract_id', 'span', 'day', 'client_id', name=op.f('pk_report_client_days'))
     )
     op.create_table('report_attendance_days',
     sa.Column('contract_id', BIG_ID, nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
     sa.Column('span', sa.String(length=5), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
     sa.Column('client_id', BIG_ID, nullable=False),
     sa.Column('worker_id', BIG_ID, nullable=False),
     sa.Column('attendances', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('contract_id', 'day', 'span', 'client_id', 'worker_id',
+    sa.PrimaryKeyConstraint('contract_id', 'span', 'day', 'client_id', 'worker_id',
                             name=op.f('pk_report_attendance_days'))
     )
 
