@@ -12,6 +12,14 @@ from server.notify.models import Notification, PushSubscription, VapidKey  # noq
 from server.outcomes.models import OutcomeReview  # noqa: F401
 from server.payments.models import ContingencyGrant, Invoice, InvoiceLine, PaymentPeriod, PaymentSnapshot  # noqa: F401
 from server.planner.models import Plan  # noqa: F401
+from server.reports import changes  # noqa: F401  (the session event that keeps the stored KPI days current)
+from server.reports.models import (  # noqa: F401
+    ReportAttendanceDay,
+    ReportChange,
+    ReportClientDay,
+    ReportDay,
+    ReportDayCount,
+)
 from server.sms.models import InboundSms  # noqa: F401
 from server.tags.models import ClientTag  # noqa: F401
 from server.visits.models import (  # noqa: F401

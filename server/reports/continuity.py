@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from server.directory.models import Client, Worker
 from server.extensions import db
+from server.reports import rollup
 from server.reports.scope import Scope, pct
 from server.visits.models import Visit, VisitAssignment, VisitStatus
 
@@ -22,13 +23,17 @@ REGULARS = 3
 
 
 def continuity(scope: Scope) -> dict:
-    attended = (
-        select(Visit.client_id, VisitAssignment.worker_id, func.count().label("attendances"))
-        .join(VisitAssignment, VisitAssignment.visit_id == Visit.id)
-        .where(*scope.visits(), Visit.status != VisitStatus.CANCELLED, VisitAssignment.checked_in_at.is_not(None))
-        .group_by(Visit.client_id, VisitAssignment.worker_id)
-        .cte("attended")
-    )
+    if rollup.usable(scope):
+        rollup.refresh(scope)
+        attended = rollup.attendances(scope).cte("attended")
+    else:
+        attended = (
+            select(Visit.client_id, VisitAssignment.worker_id, func.count().label("attendances"))
+            .join(VisitAssignment, VisitAssignment.visit_id == Visit.id)
+            .where(*scope.visits(), Visit.status != VisitStatus.CANCELLED, VisitAssignment.checked_in_at.is_not(None))
+            .group_by(Visit.client_id, VisitAssignment.worker_id)
+            .cte("attended")
+        )
     by_client = {"partition_by": attended.c.client_id}
     ranked = select(
         attended.c.client_id, attended.c.worker_id, attended.c.attendances,

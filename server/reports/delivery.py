@@ -25,6 +25,7 @@ from sqlalchemy import func, or_, select
 from server.care.models import CarePackage
 from server.directory.models import Client
 from server.extensions import db
+from server.reports import rollup
 from server.reports.periods import Span
 from server.reports.scope import Scope, pct
 from server.reports.sql import bucketed, seconds_between
@@ -109,6 +110,8 @@ def _commissioned(packages: list[CarePackage], span: Span) -> Fraction:
 
 def _delivered_by_block(scope: Scope, blocks: list[Span]) -> tuple[dict[tuple[int, int], Fraction], dict[int, int]]:
     """Delivered carer minutes per (client, block), and visits with delivered time per client."""
+    if rollup.usable(scope):
+        return _stored_by_block(scope, blocks)
     carers = (select().select_from(VisitAssignment).join(Visit, Visit.id == VisitAssignment.visit_id).where(
         *scope.visits(), Visit.status != VisitStatus.CANCELLED,
         VisitAssignment.checked_in_at.is_not(None), VisitAssignment.checked_out_at.is_not(None),
@@ -123,6 +126,16 @@ def _delivered_by_block(scope: Scope, blocks: list[Span]) -> tuple[dict[tuple[in
     ):
         minutes[(client_id, bucket)] = Fraction(int(total), 60)
         visits[client_id] += n
+    return minutes, visits
+
+
+def _stored_by_block(scope: Scope, blocks: list[Span]):
+    """_delivered_by_block from the stored days (reports/rollup.py)."""
+    rollup.refresh(scope)
+    minutes, visits = {}, defaultdict(int)
+    for client_id, bucket, total, n in rollup.client_spans(scope, blocks):
+        minutes[(client_id, bucket)] = Fraction(int(total), 60)
+        visits[client_id] += int(n)
     return minutes, visits
 
 

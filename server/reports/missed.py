@@ -18,6 +18,7 @@ from sqlalchemy import select
 from server.directory.models import Client, Worker
 from server.extensions import db
 from server.reports.scope import Scope
+from server.reports.sql import roomy
 from server.timeutil import to_local
 from server.visits.models import (
     DEFAULT_REASON_CODES,
@@ -34,6 +35,7 @@ DEFAULT_LABELS = dict(DEFAULT_REASON_CODES)
 
 
 def missed(scope: Scope) -> dict:
+    roomy()
     missed_visits = (*scope.visits(), Visit.status == VisitStatus.MISSED)
     missed_ids = select(Visit.id).where(*missed_visits)
     exceptions, corrections, workers = defaultdict(list), defaultdict(list), defaultdict(list)

@@ -13,11 +13,12 @@ from server.care.models import Outcome
 from server.directory.models import Client
 from server.extensions import db
 from server.reports.scope import Scope
-from server.reports.sql import bucketed
+from server.reports.sql import bucketed, roomy
 from server.visits.models import OutcomeProgress, Visit
 
 
 def outcomes(scope: Scope) -> dict:
+    roomy()
     days = scope.period.days()
     start, end = scope.period.bounds
     scores = (select().select_from(OutcomeProgress).join(Visit, Visit.id == OutcomeProgress.visit_id).where(

@@ -8,28 +8,24 @@ yet checked in). Shares are of the visits that were due: early + on time + late
 """
 from __future__ import annotations
 
-from sqlalchemy import case, literal, select
+from sqlalchemy import select
 
+from server.reports import rollup
+from server.reports.classes import visit_class
 from server.reports.scope import Scope, pct
-from server.reports.weekly import class_counts_by_week, class_totals, week_row
-from server.visits.models import Visit, VisitStatus
+from server.reports.weekly import class_counts_by_week, class_totals, stored_counts_by_week, week_row
+from server.visits.models import Visit
 
 CLASSES = ("early", "on_time", "late", "missed", "cancelled", "pending")
 DUE = ("early", "on_time", "late", "missed")
 
 
-def visit_class():
-    return case(
-        (Visit.status == VisitStatus.CANCELLED, literal("cancelled")),
-        (Visit.status == VisitStatus.MISSED, literal("missed")),
-        (Visit.punctuality.in_(("early", "on_time", "late")), Visit.punctuality),
-        (Visit.status == VisitStatus.LATE, literal("late")),
-        else_=literal("pending"),
-    )
-
-
 def punctuality(scope: Scope) -> dict:
-    per_week = class_counts_by_week(scope, select().select_from(Visit).where(*scope.visits()), visit_class(), CLASSES)
+    if rollup.usable(scope):
+        per_week = stored_counts_by_week(scope, "punctuality", CLASSES)[0]
+    else:
+        per_week = class_counts_by_week(scope, select().select_from(Visit).where(*scope.visits()), visit_class(),
+                                        CLASSES)
     rows = [week_row(week, figures(counts)) for week, counts in per_week]
     return scope.envelope("punctuality", rows, figures(class_totals(per_week, CLASSES)))
 

@@ -7,38 +7,29 @@ strictly less than 15:00, both to the second.
 """
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
-from server.extensions import db
+from server.reports import rollup
+from server.reports.classes import SHORT_CLASSES, short_class
 from server.reports.scope import Scope, pct
-from server.reports.sql import bucketed, seconds_between
-from server.reports.weekly import week_row
+from server.reports.weekly import class_counts_by_week, class_totals, stored_counts_by_week, week_row
 from server.visits.models import Visit, VisitStatus
-
-SHORT_SECONDS = 15 * 60
 
 
 def short_visits(scope: Scope) -> dict:
-    weeks = scope.period.weeks()
-    delivered = select().select_from(Visit).where(
-        *scope.visits(), Visit.status == VisitStatus.COMPLETED, Visit.started_at.is_not(None), Visit.ended_at.is_not(None))
-    sub = bucketed(delivered, Visit.planned_start, scope.period.boundaries(weeks),
-                   seconds=seconds_between(Visit.started_at, Visit.ended_at), planned=Visit.planned_minutes)
-    # seconds < 80% of planned minutes x 60, kept in integers: seconds x 5 < planned x 240.
-    under_share = sub.c.seconds * 5 < sub.c.planned * 240
-
-    def flagged(condition):
-        return func.sum(case((condition, 1), else_=0))
-
-    found = {bucket: (n, share, fifteen) for bucket, n, share, fifteen in db.session.execute(
-        select(sub.c.bucket, func.count(), flagged(under_share), flagged(sub.c.seconds < SHORT_SECONDS))
-        .group_by(sub.c.bucket))}
-    rows = [week_row(week, figures(*found.get(i, (0, 0, 0)))) for i, week in enumerate(weeks)]
-    return scope.envelope("short-visits", rows, figures(
-        *(sum(r[key] for r in rows) for key in ("delivered", "under_80pct", "under_15min"))))
+    if rollup.usable(scope):
+        per_week = stored_counts_by_week(scope, "short", SHORT_CLASSES)[0]
+    else:
+        delivered = select().select_from(Visit).where(*scope.visits(), Visit.status == VisitStatus.COMPLETED,
+                                                      Visit.started_at.is_not(None), Visit.ended_at.is_not(None))
+        per_week = class_counts_by_week(scope, delivered, short_class(), SHORT_CLASSES)
+    rows = [week_row(week, figures(counts)) for week, counts in per_week]
+    return scope.envelope("short-visits", rows, figures(class_totals(per_week, SHORT_CLASSES)))
 
 
-def figures(delivered: int, under_share: int, under_fifteen: int) -> dict:
+def figures(by_class: dict[str, int]) -> dict:
+    delivered = sum(by_class.values())
+    under_share, under_fifteen = by_class["80pct"] + by_class["both"], by_class["15min"] + by_class["both"]
     return {"delivered": delivered, "under_80pct": under_share, "under_15min": under_fifteen,
             "under_80pct_pct": pct(under_share, delivered), "under_15min_pct": pct(under_fifteen, delivered)}
 

@@ -11,35 +11,26 @@ method_code, method_sms, method_manual); check-ins from before methods were kept
 """
 from __future__ import annotations
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import select
 
+from server.reports import rollup
+from server.reports.classes import check_in_class, check_in_method
 from server.reports.scope import Scope, pct
-from server.reports.weekly import class_totals, counts_by_week, week_row
+from server.reports.weekly import class_totals, counts_by_week, stored_counts_by_week, week_row
 from server.visits.models import METHODS, Visit, VisitAssignment
 
 CLASSES = ("verified", "unverified", "outside", "none", "invalid", "manual")
 METHOD_COLUMNS = tuple(f"method_{m}" for m in METHODS)
 
 
-def check_in_class():
-    return case(
-        (VisitAssignment.manual.is_(True), literal("manual")),
-        (VisitAssignment.check_in_geofence.in_(("verified", "unverified", "outside", "invalid")),
-         VisitAssignment.check_in_geofence),
-        else_=literal("none"),
-    )
-
-
-def check_in_method():
-    return case((VisitAssignment.manual.is_(True), literal("method_manual")),
-                else_=literal("method_") + func.coalesce(VisitAssignment.check_in_method, literal("gps")))
-
-
 def verification(scope: Scope) -> dict:
-    check_ins = (select().select_from(VisitAssignment).join(Visit, Visit.id == VisitAssignment.visit_id)
-                 .where(*scope.visits(), VisitAssignment.checked_in_at.is_not(None)))
-    per_week, by_method = counts_by_week(scope, check_ins, (check_in_class(), CLASSES),
-                                         (check_in_method(), METHOD_COLUMNS))
+    if rollup.usable(scope):
+        per_week, by_method = stored_counts_by_week(scope, "verification", CLASSES, METHOD_COLUMNS)
+    else:
+        check_ins = (select().select_from(VisitAssignment).join(Visit, Visit.id == VisitAssignment.visit_id)
+                     .where(*scope.visits(), VisitAssignment.checked_in_at.is_not(None)))
+        per_week, by_method = counts_by_week(scope, check_ins, (check_in_class(), CLASSES),
+                                             (check_in_method(), METHOD_COLUMNS))
     rows = [week_row(week, figures(counts, methods)) for (week, counts), (_, methods) in zip(per_week, by_method)]
     return scope.envelope("verification", rows, figures(class_totals(per_week, CLASSES),
                                                         class_totals(by_method, METHOD_COLUMNS)))

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from server.extensions import db
+from server.reports import rollup
 from server.reports.periods import Span
 from server.reports.scope import Scope
 from server.reports.sql import bucketed
@@ -38,3 +40,18 @@ def class_totals(per_week: list[tuple[Span, dict[str, int]]], classes: tuple[str
 
 def week_row(week: Span, figures: dict) -> dict:
     return {"week": week.iso_week, "date_from": week.first, "date_to": week.last, **figures}
+
+
+def stored_counts_by_week(scope: Scope, kind: str,
+                          *classes: tuple[str, ...]) -> list[list[tuple[Span, dict[str, int]]]]:
+    """counts_by_week from the stored days (reports/rollup.py): a figure "a:b" counts as a under the first
+    classes and as b under the second."""
+    rollup.refresh(scope)
+    weeks = scope.period.weeks()
+    week_of = {week.first + timedelta(d): i for i, week in enumerate(weeks) for d in range(week.days)}
+    counts = [Counter() for _ in classes]
+    for day, figure, n in rollup.day_counts(scope, kind):
+        for counter, cls in zip(counts, figure.split(":")):
+            counter[(week_of[day], cls)] += n
+    return [[(week, {cls: counter[(i, cls)] for cls in own}) for i, week in enumerate(weeks)]
+            for counter, own in zip(counts, classes)]

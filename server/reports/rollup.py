@@ -1,0 +1,216 @@
+"""Stored KPI figures per contract and local day, counted again from the visits whenever they may be out of date.
+
+A year's KPIs read a few thousand stored rows instead of joining millions of visits and carers. Before a
+report reads them, refresh() counts again every day of its period that was never counted (in the council's
+current zone) or that a change note (reports/changes.py) names, in one pass per table over just those days,
+and commits. So a report is never wrong, only slower after many changes. The stored figures serve reports
+without a flag filter whose contracts all keep their council's zone, the period's zone; others count directly.
+
+The figures are the reports' own definitions (punctuality.visit_class, verification.check_in_class, ...),
+summed per day: a day sits wholly in one week or block, and every visit in one day.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import BigInteger, Date, and_, case, cast, delete, func, insert, literal, or_, select, text
+
+from server.extensions import db
+from server.reports.classes import check_in_class, check_in_method, short_class, visit_class
+from server.reports.models import ReportAttendanceDay, ReportChange, ReportClientDay, ReportDay, ReportDayCount
+from server.reports.periods import Span
+from server.reports.scope import Scope
+from server.reports.sql import bucket_index, roomy, seconds_between
+from server.timeutil import local_day_bounds, to_local
+from server.visits.models import Visit, VisitAssignment, VisitStatus
+
+# The tables that also keep sums of whole weeks or months: their keys and summed columns, and the unit.
+SUMMED = {ReportClientDay: (("client_id",), ("seconds", "visits")),
+          ReportAttendanceDay: (("client_id", "worker_id"), ("attendances",))}
+SPANS = {ReportClientDay: "week", ReportAttendanceDay: "month"}
+# Any fixed number: refreshes of one database take turns on it (PostgreSQL; SQLite writes one at a time anyway).
+_LOCK = 7_214_003
+
+
+def usable(scope: Scope) -> bool:
+    """Whether the stored days can answer for this scope (else the report counts from the visits)."""
+    return scope.flag is None and all(c.council.timezone == scope.period.tz for c in scope.contracts)
+
+
+def refresh(scope: Scope) -> None:
+    """Count again the days of the scope's period that are not stored or not current, and commit."""
+    ids, period = scope.contract_ids, scope.period
+    if not ids:
+        return
+    start, end = period.bounds
+    counted = set(db.session.execute(select(ReportDay.contract_id, ReportDay.day).where(
+        ReportDay.contract_id.in_(ids), ReportDay.day >= period.first, ReportDay.day <= period.last,
+        ReportDay.tz == period.tz)))
+    changes = db.session.execute(select(ReportChange.id, ReportChange.contract_id, ReportChange.planned_start).where(
+        ReportChange.contract_id.in_(ids), ReportChange.planned_start >= start,
+        ReportChange.planned_start < end)).all()
+    days = [period.first + timedelta(d) for d in range((period.last - period.first).days + 1)]
+    stale = {(c, d) for c in ids for d in days if (c, d) not in counted}
+    stale |= {(c, to_local(s, period.tz).date()) for _, c, s in changes}
+    if not stale:
+        return
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
+    contracts = sorted({c for c, _ in stale})
+    _count(contracts, min(d for _, d in stale), max(d for _, d in stale), period.tz)
+    db.session.execute(delete(ReportChange).where(ReportChange.id.in_([i for i, _, _ in changes])))
+    db.session.commit()
+
+
+def _count(contracts: list[int], first: date, last: date, tz: str) -> None:
+    """Replace the stored figures of these contracts' days first..last with counts from the visits."""
+    days = [first + timedelta(d) for d in range((last - first).days + 1)]
+    start, end = local_day_bounds(first, tz)[0], local_day_bounds(last, tz)[1]
+    for model in (ReportDay, ReportDayCount, ReportClientDay, ReportAttendanceDay):
+        db.session.execute(delete(model).where(model.contract_id.in_(contracts), model.day >= first,
+                                               model.day <= last, *_days_only(model)))
+    planned = (Visit.contract_id.in_(contracts), Visit.planned_start >= start, Visit.planned_start < end)
+    day = _local_day(Visit.planned_start, days, tz)
+    visits = select(Visit.contract_id, day.label("day")).where(*planned)
+    carers = (select(Visit.contract_id, day.label("day"))
+              .join(VisitAssignment, VisitAssignment.visit_id == Visit.id).where(*planned))
+
+    for figures in (_punctuality(visits), _short_visits(visits), _verification(carers)):
+        db.session.execute(insert(ReportDayCount).from_select(["contract_id", "day", "figure", "n"], figures))
+    db.session.execute(insert(ReportClientDay).from_select(
+        ["contract_id", "day", "client_id", "seconds", "visits", "span"], _delivered(carers)))
+    db.session.execute(insert(ReportAttendanceDay).from_select(
+        ["contract_id", "day", "client_id", "worker_id", "attendances", "span"], _attended(carers)))
+    db.session.execute(insert(ReportDay), [{"contract_id": c, "day": d, "tz": tz} for c in contracts for d in days])
+    for model, (keys, sums) in SUMMED.items():
+        _sum_spans(model, keys, sums, contracts, first, last)
+
+
+def _days_only(model) -> tuple:
+    return (model.span == "day",) if model in SUMMED else ()
+
+
+def _sum_spans(model, keys: tuple[str, ...], sums: tuple[str, ...], contracts: list[int], first: date,
+               last: date) -> None:
+    """Replace the week or month rows around first..last with sums of their day rows."""
+    unit = SPANS[model]
+    begin = _unit_start(first, unit)
+    db.session.execute(delete(model).where(model.contract_id.in_(contracts), model.span == unit, model.day >= begin,
+                                           model.day <= last))
+    while begin <= last:
+        end = _unit_start(begin + timedelta(31 if unit == "month" else 7), unit)
+        grouped = [model.contract_id, *(getattr(model, k) for k in keys)]
+        db.session.execute(insert(model).from_select(
+            ["contract_id", *keys, *sums, "day", "span"],
+            select(*grouped, *(func.sum(getattr(model, k)) for k in sums), literal(begin, Date), literal(unit))
+            .where(model.contract_id.in_(contracts), model.span == "day", model.day >= begin, model.day < end)
+            .group_by(*grouped)))
+        begin = end
+
+
+def _unit_start(day: date, unit: str) -> date:
+    return day.replace(day=1) if unit == "month" else day - timedelta(day.weekday())
+
+
+def _in_period(model, period, unit: str) -> tuple:
+    """Rows covering the period once: whole weeks or months from their sums, the days at either end from days."""
+    whole_from = _unit_start(period.first, unit)
+    if whole_from < period.first:
+        whole_from = _unit_start(whole_from + timedelta(31 if unit == "month" else 7), unit)
+    whole_to = _unit_start(period.last + timedelta(1), unit)  # whole units start before this
+    days = and_(model.span == "day", model.day >= period.first, model.day <= period.last)
+    if whole_from >= whole_to:
+        return (days,)
+    return (or_(and_(model.span == unit, model.day >= whole_from, model.day < whole_to),
+                and_(days, or_(model.day < whole_from, model.day >= whole_to))),)
+
+
+def _grouped(sub, *columns):
+    keys = [sub.c.contract_id, sub.c.day, *columns]
+    return select(*keys, func.count()).group_by(*keys)
+
+
+def _punctuality(visits):
+    sub = visits.add_columns((literal("punctuality:") + visit_class()).label("figure")).subquery()
+    return _grouped(sub, sub.c.figure)
+
+
+def _short_visits(visits):
+    sub = visits.add_columns((literal("short:") + short_class()).label("figure")).where(
+        Visit.status == VisitStatus.COMPLETED, Visit.started_at.is_not(None), Visit.ended_at.is_not(None)).subquery()
+    return _grouped(sub, sub.c.figure)
+
+
+def _verification(carers):
+    """Check-ins by class and method together ("verification:outside:method_gps")."""
+    figure = literal("verification:") + check_in_class() + literal(":") + check_in_method()
+    sub = carers.add_columns(figure.label("figure")).where(VisitAssignment.checked_in_at.is_not(None)).subquery()
+    return _grouped(sub, sub.c.figure)
+
+
+def _delivered(carers):
+    sub = carers.add_columns(
+        Visit.client_id, Visit.id.label("visit_id"),
+        seconds_between(VisitAssignment.checked_in_at, VisitAssignment.checked_out_at).label("seconds"),
+    ).where(Visit.status != VisitStatus.CANCELLED, VisitAssignment.checked_in_at.is_not(None),
+            VisitAssignment.checked_out_at.is_not(None),
+            VisitAssignment.checked_out_at > VisitAssignment.checked_in_at).subquery()
+    return select(sub.c.contract_id, sub.c.day, sub.c.client_id, func.sum(sub.c.seconds),
+                  func.count(func.distinct(sub.c.visit_id)), literal("day")).group_by(
+        sub.c.contract_id, sub.c.day, sub.c.client_id)
+
+
+def _attended(carers):
+    sub = carers.add_columns(Visit.client_id, VisitAssignment.worker_id).where(
+        Visit.status != VisitStatus.CANCELLED, VisitAssignment.checked_in_at.is_not(None)).subquery()
+    return _grouped(sub, sub.c.client_id, sub.c.worker_id).add_columns(literal("day"))
+
+
+def _local_day(column, days: list[date], tz: str):
+    """The local date (in tz) of a UTC instant known to fall within days: PostgreSQL's own zone rules, else
+    a balanced CASE over the midnights."""
+    if db.engine.dialect.name == "postgresql":
+        return cast(func.timezone(tz, column), Date)
+    starts = [local_day_bounds(d, tz)[0] for d in days]
+
+    def tree(lo: int, hi: int):
+        if lo == hi:
+            return literal(days[lo], Date)
+        mid = (lo + hi + 1) // 2
+        return case((column < starts[mid], tree(lo, mid - 1)), else_=tree(mid, hi))
+
+    return tree(0, len(days) - 1)
+
+
+def day_counts(scope: Scope, kind: str) -> list[tuple[date, str, int]]:
+    """(day, figure without its kind, count) of the scope's stored days, summed over its contracts."""
+    period = scope.period
+    rows = db.session.execute(
+        select(ReportDayCount.day, ReportDayCount.figure, func.sum(ReportDayCount.n))
+        .where(ReportDayCount.contract_id.in_(scope.contract_ids), ReportDayCount.day >= period.first,
+               ReportDayCount.day <= period.last, ReportDayCount.figure.startswith(f"{kind}:"))
+        .group_by(ReportDayCount.day, ReportDayCount.figure))
+    return [(day, figure.split(":", 1)[1], int(n)) for day, figure, n in rows]
+
+
+def client_spans(scope: Scope, spans: list[Span]):
+    """(client, index of the span, delivered seconds, visits) from the scope's stored days."""
+    period = scope.period
+    roomy()
+    starts = [s.first for s in spans] + [spans[-1].last + timedelta(1)]
+    sub = select(ReportClientDay.client_id, ReportClientDay.seconds, ReportClientDay.visits,
+                 bucket_index(ReportClientDay.day, starts).label("bucket")).where(
+        ReportClientDay.contract_id.in_(scope.contract_ids), *_in_period(ReportClientDay, period, "week")).subquery()
+    return db.session.execute(select(sub.c.client_id, sub.c.bucket, func.sum(sub.c.seconds), func.sum(sub.c.visits))
+                              .group_by(sub.c.client_id, sub.c.bucket))
+
+
+def attendances(scope: Scope):
+    """A selectable of (client_id, worker_id, attendances) over the scope's stored days."""
+    period = scope.period
+    roomy()
+    return (select(ReportAttendanceDay.client_id, ReportAttendanceDay.worker_id,
+                   cast(func.sum(ReportAttendanceDay.attendances), BigInteger).label("attendances"))
+            .where(ReportAttendanceDay.contract_id.in_(scope.contract_ids),
+                   *_in_period(ReportAttendanceDay, period, "month"))
+            .group_by(ReportAttendanceDay.client_id, ReportAttendanceDay.worker_id))
