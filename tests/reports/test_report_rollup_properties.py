@@ -20,8 +20,8 @@ from server.reports.punctuality import punctuality
 from server.reports.short_visits import short_visits
 from server.reports.verification import verification
 from server.visits.models import Visit, VisitAssignment
+from tests.builders import at, new_client, package, scope_of, setting
 from tests.conftest import _empty_tables
-from tests.reports.builders import at, new_client, package, scope_of, setting
 
 REPORTS = (punctuality, short_visits, verification, delivery, continuity)
 FIRST = date(2026, 10, 19)  # a Monday; the clocks go back on Sunday 25 October
