@@ -233,6 +233,9 @@ class VisitConfirmation(db.Model):
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
     signer_name: Mapped[str | None] = mapped_column(String(200))
 
+    # Set rather than its id: a batch inserts its events together, after their confirmations are made.
+    event: Mapped[VisitEvent] = relationship()
+
 
 class OutcomeProgress(db.Model):
     """A score against one of the client's outcomes, recorded at a visit."""
@@ -249,6 +252,9 @@ class OutcomeProgress(db.Model):
     score: Mapped[int]
     comment: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    # Set rather than its id: a batch inserts its events together, after their progress is made.
+    event: Mapped[VisitEvent] = relationship()
 
 
 class VisitException(db.Model):
