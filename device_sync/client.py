@@ -141,10 +141,11 @@ class SyncClient:
             response.raise_for_status()
             body = response.json()
             self._set_meta("clock_offset_s", str(body["clock_offset_s"]))
-            for sent, result in zip(batch, body["results"]):
-                if result["status"] in SETTLED:
-                    self._settle(sent.key, result)
-                    counts[result["status"]] += 1
+            settled = [(sent.key, result) for sent, result in zip(batch, body["results"])
+                       if result["status"] in SETTLED]
+            self._settle(settled)
+            for _key, result in settled:
+                counts[result["status"]] += 1
             after = batch[-1].seq
         counts[TOO_LARGE] = self.db.execute("SELECT count(*) FROM queue WHERE too_large IS NOT NULL").fetchone()[0]
         return counts
@@ -187,12 +188,16 @@ class SyncClient:
             return
         self.max_items = min(self.max_items, len(batch) // 2)
 
-    def _settle(self, key: str, result: dict) -> None:
+    def _settle(self, answered: list[tuple[str, dict]]) -> None:
+        """Log a batch's answers and drop their items from the queue in one transaction: a phone's storage
+        commits slowly, so one commit per batch, not per item; a crash before it leaves the whole batch to
+        send again, answered as duplicates."""
         self.db.execute("BEGIN")
-        self.db.execute("INSERT OR REPLACE INTO acked (key, status, server_id, error, flags) VALUES (?, ?, ?, ?, ?)",
-                        (key, result["status"], result.get("id"), json.dumps(result.get("error")),
-                         json.dumps(result.get("flags", []))))
-        self.db.execute("DELETE FROM queue WHERE key = ?", (key,))
+        self.db.executemany("INSERT OR REPLACE INTO acked (key, status, server_id, error, flags)"
+                            " VALUES (?, ?, ?, ?, ?)",
+                            [(key, result["status"], result.get("id"), json.dumps(result.get("error")),
+                              json.dumps(result.get("flags", []))) for key, result in answered])
+        self.db.executemany("DELETE FROM queue WHERE key = ?", [(key,) for key, _result in answered])
         self.db.execute("COMMIT")
 
     def acknowledged(self) -> dict[str, tuple[str, int | None]]:

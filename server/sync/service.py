@@ -1,17 +1,27 @@
-"""Storing a device's batch one item at a time: each item lands once, or is refused with its reason.
+"""Storing a device's batch: each item lands once, or is refused with its reason.
 
 Whatever goes wrong with one item is that item's answer, never the batch's: a batch that fails
 as a whole is sent again and again, so one bad item would keep every item queued behind it on
 the phone for good. Only a failing database fails the batch, since then nothing is settled and a
 retry is right.
+
+A batch's events are stored together: what they read (their visits, keys, open exceptions, ticked
+tasks) is looked up in one query each, each event is judged in memory in the order sent, and one
+flush inserts them all and updates their visits. An event is refused before it changes anything, so
+it needs no savepoint of its own. If one fails after it changed something, or a racing request stored
+one of the keys first (the flush fails on the unique key), the batch is rolled back and stored again
+alone: item by item, each in its savepoint, as activities and doses always are. That is always right,
+only slower.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from device_sync.clock import measured_offset_s
 from device_sync.protocol import ACCEPTED, DUPLICATE, REJECTED
@@ -22,11 +32,13 @@ from server.i18n import _
 from server.medication.recording import record_dose, record_effect_once
 from server.medication.schemas import DoseEffectItemSchema, DoseInSchema
 from server.visits.activities import log_activity
-from server.visits.idempotency import keys_looked_up
+from server.visits.idempotency import inserts_deferred, keys_looked_up
+from server.visits.looked_up import visits_looked_up
 from server.visits.models import NonContactActivity, Visit, VisitEvent
 from server.visits.schemas import ActivityInSchema, EventInSchema
 from server.visits.service import open_exception, record_event, visits_for_worker
 from server.visits.tenancy import get_client
+from server.webhooks.publish import hooks_read_once
 
 # An event whose device time is later than the device's own clock when the batch left.
 AFTER_SENT = "device_time_after_sent"
@@ -35,26 +47,55 @@ log = logging.getLogger("caremon.sync")
 EVENT_IN, ACTIVITY_IN, DOSE_IN, DOSE_EFFECT_IN = EventInSchema(), ActivityInSchema(), DoseInSchema(), DoseEffectItemSchema()
 
 
+class _StoreAlone(Exception):
+    """The batch cannot be stored together: roll it back and store it item by item."""
+
+
 def store_batch(ident: Identity, envelope: dict, now: datetime, skew_threshold_s: float) -> dict:
-    """One savepoint per item, one commit for the batch; the caller commits."""
+    """One flush for the batch when it can, one savepoint per item when it must; the caller commits."""
     offset = measured_offset_s(envelope["sent_at"], now)
-    # Loaded in one query and held until every item is stored: the session keeps only what something refers to,
-    # so otherwise each of a visit's events would load it again.
-    items = envelope["items"]
-    visits = visits_for_worker({i["visit_id"] for i in items if _is_id(i.get("visit_id"))}, ident.worker_id)
-    # Every event's and activity's key is looked up in one query, not one per item.
-    with keys_looked_up({model: [i.get("idempotency_key") for i in items if i.get("type") == kind]
-                         for model, kind in ((VisitEvent, "visit_event"), (NonContactActivity, "activity"))}):
-        results = [_store_item(ident, item, now, envelope["sent_at"], offset, skew_threshold_s) for item in items]
-    del visits
+    items, args = envelope["items"], (ident, now, envelope["sent_at"], offset, skew_threshold_s)
+    try:
+        with db.session.begin_nested():
+            results = _store_together(items, args)
+    except OperationalError:
+        raise
+    except (_StoreAlone, DBAPIError):  # DBAPIError: the last flush failed, as on a key a racing request stored
+        results = _store_alone(items, args)
     return {"server_time": now, "clock_offset_s": offset, "results": results}
 
 
-def _store_item(ident: Identity, item: dict, now: datetime, sent_at: datetime, offset: float,
-                skew_threshold_s: float) -> dict:
+def _store_together(items: list[dict], args: tuple) -> list[dict]:
+    with _read_once(items, args[0]) as visits, visits_looked_up(v.id for v in visits), hooks_read_once():
+        stored = [_store_item(item, *args, together=True) for item in items]
+        db.session.flush()  # the events' ids, for the answers
+    return [_answer(s) for s in stored]
+
+
+def _store_alone(items: list[dict], args: tuple) -> list[dict]:
+    with _read_once(items, args[0]):
+        return [_answer(_store_item(item, *args, together=False)) for item in items]
+
+
+@contextmanager
+def _read_once(items: list[dict], ident: Identity) -> Iterator[list[Visit]]:
+    """The batch's visits, and every event's and activity's key, each looked up in one query, not one per item.
+
+    The visits are held until every item is stored: the session keeps only what something refers to, so
+    otherwise each of a visit's events would load it again.
+    """
+    visits = visits_for_worker({i["visit_id"] for i in items if _is_id(i.get("visit_id"))}, ident.worker_id)
+    with keys_looked_up({model: [i.get("idempotency_key") for i in items if i.get("type") == kind]
+                         for model, kind in ((VisitEvent, "visit_event"), (NonContactActivity, "activity"))}):
+        yield visits
+
+
+def _store_item(item: dict, ident: Identity, now: datetime, sent_at: datetime, offset: float,
+                skew_threshold_s: float, together: bool) -> tuple | dict:
+    """(record, created), or the item's refusal."""
     key = item.get("idempotency_key")
     try:
-        with db.session.begin_nested():
+        with _held_for_flush() if together and item.get("type") == "visit_event" else db.session.begin_nested():
             _refuse_nul(item)
             record, created = _store(ident, item, now, offset, skew_threshold_s)
             if created and isinstance(record, VisitEvent):
@@ -65,11 +106,41 @@ def _store_item(ident: Identity, item: dict, now: datetime, sent_at: datetime, o
         return _rejected(key, exc)
     except OperationalError:
         raise  # the database is down or gave up on a lock: no item is settled, and the device retries the batch
-    except Exception:
-        # The savepoint is rolled back, so nothing of the item stays; the log keeps the key to trace it by.
+    except _StoreAlone:
+        raise
+    except Exception as exc:
+        if together and isinstance(exc, DBAPIError):  # a flush of the events before it failed: not its fault
+            raise _StoreAlone from exc
+        # Nothing of the item stays (its savepoint is rolled back, or it had changed nothing); the log keeps the
+        # key to trace it by.
         log.exception("sync item %r (%r) from worker %s refused after an unexpected error",
                       key, item.get("type"), ident.worker_id)
         return _rejected(key, ApiError(500, "internal_error", _("The server could not store this item")))
+    return record, created
+
+
+@contextmanager
+def _held_for_flush() -> Iterator[None]:
+    """An event stored without a savepoint: its insert waits for the batch's flush.
+
+    Refused, it has changed nothing. Failing after it changed something, only a savepoint of its own can undo
+    that, so the batch is stored alone.
+    """
+    with inserts_deferred() as added:
+        try:
+            yield
+        except OperationalError:
+            raise
+        except Exception as exc:
+            if added:
+                raise _StoreAlone from exc
+            raise
+
+
+def _answer(stored: tuple | dict) -> dict:
+    if isinstance(stored, dict):
+        return stored
+    record, created = stored
     return {"idempotency_key": record.idempotency_key, "status": ACCEPTED if created else DUPLICATE,
             "id": record.id, "flags": list(getattr(record, "flags", None) or [])}
 

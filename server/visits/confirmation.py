@@ -50,10 +50,10 @@ def signature_png(data_url: str) -> bytes:
 
 def keep(visit: Visit, event: VisitEvent, given: dict) -> VisitConfirmation:
     if given.get("pin") is not None:
-        row = VisitConfirmation(event_id=event.id, visit_id=visit.id, kind="pin",
+        row = VisitConfirmation(event=event, visit_id=visit.id, kind="pin",
                                 verified=verify_password(visit.client.confirmation_pin_hash, given["pin"]))
     else:
-        row = VisitConfirmation(event_id=event.id, visit_id=visit.id, kind="signature", verified=True,
+        row = VisitConfirmation(event=event, visit_id=visit.id, kind="signature", verified=True,
                                 signature_png=signature_png(given["signature"]), signer_name=given.get("signer_name"))
     db.session.add(row)
     db.session.flush()

@@ -20,6 +20,8 @@ from server.unique import insert_once
 Row = TypeVar("Row")
 # Per model, what a batch's keys were found to hold when it was looked up whole: the record, or None for a new key.
 _looked_up: ContextVar[dict[type, dict[str, object]] | None] = ContextVar("idempotency_looked_up", default=None)
+# The new records a batch added for its own flush to insert together (inserts_deferred), or None outside one.
+_deferred: ContextVar[list | None] = ContextVar("idempotency_deferred", default=None)
 
 
 def content_hash(content: dict) -> str:
@@ -51,6 +53,11 @@ def store_once(model: type[Row], key: str, payload_hash: str, build: Callable[[]
     existing = _stored(model, key)
     if existing is None:
         record = build()
+        deferred = _deferred.get()
+        if deferred is not None:
+            db.session.add(record)
+            deferred.append(record)
+            return record, True
         if insert_once(record):
             return record, True
         existing = _stored(model, key, looked_up=False)
@@ -74,6 +81,23 @@ def keys_looked_up(keys: dict[type, Iterable]) -> Iterator[None]:
         yield
     finally:
         _looked_up.reset(token)
+
+
+@contextmanager
+def inserts_deferred() -> Iterator[list]:
+    """Within it, store_once adds a new key's record without inserting it, and lists it in what this yields.
+
+    A batch's records then go in with one flush instead of a savepoint and an insert each. The caller settles
+    what the deferral leaves open: an item that fails after adding its record cannot be undone alone, and a
+    key that a racing request stored meanwhile fails the flush; in both cases the caller rolls back and stores
+    again the usual way. A key that comes twice is still a retry: reading it flushes the first one.
+    """
+    added = []
+    token = _deferred.set(added)
+    try:
+        yield added
+    finally:
+        _deferred.reset(token)
 
 
 def _canonical(key) -> str | None:

@@ -233,6 +233,9 @@ class VisitConfirmation(db.Model):
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
     signer_name: Mapped[str | None] = mapped_column(String(200))
 
+    # Set rather than its id: a batch inserts its events together, after their confirmations are made.
+    event: Mapped[VisitEvent] = relationship()
+
 
 # Outcome progress is scored 1 (not achieved) to 5 (fully achieved).
 SCORE_MIN, SCORE_MAX = 1, 5
@@ -253,6 +256,9 @@ class OutcomeProgress(db.Model):
     score: Mapped[int]
     comment: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    # Set rather than its id: a batch inserts its events together, after their progress is made.
+    event: Mapped[VisitEvent] = relationship()
 
 
 class VisitException(db.Model):

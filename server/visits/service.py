@@ -18,7 +18,7 @@ from server.directory.models import Client, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
 from server.i18n import _
-from server.visits import confirmation
+from server.visits import confirmation, looked_up
 from server.visits.flags import CarerTimes, Thresholds, VisitTimes, flags_for
 from server.visits.geofence import judge as judge_fix
 from server.visits.idempotency import content_hash, store_once
@@ -69,6 +69,7 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
                                                    source_system, skew))
     if not created:
         return event, False
+    looked_up.recorded(event)
     if skew:
         open_exception(visit, ExceptionKind.CLOCK_SKEW, now, worker_id=worker_id, detail=skew)
     if data.get("confirmation"):
@@ -179,7 +180,7 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
 
     if event.kind == "outcome_progress":
         db.session.add(OutcomeProgress(
-            event_id=event.id, visit_id=visit.id, client_id=visit.client_id, worker_id=event.worker_id,
+            event=event, visit_id=visit.id, client_id=visit.client_id, worker_id=event.worker_id,
             outcome_id=event.payload["outcome_id"], score=event.payload["score"],
             comment=event.payload.get("comment"), recorded_at=event.device_time,
         ))
@@ -278,8 +279,10 @@ def judge(visit: Visit) -> None:
     ended = max(a.checked_out_at for a in came) if came and all(a.checked_out_at for a in came) else None
     done = frozenset()
     if ended is not None and visit.tasks:  # only an ended visit can have tasks left undone
-        done = frozenset(p.get("task") for p in db.session.scalars(select(VisitEvent.payload).where(
-            VisitEvent.visit_id == visit.id, VisitEvent.kind == "task_done")))
+        done = looked_up.tasks_done(visit.id)
+        if done is None:
+            done = frozenset(p.get("task") for p in db.session.scalars(select(VisitEvent.payload).where(
+                VisitEvent.visit_id == visit.id, VisitEvent.kind == "task_done")))
     c = visit.contract
     visit.flags = flags_for(
         VisitTimes(visit.planned_start, visit.planned_minutes, visit.carers_required or 1, visit.started_at,
@@ -336,7 +339,8 @@ def open_exception(visit: Visit, kind: str, now: datetime, *, worker_id: int | N
         return open_one
     exc = VisitException(visit_id=visit.id, worker_id=worker_id, kind=kind, detail=detail, raised_at=now)
     db.session.add(exc)
-    db.session.flush()
+    if not looked_up.opened(exc):  # a batch's exceptions go in with its one flush
+        db.session.flush()
     return exc
 
 
@@ -347,6 +351,9 @@ def close_exception(visit: Visit, kind: str, now: datetime, *, worker_id: int | 
 
 
 def _find_open(visit_id: int, kind: str, worker_id: int | None) -> VisitException | None:
+    known, exc = looked_up.open_exception(visit_id, kind, worker_id)
+    if known:
+        return exc
     return db.session.scalar(select(VisitException).where(
         VisitException.visit_id == visit_id, VisitException.kind == kind,
         VisitException.worker_id.is_(None) if worker_id is None else VisitException.worker_id == worker_id,

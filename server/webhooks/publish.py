@@ -7,13 +7,18 @@ process fares after. This module imports no other domain, so any of them may cal
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from sqlalchemy import or_, select
 
 from server.extensions import db
 from server.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery
+
+# Each owner's webhooks as read once for a batch of changes (hooks_read_once), or None outside one.
+_read: ContextVar[dict[tuple, list] | None] = ContextVar("webhooks_read", default=None)
 
 
 def message_id() -> str:
@@ -48,9 +53,30 @@ def publish(event_type: str, data: Callable[[], dict], *, at: datetime, now: dat
                                                     (Webhook.council_id, council_id)) if owner is not None]
     if not owners:
         return 0
-    hooks = db.session.execute(select(Webhook.id, Webhook.events).where(Webhook.active.is_(True), or_(*owners))).all()
+    hooks = _hooks(owners, (provider_id, council_id))
     wanted = [hook_id for hook_id, events in hooks if event_type in events]
     body = data() if wanted else None
     for hook_id in wanted:
         enqueue(hook_id, event_type, at, body, now)
     return len(wanted)
+
+
+@contextmanager
+def hooks_read_once() -> Iterator[None]:
+    """Within it, each owner's webhooks are read once: a phone's batch completing many visits asks once, not
+    once a visit (and each read would first flush the batch's changes so far)."""
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
+def _hooks(owners: list, owner_ids: tuple) -> list:
+    read = _read.get()
+    if read is not None and owner_ids in read:
+        return read[owner_ids]
+    hooks = db.session.execute(select(Webhook.id, Webhook.events).where(Webhook.active.is_(True), or_(*owners))).all()
+    if read is not None:
+        read[owner_ids] = hooks
+    return hooks
