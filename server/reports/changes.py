@@ -70,7 +70,11 @@ def _values(obj, name: str) -> set:
 def _days_of(session: Session, visit_ids: set[int]) -> set[tuple[int, object]]:
     if not visit_ids:
         return set()
-    known = {v.id: v for v in session.identity_map.values() if isinstance(v, Visit) and v.id in visit_ids}
+    known = {}  # visits already loaded; touching an expired one would cost it a SELECT of its own
+    for key, obj in session.identity_map.items():
+        state = inspect(obj)
+        if key[0] is Visit and key[1][0] in visit_ids and not {"contract_id", "planned_start"} & state.unloaded:
+            known[key[1][0]] = obj
     found = {(v.contract_id, v.planned_start) for v in known.values()}
     missing = visit_ids - known.keys()
     if missing:
