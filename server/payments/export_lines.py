@@ -1,0 +1,329 @@
+"""An export's visit rows made on PostgreSQL as text: every column but pay formatted by the query, pay looked up.
+
+A month's export is a million rows; made one Python dict at a time it runs at a fraction of the
+speed PostgreSQL reads them. Here the query itself writes each row's columns as CSV cells or JSON
+members (local times by AT TIME ZONE and to_char, the same text as datetime.isoformat), and adds
+the few facts an unexplained line depends on: its pay key. Rows sharing a key are paid alike, so
+the engine prices each key once, from facts rebuilt out of the key itself (key_facts), and the
+row's pay columns are that key's text. Rows leave in blocks of text with their totals.
+
+Used for rule sets whose lines depend on nothing else (line_keyed): no time-of-day bands (which
+read instants), double-ups paid each carer alone, no unit billing. Other rule sets, other
+databases and filtered exports take the row-by-row path in export.py; tests/payments
+test_export_text.py holds both to the same bytes.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Iterator
+
+import orjson
+from sqlalchemy import literal_column, select
+
+from server.cells import FORMULA_START, cell, pounds
+from server.payments import facts
+from server.payments.engine import HELD, CarerFacts, Line, VisitFacts, pay_carer, reads_instants
+from server.payments.rules import RuleSet
+from server.visits.models import VisitAssignment
+
+MINUTE = timedelta(minutes=1)
+NOON = time(12)
+EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+BLOCK_ROWS = 2000
+_NEEDS_QUOTES = frozenset(',"\r\n')
+
+
+def line_keyed(rules: RuleSet) -> bool:
+    """Whether an unexplained line under the rules is fixed by its pay key (see key_facts)."""
+    return not reads_instants(rules) and rules.double_up_pay == "each" and not rules.service_codes
+
+
+@dataclass
+class Block:
+    """Rows already written as text (CSV lines, or JSON objects joined by commas), and what they add to totals."""
+
+    text: str
+    contract_id: int
+    contract_reference: str | None
+    rows: int = 0
+    held_rows: int = 0
+    payable_minutes: int = 0
+    amount_pence: int = 0
+    by_method: dict[str, int] = field(default_factory=dict)
+
+
+def csv_field(value: str) -> str:
+    """A cell as csv.writer (QUOTE_MINIMAL, \\r\\n lines) writes it."""
+    if _NEEDS_QUOTES.isdisjoint(value):
+        return value
+    return '"' + value.replace('"', '""') + '"'
+
+
+def csv_cells(values) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(values)
+    return out.getvalue()
+
+
+def reason_texts(reasons) -> list[str]:
+    """A visit's reasons as short lines: "task Lunch: refused", "short: <note>", "missed: client_in_hospital [H1]"."""
+    texts = []
+    for r in reasons or ():
+        head = f"task {r.get('task')}" if r["about"] == "task" else r["about"]
+        code = r.get("code") or ""
+        if r.get("external_code"):
+            code += f" [{r['external_code']}]"
+        texts.append(": ".join(part for part in (head, code, r.get("note")) if part))
+    return texts
+
+
+# SQL for one value: `x` is an expression of the visit_rows subquery `v`.
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _local(x: str, tz: str) -> str:
+    """The instant on the council's wall clock (UTC where that would leave years 1..9999), as a timestamp."""
+    wall = f"({x} AT TIME ZONE {tz})"
+    return (f"CASE WHEN {wall} >= TIMESTAMP '0001-01-01' AND {wall} < TIMESTAMP '10000-01-01' "
+            f"THEN {wall} ELSE ({x} AT TIME ZONE 'UTC') END")
+
+
+def _iso(x: str, tz: str) -> str:
+    """datetime.isoformat() of the local time: microseconds only when there are any, offset seconds likewise."""
+    wall = _local(x, tz)
+    offset = f"(extract(epoch FROM ({wall}) - ({x} AT TIME ZONE 'UTC'))::int)"
+    return (f"(to_char({wall}, 'YYYY-MM-DD\"T\"HH24:MI:SS') "
+            f"|| CASE WHEN date_trunc('second', {x}) = {x} THEN '' ELSE to_char({wall}, '.US') END "
+            f"|| CASE WHEN {offset} < 0 THEN '-' ELSE '+' END "
+            f"|| to_char(abs({offset}) / 3600, 'FM00') || ':' || to_char(abs({offset}) % 3600 / 60, 'FM00') "
+            f"|| CASE WHEN {offset} % 60 = 0 THEN '' ELSE ':' || to_char(abs({offset}) % 60, 'FM00') END)")
+
+
+def _minutes(start: str, end: str) -> str:
+    """Whole minutes from start to end, floored, when end is not before start."""
+    return f"CASE WHEN {end} >= {start} THEN floor(extract(epoch FROM {end} - {start}) / 60)::bigint END"
+
+
+def _csv_text(x: str, neutralised: bool = False) -> str:
+    if neutralised:
+        starts = ", ".join(f"chr({ord(c)})" for c in FORMULA_START)
+        x = f"(CASE WHEN left({x}, 1) IN ({starts}) THEN '''' || {x} ELSE {x} END)"
+    return (f"coalesce(CASE WHEN {x} ~ ('[\",' || chr(13) || chr(10) || ']') "
+            f"THEN '\"' || replace({x}, '\"', '\"\"') || '\"' ELSE {x} END, '')")
+
+
+def _json_text(x: str, neutralised: bool = False) -> str:
+    """JSON rows carry text as stored (neutralising is for spreadsheets)."""
+    return f"coalesce(to_json({x})::text, 'null')"
+
+
+def _csv_number(x: str) -> str:
+    return f"coalesce(({x})::text, '')"
+
+
+def _json_number(x: str) -> str:
+    return f"coalesce(({x})::text, 'null')"
+
+
+def _csv_bool(x: str) -> str:
+    return f"CASE WHEN {x} THEN 'yes' ELSE 'no' END"
+
+
+def _json_bool(x: str) -> str:
+    return f"CASE WHEN {x} THEN 'true' ELSE 'false' END"
+
+
+def _methods() -> tuple[str, str]:
+    check_in = ("CASE WHEN v.manual THEN 'manual' WHEN v.checked_in_at IS NOT NULL "
+                "THEN coalesce(v.check_in_method, 'gps') END")
+    check_out = ("CASE WHEN v.manual THEN 'manual' WHEN v.checked_out_at IS NOT NULL "
+                 "THEN coalesce(v.check_out_method, 'gps') END")
+    return check_in, check_out
+
+
+def _cells(fmt: str, tz: str) -> tuple[str, str, str]:
+    """(head, pay_decision, tail): the row's text around flags, reasons and pay, in COLUMNS order."""
+    text, number, boolean = ((_csv_text, _csv_number, _csv_bool) if fmt == "csv"
+                             else (_json_text, _json_number, _json_bool))
+    quoted = ((lambda x: f"coalesce({x}, '')") if fmt == "csv"
+              else (lambda x: f"coalesce('\"' || {x} || '\"', 'null')"))  # ISO text needs no escaping
+    check_in, check_out = _methods()
+    end = "v.planned_start + v.planned_minutes * interval '1 minute'"
+    head = [
+        ("date", quoted(f"to_char({_local('v.planned_start', tz)}, 'YYYY-MM-DD')")),
+        ("client_id", number("v.client_id")), ("client_reference", text("v.client_reference", True)),
+        ("visit_id", number("v.visit_id")), ("worker_id", number("v.worker_id")),
+        ("worker_reference", text("v.staff_ref", True)), ("carer_position", number("v.position")),
+        ("activity_id", number("NULL")), ("activity_category", number("NULL")),
+        ("planned_start", quoted(_iso("v.planned_start", tz))), ("planned_end", quoted(_iso(f"({end})", tz))),
+        ("planned_minutes", number("v.planned_minutes")),
+        ("arrival", quoted(_iso("v.arrived_at", tz))), ("check_in", quoted(_iso("v.checked_in_at", tz))),
+        ("check_out", quoted(_iso("v.checked_out_at", tz))),
+        ("actual_minutes", number(_minutes("v.checked_in_at", "v.checked_out_at"))),
+        ("visit_status", text("v.status")), ("check_in_location", text("v.check_in_geofence")),
+        ("check_out_location", text("v.check_out_geofence")), ("check_in_method", text(check_in)),
+        ("check_out_method", text(check_out)), ("manual_times", boolean("v.manual")),
+        ("overrun_approved", boolean("v.overrun_approved")),
+    ]
+    nothing = number("NULL")
+    tail = [(name, nothing) for name in ("service_code", "units", "unit_minutes", "carried_in_minutes",
+                                         "carried_out_minutes", "authorisation_id", "authorised_units",
+                                         "authorisation_remaining_units")]
+    tail += [("bill_start", quoted(_iso("v.bill_start", tz))), ("bill_end", quoted(_iso("v.bill_end", tz))),
+             ("bill_reason", text("v.bill_reason"))]
+    tail += [(name, nothing) for name in ("block_from", "block_to", "adjusts_kind", "adjusts_period_id", "detail")]
+    if fmt == "csv":
+        return (" || ',' || ".join(x for _, x in head) + " || ','", text("v.pay_decision"),
+                "',' || " + " || ',' || ".join(x for _, x in tail))
+    members = [f"'\"{name}\":' || {x}" for name, x in head]
+    return (" || ',' || ".join(members) + " || ','", text("v.pay_decision"),
+            "',' || " + " || ',' || ".join(f"'\"{name}\":' || {x}" for name, x in tail) + " || '}'")
+
+
+def _key(rules: RuleSet, tz: str) -> list[str]:
+    """What an unexplained line reads, instants reduced to whole minutes between them (see key_facts)."""
+    billed = "(v.bill_start IS NOT NULL AND v.bill_end IS NOT NULL)"
+    start = f"CASE WHEN {billed} THEN v.bill_start ELSE v.checked_in_at END"
+    end = f"CASE WHEN {billed} THEN v.bill_end ELSE v.checked_out_at END"
+    arrival = f"CASE WHEN {billed} THEN NULL ELSE v.arrived_at END"
+    access = (f"CASE WHEN {arrival} < {start} THEN {_minutes(arrival, end)} END" if rules.pay_access_time
+              else "NULL::bigint")
+    return [
+        f"to_char({_local('v.planned_start', tz)}, 'YYYY-MM-DD')", "v.planned_minutes", "v.status",
+        "coalesce(v.overrun_approved, false)", "v.flags::text", "v.pay_decision", "v.pay_decision_note",
+        "CASE WHEN v.status = 'missed' THEN v.reasons::text END", "v.visit_type", "v.open_hold",
+        "coalesce(v.accepted, false)", "coalesce(v.overrun_approved_minutes, 0)",
+        "coalesce(v.arrival_geofence = 'verified', false)", f"(coalesce(v.manual, false) OR {billed})",
+        # a visit's own minutes matter only to a short flag (facts.contract_holds)
+        f"CASE WHEN v.flags::text <> '[]' THEN {_minutes('v.started_at', 'v.ended_at')} END",
+        f"({start}) IS NULL", f"({end}) IS NULL", _minutes(start, end), access,
+    ]
+
+
+def visit_text_rows(contract_id: int, start: datetime, end: datetime, rules: RuleSet, timezone: str, fmt: str):
+    """The query: head, flags, reasons, pay_decision, tail, check-in method, then the pay key's columns."""
+    tz = _sql_string(timezone)
+    inner = facts.visit_rows(contract_id, start, end).add_columns(VisitAssignment.id.label("assignment_id"))
+    head, decision, tail = _cells(fmt, tz)
+    columns = [head, "CASE WHEN v.flags::text <> '[]' THEN v.flags END",
+               "CASE WHEN v.reasons::text <> '[]' THEN v.reasons END", decision, tail, _methods()[0],
+               *_key(rules, tz)]
+    return (select(*(literal_column(c) for c in columns)).select_from(inner.subquery("v"))
+            .order_by(literal_column("v.planned_start"), literal_column("v.visit_id"),
+                      literal_column("v.position"), literal_column("v.assignment_id")))
+
+
+def key_facts(key: tuple, flags, tz, contract) -> tuple[VisitFacts, CarerFacts]:
+    """Facts that any row of the key would give the engine: the visit at noon on its local date, the carer's
+    times as far apart from the earliest instant on as the key says (rows hold times from year 1 to 9999).
+    Unexplained, the engine reads no instant itself (line_keyed), only the date and these differences."""
+    (day, planned, status, overrun_approved, _, decision, note, missed_reasons, visit_type, open_hold, accepted,
+     approved_minutes, arrival_verified, manual, visit_minutes, no_start, no_end, measured, access) = key
+    flags = tuple(flags or ())
+    anchor = datetime.combine(date.fromisoformat(day), NOON, tz)
+    visit = VisitFacts(anchor, planned, (), status, overrun_approved, None, flags,
+                       facts.holds_for(contract, flags, visit_minutes, planned), decision, note,
+                       facts.missed_reason(status, json.loads(missed_reasons) if missed_reasons else None),
+                       visit_type)
+    arrival = None if access is None else EARLIEST
+    if measured is None:  # a time missing, or the check-out before the check-in
+        check_in, check_out = (None if no_start else EARLIEST + MINUTE), (None if no_end else EARLIEST)
+    else:
+        check_out = EARLIEST + (access or measured) * MINUTE
+        check_in = check_out - measured * MINUTE
+    carer = CarerFacts(None, check_in, check_out, arrival, manual, open_hold, accepted, approved_minutes,
+                       arrival_verified)
+    return visit, carer
+
+
+@dataclass
+class Pay:
+    """A key's line as text, with what it adds to totals."""
+
+    text: str
+    minutes: int
+    pence: int
+    held: bool
+
+
+class TextRows:
+    """One contract's visit rows over a range as text blocks, in the export's order."""
+
+    def __init__(self, export, fmt: str):
+        self.export, self.fmt = export, fmt
+        base = export.base
+        if fmt == "csv":
+            self.prefix = csv_cells(["visit", base["contract_id"], cell(base["contract_reference"]),
+                                     base["provider_id"], base["rule_set"]]) + ",,"
+        else:
+            self.prefix = orjson.dumps({"row_kind": "visit", **base, "period_id": None}).decode()[:-1] + ","
+        self.zone = export.calendar.zone
+
+    def blocks(self, start: datetime, end: datetime) -> Iterator[Block]:
+        export, fmt, prefix = self.export, self.fmt, self.prefix
+        stmt = visit_text_rows(export.contract.id, start, end, export.rules, export.tz, fmt)
+        csv_format = fmt == "csv"
+        pays: dict[tuple, Pay] = {}
+        day = None
+        parts: list[str] = []
+        block = self._block()
+        for row in export.streamed(stmt):
+            head, flags, reasons, decision, tail, method = row[:6]
+            key = tuple(row[6:])
+            if key[0] != day:  # a key is paid alike within one local date: one date's keys are kept
+                day, pays = key[0], {}
+            pay = pays.get(key)
+            if pay is None:
+                pay = pays[key] = self._pay(key, flags)
+            if csv_format:
+                parts.append(f"{prefix}{head}{self._csv_list(flags)},{self._csv_list(reasons, True)},"
+                             f"{decision},{pay.text}{tail}\r\n")
+            else:
+                parts.append(f"{prefix}{head}\"flags\":{self._json_list(flags)},"
+                             f"\"reasons\":{self._json_list(reasons, True)},\"pay_decision\":{decision},"
+                             f"{pay.text}{tail}")
+            block.rows += 1
+            block.held_rows += pay.held
+            block.payable_minutes += pay.minutes
+            block.amount_pence += pay.pence
+            if method:
+                block.by_method[method] = block.by_method.get(method, 0) + 1
+            if block.rows == BLOCK_ROWS:
+                block.text = "".join(parts) if csv_format else ",".join(parts)
+                yield block
+                parts, block = [], self._block()
+        if block.rows:
+            block.text = "".join(parts) if csv_format else ",".join(parts)
+            yield block
+
+    def _block(self) -> Block:
+        return Block("", self.export.base["contract_id"], self.export.base["contract_reference"])
+
+    def _pay(self, key: tuple, flags) -> Pay:
+        export = self.export
+        visit, carer = key_facts(key, flags, self.zone, export.contract)
+        line: Line = export.budgeted(pay_carer(visit, carer, export.rules, export.calendar, False))
+        values = (line.outcome, line.held_reason, line.day.kind, line.minutes, line.amount_pence,
+                  pounds(line.amount_pence))
+        if self.fmt == "csv":
+            text = csv_cells([cell(v) for v in values])
+        else:
+            names = ("outcome", "held_reason", "day_kind", "payable_minutes", "amount_pence", "amount")
+            text = orjson.dumps(dict(zip(names, values))).decode()[1:-1]
+        return Pay(text, line.minutes, line.amount_pence, line.outcome == HELD)
+
+    def _csv_list(self, values, typed: bool = False) -> str:
+        if not values:
+            return ""
+        items = reason_texts(values) if typed else values
+        return csv_field(";".join(cell(str(v).replace(";", ",")) for v in items))
+
+    def _json_list(self, values, typed: bool = False) -> str:
+        if not values:
+            return "[]"
+        return orjson.dumps(reason_texts(values) if typed else list(values)).decode()
