@@ -22,9 +22,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterator
 
 import orjson
-from sqlalchemy import literal_column, select
+from sqlalchemy import literal_column, select, text
 
 from server.cells import FORMULA_START, cell, pounds
+from server.extensions import db
 from server.payments import facts
 from server.payments.engine import HELD, CarerFacts, Line, VisitFacts, pay_carer, reads_instants
 from server.payments.rules import RuleSet
@@ -86,6 +87,13 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _ordinary(x: str) -> str:
+    """Whether the session's zone (set to the council's, see TextRows.blocks) shows the instant with to_char's
+    TZH:TZM: an offset of whole minutes, in years every zone and Python can show."""
+    return (f"({x} >= TIMESTAMPTZ '1900-01-01 00:00Z' AND {x} < TIMESTAMPTZ '9999-01-01 00:00Z' "
+            f"AND extract(timezone FROM {x})::int % 60 = 0)")
+
+
 def _local(x: str, tz: str) -> str:
     """The instant on the council's wall clock (UTC where that would leave years 1..9999), as a timestamp."""
     wall = f"({x} AT TIME ZONE {tz})"
@@ -93,15 +101,22 @@ def _local(x: str, tz: str) -> str:
             f"THEN {wall} ELSE ({x} AT TIME ZONE 'UTC') END")
 
 
+def _local_date(x: str, tz: str) -> str:
+    return f"CASE WHEN {_ordinary(x)} THEN to_char({x}, 'YYYY-MM-DD') ELSE to_char({_local(x, tz)}, 'YYYY-MM-DD') END"
+
+
 def _iso(x: str, tz: str) -> str:
     """datetime.isoformat() of the local time: microseconds only when there are any, offset seconds likewise."""
     wall = _local(x, tz)
     offset = f"(extract(epoch FROM ({wall}) - ({x} AT TIME ZONE 'UTC'))::int)"
-    return (f"(to_char({wall}, 'YYYY-MM-DD\"T\"HH24:MI:SS') "
-            f"|| CASE WHEN date_trunc('second', {x}) = {x} THEN '' ELSE to_char({wall}, '.US') END "
-            f"|| CASE WHEN {offset} < 0 THEN '-' ELSE '+' END "
-            f"|| to_char(abs({offset}) / 3600, 'FM00') || ':' || to_char(abs({offset}) % 3600 / 60, 'FM00') "
-            f"|| CASE WHEN {offset} % 60 = 0 THEN '' ELSE ':' || to_char(abs({offset}) % 60, 'FM00') END)")
+    exact = (f"(to_char({wall}, 'YYYY-MM-DD\"T\"HH24:MI:SS') "
+             f"|| CASE WHEN date_trunc('second', {x}) = {x} THEN '' ELSE to_char({wall}, '.US') END "
+             f"|| CASE WHEN {offset} < 0 THEN '-' ELSE '+' END "
+             f"|| to_char(abs({offset}) / 3600, 'FM00') || ':' || to_char(abs({offset}) % 3600 / 60, 'FM00') "
+             f"|| CASE WHEN {offset} % 60 = 0 THEN '' ELSE ':' || to_char(abs({offset}) % 60, 'FM00') END)")
+    return (f"CASE WHEN {_ordinary(x)} THEN to_char({x}, CASE WHEN date_trunc('second', {x}) = {x} "
+            f"THEN 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM' ELSE 'YYYY-MM-DD\"T\"HH24:MI:SS.USTZH:TZM' END) "
+            f"ELSE {exact} END")
 
 
 def _minutes(start: str, end: str) -> str:
@@ -155,7 +170,7 @@ def _cells(fmt: str, tz: str) -> tuple[str, str, str]:
     check_in, check_out = _methods()
     end = "v.planned_start + v.planned_minutes * interval '1 minute'"
     head = [
-        ("date", quoted(f"to_char({_local('v.planned_start', tz)}, 'YYYY-MM-DD')")),
+        ("date", quoted(_local_date("v.planned_start", tz))),
         ("client_id", number("v.client_id")), ("client_reference", text("v.client_reference", True)),
         ("visit_id", number("v.visit_id")), ("worker_id", number("v.worker_id")),
         ("worker_reference", text("v.staff_ref", True)), ("carer_position", number("v.position")),
@@ -194,7 +209,7 @@ def _key(rules: RuleSet, tz: str) -> list[str]:
     access = (f"CASE WHEN {arrival} < {start} THEN {_minutes(arrival, end)} END" if rules.pay_access_time
               else "NULL::bigint")
     return [
-        f"to_char({_local('v.planned_start', tz)}, 'YYYY-MM-DD')", "v.planned_minutes", "v.status",
+        _local_date("v.planned_start", tz), "v.planned_minutes", "v.status",
         "coalesce(v.overrun_approved, false)", "v.flags::text", "v.pay_decision", "v.pay_decision_note",
         "CASE WHEN v.status = 'missed' THEN v.reasons::text END", "v.visit_type", "v.open_hold",
         "coalesce(v.accepted, false)", "coalesce(v.overrun_approved_minutes, 0)",
@@ -241,6 +256,12 @@ def key_facts(key: tuple, flags, tz, contract) -> tuple[VisitFacts, CarerFacts]:
     return visit, carer
 
 
+def _session_zone(zone: str) -> str:
+    """Set this transaction's time zone; returns the one it had."""
+    return db.session.execute(text("SELECT current_setting('TimeZone'), set_config('TimeZone', :zone, true)"),
+                              {"zone": zone}).first()[0]
+
+
 @dataclass
 class Pay:
     """A key's line as text, with what it adds to totals."""
@@ -272,6 +293,9 @@ class TextRows:
         day = None
         parts: list[str] = []
         block = self._block()
+        # The query shows times on the council's clock with to_char, which reads the session's zone; this
+        # transaction's zone is the council's until the rows are read (no other query reads times meanwhile).
+        zone_before = _session_zone(export.tz)
         for row in export.streamed(stmt):
             head, flags, reasons, decision, tail, method = row[:6]
             key = tuple(row[6:])
@@ -297,6 +321,7 @@ class TextRows:
                 block.text = "".join(parts) if csv_format else ",".join(parts)
                 yield block
                 parts, block = [], self._block()
+        _session_zone(zone_before)
         if block.rows:
             block.text = "".join(parts) if csv_format else ",".join(parts)
             yield block
