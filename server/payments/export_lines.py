@@ -34,7 +34,7 @@ from server.visits.models import VisitAssignment
 MINUTE = timedelta(minutes=1)
 NOON = time(12)
 EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
-BLOCK_ROWS = 2000
+BLOCK_ROWS = 500
 _NEEDS_QUOTES = frozenset(',"\r\n')
 
 
@@ -88,10 +88,10 @@ def _sql_string(text: str) -> str:
 
 
 def _ordinary(x: str) -> str:
-    """Whether the session's zone (set to the council's, see TextRows.blocks) shows the instant with to_char's
-    TZH:TZM: an offset of whole minutes, in years every zone and Python can show."""
-    return (f"({x} >= TIMESTAMPTZ '1900-01-01 00:00Z' AND {x} < TIMESTAMPTZ '9999-01-01 00:00Z' "
-            f"AND extract(timezone FROM {x})::int % 60 = 0)")
+    """Whether to_char shows the instant as isoformat does, in the session's zone (set to the council's, see
+    TextRows.blocks): from 1973 every zone's offset is whole minutes (the last with seconds, Monrovia's, ended
+    in 1972), which TZH:TZM shows, and years stay short of 9999, past which Python shows UTC."""
+    return f"({x} >= TIMESTAMPTZ '1973-01-01 00:00Z' AND {x} < TIMESTAMPTZ '9999-01-01 00:00Z')"
 
 
 def _local(x: str, tz: str) -> str:
@@ -114,9 +114,9 @@ def _iso(x: str, tz: str) -> str:
              f"|| CASE WHEN {offset} < 0 THEN '-' ELSE '+' END "
              f"|| to_char(abs({offset}) / 3600, 'FM00') || ':' || to_char(abs({offset}) % 3600 / 60, 'FM00') "
              f"|| CASE WHEN {offset} % 60 = 0 THEN '' ELSE ':' || to_char(abs({offset}) % 60, 'FM00') END)")
-    return (f"CASE WHEN {_ordinary(x)} THEN to_char({x}, CASE WHEN date_trunc('second', {x}) = {x} "
-            f"THEN 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM' ELSE 'YYYY-MM-DD\"T\"HH24:MI:SS.USTZH:TZM' END) "
-            f"ELSE {exact} END")
+    shown = (f"to_char({x}, CASE WHEN date_trunc('second', {x}) = {x} THEN 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM' "
+             f"ELSE 'YYYY-MM-DD\"T\"HH24:MI:SS.USTZH:TZM' END)")
+    return f"CASE WHEN {x} IS NULL THEN NULL WHEN {_ordinary(x)} THEN {shown} ELSE {exact} END"
 
 
 def _minutes(start: str, end: str) -> str:
@@ -192,12 +192,14 @@ def _cells(fmt: str, tz: str) -> tuple[str, str, str]:
     tail += [("bill_start", quoted(_iso("v.bill_start", tz))), ("bill_end", quoted(_iso("v.bill_end", tz))),
              ("bill_reason", text("v.bill_reason"))]
     tail += [(name, nothing) for name in ("block_from", "block_to", "adjusts_kind", "adjusts_period_id", "detail")]
-    if fmt == "csv":
-        return (" || ',' || ".join(x for _, x in head) + " || ','", text("v.pay_decision"),
-                "',' || " + " || ',' || ".join(x for _, x in tail))
-    members = [f"'\"{name}\":' || {x}" for name, x in head]
-    return (" || ',' || ".join(members) + " || ','", text("v.pay_decision"),
-            "',' || " + " || ',' || ".join(f"'\"{name}\":' || {x}" for name, x in tail) + " || '}'")
+    if fmt == "csv":  # one concat call per part: a chain of || copies the growing text at every step
+        return (f"concat_ws(',', {', '.join(x for _, x in head)}, '')", text("v.pay_decision"),
+                f"concat_ws(',', '', {', '.join(x for _, x in tail)})")
+
+    def members(pairs, opening: str) -> str:
+        return ", ".join(f"'{opening if n == 0 else ','}\"{name}\":', {x}" for n, (name, x) in enumerate(pairs))
+
+    return (f"concat({members(head, '')}, ',')", text("v.pay_decision"), f"concat({members(tail, ',')}, '}}')")
 
 
 def _key(rules: RuleSet, tz: str) -> list[str]:
