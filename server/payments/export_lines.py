@@ -2,7 +2,7 @@
 
 A month's export is a million rows; made one Python dict at a time it runs at a fraction of the
 speed PostgreSQL reads them. Here the query itself writes each row's columns as CSV cells or JSON
-members (local times by AT TIME ZONE and to_char, the same text as datetime.isoformat), and adds
+members (local times by to_char in the council's zone, the same text as datetime.isoformat), and adds
 the few facts an unexplained line depends on: its pay key. Rows sharing a key are paid alike, so
 the engine prices each key once, from facts rebuilt out of the key itself (key_facts), and the
 row's pay columns are that key's text. Rows leave in blocks of text with their totals.
@@ -44,6 +44,16 @@ def line_keyed(rules: RuleSet) -> bool:
 
 
 @dataclass
+class Pay:
+    """A key's line as text, with what it adds to totals."""
+
+    text: str
+    minutes: int
+    pence: int
+    held: bool
+
+
+@dataclass
 class Block:
     """Rows already written as text (CSV lines, or JSON objects joined by commas), and what they add to totals."""
 
@@ -56,6 +66,14 @@ class Block:
     amount_pence: int = 0
     by_method: dict[str, int] = field(default_factory=dict)
 
+    def count(self, pay: Pay, method: str | None) -> None:
+        self.rows += 1
+        self.held_rows += pay.held
+        self.payable_minutes += pay.minutes
+        self.amount_pence += pay.pence
+        if method:
+            self.by_method[method] = self.by_method.get(method, 0) + 1
+
 
 def csv_field(value: str) -> str:
     """A cell as csv.writer (QUOTE_MINIMAL, \\r\\n lines) writes it."""
@@ -65,9 +83,10 @@ def csv_field(value: str) -> str:
 
 
 def csv_cells(values) -> str:
+    """Cells joined as csv.writer joins them in an export (its line end decides which cells are quoted)."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow(values)
-    return out.getvalue()
+    csv.writer(out, lineterminator="\r\n").writerow(values)
+    return out.getvalue()[:-2]
 
 
 def reason_texts(reasons) -> list[str]:
@@ -264,16 +283,6 @@ def _session_zone(zone: str) -> str:
                               {"zone": zone}).first()[0]
 
 
-@dataclass
-class Pay:
-    """A key's line as text, with what it adds to totals."""
-
-    text: str
-    minutes: int
-    pence: int
-    held: bool
-
-
 class TextRows:
     """One contract's visit rows over a range as text blocks, in the export's order."""
 
@@ -307,18 +316,12 @@ class TextRows:
             if pay is None:
                 pay = pays[key] = self._pay(key, flags)
             if csv_format:
-                parts.append(f"{prefix}{head}{self._csv_list(flags)},{self._csv_list(reasons, True)},"
-                             f"{decision},{pay.text}{tail}\r\n")
+                parts.append(f"{prefix}{head}{_csv_list(flags)},{_csv_list(reasons, True)},{decision},{pay.text}"
+                             f"{tail}\r\n")
             else:
-                parts.append(f"{prefix}{head}\"flags\":{self._json_list(flags)},"
-                             f"\"reasons\":{self._json_list(reasons, True)},\"pay_decision\":{decision},"
-                             f"{pay.text}{tail}")
-            block.rows += 1
-            block.held_rows += pay.held
-            block.payable_minutes += pay.minutes
-            block.amount_pence += pay.pence
-            if method:
-                block.by_method[method] = block.by_method.get(method, 0) + 1
+                parts.append(f"{prefix}{head}\"flags\":{_json_list(flags)},\"reasons\":{_json_list(reasons, True)},"
+                             f"\"pay_decision\":{decision},{pay.text}{tail}")
+            block.count(pay, method)
             if block.rows == BLOCK_ROWS:
                 block.text = "".join(parts) if csv_format else ",".join(parts)
                 yield block
@@ -344,13 +347,16 @@ class TextRows:
             text = orjson.dumps(dict(zip(names, values))).decode()[1:-1]
         return Pay(text, line.minutes, line.amount_pence, line.outcome == HELD)
 
-    def _csv_list(self, values, typed: bool = False) -> str:
-        if not values:
-            return ""
-        items = reason_texts(values) if typed else values
-        return csv_field(";".join(cell(str(v).replace(";", ",")) for v in items))
 
-    def _json_list(self, values, typed: bool = False) -> str:
-        if not values:
-            return "[]"
-        return orjson.dumps(reason_texts(values) if typed else list(values)).decode()
+def _csv_list(values, reasons: bool = False) -> str:
+    """Flags or reasons as export.cells writes a list: ";"-separated, each item neutralised."""
+    if not values:
+        return ""
+    items = reason_texts(values) if reasons else values
+    return csv_field(";".join(cell(str(v).replace(";", ",")) for v in items))
+
+
+def _json_list(values, reasons: bool = False) -> str:
+    if not values:
+        return "[]"
+    return orjson.dumps(reason_texts(values) if reasons else list(values)).decode()
