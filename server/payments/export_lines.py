@@ -24,7 +24,7 @@ from typing import Iterator
 import orjson
 from sqlalchemy import literal_column, select, text
 
-from server.cells import FORMULA_START, cell, pounds
+from server.cells import cell, pounds
 from server.extensions import db
 from server.payments import facts
 from server.payments.engine import HELD, CarerFacts, Line, VisitFacts, pay_carer, reads_instants
@@ -143,19 +143,6 @@ def _minutes(start: str, end: str) -> str:
     return f"CASE WHEN {end} >= {start} THEN floor(extract(epoch FROM {end} - {start}) / 60)::bigint END"
 
 
-def _csv_text(x: str, neutralised: bool = False) -> str:
-    if neutralised:
-        starts = ", ".join(f"chr({ord(c)})" for c in FORMULA_START)
-        x = f"(CASE WHEN left({x}, 1) IN ({starts}) THEN '''' || {x} ELSE {x} END)"
-    return (f"coalesce(CASE WHEN {x} ~ ('[\",' || chr(13) || chr(10) || ']') "
-            f"THEN '\"' || replace({x}, '\"', '\"\"') || '\"' ELSE {x} END, '')")
-
-
-def _json_text(x: str, neutralised: bool = False) -> str:
-    """JSON rows carry text as stored (neutralising is for spreadsheets)."""
-    return f"coalesce(to_json({x})::text, 'null')"
-
-
 def _csv_number(x: str) -> str:
     return f"coalesce(({x})::text, '')"
 
@@ -180,45 +167,65 @@ def _methods() -> tuple[str, str]:
     return check_in, check_out
 
 
-def _cells(fmt: str, tz: str) -> tuple[str, str, str]:
-    """(head, pay_decision, tail): the row's text around flags, reasons and pay, in COLUMNS order."""
-    text, number, boolean = ((_csv_text, _csv_number, _csv_bool) if fmt == "csv"
-                             else (_json_text, _json_number, _json_bool))
+# Columns the query passes as stored, for Python to write: text (cached per value, being few), lists, pay.
+REFERENCE, TEXT, FLAGS, REASONS, PAY = "reference", "text", "flags", "reasons", "pay"
+
+
+def _items(fmt: str, tz: str) -> list[tuple[str, str, str | None]]:
+    """(column, kind, SQL) in COLUMNS order from "date": kind "sql" for a cell the query writes, else one of the
+    kinds above, whose SQL is the stored value."""
+    number, boolean = (_csv_number, _csv_bool) if fmt == "csv" else (_json_number, _json_bool)
     quoted = ((lambda x: f"coalesce({x}, '')") if fmt == "csv"
               else (lambda x: f"coalesce('\"' || {x} || '\"', 'null')"))  # ISO text needs no escaping
     check_in, check_out = _methods()
     end = "v.planned_start + v.planned_minutes * interval '1 minute'"
-    head = [
-        ("date", quoted(_local_date("v.planned_start", tz))),
-        ("client_id", number("v.client_id")), ("client_reference", text("v.client_reference", True)),
-        ("visit_id", number("v.visit_id")), ("worker_id", number("v.worker_id")),
-        ("worker_reference", text("v.staff_ref", True)), ("carer_position", number("v.position")),
-        ("activity_id", number("NULL")), ("activity_category", number("NULL")),
-        ("planned_start", quoted(_iso("v.planned_start", tz))), ("planned_end", quoted(_iso(f"({end})", tz))),
-        ("planned_minutes", number("v.planned_minutes")),
-        ("arrival", quoted(_iso("v.arrived_at", tz))), ("check_in", quoted(_iso("v.checked_in_at", tz))),
-        ("check_out", quoted(_iso("v.checked_out_at", tz))),
-        ("actual_minutes", number(_minutes("v.checked_in_at", "v.checked_out_at"))),
-        ("visit_status", text("v.status")), ("check_in_location", text("v.check_in_geofence")),
-        ("check_out_location", text("v.check_out_geofence")), ("check_in_method", text(check_in)),
-        ("check_out_method", text(check_out)), ("manual_times", boolean("v.manual")),
-        ("overrun_approved", boolean("v.overrun_approved")),
+    nothing = ("sql", number("NULL"))
+    return [
+        ("date", "sql", quoted(_local_date("v.planned_start", tz))), ("client_id", "sql", number("v.client_id")),
+        ("client_reference", REFERENCE, "v.client_reference"), ("visit_id", "sql", number("v.visit_id")),
+        ("worker_id", "sql", number("v.worker_id")), ("worker_reference", REFERENCE, "v.staff_ref"),
+        ("carer_position", "sql", number("v.position")), ("activity_id", *nothing), ("activity_category", *nothing),
+        ("planned_start", "sql", quoted(_iso("v.planned_start", tz))),
+        ("planned_end", "sql", quoted(_iso(f"({end})", tz))), ("planned_minutes", "sql", number("v.planned_minutes")),
+        ("arrival", "sql", quoted(_iso("v.arrived_at", tz))), ("check_in", "sql", quoted(_iso("v.checked_in_at", tz))),
+        ("check_out", "sql", quoted(_iso("v.checked_out_at", tz))),
+        ("actual_minutes", "sql", number(_minutes("v.checked_in_at", "v.checked_out_at"))),
+        ("visit_status", TEXT, "v.status"), ("check_in_location", TEXT, "v.check_in_geofence"),
+        ("check_out_location", TEXT, "v.check_out_geofence"), ("check_in_method", TEXT, check_in),
+        ("check_out_method", TEXT, check_out), ("manual_times", "sql", boolean("v.manual")),
+        ("overrun_approved", "sql", boolean("v.overrun_approved")),
+        ("flags", FLAGS, "CASE WHEN v.flags::text <> '[]' THEN v.flags END"),
+        ("reasons", REASONS, "CASE WHEN v.reasons::text <> '[]' THEN v.reasons END"),
+        ("pay_decision", TEXT, "v.pay_decision"), ("outcome", PAY, "NULL"),  # outcome to amount: the key's text
+        *((name, *nothing) for name in ("service_code", "units", "unit_minutes", "carried_in_minutes",
+                                        "carried_out_minutes", "authorisation_id", "authorised_units",
+                                        "authorisation_remaining_units")),
+        ("bill_start", "sql", quoted(_iso("v.bill_start", tz))), ("bill_end", "sql", quoted(_iso("v.bill_end", tz))),
+        ("bill_reason", TEXT, "v.bill_reason"),
+        *((name, *nothing) for name in ("block_from", "block_to", "adjusts_kind", "adjusts_period_id", "detail")),
     ]
-    nothing = number("NULL")
-    tail = [(name, nothing) for name in ("service_code", "units", "unit_minutes", "carried_in_minutes",
-                                         "carried_out_minutes", "authorisation_id", "authorised_units",
-                                         "authorisation_remaining_units")]
-    tail += [("bill_start", quoted(_iso("v.bill_start", tz))), ("bill_end", quoted(_iso("v.bill_end", tz))),
-             ("bill_reason", text("v.bill_reason"))]
-    tail += [(name, nothing) for name in ("block_from", "block_to", "adjusts_kind", "adjusts_period_id", "detail")]
-    if fmt == "csv":  # one concat call per part: a chain of || copies the growing text at every step
-        return (f"concat_ws(',', {', '.join(x for _, x in head)}, '')", text("v.pay_decision"),
-                f"concat_ws(',', '', {', '.join(x for _, x in tail)})")
 
-    def members(pairs, opening: str) -> str:
-        return ", ".join(f"'{opening if n == 0 else ','}\"{name}\":', {x}" for n, (name, x) in enumerate(pairs))
 
-    return (f"concat({members(head, '')}, ',')", text("v.pay_decision"), f"concat({members(tail, ',')}, '}}')")
+def _layout(fmt: str, tz: str) -> tuple[list[str], tuple[str, ...]]:
+    """The row's SQL columns, alternating text the query writes (each run of cells in one concat call: a chain
+    of || copies the growing text at every step) and a stored value; and the kinds of those values."""
+    columns, kinds, run = [], [], []
+    for n, (name, kind, sql) in enumerate(_items(fmt, tz)):
+        if fmt == "csv":
+            run.append("''" if n == 0 else "','")
+        elif kind != PAY:  # the pay's text names its own members
+            run.append(_sql_string(("" if n == 0 else ",") + f'"{name}":'))
+        else:
+            run.append("','")
+        if kind == "sql":
+            run.append(sql)
+            continue
+        columns += [f"concat({', '.join(run)})", sql]
+        kinds.append(kind)
+        run = []
+    run.append("''" if fmt == "csv" else "'}'")
+    columns.append(f"concat({', '.join(run)})")
+    return columns, tuple(kinds)
 
 
 def _key(rules: RuleSet, tz: str) -> list[str]:
@@ -229,8 +236,8 @@ def _key(rules: RuleSet, tz: str) -> list[str]:
     arrival = f"CASE WHEN {billed} THEN NULL ELSE v.arrived_at END"
     access = (f"CASE WHEN {arrival} < {start} THEN {_minutes(arrival, end)} END" if rules.pay_access_time
               else "NULL::bigint")
-    return [
-        _local_date("v.planned_start", tz), "v.planned_minutes", "v.status",
+    return [  # the local date comes first, from the row's own first cell (TextRows.blocks)
+        "v.planned_minutes", "v.status",
         "coalesce(v.overrun_approved, false)", "v.flags::text", "v.pay_decision", "v.pay_decision_note",
         "CASE WHEN v.status = 'missed' THEN v.reasons::text END", "v.visit_type", "v.open_hold",
         "coalesce(v.accepted, false)", "coalesce(v.overrun_approved_minutes, 0)",
@@ -242,13 +249,10 @@ def _key(rules: RuleSet, tz: str) -> list[str]:
 
 
 def visit_text_rows(contract_id: int, start: datetime, end: datetime, rules: RuleSet, timezone: str, fmt: str):
-    """The query: head, flags, reasons, pay_decision, tail, check-in method, then the pay key's columns."""
+    """The query: the row's columns (_layout), then the pay key's."""
     tz = _sql_string(timezone)
     inner = facts.visit_rows(contract_id, start, end).add_columns(VisitAssignment.id.label("assignment_id"))
-    head, decision, tail = _cells(fmt, tz)
-    columns = [head, "CASE WHEN v.flags::text <> '[]' THEN v.flags END",
-               "CASE WHEN v.reasons::text <> '[]' THEN v.reasons END", decision, tail, _methods()[0],
-               *_key(rules, tz)]
+    columns = [*_layout(fmt, tz)[0], *_key(rules, tz)]
     return (select(*(literal_column(c) for c in columns)).select_from(inner.subquery("v"))
             .order_by(literal_column("v.planned_start"), literal_column("v.visit_id"),
                       literal_column("v.position"), literal_column("v.assignment_id")))
@@ -283,6 +287,22 @@ def _session_zone(zone: str) -> str:
                               {"zone": zone}).first()[0]
 
 
+class _Cells(dict):
+    """Stored values and how a row shows them, made once per value: references and codes repeat."""
+
+    def __init__(self, show):
+        super().__init__()
+        self.show = show
+
+    def __missing__(self, value):
+        shown = self[value] = self.show(value)
+        return shown
+
+
+def _json_value(value) -> str:
+    return orjson.dumps(value).decode()
+
+
 class TextRows:
     """One contract's visit rows over a range as text blocks, in the export's order."""
 
@@ -292,44 +312,64 @@ class TextRows:
         if fmt == "csv":
             self.prefix = csv_cells(["visit", base["contract_id"], cell(base["contract_reference"]),
                                      base["provider_id"], base["rule_set"]]) + ",,"
+            shows = {REFERENCE: _Cells(lambda v: csv_field(cell(v))).__getitem__,
+                     TEXT: _Cells(lambda v: "" if v is None else csv_field(v)).__getitem__,
+                     FLAGS: _csv_list, REASONS: lambda v: _csv_list(v, True), PAY: None}
+            self.end = "\r\n"
         else:
             self.prefix = orjson.dumps({"row_kind": "visit", **base, "period_id": None}).decode()[:-1] + ","
+            json_cells = _Cells(_json_value).__getitem__
+            shows = {REFERENCE: json_cells, TEXT: json_cells, FLAGS: _json_list,
+                     REASONS: lambda v: _json_list(v, True), PAY: None}
+            self.end = ""
+        kinds = _layout(fmt, "'UTC'")[1]
+        self.shows = tuple(shows[kind] for kind in kinds)
+        self.pay_at = 2 + 2 * kinds.index(PAY)  # in the row's parts, after the prefix
+        self.flags_at = 1 + 2 * kinds.index(FLAGS)  # in the row's columns
+        self.method_at = 1 + 2 * [name for name, kind, _ in _items(fmt, "'UTC'") if kind != "sql"].index(
+            "check_in_method")
+        self.key_at = 2 * len(kinds) + 1
+        self.date_in_text = slice(0, 10) if fmt == "csv" else slice(len('"date":"'), len('"date":"') + 10)
         self.zone = export.calendar.zone
 
     def blocks(self, start: datetime, end: datetime) -> Iterator[Block]:
-        export, fmt, prefix = self.export, self.fmt, self.prefix
+        export, fmt = self.export, self.fmt
         stmt = visit_text_rows(export.contract.id, start, end, export.rules, export.tz, fmt)
         csv_format = fmt == "csv"
         pays: dict[tuple, Pay] = {}
         day = None
-        parts: list[str] = []
+        lines: list[str] = []
         block = self._block()
         # The query shows times on the council's clock with to_char, which reads the session's zone; this
         # transaction's zone is the council's until the rows are read (no other query reads times meanwhile).
         zone_before = _session_zone(export.tz)
         for row in export.streamed(stmt):
-            head, flags, reasons, decision, tail, method = row[:6]
-            key = tuple(row[6:])
+            key = (row[0][self.date_in_text], *row[self.key_at:])
             if key[0] != day:  # a key is paid alike within one local date: one date's keys are kept
                 day, pays = key[0], {}
             pay = pays.get(key)
             if pay is None:
-                pay = pays[key] = self._pay(key, flags)
-            if csv_format:
-                parts.append(f"{prefix}{head}{_csv_list(flags)},{_csv_list(reasons, True)},{decision},{pay.text}"
-                             f"{tail}\r\n")
-            else:
-                parts.append(f"{prefix}{head}\"flags\":{_json_list(flags)},\"reasons\":{_json_list(reasons, True)},"
-                             f"\"pay_decision\":{decision},{pay.text}{tail}")
-            block.count(pay, method)
+                pay = pays[key] = self._pay(key, row[self.flags_at])
+            lines.append(self._line(row, pay))
+            block.count(pay, row[self.method_at])
             if block.rows == BLOCK_ROWS:
-                block.text = "".join(parts) if csv_format else ",".join(parts)
+                block.text = "".join(lines) if csv_format else ",".join(lines)
                 yield block
-                parts, block = [], self._block()
+                lines, block = [], self._block()
         _session_zone(zone_before)
         if block.rows:
-            block.text = "".join(parts) if csv_format else ",".join(parts)
+            block.text = "".join(lines) if csv_format else ",".join(lines)
             yield block
+
+    def _line(self, row, pay: Pay) -> str:
+        parts = [self.prefix]
+        for n, show in enumerate(self.shows):
+            parts.append(row[2 * n])
+            parts.append(show(row[2 * n + 1]) if show else "")
+        parts[self.pay_at] = pay.text
+        parts.append(row[self.key_at - 1])
+        parts.append(self.end)
+        return "".join(parts)
 
     def _block(self) -> Block:
         return Block("", self.export.base["contract_id"], self.export.base["contract_reference"])
