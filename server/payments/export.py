@@ -4,7 +4,8 @@ Rows are produced by a generator, one contract after another, and written out as
 memory stays flat however many rows a month holds: visits are read with yield_per (a server-side
 cursor on PostgreSQL), the rule set, calendar and closed periods are loaded once per contract, and
 every row is priced in the same pass with no query of its own; under a rule set without time
-bands the engine prices each shape of row (facts.shape_of) once per local date. The API writes them to a temporary
+bands the engine prices each shape of row (facts.shape_of) once per local date. For CSV and JSON on
+PostgreSQL, visit rows come as Blocks of text the query wrote (export_lines.py). The API writes them to a temporary
 file (spooled) and sends it once complete, so an export that fails is an error answer, never a
 download that stops part way and looks whole.
 
