@@ -312,19 +312,16 @@ class TextRows:
         if fmt == "csv":
             self.prefix = csv_cells(["visit", base["contract_id"], cell(base["contract_reference"]),
                                      base["provider_id"], base["rule_set"]]) + ",,"
-            shows = {REFERENCE: _Cells(lambda v: csv_field(cell(v))).__getitem__,
-                     TEXT: _Cells(lambda v: "" if v is None else csv_field(v)).__getitem__,
-                     FLAGS: _csv_list, REASONS: lambda v: _csv_list(v, True), PAY: None}
+            self.reference = _Cells(lambda v: csv_field(cell(v))).__getitem__
+            self.text = _Cells(lambda v: "" if v is None else csv_field(v)).__getitem__
+            self.flags, self.reasons = _csv_list, lambda v: _csv_list(v, True)
             self.end = "\r\n"
         else:
             self.prefix = orjson.dumps({"row_kind": "visit", **base, "period_id": None}).decode()[:-1] + ","
-            json_cells = _Cells(_json_value).__getitem__
-            shows = {REFERENCE: json_cells, TEXT: json_cells, FLAGS: _json_list,
-                     REASONS: lambda v: _json_list(v, True), PAY: None}
+            self.reference = self.text = _Cells(_json_value).__getitem__
+            self.flags, self.reasons = _json_list, lambda v: _json_list(v, True)
             self.end = ""
         kinds = _layout(fmt, "'UTC'")[1]
-        self.shows = tuple(shows[kind] for kind in kinds)
-        self.pay_at = 2 + 2 * kinds.index(PAY)  # in the row's parts, after the prefix
         self.flags_at = 1 + 2 * kinds.index(FLAGS)  # in the row's columns
         self.method_at = 1 + 2 * [name for name, kind, _ in _items(fmt, "'UTC'") if kind != "sql"].index(
             "check_in_method")
@@ -362,14 +359,14 @@ class TextRows:
             yield block
 
     def _line(self, row, pay: Pay) -> str:
-        parts = [self.prefix]
-        for n, show in enumerate(self.shows):
-            parts.append(row[2 * n])
-            parts.append(show(row[2 * n + 1]) if show else "")
-        parts[self.pay_at] = pay.text
-        parts.append(row[self.key_at - 1])
-        parts.append(self.end)
-        return "".join(parts)
+        """The row's text: the query's runs of cells between the stored values, in _items' order."""
+        (s0, client_reference, s1, worker_reference, s2, status, s3, in_location, s4, out_location, s5, in_method, s6,
+         out_method, s7, flags, s8, reasons, s9, decision, s10, _, s11, bill_reason, s12) = row[:self.key_at]
+        reference, shown = self.reference, self.text
+        return (f"{self.prefix}{s0}{reference(client_reference)}{s1}{reference(worker_reference)}{s2}{shown(status)}"
+                f"{s3}{shown(in_location)}{s4}{shown(out_location)}{s5}{shown(in_method)}{s6}{shown(out_method)}"
+                f"{s7}{self.flags(flags)}{s8}{self.reasons(reasons)}{s9}{shown(decision)}{s10}{pay.text}"
+                f"{s11}{shown(bill_reason)}{s12}{self.end}")
 
     def _block(self) -> Block:
         return Block("", self.export.base["contract_id"], self.export.base["contract_reference"])
