@@ -4,7 +4,8 @@ Rows are produced by a generator, one contract after another, and written out as
 memory stays flat however many rows a month holds: visits are read with yield_per (a server-side
 cursor on PostgreSQL), the rule set, calendar and closed periods are loaded once per contract, and
 every row is priced in the same pass with no query of its own; under a rule set without time
-bands the engine prices each shape of row (facts.shape_of) once per local date. The API writes them to a temporary
+bands the engine prices each shape of row (facts.shape_of) once per local date. For CSV and JSON on
+PostgreSQL, visit rows come as Blocks of text the query wrote (export_lines.py). The API writes them to a temporary
 file (spooled) and sends it once complete, so an export that fails is an error answer, never a
 download that stops part way and looks whole.
 
@@ -45,6 +46,7 @@ from server.payments.budget_facts import package_facts
 from server.payments.budgets import budget_line
 from server.payments.calendar import PayCalendar
 from server.payments.engine import PAID, BlockTally, Line, Step, pay_carer, payable_for_activity, reads_instants
+from server.payments.export_lines import Block, TextRows, line_keyed, reason_texts
 from server.payments.models import PaymentPeriod, PaymentSnapshot, ServiceAuthorisation
 from server.payments.rules import RuleSet, rule_set_named
 from server.payments.units import UnitBill, UnitBiller
@@ -87,18 +89,6 @@ CURRENCY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
 _in_order = itemgetter(*COLUMNS)
 
 
-def reason_texts(reasons) -> list[str]:
-    """A visit's reasons as short lines: "task Lunch: refused", "short: <note>", "missed: client_in_hospital [H1]"."""
-    texts = []
-    for r in reasons or ():
-        head = f"task {r.get('task')}" if r["about"] == "task" else r["about"]
-        code = r.get("code") or ""
-        if r.get("external_code"):
-            code += f" [{r['external_code']}]"
-        texts.append(": ".join(part for part in (head, code, r.get("note")) if part))
-    return texts
-
-
 @dataclass(frozen=True)
 class Segment:
     first: date
@@ -110,9 +100,11 @@ class ContractExport:
     """One contract's rows over local dates first..last; rules, calendar and closed periods loaded once."""
 
     def __init__(self, contract: Contract, first: date, last: date, *, calendars: dict | None = None,
-                 chunk_rows: int = CHUNK_ROWS, rules: RuleSet | None = None, replay: bool = True):
+                 chunk_rows: int = CHUNK_ROWS, rules: RuleSet | None = None, replay: bool = True,
+                 encoding: str | None = None):
         """rules: price under another rule set than the contract's; replay=False: price every date live,
-        closed periods included, with no adjustments (what-if repricing)."""
+        closed periods included, with no adjustments (what-if repricing); encoding "csv" or "json": visit
+        rows may come as text Blocks in that format (export_lines.py), where the database can write them."""
         self.contract, self.first, self.last, self.chunk_rows = contract, first, last, chunk_rows
         self.tz = contract.council.timezone
         self.rules: RuleSet = rules or rule_set_named(contract.payment_rule_set)
@@ -129,6 +121,9 @@ class ContractExport:
         # Lines by row shape (facts.shape_of) for the local date being priced: most rows of a day repeat a shape.
         self.reuse_lines = not reads_instants(self.rules)
         self.lines_day, self.lines_by_shape = None, {}
+        self.text_rows = (TextRows(self, encoding) if encoding in ("csv", "json") and self.package_codes is None
+                          and line_keyed(self.rules) and db.session.get_bind().dialect.name == "postgresql"
+                          else None)
 
     def rows(self) -> Iterator[dict]:
         for segment in self.segments():
@@ -165,10 +160,13 @@ class ContractExport:
         for (row,) in db.session.execute(stmt):
             yield {**_EMPTY, **row}  # rows frozen before a column was added have it empty
 
-    def live(self, first: date, last: date) -> Iterator[dict]:
-        for row, line, bill in self.priced_visits(first, last):
-            yield self.visit_row(row, line, bill)
+    def live(self, first: date, last: date) -> Iterator[dict | Block]:
         start, end = local_range_bounds(first, last, self.tz)
+        if self.text_rows is not None:
+            yield from self.text_rows.blocks(start, end)
+        else:
+            for row, line, bill in self.priced_visits(first, last):
+                yield self.visit_row(row, line, bill)
         stmt = facts.activity_rows(self.contract.id, start, end)
         for row in self.streamed(stmt):
             yield self.activity_row(row)
@@ -408,6 +406,22 @@ class Totals:
         self.by_contract: dict[int, list] = {}
         self.by_method: dict[str, int] = {}
 
+    def add_block(self, block: Block) -> None:
+        self.rows += block.rows
+        self.held_rows += block.held_rows
+        self.payable_minutes += block.payable_minutes
+        self.amount_pence += block.amount_pence
+        for method, count in block.by_method.items():
+            self.by_method[method] = self.by_method.get(method, 0) + count
+        kind = self.by_kind.setdefault("visit", [0, 0, 0])
+        kind[0] += block.rows
+        kind[1] += block.payable_minutes
+        kind[2] += block.amount_pence
+        contract = self.by_contract.setdefault(block.contract_id, [block.contract_reference, 0, 0, 0])
+        contract[1] += block.rows
+        contract[2] += block.payable_minutes
+        contract[3] += block.amount_pence
+
     def add(self, row: dict) -> None:
         minutes, pence = row["payable_minutes"] or 0, row["amount_pence"] or 0
         self.rows += 1
@@ -473,16 +487,26 @@ def _counted(rows: Iterable[dict], totals: Totals) -> Iterator[dict]:
 
 
 def csv_chunks(rows: Iterable[dict], totals: Totals, chunk_rows: int = 500) -> Iterator[str]:
-    """The rows as CSV text in chunks, then a total line; formula-like cells are neutralised."""
+    """The rows (and Blocks of rows already written) as CSV text in chunks, then a total line; formula-like
+    cells are neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for n, row in enumerate(_counted(rows, totals), start=1):
-        writer.writerow(cells(row))
-        if n % chunk_rows == 0:
+    pending = 0
+    for row in rows:
+        if type(row) is Block:
+            totals.add_block(row)
+            buffer.write(row.text)
+            pending += row.rows
+        else:
+            totals.add(row)
+            writer.writerow(cells(row))
+            pending += 1
+        if pending >= chunk_rows:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
+            pending = 0
     writer.writerow(cells(totals.total_line()))
     yield buffer.getvalue()
 
@@ -497,15 +521,22 @@ def write_csv(rows: Iterable[dict], out) -> Totals:
 
 def json_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_rows: int = 500) -> Iterator[bytes]:
     """{..header, "rows": [...], "totals": {...}} as UTF-8, written a chunk of rows at a time (orjson: the
-    encoding is most of a JSON export's own work)."""
+    encoding is most of a JSON export's own work); Blocks of rows come already written."""
     head = orjson.dumps({**header, "columns": COLUMNS})[:-1]
-    parts, sep = [head + b',"rows":['], b""
-    for n, row in enumerate(_counted(rows, totals), start=1):
-        parts.append(sep + orjson.dumps(row))
+    parts, sep, pending = [head + b',"rows":['], b"", 0
+    for row in rows:
+        if type(row) is Block:
+            totals.add_block(row)
+            parts.append(sep + row.text.encode())
+            pending += row.rows
+        else:
+            totals.add(row)
+            parts.append(sep + orjson.dumps(row))
+            pending += 1
         sep = b","
-        if n % chunk_rows == 0:
+        if pending >= chunk_rows:
             yield b"".join(parts)
-            parts = []
+            parts, pending = [], 0
     parts.append(b'],"totals":' + orjson.dumps(totals.as_dict()) + b"}")
     yield b"".join(parts)
 

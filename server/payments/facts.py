@@ -108,6 +108,11 @@ def visit_rows(contract_id: int, start: datetime | None = None, end: datetime | 
 
 def contract_holds(contract: Contract, flags, started_at, ended_at, planned_minutes: int) -> tuple[str, ...]:
     actual = (ended_at - started_at) // MINUTE if started_at and ended_at and ended_at >= started_at else None
+    return holds_for(contract, flags, actual, planned_minutes)
+
+
+def holds_for(contract: Contract, flags, actual: int | None, planned_minutes: int) -> tuple[str, ...]:
+    """The visit's flags that hold its pay under the contract, given the visit's actual whole minutes."""
     return pay_holds(flags, actual, planned_minutes, hold_outside_geofence=contract.hold_outside_geofence,
                      hold_short_below_percent=contract.hold_short_below_percent)
 

@@ -97,9 +97,10 @@ def export_visits(query):
                                format=fmt, **{k: header[k] for k in ("date_from", "date_to", "provider_id",
                                                                       "contract_id", "flag", "contracts")})
     totals, digest = Totals(), hashlib.sha256()
-    rows = iter_export_rows(contracts, query["date_from"], query["date_to"])
     if query["flag"]:
-        rows = flagged(rows, query["flag"])
+        rows = flagged(iter_export_rows(contracts, query["date_from"], query["date_to"]), query["flag"])
+    else:
+        rows = iter_export_rows(contracts, query["date_from"], query["date_to"], encoding=fmt)
 
     def closed(complete: bool, size: int) -> None:
         """The closing audit row: how many bytes went, and whether the client had them all."""

@@ -7,7 +7,7 @@ providers, ~1,000,000 carer-visit rows (quick: ~33,000). Caremon: GET /api/v1/ex
 as CSV, then as JSON, from gunicorn on PostgreSQL, read in 64 KiB chunks, with the worker's peak RSS
 (VmHWM) before and after. Floor: `COPY (the export's own visit query) TO STDOUT` for each
 contract, read to the end: the same rows and columns with nothing priced or formatted.
-A cProfile of the in-process export over 50,000 rows shows where the time goes.
+A cProfile of the in-process CSV export over 50,000 rows shows where the time goes.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from server.auth.models import User  # noqa: E402
 from server.directory.models import Contract  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.payments import facts  # noqa: E402
-from server.payments.export import iter_export_rows  # noqa: E402
+from server.payments.export import Totals, csv_chunks, iter_export_rows  # noqa: E402
 from server.timeutil import local_range_bounds  # noqa: E402
 from tests.bench.bench_reports import generated, populate  # noqa: E402
 from tests.bench.harness import Result, standalone  # noqa: E402
@@ -91,13 +91,12 @@ def http_export(server, headers: dict, fmt: str = "csv") -> tuple[int, float, in
 
 
 def profile(contracts: list[Contract], rows: int = 50_000) -> list[str]:
-    """The top of a cumulative profile of the in-process export (rows priced and turned into CSV cells)."""
-    from server.payments.export import cells
-
+    """The top of a profile of the in-process CSV export over about `rows` rows (written by the query, as the
+    route writes them on PostgreSQL)."""
     profiler = cProfile.Profile()
     profiler.enable()
-    for row in islice(iter_export_rows(contracts, FIRST, LAST), rows):
-        cells(row)
+    for _ in islice(csv_chunks(iter_export_rows(contracts, FIRST, LAST, encoding="csv"), Totals()), rows // 500):
+        pass
     profiler.disable()
     db.session.rollback()
     out = io.StringIO()

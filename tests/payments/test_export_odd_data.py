@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from server.audit.models import AuditEntry
 from server.extensions import db
-from server.payments.export import ContractExport
+from server.payments.export import Totals
 from tests.payments.db_helpers import setting, visit
 from tests.sessions import headers_for
 
@@ -84,14 +84,18 @@ def test_an_export_over_odd_stored_data_finishes_with_a_complete_body(client, od
 
 
 def test_an_export_that_fails_part_way_is_an_error_answer_not_a_download_cut_short(client, odd, app, monkeypatch):
-    real = ContractExport.visit_row
+    # Rows are counted as they are written, one by one or (on PostgreSQL) in blocks of text.
+    adds, add_blocks = Totals.add, Totals.add_block
 
-    def fails_on_the_third_row(self, row, line):
-        if row.worker_id == odd.workers[2].id:
-            raise RuntimeError("a bug met on the third row")
-        return real(self, row, line)
+    def failing(real, rows_of):
+        def fails_on_the_third_row(self, rows):
+            if self.rows + rows_of(rows) >= 3:
+                raise RuntimeError("a bug met on the third row")
+            return real(self, rows)
+        return fails_on_the_third_row
 
-    monkeypatch.setattr(ContractExport, "visit_row", fails_on_the_third_row)
+    monkeypatch.setattr(Totals, "add", failing(adds, lambda row: 1))
+    monkeypatch.setattr(Totals, "add_block", failing(add_blocks, lambda block: block.rows))
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # answer as in production, not raise in the test
     r = export(client, odd.officer, "csv")
     assert r.status_code == 500
