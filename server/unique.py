@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from sqlalchemy import inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
@@ -40,6 +41,10 @@ def insert_unless_taken(model, values: dict):
         return None
     record = model(id=row_id, **values)
     make_transient_to_detached(record)
+    # SQLite hands out the id of a row rolled back with its savepoint again: the session may still hold that row.
+    stale = db.session.identity_map.get(inspect(record).key)
+    if stale is not None:
+        db.session.expunge(stale)
     db.session.add(record)
     return record
 
