@@ -35,7 +35,8 @@ from server.visits.schemas import (
     VisitUpdateSchema,
 )
 
-EVENT_RESULT = EventResultSchema()
+# Made once: webargs would build a schema given as a class again for every request.
+EVENT_IN, EVENT_RESULT = EventInSchema(), EventResultSchema()
 bp = Blueprint(
     "visits", __name__, url_prefix="/api/v1", description="Runs, visits, events, exceptions, non-contact work"
 )
@@ -117,7 +118,7 @@ def update_visit(body, visit_id):
 
 @bp.post("/visits/<int:visit_id>/events")
 @roles_required(Role.WORKER)
-@bp.arguments(EventInSchema)
+@bp.arguments(EVENT_IN)
 @bp.response(201, EventResultSchema)
 @bp.alt_response(200, schema=EventResultSchema, description="The same event was already stored")
 @bp.alt_response(409, schema=ErrorSchema, description="idempotency_conflict: the key was used for other content")
