@@ -9,7 +9,6 @@ from server.errors import ApiError, ErrorSchema
 from server.extensions import db
 from server.i18n import _
 from server.visits import activities, confirmation, conflicts, planning, queries, resolution, service
-from server.visits.models import Visit
 from server.visits.schemas import (
     ActivityInSchema,
     ActivitySchema,
@@ -128,18 +127,16 @@ def record_event(body, visit_id):
     An event timed more than clock_skew_threshold_s ahead of server time is stored flagged clock_skew.
     """
     ident = current_identity()
+    # Held for the answer: the session keeps a record only while something refers to it, so a replay, which
+    # changes nothing, would otherwise read the visit again. record_event finds it in the session.
+    visit, _assignment = service.visit_for_worker(visit_id, ident.worker_id)
     event, created = service.record_event(worker_id=ident.worker_id, visit_id=visit_id, data=body, now=utcnow(),
                                           skew_threshold_s=current_app.config["CAREMON"]["clock_skew_threshold_s"])
+    queries.attach_open_exceptions([visit])
     # Dumped before the commit, from what the session already holds: after it, every row would be read again.
-    answer = EVENT_RESULT.dump({"event": event, "duplicate": not created, "visit": event_visit(event)})
+    answer = EVENT_RESULT.dump({"event": event, "duplicate": not created, "visit": visit})
     db.session.commit()
     return jsonify(answer), 201 if created else 200
-
-
-def event_visit(event):
-    visit = db.session.get(Visit, event.visit_id)
-    queries.attach_open_exceptions([visit])
-    return visit
 
 
 @bp.post("/visits/<int:visit_id>/corrections")
