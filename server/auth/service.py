@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from server.audit.service import record
 from server.auth.models import RevokedToken, User
@@ -33,12 +33,17 @@ def token_claims(user: User) -> dict:
     }
 
 
+# Built once: every request that carries a token runs it.
+_TOKEN_STATE = select(User.active, User.token_version,
+                      select(RevokedToken.id).where(RevokedToken.jti == bindparam("jti")).exists()
+                      ).where(User.id == bindparam("user_id"))
+
+
 def token_refused(payload: dict) -> bool:
     """Whether a verified token no longer counts: its user is gone or inactive, its version is
-    behind the user's, or it was logged out. One indexed query per request, blocklist included."""
-    logged_out = select(RevokedToken.id).where(RevokedToken.jti == payload["jti"]).exists()
-    row = db.session.execute(
-        select(User.active, User.token_version, logged_out).where(User.id == int(payload["sub"]))).first()
+    behind the user's, or it was logged out. One indexed query per request, blocklist included,
+    on the session's connection (plain rows, so no ORM work)."""
+    row = db.session.connection().execute(_TOKEN_STATE, {"jti": payload["jti"], "user_id": int(payload["sub"])}).first()
     # Tokens issued before versions existed carry none and stand for version 0.
     return row is None or not row[0] or row[1] != payload.get("ver", 0) or row[2]
 

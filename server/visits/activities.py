@@ -19,7 +19,7 @@ def log_activity(ident: Identity, client: Client, data: dict, now: datetime) -> 
     # Who recorded it is part of the content: a key replayed by anyone else is a conflict, never their record.
     payload_hash = content_hash({k: data.get(k) for k in CONTENT_FIELDS}
                                 | {"client_id": client.id, "recorded_by": ident.user_id})
-    return store_once(NonContactActivity, key, payload_hash, lambda: NonContactActivity(
+    return store_once(NonContactActivity, key, payload_hash, lambda: dict(
         idempotency_key=key, payload_hash=payload_hash, client_id=client.id, contract_id=client.contract_id,
         provider_id=client.contract.provider_id, worker_id=ident.worker_id, recorded_by=ident.user_id,
         category=data["category"], minutes=data["minutes"], note=data.get("note"),

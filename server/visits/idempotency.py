@@ -8,14 +8,15 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from server.errors import ApiError
 from server.extensions import db
 from server.i18n import _
-from server.unique import insert_once
+from server.unique import insert_unless_taken
 
 Row = TypeVar("Row")
 # Per model, what a batch's keys were found to hold when it was looked up whole: the record, or None for a new key.
@@ -43,22 +44,25 @@ def check_replay(existing, payload_hash: str):
     return existing
 
 
-def store_once(model: type[Row], key: str, payload_hash: str, build: Callable[[], Row]) -> tuple[Row, bool]:
+def store_once(model: type[Row], key: str, payload_hash: str, build: Callable[[], dict]) -> tuple[Row, bool]:
     """The record stored under a client's key, or a new one: (record, created); the caller commits.
 
     A retry gets the stored record (check_replay) and builds nothing, so nothing about it is judged
-    again. Only a new key calls build(), which checks the content and makes the record; it is inserted
-    unless a concurrent request stored the same key between our read and the insert.
+    again. Only a new key calls build(), which checks the content and returns the new record's column
+    values; they are inserted unless a concurrent request stored the same key between our read and the
+    insert (then that request's record is the answer, as for a retry).
     """
     existing = _stored(model, key)
     if existing is None:
-        record = build()
+        values = build()
         deferred = _deferred.get()
         if deferred is not None:
+            record = model(**values)
             db.session.add(record)
             deferred.append(record)
             return record, True
-        if insert_once(record):
+        record = insert_unless_taken(model, values)
+        if record is not None:
             return record, True
         existing = _stored(model, key, looked_up=False)
     return check_replay(existing, payload_hash), False
@@ -112,4 +116,10 @@ def _stored(model, key: str, looked_up: bool = True):
     known = (_looked_up.get() or {}).get(model) if looked_up else None
     if known is not None and key in known:
         return known.pop(key)
-    return db.session.scalar(select(model).where(model.idempotency_key == key))
+    return db.session.scalar(_by_key(model), {"key": key})
+
+
+@cache
+def _by_key(model):
+    """Built once per model: a phone's every event is looked up by its key."""
+    return select(model).where(model.idempotency_key == bindparam("key"))

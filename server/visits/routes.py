@@ -12,7 +12,6 @@ from server.errors import ApiError, ErrorSchema
 from server.extensions import db
 from server.i18n import _
 from server.visits import activities, confirmation, conflicts, planning, queries, resolution, service
-from server.visits.models import Visit
 from server.visits.schemas import (
     ActivityInSchema,
     ActivitySchema,
@@ -39,7 +38,8 @@ from server.visits.schemas import (
 )
 from server.visits.tenancy import get_client, get_visit, scope_clients
 
-EVENT_RESULT = EventResultSchema()
+# Made once: webargs would build a schema given as a class again for every request.
+EVENT_IN, EVENT_RESULT = EventInSchema(), EventResultSchema()
 bp = Blueprint(
     "visits", __name__, url_prefix="/api/v1", description="Runs, visits, events, exceptions, non-contact work"
 )
@@ -121,7 +121,7 @@ def update_visit(body, visit_id):
 
 @bp.post("/visits/<int:visit_id>/events")
 @roles_required(Role.WORKER)
-@bp.arguments(EventInSchema)
+@bp.arguments(EVENT_IN)
 @bp.response(201, EventResultSchema)
 @bp.alt_response(200, schema=EventResultSchema, description="The same event was already stored")
 @bp.alt_response(409, schema=ErrorSchema, description="idempotency_conflict: the key was used for other content")
@@ -131,18 +131,16 @@ def record_event(body, visit_id):
     An event timed more than clock_skew_threshold_s ahead of server time is stored flagged clock_skew.
     """
     ident = current_identity()
+    # Held for the answer: the session keeps a record only while something refers to it, so a replay, which
+    # changes nothing, would otherwise read the visit again. record_event finds it in the session.
+    visit, _assignment = service.visit_for_worker(visit_id, ident.worker_id)
     event, created = service.record_event(worker_id=ident.worker_id, visit_id=visit_id, data=body, now=utcnow(),
                                           skew_threshold_s=current_app.config["CAREMON"]["clock_skew_threshold_s"])
+    queries.attach_open_exceptions([visit])
     # Dumped before the commit, from what the session already holds: after it, every row would be read again.
-    answer = EVENT_RESULT.dump({"event": event, "duplicate": not created, "visit": event_visit(event)})
+    answer = EVENT_RESULT.dump({"event": event, "duplicate": not created, "visit": visit})
     db.session.commit()
     return jsonify(answer), 201 if created else 200
-
-
-def event_visit(event):
-    visit = db.session.get(Visit, event.visit_id)
-    queries.attach_open_exceptions([visit])
-    return visit
 
 
 @bp.post("/visits/<int:visit_id>/corrections")

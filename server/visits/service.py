@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from device_sync.clock import corrected, is_skewed
 from server.db_types import utcnow
-from server.directory.models import Client, Worker
+from server.directory.models import Client, Contract, Worker
 from server.errors import invalid, not_found
 from server.extensions import db
 from server.i18n import _
@@ -79,8 +79,9 @@ def record_event(*, worker_id: int, visit_id: int, data: dict, now: datetime,
 
 
 def _new_event(visit: Visit, worker_id: int, data: dict, payload_hash: str, now: datetime,
-               clock_offset_s: float | None, source_system: str | None, skew: str | None) -> VisitEvent:
-    """The event a new key stands for, judged where it was made; refused (ApiError) if its content does not fit."""
+               clock_offset_s: float | None, source_system: str | None, skew: str | None) -> dict:
+    """The event a new key stands for, judged where it was made, as column values; refused (ApiError) if its
+    content does not fit."""
     _validate_content(visit, data)
     if data["kind"] == "check_out":
         before_check_out.send(visit)
@@ -88,7 +89,7 @@ def _new_event(visit: Visit, worker_id: int, data: dict, payload_hash: str, now:
                     visit.client.geofence_radius_m or visit.contract.geofence_radius_m, visit.contract.accuracy_limit_m)
     method = data.get("method") or "gps"
     presence, problem = presence_verdict(visit.client_id, method, data, fix.geofence, min(data["device_time"], now))
-    return VisitEvent(
+    return dict(
         idempotency_key=data["idempotency_key"], payload_hash=payload_hash, visit_id=visit.id,
         worker_id=worker_id, kind=data["kind"], device_time=data["device_time"], received_at=now,
         device_id=data.get("device_id"), source_system=source_system, clock_offset_s=clock_offset_s,
@@ -117,8 +118,10 @@ def _clock_skew(device_time: datetime, now: datetime, offset_s: float | None, th
 
 
 # What recording an event reads of its visit, in one round trip: the carers joined in (not their logins, which
-# it never reads), and the client's contract (the visit's own, already joined) not joined a second time.
+# it never reads), and the client's contract (the visit's own, already joined) not joined a second time, nor
+# its provider.
 EVENT_LOADS = (joinedload(Visit.client).lazyload(Client.contract),
+               joinedload(Visit.contract).lazyload(Contract.provider),
                joinedload(Visit.assignments).joinedload(VisitAssignment.worker).lazyload(Worker.login))
 
 
@@ -209,15 +212,17 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         # Coordinators watch alerts, not exceptions: this one needs someone to look now.
         outside_geofence.send(visit, now=now, worker_id=event.worker_id, detail=detail)
     if event.kind == "check_in":
-        if assignment.checked_in_at is None or at < assignment.checked_in_at:
-            assignment.checked_in_at = at
-            assignment.check_in_geofence, assignment.check_in_method = event.verdict, event.method
+        # Exceptions first: their lookups then find no change to write yet, and the carer's and the visit's
+        # times are written together.
         if assignment.checked_out_at is not None:
             close_exception(visit, ExceptionKind.MISSING_CHECK_IN, now, worker_id=event.worker_id,
                          resolution="check-in received after check-out (offline sync)")
         # Delivered after all (an offline phone): nobody has to say why it was missed.
         close_exception(visit, ExceptionKind.MISSED, now, worker_id=None,
                         resolution="check-in received after the visit was marked missed")
+        if assignment.checked_in_at is None or at < assignment.checked_in_at:
+            assignment.checked_in_at = at
+            assignment.check_in_geofence, assignment.check_in_method = event.verdict, event.method
     else:
         if assignment.checked_out_at is None or at > assignment.checked_out_at:
             assignment.checked_out_at = at
@@ -354,8 +359,10 @@ def _find_open(visit_id: int, kind: str, worker_id: int | None) -> VisitExceptio
     known, exc = looked_up.open_exception(visit_id, kind, worker_id)
     if known:
         return exc
-    return db.session.scalar(select(VisitException).where(
-        VisitException.visit_id == visit_id, VisitException.kind == kind,
-        VisitException.worker_id.is_(None) if worker_id is None else VisitException.worker_id == worker_id,
-        VisitException.resolved_at.is_(None),
-    ))
+    return db.session.scalar(_OPEN_EXCEPTION, {"visit_id": visit_id, "kind": kind, "worker_id": worker_id})
+
+
+# Built once: every check-in and check-out looks for an exception to close.
+_OPEN_EXCEPTION = select(VisitException).where(
+    VisitException.visit_id == bindparam("visit_id"), VisitException.kind == bindparam("kind"),
+    VisitException.worker_id.is_not_distinct_from(bindparam("worker_id")), VisitException.resolved_at.is_(None))
