@@ -141,6 +141,7 @@ def run(app) -> None:
     from server.notify.channels import channels_from_settings
     from server.notify.models import Notification
     from server.notify.sender import drain
+    from server.reports.rollup import refresh_councils
     from server.webhooks import delivery
     from server.webhooks.models import WebhookDelivery
 
@@ -186,6 +187,9 @@ def run(app) -> None:
         if lapsed:
             log.info("package offers: %d turns lapsed and moved on", lapsed)
 
+    def report_days_job():
+        log.info("stored KPI days: %d contracts brought up to date", refresh_councils(utcnow()))
+
     def generate_job():
         log.info("generated %d visits", generate_in_steps(utcnow(), settings))
 
@@ -200,5 +204,7 @@ def run(app) -> None:
     scheduler.add_job(job(offers_job), "interval", seconds=settings["scan_interval_s"], next_run_time=start,
                       max_instances=1, coalesce=True)
     scheduler.add_job(job(generate_job), "interval", hours=1, next_run_time=start, max_instances=1, coalesce=True)
+    scheduler.add_job(job(report_days_job), "interval", minutes=10, next_run_time=start, max_instances=1,
+                      coalesce=True)
     scheduler.add_job(job(lambda: None), "interval", seconds=max(1, settings["scheduler_lease_s"] // 3))
     scheduler.start()
