@@ -70,13 +70,13 @@ def _values(obj, name: str) -> set:
 def _days_of(session: Session, visit_ids: set[int]) -> set[tuple[int, object]]:
     if not visit_ids:
         return set()
-    known = {}  # visits already loaded; touching an expired one would cost it a SELECT of its own
-    for key, obj in session.identity_map.items():
-        state = inspect(obj)
-        if key[0] is Visit and key[1][0] in visit_ids and not {"contract_id", "planned_start"} & state.unloaded:
-            known[key[1][0]] = obj
-    found = {(v.contract_id, v.planned_start) for v in known.values()}
-    missing = visit_ids - known.keys()
+    found, missing = set(), set()
+    for visit_id in visit_ids:  # a visit loaded already answers; an expired one would cost a SELECT of its own
+        visit = session.identity_map.get(session.identity_key(Visit, visit_id))
+        if visit is None or {"contract_id", "planned_start"} & inspect(visit).unloaded:
+            missing.add(visit_id)
+        else:
+            found.add((visit.contract_id, visit.planned_start))
     if missing:
         with session.no_autoflush:
             found.update(tuple(row) for row in session.execute(
