@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from server.db_types import utcnow
 from server.extensions import db
+from server.payments.calendar import BANK_HOLIDAY, WEEKDAY, WEEKEND, PayCalendar
 from server.visits.models import Visit, VisitAssignment, VisitException
 from server.visits.service import record_event
 from tests.e2e.conftest import PHONE, signed_in, wait_until
@@ -107,7 +108,9 @@ def test_coordinator_sees_plain_flags_and_accepts_an_off_site_visit_for_pay(open
     check_screen(page, "coordinator-pay-decision", "desktop")
     decision.get_by_role("button", name="Save decision").click()
     expect(detail.get_by_text("Accepted for pay", exact=True)).to_be_visible()
-    expect(detail).to_contain_text("30 min, £12.50")
+    # 30 min at £25 an hour, enhanced on a weekend or bank holiday: the run's day decides which.
+    pay = {WEEKDAY: "£12.50", WEEKEND: "£15.00", BANK_HOLIDAY: "£18.75"}[PayCalendar().day(visit.planned_start).kind]
+    expect(detail).to_contain_text(f"30 min, {pay}")
     expect(detail).not_to_contain_text("held until resolved")
     check_screen(page, "coordinator-pay-accepted", "desktop")
     db.session.expire_all()
