@@ -101,8 +101,11 @@ export async function renderKpiDesk(main, { title, filters = [], query = () => (
         t("reports.csv", { title: REPORT_TITLES[name] }), `/api/v1/reports/${name}`, { ...q, format: "csv" }, `caremon-${name}.csv`, status))));
   }
 
+  let latest = 0; // only the latest period asked for is drawn: an earlier, slower answer is dropped
+
   async function load(e) {
     e?.preventDefault();
+    const asked = ++latest;
     if (!from.value || !to.value || to.value < from.value) {
       replace(status, message("error", t("reports.bad_period")));
       return;
@@ -110,8 +113,9 @@ export async function renderKpiDesk(main, { title, filters = [], query = () => (
     const q = { date_from: from.value, date_to: to.value, ...query() };
     drawDownloads(q);
     replace(charts, h("p", { class: "muted" }, t("reports.loading")));
-    Promise.all(sections(q)).then((nodes) => replace(extra, nodes));
+    Promise.all(sections(q)).then((nodes) => asked === latest && replace(extra, nodes));
     const results = await Promise.allSettled(REPORTS.map((name) => api.get(`/api/v1/reports/${name}`, q)));
+    if (asked !== latest) return;
     const failed = results.find((r) => r.status === "rejected");
     replace(status, failed ? message("error", t("reports.some_failed", { reason: errorText(failed.reason) })) : null);
     replace(charts, kpiCharts(Object.fromEntries(REPORTS.map((name, i) => [name, results[i].value ?? null]))));
