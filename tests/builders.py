@@ -143,8 +143,9 @@ def progress(visit, outcome, worker, at: datetime, value: int, comment: str | No
     """The carer's score of the outcome at the visit."""
     event = _event(visit, worker, "outcome_progress", at, {"outcome_id": outcome.id, "score": value,
                                                            "comment": comment})
-    return add(OutcomeProgress(event_id=event.id, visit_id=visit.id, client_id=visit.client_id, outcome_id=outcome.id,
-                               worker_id=worker.id, score=value, comment=comment, recorded_at=at))
+    return add(OutcomeProgress(event_id=event.id, visit_id=visit.id, client_id=visit.client_id,
+                               contract_id=visit.contract_id, outcome_id=outcome.id, worker_id=worker.id, score=value,
+                               comment=comment, recorded_at=at))
 
 
 def scored_visit(client, outcome, worker, at: datetime, value: int, comment: str | None = None) -> OutcomeProgress:

@@ -7,42 +7,31 @@ Scores count under the contract of the visit they were recorded at.
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 from sqlalchemy import func, select
 
 from server.care.models import Outcome
 from server.directory.models import Client
 from server.extensions import db
 from server.reports.scope import Scope
-from server.reports.sql import bucketed, roomy
-from server.visits.models import OutcomeProgress, Visit
+from server.reports.sql import local_date, roomy
+from server.visits.models import OutcomeProgress
 
 
 def outcomes(scope: Scope) -> dict:
-    roomy()
-    days = scope.period.days()
-    start, end = scope.period.bounds
-    scores = (select().select_from(OutcomeProgress).join(Visit, Visit.id == OutcomeProgress.visit_id).where(
-        Visit.contract_id.in_(scope.contract_ids),
-        OutcomeProgress.recorded_at >= start, OutcomeProgress.recorded_at < end))
-    sub = bucketed(scores, OutcomeProgress.recorded_at, scope.period.boundaries(days),
-                   outcome_id=OutcomeProgress.outcome_id, score=OutcomeProgress.score)
-    points = (select(sub.c.outcome_id, sub.c.bucket, func.avg(sub.c.score).label("mean"), func.count().label("n"))
-              .group_by(sub.c.outcome_id, sub.c.bucket).subquery())
-    found = db.session.execute(
-        select(Client.id, Client.name, Client.reference, Outcome.id, Outcome.title, points.c.bucket,
-               points.c.mean, points.c.n)
-        .join(Outcome, Outcome.id == points.c.outcome_id).join(Client, Client.id == Outcome.client_id)
-        .order_by(Client.name, Client.id, Outcome.id, points.c.bucket))
-
+    points = _points(scope)
     rows = []
-    for client_id, name, reference, outcome_id, title, bucket, mean, n in found:
-        if not rows or rows[-1]["outcome_id"] != outcome_id:
-            rows.append({"client_id": client_id, "client_name": name, "client_reference": reference,
-                         "outcome_id": outcome_id, "outcome_title": title, "points": []})
-        rows[-1]["points"].append({"date": days[bucket].first, "score": round(float(mean), 2), "scores": n})
-    for row in rows:
-        first, last = row["points"][0]["score"], row["points"][-1]["score"]
-        row.update(first_score=first, latest_score=last, change=round(last - first, 2))
+    for client_id, name, reference, outcome_id, title in db.session.execute(
+        select(Client.id, Client.name, Client.reference, Outcome.id, Outcome.title)
+        .join(Client, Client.id == Outcome.client_id).where(Outcome.id.in_(points))
+        .order_by(Client.name, Client.id, Outcome.id)
+    ):
+        series = points[outcome_id]
+        first, last = series[0]["score"], series[-1]["score"]
+        rows.append({"client_id": client_id, "client_name": name, "client_reference": reference,
+                     "outcome_id": outcome_id, "outcome_title": title, "points": series,
+                     "first_score": first, "latest_score": last, "change": round(last - first, 2)})
     totals = {
         "clients": len({r["client_id"] for r in rows}), "outcomes": len(rows),
         "scores": sum(p["scores"] for r in rows for p in r["points"]),
@@ -50,6 +39,26 @@ def outcomes(scope: Scope) -> dict:
         "declined": sum(r["change"] < 0 for r in rows),
     }
     return scope.envelope("outcomes", rows, totals)
+
+
+def _points(scope: Scope) -> dict[int, list[dict]]:
+    """Each scored outcome's points in date order: the mean of a date's scores (from their integer sum) and
+    how many there were."""
+    roomy()
+    period = scope.period
+    start, end = period.bounds
+    days = [day.first for day in period.days()]
+    scores = select(OutcomeProgress.outcome_id, OutcomeProgress.score,
+                    local_date(OutcomeProgress.recorded_at, days, period.tz).label("day")).where(
+        OutcomeProgress.contract_id.in_(scope.contract_ids),
+        OutcomeProgress.recorded_at >= start, OutcomeProgress.recorded_at < end).subquery()
+    points = defaultdict(list)
+    for outcome_id, day, total, n in db.session.execute(
+        select(scores.c.outcome_id, scores.c.day, func.sum(scores.c.score), func.count())
+        .group_by(scores.c.outcome_id, scores.c.day).order_by(scores.c.outcome_id, scores.c.day)
+    ):
+        points[outcome_id].append({"date": day, "score": round(total / n, 2), "scores": n})
+    return points
 
 
 CSV_COLUMNS = ("client_id", "client_name", "client_reference", "outcome_id", "outcome_title", "date", "score",

@@ -6,14 +6,14 @@ current zone) or that a change note (reports/changes.py) names, in one pass per 
 and commits. So a report is never wrong, only slower after many changes. The stored figures serve reports
 without a flag filter whose contracts all keep their council's zone, the period's zone; others count directly.
 
-The figures are the reports' own definitions (punctuality.visit_class, verification.check_in_class, ...),
+The figures are the reports' own definitions (reports/classes.py: visit_class, check_in_class, ...),
 summed per day: a day sits wholly in one week or block, and every visit in one day.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, Date, and_, case, cast, delete, func, insert, literal, or_, select, text
+from sqlalchemy import BigInteger, Date, and_, cast, delete, func, insert, literal, or_, select, text
 
 from server.directory.models import Contract, Council
 from server.extensions import db
@@ -21,7 +21,7 @@ from server.reports.classes import check_in_class, check_in_method, short_class,
 from server.reports.models import ReportAttendanceDay, ReportChange, ReportClientDay, ReportDay, ReportDayCount
 from server.reports.periods import Period, Span
 from server.reports.scope import Scope
-from server.reports.sql import bucket_index, roomy, seconds_between
+from server.reports.sql import bucket_index, local_date, roomy, seconds_between
 from server.timeutil import local_day_bounds, to_local
 from server.visits.models import Visit, VisitAssignment, VisitStatus
 
@@ -86,7 +86,7 @@ def _count(contracts: list[int], first: date, last: date, tz: str) -> None:
         db.session.execute(delete(model).where(model.contract_id.in_(contracts), model.day >= first,
                                                model.day <= last, *_days_only(model)))
     planned = (Visit.contract_id.in_(contracts), Visit.planned_start >= start, Visit.planned_start < end)
-    day = _local_day(Visit.planned_start, days, tz)
+    day = local_date(Visit.planned_start, days, tz)
     visits = select(Visit.contract_id, day.label("day")).where(*planned)
     carers = (select(Visit.contract_id, day.label("day"))
               .join(VisitAssignment, VisitAssignment.visit_id == Visit.id).where(*planned))
@@ -180,22 +180,6 @@ def _attended(carers):
     sub = carers.add_columns(Visit.client_id, VisitAssignment.worker_id).where(
         Visit.status != VisitStatus.CANCELLED, VisitAssignment.checked_in_at.is_not(None)).subquery()
     return _grouped(sub, sub.c.client_id, sub.c.worker_id).add_columns(literal("day"))
-
-
-def _local_day(column, days: list[date], tz: str):
-    """The local date (in tz) of a UTC instant known to fall within days: PostgreSQL's own zone rules, else
-    a balanced CASE over the midnights."""
-    if db.engine.dialect.name == "postgresql":
-        return cast(func.timezone(tz, column), Date)
-    starts = [local_day_bounds(d, tz)[0] for d in days]
-
-    def tree(lo: int, hi: int):
-        if lo == hi:
-            return literal(days[lo], Date)
-        mid = (lo + hi + 1) // 2
-        return case((column < starts[mid], tree(lo, mid - 1)), else_=tree(mid, hi))
-
-    return tree(0, len(days) - 1)
 
 
 def day_counts(scope: Scope, kind: str) -> list[tuple[date, str, int]]:

@@ -1,13 +1,14 @@
 """SQL pieces the reports share, written once for SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Integer, case, literal_column, text
+from sqlalchemy import BigInteger, Date, Integer, case, cast, func, literal, literal_column, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from server.extensions import db
+from server.timeutil import local_day_bounds
 
 
 def roomy() -> None:
@@ -62,6 +63,22 @@ def bucket_index(column, boundaries: list[datetime]) -> ColumnElement:
         return case((column < boundaries[mid], tree(lo, mid - 1)), else_=tree(mid, hi))
 
     return tree(0, len(boundaries) - 2)
+
+
+def local_date(column, days: list[date], tz: str) -> ColumnElement:
+    """The local date (in tz) of a UTC instant known to fall within days: PostgreSQL's own zone rules, else
+    a balanced CASE over the midnights. Group by it from a subquery, as for bucketed()."""
+    if db.engine.dialect.name == "postgresql":
+        return cast(func.timezone(tz, column), Date)
+    starts = [local_day_bounds(d, tz)[0] for d in days]
+
+    def tree(lo: int, hi: int):
+        if lo == hi:
+            return literal(days[lo], Date)
+        mid = (lo + hi + 1) // 2
+        return case((column < starts[mid], tree(lo, mid - 1)), else_=tree(mid, hi))
+
+    return tree(0, len(days) - 1)
 
 
 def bucketed(stmt, time_column, boundaries: list[datetime], **columns):

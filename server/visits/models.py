@@ -245,12 +245,15 @@ class OutcomeProgress(db.Model):
     """A score against one of the client's outcomes, recorded at a visit."""
 
     __tablename__ = "outcome_progress"
-    __table_args__ = (Index("ix_outcome_progress_client_recorded", "client_id", "recorded_at"),)
+    __table_args__ = (Index("ix_outcome_progress_client_recorded", "client_id", "recorded_at"),
+                      Index("ix_outcome_progress_contract_recorded", "contract_id", "recorded_at"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("visit_events.id"), unique=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"))
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    # The visit's, copied: a contract's scores are read without joining its visits (reports/outcomes.py).
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
     outcome_id: Mapped[int] = mapped_column(ForeignKey("outcomes.id"), index=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
     score: Mapped[int]

@@ -183,8 +183,8 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
 
     if event.kind == "outcome_progress":
         db.session.add(OutcomeProgress(
-            event=event, visit_id=visit.id, client_id=visit.client_id, worker_id=event.worker_id,
-            outcome_id=event.payload["outcome_id"], score=event.payload["score"],
+            event=event, visit_id=visit.id, client_id=visit.client_id, contract_id=visit.contract_id,
+            worker_id=event.worker_id, outcome_id=event.payload["outcome_id"], score=event.payload["score"],
             comment=event.payload.get("comment"), recorded_at=event.device_time,
         ))
     if event.kind not in ("arrival", "check_in", "check_out") or assignment.manual:

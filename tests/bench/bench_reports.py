@@ -157,9 +157,10 @@ POPULATE = [
               'verified', '{}', '[]'
        FROM visit_assignments a JOIN visits v ON v.id = a.visit_id JOIN contracts ct ON ct.id = v.contract_id
        WHERE ct.council_id = :council_id AND a.position = 1 AND a.checked_in_at IS NOT NULL AND v.id % 20 = 0""",
-    """INSERT INTO outcome_progress (event_id, visit_id, client_id, outcome_id, worker_id, score, recorded_at)
-       SELECT e.id, e.visit_id, v.client_id, o.id, e.worker_id, 1 + abs(hashint8extended(e.id, :seed + 2)) % 5,
-              e.device_time
+    """INSERT INTO outcome_progress (event_id, visit_id, client_id, contract_id, outcome_id, worker_id, score,
+                                     recorded_at)
+       SELECT e.id, e.visit_id, v.client_id, v.contract_id, o.id, e.worker_id,
+              1 + abs(hashint8extended(e.id, :seed + 2)) % 5, e.device_time
        FROM visit_events e JOIN visits v ON v.id = e.visit_id
        JOIN outcomes o ON o.client_id = v.client_id AND o.title = CASE WHEN e.id % 2 = 0 THEN 'Mobility'
                                                                        ELSE 'Nutrition' END
