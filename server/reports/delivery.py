@@ -18,9 +18,8 @@ contract's four-weekly cycle to see whole blocks).
 from __future__ import annotations
 
 from collections import defaultdict
-from fractions import Fraction
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, or_, select
 
 from server.care.models import CarePackage
 from server.directory.models import Client
@@ -32,6 +31,9 @@ from server.reports.sql import bucketed, seconds_between
 from server.visits.models import Visit, VisitAssignment, VisitStatus
 
 FLEX_WEEKS = 4
+# Minutes are counted in parts of 1/420 minute, in which a package's weekly minutes x days / 7 and a carer's
+# seconds / 60 are both whole numbers: no sum rounds before the figures do.
+PARTS = 420
 
 
 def delivery(scope: Scope) -> dict:
@@ -48,7 +50,7 @@ def delivery(scope: Scope) -> dict:
         own = packages.get(client_id, [])
         if not own and client_id not in visits:
             continue
-        per_block = [(_commissioned(own, block), delivered.get((client_id, i), Fraction(0)))
+        per_block = [(_commissioned(own, block), delivered.get((client_id, i), 0))
                      for i, block in enumerate(blocks)]
         commissioned, done = sum(c for c, _ in per_block), sum(d for _, d in per_block)
         flexible = any(p.flex_weeks == FLEX_WEEKS for p in own)
@@ -73,24 +75,25 @@ def delivery(scope: Scope) -> dict:
     return scope.envelope("delivery", rows, totals)
 
 
-def figures(commissioned: Fraction, delivered: Fraction) -> dict:
-    """Minutes to one decimal place, rounded only here."""
+def figures(commissioned: int, delivered: int) -> dict:
+    """Minutes to one decimal place from whole parts, rounded only here."""
     return {
         "commissioned_minutes": _minutes(commissioned), "delivered_minutes": _minutes(delivered),
         "variance_minutes": _minutes(delivered - commissioned), "delivered_pct": pct(delivered, commissioned),
     }
 
 
-def _minutes(value) -> float:
-    return round(float(value), 1)
+def _minutes(parts: int) -> float:
+    return round(parts / PARTS, 1)
 
 
-def _packages(scope: Scope) -> dict[int, list[CarePackage]]:
+def _packages(scope: Scope) -> dict[int, list[Row]]:
     """Care packages of the covered clients that overlap the period: a few per client, not per visit."""
     period = scope.period
     found = defaultdict(list)
-    for package in db.session.scalars(
-        select(CarePackage).join(Client, Client.id == CarePackage.client_id).where(
+    for package in db.session.execute(
+        select(CarePackage.client_id, CarePackage.weekly_minutes, CarePackage.flex_weeks, CarePackage.starts_on,
+               CarePackage.ends_on).join(Client, Client.id == CarePackage.client_id).where(
             Client.contract_id.in_(scope.contract_ids), CarePackage.starts_on <= period.last,
             or_(CarePackage.ends_on.is_(None), CarePackage.ends_on >= period.first))
     ):
@@ -98,18 +101,18 @@ def _packages(scope: Scope) -> dict[int, list[CarePackage]]:
     return found
 
 
-def _commissioned(packages: list[CarePackage], span: Span) -> Fraction:
-    total = Fraction(0)
+def _commissioned(packages: list[Row], span: Span) -> int:
+    total = 0
     for package in packages:
         first = max(span.first, package.starts_on)
         last = min(span.last, package.ends_on or span.last)
         if last >= first:
-            total += Fraction(package.weekly_minutes * ((last - first).days + 1), 7)
+            total += package.weekly_minutes * ((last - first).days + 1) * (PARTS // 7)
     return total
 
 
-def _delivered_by_block(scope: Scope, blocks: list[Span]) -> tuple[dict[tuple[int, int], Fraction], dict[int, int]]:
-    """Delivered carer minutes per (client, block), and visits with delivered time per client."""
+def _delivered_by_block(scope: Scope, blocks: list[Span]) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
+    """Delivered carer minutes (in parts) per (client, block), and visits with delivered time per client."""
     if rollup.usable(scope):
         return _stored_by_block(scope, blocks)
     carers = (select().select_from(VisitAssignment).join(Visit, Visit.id == VisitAssignment.visit_id).where(
@@ -124,7 +127,7 @@ def _delivered_by_block(scope: Scope, blocks: list[Span]) -> tuple[dict[tuple[in
         select(sub.c.client_id, sub.c.bucket, func.sum(sub.c.seconds), func.count(func.distinct(sub.c.visit_id)))
         .group_by(sub.c.client_id, sub.c.bucket)
     ):
-        minutes[(client_id, bucket)] = Fraction(int(total), 60)
+        minutes[(client_id, bucket)] = int(total) * (PARTS // 60)
         visits[client_id] += n
     return minutes, visits
 
@@ -134,7 +137,7 @@ def _stored_by_block(scope: Scope, blocks: list[Span]):
     rollup.refresh(scope)
     minutes, visits = {}, defaultdict(int)
     for client_id, bucket, total, n in rollup.client_spans(scope, blocks):
-        minutes[(client_id, bucket)] = Fraction(int(total), 60)
+        minutes[(client_id, bucket)] = int(total) * (PARTS // 60)
         visits[client_id] += int(n)
     return minutes, visits
 
