@@ -14,7 +14,7 @@ from server.visits.models import Visit, VisitAssignment
 
 # The columns the stored figures are counted from; a change to any other column leaves them true.
 VISIT_COLUMNS = ("contract_id", "client_id", "planned_start", "planned_minutes", "status", "punctuality",
-                 "started_at", "ended_at")
+                 "started_at", "ended_at", "flags")
 CARER_COLUMNS = ("visit_id", "worker_id", "checked_in_at", "checked_out_at", "check_in_geofence",
                  "check_in_method", "manual")
 

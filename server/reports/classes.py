@@ -1,9 +1,12 @@
 """How a visit or a carer's check-in is classed, shared by the reports and their stored days (reports/rollup.py)."""
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import case, func, literal
 
 from server.reports.sql import seconds_between
+from server.visits.flags import Flag, is_verified
 from server.visits.models import Visit, VisitAssignment, VisitStatus
 
 
@@ -45,3 +48,14 @@ def short_class():
     under_fifteen = seconds < SHORT_SECONDS
     return case((under_share & under_fifteen, literal("both")), (under_share, literal("80pct")),
                 (under_fifteen, literal("15min")), else_=literal("none"))
+
+
+FLAG_NAMES = frozenset(Flag)
+
+
+def flag_figures(status: str, stored_flags: str | None) -> list[str]:
+    """What a visit that was not cancelled counts towards in the flags report (reports/flags.py), from its status
+    and its flags as stored JSON text: visits, completed, verified, and each flag it carries."""
+    listed = (json.loads(stored_flags) if stored_flags else None) or ()
+    return ["visits", *(["completed"] if status == VisitStatus.COMPLETED else []),
+            *(["verified"] if is_verified(status, listed) else []), *(f for f in listed if f in FLAG_NAMES)]

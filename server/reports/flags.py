@@ -11,36 +11,45 @@ that carries it; see GET /visits/<id> for what each flag means.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from sqlalchemy import Text, cast, func, select
 
 from server.extensions import db
+from server.reports import rollup
+from server.reports.classes import flag_figures
 from server.reports.scope import Scope, pct
-from server.visits.flags import Flag, is_verified
+from server.visits.flags import Flag
 from server.visits.models import Visit, VisitStatus
 
 
 def flags(scope: Scope) -> dict:
     names = {c.provider_id: c.provider.name for c in scope.contracts}
+    provider_of = {c.id: c.provider_id for c in scope.contracts}
+    if rollup.usable(scope):
+        rollup.refresh(scope)
+        counted = rollup.contract_counts(scope, "flags")
+    else:
+        counted = _counted(scope)
     tallies: dict[int, Counter] = {}
-    # Visits counted by their list of flags as stored (a few hundred lists over a year, not a row a visit);
-    # as text, since PostgreSQL cannot group json.
-    stored = cast(Visit.flags, Text)
-    for provider_id, status, listed, n in db.session.execute(
-        select(Visit.provider_id, Visit.status, stored, func.count())
-        .where(*scope.visits(), Visit.status != VisitStatus.CANCELLED).group_by(Visit.provider_id, Visit.status, stored)
-    ):
-        visit_flags = (json.loads(listed) if listed else None) or ()
-        tally = tallies.setdefault(provider_id, Counter())
-        tally["visits"] += n
-        tally["completed"] += n * (status == VisitStatus.COMPLETED)
-        tally["verified"] += n * is_verified(status, visit_flags)
-        for flag in visit_flags:
-            tally[flag] += n
+    for contract_id, figure, n in counted:
+        tallies.setdefault(provider_of[contract_id], Counter())[figure] += n
     rows = [{"provider_id": pid, "provider_name": names.get(pid), **figures(tallies[pid])} for pid in sorted(tallies)]
     return scope.envelope("flags", rows, figures(sum(tallies.values(), Counter())))
+
+
+def _counted(scope: Scope) -> list[tuple[int, str, int]]:
+    """(contract, figure) counts from the visits, grouped by their list of flags as stored (a few hundred lists
+    over a year, not a row a visit); as text, since PostgreSQL cannot group json."""
+    stored = cast(Visit.flags, Text)
+    counted = Counter()
+    for contract_id, status, listed, n in db.session.execute(
+        select(Visit.contract_id, Visit.status, stored, func.count())
+        .where(*scope.visits(), Visit.status != VisitStatus.CANCELLED).group_by(Visit.contract_id, Visit.status, stored)
+    ):
+        for figure in flag_figures(status, listed):
+            counted[(contract_id, figure)] += n
+    return [(contract_id, figure, n) for (contract_id, figure), n in counted.items()]
 
 
 def figures(tally: Counter) -> dict:

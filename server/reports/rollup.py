@@ -6,18 +6,19 @@ current zone) or that a change note (reports/changes.py) names, in one pass per 
 and commits. So a report is never wrong, only slower after many changes. The stored figures serve reports
 without a flag filter whose contracts all keep their council's zone, the period's zone; others count directly.
 
-The figures are the reports' own definitions (reports/classes.py: visit_class, check_in_class, ...),
+The figures are the reports' own definitions (reports/classes.py: visit_class, check_in_class, flag_figures, ...),
 summed per day: a day sits wholly in one week or block, and every visit in one day.
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, Date, and_, cast, delete, func, insert, literal, or_, select, text
+from sqlalchemy import BigInteger, Date, Text, and_, cast, delete, func, insert, literal, or_, select, text
 
 from server.directory.models import Contract, Council
 from server.extensions import db
-from server.reports.classes import check_in_class, check_in_method, short_class, visit_class
+from server.reports.classes import check_in_class, check_in_method, flag_figures, short_class, visit_class
 from server.reports.models import ReportAttendanceDay, ReportChange, ReportClientDay, ReportDay, ReportDayCount
 from server.reports.periods import Period, Span
 from server.reports.scope import Scope
@@ -93,6 +94,9 @@ def _count(contracts: list[int], first: date, last: date, tz: str) -> None:
 
     for figures in (_punctuality(visits), _short_visits(visits), _verification(carers)):
         db.session.execute(insert(ReportDayCount).from_select(["contract_id", "day", "figure", "n"], figures))
+    flagged = _flags(visits)
+    if flagged:
+        db.session.execute(insert(ReportDayCount), flagged)
     db.session.execute(insert(ReportClientDay).from_select(
         ["contract_id", "day", "client_id", "seconds", "visits", "span"], _delivered(carers)))
     db.session.execute(insert(ReportAttendanceDay).from_select(
@@ -164,6 +168,18 @@ def _verification(carers):
     return _grouped(sub, sub.c.figure)
 
 
+def _flags(visits) -> list[dict]:
+    """Visits by their figures in the flags report ("flags:verified", "flags:short"), from the visits grouped by
+    status and list of flags as stored (as text, since PostgreSQL cannot group json)."""
+    sub = visits.add_columns(Visit.status, cast(Visit.flags, Text).label("flags")).where(
+        Visit.status != VisitStatus.CANCELLED).subquery()
+    counted = Counter()
+    for contract_id, day, status, listed, n in db.session.execute(_grouped(sub, sub.c.status, sub.c.flags)):
+        for figure in flag_figures(status, listed):
+            counted[(contract_id, day, f"flags:{figure}")] += n
+    return [{"contract_id": c, "day": d, "figure": f, "n": n} for (c, d, f), n in counted.items()]
+
+
 def _delivered(carers):
     sub = carers.add_columns(
         Visit.client_id, Visit.id.label("visit_id"),
@@ -191,6 +207,17 @@ def day_counts(scope: Scope, kind: str) -> list[tuple[date, str, int]]:
                ReportDayCount.day <= period.last, ReportDayCount.figure.startswith(f"{kind}:"))
         .group_by(ReportDayCount.day, ReportDayCount.figure))
     return [(day, figure.split(":", 1)[1], int(n)) for day, figure, n in rows]
+
+
+def contract_counts(scope: Scope, kind: str) -> list[tuple[int, str, int]]:
+    """(contract, figure without its kind, count) of the scope's stored days, summed over its period."""
+    period = scope.period
+    rows = db.session.execute(
+        select(ReportDayCount.contract_id, ReportDayCount.figure, func.sum(ReportDayCount.n))
+        .where(ReportDayCount.contract_id.in_(scope.contract_ids), ReportDayCount.day >= period.first,
+               ReportDayCount.day <= period.last, ReportDayCount.figure.startswith(f"{kind}:"))
+        .group_by(ReportDayCount.contract_id, ReportDayCount.figure))
+    return [(contract_id, figure.split(":", 1)[1], int(n)) for contract_id, figure, n in rows]
 
 
 def client_spans(scope: Scope, spans: list[Span]):

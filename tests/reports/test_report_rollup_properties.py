@@ -16,6 +16,7 @@ from server.extensions import db
 from server.reports import rollup
 from server.reports.continuity import continuity
 from server.reports.delivery import delivery
+from server.reports.flags import flags
 from server.reports.punctuality import punctuality
 from server.reports.short_visits import short_visits
 from server.reports.verification import verification
@@ -23,12 +24,13 @@ from server.visits.models import Visit, VisitAssignment
 from tests.builders import at, new_client, package, scope_of, setting
 from tests.conftest import _empty_tables
 
-REPORTS = (punctuality, short_visits, verification, delivery, continuity)
+REPORTS = (punctuality, short_visits, verification, delivery, continuity, flags)
 FIRST = date(2026, 10, 19)  # a Monday; the clocks go back on Sunday 25 October
 DAYS = 14
 START = at("2026-10-18 21:00")  # three hours before the window, so some visits fall outside it
 QUARTERS = (DAYS * 24 + 6) * 4
 STATUSES = ("scheduled", "late", "missed", "completed", "completed", "cancelled", "in_progress")
+FLAGS = st.lists(st.sampled_from(["late", "short", "tasks_not_done", "manual_times"]), unique=True, max_size=2)
 
 carers = st.lists(st.tuples(
     st.integers(0, 2),  # worker
@@ -47,10 +49,11 @@ visits = st.lists(st.tuples(
     st.sampled_from([None, "early", "on_time", "late"]),
     st.one_of(st.none(), st.integers(0, 70)),  # minutes from start to end of a visit with times
     carers,
+    FLAGS,
 ), max_size=12)
 changes = st.lists(st.tuples(
     st.integers(0, 11),  # which visit
-    st.sampled_from(["status", "move", "contract", "check_in", "check_out", "manual", "add_carer"]),
+    st.sampled_from(["status", "move", "contract", "check_in", "check_out", "manual", "add_carer", "flags"]),
     st.integers(0, 400),
 ), max_size=6)
 periods = st.lists(st.tuples(st.integers(0, DAYS - 1), st.integers(0, DAYS - 1)), min_size=1, max_size=3)
@@ -66,13 +69,13 @@ def test_stored_days_give_the_reports_counted_from_the_visits(app, made, changed
     for _, clients in sides:
         package(clients[0], 420, date(2026, 10, 1))
     stored = []
-    for side, client_no, quarter, minutes, status, punctual, length, people in made:
+    for side, client_no, quarter, minutes, status, punctual, length, people, flagged in made:
         s, clients = sides[side]
         start = START + timedelta(minutes=15 * quarter)
         visit = Visit(client_id=clients[client_no].id, contract_id=s.contract.id, provider_id=s.provider.id,
                       planned_start=start, planned_minutes=minutes, status=status, punctuality=punctual,
                       started_at=start if length is not None else None,
-                      ended_at=start + timedelta(minutes=length) if length is not None else None)
+                      ended_at=start + timedelta(minutes=length) if length is not None else None, flags=flagged)
         db.session.add(visit)
         db.session.flush()
         for position, (worker, check_in, check_out, geofence, method, manual) in enumerate(people, 1):
@@ -113,6 +116,8 @@ def _change(visit: Visit, change: str, value: int, sides) -> None:
     elif change == "contract":
         s, clients = sides[value % 2]
         visit.contract_id, visit.provider_id, visit.client_id = s.contract.id, s.provider.id, clients[value % 2].id
+    elif change == "flags":
+        visit.flags = [["late"], ["short", "manual_times"], []][value % 3]
     elif change == "add_carer":
         s = next(s for s, _ in sides if s.contract.id == visit.contract_id)
         db.session.add(VisitAssignment(visit_id=visit.id, worker_id=s.workers[value % 5].id, position=3,
