@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, Date, Text, and_, cast, delete, func, insert, literal, or_, select, text
+from sqlalchemy import BigInteger, Date, Text, and_, case, cast, delete, func, insert, literal, or_, select, text
 
 from server.directory.models import Contract, Council
 from server.extensions import db
@@ -118,7 +118,7 @@ def _sum_spans(model, keys: tuple[str, ...], sums: tuple[str, ...], contracts: l
     db.session.execute(delete(model).where(model.contract_id.in_(contracts), model.span == unit, model.day >= begin,
                                            model.day <= last))
     while begin <= last:
-        end = _unit_start(begin + timedelta(31 if unit == "month" else 7), unit)
+        end = _next_unit(begin, unit)
         grouped = [model.contract_id, *(getattr(model, k) for k in keys)]
         db.session.execute(insert(model).from_select(
             ["contract_id", *keys, *sums, "day", "span"],
@@ -132,17 +132,34 @@ def _unit_start(day: date, unit: str) -> date:
     return day.replace(day=1) if unit == "month" else day - timedelta(day.weekday())
 
 
+def _next_unit(start: date, unit: str) -> date:
+    return _unit_start(start + timedelta(31 if unit == "month" else 7), unit)
+
+
 def _in_period(model, period, unit: str) -> tuple:
-    """Rows covering the period once: whole weeks or months from their sums, the days at either end from days."""
-    whole_from = _unit_start(period.first, unit)
-    if whole_from < period.first:
-        whole_from = _unit_start(whole_from + timedelta(31 if unit == "month" else 7), unit)
-    whole_to = _unit_start(period.last + timedelta(1), unit)  # whole units start before this
-    days = and_(model.span == "day", model.day >= period.first, model.day <= period.last)
-    if whole_from >= whole_to:
-        return (days,)
-    return (or_(and_(model.span == unit, model.day >= whole_from, model.day < whole_to),
-                and_(days, or_(model.day < whole_from, model.day >= whole_to))),)
+    """The rows whose sum gives the period's figures, and the sign (1 or -1) to sum each with.
+
+    Whole weeks or months come from their sums. A unit cut by either end of the period comes from its days
+    inside, or, when fewer rows, from its sum less its days outside: a unit's sum is always the sum of its
+    stored days (_sum_spans), so the days outside cancel whether current or not. Sums over such rows can come
+    to zero for a key that has no rows inside the period; the caller leaves those out."""
+    summed, days = [], []
+    start = _unit_start(period.first, unit)
+    while start <= period.last:
+        end = _next_unit(start, unit) - timedelta(1)
+        first, last = max(start, period.first), min(end, period.last)
+        inside = (last - first).days + 1
+        if inside * 2 <= (end - start).days + 1 and (first, last) != (start, end):
+            days.append((first, last))
+        else:
+            summed.append(start)
+            days += [(a, b) for a, b in ((start, first - timedelta(1)), (last + timedelta(1), end)) if a <= b]
+        start = end + timedelta(1)
+    rows = [and_(model.span == "day", model.day >= a, model.day <= b) for a, b in days]
+    if summed:
+        rows.append(and_(model.span == unit, model.day >= summed[0], model.day <= summed[-1]))
+    outside = and_(model.span == "day", or_(model.day < period.first, model.day > period.last))
+    return or_(*rows), case((outside, -1), else_=1)
 
 
 def _grouped(sub, *columns):
@@ -225,19 +242,22 @@ def client_spans(scope: Scope, spans: list[Span]):
     period = scope.period
     roomy()
     starts = [s.first for s in spans] + [spans[-1].last + timedelta(1)]
-    sub = select(ReportClientDay.client_id, ReportClientDay.seconds, ReportClientDay.visits,
+    rows, sign = _in_period(ReportClientDay, period, "week")
+    # A day outside the period lies in the week, and so the span, of the week sum it is taken from.
+    sub = select(ReportClientDay.client_id, (sign * ReportClientDay.seconds).label("seconds"),
+                 (sign * ReportClientDay.visits).label("visits"),
                  bucket_index(ReportClientDay.day, starts).label("bucket")).where(
-        ReportClientDay.contract_id.in_(scope.contract_ids), *_in_period(ReportClientDay, period, "week")).subquery()
+        ReportClientDay.contract_id.in_(scope.contract_ids), rows).subquery()
     return db.session.execute(select(sub.c.client_id, sub.c.bucket, func.sum(sub.c.seconds), func.sum(sub.c.visits))
-                              .group_by(sub.c.client_id, sub.c.bucket))
+                              .group_by(sub.c.client_id, sub.c.bucket).having(func.sum(sub.c.visits) > 0))
 
 
 def attendances(scope: Scope):
     """A selectable of (client_id, worker_id, attendances) over the scope's stored days."""
     period = scope.period
     roomy()
-    return (select(ReportAttendanceDay.client_id, ReportAttendanceDay.worker_id,
-                   cast(func.sum(ReportAttendanceDay.attendances), BigInteger).label("attendances"))
-            .where(ReportAttendanceDay.contract_id.in_(scope.contract_ids),
-                   *_in_period(ReportAttendanceDay, period, "month"))
-            .group_by(ReportAttendanceDay.client_id, ReportAttendanceDay.worker_id))
+    rows, sign = _in_period(ReportAttendanceDay, period, "month")
+    total = cast(func.sum(sign * ReportAttendanceDay.attendances), BigInteger)
+    return (select(ReportAttendanceDay.client_id, ReportAttendanceDay.worker_id, total.label("attendances"))
+            .where(ReportAttendanceDay.contract_id.in_(scope.contract_ids), rows)
+            .group_by(ReportAttendanceDay.client_id, ReportAttendanceDay.worker_id).having(total > 0))

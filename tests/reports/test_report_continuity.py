@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from datetime import date
+from unittest import mock
 
 from server.directory.models import Worker
+from server.extensions import db
+from server.reports import rollup
 from server.reports.continuity import continuity
 from tests.builders import carer, new_client, scope_of, setting, visit
 from tests.factories import add
@@ -52,3 +55,25 @@ def test_continuity_per_client(app):
     # mean distinct workers (5 + 4 + 1) / 3 = 3.3, most 5.
     assert report["totals"] == {"clients": 3, "attendances": 19, "regular_attendances": 16, "regular_pct": 84.2,
                                 "mean_distinct_workers": 3.3, "max_distinct_workers": 5}
+
+
+def test_most_of_a_month_is_its_stored_sum_less_the_days_outside(app):
+    s = setting()
+    w1, w2, w3, w4, w5 = s.workers
+    ann = new_client(s, "Ann")
+    early = attended(ann, "02", w1)  # before the period
+    attended(ann, "03", w5)  # before the period, and only then
+    for day, w in [(20, w2), (21, w1), (31, w3)]:
+        attended(ann, day, w)
+    continuity(scope_of(date(2026, 10, 1), date(2026, 10, 31), s))  # stores October and its sum
+    early.assignments[0].worker_id = w4.id  # a change outside the period: its day is not counted again below
+    db.session.commit()
+
+    report = continuity(scope_of(date(2026, 10, 5), date(2026, 10, 31), s))
+
+    # October's sum less 2 and 3 October as stored: w1, w2 and w3 once each; w4 and w5 (outside) not at all.
+    [row] = report["rows"]
+    assert (row["distinct_workers"], row["attendances"]) == (3, 3)
+    assert sorted(w["worker_id"] for w in row["regular_workers"]) == sorted([w1.id, w2.id, w3.id])
+    with mock.patch.object(rollup, "usable", return_value=False):
+        assert continuity(scope_of(date(2026, 10, 5), date(2026, 10, 31), s)) == report
