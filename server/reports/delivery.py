@@ -38,6 +38,7 @@ PARTS = 420
 
 def delivery(scope: Scope) -> dict:
     blocks = scope.period.blocks(FLEX_WEEKS)
+    period = Span(scope.period.first, scope.period.last)
     packages = _packages(scope)
     delivered, visits = _delivered_by_block(scope, blocks)
     provider_of = {c.id: c.provider_id for c in scope.contracts}
@@ -50,9 +51,8 @@ def delivery(scope: Scope) -> dict:
         own = packages.get(client_id, [])
         if not own and client_id not in visits:
             continue
-        per_block = [(_commissioned(own, block), delivered.get((client_id, i), 0))
-                     for i, block in enumerate(blocks)]
-        commissioned, done = sum(c for c, _ in per_block), sum(d for _, d in per_block)
+        by_block = delivered.get(client_id) or [0] * len(blocks)
+        commissioned, done = _commissioned(own, period), sum(by_block)
         flexible = any(p.flex_weeks == FLEX_WEEKS for p in own)
         exact.append((provider_of[contract_id], commissioned, done))
         rows.append({
@@ -60,8 +60,9 @@ def delivery(scope: Scope) -> dict:
             "contract_id": contract_id, "provider_id": provider_of[contract_id],
             "flex_weeks": FLEX_WEEKS if flexible else 1, "visits": visits.get(client_id, 0),
             **figures(commissioned, done),
-            "blocks": [{"block": i + 1, "date_from": block.first, "date_to": block.last, **figures(c, d)}
-                       for i, (block, (c, d)) in enumerate(zip(blocks, per_block))] if flexible else [],
+            "blocks": [{"block": i + 1, "date_from": block.first, "date_to": block.last,
+                        **figures(_commissioned(own, block), d)}
+                       for i, (block, d) in enumerate(zip(blocks, by_block))] if flexible else [],
         })
 
     # Sums of the exact parts, so a total is not the sum of rounded row figures.
@@ -111,8 +112,8 @@ def _commissioned(packages: list[Row], span: Span) -> int:
     return total
 
 
-def _delivered_by_block(scope: Scope, blocks: list[Span]) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
-    """Delivered carer minutes (in parts) per (client, block), and visits with delivered time per client."""
+def _delivered_by_block(scope: Scope, blocks: list[Span]) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Delivered carer minutes (in parts) per client and block, and visits with delivered time per client."""
     if rollup.usable(scope):
         return _stored_by_block(scope, blocks)
     carers = (select().select_from(VisitAssignment).join(Visit, Visit.id == VisitAssignment.visit_id).where(
@@ -122,22 +123,22 @@ def _delivered_by_block(scope: Scope, blocks: list[Span]) -> tuple[dict[tuple[in
     sub = bucketed(carers, Visit.planned_start, scope.period.boundaries(blocks), client_id=Visit.client_id,
                    visit_id=Visit.id, seconds=seconds_between(VisitAssignment.checked_in_at,
                                                               VisitAssignment.checked_out_at))
-    minutes, visits = {}, defaultdict(int)
-    for client_id, bucket, total, n in db.session.execute(
+    return _by_client(db.session.execute(
         select(sub.c.client_id, sub.c.bucket, func.sum(sub.c.seconds), func.count(func.distinct(sub.c.visit_id)))
-        .group_by(sub.c.client_id, sub.c.bucket)
-    ):
-        minutes[(client_id, bucket)] = int(total) * (PARTS // 60)
-        visits[client_id] += n
-    return minutes, visits
+        .group_by(sub.c.client_id, sub.c.bucket)), len(blocks))
 
 
 def _stored_by_block(scope: Scope, blocks: list[Span]):
     """_delivered_by_block from the stored days (reports/rollup.py)."""
     rollup.refresh(scope)
+    return _by_client(rollup.client_spans(scope, blocks), len(blocks))
+
+
+def _by_client(found, blocks: int) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """(client, block, seconds, visits) rows as each client's parts per block and visits."""
     minutes, visits = {}, defaultdict(int)
-    for client_id, bucket, total, n in rollup.client_spans(scope, blocks):
-        minutes[(client_id, bucket)] = int(total) * (PARTS // 60)
+    for client_id, bucket, total, n in found:
+        minutes.setdefault(client_id, [0] * blocks)[bucket] = int(total) * (PARTS // 60)
         visits[client_id] += int(n)
     return minutes, visits
 
