@@ -149,7 +149,7 @@ def _in_period(model, period, unit: str) -> tuple:
         end = _next_unit(start, unit) - timedelta(1)
         first, last = max(start, period.first), min(end, period.last)
         inside = (last - first).days + 1
-        if inside * 2 <= (end - start).days + 1 and (first, last) != (start, end):
+        if inside * 2 <= (end - start).days + 1:
             days.append((first, last))
         else:
             summed.append(start)
