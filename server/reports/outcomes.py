@@ -24,7 +24,7 @@ def outcomes(scope: Scope) -> dict:
     rows = []
     for client_id, name, reference, outcome_id, title in db.session.execute(
         select(Client.id, Client.name, Client.reference, Outcome.id, Outcome.title)
-        .join(Client, Client.id == Outcome.client_id).where(Outcome.id.in_(points))
+        .join(Client, Client.id == Outcome.client_id).where(Outcome.id.in_(list(points)))
         .order_by(Client.name, Client.id, Outcome.id)
     ):
         series = points[outcome_id]
