@@ -208,25 +208,33 @@ def _items(fmt: str, tz: str) -> list[tuple[str, str, str | None]]:
 
 
 def _layout(fmt: str, tz: str) -> tuple[list[str], tuple[str, ...]]:
-    """The row's SQL columns, alternating text the query writes (each run of cells in one concat call: a chain
-    of || copies the growing text at every step) and a stored value; and the kinds of those values."""
-    columns, kinds, run = [], [], []
+    """The row's SQL columns, alternating text the query writes and a stored value; and the kinds of those values.
+
+    Each run of cells is one format() call whose pattern holds the run's fixed text (commas, JSON names):
+    format() looks up the text output function once for its arguments, concat() once for each of them, and
+    a chain of || copies the growing text at every step."""
+    columns, kinds, pattern, values = [], [], [], []
     for n, (name, kind, sql) in enumerate(_items(fmt, tz)):
-        if fmt == "csv":
-            run.append("''" if n == 0 else "','")
-        elif kind != PAY:  # the pay's text names its own members
-            run.append(_sql_string(("" if n == 0 else ",") + f'"{name}":'))
+        if fmt == "csv" or kind == PAY:  # the pay's text names its own members
+            pattern.append("" if n == 0 else ",")
         else:
-            run.append("','")
+            pattern.append(("" if n == 0 else ",") + f'"{name}":')
         if kind == "sql":
-            run.append(sql)
+            pattern.append("%s")
+            values.append(sql)
             continue
-        columns += [f"concat({', '.join(run)})", sql]
+        columns += [_format(pattern, values), sql]
         kinds.append(kind)
-        run = []
-    run.append("''" if fmt == "csv" else "'}'")
-    columns.append(f"concat({', '.join(run)})")
+        pattern, values = [], []
+    pattern.append("" if fmt == "csv" else "}")
+    columns.append(_format(pattern, values))
     return columns, tuple(kinds)
+
+
+def _format(pattern: list[str], values: list[str]) -> str:
+    """SQL for the text of pattern's pieces, each "%s" one of the values in turn (the rest is fixed text)."""
+    text = "".join(piece if piece == "%s" else piece.replace("%", "%%") for piece in pattern)
+    return f"format({_sql_string(text)}, {', '.join(values)})" if values else _sql_string(text)
 
 
 def _key(rules: RuleSet, tz: str) -> list[str]:
