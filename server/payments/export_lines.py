@@ -173,14 +173,14 @@ REFERENCE, TEXT, FLAGS, REASONS, PAY = "reference", "text", "flags", "reasons", 
 
 
 def _items(fmt: str, tz: str) -> list[tuple[str, str, str | None]]:
-    """(column, kind, SQL) in COLUMNS order from "date": kind "sql" for a cell the query writes, else one of the
-    kinds above, whose SQL is the stored value."""
+    """(column, kind, SQL) in COLUMNS order from "date": kind "sql" for a cell the query writes (with no SQL for
+    one that is always empty), else one of the kinds above, whose SQL is the stored value."""
     number, boolean = (_csv_number, _csv_bool) if fmt == "csv" else (_json_number, _json_bool)
     quoted = ((lambda x: f"coalesce({x}, '')") if fmt == "csv"
               else (lambda x: f"coalesce('\"' || {x} || '\"', 'null')"))  # ISO text needs no escaping
     check_in, check_out = _methods()
     end = "v.planned_start + v.planned_minutes * interval '1 minute'"
-    nothing = ("sql", number("NULL"))
+    nothing = ("sql", None)
     return [
         ("date", "sql", quoted(_local_date("v.planned_start", tz))), ("client_id", "sql", number("v.client_id")),
         ("client_reference", REFERENCE, "v.client_reference"), ("visit_id", "sql", number("v.visit_id")),
@@ -219,6 +219,9 @@ def _layout(fmt: str, tz: str) -> tuple[list[str], tuple[str, ...]]:
             pattern.append("" if n == 0 else ",")
         else:
             pattern.append(("" if n == 0 else ",") + f'"{name}":')
+        if kind == "sql" and sql is None:
+            pattern.append("" if fmt == "csv" else "null")
+            continue
         if kind == "sql":
             pattern.append("%s")
             values.append(sql)
