@@ -211,8 +211,8 @@ def _layout(fmt: str, tz: str) -> tuple[list[str], tuple[str, ...]]:
     """The row's SQL columns, alternating text the query writes and a stored value; and the kinds of those values.
 
     Each run of cells is one format() call whose pattern holds the run's fixed text (commas, JSON names):
-    format() looks up the text output function once for its arguments, concat() once for each of them, and
-    a chain of || copies the growing text at every step."""
+    format() looks up how to show its arguments once while they share a type (all text here), concat() once for
+    each of them, and a chain of || copies the growing text at every step; measured, format() costs least."""
     columns, kinds, pattern, values = [], [], [], []
     for n, (name, kind, sql) in enumerate(_items(fmt, tz)):
         if fmt == "csv" or kind == PAY:  # the pay's text names its own members
