@@ -5,7 +5,8 @@ speed PostgreSQL reads them. Here the query itself writes each row's columns as 
 members (local times by to_char in the council's zone, the same text as datetime.isoformat), and adds
 the few facts an unexplained line depends on: its pay key. Rows sharing a key are paid alike, so
 the engine prices each key once, from facts rebuilt out of the key itself (key_facts), and the
-row's pay columns are that key's text. Rows leave in blocks of text with their totals.
+row's pay columns are that key's text. The rows are read by COPY, so the database writes the next rows while
+these are joined, and leave in blocks of text with their totals.
 
 Used for rule sets whose lines depend on nothing else (line_keyed): no time-of-day bands (which
 read instants), double-ups paid each carer alone, no unit billing. Other rule sets, other
@@ -172,14 +173,14 @@ REFERENCE, TEXT, FLAGS, REASONS, PAY = "reference", "text", "flags", "reasons", 
 
 
 def _items(fmt: str, tz: str) -> list[tuple[str, str, str | None]]:
-    """(column, kind, SQL) in COLUMNS order from "date": kind "sql" for a cell the query writes, else one of the
-    kinds above, whose SQL is the stored value."""
+    """(column, kind, SQL) in COLUMNS order from "date": kind "sql" for a cell the query writes (with no SQL for
+    one that is always empty), else one of the kinds above, whose SQL is the stored value."""
     number, boolean = (_csv_number, _csv_bool) if fmt == "csv" else (_json_number, _json_bool)
     quoted = ((lambda x: f"coalesce({x}, '')") if fmt == "csv"
               else (lambda x: f"coalesce('\"' || {x} || '\"', 'null')"))  # ISO text needs no escaping
     check_in, check_out = _methods()
     end = "v.planned_start + v.planned_minutes * interval '1 minute'"
-    nothing = ("sql", number("NULL"))
+    nothing = ("sql", None)
     return [
         ("date", "sql", quoted(_local_date("v.planned_start", tz))), ("client_id", "sql", number("v.client_id")),
         ("client_reference", REFERENCE, "v.client_reference"), ("visit_id", "sql", number("v.visit_id")),
@@ -194,8 +195,8 @@ def _items(fmt: str, tz: str) -> list[tuple[str, str, str | None]]:
         ("check_out_location", TEXT, "v.check_out_geofence"), ("check_in_method", TEXT, check_in),
         ("check_out_method", TEXT, check_out), ("manual_times", "sql", boolean("v.manual")),
         ("overrun_approved", "sql", boolean("v.overrun_approved")),
-        ("flags", FLAGS, "CASE WHEN v.flags::text <> '[]' THEN v.flags END"),
-        ("reasons", REASONS, "CASE WHEN v.reasons::text <> '[]' THEN v.reasons END"),
+        ("flags", FLAGS, "CASE WHEN v.flags::text <> '[]' THEN v.flags::text END"),
+        ("reasons", REASONS, "CASE WHEN v.reasons::text <> '[]' THEN v.reasons::text END"),
         ("pay_decision", TEXT, "v.pay_decision"), ("outcome", PAY, "NULL"),  # outcome to amount: the key's text
         *((name, *nothing) for name in ("service_code", "units", "unit_minutes", "carried_in_minutes",
                                         "carried_out_minutes", "authorisation_id", "authorised_units",
@@ -207,25 +208,36 @@ def _items(fmt: str, tz: str) -> list[tuple[str, str, str | None]]:
 
 
 def _layout(fmt: str, tz: str) -> tuple[list[str], tuple[str, ...]]:
-    """The row's SQL columns, alternating text the query writes (each run of cells in one concat call: a chain
-    of || copies the growing text at every step) and a stored value; and the kinds of those values."""
-    columns, kinds, run = [], [], []
+    """The row's SQL columns, alternating text the query writes and a stored value; and the kinds of those values.
+
+    Each run of cells is one format() call whose pattern holds the run's fixed text (commas, JSON names):
+    format() looks up how to show its arguments once while they share a type (all text here), concat() once for
+    each of them, and a chain of || copies the growing text at every step; measured, format() costs least."""
+    columns, kinds, pattern, values = [], [], [], []
     for n, (name, kind, sql) in enumerate(_items(fmt, tz)):
-        if fmt == "csv":
-            run.append("''" if n == 0 else "','")
-        elif kind != PAY:  # the pay's text names its own members
-            run.append(_sql_string(("" if n == 0 else ",") + f'"{name}":'))
+        if fmt == "csv" or kind == PAY:  # the pay's text names its own members
+            pattern.append("" if n == 0 else ",")
         else:
-            run.append("','")
-        if kind == "sql":
-            run.append(sql)
+            pattern.append(("" if n == 0 else ",") + f'"{name}":')
+        if kind == "sql" and sql is None:
+            pattern.append("" if fmt == "csv" else "null")
             continue
-        columns += [f"concat({', '.join(run)})", sql]
+        if kind == "sql":
+            pattern.append("%s")
+            values.append(sql)
+            continue
+        columns += [_format(pattern, values), sql]
         kinds.append(kind)
-        run = []
-    run.append("''" if fmt == "csv" else "'}'")
-    columns.append(f"concat({', '.join(run)})")
+        pattern, values = [], []
+    pattern.append("" if fmt == "csv" else "}")
+    columns.append(_format(pattern, values))
     return columns, tuple(kinds)
+
+
+def _format(pattern: list[str], values: list[str]) -> str:
+    """SQL for the text of pattern's pieces, each "%s" one of the values in turn (the rest is fixed text)."""
+    text = "".join(piece if piece == "%s" else piece.replace("%", "%%") for piece in pattern)
+    return f"format({_sql_string(text)}, {', '.join(values)})" if values else _sql_string(text)
 
 
 def _key(rules: RuleSet, tz: str) -> list[str]:
@@ -249,10 +261,10 @@ def _key(rules: RuleSet, tz: str) -> list[str]:
 
 
 def visit_text_rows(contract_id: int, start: datetime, end: datetime, rules: RuleSet, timezone: str, fmt: str):
-    """The query: the row's columns (_layout), then the pay key's."""
+    """The query: the row's columns (_layout), all text, then the pay key as one JSON array (_key)."""
     tz = _sql_string(timezone)
     inner = facts.visit_rows(contract_id, start, end).add_columns(VisitAssignment.id.label("assignment_id"))
-    columns = [*_layout(fmt, tz)[0], *_key(rules, tz)]
+    columns = [*_layout(fmt, tz)[0], f"json_build_array({', '.join(_key(rules, tz))})::text"]
     return (select(*(literal_column(c) for c in columns)).select_from(inner.subquery("v"))
             .order_by(literal_column("v.planned_start"), literal_column("v.visit_id"),
                       literal_column("v.position"), literal_column("v.assignment_id")))
@@ -303,6 +315,17 @@ def _json_value(value) -> str:
     return orjson.dumps(value).decode()
 
 
+def _copied(stmt, width: int) -> Iterator[tuple]:
+    """The statement's rows of `width` text columns, by COPY: the database goes on writing rows while the last
+    ones are formatted here (a cursor's fetch would leave it idle between batches)."""
+    connection = db.session.connection()
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    with connection.connection.dbapi_connection.cursor() as cursor:
+        with cursor.copy(f"COPY ({compiled}) TO STDOUT (FORMAT BINARY)", compiled.params) as copy:
+            copy.set_types(["text"] * width)
+            yield from copy.rows()
+
+
 class TextRows:
     """One contract's visit rows over a range as text blocks, in the export's order."""
 
@@ -333,20 +356,20 @@ class TextRows:
         export, fmt = self.export, self.fmt
         stmt = visit_text_rows(export.contract.id, start, end, export.rules, export.tz, fmt)
         csv_format = fmt == "csv"
-        pays: dict[tuple, Pay] = {}
+        pays: dict[str, Pay] = {}
         day = None
         lines: list[str] = []
         block = self._block()
         # The query shows times on the council's clock with to_char, which reads the session's zone; this
         # transaction's zone is the council's until the rows are read (no other query reads times meanwhile).
         zone_before = _session_zone(export.tz)
-        for row in export.streamed(stmt):
-            key = (row[0][self.date_in_text], *row[self.key_at:])
-            if key[0] != day:  # a key is paid alike within one local date: one date's keys are kept
-                day, pays = key[0], {}
+        for row in _copied(stmt, self.key_at + 1):
+            key = row[self.key_at]
+            if row[0][self.date_in_text] != day:  # a key is paid alike within one local date: one date's keys are kept
+                day, pays = row[0][self.date_in_text], {}
             pay = pays.get(key)
             if pay is None:
-                pay = pays[key] = self._pay(key, row[self.flags_at])
+                pay = pays[key] = self._pay((day, *json.loads(key)), row[self.flags_at])
             lines.append(self._line(row, pay))
             block.count(pay, row[self.method_at])
             if block.rows == BLOCK_ROWS:
@@ -373,7 +396,7 @@ class TextRows:
 
     def _pay(self, key: tuple, flags) -> Pay:
         export = self.export
-        visit, carer = key_facts(key, flags, self.zone, export.contract)
+        visit, carer = key_facts(key, flags and json.loads(flags), self.zone, export.contract)
         line: Line = export.budgeted(pay_carer(visit, carer, export.rules, export.calendar, False))
         values = (line.outcome, line.held_reason, line.day.kind, line.minutes, line.amount_pence,
                   pounds(line.amount_pence))
@@ -389,6 +412,7 @@ def _csv_list(values, reasons: bool = False) -> str:
     """Flags or reasons as export.cells writes a list: ";"-separated, each item neutralised."""
     if not values:
         return ""
+    values = json.loads(values)
     items = reason_texts(values) if reasons else values
     return csv_field(";".join(cell(str(v).replace(";", ",")) for v in items))
 
@@ -396,4 +420,5 @@ def _csv_list(values, reasons: bool = False) -> str:
 def _json_list(values, reasons: bool = False) -> str:
     if not values:
         return "[]"
+    values = json.loads(values)
     return orjson.dumps(reason_texts(values) if reasons else list(values)).decode()

@@ -132,6 +132,7 @@ def export_visits(query):
     try:
         spool = spooled(checksummed(chunks_for(fmt, rows, totals, header), digest))
     except BaseException:
+        rows.close()  # a query still writing rows (a COPY) holds the connection until its rows are closed
         closed(False, 0)
         raise
 

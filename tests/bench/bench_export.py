@@ -7,7 +7,7 @@ providers, ~1,000,000 carer-visit rows (quick: ~33,000). Caremon: GET /api/v1/ex
 as CSV, then as JSON, from gunicorn on PostgreSQL, read in 64 KiB chunks, with the worker's peak RSS
 (VmHWM) before and after. Floor: `COPY (the export's own visit query) TO STDOUT` for each
 contract, read to the end: the same rows and columns with nothing priced or formatted.
-A cProfile of the in-process CSV export over 50,000 rows shows where the time goes.
+A cProfile of the in-process CSV and JSON exports over 50,000 rows each shows where the time goes.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from server.auth.models import User  # noqa: E402
 from server.directory.models import Contract  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.payments import facts  # noqa: E402
-from server.payments.export import Totals, csv_chunks, iter_export_rows  # noqa: E402
+from server.payments.export import Totals, chunks_for, iter_export_rows  # noqa: E402
 from server.timeutil import local_range_bounds  # noqa: E402
 from tests.bench.bench_reports import generated, populate  # noqa: E402
 from tests.bench.harness import Result, standalone  # noqa: E402
@@ -90,13 +90,15 @@ def http_export(server, headers: dict, fmt: str = "csv") -> tuple[int, float, in
     return lines - 2, seconds, size  # less the header and the totals line
 
 
-def profile(contracts: list[Contract], rows: int = 50_000) -> list[str]:
-    """The top of a profile of the in-process CSV export over about `rows` rows (written by the query, as the
+def profile(contracts: list[Contract], fmt: str, rows: int = 50_000) -> list[str]:
+    """The top of a profile of the in-process export in fmt over about `rows` rows (written by the query, as the
     route writes them on PostgreSQL)."""
     profiler = cProfile.Profile()
     profiler.enable()
-    for _ in islice(csv_chunks(iter_export_rows(contracts, FIRST, LAST, encoding="csv"), Totals()), rows // 500):
+    chunks = chunks_for(fmt, iter_export_rows(contracts, FIRST, LAST, encoding=fmt), Totals(), {})
+    for _ in islice(chunks, rows // 500):
         pass
+    chunks.close()
     profiler.disable()
     db.session.rollback()
     out = io.StringIO()
@@ -118,7 +120,7 @@ def measure(quick: bool = False) -> list[Result]:
         headers = headers_for(officer)
         stored = db.session.scalar(select(func.count()).select_from(facts.visit_rows(contracts[0].id).subquery()))
         floor_rows, floor_s = copy_floor(contracts)
-        top = profile(contracts)
+        tops = {fmt: profile(contracts, fmt) for fmt in ("csv", "json")}
     server = Server(database_url=URL)
     try:
         requests.get(f"{server.url}/api/v1/exports/visits", headers=headers, timeout=60,
@@ -136,10 +138,11 @@ def measure(quick: bool = False) -> list[Result]:
     return [
         Result("export rows/s (CSV over HTTP vs COPY)", rows / seconds, "rows/s", floor=floor_rows / floor_s,
                target=TARGET, details={**setup, "rows": rows, "seconds": seconds, "copy_rows": floor_rows,
-                                       "copy_seconds": floor_s, "profile_tottime_top": top}),
+                                       "copy_seconds": floor_s, "profile_tottime_top": tops["csv"]}),
         Result("export rows/s (JSON over HTTP vs COPY)", json_rows / json_seconds, "rows/s",
                floor=floor_rows / floor_s, target=TARGET,
-               details={"rows": json_rows, "seconds": json_seconds, "json_bytes": json_size}),
+               details={"rows": json_rows, "seconds": json_seconds, "json_bytes": json_size,
+                        "profile_tottime_top": tops["json"]}),
         Result("export peak RSS growth", growth, "MB", floor=float(RSS_LIMIT_MB), target=1.0, higher_is_better=False,
                details={"rss_before_mb": before, "rss_after_mb": after, "rows": rows}),
         Result("export peak RSS growth (after the JSON export too)", json_after - before, "MB",
@@ -149,8 +152,10 @@ def measure(quick: bool = False) -> list[Result]:
 
 
 def _profile(results) -> None:
-    for line in results[0].details["profile_tottime_top"]:
-        print(line)
+    for result in results[:2]:
+        print(result.measurement)
+        for line in result.details["profile_tottime_top"]:
+            print(line)
 
 
 if __name__ == "__main__":

@@ -9,11 +9,13 @@ sets with rounding, minimums, settlements and weekly budgets, beside one the que
 """
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from server.extensions import db
+from server.payments import export_lines
 from server.payments.export import Totals, chunks_for, iter_export_rows
 from server.payments.export_lines import Block
 from server.payments.models import VisitMaintenance
@@ -129,10 +131,44 @@ def test_rows_written_by_the_query_are_the_bytes_written_row_by_row(contracts, f
     assert got == expected
 
 
+def api_export(client, officer, fmt: str):
+    return client.get("/api/v1/exports/visits", headers=headers_for(officer),
+                      query_string={"date_from": FIRST.isoformat(), "date_to": LAST.isoformat(), "format": fmt})
+
+
 def test_an_export_through_the_api_is_the_same_csv(client, contracts):
     contracts, officer = contracts
     expected, _ = export_bytes(contracts, "csv", None)
-    r = client.get("/api/v1/exports/visits", headers=headers_for(officer),
-                   query_string={"date_from": FIRST.isoformat(), "date_to": LAST.isoformat(), "format": "csv"})
+    r = api_export(client, officer, "csv")
+    assert r.status_code == 200
+    assert r.get_data() == expected
+
+
+def test_an_export_through_the_api_is_the_same_json(client, contracts):
+    contracts, officer = contracts
+    expected = json.loads(export_bytes(contracts, "json", None)[0])
+    r = api_export(client, officer, "json")
+    assert r.status_code == 200
+    got = json.loads(r.get_data())
+    assert (got["rows"], got["totals"]) == (expected["rows"], expected["totals"])
+
+
+def test_an_export_that_fails_while_the_query_still_writes_rows_leaves_the_next_one_whole(client, contracts, app,
+                                                                                         monkeypatch):
+    contracts, officer = contracts
+    expected, _ = export_bytes(contracts, "csv", None)
+    add_block = Totals.add_block
+
+    def fails_on_the_second_block(self, block):
+        if self.rows:
+            raise RuntimeError("a bug met on the second block")
+        add_block(self, block)
+
+    monkeypatch.setattr(export_lines, "BLOCK_ROWS", 1)  # the query has rows to write when the first block fails
+    monkeypatch.setattr(Totals, "add_block", fails_on_the_second_block)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    assert api_export(client, officer, "csv").status_code == 500
+    monkeypatch.setattr(Totals, "add_block", add_block)
+    r = api_export(client, officer, "csv")
     assert r.status_code == 200
     assert r.get_data() == expected
