@@ -199,6 +199,7 @@ def _hold(visit: Visit, ref: str, changes: dict, source: str, now: datetime) -> 
               + "; ".join(f"{k} {_text(old)} -> {_text(new)}" for k, (old, new) in changes.items()))[:400]
     exc = open_exception(visit, ExceptionKind.FEED_CHANGE, now, detail=detail)
     exc.detail = detail
+    db.session.flush()  # its id, for the answer
     return {"ref": ref, "status": UpsertStatus.HELD, "id": visit.id, "error": {
         "code": "visit_delivered", "message": "The visit is under way or delivered; a coordinator reviews the change",
         "details": {"exception_id": exc.id, "fields": sorted(changes)}}}

@@ -139,6 +139,11 @@ class Visit(db.Model):
     assignments: Mapped[list["VisitAssignment"]] = relationship(
         back_populates="visit", order_by="VisitAssignment.position", lazy="selectin"
     )
+    # Its unresolved exceptions as loaded; visits/service.py adds those it opens, and reads a closed one as closed.
+    open_exceptions: Mapped[list["VisitException"]] = relationship(
+        primaryjoin="and_(VisitException.visit_id == Visit.id, VisitException.resolved_at.is_(None))",
+        order_by="VisitException.id", viewonly=True,
+    )
 
     @property
     def active_assignments(self) -> list["VisitAssignment"]:

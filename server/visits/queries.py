@@ -5,7 +5,8 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import String, cast, select
+from sqlalchemy import String, cast, inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.auth.models import Role
 from server.auth.tenancy import Identity
@@ -17,6 +18,7 @@ from server.i18n import _
 from server.pagination import page
 from server.timeutil import local_day_bounds, local_range_bounds, to_local
 from server.visits.models import Visit, VisitAssignment, VisitCorrection, VisitEvent, VisitException
+from server.visits.service import still_open
 from server.visits.signals import listed, run_listed
 from server.visits.tenancy import scope_visits
 
@@ -90,14 +92,18 @@ def has_flag(flag: str):
 
 
 def attach_open_exceptions(visits: list[Visit]) -> None:
-    kinds = defaultdict(list)
-    if visits:
-        rows = db.session.execute(select(VisitException.visit_id, VisitException.kind).where(
-            VisitException.visit_id.in_([v.id for v in visits]), VisitException.resolved_at.is_(None)))
-        for visit_id, kind in rows:
-            kinds[visit_id].append(kind)
+    """Each visit's kinds of open exception, for its answer: from those loaded with it (recording an event loads
+    them), and for the others read in one query."""
+    unread = [v for v in visits if "open_exceptions" in inspect(v).unloaded]
+    if unread:
+        found = defaultdict(list)
+        for visit_id, exc in db.session.execute(select(Visit.id, VisitException).join(Visit.open_exceptions)
+                                                .where(Visit.id.in_([v.id for v in unread]))):
+            found[visit_id].append(exc)
+        for visit in unread:
+            set_committed_value(visit, "open_exceptions", found[visit.id])
     for visit in visits:
-        visit.open_exception_kinds = sorted(set(kinds[visit.id]))
+        visit.open_exception_kinds = sorted({e.kind for e in still_open(visit)})
 
 
 def timeline(visit: Visit) -> dict:

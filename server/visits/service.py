@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import joinedload
 
 from device_sync.clock import corrected, is_skewed
@@ -118,11 +118,12 @@ def _clock_skew(device_time: datetime, now: datetime, offset_s: float | None, th
 
 
 # What recording an event reads of its visit, in one round trip: the carers joined in (not their logins, which
-# it never reads), and the client's contract (the visit's own, already joined) not joined a second time, nor
-# its provider.
+# it never reads), its open exceptions (to close one, or not to open one twice), and the client's contract (the
+# visit's own, already joined) not joined a second time, nor its provider.
 EVENT_LOADS = (joinedload(Visit.client).lazyload(Client.contract),
                joinedload(Visit.contract).lazyload(Contract.provider),
-               joinedload(Visit.assignments).joinedload(VisitAssignment.worker).lazyload(Worker.login))
+               joinedload(Visit.assignments).joinedload(VisitAssignment.worker).lazyload(Worker.login),
+               joinedload(Visit.open_exceptions))
 
 
 def visits_for_worker(visit_ids, worker_id: int) -> list[Visit]:
@@ -134,9 +135,17 @@ def visits_for_worker(visit_ids, worker_id: int) -> list[Visit]:
         Visit.id.in_(visit_ids), Visit.assignments.any(VisitAssignment.worker_id == worker_id))).unique().all()
 
 
+# Built once: session.get would work out the cache key of EVENT_LOADS again for every event.
+_VISIT_FOR_EVENT = select(Visit).options(*EVENT_LOADS).where(Visit.id == bindparam("visit_id"))
+
+
 def visit_for_worker(visit_id: int, worker_id: int) -> tuple[Visit, VisitAssignment]:
-    """Any assignment counts, even one since removed: what the worker did there must still land."""
-    visit = db.session.get(Visit, visit_id, options=EVENT_LOADS)
+    """Any assignment counts, even one since removed: what the worker did there must still land.
+
+    A visit the session holds unexpired (a batch's, or the one the route holds) is not read again."""
+    visit = db.session.identity_map.get(db.session.identity_key(Visit, visit_id))
+    if visit is None or inspect(visit).expired:
+        visit = db.session.scalars(_VISIT_FOR_EVENT, {"visit_id": visit_id}).unique().one_or_none()
     if visit is None:
         raise not_found(_("Visit not found"))
     mine = [a for a in visit.assignments if a.worker_id == worker_id]
@@ -212,8 +221,6 @@ def _apply(visit: Visit, assignment: VisitAssignment, event: VisitEvent, now: da
         # Coordinators watch alerts, not exceptions: this one needs someone to look now.
         outside_geofence.send(visit, now=now, worker_id=event.worker_id, detail=detail)
     if event.kind == "check_in":
-        # Exceptions first: their lookups then find no change to write yet, and the carer's and the visit's
-        # times are written together.
         if assignment.checked_out_at is not None:
             close_exception(visit, ExceptionKind.MISSING_CHECK_IN, now, worker_id=event.worker_id,
                          resolution="check-in received after check-out (offline sync)")
@@ -339,30 +346,26 @@ def open_exception(visit: Visit, kind: str, now: datetime, *, worker_id: int | N
     if kind == "clock_skew" and "clock_skew" not in (visit.flags or ()):
         # However the wrong clock was found, the visit says so; judge() keeps the flag from then on.
         visit.flags = [*(visit.flags or ()), "clock_skew"]
-    open_one = _find_open(visit.id, kind, worker_id)
+    open_one = _find_open(visit, kind, worker_id)
     if open_one is not None:
         return open_one
     exc = VisitException(visit_id=visit.id, worker_id=worker_id, kind=kind, detail=detail, raised_at=now)
     db.session.add(exc)
-    if not looked_up.opened(exc):  # a batch's exceptions go in with its one flush
-        db.session.flush()
+    visit.open_exceptions.append(exc)  # inserted with the next flush, as the visit's own changes are
     return exc
 
 
 def close_exception(visit: Visit, kind: str, now: datetime, *, worker_id: int | None, resolution: str) -> None:
-    exc = _find_open(visit.id, kind, worker_id)
+    exc = _find_open(visit, kind, worker_id)
     if exc is not None:
         exc.resolved_at, exc.resolution = now, resolution
 
 
-def _find_open(visit_id: int, kind: str, worker_id: int | None) -> VisitException | None:
-    known, exc = looked_up.open_exception(visit_id, kind, worker_id)
-    if known:
-        return exc
-    return db.session.scalar(_OPEN_EXCEPTION, {"visit_id": visit_id, "kind": kind, "worker_id": worker_id})
+def _find_open(visit: Visit, kind: str, worker_id: int | None) -> VisitException | None:
+    return next((e for e in still_open(visit) if e.kind == kind and e.worker_id == worker_id), None)
 
 
-# Built once: every check-in and check-out looks for an exception to close.
-_OPEN_EXCEPTION = select(VisitException).where(
-    VisitException.visit_id == bindparam("visit_id"), VisitException.kind == bindparam("kind"),
-    VisitException.worker_id.is_not_distinct_from(bindparam("worker_id")), VisitException.resolved_at.is_(None))
+def still_open(visit: Visit) -> list[VisitException]:
+    """The visit's open exceptions as this session has them: those loaded with it (or read now, once), less any
+    closed since, and less any opened by a sync item that was rolled back, which has left the session."""
+    return [e for e in visit.open_exceptions if e.resolved_at is None and e in db.session]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import select
 
 from server.config import load_settings
@@ -66,6 +67,29 @@ def test_a_late_check_in_closes_the_missed_exception(client, world):
     assert post(client, world.alpha.worker_users[0], visit.id, event("check_in", world.start)).status_code == 201
     [exc] = missed_exceptions(visit.id)
     assert exc.resolved_at is not None
+
+
+def test_a_late_check_in_finds_the_missed_exception_with_its_visit_and_writes_after_storing_the_event(client, world):
+    """Three reads (the token, the visit with its carers and open exceptions, the key), then only writes."""
+    from tests.builders import event
+
+    visit_id = world.alpha.visits[0].id
+    headers = headers_for(world.alpha.worker_users[0])
+    scan(world.start + 61 * M, load_settings())
+    db.session.expunge_all()  # the request reads as it would in a session of its own
+    ran = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        ran.append(statement.split()[0])
+
+    sqlalchemy_event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        r = client.post(f"/api/v1/visits/{visit_id}/events", json=event("check_in", world.start), headers=headers)
+    finally:
+        sqlalchemy_event.remove(db.engine, "before_cursor_execute", keep)
+    assert r.status_code == 201 and r.get_json()["visit"]["open_exceptions"] == []
+    assert ran[:3] == ["SELECT"] * 3 and "SELECT" not in ran[3:]
+    assert missed_exceptions(visit_id)[0].resolved_at is not None
 
 
 def test_officer_edits_the_councils_list(client, world):
