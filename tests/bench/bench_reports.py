@@ -12,6 +12,7 @@ work. A database already holding the same visits and seed is reused.
 """
 from __future__ import annotations
 
+import gc
 import math
 import os
 import statistics
@@ -291,6 +292,7 @@ FLOOR_QUERY = text("""
 # Each KPI reads the year's visits with its own joins (assignments, events, packages) and groups them more
 # ways; within this many floors it is doing that work and no more (no per-visit Python, no repeated passes).
 TARGET = 8.0
+HTTP_LIMIT_S = 3.0  # every KPI of the council's year, asked for one after another over HTTP
 
 
 def floor_seconds(council_id: int, repeat: int) -> float:
@@ -312,6 +314,7 @@ def measure(quick: bool = False) -> list[Result]:
     app = create_app({"database_url": DEFAULT_URL, "secret_key": "bench-secret-key-long-enough-for-hs256",
                       "cookie_secure": False, "rate_limit_enabled": False,
                       "access_token_minutes": 24 * 60})  # one token for every request of a long run
+    gc.freeze()  # as server/wsgi.py does in each server worker once its app is made
     with app.app_context():
         council_id = generate(visits, 7, regenerate=False)
         rows = [r for r in bench(council_id, 2, app.test_client()) if r["scenario"] == "council year"]
@@ -324,7 +327,8 @@ def measure(quick: bool = False) -> list[Result]:
         *(Result(f"reports: {r['report']} (year)", r["service_best_s"], "s") for r in rows
           if r is not slowest),
         Result(f"reports: all {len(rows)} KPIs of the year", sum(r["service_best_s"] for r in rows), "s"),
-        Result("reports: all KPIs of the year over HTTP (JSON)", sum(r["http_json_s"] for r in rows), "s"),
+        Result("reports: all KPIs of the year over HTTP (JSON)", sum(r["http_json_s"] for r in rows), "s",
+               limit=HTTP_LIMIT_S),
     ]
 
 

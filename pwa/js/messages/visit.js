@@ -103,7 +103,7 @@ export default {
     "visit.geo_timeout": "Finding your location took too long, so this is recorded as unverified.",
     "visit.geo_unsupported": "This browser cannot share a location, so this is recorded as unverified.",
     "visit.geo_none": "no location (unverified)",
-    "visit.geo_within": "location within {metres} m",
+    "visit.geo_within": "location accurate to {metres} m",
   },
   cy: {
     "visit.not_on_run": "Nid yw'r ymweliad hwn ar eich rownd.",
@@ -208,6 +208,6 @@ export default {
     "visit.geo_timeout": "Cymerodd ormod o amser i ddod o hyd i'ch lleoliad, felly caiff hyn ei gofnodi fel heb ei wirio.",
     "visit.geo_unsupported": "Ni all y porwr hwn rannu lleoliad, felly caiff hyn ei gofnodi fel heb ei wirio.",
     "visit.geo_none": "dim lleoliad (heb ei wirio)",
-    "visit.geo_within": "lleoliad o fewn {metres} m",
+    "visit.geo_within": "lleoliad yn gywir i {metres} m",
   },
 };
