@@ -217,24 +217,22 @@ def _attended(carers):
 
 def day_counts(scope: Scope, kind: str) -> list[tuple[date, str, int]]:
     """(day, figure without its kind, count) of the scope's stored days, summed over its contracts."""
-    period = scope.period
-    rows = db.session.execute(
-        select(ReportDayCount.day, ReportDayCount.figure, func.sum(ReportDayCount.n))
-        .where(ReportDayCount.contract_id.in_(scope.contract_ids), ReportDayCount.day >= period.first,
-               ReportDayCount.day <= period.last, ReportDayCount.figure.startswith(f"{kind}:"))
-        .group_by(ReportDayCount.day, ReportDayCount.figure))
-    return [(day, figure.split(":", 1)[1], int(n)) for day, figure, n in rows]
+    return _counts(scope, kind, ReportDayCount.day)
 
 
 def contract_counts(scope: Scope, kind: str) -> list[tuple[int, str, int]]:
     """(contract, figure without its kind, count) of the scope's stored days, summed over its period."""
+    return _counts(scope, kind, ReportDayCount.contract_id)
+
+
+def _counts(scope: Scope, kind: str, by) -> list[tuple]:
     period = scope.period
     rows = db.session.execute(
-        select(ReportDayCount.contract_id, ReportDayCount.figure, func.sum(ReportDayCount.n))
+        select(by, ReportDayCount.figure, func.sum(ReportDayCount.n))
         .where(ReportDayCount.contract_id.in_(scope.contract_ids), ReportDayCount.day >= period.first,
                ReportDayCount.day <= period.last, ReportDayCount.figure.startswith(f"{kind}:"))
-        .group_by(ReportDayCount.contract_id, ReportDayCount.figure))
-    return [(contract_id, figure.split(":", 1)[1], int(n)) for contract_id, figure, n in rows]
+        .group_by(by, ReportDayCount.figure))
+    return [(key, figure.split(":", 1)[1], int(n)) for key, figure, n in rows]
 
 
 def client_spans(scope: Scope, spans: list[Span]):
