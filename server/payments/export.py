@@ -406,36 +406,39 @@ class Totals:
         self.by_contract: dict[int, list] = {}
         self.by_method: dict[str, int] = {}
 
+    def count(self, row: dict | Block) -> int:
+        """Adds a row, or a Block of rows already written, to the totals; returns how many rows that was."""
+        if type(row) is Block:
+            self.add_block(row)
+            return row.rows
+        self.add(row)
+        return 1
+
     def add_block(self, block: Block) -> None:
-        self.rows += block.rows
-        self.held_rows += block.held_rows
-        self.payable_minutes += block.payable_minutes
-        self.amount_pence += block.amount_pence
+        self._add("visit", block.contract_id, block.contract_reference, block.rows, block.held_rows,
+                  block.payable_minutes, block.amount_pence)
         for method, count in block.by_method.items():
             self.by_method[method] = self.by_method.get(method, 0) + count
-        kind = self.by_kind.setdefault("visit", [0, 0, 0])
-        kind[0] += block.rows
-        kind[1] += block.payable_minutes
-        kind[2] += block.amount_pence
-        contract = self.by_contract.setdefault(block.contract_id, [block.contract_reference, 0, 0, 0])
-        contract[1] += block.rows
-        contract[2] += block.payable_minutes
-        contract[3] += block.amount_pence
 
     def add(self, row: dict) -> None:
-        minutes, pence = row["payable_minutes"] or 0, row["amount_pence"] or 0
-        self.rows += 1
-        self.held_rows += row["outcome"] == "held" and row["row_kind"] == "visit"
+        visit = row["row_kind"] == "visit"
+        self._add(row["row_kind"], row["contract_id"], row["contract_reference"], 1,
+                  visit and row["outcome"] == "held", row["payable_minutes"] or 0, row["amount_pence"] or 0)
+        if visit and row["check_in_method"]:
+            self.by_method[row["check_in_method"]] = self.by_method.get(row["check_in_method"], 0) + 1
+
+    def _add(self, kind: str, contract_id: int, reference: str | None, rows: int, held: int, minutes: int,
+             pence: int) -> None:
+        self.rows += rows
+        self.held_rows += held
         self.payable_minutes += minutes
         self.amount_pence += pence
-        if row["row_kind"] == "visit" and row["check_in_method"]:
-            self.by_method[row["check_in_method"]] = self.by_method.get(row["check_in_method"], 0) + 1
-        kind = self.by_kind.setdefault(row["row_kind"], [0, 0, 0])
-        kind[0] += 1
-        kind[1] += minutes
-        kind[2] += pence
-        contract = self.by_contract.setdefault(row["contract_id"], [row["contract_reference"], 0, 0, 0])
-        contract[1] += 1
+        by_kind = self.by_kind.setdefault(kind, [0, 0, 0])
+        by_kind[0] += rows
+        by_kind[1] += minutes
+        by_kind[2] += pence
+        contract = self.by_contract.setdefault(contract_id, [reference, 0, 0, 0])
+        contract[1] += rows
         contract[2] += minutes
         contract[3] += pence
 
@@ -494,14 +497,11 @@ def csv_chunks(rows: Iterable[dict], totals: Totals, chunk_rows: int = 500) -> I
     writer.writerow(COLUMNS)
     pending = 0
     for row in rows:
+        pending += totals.count(row)
         if type(row) is Block:
-            totals.add_block(row)
             buffer.write(row.text)
-            pending += row.rows
         else:
-            totals.add(row)
             writer.writerow(cells(row))
-            pending += 1
         if pending >= chunk_rows:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -525,14 +525,8 @@ def json_chunks(rows: Iterable[dict], totals: Totals, header: dict, chunk_rows: 
     head = orjson.dumps({**header, "columns": COLUMNS})[:-1]
     parts, sep, pending = [head + b',"rows":['], b"", 0
     for row in rows:
-        if type(row) is Block:
-            totals.add_block(row)
-            parts.append(sep + row.text.encode())
-            pending += row.rows
-        else:
-            totals.add(row)
-            parts.append(sep + orjson.dumps(row))
-            pending += 1
+        pending += totals.count(row)
+        parts.append(sep + (row.text.encode() if type(row) is Block else orjson.dumps(row)))
         sep = b","
         if pending >= chunk_rows:
             yield b"".join(parts)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from sqlalchemy import case, func, literal
 
@@ -59,3 +60,12 @@ def flag_figures(status: str, stored_flags: str | None) -> list[str]:
     listed = (json.loads(stored_flags) if stored_flags else None) or ()
     return ["visits", *(["completed"] if status == VisitStatus.COMPLETED else []),
             *(["verified"] if is_verified(status, listed) else []), *(f for f in listed if f in FLAG_NAMES)]
+
+
+def flag_tally(rows) -> Counter:
+    """Visits counted per (*key, figure) of flag_figures, from rows of (*key, status, flags as stored, visits)."""
+    counted = Counter()
+    for *key, status, listed, n in rows:
+        for figure in flag_figures(status, listed):
+            counted[(*key, figure)] += n
+    return counted

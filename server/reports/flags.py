@@ -17,7 +17,7 @@ from sqlalchemy import Text, cast, func, select
 
 from server.extensions import db
 from server.reports import rollup
-from server.reports.classes import flag_figures
+from server.reports.classes import flag_tally
 from server.reports.scope import Scope, pct
 from server.visits.flags import Flag
 from server.visits.models import Visit, VisitStatus
@@ -42,13 +42,10 @@ def _counted(scope: Scope) -> list[tuple[int, str, int]]:
     """(contract, figure) counts from the visits, grouped by their list of flags as stored (a few hundred lists
     over a year, not a row a visit); as text, since PostgreSQL cannot group json."""
     stored = cast(Visit.flags, Text)
-    counted = Counter()
-    for contract_id, status, listed, n in db.session.execute(
+    counted = flag_tally(db.session.execute(
         select(Visit.contract_id, Visit.status, stored, func.count())
-        .where(*scope.visits(), Visit.status != VisitStatus.CANCELLED).group_by(Visit.contract_id, Visit.status, stored)
-    ):
-        for figure in flag_figures(status, listed):
-            counted[(contract_id, figure)] += n
+        .where(*scope.visits(), Visit.status != VisitStatus.CANCELLED)
+        .group_by(Visit.contract_id, Visit.status, stored)))
     return [(contract_id, figure, n) for (contract_id, figure), n in counted.items()]
 
 

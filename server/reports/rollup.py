@@ -11,14 +11,13 @@ summed per day: a day sits wholly in one week or block, and every visit in one d
 """
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import BigInteger, Date, Text, and_, case, cast, delete, func, insert, literal, or_, select, text
 
 from server.directory.models import Contract, Council
 from server.extensions import db
-from server.reports.classes import check_in_class, check_in_method, flag_figures, short_class, visit_class
+from server.reports.classes import check_in_class, check_in_method, flag_tally, short_class, visit_class
 from server.reports.models import ReportAttendanceDay, ReportChange, ReportClientDay, ReportDay, ReportDayCount
 from server.reports.periods import Period, Span
 from server.reports.scope import Scope
@@ -190,11 +189,8 @@ def _flags(visits) -> list[dict]:
     status and list of flags as stored (as text, since PostgreSQL cannot group json)."""
     sub = visits.add_columns(Visit.status, cast(Visit.flags, Text).label("flags")).where(
         Visit.status != VisitStatus.CANCELLED).subquery()
-    counted = Counter()
-    for contract_id, day, status, listed, n in db.session.execute(_grouped(sub, sub.c.status, sub.c.flags)):
-        for figure in flag_figures(status, listed):
-            counted[(contract_id, day, f"flags:{figure}")] += n
-    return [{"contract_id": c, "day": d, "figure": f, "n": n} for (c, d, f), n in counted.items()]
+    counted = flag_tally(db.session.execute(_grouped(sub, sub.c.status, sub.c.flags)))
+    return [{"contract_id": c, "day": d, "figure": f"flags:{f}", "n": n} for (c, d, f), n in counted.items()]
 
 
 def _delivered(carers):

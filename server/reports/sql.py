@@ -55,14 +55,7 @@ def bucket_index(column, boundaries: list[datetime]) -> ColumnElement:
     The CASE is a balanced tree, so each row costs log2(buckets) comparisons. Rows
     before the first or after the last boundary must be filtered out by the caller.
     """
-
-    def tree(lo: int, hi: int):
-        if lo == hi:
-            return literal_column(str(lo), Integer)
-        mid = (lo + hi + 1) // 2
-        return case((column < boundaries[mid], tree(lo, mid - 1)), else_=tree(mid, hi))
-
-    return tree(0, len(boundaries) - 2)
+    return _balanced(column, boundaries[:-1], lambda i: literal_column(str(i), Integer))
 
 
 def local_date(column, days: list[date], tz: str) -> ColumnElement:
@@ -70,15 +63,20 @@ def local_date(column, days: list[date], tz: str) -> ColumnElement:
     a balanced CASE over the midnights. Group by it from a subquery, as for bucketed()."""
     if db.engine.dialect.name == "postgresql":
         return cast(func.timezone(tz, column), Date)
-    starts = [local_day_bounds(d, tz)[0] for d in days]
+    return _balanced(column, [local_day_bounds(d, tz)[0] for d in days], lambda i: literal(days[i], Date))
+
+
+def _balanced(column, starts: list[datetime], value) -> ColumnElement:
+    """value(i) for the last of the ascending starts at or before column, as a CASE that is a balanced tree: each
+    row costs log2(len(starts)) comparisons. A row before the first start gets value(0)."""
 
     def tree(lo: int, hi: int):
         if lo == hi:
-            return literal(days[lo], Date)
+            return value(lo)
         mid = (lo + hi + 1) // 2
         return case((column < starts[mid], tree(lo, mid - 1)), else_=tree(mid, hi))
 
-    return tree(0, len(days) - 1)
+    return tree(0, len(starts) - 1)
 
 
 def bucketed(stmt, time_column, boundaries: list[datetime], **columns):
