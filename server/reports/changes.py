@@ -1,14 +1,17 @@
 """Every flush that changes what the stored KPI days count notes the days concerned (reports/models.ReportChange).
 
 A session event rather than calls from the visits code: whichever path writes a visit or a carer's times
-(check-in, sync, corrections, the scheduler, imports), the note goes into the same transaction. Writes that
-bypass the ORM (raw SQL, a data migration) must delete the report_days rows they touch.
+(check-in, sync, corrections, the scheduler, imports), the note goes into the same transaction. Records
+written without the flush (direct_updates.write_now, a check-in's) are noted the same way as they are
+written. Other writes that bypass the ORM (raw SQL, a data migration) must delete the report_days rows they
+touch.
 """
 from __future__ import annotations
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from server import direct_updates
 from server.reports.models import ReportChange
 from server.visits.models import Visit, VisitAssignment
 
@@ -21,11 +24,27 @@ CARER_COLUMNS = ("visit_id", "worker_id", "checked_in_at", "checked_out_at", "ch
 
 @event.listens_for(Session, "before_flush")
 def _note_changes(session: Session, _context, _instances) -> None:
+    session.add_all(ReportChange(contract_id=contract_id, planned_start=start)
+                    for contract_id, start in _days_changed(session, (*session.new, *session.dirty, *session.deleted),
+                                                            session.dirty))
+
+
+@direct_updates.writing.connect
+def _note_direct(session: Session, records) -> None:
+    days = _days_changed(session, records, records)
+    if days:
+        session.connection().execute(insert(ReportChange), [
+            {"contract_id": contract_id, "planned_start": start} for contract_id, start in days])
+
+
+def _days_changed(session: Session, records, changed) -> set[tuple[int, object]]:
+    """The (contract, planned start) of every stored day these records count in: new or deleted ones, and the
+    changed ones among them where a counted column changed."""
     days: set[tuple[int, object]] = set()
     visit_ids: set[int] = set()
     unknown: dict[type, set[int]] = {Visit: set(), VisitAssignment: set()}  # old values set without being loaded
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        dirty = obj in session.dirty
+    for obj in records:
+        dirty = obj in changed
         if isinstance(obj, Visit) and _changed(obj, VISIT_COLUMNS, dirty):
             days.update((c, s) for c in _values(obj, "contract_id") for s in _values(obj, "planned_start"))
             if dirty and _overwritten(obj, ("contract_id", "planned_start")):
@@ -44,8 +63,7 @@ def _note_changes(session: Session, _context, _instances) -> None:
                 select(Visit.contract_id, Visit.planned_start)
                 .join(VisitAssignment, VisitAssignment.visit_id == Visit.id)
                 .where(VisitAssignment.id.in_(unknown[VisitAssignment]))))
-    session.add_all(ReportChange(contract_id=contract_id, planned_start=start)
-                    for contract_id, start in days if contract_id is not None and start is not None)
+    return {(contract_id, start) for contract_id, start in days if contract_id is not None and start is not None}
 
 
 def _overwritten(obj, columns: tuple[str, ...]) -> bool:

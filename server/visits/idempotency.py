@@ -47,25 +47,37 @@ def check_replay(existing, payload_hash: str):
 def store_once(model: type[Row], key: str, payload_hash: str, build: Callable[[], dict]) -> tuple[Row, bool]:
     """The record stored under a client's key, or a new one: (record, created); the caller commits.
 
-    A retry gets the stored record (check_replay) and builds nothing, so nothing about it is judged
-    again. Only a new key calls build(), which checks the content and returns the new record's column
-    values; they are inserted unless a concurrent request stored the same key between our read and the
-    insert (then that request's record is the answer, as for a retry).
+    A retry gets the stored record (check_replay), whatever is judged of its content today. A new key's
+    build() checks the content and returns the new record's column values; they are inserted unless a
+    concurrent request stored the same key between our read and the insert (then that request's record is
+    the answer, as for a retry). Within keys_looked_up a key is known (or read) before building; a lone one,
+    almost always new, is built and inserted first and read only if it turns out taken or its content is
+    refused: a phone's check-in saves a round trip.
     """
-    existing = _stored(model, key)
-    if existing is None:
+    known = (_looked_up.get() or {}).get(model)
+    if known is None:
+        try:
+            values = build()
+        except ApiError:
+            existing = _stored(model, key)
+            if existing is None:
+                raise
+            return check_replay(existing, payload_hash), False
+    else:
+        existing = known.pop(key) if key in known else _stored(model, key)
+        if existing is not None:
+            return check_replay(existing, payload_hash), False
         values = build()
-        deferred = _deferred.get()
-        if deferred is not None:
-            record = model(**values)
-            db.session.add(record)
-            deferred.append(record)
-            return record, True
-        record = insert_unless_taken(model, values)
-        if record is not None:
-            return record, True
-        existing = _stored(model, key, looked_up=False)
-    return check_replay(existing, payload_hash), False
+    deferred = _deferred.get()
+    if deferred is not None:
+        record = model(**values)
+        db.session.add(record)
+        deferred.append(record)
+        return record, True
+    record = insert_unless_taken(model, values)
+    if record is not None:
+        return record, True
+    return check_replay(_stored(model, key), payload_hash), False
 
 
 @contextmanager
@@ -112,10 +124,7 @@ def _canonical(key) -> str | None:
         return None
 
 
-def _stored(model, key: str, looked_up: bool = True):
-    known = (_looked_up.get() or {}).get(model) if looked_up else None
-    if known is not None and key in known:
-        return known.pop(key)
+def _stored(model, key: str):
     return db.session.scalar(_by_key(model), {"key": key})
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from server.auth.models import STAFF, Role
 from server.auth.tenancy import current_identity, roles_required
 from server.db_types import utcnow
+from server.direct_updates import write_now
 from server.directory.models import Client
 from server.directory.schemas import ClientSchema
 from server.directory.service import get_worker
@@ -139,6 +140,9 @@ def record_event(body, visit_id):
     queries.attach_open_exceptions([visit])
     # Dumped before the commit, from what the session already holds: after it, every row would be read again.
     answer = EVENT_RESULT.dump({"event": event, "duplicate": not created, "visit": visit})
+    # The phone waits: the rows the event moved (the visit, the carer's times, the worker's position) are
+    # written as they changed, not worked out again by the flush.
+    write_now(db.session.dirty)
     db.session.commit()
     return jsonify(answer), 201 if created else 200
 

@@ -1,10 +1,12 @@
-"""Check-in throughput under concurrent load, against two floors served the same way.
+"""Check-in throughput under concurrent load, against three floors served the same way.
 
     python tests/bench/bench_checkin.py [--quick]
 
-The floors: a bare Flask route that does no I/O (what the web stack costs), and a bare Flask route
+The floors: a bare Flask route that does no I/O (what the web stack costs), a bare Flask route
 running with psycopg the statements a correct check-in needs (tests/bench/floor_sql_app.py: what the
-work must cost). All three apps run under gunicorn with the same worker count; wrk (C, in its own
+work must cost), and the same statements run the way Caremon's required stack runs them
+(tests/bench/floor_stack_app.py: flask-jwt-extended, marshmallow, SQLAlchemy Core; what the stack
+costs before any of Caremon's rules). All four apps run under gunicorn with the same worker count; wrk (C, in its own
 process, so the load generator leaves the cores to the servers) drives them for the same time with
 the same connections. Every request that touches the database is a real check-in: a fresh idempotency
 key on a visit of its own, by that visit's worker, with a verified location; the database is seeded
@@ -144,6 +146,9 @@ def measure(quick: bool = False) -> list[Result]:
     first, tokens = seed(2 * per_thread)
     bare = serve_and_load("tests.bench.floor_app:app", lua(tokens, first, per_thread, "/floor/%d"), seconds)
     sql = serve_and_load("tests.bench.floor_sql_app:app", lua(tokens, first, per_thread, "/floor/%d/events"), seconds)
+    first, tokens = seed(2 * per_thread)
+    stack = serve_and_load("tests.bench.floor_stack_app:app", lua(tokens, first, per_thread, "/floor/%d/events"),
+                           seconds)
     first, tokens = seed(2 * per_thread)  # the same visits and keys, unused again
     caremon = serve_and_load("server.wsgi:app", lua(tokens, first, per_thread, "/api/v1/visits/%d/events"), seconds)
     app = create_app({"database_url": URL, "secret_key": TEST_SECRET})
@@ -163,6 +168,9 @@ def measure(quick: bool = False) -> list[Result]:
                         "every_2xx_stored": answered_ok <= stored <= answered_ok + CONNECTIONS}),
         Result("check-in throughput, of the minimal SQL", caremon["rps"], "req/s", floor=sql["rps"],
                target=TARGET_SQL, details={"floor": sql}),
+        Result("check-in throughput, of the stack's floor", caremon["rps"], "req/s", floor=stack["rps"],
+               details={"floor": stack}),
+        Result("the stack's floor, of the minimal SQL", stack["rps"], "req/s", floor=sql["rps"]),
         Result("check-in latency p50, of the minimal SQL", caremon["p50_ms"], "ms", floor=sql["p50_ms"]),
         Result("check-in latency p99, of the minimal SQL", caremon["p99_ms"], "ms", floor=sql["p99_ms"],
                limit=P99_LIMIT_MS),

@@ -82,6 +82,22 @@ def test_same_key_with_other_content_is_a_conflict(client, world):
     assert db.session.scalar(select(func.count()).select_from(VisitEvent)) == 1
 
 
+def test_a_retry_is_answered_as_stored_though_its_content_would_be_refused_now(client, world):
+    """A ticked task since taken off the visit: the first post was stored, so its retry is that event, not a 422."""
+    a = world.alpha
+    visit = a.visits[0]
+    body = event("task_done", world.start, task="Breakfast")
+    assert post(client, a.worker_users[0], visit.id, body).status_code == 201
+    visit.tasks = ["Medication"]
+    db.session.commit()
+    retry = post(client, a.worker_users[0], visit.id, body)
+    assert retry.status_code == 200 and retry.get_json()["duplicate"] is True
+    assert retry.get_json()["event"]["payload"]["task"] == "Breakfast"
+    refused = post(client, a.worker_users[0], visit.id, event("task_done", world.start, task="Breakfast"))
+    assert refused.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(VisitEvent)) == 1
+
+
 def test_check_out_before_check_in_is_stored_and_flagged(client, world):
     a = world.alpha
     visit, worker = a.visits[0], a.worker_users[0]
