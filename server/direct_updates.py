@@ -4,8 +4,8 @@ The session's flush would find the same changes, but first works out for every r
 depends on what and in which order to write: a large share of a check-in's time, for three rows whose
 changes are known. Here each changed record gets one UPDATE of its changed columns by primary key (onupdate columns
 included), in the tables' dependency order as the flush takes them, so concurrent writers lock rows alike;
-then it leaves the session, so the commit's flush does not write it again. Records added or deleted, and
-any the caller does not pass, are left to the flush.
+then its values are taken as stored, so the commit's flush finds nothing left to write. Records added or
+deleted, and any the caller does not pass, are left to the flush.
 
 Whoever keeps notes on changed rows in a flush listener (reports/changes.py) connects to `writing`, which is
 sent with the records before they are written.
@@ -18,6 +18,7 @@ from functools import cache
 from blinker import Namespace
 from sqlalchemy import bindparam, inspect, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.extensions import db
 
@@ -26,10 +27,7 @@ writing = Namespace().signal("direct-updates-writing")
 
 
 def write_now(records: Iterable) -> None:
-    """Write these records' changed columns now and take them out of the session; the caller commits.
-
-    Read what the caller needs of them first: out of the session, what was not loaded cannot be read.
-    """
+    """Write these records' changed columns now; they stay in the session as stored. The caller commits."""
     session = db.session()
     changes = sorted(((r, c) for r in records if (c := _changed_columns(session, r))), key=_table_order)
     if not changes:
@@ -40,7 +38,12 @@ def write_now(records: Iterable) -> None:
         state = inspect(record)
         statement = _update(state.mapper.local_table, frozenset(columns))
         connection.execute(statement, {**columns, "_pk": state.identity[0]})
-        session.expunge(record)
+        changed = list(state.committed_state)
+        for key in changed:
+            set_committed_value(record, key, state.dict.get(key))
+        # A column set on update (updated_at) by the statement is read again if asked for, as after a flush.
+        if stale := [key for key in _set_on_update(state.mapper) if key not in changed]:
+            session.expire(record, stale)
 
 
 def _changed_columns(session: Session, record) -> dict[str, object]:
@@ -60,6 +63,12 @@ def _update(table, names: frozenset[str]):
     """Built once per table and set of columns: a phone's check-ins change the same few each time."""
     (pk,) = table.primary_key.columns
     return update(table).where(pk == bindparam("_pk")).values({name: bindparam(name) for name in names})
+
+
+@cache
+def _set_on_update(mapper) -> tuple[str, ...]:
+    return tuple(key for key, column in _columns(mapper).items()
+                 if mapper.local_table.columns[column].onupdate is not None)
 
 
 @cache

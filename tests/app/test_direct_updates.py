@@ -39,7 +39,7 @@ def test_changed_columns_are_written_once_and_the_commit_writes_nothing_more(wor
     ran = statements_during(write_and_commit)
     [update] = [s for s in ran if s.startswith("UPDATE")]
     assert update.startswith("UPDATE workers SET") and "last_lat" in update and "name" not in update
-    assert worker not in db.session and other in db.session
+    assert worker in db.session and not db.session.is_modified(worker)
     db.session.expire_all()
     assert (worker.last_lat, worker.last_lon) == (54.1, -2.9)
     assert db.session.get(Worker, worker.id).last_lat == 54.1
