@@ -18,7 +18,6 @@ from functools import cache
 from blinker import Namespace
 from sqlalchemy import bindparam, inspect, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from server.extensions import db
 
@@ -38,9 +37,9 @@ def write_now(records: Iterable) -> None:
         state = inspect(record)
         statement = _update(state.mapper.local_table, frozenset(columns))
         connection.execute(statement, {**columns, "_pk": state.identity[0]})
-        changed = list(state.committed_state)
-        for key in changed:
-            set_committed_value(record, key, state.dict.get(key))
+        changed = set(state.committed_state)
+        # What the flush does after its own UPDATE: the values held are now the stored ones, nothing is dirty.
+        state._commit_all(state.dict, session.identity_map)
         # A column set on update (updated_at) by the statement is read again if asked for, as after a flush.
         if stale := [key for key in _set_on_update(state.mapper) if key not in changed]:
             session.expire(record, stale)
