@@ -6,7 +6,9 @@ import ipaddress
 import socket
 
 import pytest
+from psycopg.errors import DeadlockDetected
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from server import create_app
 from server.extensions import db
@@ -31,7 +33,16 @@ def app():
 def _empty_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        for attempt in range(3):
+            try:
+                db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                break
+            except OperationalError as exc:
+                # A browser test's page may still have a request reading on the live server: when PostgreSQL
+                # picks the TRUNCATE to break the deadlock, that request finishes and the TRUNCATE goes again.
+                db.session.rollback()
+                if attempt == 2 or not isinstance(exc.orig, DeadlockDetected):
+                    raise
     else:
         for name in tables:
             db.session.execute(text(f"DELETE FROM {name}"))
