@@ -2,10 +2,10 @@
 
 The session's flush would find the same changes, but first works out for every record what changed, what
 depends on what and in which order to write: a large share of a check-in's time, for three rows whose
-changes are known. Here each changed record gets one UPDATE of its changed columns by primary key (onupdate columns
-included), in the tables' dependency order as the flush takes them, so concurrent writers lock rows alike;
-then its values are taken as stored, so the commit's flush finds nothing left to write. Records added or
-deleted, and any the caller does not pass, are left to the flush.
+changes are known. Here each changed record gets one UPDATE of its changed columns by primary key
+(onupdate columns included), in the tables' dependency order as the flush takes them, so concurrent
+writers lock rows alike; then its values are taken as stored, so the commit's flush finds nothing left to
+write. Records added or deleted, and any the caller does not pass, are left to the flush.
 
 Whoever keeps notes on changed rows in a flush listener (reports/changes.py) connects to `writing`, which is
 sent with the records before they are written.

@@ -1,7 +1,10 @@
 """What is in the database, read on a connection of its own so the test session's cache cannot hide a write."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, func, select
 
 from server.extensions import db
 
@@ -18,3 +21,18 @@ def snapshot(*leave_out: str) -> dict[str, list[tuple]]:
 
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
+
+
+@contextmanager
+def statements_sent() -> Iterator[list[str]]:
+    """The SQL statements the app's engine sends within the block, in order."""
+    sent = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)

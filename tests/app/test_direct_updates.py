@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, select
-from sqlalchemy import event as sqlalchemy_event
 
 from server.direct_updates import write_now
 from server.directory.models import Worker
@@ -10,20 +9,7 @@ from server.extensions import db
 from server.reports.models import ReportChange
 from server.visits.models import Visit, VisitAssignment
 from tests.builders import event, post
-
-
-def statements_during(action) -> list[str]:
-    ran = []
-
-    def keep(_conn, _cursor, statement, *_args):
-        ran.append(statement)
-
-    sqlalchemy_event.listen(db.engine, "before_cursor_execute", keep)
-    try:
-        action()
-    finally:
-        sqlalchemy_event.remove(db.engine, "before_cursor_execute", keep)
-    return ran
+from tests.dbstate import statements_sent
 
 
 def test_changed_columns_are_written_once_and_the_commit_writes_nothing_more(world):
@@ -32,10 +18,14 @@ def test_changed_columns_are_written_once_and_the_commit_writes_nothing_more(wor
     worker.last_lat, worker.last_lon = 54.1, -2.9
     other.name = other.name  # set to what it was: nothing to write
 
-    [update] = statements_during(lambda: write_now([worker, other]))
+    with statements_sent() as sent:
+        write_now([worker, other])
+    [update] = sent
     assert update.startswith("UPDATE workers SET") and "last_lat" in update and "name" not in update
     assert worker in db.session and worker not in db.session.dirty  # held as stored
-    assert not [s for s in statements_during(db.session.commit) if s.startswith(("UPDATE", "INSERT"))]
+    with statements_sent() as sent:
+        db.session.commit()
+    assert not [s for s in sent if s.startswith(("UPDATE", "INSERT"))]
     db.session.expire_all()
     assert (worker.last_lat, worker.last_lon) == (54.1, -2.9)
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 from flask_jwt_extended import create_access_token
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from server.audit.models import AuditEntry
 from server.auth.models import User
 from server.extensions import db
-from tests.dbstate import snapshot
+from tests.dbstate import snapshot, statements_sent
 from tests.error_shape import assert_error
 from tests.sessions import bearer, headers_for, login
 
@@ -100,16 +100,8 @@ def test_the_token_check_is_one_query_with_the_blocklist(app, client, world):
     """Every request pays for the check: the version, the active flag and the logout blocklist come in one query."""
     headers = headers_for(world.alpha.coordinator)
     db.session.expunge_all()  # /me then reads its user from the database, as in a request of its own
-    statements = []
-
-    def count_statement(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count_statement)
-    try:
+    with statements_sent() as statements:
         assert client.get(ME, headers=headers).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count_statement)
     check = [s for s in statements if "revoked_tokens" in s]
     assert len(check) == 1 and "token_version" in check[0]
     assert len(statements) == 2  # the check, and /me reading its user

@@ -4,13 +4,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from server.directory.models import Worker
 from server.extensions import db
 from server.visits.models import NonContactActivity, Visit, VisitEvent, VisitException
 from tests.builders import item, upload
-from tests.dbstate import count
+from tests.dbstate import count, statements_sent
 from tests.sessions import headers_for
 
 
@@ -209,18 +209,8 @@ def test_a_batch_looks_its_keys_up_in_one_query(client, world, app):
     visit, t = a.visits[0], world.start
     items = [item(visit, "note", t + timedelta(minutes=m), text="Well") for m in range(6)]
     upload(client, a.worker_users[0], items[:2])
-    seen = []
-
-    def keep(conn, cursor, statement, *args):
-        if "FROM visit_events" in statement and "idempotency_key" in statement.split("WHERE")[-1]:
-            seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
+    with statements_sent() as sent:
         r = upload(client, a.worker_users[0], items)
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
+    seen = [s for s in sent if "FROM visit_events" in s and "idempotency_key" in s.split("WHERE")[-1]]
     assert [x["status"] for x in r.get_json()["results"]] == ["duplicate"] * 2 + ["accepted"] * 4
     assert len(seen) == 1

@@ -5,7 +5,7 @@ from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from server.extensions import db
 from server.monitoring.models import Alert
@@ -14,7 +14,7 @@ from server.visits import idempotency
 from server.visits.models import ExceptionKind, OutcomeProgress, Visit, VisitEvent, VisitException
 from server.visits.service import open_exception
 from tests.builders import FAR, item, post, upload
-from tests.dbstate import count
+from tests.dbstate import count, statements_sent
 from tests.factories import visit_for
 
 NO_FIX = {"lat": None, "lon": None, "accuracy_m": None}
@@ -92,18 +92,11 @@ def test_a_batchs_reads_and_savepoints_do_not_grow_with_its_events(client, world
     # The first batch of a test finds rows the world left in the session: it is sent to be like the others.
     batches = {"first": items_for(visits[0], script), "small": items_for(visits[1], script),
                "large": [i for v in visits[2:] for i in items_for(v, script)]}
-    ran = {name: [] for name in batches}
-    with app.app_context():
-        engine = db.engine
+    ran = {}
     for name, batch in batches.items():
-        def keep(conn, cursor, statement, *args, into=ran[name]):
-            into.append(statement.split()[0])
-
-        event.listen(engine, "before_cursor_execute", keep)
-        try:
+        with statements_sent() as sent:
             r = upload(client, a.worker_users[0], batch)
-        finally:
-            event.remove(engine, "before_cursor_execute", keep)
+        ran[name] = [statement.split()[0] for statement in sent]
         assert {x["status"] for x in r.get_json()["results"]} == {"accepted"}
     small, large = (Counter(ran[name]) for name in ("small", "large"))
     assert len(batches["large"]) == 5 * len(batches["small"])

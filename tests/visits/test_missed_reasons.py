@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import select
 
 from server.config import load_settings
 from server.extensions import db
 from server.monitoring.scans import scan
 from server.visits.models import Visit, VisitException
-from tests.dbstate import snapshot
+from tests.dbstate import snapshot, statements_sent
 from tests.sessions import headers_for
 
 M = timedelta(minutes=1)
@@ -78,16 +77,9 @@ def test_a_late_check_in_finds_the_missed_exception_with_its_visit_and_writes_af
     headers = headers_for(world.alpha.worker_users[0])
     scan(world.start + 61 * M, load_settings())
     db.session.expunge_all()  # the request reads as it would in a session of its own
-    ran = []
-
-    def keep(_conn, _cursor, statement, *_args):
-        ran.append(statement.split()[0])
-
-    sqlalchemy_event.listen(db.engine, "before_cursor_execute", keep)
-    try:
+    with statements_sent() as sent:
         r = client.post(f"/api/v1/visits/{visit_id}/events", json=event("check_in", world.start), headers=headers)
-    finally:
-        sqlalchemy_event.remove(db.engine, "before_cursor_execute", keep)
+    ran = [statement.split()[0] for statement in sent]
     assert r.status_code == 201 and r.get_json()["visit"]["open_exceptions"] == []
     assert ran[:2] == ["SELECT"] * 2 and "SELECT" not in ran[2:]
     assert missed_exceptions(visit_id)[0].resolved_at is not None
